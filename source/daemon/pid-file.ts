@@ -1,0 +1,45 @@
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+
+/** What a running gateway records about itself in the state dir. Holds no secret. */
+export interface GatewayRecord {
+  pid: number;
+  url: string;
+  host: string;
+  port: number;
+  startedAt: string;
+  provider: string;
+  model: string | null;
+  version: string;
+  authRequired: boolean;
+}
+
+export function writeGatewayRecord(path: string, record: GatewayRecord): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, path);
+}
+
+export function readGatewayRecord(path: string): GatewayRecord | undefined {
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<GatewayRecord>;
+    return typeof value.pid === 'number' && typeof value.url === 'string' ? (value as GatewayRecord) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes the record only if it still describes this process, so a newer gateway's record survives. */
+export function removeGatewayRecord(path: string, pid: number = process.pid): void {
+  const record = readGatewayRecord(path);
+  if (!record || record.pid === pid) rmSync(path, { force: true });
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,172 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { ensureDir } from '../../store/state-dir.js';
+import type { ChatCompletion } from '../protocols/openai.js';
+
+export interface ExactCacheOptions {
+  ttlMs: number;
+  /** Budget for stored answers; least recently used entries go first when it is exceeded. */
+  maxBytes: number;
+  /** Append-only JSONL file the cache survives restarts in; omitted: memory only. */
+  file?: string;
+  now?: () => number;
+  onWarning?: (message: string) => void;
+}
+
+interface Entry {
+  /** The answer as JSON text: a non-stream hit sends it as it is. */
+  json: string;
+  bytes: number;
+  storedAt: number;
+  expiresAt: number;
+}
+
+interface PersistedLine {
+  k: string;
+  s: number;
+  e: number;
+  c: unknown;
+}
+
+/** Per-entry bookkeeping that the budget counts on top of the answer itself. */
+const entryOverheadBytes = 96;
+
+/**
+ * The L1a store: answers by exact key, with a TTL and an LRU byte budget. A Map keeps insertion
+ * order, so re-inserting on every hit makes its first key the least recently used one.
+ *
+ * Persistence is an append-only log, rewritten to just the live entries when the store opens or closes.
+ */
+export class ExactCacheStore {
+  readonly #entries = new Map<string, Entry>();
+  readonly #options: ExactCacheOptions;
+  readonly #now: () => number;
+  #bytes = 0;
+  #log: WriteStream | undefined;
+
+  private constructor(options: ExactCacheOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  static async open(options: ExactCacheOptions): Promise<ExactCacheStore> {
+    const store = new ExactCacheStore(options);
+    if (options.file) {
+      ensureDir(dirname(options.file));
+      const { lines, kept } = await store.#load(options.file);
+      if (lines > kept) await store.#rewrite(options.file);
+      store.#log = createWriteStream(options.file, { flags: 'a', mode: 0o600 });
+      store.#log.on('error', (error) => {
+        options.onWarning?.(`The L1a cache could not be saved to ${options.file} (${error.message}); it keeps working in memory.`);
+        store.#log = undefined;
+      });
+    }
+    return store;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** The stored answer's JSON text, or undefined when absent or expired. */
+  get(key: string): string | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.#now()) {
+      this.#remove(key, entry);
+      return undefined;
+    }
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+    return entry.json;
+  }
+
+  set(key: string, completion: ChatCompletion): void {
+    const json = JSON.stringify(completion);
+    const storedAt = this.#now();
+    const expiresAt = storedAt + this.#options.ttlMs;
+    if (!this.#insert(key, json, storedAt, expiresAt)) return;
+    this.#log?.write(persistedLine(key, storedAt, expiresAt, json));
+  }
+
+  /** Flushes the log and rewrites the file to the live entries only. */
+  async close(): Promise<void> {
+    const log = this.#log;
+    this.#log = undefined;
+    if (log) await new Promise<void>((resolve) => log.end(resolve));
+    if (this.#options.file) await this.#rewrite(this.#options.file);
+  }
+
+  #insert(key: string, json: string, storedAt: number, expiresAt: number): boolean {
+    const bytes = Buffer.byteLength(json) + key.length + entryOverheadBytes;
+    if (bytes > this.#options.maxBytes) return false;
+    const previous = this.#entries.get(key);
+    if (previous) this.#remove(key, previous);
+    this.#entries.set(key, { json, bytes, storedAt, expiresAt });
+    this.#bytes += bytes;
+    for (const [oldestKey, oldest] of this.#entries) {
+      if (this.#bytes <= this.#options.maxBytes) break;
+      this.#remove(oldestKey, oldest);
+    }
+    return true;
+  }
+
+  #remove(key: string, entry: Entry): void {
+    this.#entries.delete(key);
+    this.#bytes -= entry.bytes;
+  }
+
+  async #load(file: string): Promise<{ lines: number; kept: number }> {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { lines: 0, kept: 0 };
+      throw error;
+    }
+    const now = this.#now();
+    let lines = 0;
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      lines += 1;
+      const parsed = parseLine(line);
+      // A torn last line after a crash, or an expired answer: drop it, keep the rest.
+      if (!parsed || parsed.e <= now) continue;
+      this.#insert(parsed.k, JSON.stringify(parsed.c), parsed.s, parsed.e);
+    }
+    return { lines, kept: this.#entries.size };
+  }
+
+  async #rewrite(file: string): Promise<void> {
+    const now = this.#now();
+    const lines: string[] = [];
+    for (const [key, entry] of this.#entries) {
+      if (entry.expiresAt > now) lines.push(persistedLine(key, entry.storedAt, entry.expiresAt, entry.json));
+    }
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, lines.join(''), { mode: 0o600 });
+    await rename(temporary, file);
+  }
+}
+
+function persistedLine(key: string, storedAt: number, expiresAt: number, json: string): string {
+  // The answer is already JSON text; splicing it in avoids escaping it a second time.
+  return `{"k":${JSON.stringify(key)},"s":${storedAt},"e":${expiresAt},"c":${json}}\n`;
+}
+
+function parseLine(line: string): PersistedLine | undefined {
+  try {
+    const value = JSON.parse(line) as Partial<PersistedLine>;
+    if (typeof value.k !== 'string' || typeof value.s !== 'number' || typeof value.e !== 'number' || value.c === undefined) {
+      return undefined;
+    }
+    return value as PersistedLine;
+  } catch {
+    return undefined;
+  }
+}

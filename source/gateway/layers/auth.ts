@@ -1,0 +1,50 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Layer } from '../context.js';
+import { sendOpenAIError } from '../respond.js';
+
+/** The credential a client presented: `Authorization: Bearer K` or `x-api-key: K`. */
+export function presentedCredential(headers: IncomingHttpHeaders): string | undefined {
+  const authorization = headers.authorization;
+  if (authorization) {
+    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+    if (match?.[1]) return match[1].trim();
+  }
+  const apiKey = headers['x-api-key'];
+  return typeof apiKey === 'string' && apiKey.trim() ? apiKey.trim() : undefined;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** Compares digests so neither the content nor the length of the key leaks through timing. */
+export function credentialMatches(presented: string | undefined, expected: string): boolean {
+  return timingSafeEqual(digest(presented ?? ''), digest(expected)) && presented !== undefined;
+}
+
+/** A stable, non-reversible name for a caller, safe to keep in cache keys and logs. */
+export function callerIdFor(credential: string): string {
+  return `key:${digest(credential).toString('hex').slice(0, 16)}`;
+}
+
+/** L0: when a gateway key is set, nothing but /health answers without it. */
+export function authLayer(gatewayApiKey: string | undefined): Layer {
+  return async (ctx, next) => {
+    if (gatewayApiKey) {
+      const presented = presentedCredential(ctx.req.headers);
+      if (!credentialMatches(presented, gatewayApiKey)) {
+        ctx.layer = 'l0';
+        const message = presented
+          ? 'The gateway key you sent is not the one this isartor gateway expects.'
+          : 'This isartor gateway requires its key: send it as `Authorization: Bearer <key>` or `x-api-key: <key>`.';
+        sendOpenAIError(ctx, 401, message, 'authentication_error', 'invalid_gateway_key', {
+          'www-authenticate': 'Bearer realm="isartor"',
+        });
+        return;
+      }
+      ctx.callerId = callerIdFor(gatewayApiKey);
+    }
+    await next();
+  };
+}

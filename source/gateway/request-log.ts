@@ -1,0 +1,23 @@
+import type { RequestContext } from './context.js';
+import { gatewayOverheadMs } from './respond.js';
+
+/**
+ * One line per request for the foreground console and the detached log file. It names no key and
+ * no prompt text: only what a user needs to see what the gateway did.
+ */
+export function formatRequestLogLine(ctx: RequestContext): string {
+  const status = ctx.clientGone && !ctx.res.writableFinished ? 'client-closed' : String(ctx.res.statusCode);
+  const parts = [
+    new Date().toISOString(),
+    status,
+    ctx.req.method ?? '-',
+    ctx.path,
+    ctx.layer,
+    ctx.cache ?? '-',
+    `${(performance.now() - ctx.receivedAt).toFixed(1)}ms`,
+    `overhead=${gatewayOverheadMs(ctx).toFixed(2)}ms`,
+  ];
+  if (ctx.chat) parts.push(`model=${ctx.chat.upstreamModel}`, ctx.chat.stream ? 'stream' : 'json');
+  if (ctx.answeredBy) parts.push(`upstream=${ctx.answeredBy.provider}`);
+  return parts.join(' ');
+}

@@ -1,0 +1,53 @@
+import { performance } from 'node:perf_hooks';
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { RequestContext } from './context.js';
+import { openAIErrorBody, type OpenAIErrorType } from './protocols/openai.js';
+
+/** What every answer says about how the gateway produced it. */
+export function isartorHeaders(ctx: RequestContext): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {
+    'x-isartor-layer': ctx.layer,
+    'x-isartor-overhead-ms': gatewayOverheadMs(ctx).toFixed(2),
+    'x-isartor-request-id': ctx.id,
+  };
+  if (ctx.cache) headers['x-isartor-cache'] = ctx.cache;
+  if (ctx.answeredBy) headers['x-isartor-upstream'] = `${ctx.answeredBy.provider}/${ctx.answeredBy.model}`;
+  return headers;
+}
+
+/** Time the gateway itself spent on this request so far, not counting the wait for the provider. */
+export function gatewayOverheadMs(ctx: RequestContext): number {
+  return Math.max(0, performance.now() - ctx.receivedAt - ctx.upstreamWaitMs);
+}
+
+export function sendBody(
+  ctx: RequestContext,
+  status: number,
+  body: string,
+  contentType: string,
+  extraHeaders: OutgoingHttpHeaders = {},
+): void {
+  if (ctx.res.headersSent || ctx.res.destroyed) return;
+  ctx.res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+    ...extraHeaders,
+    ...isartorHeaders(ctx),
+  });
+  ctx.res.end(body);
+}
+
+export function sendJson(ctx: RequestContext, status: number, body: unknown, extraHeaders: OutgoingHttpHeaders = {}): void {
+  sendBody(ctx, status, typeof body === 'string' ? body : JSON.stringify(body), 'application/json', extraHeaders);
+}
+
+export function sendOpenAIError(
+  ctx: RequestContext,
+  status: number,
+  message: string,
+  type: OpenAIErrorType,
+  code: string | null = null,
+  extraHeaders: OutgoingHttpHeaders = {},
+): void {
+  sendJson(ctx, status, openAIErrorBody(message, type, code), extraHeaders);
+}

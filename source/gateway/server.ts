@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { UpstreamTarget } from '../providers/upstream-target.js';
+import type { ExactCacheSettings, UpstreamSettings } from '../store/config.js';
+import { UserError } from '../user-error.js';
+import { isartorVersion } from '../version.js';
+import { ExactCacheStore } from './cache/exact-cache-store.js';
+import { composeLayers, type Layer, type RequestContext } from './context.js';
+import { authLayer } from './layers/auth.js';
+import { exactCacheLayer } from './layers/exact-cache.js';
+import { listModelsLayer } from './layers/list-models.js';
+import { parseChatRequestLayer } from './layers/parse-chat-request.js';
+import { createUpstreamAgents, upstreamLayer } from './layers/upstream.js';
+import { formatRequestLogLine } from './request-log.js';
+import { sendJson, sendOpenAIError } from './respond.js';
+
+export interface GatewayOptions {
+  target: UpstreamTarget;
+  gatewayApiKey?: string | undefined;
+  bodyLimitBytes: number;
+  upstream: UpstreamSettings;
+  exactCache: ExactCacheSettings;
+  /** Where L1a persists; omitted: memory only. */
+  exactCacheFile?: string;
+  /** One line per finished request. */
+  log?: (line: string) => void;
+  onWarning?: (message: string) => void;
+}
+
+export interface HealthReport {
+  status: 'ok';
+  version: string;
+  pid: number;
+  uptimeSeconds: number;
+  provider: string;
+  model: string | null;
+  layers: { l0: boolean; l1a: boolean; l3: boolean };
+}
+
+export interface Gateway {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  health(): HealthReport;
+  readonly inFlight: number;
+  /** Resolves once no request is in flight. */
+  drained(): Promise<void>;
+  /** Saves the cache and releases upstream connections. */
+  close(): Promise<void>;
+}
+
+const chatPaths = new Set(['/v1/chat/completions', '/chat/completions']);
+const modelPaths = new Set(['/v1/models', '/models']);
+
+/** Builds the gateway's request handler without listening anywhere; `startGateway` listens. */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const startedAt = Date.now();
+  const exactCache = options.exactCache.enabled
+    ? await ExactCacheStore.open({
+        ttlMs: options.exactCache.ttlSeconds * 1000,
+        maxBytes: options.exactCache.maxBytes,
+        ...(options.exactCacheFile ? { file: options.exactCacheFile } : {}),
+        ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+      })
+    : undefined;
+  const agents = createUpstreamAgents();
+  const upstream = { ...options.upstream, agents };
+  const auth = authLayer(options.gatewayApiKey);
+
+  const routeChat = composeLayers([
+    auth,
+    parseChatRequestLayer({ bodyLimitBytes: options.bodyLimitBytes, target: options.target }),
+    exactCacheLayer(exactCache),
+    upstreamLayer(upstream),
+  ]);
+  const routeModels = composeLayers([auth, listModelsLayer(options.target, upstream)]);
+  const routeUnknown = composeLayers([auth, answerNotFound]);
+  const routeWrongMethod = composeLayers([auth, answerWrongMethod]);
+
+  let inFlight = 0;
+  const drainWaiters: Array<() => void> = [];
+
+  const health = (): HealthReport => ({
+    status: 'ok',
+    version: isartorVersion,
+    pid: process.pid,
+    uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    provider: options.target.providerId,
+    model: options.target.model ?? null,
+    layers: { l0: Boolean(options.gatewayApiKey), l1a: Boolean(exactCache), l3: true },
+  });
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const ctx = createContext(req, res);
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      options.log?.(formatRequestLogLine(ctx));
+      if (inFlight === 0) drainWaiters.splice(0).forEach((resolve) => resolve());
+    });
+    const route = pickRoute(req.method ?? 'GET', ctx.path);
+    const run =
+      route === 'health'
+        ? async () => sendJson(ctx, 200, health())
+        : route === 'chat'
+          ? routeChat
+          : route === 'models'
+            ? routeModels
+            : route === 'wrong-method'
+              ? routeWrongMethod
+              : routeUnknown;
+    run(ctx).catch((error: unknown) => {
+      options.onWarning?.(`Unexpected error on ${ctx.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      ctx.layer = 'gateway';
+      if (!res.headersSent) sendOpenAIError(ctx, 500, 'isartor hit an unexpected error; see the gateway log.', 'server_error', 'internal_error');
+      else res.destroy();
+    });
+  };
+
+  return {
+    handle,
+    health,
+    get inFlight() {
+      return inFlight;
+    },
+    drained: () =>
+      inFlight === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            drainWaiters.push(resolve);
+          }),
+    close: async () => {
+      await exactCache?.close();
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+}
+
+type Route = 'health' | 'chat' | 'models' | 'wrong-method' | 'unknown';
+
+function pickRoute(method: string, path: string): Route {
+  if (path === '/health') return method === 'GET' || method === 'HEAD' ? 'health' : 'wrong-method';
+  if (chatPaths.has(path)) return method === 'POST' ? 'chat' : 'wrong-method';
+  if (modelPaths.has(path)) return method === 'GET' ? 'models' : 'wrong-method';
+  return 'unknown';
+}
+
+const answerNotFound: Layer = async (ctx) => {
+  ctx.layer = 'gateway';
+  sendOpenAIError(
+    ctx,
+    404,
+    `isartor has no route ${ctx.req.method} ${ctx.path}. OpenAI clients should use the base URL http://<host>:<port>/v1 (ending in /v1).`,
+    'not_found_error',
+    'unknown_route',
+  );
+};
+
+const answerWrongMethod: Layer = async (ctx) => {
+  ctx.layer = 'gateway';
+  sendOpenAIError(ctx, 405, `${ctx.path} does not accept ${ctx.req.method}.`, 'invalid_request_error', 'method_not_allowed');
+};
+
+function createContext(req: IncomingMessage, res: ServerResponse): RequestContext {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  return {
+    id: randomUUID(),
+    req,
+    res,
+    path: query === -1 ? url : url.slice(0, query),
+    receivedAt: performance.now(),
+    callerId: 'anonymous',
+    layer: 'gateway',
+    cache: undefined,
+    upstreamWaitMs: 0,
+    clientGone: false,
+  };
+}
+
+export interface RunningGateway {
+  url: string;
+  server: Server;
+  /** Stops accepting, lets in-flight requests finish (up to graceMs), then saves and closes. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export async function startGateway(gateway: Gateway, listen: { host: string; port: number }): Promise<RunningGateway> {
+  const server = createServer({ keepAliveTimeout: 65_000 }, gateway.handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, listen)));
+    server.listen(listen.port, listen.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    server,
+    stop: async (graceMs = 30_000) => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.race([gateway.drained(), delay(graceMs)]);
+      server.closeAllConnections();
+      await closed;
+      await gateway.close();
+    },
+  };
+}
+
+function listenError(error: NodeJS.ErrnoException, listen: { host: string; port: number }): Error {
+  if (error.code === 'EADDRINUSE') {
+    return new UserError(`Port ${listen.port} on ${listen.host} is already in use.`, {
+      hint: `Stop whatever uses it (\`isartor status\` shows a running gateway), or pick another port with \`isartor up --port <port>\`.`,
+      cause: error,
+    });
+  }
+  if (error.code === 'EACCES') {
+    return new UserError(`Not allowed to listen on ${listen.host}:${listen.port}.`, {
+      hint: 'Ports below 1024 need extra privileges; pick a higher one with `--port`.',
+      cause: error,
+    });
+  }
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
+    return new UserError(`Cannot listen on host ${listen.host}: no such address on this machine.`, {
+      hint: 'Use `--host 127.0.0.1` (the default).',
+      cause: error,
+    });
+  }
+  return error;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,67 @@
+/** Why a request to a provider never got an HTTP answer, in words a user can act on. */
+export type NetworkFailureKind = 'timeout' | 'refused' | 'dns' | 'reset' | 'tls' | 'other';
+
+export interface NetworkFailure {
+  kind: NetworkFailureKind;
+  /** One sentence: what happened. */
+  message: string;
+  /** One sentence: what to do next. */
+  fix: string;
+}
+
+interface ErrorLike {
+  code?: string;
+  message?: string;
+  event?: string;
+  cause?: unknown;
+}
+
+export function classifyNetworkError(error: unknown, url: string, timeoutMs?: number): NetworkFailure {
+  const { code, message = String(error), event } = (error ?? {}) as ErrorLike;
+  const origin = safeOrigin(url);
+  switch (code) {
+    case 'ETIMEDOUT': {
+      const phase = event === 'connect' ? 'connecting to' : 'waiting for';
+      const limit = timeoutMs && event !== 'connect' ? ` within ${Math.round(timeoutMs / 1000)} s` : '';
+      return {
+        kind: 'timeout',
+        message: `Timed out ${phase} ${origin}${limit}.`,
+        fix: 'Check that the provider is up and reachable from this machine, or raise the timeout.',
+      };
+    }
+    case 'ECONNREFUSED':
+      return {
+        kind: 'refused',
+        message: `Connection refused by ${origin}: nothing is listening there.`,
+        fix: 'Start the server, or fix the base URL with `isartor set-key --base-url`.',
+      };
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return {
+        kind: 'dns',
+        message: `The host of ${origin} could not be resolved (DNS lookup failed).`,
+        fix: 'Check the base URL for typos and that this machine has network access.',
+      };
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'ERR_STREAM_PREMATURE_CLOSE':
+      return {
+        kind: 'reset',
+        message: `${origin} dropped the connection before the answer was complete.`,
+        fix: 'Retry; if it keeps happening, check the provider status.',
+      };
+    default:
+      if (code?.startsWith('ERR_TLS') || code?.includes('CERT')) {
+        return { kind: 'tls', message: `TLS with ${origin} failed (${code}).`, fix: 'Check the base URL scheme (http vs https) and the server certificate.' };
+      }
+      return { kind: 'other', message: `The request to ${origin} failed: ${message}.`, fix: 'Check the base URL and your network.' };
+  }
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,84 @@
+import type { IsartorConfig } from '../store/config.js';
+import { UserError } from '../user-error.js';
+import { findProvider, providerIds, type ProviderSpec } from './catalog.js';
+
+/** One configured provider, resolved: where requests go, how they authenticate, which model they use. */
+export interface UpstreamTarget {
+  providerId: string;
+  spec: ProviderSpec;
+  baseUrl: string;
+  apiKey: string | undefined;
+  /** undefined: forward the model each client asks for (openai-compatible servers without a model set). */
+  model: string | undefined;
+}
+
+/** The provider requests go to, or a UserError that says how to configure one. */
+export function resolveActiveTarget(config: IsartorConfig): UpstreamTarget {
+  const providerId = config.provider;
+  if (!providerId) {
+    throw new UserError('No provider is configured yet.', {
+      hint: 'Run `isartor set-key -p <provider>` first, for example `isartor set-key -p groq`.',
+    });
+  }
+  return resolveTarget(config, providerId);
+}
+
+export function resolveTarget(config: IsartorConfig, providerId: string): UpstreamTarget {
+  const spec = findProvider(providerId);
+  if (!spec) {
+    throw new UserError(`The configured provider "${providerId}" is not one isartor knows.`, {
+      hint: `Run \`isartor set-key -p <provider>\` with one of: ${providerIds.join(', ')}.`,
+    });
+  }
+  const settings = config.providers[spec.id] ?? {};
+  const baseUrl = settings.baseUrl ?? spec.baseUrl;
+  if (!baseUrl) {
+    throw new UserError(`Provider ${spec.id} needs a base URL.`, {
+      hint: `Run \`isartor set-key -p ${spec.id} --base-url ${spec.baseUrlExample ?? '<url>'}\`.`,
+    });
+  }
+  if (spec.keyRequired && !settings.apiKey) {
+    throw new UserError(`No API key is stored for ${spec.id}.`, { hint: `Run \`isartor set-key -p ${spec.id}\`.` });
+  }
+  return {
+    providerId: spec.id,
+    spec,
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    apiKey: settings.apiKey,
+    model: settings.model ?? spec.defaultModel,
+  };
+}
+
+export function authHeaders(target: UpstreamTarget): Record<string, string> {
+  const headers: Record<string, string> = { ...target.spec.extraHeaders };
+  const key = target.apiKey;
+  if (!key) return headers;
+  switch (target.spec.auth) {
+    case 'bearer':
+      headers.authorization = `Bearer ${key}`;
+      break;
+    case 'x-api-key':
+      headers['x-api-key'] = key;
+      break;
+    case 'api-key':
+      headers['api-key'] = key;
+      break;
+    case 'none':
+      break;
+  }
+  return headers;
+}
+
+/**
+ * Where an OpenAI chat completion goes. Anthropic's own OpenAI-compatible endpoint serves it until
+ * the gateway translates to the Messages protocol itself.
+ */
+export function chatCompletionsUrl(target: UpstreamTarget): string {
+  return target.spec.protocol === 'anthropic'
+    ? `${target.baseUrl}/v1/chat/completions`
+    : `${target.baseUrl}/chat/completions`;
+}
+
+export function modelsUrl(target: UpstreamTarget): string {
+  return target.spec.protocol === 'anthropic' ? `${target.baseUrl}/v1/models` : `${target.baseUrl}/models`;
+}

@@ -1,0 +1,157 @@
+import Conf, { type Schema } from 'conf';
+import { UserError } from '../user-error.js';
+import { ensureDir, statePaths } from './state-dir.js';
+
+export interface ProviderSettings {
+  apiKey?: string;
+  model?: string;
+  baseUrl?: string;
+}
+
+export interface GatewaySettings {
+  host: string;
+  port: number;
+  /** When set, every route but /health needs it. */
+  apiKey?: string;
+  bodyLimitBytes: number;
+}
+
+export interface ExactCacheSettings {
+  enabled: boolean;
+  ttlSeconds: number;
+  maxBytes: number;
+}
+
+export interface UpstreamSettings {
+  connectTimeoutMs: number;
+  /** Whole-request limit, streaming included. */
+  timeoutMs: number;
+}
+
+export interface IsartorConfig {
+  /** The provider requests are forwarded to. */
+  provider?: string;
+  providers: Record<string, ProviderSettings>;
+  gateway: GatewaySettings;
+  cache: { exact: ExactCacheSettings };
+  upstream: UpstreamSettings;
+}
+
+export const defaultGatewayPort = 8080;
+
+export const configDefaults: Readonly<IsartorConfig> = Object.freeze({
+  providers: {},
+  gateway: { host: '127.0.0.1', port: defaultGatewayPort, bodyLimitBytes: 20 * 1024 * 1024 },
+  cache: { exact: { enabled: true, ttlSeconds: 3600, maxBytes: 256 * 1024 * 1024 } },
+  upstream: { connectTimeoutMs: 10_000, timeoutMs: 600_000 },
+});
+
+const positiveInteger = { type: 'integer', minimum: 1 } as const;
+
+// Validated by conf on every read and write, so a hand edit with a typo fails loudly instead of
+// starting a gateway with a surprising setting.
+const schema: Schema<IsartorConfig> = {
+  provider: { type: 'string' },
+  providers: {
+    type: 'object',
+    additionalProperties: {
+      type: 'object',
+      properties: { apiKey: { type: 'string' }, model: { type: 'string' }, baseUrl: { type: 'string' } },
+      additionalProperties: false,
+    },
+  },
+  gateway: {
+    type: 'object',
+    properties: {
+      host: { type: 'string' },
+      port: { type: 'integer', minimum: 0, maximum: 65535 },
+      apiKey: { type: 'string' },
+      bodyLimitBytes: positiveInteger,
+    },
+  },
+  cache: {
+    type: 'object',
+    properties: {
+      exact: {
+        type: 'object',
+        properties: { enabled: { type: 'boolean' }, ttlSeconds: positiveInteger, maxBytes: positiveInteger },
+      },
+    },
+  },
+  upstream: {
+    type: 'object',
+    properties: { connectTimeoutMs: positiveInteger, timeoutMs: positiveInteger },
+  },
+};
+
+/** The typed view of `$ISARTOR_HOME/config.json`. Reads always see the file as it is now. */
+export class ConfigStore {
+  readonly path: string;
+  readonly #conf: Conf<IsartorConfig>;
+
+  constructor(stateDir: string) {
+    const paths = statePaths(stateDir);
+    ensureDir(paths.root);
+    this.path = paths.configFile;
+    this.#conf = translateConfError(this.path, () => {
+      return new Conf<IsartorConfig>({
+        cwd: paths.root,
+        configName: 'config',
+        // The file holds provider keys.
+        configFileMode: 0o600,
+        schema,
+        clearInvalidConfig: false,
+      });
+    });
+  }
+
+  read(): IsartorConfig {
+    const raw = translateConfError(this.path, () => this.#conf.store);
+    return withDefaults(raw);
+  }
+
+  /** Stores a provider's settings and makes it the one requests go to. */
+  saveProvider(id: string, settings: ProviderSettings): void {
+    const current = this.read().providers[id] ?? {};
+    const merged = dropUndefined({ ...current, ...settings });
+    translateConfError(this.path, () => {
+      this.#conf.set(`providers.${id}`, merged);
+      this.#conf.set('provider', id);
+    });
+  }
+}
+
+function withDefaults(raw: Partial<IsartorConfig>): IsartorConfig {
+  return {
+    ...(raw.provider === undefined ? {} : { provider: raw.provider }),
+    providers: { ...raw.providers },
+    gateway: { ...configDefaults.gateway, ...raw.gateway },
+    cache: { exact: { ...configDefaults.cache.exact, ...raw.cache?.exact } },
+    upstream: { ...configDefaults.upstream, ...raw.upstream },
+  };
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function translateConfError<T>(path: string, action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof SyntaxError) {
+      throw new UserError(`The config file ${path} is not valid JSON (${message}). Nothing was changed.`, {
+        hint: 'Fix the file by hand, or move it away and run `isartor set-key` again.',
+        cause: error,
+      });
+    }
+    if (message.startsWith('Config schema violation')) {
+      throw new UserError(`The config file ${path} has an invalid setting: ${message.replace(/^Config schema violation: /, '')}. Nothing was changed.`, {
+        hint: 'Fix that setting by hand; readme.md documents the format.',
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,205 @@
+// Helpers shared by the protocol handlers: text/token utilities, error bodies, and the
+// per-request context that writes JSON and SSE responses.
+import { randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { FakeMode, FakeUpstreamOptions, RecordedRequest } from './types.js';
+
+// ---------------------------------------------------------------------------------------
+// Small helpers
+// ---------------------------------------------------------------------------------------
+
+export type Protocol = 'openai' | 'anthropic';
+export type Answer =
+  | { kind: 'text'; text: string; truncated: boolean }
+  | { kind: 'tool'; name: string; args: string; input: object };
+
+export const OK: FakeMode = { kind: 'ok' };
+export const now = () => Math.floor(Date.now() / 1000);
+export const randomId = (prefix: string, len = 24) => prefix + randomBytes(len).toString('base64url').replace(/[-_]/g, 'x').slice(0, len);
+export const approxTokens = (text: string) => Math.ceil(text.length / 4);
+
+/** Splits into words keeping whitespace, so that `splitWords(s).join('') === s`. */
+export function splitWords(text: string): string[] {
+  return text.match(/\s*\S+|\s+$/g) ?? [];
+}
+
+/** Splits a string into pieces of 3-8 characters (deterministic pattern). */
+export function splitPieces(text: string): string[] {
+  const sizes = [3, 5, 8, 4, 7, 6];
+  const out: string[] = [];
+  for (let i = 0, k = 0; i < text.length; k++) {
+    const size = sizes[k % sizes.length]!;
+    out.push(text.slice(i, i + size));
+    i += size;
+  }
+  return out;
+}
+
+/** Text of an OpenAI/Anthropic `content` field: a string or an array of text parts. */
+export function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .filter((p): p is { text: string } => typeof p?.text === 'string' && (p.type === 'text' || p.type === undefined))
+    .map((p) => p.text)
+    .join('\n');
+}
+
+export function messagesText(messages: unknown): string {
+  return Array.isArray(messages) ? messages.map((m) => contentText(m?.content)).join('\n') : '';
+}
+
+export function lastUserText(body: any): string {
+  const messages: unknown[] = Array.isArray(body?.messages) ? body.messages : [];
+  const last = [...messages].reverse().find((m: any) => m?.role === 'user') as any;
+  return contentText(last?.content);
+}
+
+export function presentedKeys(h: IncomingHttpHeaders): string[] {
+  const keys: string[] = [];
+  const auth = h.authorization;
+  if (typeof auth === 'string' && /^bearer /i.test(auth)) keys.push(auth.slice(7).trim());
+  for (const name of ['x-api-key', 'api-key']) {
+    const v = h[name];
+    if (typeof v === 'string') keys.push(v);
+  }
+  return keys;
+}
+
+// ---------------------------------------------------------------------------------------
+// Error bodies
+// ---------------------------------------------------------------------------------------
+
+export function openaiError(status: number, message?: string, extra: { code?: string | null; param?: string | null } = {}) {
+  const type = status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
+  const defaults: Record<number, string> = {
+    401: 'Incorrect API key provided',
+    429: 'Rate limit reached for requests',
+    503: 'The engine is currently overloaded, please try again later',
+  };
+  const code = extra.code !== undefined ? extra.code : status === 401 ? 'invalid_api_key' : status === 429 ? 'rate_limit_exceeded' : null;
+  const fallback = status >= 500 ? 'The server had an error while processing your request. Sorry about that!' : `Fake upstream error ${status}`;
+  return { error: { message: message ?? defaults[status] ?? fallback, type, param: extra.param ?? null, code } };
+}
+
+const ANTHROPIC_ERROR_TYPES: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  500: 'api_error',
+  529: 'overloaded_error',
+};
+
+export function anthropicError(status: number, message?: string) {
+  const type = ANTHROPIC_ERROR_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
+  const defaults: Record<number, string> = { 401: 'invalid x-api-key', 429: 'Rate limit exceeded', 529: 'Overloaded', 500: 'Internal server error' };
+  return { type: 'error', error: { type, message: message ?? defaults[status] ?? `Fake upstream error ${status}` } };
+}
+
+// ---------------------------------------------------------------------------------------
+// Per-request context: response writing, SSE, pauses that end early on disconnect
+// ---------------------------------------------------------------------------------------
+
+export interface Ctx {
+  req: IncomingMessage;
+  res: ServerResponse;
+  rec: RecordedRequest;
+  mode: FakeMode;
+  opts: Required<Omit<FakeUpstreamOptions, 'apiKey' | 'port'>>;
+  closed: boolean;
+  droppedByServer: boolean;
+}
+
+function requestIdHeader(protocol: Protocol): Record<string, string> {
+  return protocol === 'anthropic' ? { 'request-id': randomId('req_') } : { 'x-request-id': randomId('req_') };
+}
+
+export function sendJson(ctx: Ctx, protocol: Protocol, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (ctx.closed) return;
+  const data = JSON.stringify(body);
+  ctx.res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(data)),
+    ...requestIdHeader(protocol),
+    ...headers,
+  });
+  ctx.res.end(data);
+}
+
+export function sendError(ctx: Ctx, protocol: Protocol, status: number, message?: string, opts: { retryAfter?: number; code?: string | null; param?: string } = {}): void {
+  const headers: Record<string, string> = opts.retryAfter !== undefined ? { 'retry-after': String(opts.retryAfter) } : {};
+  const body = protocol === 'anthropic' ? anthropicError(status, message) : openaiError(status, message, opts);
+  sendJson(ctx, protocol, status, body, headers);
+}
+
+/** Resolves after `ms`, or as soon as the response is closed (client gone / server closing). */
+export function pause(ctx: Ctx, ms: number): Promise<void> {
+  if (ctx.closed || ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      ctx.res.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    ctx.res.once('close', done);
+  });
+}
+
+/** Writes one chunk and waits until it is flushed to the socket (or the socket is gone). */
+function writeChunk(ctx: Ctx, data: string): Promise<void> {
+  if (ctx.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      ctx.res.off('close', done);
+      resolve();
+    };
+    ctx.res.once('close', done);
+    ctx.res.write(data, done);
+  });
+}
+
+export function dropConnection(ctx: Ctx): void {
+  ctx.droppedByServer = true;
+  ctx.req.socket.destroy();
+}
+
+/** Streams pre-rendered SSE events one by one, honouring chunkDelayMs and 'drop' mode. */
+export async function streamEvents(ctx: Ctx, protocol: Protocol, events: string[]): Promise<void> {
+  if (ctx.closed) return;
+  const dropAfter = ctx.mode.kind === 'drop' ? (ctx.mode.afterChunks ?? 2) : undefined;
+  ctx.res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    ...requestIdHeader(protocol),
+  });
+  ctx.res.flushHeaders();
+  for (let i = 0; i < events.length; i++) {
+    if (dropAfter !== undefined && i >= dropAfter) break;
+    if (i > 0) await pause(ctx, ctx.opts.chunkDelayMs);
+    if (ctx.closed) return;
+    await writeChunk(ctx, events[i]!);
+  }
+  if (ctx.closed) return;
+  if (dropAfter !== undefined) dropConnection(ctx);
+  else ctx.res.end();
+}
+
+export function makeAnswer(ctx: Ctx, maxTokens: unknown): Answer {
+  const mode = ctx.mode;
+  if (mode.kind === 'toolCall') {
+    return { kind: 'tool', name: mode.name, args: JSON.stringify(mode.arguments), input: mode.arguments };
+  }
+  const text = ctx.opts.reply(ctx.rec);
+  if (maxTokens === 1) return { kind: 'text', text: splitWords(text)[0]?.trimStart() ?? '', truncated: true };
+  return { kind: 'text', text, truncated: false };
+}
+
+export const answerText = (a: Answer) => (a.kind === 'text' ? a.text : a.args);
+export const sse = (data: unknown) => `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+export const namedSse = (data: { type: string }) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
+

@@ -1,0 +1,69 @@
+// Public API of the fake upstream (re-exported by tests/support/fake-upstream.ts).
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface RecordedRequest {
+  method: string;
+  /** Pathname without the query string, e.g. '/v1/messages'. */
+  path: string;
+  /** Raw request target including the query string, e.g. '/v1/messages?beta=true'. */
+  url: string;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON body, or undefined when the body was empty or not valid JSON. */
+  body: any;
+  /** The body exactly as received (utf-8). */
+  rawBody: string;
+}
+
+/**
+ * How the server answers. All modes apply to POST /v1/chat/completions and POST /v1/messages;
+ * the listing endpoints (GET /v1/models[/id], GET /api/tags) and POST /v1/messages/count_tokens
+ * only honour (and only consume) an 'error' mode.
+ */
+export type FakeMode =
+  /** Normal answers (the default). */
+  | { kind: 'ok' }
+  /** Error body in the protocol's format; `retryAfter` (seconds) sets a retry-after header. */
+  | { kind: 'error'; status: number; message?: string; retryAfter?: number }
+  /** Wait delayMs before sending response headers, then answer normally. */
+  | { kind: 'slow'; delayMs: number }
+  /** Read the request, never answer (for timeout tests). */
+  | { kind: 'hang' }
+  /** Non-stream: destroy the socket without answering. Stream: send `afterChunks` (default 2) SSE events, then destroy the socket. */
+  | { kind: 'drop'; afterChunks?: number }
+  /** Answer with a tool call (OpenAI tool_calls / Anthropic tool_use) instead of text. */
+  | { kind: 'toolCall'; name: string; arguments: object };
+
+export interface FakeUpstreamOptions {
+  /** When set, requests must carry it as `Authorization: Bearer K`, `x-api-key: K` or `api-key: K`, else 401. */
+  apiKey?: string;
+  /** Known models (listed, and accepted as `model`); default ['fake-model', 'fake-model-large']. */
+  models?: string[];
+  /** Delay between SSE events; default 0. */
+  chunkDelayMs?: number;
+  /** Answer text; default `Echo: ${last user message text}`. */
+  reply?: (req: RecordedRequest) => string;
+  /** Default 0 (random free port). */
+  port?: number;
+}
+
+export interface FakeUpstream {
+  /** 'http://127.0.0.1:PORT' */
+  url: string;
+  /** url + '/v1' */
+  openaiBaseUrl: string;
+  /** Base URL for the Anthropic SDK (it appends '/v1/messages' itself); same as `url`. */
+  anthropicBaseUrl: string;
+  /** Every request received, in arrival order (including GETs). */
+  requests: RecordedRequest[];
+  /** Responses fully written (any status). */
+  readonly completedResponses: number;
+  /** Requests whose client disconnected before the response finished (not counting server-side drops or close()). */
+  readonly abortedByClient: number;
+  readonly inFlight: number;
+  /** `times`: apply to the next N requests it applies to, then revert to the previous mode; no `times` = until changed. */
+  setMode(mode: FakeMode, opts?: { times?: number }): void;
+  /** Clears requests and counters (except inFlight) and sets the mode back to ok. */
+  reset(): void;
+  /** Closes the server and every open socket, including hanging requests. */
+  close(): Promise<void>;
+}
