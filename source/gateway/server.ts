@@ -95,7 +95,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     inFlight += 1;
     res.once('close', () => {
       inFlight -= 1;
-      options.log?.(formatRequestLogLine(ctx));
+      // Health probes (status, detach, monitors) would drown out the requests that matter.
+      if (ctx.path !== '/health') options.log?.(formatRequestLogLine(ctx));
       if (inFlight === 0) drainWaiters.splice(0).forEach((resolve) => resolve());
     });
     const route = pickRoute(req.method ?? 'GET', ctx.path);

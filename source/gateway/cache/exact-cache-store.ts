@@ -1,6 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { ensureDir } from '../../store/state-dir.js';
 import type { ChatCompletion } from '../protocols/openai.js';
 
@@ -54,6 +54,7 @@ export class ExactCacheStore {
     const store = new ExactCacheStore(options);
     if (options.file) {
       ensureDir(dirname(options.file));
+      await removeInterruptedRewrites(options.file);
       const { lines, kept } = await store.#load(options.file);
       if (lines > kept) await store.#rewrite(options.file);
       store.#log = createWriteStream(options.file, { flags: 'a', mode: 0o600 });
@@ -151,6 +152,14 @@ export class ExactCacheStore {
     const temporary = `${file}.${process.pid}.tmp`;
     await writeFile(temporary, lines.join(''), { mode: 0o600 });
     await rename(temporary, file);
+  }
+}
+
+/** A process killed while rewriting the file leaves its temporary copy behind; the original is intact. */
+async function removeInterruptedRewrites(file: string): Promise<void> {
+  const prefix = `${basename(file)}.`;
+  for (const name of await readdir(dirname(file))) {
+    if (name.startsWith(prefix) && name.endsWith('.tmp')) await rm(join(dirname(file), name), { force: true });
   }
 }
 

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { UserError } from '../user-error.js';
+import { buildProgram } from './program.js';
+import { paint } from './terminal.js';
+
+// The one place the CLI decides how an error ends the process.
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode;
+  } else if (error instanceof UserError) {
+    process.stderr.write(`${paint('red', 'error:', process.stderr)} ${error.message}\n`);
+    if (error.hint) process.stderr.write(`${error.hint}\n`);
+    process.exitCode = error.exitCode;
+  } else {
+    process.stderr.write(`${paint('red', 'isartor crashed:', process.stderr)} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 70;
+  }
+}

@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+import { isartorVersion } from '../version.js';
+import { checkCommand } from './check.js';
+import { downCommand } from './down.js';
+import { setKeyCommand } from './set-key.js';
+import { statusCommand } from './status.js';
+import { upCommand } from './up.js';
+
+export function buildProgram(): Command {
+  const program = new Command('isartor')
+    .description('A local LLM gateway for AI agent tools: caches repeated prompts and forwards the rest to your provider.')
+    .version(isartorVersion, '-v, --version', 'print the version')
+    .showSuggestionAfterError()
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Quick start:
+  isartor set-key -p groq      store a provider key (hidden prompt)
+  isartor check                verify key, base URL and model live
+  isartor up --detach          start the gateway on http://127.0.0.1:8080
+  isartor status               see it running
+  isartor down                 stop it
+
+State (config, cache, logs, pid) lives in $ISARTOR_HOME, default ~/.isartor.`,
+    );
+  for (const command of [setKeyCommand(), checkCommand(), upCommand(), downCommand(), statusCommand()]) {
+    program.addCommand(command.exitOverride());
+  }
+  return program;
+}

@@ -1,0 +1,29 @@
+import { styleText } from 'node:util';
+
+type Style = 'green' | 'red' | 'yellow' | 'cyan' | 'dim' | 'bold';
+
+function colorEnabled(stream: NodeJS.WriteStream): boolean {
+  return Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+}
+
+/** Colours text only where a person is looking at a terminal that shows colour. */
+export function paint(style: Style, text: string, stream: NodeJS.WriteStream = process.stdout): string {
+  return colorEnabled(stream) ? styleText(style, text) : text;
+}
+
+/** Decided once: can we ask the user something? Never under CI or with piped stdin/stdout. */
+export function canPrompt(): boolean {
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && process.env.CI !== 'true';
+}
+
+export function printLine(text = ''): void {
+  process.stdout.write(`${text}\n`);
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function printWarning(message: string): void {
+  process.stderr.write(`${paint('yellow', 'warning:', process.stderr)} ${message}\n`);
+}

@@ -1,0 +1,90 @@
+import { Command } from 'commander';
+import { serveGateway } from '../daemon/serve-gateway.js';
+import { startDetachedGateway } from '../daemon/start-detached.js';
+import { defaultGatewayPort } from '../store/config.js';
+import { resolveStateDir, statePaths } from '../store/state-dir.js';
+import { parsePort } from './options.js';
+import { paint, printLine, printWarning } from './terminal.js';
+
+interface UpFlags {
+  port?: number;
+  host?: string;
+  detach?: boolean;
+  gatewayApiKey?: string;
+}
+
+export function upCommand(): Command {
+  return new Command('up')
+    .description('Start the gateway: in the foreground with a request log, or in the background with --detach.')
+    .option('--port <port>', `port to listen on (default: config, else ${defaultGatewayPort})`, parsePort)
+    .option('--host <host>', 'address to listen on (default: config, else 127.0.0.1)')
+    .option('-d, --detach', 'run in the background; returns once /health answers (logs go to the state dir)')
+    .option('--gateway-api-key <key>', 'require this key from clients (also: ISARTOR_GATEWAY_API_KEY or gateway.apiKey in config)')
+    .addHelpText(
+      'after',
+      `
+Every route but /health then needs "Authorization: Bearer <key>" or "x-api-key: <key>".
+Stop a detached gateway with \`isartor down\`; see it with \`isartor status\`.`,
+    )
+    .action(async (flags: UpFlags) => {
+      const stateDir = resolveStateDir();
+      const gatewayApiKey = flags.gatewayApiKey ?? (process.env.ISARTOR_GATEWAY_API_KEY || undefined);
+      if (flags.detach) {
+        const record = await startDetachedGateway({
+          stateDir,
+          host: flags.host,
+          port: flags.port,
+          gatewayApiKey,
+          command: { execPath: process.execPath, args: [...process.execArgv, process.argv[1] ?? ''] },
+        });
+        printLine(`${paint('green', '✓')} isartor gateway running at ${paint('cyan', record.url)} (pid ${record.pid})`);
+        printLine(`  forwarding to ${record.provider}${record.model ? ` / ${record.model}` : ''}${record.authRequired ? ', gateway key required' : ''}`);
+        printLine(`  OpenAI base URL for clients: ${record.url}/v1`);
+        printLine(`  log: ${statePaths(stateDir).gatewayLog}`);
+        printLine(`  stop it with ${paint('cyan', 'isartor down')}`);
+        return;
+      }
+      await runForeground(stateDir, flags, gatewayApiKey);
+    });
+}
+
+async function runForeground(stateDir: string, flags: UpFlags, gatewayApiKey: string | undefined): Promise<void> {
+  const served = await serveGateway({
+    stateDir,
+    host: flags.host,
+    port: flags.port,
+    gatewayApiKey,
+    log: (line) => printLine(line),
+    onWarning: printWarning,
+  });
+  const { record } = served;
+  printLine(`isartor ${record.version} listening on ${record.url} (pid ${record.pid})`);
+  printLine(`forwarding to ${record.provider}${record.model ? ` / ${record.model}` : ''}; OpenAI base URL for clients: ${record.url}/v1`);
+  printLine(record.authRequired ? 'gateway key required on every route but /health' : 'no gateway key set: any local program may use this gateway');
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      printLine(`${signal} again: exiting without waiting for in-flight requests.`);
+      process.exit(130);
+    }
+    stopping = true;
+    printLine(`${signal}: finishing in-flight requests, then stopping...`);
+    served.shutdown().then(
+      () => {
+        printLine('stopped.');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        printWarning(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  // The gateway owns its shutdown. conf's atomic writer (when-exit) hooks these signals at import and
+  // re-raises them, which would look like a second Ctrl-C and cut the graceful stop short.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, stop);
+  }
+}

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import got from 'got';
+import type { HealthReport } from '../gateway/server.js';
+import { isProcessAlive, readGatewayRecord, removeGatewayRecord, type GatewayRecord } from './pid-file.js';
+
+export interface RunningGatewayInfo {
+  record: GatewayRecord;
+  /** undefined: the process is alive but /health did not answer (busy, hung, or still starting). */
+  health: HealthReport | undefined;
+}
+
+/**
+ * The gateway that owns this state dir, if one is really running. A record whose process is gone,
+ * or whose pid now belongs to an unrelated program, is stale and removed.
+ */
+export async function findRunningGateway(pidFile: string): Promise<RunningGatewayInfo | undefined> {
+  const record = readGatewayRecord(pidFile);
+  if (!record) return undefined;
+  if (!isProcessAlive(record.pid)) {
+    removeGatewayRecord(pidFile, record.pid);
+    return undefined;
+  }
+  const health = await fetchHealth(record.url, 1500);
+  if (health?.pid === record.pid) return { record, health };
+  if (processLooksLikeIsartor(record.pid)) return { record, health: undefined };
+  removeGatewayRecord(pidFile, record.pid);
+  return undefined;
+}
+
+export async function fetchHealth(url: string, timeoutMs: number): Promise<HealthReport | undefined> {
+  try {
+    return await got(`${url}/health`, { timeout: { request: timeoutMs }, retry: { limit: 0 } }).json<HealthReport>();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Guards against signalling a stranger that inherited a stale pid. Where /proc is missing, assume it is ours. */
+function processLooksLikeIsartor(pid: number): boolean {
+  try {
+    const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return /isartor|cli[\\/]index\.[jt]s/.test(commandLine);
+  } catch {
+    return true;
+  }
+}

@@ -1,0 +1,96 @@
+import { createGateway, startGateway, type RunningGateway } from '../gateway/server.js';
+import { resolveActiveTarget } from '../providers/upstream-target.js';
+import { ConfigStore } from '../store/config.js';
+import { ensureDir, statePaths } from '../store/state-dir.js';
+import { UserError } from '../user-error.js';
+import { isartorVersion } from '../version.js';
+import { removeGatewayRecord, writeGatewayRecord, type GatewayRecord } from './pid-file.js';
+import { findRunningGateway } from './running-gateway.js';
+
+export interface ServeOptions {
+  stateDir: string;
+  host?: string | undefined;
+  port?: number | undefined;
+  gatewayApiKey?: string | undefined;
+  log: (line: string) => void;
+  onWarning: (message: string) => void;
+}
+
+export interface ServedGateway {
+  running: RunningGateway;
+  record: GatewayRecord;
+  /** Lets in-flight requests finish, saves the cache, and removes the pid record. */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+/** Starts the gateway for a state dir in this process: the body of `isartor up`. */
+export async function serveGateway(options: ServeOptions): Promise<ServedGateway> {
+  const config = new ConfigStore(options.stateDir).read();
+  const target = resolveActiveTarget(config);
+  const paths = statePaths(options.stateDir);
+  await refuseIfRunning(paths.pidFile, options.stateDir);
+  const host = options.host ?? config.gateway.host;
+  const port = options.port ?? config.gateway.port;
+  const gatewayApiKey = options.gatewayApiKey ?? config.gateway.apiKey;
+  if (!isLoopback(host) && !gatewayApiKey) {
+    options.onWarning(
+      `Listening on ${host} without a gateway key: anyone who can reach this machine can spend your ${target.providerId} credits. Set one with --gateway-api-key.`,
+    );
+  }
+  ensureDir(paths.cacheDir);
+  const gateway = await createGateway({
+    target,
+    gatewayApiKey,
+    bodyLimitBytes: config.gateway.bodyLimitBytes,
+    upstream: config.upstream,
+    exactCache: config.cache.exact,
+    exactCacheFile: paths.exactCacheFile,
+    log: options.log,
+    onWarning: options.onWarning,
+  });
+  let running: RunningGateway;
+  try {
+    running = await startGateway(gateway, { host, port });
+  } catch (error) {
+    await gateway.close();
+    throw error;
+  }
+  const record: GatewayRecord = {
+    pid: process.pid,
+    url: reachableUrl(running.url),
+    host,
+    port: Number(new URL(running.url).port),
+    startedAt: new Date().toISOString(),
+    provider: target.providerId,
+    model: target.model ?? null,
+    version: isartorVersion,
+    authRequired: Boolean(gatewayApiKey),
+  };
+  writeGatewayRecord(paths.pidFile, record);
+  return {
+    running,
+    record,
+    shutdown: async (graceMs) => {
+      await running.stop(graceMs);
+      removeGatewayRecord(paths.pidFile);
+    },
+  };
+}
+
+async function refuseIfRunning(pidFile: string, stateDir: string): Promise<void> {
+  const existing = await findRunningGateway(pidFile);
+  if (existing) {
+    throw new UserError(`An isartor gateway already runs for ${stateDir} (pid ${existing.record.pid}, ${existing.record.url}).`, {
+      hint: 'Stop it with `isartor down`, or give this one its own state dir with ISARTOR_HOME.',
+    });
+  }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** A wildcard listener is reached through loopback by local clients. */
+function reachableUrl(url: string): string {
+  return url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
+}

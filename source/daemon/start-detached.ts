@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureDir, statePaths } from '../store/state-dir.js';
+import { UserError } from '../user-error.js';
+import { readGatewayRecord, type GatewayRecord } from './pid-file.js';
+import { fetchHealth, findRunningGateway } from './running-gateway.js';
+
+export interface DetachOptions {
+  stateDir: string;
+  host?: string | undefined;
+  port?: number | undefined;
+  gatewayApiKey?: string | undefined;
+  /** How to run `isartor` again: node, its flags, and the CLI script. */
+  command: { execPath: string; args: string[] };
+  readyTimeoutMs?: number;
+}
+
+/**
+ * Starts `isartor up` in the background with its output in the state dir's log, and returns only
+ * once that process answers /health. If it exits first, its own error message becomes ours.
+ */
+export async function startDetachedGateway(options: DetachOptions): Promise<GatewayRecord> {
+  const paths = statePaths(options.stateDir);
+  const existing = await findRunningGateway(paths.pidFile);
+  if (existing) {
+    throw new UserError(`An isartor gateway already runs for ${options.stateDir} (pid ${existing.record.pid}, ${existing.record.url}).`, {
+      hint: 'Stop it with `isartor down` first, or check it with `isartor status`.',
+    });
+  }
+  ensureDir(paths.logDir);
+  const logFd = openSync(paths.gatewayLog, 'a', 0o600);
+  const logOffset = fstatSync(logFd).size;
+  const args = [...options.command.args, 'up'];
+  if (options.host) args.push('--host', options.host);
+  if (options.port !== undefined) args.push('--port', String(options.port));
+  // The key travels in the environment, never on a command line that `ps` shows.
+  const env: NodeJS.ProcessEnv = { ...process.env, ISARTOR_HOME: options.stateDir };
+  if (options.gatewayApiKey) env.ISARTOR_GATEWAY_API_KEY = options.gatewayApiKey;
+  const child = spawn(options.command.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd], env });
+  closeSync(logFd);
+  child.unref();
+  let exitCode: number | null | undefined;
+  child.once('exit', (code, signal) => {
+    exitCode = code ?? (signal ? 128 : 1);
+  });
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 15_000);
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) {
+      throw new UserError(`The gateway exited before it was ready (exit code ${exitCode}).\n${logSince(paths.gatewayLog, logOffset)}`, {
+        hint: `The full log is in ${paths.gatewayLog}.`,
+      });
+    }
+    const record = readGatewayRecord(paths.pidFile);
+    if (record && record.pid === child.pid && (await fetchHealth(record.url, 1000))?.pid === child.pid) return record;
+    await sleep(100);
+  }
+  child.kill('SIGTERM');
+  throw new UserError(`The gateway did not answer /health within ${Math.round((options.readyTimeoutMs ?? 15_000) / 1000)} s and was stopped.`, {
+    hint: `See ${paths.gatewayLog}.`,
+  });
+}
+
+function logSince(file: string, offset: number): string {
+  try {
+    return readFileSync(file).subarray(offset).toString('utf8').trim().split('\n').slice(-10).join('\n');
+  } catch {
+    return '';
+  }
+}
