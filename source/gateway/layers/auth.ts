@@ -18,9 +18,10 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-/** Compares digests so neither the content nor the length of the key leaks through timing. */
+/** Compares digests so neither the content nor the length of the key leaks through timing. An empty key matches nothing. */
 export function credentialMatches(presented: string | undefined, expected: string): boolean {
-  return timingSafeEqual(digest(presented ?? ''), digest(expected)) && presented !== undefined;
+  const equal = timingSafeEqual(digest(presented ?? ''), digest(expected));
+  return equal && presented !== undefined && expected.length > 0;
 }
 
 /** A stable, non-reversible name for a caller, safe to keep in cache keys and logs. */

@@ -1,0 +1,96 @@
+import { resolveTarget } from '../../source/providers/upstream-target.js';
+import { configDefaults, type ExactCacheSettings, type UpstreamSettings } from '../../source/store/config.js';
+import { createGateway, startGateway, type Gateway, type RunningGateway } from '../../source/gateway/server.js';
+import { startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from '../support/fake-upstream.js';
+
+export const upstreamKey = 'sk-upstream-secret-0123456789';
+
+export interface HarnessOptions {
+  gatewayApiKey?: string;
+  fake?: FakeUpstreamOptions;
+  /** null: no model configured, so the client's model is forwarded. */
+  model?: string | null;
+  exactCache?: Partial<ExactCacheSettings>;
+  exactCacheFile?: string;
+  bodyLimitBytes?: number;
+  upstream?: Partial<UpstreamSettings>;
+}
+
+export interface Harness {
+  fake: FakeUpstream;
+  gateway: Gateway;
+  running: RunningGateway;
+  url: string;
+  logLines: string[];
+  /** POST /v1/chat/completions with a JSON body. */
+  chat(body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** Chat requests the fake upstream received. */
+  upstreamChatCalls(): number;
+  close(): Promise<void>;
+}
+
+/** A real gateway on a random loopback port in front of a fresh fake upstream. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const fake = await startFakeUpstream({ apiKey: upstreamKey, ...options.fake });
+  const model = options.model === undefined ? 'fake-model' : options.model;
+  const target = resolveTarget(
+    {
+      ...configDefaults,
+      provider: 'openai-compatible',
+      providers: {
+        'openai-compatible': { baseUrl: fake.openaiBaseUrl, apiKey: upstreamKey, ...(model ? { model } : {}) },
+      },
+    },
+    'openai-compatible',
+  );
+  const logLines: string[] = [];
+  const gateway = await createGateway({
+    target,
+    gatewayApiKey: options.gatewayApiKey,
+    bodyLimitBytes: options.bodyLimitBytes ?? configDefaults.gateway.bodyLimitBytes,
+    upstream: { ...configDefaults.upstream, ...options.upstream },
+    exactCache: { ...configDefaults.cache.exact, ...options.exactCache },
+    ...(options.exactCacheFile ? { exactCacheFile: options.exactCacheFile } : {}),
+    log: (line) => logLines.push(line),
+  });
+  const running = await startGateway(gateway, { host: '127.0.0.1', port: 0 });
+  return {
+    fake,
+    gateway,
+    running,
+    url: running.url,
+    logLines,
+    chat: (body, headers = {}) =>
+      fetch(`${running.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    upstreamChatCalls: () => fake.requests.filter((r) => r.path.endsWith('/chat/completions')).length,
+    close: async () => {
+      await running.stop(1000);
+      await fake.close();
+    },
+  };
+}
+
+export function userMessage(text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { model: 'fake-model', messages: [{ role: 'user', content: text }], ...extra };
+}
+
+/** Splits an SSE body into its `data:` payloads. */
+export function sseData(text: string): string[] {
+  return text
+    .split(/\r?\n\r?\n/)
+    .map((event) => event.split(/\r?\n/).filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trimStart()).join('\n'))
+    .filter((data) => data.length > 0);
+}
+
+/** The text a client assembles from a chat completion SSE body. */
+export function streamedText(text: string): string {
+  return sseData(text)
+    .filter((d) => d !== '[DONE]')
+    .map((d) => JSON.parse(d) as { choices: Array<{ delta?: { content?: string } }> })
+    .map((chunk) => chunk.choices.map((c) => c.delta?.content ?? '').join(''))
+    .join('');
+}
