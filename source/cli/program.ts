@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { isartorVersion } from '../version.js';
 import { checkCommand } from './check.js';
+import { demoCommand } from './demo.js';
 import { downCommand } from './down.js';
 import { setKeyCommand } from './set-key.js';
 import { statusCommand } from './status.js';
@@ -21,10 +22,11 @@ Quick start:
   isartor up --detach          start the gateway on http://127.0.0.1:8080
   isartor status               see it running
   isartor down                 stop it
+  isartor demo                 try it without a key (built-in echo provider)
 
 State (config, cache, logs, pid) lives in $ISARTOR_HOME, default ~/.isartor.`,
     );
-  for (const command of [setKeyCommand(), checkCommand(), upCommand(), downCommand(), statusCommand()]) {
+  for (const command of [setKeyCommand(), checkCommand(), upCommand(), downCommand(), statusCommand(), demoCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -19,7 +19,7 @@ export function upCommand(): Command {
     .option('--port <port>', `port to listen on (default: config, else ${defaultGatewayPort})`, parsePort)
     .option('--host <host>', 'address to listen on (default: config, else 127.0.0.1)')
     .option('-d, --detach', 'run in the background; returns once /health answers (logs go to the state dir)')
-    .option('--gateway-api-key <key>', 'require this key from clients (also: ISARTOR_GATEWAY_API_KEY or gateway.apiKey in config)')
+    .option('--gateway-api-key <key>', 'require this key from clients (visible in shell history; prefer ISARTOR_GATEWAY_API_KEY or gateway.apiKey in config)')
     .addHelpText(
       'after',
       `
