@@ -58,21 +58,24 @@ describe('L1a exact cache', () => {
     expect(harness.upstreamChatCalls()).toBe(1 + variants.length);
   });
 
-  it('ignores JSON key order and the client-side model name, which the configured model replaces', async () => {
+  it('keys on the exact bytes: a request serialised differently is its own entry, never a wrong answer', async () => {
     harness = await startHarness();
     await layerOf(await harness.chat({ model: 'a', temperature: 0, messages: [{ role: 'user', content: 'order' }] }));
-    const reordered = await harness.chat({ messages: [{ content: 'order', role: 'user' }], temperature: 0, model: 'b' });
-    expect(await layerOf(reordered)).toBe('l1a/hit');
+    const reordered = await harness.chat({ temperature: 0, model: 'a', messages: [{ role: 'user', content: 'order' }] });
+    expect(await layerOf(reordered)).toBe('l3/miss');
+    const streamed = await harness.chat({ model: 'a', temperature: 0, messages: [{ role: 'user', content: 'order' }], stream: true });
+    expect(await layerOf(streamed)).toBe('l3/miss');
   });
 
-  it('replays a hit on a stream request as valid SSE, with usage only when asked for', async () => {
+  it('replays a hit on a stream request as valid SSE, with the usage chunk it asked for', async () => {
     harness = await startHarness();
-    await layerOf(await harness.chat(userMessage('stream me please')));
+    const request = userMessage('stream me please', { stream: true, stream_options: { include_usage: true } });
+    const live = await (await harness.chat(request)).text();
 
-    const withUsage = await harness.chat(userMessage('stream me please', { stream: true, stream_options: { include_usage: true } }));
-    expect(withUsage.headers.get('x-isartor-layer')).toBe('l1a');
-    expect(withUsage.headers.get('content-type')).toContain('text/event-stream');
-    const text = await withUsage.text();
+    const replay = await harness.chat(request);
+    expect(replay.headers.get('x-isartor-layer')).toBe('l1a');
+    expect(replay.headers.get('content-type')).toContain('text/event-stream');
+    const text = await replay.text();
     const data = sseData(text);
     expect(data.at(-1)).toBe('[DONE]');
     const chunks = data.slice(0, -1).map((d) => JSON.parse(d));
@@ -82,22 +85,28 @@ describe('L1a exact cache', () => {
     expect(chunks.at(-1).choices).toEqual([]);
     expect(chunks.at(-1).usage.total_tokens).toBeGreaterThan(0);
     expect(streamedText(text)).toBe('Echo: stream me please');
-
-    const withoutUsage = sseData(await (await harness.chat(userMessage('stream me please', { stream: true }))).text());
-    expect(withoutUsage.some((d) => d !== '[DONE]' && JSON.parse(d).usage)).toBe(false);
+    expect(streamedText(text)).toBe(streamedText(live));
     expect(harness.upstreamChatCalls()).toBe(1);
   });
 
-  it('stores a streamed answer and serves it to a later non-stream request as JSON', async () => {
+  it('replays a stream hit without a usage chunk when none was asked for', async () => {
     harness = await startHarness();
-    await (await harness.chat(userMessage('streamed first', { stream: true, stream_options: { include_usage: true } }))).text();
-    const json = await harness.chat(userMessage('streamed first'));
-    expect(json.headers.get('x-isartor-layer')).toBe('l1a');
-    const body = (await json.json()) as { object: string; choices: Array<{ message: { content: string }; finish_reason: string }>; usage: { total_tokens: number } };
-    expect(body.object).toBe('chat.completion');
-    expect(body.choices[0]?.message.content).toBe('Echo: streamed first');
-    expect(body.choices[0]?.finish_reason).toBe('stop');
-    expect(body.usage.total_tokens).toBeGreaterThan(0);
+    const request = userMessage('no usage please', { stream: true });
+    await (await harness.chat(request)).text();
+    const replay = await harness.chat(request);
+    expect(replay.headers.get('x-isartor-layer')).toBe('l1a');
+    const data = sseData(await replay.text());
+    expect(data.at(-1)).toBe('[DONE]');
+    expect(data.some((d) => d !== '[DONE]' && JSON.parse(d).usage)).toBe(false);
+  });
+
+  it('replays a hit on a non-stream request as the stored JSON', async () => {
+    harness = await startHarness();
+    const first = (await (await harness.chat(userMessage('json please'))).json()) as Record<string, unknown>;
+    const hit = await harness.chat(userMessage('json please'));
+    expect(hit.headers.get('x-isartor-layer')).toBe('l1a');
+    expect(hit.headers.get('content-type')).toBe('application/json');
+    expect(await hit.json()).toEqual(first);
   });
 
   it('replays cached tool calls', async () => {

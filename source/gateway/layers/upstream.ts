@@ -132,7 +132,7 @@ function relayStream(ctx: RequestContext, upstream: GotRequest, finish: () => vo
     connection: 'keep-alive',
     ...isartorHeaders(ctx),
   });
-  ctx.res.flushHeaders();
+  // No flushHeaders(): the headers leave with the first chunk, one write instead of two.
   upstream.on('data', (chunk: Buffer) => {
     // Bytes go out exactly as they came in, chunk by chunk; the accumulator only watches.
     ctx.res.write(chunk);

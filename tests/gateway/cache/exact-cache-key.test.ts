@@ -3,11 +3,12 @@ import type { ChatRequest } from '../../../source/gateway/context.js';
 import { exactCacheKey } from '../../../source/gateway/cache/exact-cache-key.js';
 import { findProvider } from '../../../source/providers/catalog.js';
 
-function chat(body: Record<string, unknown>, overrides: Partial<ChatRequest> = {}): ChatRequest {
+function chat(raw: string, overrides: Partial<ChatRequest> = {}): ChatRequest {
   const spec = findProvider('groq')!;
   return {
-    body: { messages: [{ role: 'user', content: 'hi' }], ...body },
-    raw: Buffer.from(''),
+    // The key reads only the raw bytes, never the parsed body.
+    body: { messages: [] },
+    raw: Buffer.from(raw),
     stream: false,
     includeUsage: false,
     skipLookup: false,
@@ -18,33 +19,38 @@ function chat(body: Record<string, unknown>, overrides: Partial<ChatRequest> = {
   };
 }
 
-describe('exactCacheKey', () => {
-  const base = exactCacheKey(chat({}), 'anonymous');
+const body = '{"model":"m","messages":[{"role":"user","content":"hi"}]}';
 
-  it('is a sha256 hex digest, stable across calls and key order', () => {
+describe('exactCacheKey', () => {
+  const base = exactCacheKey(chat(body), 'anonymous');
+
+  it('is a sha256 hex digest, the same for the same bytes', () => {
     expect(base).toMatch(/^[0-9a-f]{64}$/);
-    expect(exactCacheKey(chat({ temperature: 0, top_p: 1 }), 'anonymous')).toBe(exactCacheKey(chat({ top_p: 1, temperature: 0 }), 'anonymous'));
+    expect(exactCacheKey(chat(body), 'anonymous')).toBe(base);
+  });
+
+  it('changes with any byte of the request, so any answer-shaping field splits the cache', () => {
+    expect(exactCacheKey(chat('{"model":"m","messages":[{"role":"user","content":"hi!"}]}'), 'anonymous')).not.toBe(base);
+    expect(exactCacheKey(chat('{"model":"m","messages":[{"role":"user","content":"hi"}],"temperature":0}'), 'anonymous')).not.toBe(base);
+    expect(exactCacheKey(chat('{"model":"m","messages":[{"role":"user","content":"hi"}],"some_future_field":1}'), 'anonymous')).not.toBe(base);
   });
 
   it('separates tenants: another caller never shares an entry', () => {
-    expect(exactCacheKey(chat({}), 'key:aaaa')).not.toBe(exactCacheKey(chat({}), 'key:bbbb'));
-    expect(exactCacheKey(chat({}), 'key:aaaa')).not.toBe(base);
+    expect(exactCacheKey(chat(body), 'key:aaaa')).not.toBe(exactCacheKey(chat(body), 'key:bbbb'));
+    expect(exactCacheKey(chat(body), 'key:aaaa')).not.toBe(base);
   });
 
   it('separates providers, base URLs and upstream models', () => {
-    const spec = findProvider('openai')!;
-    expect(exactCacheKey(chat({}, { target: { providerId: 'openai', spec, baseUrl: spec.baseUrl!, apiKey: 'k', model: 'm' } }), 'anonymous')).not.toBe(base);
+    const openai = findProvider('openai')!;
     const groq = findProvider('groq')!;
-    expect(exactCacheKey(chat({}, { target: { providerId: 'groq', spec: groq, baseUrl: 'http://elsewhere/v1', apiKey: 'k', model: 'm' } }), 'anonymous')).not.toBe(base);
-    expect(exactCacheKey(chat({}, { upstreamModel: 'other' }), 'anonymous')).not.toBe(base);
+    expect(exactCacheKey(chat(body, { target: { providerId: 'openai', spec: openai, baseUrl: openai.baseUrl!, apiKey: 'k', model: 'm' } }), 'anonymous')).not.toBe(base);
+    expect(exactCacheKey(chat(body, { target: { providerId: 'groq', spec: groq, baseUrl: 'http://elsewhere/v1', apiKey: 'k', model: 'm' } }), 'anonymous')).not.toBe(base);
+    expect(exactCacheKey(chat(body, { upstreamModel: 'other' }), 'anonymous')).not.toBe(base);
   });
 
-  it('ignores only delivery fields: stream, stream_options and the client model name', () => {
-    expect(exactCacheKey(chat({ stream: true, stream_options: { include_usage: true }, model: 'client-name' }), 'anonymous')).toBe(base);
-  });
-
-  it('includes fields it does not know, so an unknown answer-changing field splits the cache', () => {
-    expect(exactCacheKey(chat({ some_future_field: 1 }), 'anonymous')).not.toBe(base);
-    expect(exactCacheKey(chat({ user: 'alice' }), 'anonymous')).not.toBe(exactCacheKey(chat({ user: 'bob' }), 'anonymous'));
+  it('cannot be confused by a model name that mimics the field framing', () => {
+    const a = exactCacheKey(chat(body, { upstreamModel: 'm\n{"x":1}' }), 'anonymous');
+    const b = exactCacheKey(chat(`{"x":1}${body}`, { upstreamModel: 'm' }), 'anonymous');
+    expect(a).not.toBe(b);
   });
 });

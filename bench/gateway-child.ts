@@ -1,0 +1,32 @@
+// Child process: the isartor gateway, configured as `isartor up` would be for an openai-compatible
+// provider at the fake upstream, with L1a in memory only (no cache file) and no gateway key.
+//   node --import tsx bench/gateway-child.ts http://127.0.0.1:PORT/v1   (env BENCH_UPSTREAM_KEY)
+import { createGateway, startGateway } from '../source/gateway/server.js';
+import { resolveTarget } from '../source/providers/upstream-target.js';
+import { configDefaults, type IsartorConfig } from '../source/store/config.js';
+import { announce, shutdownOn } from './child-runtime.js';
+
+const baseUrl = process.argv[2];
+if (!baseUrl) throw new Error('usage: gateway-child.ts http://127.0.0.1:PORT/v1');
+const apiKey = process.env.BENCH_UPSTREAM_KEY ?? 'bench-upstream-key';
+
+const config: IsartorConfig = {
+  ...configDefaults,
+  provider: 'openai-compatible',
+  providers: { 'openai-compatible': { baseUrl, apiKey, model: 'fake-model' } },
+};
+const target = resolveTarget(config, 'openai-compatible');
+
+const gateway = await createGateway({
+  target,
+  bodyLimitBytes: config.gateway.bodyLimitBytes,
+  upstream: config.upstream,
+  exactCache: { ...config.cache.exact, enabled: true },
+  // `isartor up` logs one line per request; format it (that cost is real) but write it nowhere.
+  log: () => {},
+  onWarning: (message) => process.stderr.write(`gateway warning: ${message}\n`),
+});
+const running = await startGateway(gateway, { host: '127.0.0.1', port: 0 });
+
+shutdownOn(() => running.stop(1_000));
+announce(running.url);
