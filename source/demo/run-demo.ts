@@ -45,7 +45,8 @@ export async function runDemo(options: { stateDir: string; port?: number; log?: 
     const steps = [
       await send(url, 'first ask: forwarded to the provider', question, false),
       await send(url, 'same question again', question, false),
-      await send(url, 'same question, streamed', question, true),
+      await send(url, 'streamed: forwarded, streamed through', question, true),
+      await send(url, 'streamed again: replayed as SSE', question, true),
       await send(url, 'a near-miss: another country', 'What is the capital of Germany?', false),
     ];
     const gateway = served;
