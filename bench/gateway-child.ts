@@ -2,7 +2,7 @@
 // provider at the fake upstream, with L1a in memory only (no cache file) and no gateway key.
 //   node --import tsx bench/gateway-child.ts http://127.0.0.1:PORT/v1   (env BENCH_UPSTREAM_KEY)
 import { createGateway, startGateway } from '../source/gateway/server.js';
-import { resolveTarget } from '../source/providers/upstream-target.js';
+import { buildRoutingTable } from '../source/routing/routing-table.js';
 import { configDefaults, type IsartorConfig } from '../source/store/config.js';
 import { announce, shutdownOn } from './child-runtime.js';
 
@@ -15,12 +15,10 @@ const config: IsartorConfig = {
   provider: 'openai-compatible',
   providers: { 'openai-compatible': { baseUrl, apiKey, model: 'fake-model' } },
 };
-const target = resolveTarget(config, 'openai-compatible');
 
 const gateway = await createGateway({
-  target,
+  routing: buildRoutingTable(config),
   bodyLimitBytes: config.gateway.bodyLimitBytes,
-  upstream: config.upstream,
   exactCache: { ...config.cache.exact, enabled: true },
   // `isartor up` logs one line per request; format it (that cost is real) but write it nowhere.
   log: () => {},

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { checkProvider, type CheckResult } from '../providers/check-provider.js';
-import { resolveActiveTarget } from '../providers/upstream-target.js';
+import { resolveActiveTarget, resolveTarget } from '../providers/upstream-target.js';
 import { ConfigStore } from '../store/config.js';
 import { maskSecret } from '../store/mask-secret.js';
 import { resolveStateDir } from '../store/state-dir.js';
@@ -10,11 +10,13 @@ import { paint, printJson, printLine } from './terminal.js';
 export function checkCommand(): Command {
   return new Command('check')
     .description('Check the configured provider live: key, base URL, reachability, latency, and that the model exists.')
+    .option('-p, --provider <provider>', 'check this configured provider instead of the default one')
     .option('--json', 'print the result as JSON')
     .option('--timeout <ms>', 'give up after this many milliseconds', parsePositiveInteger, 10_000)
     .addHelpText('after', '\nExits 0 when the provider works with the stored settings, 1 otherwise.')
-    .action(async (flags: { json?: boolean; timeout: number }) => {
-      const target = resolveActiveTarget(new ConfigStore(resolveStateDir()).read());
+    .action(async (flags: { json?: boolean; timeout: number; provider?: string }) => {
+      const config = new ConfigStore(resolveStateDir()).read();
+      const target = flags.provider ? resolveTarget(config, flags.provider) : resolveActiveTarget(config);
       const result = await checkProvider(target, { timeoutMs: flags.timeout });
       if (flags.json) printJson(result);
       else printCheck(result, target.apiKey);

@@ -1,8 +1,11 @@
 import { Command } from 'commander';
 import { isartorVersion } from '../version.js';
+import { aliasCommand } from './alias.js';
 import { checkCommand } from './check.js';
 import { demoCommand } from './demo.js';
 import { downCommand } from './down.js';
+import { fallbacksCommand } from './fallbacks.js';
+import { providersCommand } from './providers.js';
 import { setKeyCommand } from './set-key.js';
 import { statusCommand } from './status.js';
 import { upCommand } from './up.js';
@@ -24,9 +27,25 @@ Quick start:
   isartor down                 stop it
   isartor demo                 try it without a key (built-in echo provider)
 
+Routing:
+  isartor set-key -p openai --keep-default          add a second provider
+  isartor alias claude-sonnet-4-5-20250929 groq/openai/gpt-oss-120b
+  isartor fallbacks default openai/gpt-4o-mini      when the default fails
+  isartor providers                                 see it all
+
 State (config, cache, logs, pid) lives in $ISARTOR_HOME, default ~/.isartor.`,
     );
-  for (const command of [setKeyCommand(), checkCommand(), upCommand(), downCommand(), statusCommand(), demoCommand()]) {
+  for (const command of [
+    setKeyCommand(),
+    checkCommand(),
+    providersCommand(),
+    aliasCommand(),
+    fallbacksCommand(),
+    upCommand(),
+    downCommand(),
+    statusCommand(),
+    demoCommand(),
+  ]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
-import { findRunningGateway } from '../daemon/running-gateway.js';
 import { findProvider, providerIds, type ProviderSpec } from '../providers/catalog.js';
 import { ConfigStore } from '../store/config.js';
 import { maskSecret } from '../store/mask-secret.js';
-import { resolveStateDir, statePaths } from '../store/state-dir.js';
+import { resolveStateDir } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
 import { parseHttpUrl } from './options.js';
+import { noticeIfGatewayRunning } from './restart-notice.js';
 import { canPrompt, paint, printLine } from './terminal.js';
 
 interface SetKeyFlags {
@@ -14,6 +14,7 @@ interface SetKeyFlags {
   keyStdin?: boolean;
   model?: string;
   baseUrl?: string;
+  keepDefault?: boolean;
 }
 
 export function setKeyCommand(): Command {
@@ -24,6 +25,7 @@ export function setKeyCommand(): Command {
     .option('--key-stdin', 'read the API key from standard input, e.g. `echo $GROQ_API_KEY | isartor set-key -p groq --key-stdin`')
     .option('-m, --model <model>', 'the upstream model to use (default: the provider\'s default model)')
     .option('--base-url <url>', 'the provider API base URL (required for azure and openai-compatible)', parseHttpUrl)
+    .option('--keep-default', 'add or update this provider without making it the default (for aliases and fallbacks)')
     .addHelpText(
       'after',
       `
@@ -35,7 +37,8 @@ Examples:
   isartor set-key -p openai --model gpt-4o-mini
   isartor set-key -p openai-compatible --base-url http://127.0.0.1:8000/v1 --model my-model
   isartor set-key -p azure --base-url https://<resource>.openai.azure.com/openai/v1 --model <deployment>
-  isartor set-key -p ollama --model llama3.2`,
+  isartor set-key -p ollama --model llama3.2
+  isartor set-key -p openai --keep-default      a second provider, for aliases and fallbacks`,
     )
     .action(async (flags: SetKeyFlags) => {
       await runSetKey(flags);
@@ -61,19 +64,18 @@ async function runSetKey(flags: SetKeyFlags): Promise<void> {
     throw new UserError('Azure needs the deployment name as the model.', { hint: 'Pass --model <deployment-name>.' });
   }
   const apiKey = await obtainKey(spec, flags, stored.apiKey);
-  store.saveProvider(spec.id, { apiKey, model: flags.model, baseUrl: flags.baseUrl });
+  store.saveProvider(spec.id, { apiKey, model: flags.model, baseUrl: flags.baseUrl }, { makeDefault: !flags.keepDefault });
 
-  const saved = store.read().providers[spec.id] ?? {};
-  printLine(`${paint('green', '✓')} Saved ${spec.label} as the active provider.`);
+  const config = store.read();
+  const saved = config.providers[spec.id] ?? {};
+  const role = config.provider === spec.id ? 'the default provider' : `an extra provider (the default stays ${config.provider ?? 'unset'})`;
+  printLine(`${paint('green', '✓')} Saved ${spec.label} as ${role}.`);
   printLine(`  key       ${spec.auth === 'none' ? '(not needed)' : maskSecret(saved.apiKey)}`);
   printLine(`  model     ${saved.model ?? spec.defaultModel ?? '(each client\'s own)'}`);
   printLine(`  base URL  ${saved.baseUrl ?? spec.baseUrl}`);
   printLine(`  config    ${store.path} (readable only by you)`);
-  const running = await findRunningGateway(statePaths(stateDir).pidFile);
-  if (running) {
-    printLine(paint('yellow', `The running gateway (pid ${running.record.pid}) still uses the old settings: restart it with \`isartor down && isartor up --detach\`.`));
-  }
-  printLine(`Next: ${paint('cyan', 'isartor check')}`);
+  await noticeIfGatewayRunning(stateDir);
+  printLine(`Next: ${paint('cyan', `isartor check${config.provider === spec.id ? '' : ` -p ${spec.id}`}`)}`);
 }
 
 /** The key to store: a flag, stdin, a hidden prompt, or the one already stored. */

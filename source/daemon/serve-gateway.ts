@@ -1,5 +1,5 @@
 import { createGateway, startGateway, type RunningGateway } from '../gateway/server.js';
-import { resolveActiveTarget } from '../providers/upstream-target.js';
+import { buildRoutingTable } from '../routing/routing-table.js';
 import { ConfigStore } from '../store/config.js';
 import { ensureDir, statePaths } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
@@ -26,7 +26,8 @@ export interface ServedGateway {
 /** Starts the gateway for a state dir in this process: the body of `isartor up`. */
 export async function serveGateway(options: ServeOptions): Promise<ServedGateway> {
   const config = new ConfigStore(options.stateDir).read();
-  const target = resolveActiveTarget(config);
+  const routing = buildRoutingTable(config);
+  const target = routing.defaultRoute.target;
   const paths = statePaths(options.stateDir);
   await refuseIfRunning(paths.pidFile, options.stateDir);
   const host = options.host ?? config.gateway.host;
@@ -39,10 +40,9 @@ export async function serveGateway(options: ServeOptions): Promise<ServedGateway
   }
   ensureDir(paths.cacheDir);
   const gateway = await createGateway({
-    target,
+    routing,
     gatewayApiKey,
     bodyLimitBytes: config.gateway.bodyLimitBytes,
-    upstream: config.upstream,
     exactCache: config.cache.exact,
     exactCacheFile: paths.exactCacheFile,
     log: options.log,

@@ -1,23 +1,37 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UpstreamTarget } from '../providers/upstream-target.js';
-import type { ChatCompletion, ChatCompletionRequest } from './protocols/openai.js';
+import type { Route } from '../routing/routing-table.js';
+/** The protocol a caller speaks; answers and errors go back in it. */
+export type CallerProtocol = 'openai' | 'anthropic';
 
 /** Which layer produced the answer. */
 export type LayerName = 'l0' | 'l1a' | 'l1b' | 'l2.5' | 'l3' | 'gateway';
 export type CacheStatus = 'hit' | 'miss' | 'bypass';
 
-/** A parsed, validated chat completion request and what the client asked of the cache. */
+/** A parsed, validated model request (OpenAI chat completion or Anthropic message) and what the client asked of the cache. */
 export interface ChatRequest {
-  body: ChatCompletionRequest;
+  protocol: CallerProtocol;
+  /** The parsed JSON body, in the caller's protocol. */
+  body: Record<string, unknown>;
   raw: Buffer;
   stream: boolean;
+  /** OpenAI's `stream_options.include_usage`: a usage chunk ends the stream. */
   includeUsage: boolean;
+  /** The model name the client used; translated answers carry it back. */
+  requestedModel: string | undefined;
+  /** Anthropic headers the caller sent, forwarded as they are to an Anthropic upstream. */
+  anthropicHeaders: Record<string, string>;
+  /** The caller used `?beta=true` on /v1/messages. */
+  betaQuery: boolean;
   /** `Cache-Control: no-cache`: do not answer from cache. */
   skipLookup: boolean;
   /** `Cache-Control: no-store`: do not keep this answer. */
   skipStore: boolean;
+  /** Where the request goes: the primary route, then its fallbacks. Never empty. */
+  routes: Route[];
+  /** The primary route's target: with upstreamModel, what the cache key names. */
   target: UpstreamTarget;
-  /** The model sent upstream: the configured one, or the client's when none is configured. */
+  /** The model the primary route asks for: its configured one, or the client's when it has none. */
   upstreamModel: string;
 }
 
@@ -28,6 +42,8 @@ export interface RequestContext {
   readonly res: ServerResponse;
   readonly path: string;
   readonly receivedAt: number;
+  /** Decided by the route: the format of every answer and error. */
+  protocol: CallerProtocol;
   /** Who is asking: part of every cache key, so tenants never share answers. */
   callerId: string;
   layer: LayerName;
@@ -35,10 +51,12 @@ export interface RequestContext {
   /** Time spent waiting on the provider; excluded from the gateway's reported overhead. */
   upstreamWaitMs: number;
   chat?: ChatRequest;
-  /** A complete, successful answer, set by whichever layer produced it, for layers that keep it. */
-  completion?: ChatCompletion;
+  /** A complete, successful answer in the caller's protocol, set by whichever layer produced it, for layers that keep it. */
+  completion?: object;
   /** Which provider and model answered, when one did. */
   answeredBy?: { provider: string; model: string };
+  /** Upstream attempts made, fallbacks and retries included. */
+  attempts: number;
   clientGone: boolean;
 }
 

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { RequestContext } from './context.js';
-import { openAIErrorBody, type OpenAIErrorType } from './protocols/openai.js';
+import { anthropicErrorBody, anthropicErrorTypeForStatus } from './protocols/anthropic.js';
+import { openAIErrorBody, openAIErrorTypeForStatus } from './protocols/openai.js';
 
 /** What every answer says about how the gateway produced it. */
 export function isartorHeaders(ctx: RequestContext): OutgoingHttpHeaders {
@@ -12,6 +13,7 @@ export function isartorHeaders(ctx: RequestContext): OutgoingHttpHeaders {
   };
   if (ctx.cache) headers['x-isartor-cache'] = ctx.cache;
   if (ctx.answeredBy) headers['x-isartor-upstream'] = `${ctx.answeredBy.provider}/${ctx.answeredBy.model}`;
+  if (ctx.attempts > 1) headers['x-isartor-attempts'] = String(ctx.attempts);
   return headers;
 }
 
@@ -41,13 +43,14 @@ export function sendJson(ctx: RequestContext, status: number, body: unknown, ext
   sendBody(ctx, status, typeof body === 'string' ? body : JSON.stringify(body), 'application/json', extraHeaders);
 }
 
-export function sendOpenAIError(
-  ctx: RequestContext,
-  status: number,
-  message: string,
-  type: OpenAIErrorType,
-  code: string | null = null,
-  extraHeaders: OutgoingHttpHeaders = {},
-): void {
-  sendJson(ctx, status, openAIErrorBody(message, type, code), extraHeaders);
+/** An error body in the caller's protocol; `code` is isartor's own machine-readable reason. */
+export function errorBody(ctx: RequestContext, status: number, message: string, code: string): object {
+  return ctx.protocol === 'anthropic'
+    ? anthropicErrorBody(message, anthropicErrorTypeForStatus(status))
+    : openAIErrorBody(message, openAIErrorTypeForStatus(status), code);
+}
+
+/** Answers with an error the caller's SDK understands: OpenAI's `{error:{...}}` or Anthropic's `{type:"error",...}`. */
+export function sendError(ctx: RequestContext, status: number, message: string, code: string, extraHeaders: OutgoingHttpHeaders = {}): void {
+  sendJson(ctx, status, errorBody(ctx, status, message, code), extraHeaders);
 }

@@ -2,25 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { UpstreamTarget } from '../providers/upstream-target.js';
-import type { ExactCacheSettings, UpstreamSettings } from '../store/config.js';
+import type { RoutingTable } from '../routing/routing-table.js';
+import type { ExactCacheSettings } from '../store/config.js';
 import { UserError } from '../user-error.js';
 import { isartorVersion } from '../version.js';
 import { ExactCacheStore } from './cache/exact-cache-store.js';
 import { composeLayers, type Layer, type RequestContext } from './context.js';
 import { authLayer } from './layers/auth.js';
+import { countTokensLayer } from './layers/count-tokens.js';
 import { exactCacheLayer } from './layers/exact-cache.js';
 import { listModelsLayer } from './layers/list-models.js';
-import { parseChatRequestLayer } from './layers/parse-chat-request.js';
+import { parseRequestLayer } from './layers/parse-request.js';
 import { createUpstreamAgents, upstreamLayer } from './layers/upstream.js';
 import { formatRequestLogLine } from './request-log.js';
-import { sendJson, sendOpenAIError } from './respond.js';
+import { sendError, sendJson } from './respond.js';
 
 export interface GatewayOptions {
-  target: UpstreamTarget;
+  routing: RoutingTable;
   gatewayApiKey?: string | undefined;
   bodyLimitBytes: number;
-  upstream: UpstreamSettings;
   exactCache: ExactCacheSettings;
   /** Where L1a persists; omitted: memory only. */
   exactCacheFile?: string;
@@ -50,6 +50,8 @@ export interface Gateway {
 }
 
 const chatPaths = new Set(['/v1/chat/completions', '/chat/completions']);
+const messagePaths = new Set(['/v1/messages', '/messages']);
+const countTokensPaths = new Set(['/v1/messages/count_tokens', '/messages/count_tokens']);
 const modelPaths = new Set(['/v1/models', '/models']);
 
 /** Builds the gateway's request handler without listening anywhere; `startGateway` listens. */
@@ -64,16 +66,21 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       })
     : undefined;
   const agents = createUpstreamAgents();
-  const upstream = { ...options.upstream, agents };
   const auth = authLayer(options.gatewayApiKey);
 
-  const routeChat = composeLayers([
+  // Chat completions and Anthropic messages share one pipeline; the context's protocol tells the layers apart.
+  const routeModelRequest = composeLayers([
     auth,
-    parseChatRequestLayer({ bodyLimitBytes: options.bodyLimitBytes, target: options.target }),
+    parseRequestLayer({ bodyLimitBytes: options.bodyLimitBytes, routing: options.routing }),
     exactCacheLayer(exactCache),
-    upstreamLayer(upstream),
+    upstreamLayer(options.routing, agents),
   ]);
-  const routeModels = composeLayers([auth, listModelsLayer(options.target, upstream)]);
+  const routeCountTokens = composeLayers([
+    auth,
+    parseRequestLayer({ bodyLimitBytes: options.bodyLimitBytes, routing: options.routing, requireMaxTokens: false }),
+    countTokensLayer(options.routing, agents),
+  ]);
+  const routeModels = composeLayers([auth, listModelsLayer(options.routing, agents)]);
   const routeUnknown = composeLayers([auth, answerNotFound]);
   const routeWrongMethod = composeLayers([auth, answerWrongMethod]);
 
@@ -85,10 +92,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     version: isartorVersion,
     pid: process.pid,
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-    provider: options.target.providerId,
-    model: options.target.model ?? null,
+    provider: options.routing.defaultRoute.target.providerId,
+    model: options.routing.defaultRoute.target.model ?? null,
     layers: { l0: Boolean(options.gatewayApiKey), l1a: Boolean(exactCache), l3: true },
   });
+
+  const handlers: Record<Route, (ctx: RequestContext) => Promise<void>> = {
+    health: async (ctx) => sendJson(ctx, 200, health()),
+    chat: routeModelRequest,
+    messages: routeModelRequest,
+    'count-tokens': routeCountTokens,
+    models: routeModels,
+    'wrong-method': routeWrongMethod,
+    unknown: routeUnknown,
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const ctx = createContext(req, res);
@@ -100,20 +117,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (inFlight === 0) drainWaiters.splice(0).forEach((resolve) => resolve());
     });
     const route = pickRoute(req.method ?? 'GET', ctx.path);
-    const run =
-      route === 'health'
-        ? async () => sendJson(ctx, 200, health())
-        : route === 'chat'
-          ? routeChat
-          : route === 'models'
-            ? routeModels
-            : route === 'wrong-method'
-              ? routeWrongMethod
-              : routeUnknown;
+    if (route === 'messages' || route === 'count-tokens' || (route !== 'chat' && typeof req.headers['anthropic-version'] === 'string')) ctx.protocol = 'anthropic';
+    const run = handlers[route];
     run(ctx).catch((error: unknown) => {
       options.onWarning?.(`Unexpected error on ${ctx.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       ctx.layer = 'gateway';
-      if (!res.headersSent) sendOpenAIError(ctx, 500, 'isartor hit an unexpected error; see the gateway log.', 'server_error', 'internal_error');
+      if (!res.headersSent) sendError(ctx, 500, 'isartor hit an unexpected error; see the gateway log.', 'internal_error');
       else res.destroy();
     });
   };
@@ -138,29 +147,30 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   };
 }
 
-type Route = 'health' | 'chat' | 'models' | 'wrong-method' | 'unknown';
+type Route = 'health' | 'chat' | 'messages' | 'count-tokens' | 'models' | 'wrong-method' | 'unknown';
 
 function pickRoute(method: string, path: string): Route {
   if (path === '/health') return method === 'GET' || method === 'HEAD' ? 'health' : 'wrong-method';
   if (chatPaths.has(path)) return method === 'POST' ? 'chat' : 'wrong-method';
+  if (messagePaths.has(path)) return method === 'POST' ? 'messages' : 'wrong-method';
+  if (countTokensPaths.has(path)) return method === 'POST' ? 'count-tokens' : 'wrong-method';
   if (modelPaths.has(path)) return method === 'GET' ? 'models' : 'wrong-method';
   return 'unknown';
 }
 
 const answerNotFound: Layer = async (ctx) => {
   ctx.layer = 'gateway';
-  sendOpenAIError(
+  sendError(
     ctx,
     404,
-    `isartor has no route ${ctx.req.method} ${ctx.path}. OpenAI clients should use the base URL http://<host>:<port>/v1 (ending in /v1).`,
-    'not_found_error',
+    `isartor has no route ${ctx.req.method} ${ctx.path}. OpenAI clients should use the base URL http://<host>:<port>/v1 (ending in /v1); Anthropic clients http://<host>:<port>.`,
     'unknown_route',
   );
 };
 
 const answerWrongMethod: Layer = async (ctx) => {
   ctx.layer = 'gateway';
-  sendOpenAIError(ctx, 405, `${ctx.path} does not accept ${ctx.req.method}.`, 'invalid_request_error', 'method_not_allowed');
+  sendError(ctx, 405, `${ctx.path} does not accept ${ctx.req.method}.`, 'method_not_allowed');
 };
 
 function createContext(req: IncomingMessage, res: ServerResponse): RequestContext {
@@ -172,10 +182,12 @@ function createContext(req: IncomingMessage, res: ServerResponse): RequestContex
     res,
     path: query === -1 ? url : url.slice(0, query),
     receivedAt: performance.now(),
+    protocol: 'openai',
     callerId: 'anonymous',
     layer: 'gateway',
     cache: undefined,
     upstreamWaitMs: 0,
+    attempts: 0,
     clientGone: false,
   };
 }

@@ -69,14 +69,14 @@ export function authHeaders(target: UpstreamTarget): Record<string, string> {
   return headers;
 }
 
-/**
- * Where an OpenAI chat completion goes. Anthropic's own OpenAI-compatible endpoint serves it until
- * the gateway translates to the Messages protocol itself.
- */
+/** Where an OpenAI chat completion goes on an OpenAI-compatible provider. */
 export function chatCompletionsUrl(target: UpstreamTarget): string {
-  return target.spec.protocol === 'anthropic'
-    ? `${target.baseUrl}/v1/chat/completions`
-    : `${target.baseUrl}/chat/completions`;
+  return `${target.baseUrl}/chat/completions`;
+}
+
+/** Where an Anthropic message goes; `beta` keeps the caller's `?beta=true`. */
+export function messagesUrl(target: UpstreamTarget, beta: boolean): string {
+  return `${target.baseUrl}/v1/messages${beta ? '?beta=true' : ''}`;
 }
 
 export function modelsUrl(target: UpstreamTarget): string {

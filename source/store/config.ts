@@ -6,6 +6,10 @@ export interface ProviderSettings {
   apiKey?: string;
   model?: string;
   baseUrl?: string;
+  /** Overrides upstream.timeoutMs for this provider. */
+  timeoutMs?: number;
+  /** Overrides upstream.connectTimeoutMs for this provider. */
+  connectTimeoutMs?: number;
 }
 
 export interface GatewaySettings {
@@ -28,10 +32,22 @@ export interface UpstreamSettings {
   timeoutMs: number;
 }
 
+export interface RoutingSettings {
+  /** How many more times the whole route chain is tried after every route failed with a retryable error. */
+  retries: number;
+  /** A provider's retry-after longer than this is not waited for: the request fails instead. */
+  maxRetryAfterMs: number;
+}
+
 export interface IsartorConfig {
-  /** The provider requests are forwarded to. */
+  /** The default provider: it serves every model name that is not an alias. */
   provider?: string;
   providers: Record<string, ProviderSettings>;
+  /** Requested model name -> `provider/model` that serves it. */
+  aliases: Record<string, string>;
+  /** Alias name, or "default" for the default provider, -> ordered `provider/model` fallbacks. */
+  fallbacks: Record<string, string[]>;
+  routing: RoutingSettings;
   gateway: GatewaySettings;
   cache: { exact: ExactCacheSettings };
   upstream: UpstreamSettings;
@@ -41,6 +57,9 @@ export const defaultGatewayPort = 8080;
 
 export const configDefaults: Readonly<IsartorConfig> = Object.freeze({
   providers: {},
+  aliases: {},
+  fallbacks: {},
+  routing: { retries: 1, maxRetryAfterMs: 30_000 },
   gateway: { host: '127.0.0.1', port: defaultGatewayPort, bodyLimitBytes: 20 * 1024 * 1024 },
   cache: { exact: { enabled: true, ttlSeconds: 3600, maxBytes: 256 * 1024 * 1024 } },
   upstream: { connectTimeoutMs: 10_000, timeoutMs: 600_000 },
@@ -56,9 +75,21 @@ const schema: Schema<IsartorConfig> = {
     type: 'object',
     additionalProperties: {
       type: 'object',
-      properties: { apiKey: { type: 'string' }, model: { type: 'string' }, baseUrl: { type: 'string' } },
+      properties: {
+        apiKey: { type: 'string' },
+        model: { type: 'string' },
+        baseUrl: { type: 'string' },
+        timeoutMs: { type: 'integer', minimum: 1 },
+        connectTimeoutMs: { type: 'integer', minimum: 1 },
+      },
       additionalProperties: false,
     },
+  },
+  aliases: { type: 'object', additionalProperties: { type: 'string', pattern: '^[^/]+/.+' } },
+  fallbacks: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string', pattern: '^[^/]+/.+' } } },
+  routing: {
+    type: 'object',
+    properties: { retries: { type: 'integer', minimum: 0, maximum: 5 }, maxRetryAfterMs: { type: 'integer', minimum: 0 } },
   },
   gateway: {
     type: 'object',
@@ -110,14 +141,30 @@ export class ConfigStore {
     return withDefaults(raw);
   }
 
-  /** Stores a provider's settings and makes it the one requests go to. */
-  saveProvider(id: string, settings: ProviderSettings): void {
+  /** Stores a provider's settings; unless told to keep the current default, it becomes the default. */
+  saveProvider(id: string, settings: ProviderSettings, options: { makeDefault?: boolean } = {}): void {
     const current = this.read().providers[id] ?? {};
     const merged = dropUndefined({ ...current, ...settings });
     translateConfError(this.path, () => {
       this.#conf.set(`providers.${id}`, merged);
-      this.#conf.set('provider', id);
+      if (options.makeDefault !== false) this.#conf.set('provider', id);
     });
+  }
+
+  /** Sets (or with undefined, removes) the `provider/model` an alias names. */
+  setAlias(name: string, ref: string | undefined): void {
+    const aliases = { ...this.read().aliases };
+    if (ref === undefined) delete aliases[name];
+    else aliases[name] = ref;
+    translateConfError(this.path, () => this.#conf.set('aliases', aliases));
+  }
+
+  /** Sets (or with an empty list, removes) the fallback chain of an alias or of "default". */
+  setFallbacks(name: string, refs: string[]): void {
+    const fallbacks = { ...this.read().fallbacks };
+    if (refs.length === 0) delete fallbacks[name];
+    else fallbacks[name] = refs;
+    translateConfError(this.path, () => this.#conf.set('fallbacks', fallbacks));
   }
 }
 
@@ -125,6 +172,9 @@ function withDefaults(raw: Partial<IsartorConfig>): IsartorConfig {
   return {
     ...(raw.provider === undefined ? {} : { provider: raw.provider }),
     providers: { ...raw.providers },
+    aliases: { ...raw.aliases },
+    fallbacks: { ...raw.fallbacks },
+    routing: { ...configDefaults.routing, ...raw.routing },
     gateway: { ...configDefaults.gateway, ...raw.gateway },
     cache: { exact: { ...configDefaults.cache.exact, ...raw.cache?.exact } },
     upstream: { ...configDefaults.upstream, ...raw.upstream },

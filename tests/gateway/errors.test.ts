@@ -1,6 +1,10 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sseData, startHarness, upstreamKey, userMessage, type Harness } from './harness.js';
+import { sseData, startHarness as startHarnessWithRetries, upstreamKey, userMessage, type Harness, type HarnessOptions } from './harness.js';
+
+// These tests are about how each failure is reported; retries and fallbacks have their own tests.
+const noRetries = { routing: { retries: 0, maxRetryAfterMs: 0 } };
+const startHarness = (options: HarnessOptions = {}): Promise<Harness> => startHarnessWithRetries({ ...options, config: { ...noRetries, ...options.config } });
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -145,11 +149,11 @@ describe('the listening port', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     const { createGateway, startGateway } = await import('../../source/gateway/server.js');
-    harness = await startHarness();
+    const { buildRoutingTable } = await import('../../source/routing/routing-table.js');
+    const { configDefaults } = await import('../../source/store/config.js');
     const gateway = await createGateway({
-      target: { providerId: 'openai-compatible', spec: (await import('../../source/providers/catalog.js')).findProvider('openai-compatible')!, baseUrl: harness.fake.openaiBaseUrl, apiKey: undefined, model: 'fake-model' },
+      routing: buildRoutingTable({ ...configDefaults, provider: 'ollama', providers: { ollama: {} } }),
       bodyLimitBytes: 1024,
-      upstream: { connectTimeoutMs: 1000, timeoutMs: 1000 },
       exactCache: { enabled: false, ttlSeconds: 1, maxBytes: 1024 },
     });
     await expect(startGateway(gateway, { host: '127.0.0.1', port })).rejects.toThrow(`Port ${port} on 127.0.0.1 is already in use`);

@@ -135,7 +135,7 @@ describe('L1a exact cache', () => {
   });
 
   it('never stores a failed answer', async () => {
-    harness = await startHarness();
+    harness = await startHarness({ config: { routing: { retries: 0, maxRetryAfterMs: 0 } } });
     harness.fake.setMode({ kind: 'error', status: 500 }, { times: 1 });
     expect((await harness.chat(userMessage('flaky'))).status).toBe(502);
     const again = await harness.chat(userMessage('flaky'));

@@ -1,11 +1,13 @@
-import { resolveTarget } from '../../source/providers/upstream-target.js';
-import { configDefaults, type ExactCacheSettings, type UpstreamSettings } from '../../source/store/config.js';
+import { buildRoutingTable } from '../../source/routing/routing-table.js';
+import { configDefaults, type ExactCacheSettings, type IsartorConfig, type UpstreamSettings } from '../../source/store/config.js';
 import { createGateway, startGateway, type Gateway, type RunningGateway } from '../../source/gateway/server.js';
 import { startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from '../support/fake-upstream.js';
 
 export const upstreamKey = 'sk-upstream-secret-0123456789';
 
 export interface HarnessOptions {
+  /** The upstream's protocol: an OpenAI-compatible provider (default) or Anthropic. */
+  provider?: 'openai-compatible' | 'anthropic';
   gatewayApiKey?: string;
   fake?: FakeUpstreamOptions;
   /** null: no model configured, so the client's model is forwarded. */
@@ -14,6 +16,8 @@ export interface HarnessOptions {
   exactCacheFile?: string;
   bodyLimitBytes?: number;
   upstream?: Partial<UpstreamSettings>;
+  /** More config: aliases, fallbacks, routing, extra providers. */
+  config?: Partial<IsartorConfig>;
 }
 
 export interface Harness {
@@ -24,6 +28,8 @@ export interface Harness {
   logLines: string[];
   /** POST /v1/chat/completions with a JSON body. */
   chat(body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** POST /v1/messages with a JSON body and an anthropic-version header. */
+  messages(body: unknown, headers?: Record<string, string>): Promise<Response>;
   /** Chat requests the fake upstream received. */
   upstreamChatCalls(): number;
   close(): Promise<void>;
@@ -33,22 +39,23 @@ export interface Harness {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const fake = await startFakeUpstream({ apiKey: upstreamKey, ...options.fake });
   const model = options.model === undefined ? 'fake-model' : options.model;
-  const target = resolveTarget(
-    {
-      ...configDefaults,
-      provider: 'openai-compatible',
-      providers: {
-        'openai-compatible': { baseUrl: fake.openaiBaseUrl, apiKey: upstreamKey, ...(model ? { model } : {}) },
-      },
+  const provider = options.provider ?? 'openai-compatible';
+  const baseUrl = provider === 'anthropic' ? fake.anthropicBaseUrl : fake.openaiBaseUrl;
+  const routing = buildRoutingTable({
+    ...configDefaults,
+    upstream: { ...configDefaults.upstream, ...options.upstream },
+    ...options.config,
+    provider,
+    providers: {
+      ...options.config?.providers,
+      [provider]: { baseUrl, apiKey: upstreamKey, ...(model ? { model } : {}), ...options.config?.providers?.[provider] },
     },
-    'openai-compatible',
-  );
+  });
   const logLines: string[] = [];
   const gateway = await createGateway({
-    target,
+    routing,
     gatewayApiKey: options.gatewayApiKey,
     bodyLimitBytes: options.bodyLimitBytes ?? configDefaults.gateway.bodyLimitBytes,
-    upstream: { ...configDefaults.upstream, ...options.upstream },
     exactCache: { ...configDefaults.cache.exact, ...options.exactCache },
     ...(options.exactCacheFile ? { exactCacheFile: options.exactCacheFile } : {}),
     log: (line) => logLines.push(line),
@@ -66,7 +73,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         headers: { 'content-type': 'application/json', ...headers },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
-    upstreamChatCalls: () => fake.requests.filter((r) => r.path.endsWith('/chat/completions')).length,
+    messages: (body, headers = {}) =>
+      fetch(`${running.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    upstreamChatCalls: () => fake.requests.filter((r) => r.path.endsWith('/chat/completions') || r.path.endsWith('/messages')).length,
     close: async () => {
       await running.stop(1000);
       await fake.close();

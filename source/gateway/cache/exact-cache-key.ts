@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { ChatRequest } from '../context.js';
 
 /**
- * The L1a key: who asks (tenants never share entries), which provider, base URL and upstream model
- * answer, and the request body exactly as the client sent it.
+ * The L1a key: who asks (tenants never share entries), in which protocol, which provider, base URL
+ * and upstream model answer, and the request body exactly as the client sent it.
  *
  * Hashing the raw bytes is both the strictest reading of "exact" and the cheapest: on a 60 KB agent
  * request it costs ~35 µs, where re-serialising with sorted keys cost ~235 µs on every request.
@@ -13,6 +13,6 @@ import type { ChatRequest } from '../context.js';
  */
 export function exactCacheKey(chat: ChatRequest, callerId: string): string {
   // JSON array framing keeps the fields unambiguous whatever characters a model name contains.
-  const routing = JSON.stringify(['isartor-l1a/v2', callerId, chat.target.providerId, chat.target.baseUrl, chat.upstreamModel]);
+  const routing = JSON.stringify(['isartor-l1a/v3', callerId, chat.protocol, chat.target.providerId, chat.target.baseUrl, chat.upstreamModel]);
   return createHash('sha256').update(routing).update('\n').update(chat.raw).digest('hex');
 }

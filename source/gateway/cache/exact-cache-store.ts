@@ -2,7 +2,6 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ensureDir } from '../../store/state-dir.js';
-import type { ChatCompletion } from '../protocols/openai.js';
 
 export interface ExactCacheOptions {
   ttlMs: number;
@@ -87,7 +86,8 @@ export class ExactCacheStore {
     return entry.json;
   }
 
-  set(key: string, completion: ChatCompletion): void {
+  /** Keeps a complete answer (in the caller's protocol) under its key. */
+  set(key: string, completion: object): void {
     const json = JSON.stringify(completion);
     const storedAt = this.#now();
     const expiresAt = storedAt + this.#options.ttlMs;

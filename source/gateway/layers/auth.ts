@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Layer } from '../context.js';
-import { sendOpenAIError } from '../respond.js';
+import { sendError } from '../respond.js';
 
 /** The credential a client presented: `Authorization: Bearer K` or `x-api-key: K`. */
 export function presentedCredential(headers: IncomingHttpHeaders): string | undefined {
@@ -39,7 +39,7 @@ export function authLayer(gatewayApiKey: string | undefined): Layer {
         const message = presented
           ? 'The gateway key you sent is not the one this isartor gateway expects.'
           : 'This isartor gateway requires its key: send it as `Authorization: Bearer <key>` or `x-api-key: <key>`.';
-        sendOpenAIError(ctx, 401, message, 'authentication_error', 'invalid_gateway_key', {
+        sendError(ctx, 401, message, 'invalid_gateway_key', {
           'www-authenticate': 'Bearer realm="isartor"',
         });
         return;

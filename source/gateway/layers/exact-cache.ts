@@ -1,12 +1,14 @@
 import type { ExactCacheStore } from '../cache/exact-cache-store.js';
 import { exactCacheKey } from '../cache/exact-cache-key.js';
 import type { Layer, RequestContext } from '../context.js';
+import type { AnthropicMessage } from '../protocols/anthropic.js';
+import { encodeAnthropicMessageAsSse } from '../protocols/anthropic-stream.js';
 import type { ChatCompletion } from '../protocols/openai.js';
 import { encodeCompletionAsSse } from '../protocols/openai-stream.js';
 import { isartorHeaders, sendJson } from '../respond.js';
 
 /**
- * L1a: answers a request that is byte-for-byte the same as an earlier one (after key canonicalisation),
+ * L1a: answers a request that is byte-for-byte the same as an earlier one from the same caller,
  * and keeps every complete answer a later layer produced, unless the client said no-store.
  */
 export function exactCacheLayer(store: ExactCacheStore | undefined): Layer {
@@ -31,14 +33,17 @@ export function exactCacheLayer(store: ExactCacheStore | undefined): Layer {
   };
 }
 
+/** Sends a stored answer as the caller's protocol and stream mode expect it. */
 function replay(ctx: RequestContext, json: string): void {
   const chat = ctx.chat;
   if (!chat?.stream) {
     sendJson(ctx, 200, json);
     return;
   }
-  const completion = JSON.parse(json) as ChatCompletion;
-  const body = encodeCompletionAsSse(completion, { includeUsage: chat.includeUsage });
+  const body =
+    chat.protocol === 'anthropic'
+      ? encodeAnthropicMessageAsSse(JSON.parse(json) as AnthropicMessage)
+      : encodeCompletionAsSse(JSON.parse(json) as ChatCompletion, { includeUsage: chat.includeUsage });
   ctx.res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',

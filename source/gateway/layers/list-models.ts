@@ -1,41 +1,56 @@
 import got from 'got';
 import { classifyNetworkError } from '../../providers/network-failure.js';
-import { authHeaders, modelsUrl, type UpstreamTarget } from '../../providers/upstream-target.js';
-import type { Layer } from '../context.js';
-import { sendJson, sendOpenAIError } from '../respond.js';
-import type { UpstreamOptions } from './upstream.js';
+import { authHeaders, modelsUrl } from '../../providers/upstream-target.js';
+import type { AdvertisedModel, RoutingTable } from '../../routing/routing-table.js';
+import type { Layer, RequestContext } from '../context.js';
+import { sendError, sendJson } from '../respond.js';
+import type { UpstreamAgents } from './upstream.js';
 
 /**
- * GET /v1/models: the model this gateway serves, in OpenAI's list format. A gateway without a
- * configured model forwards whatever clients name, so it shows the provider's own list instead.
+ * GET /v1/models: the aliases and configured models this gateway routes, in the caller's list format.
+ * A gateway whose only provider has no configured model forwards whatever clients name, so it shows
+ * that provider's own list instead.
  */
-export function listModelsLayer(target: UpstreamTarget, upstream: UpstreamOptions): Layer {
+export function listModelsLayer(routing: RoutingTable, agents: UpstreamAgents): Layer {
   return async (ctx) => {
-    if (target.model) {
-      sendJson(ctx, 200, {
-        object: 'list',
-        data: [{ id: target.model, object: 'model', created: 0, owned_by: target.providerId }],
-      });
+    const advertised = routing.advertisedModels();
+    if (advertised.length > 0) {
+      sendJson(ctx, 200, ctx.protocol === 'anthropic' ? anthropicList(advertised) : openAIList(advertised));
       return;
     }
-    ctx.layer = 'l3';
-    const url = modelsUrl(target);
-    try {
-      const response = await got(url, {
-        headers: authHeaders(target),
-        agent: upstream.agents,
-        timeout: { connect: upstream.connectTimeoutMs, request: 30_000 },
-        throwHttpErrors: false,
-        retry: { limit: 0 },
-      });
-      if (response.statusCode !== 200) {
-        sendOpenAIError(ctx, 502, `${target.providerId} answered HTTP ${response.statusCode} when asked for its models.`, 'upstream_error', `upstream_${response.statusCode}`);
-        return;
-      }
-      sendJson(ctx, 200, response.body);
-    } catch (error) {
-      const failure = classifyNetworkError(error, url);
-      sendOpenAIError(ctx, failure.kind === 'timeout' ? 504 : 502, `${target.providerId}: ${failure.message} ${failure.fix}`, 'upstream_error', `upstream_${failure.kind}`);
-    }
+    await forwardProviderList(ctx, routing, agents);
   };
+}
+
+function openAIList(models: AdvertisedModel[]): object {
+  return { object: 'list', data: models.map((m) => ({ id: m.id, object: 'model', created: 0, owned_by: m.servedBy.split('/')[0] })) };
+}
+
+/** The shape the Anthropic SDK's models.list() reads. */
+function anthropicList(models: AdvertisedModel[]): object {
+  const data = models.map((m) => ({ type: 'model', id: m.id, display_name: `${m.id} (via isartor: ${m.servedBy})`, created_at: '1970-01-01T00:00:00Z' }));
+  return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+}
+
+async function forwardProviderList(ctx: RequestContext, routing: RoutingTable, agents: UpstreamAgents): Promise<void> {
+  const { target, connectTimeoutMs } = routing.defaultRoute;
+  ctx.layer = 'l3';
+  const url = modelsUrl(target);
+  try {
+    const response = await got(url, {
+      headers: authHeaders(target),
+      agent: agents,
+      timeout: { connect: connectTimeoutMs, request: 30_000 },
+      throwHttpErrors: false,
+      retry: { limit: 0 },
+    });
+    if (response.statusCode !== 200) {
+      sendError(ctx, 502, `${target.providerId} answered HTTP ${response.statusCode} when asked for its models.`, `upstream_${response.statusCode}`);
+      return;
+    }
+    sendJson(ctx, 200, response.body);
+  } catch (error) {
+    const failure = classifyNetworkError(error, url);
+    sendError(ctx, failure.kind === 'timeout' ? 504 : 502, `${target.providerId}: ${failure.message} ${failure.fix}`, `upstream_${failure.kind}`);
+  }
 }

@@ -1,24 +1,18 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import got, { type Request as GotRequest } from 'got';
 import { classifyNetworkError } from '../../providers/network-failure.js';
-import { authHeaders, chatCompletionsUrl, type UpstreamTarget } from '../../providers/upstream-target.js';
-import { isartorVersion } from '../../version.js';
+import type { Route, RoutingTable } from '../../routing/routing-table.js';
 import type { ChatRequest, Layer, RequestContext } from '../context.js';
-import { isCompleteCompletion, openAIErrorBody } from '../protocols/openai.js';
-import { ChatCompletionStreamAccumulator } from '../protocols/openai-stream.js';
-import { isartorHeaders, sendJson, sendOpenAIError } from '../respond.js';
+import { isartorHeaders, sendError, sendJson } from '../respond.js';
+import { midStreamError, planExchange, type Exchange } from '../upstream-exchange.js';
+import { retryDelayMs, isRetryableStatus, parseRetryAfterMs } from './upstream-retry.js';
 
 export interface UpstreamAgents {
   http: HttpAgent;
   https: HttpsAgent;
-}
-
-export interface UpstreamOptions {
-  connectTimeoutMs: number;
-  timeoutMs: number;
-  agents: UpstreamAgents;
 }
 
 /** One keep-alive pool per gateway, so consecutive requests reuse warm connections. */
@@ -32,100 +26,120 @@ export function createUpstreamAgents(): UpstreamAgents {
 /** Upstream error bodies are read only this far; they are for the user's eyes, not for storage. */
 const errorBodyLimit = 64 * 1024;
 
-/** L3: forwards to the configured provider, streaming its answer to the client as it arrives. */
-export function upstreamLayer(options: UpstreamOptions): Layer {
-  return (ctx) => {
+/**
+ * How one attempt ended: the answer (or a final error) went to the client, or it failed in a way the
+ * next route may fix, carrying the error to send should no route succeed.
+ */
+type AttemptOutcome = { kind: 'committed' } | { kind: 'retryable'; retryAfterMs: number | undefined; sendFailure: () => void };
+
+/**
+ * L3: sends the request to its primary route, and on 429, 5xx, timeout or connection failure to each
+ * fallback in turn; the whole chain is retried `routing.retries` more times with backoff that honours
+ * `retry-after`. The answer streams to the client as it arrives.
+ */
+export function upstreamLayer(routing: RoutingTable, agents: UpstreamAgents): Layer {
+  return async (ctx) => {
     const chat = ctx.chat;
-    if (!chat) return Promise.resolve();
-    return new Promise<void>((resolve) => forward(ctx, chat, options, resolve));
+    if (!chat) return;
+    ctx.layer = 'l3';
+    let last: Extract<AttemptOutcome, { kind: 'retryable' }> | undefined;
+    let attempts = 0;
+    for (let pass = 0; pass <= routing.settings.retries; pass += 1) {
+      if (pass > 0) {
+        const delay = retryDelayMs(pass, last?.retryAfterMs, routing.settings.maxRetryAfterMs);
+        if (delay === undefined) break;
+        await sleep(delay);
+      }
+      for (const route of chat.routes) {
+        if (ctx.clientGone) return;
+        attempts += 1;
+        ctx.attempts = attempts;
+        const outcome = await attempt(ctx, chat, route, agents);
+        if (outcome.kind === 'committed') return;
+        last = outcome;
+      }
+    }
+    last?.sendFailure();
   };
 }
 
-function forward(
-  ctx: RequestContext,
-  chat: ChatRequest,
-  options: UpstreamOptions,
-  done: () => void,
-): void {
-  const target = chat.target;
-  const url = chatCompletionsUrl(target);
-  ctx.layer = 'l3';
-  ctx.answeredBy = { provider: target.providerId, model: chat.upstreamModel };
-  const startedAt = performance.now();
-  const upstream: GotRequest = got.stream.post(url, {
-    body: upstreamBody(chat),
-    headers: {
-      ...authHeaders(target),
-      'content-type': 'application/json',
-      accept: chat.stream ? 'text/event-stream' : 'application/json',
-      'user-agent': `isartor/${isartorVersion}`,
-    },
-    agent: options.agents,
-    timeout: { connect: options.connectTimeoutMs, request: options.timeoutMs },
-    throwHttpErrors: false,
-    retry: { limit: 0 },
-  });
-
-  let finished = false;
-  const finish = (): void => {
-    if (finished) return;
-    finished = true;
-    done();
-  };
-
-  // A client that hangs up must not keep the provider generating (and billing) tokens.
-  ctx.res.on('close', () => {
-    if (!ctx.res.writableFinished) {
+function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: UpstreamAgents): Promise<AttemptOutcome> {
+  return new Promise((resolve) => {
+    const exchange = planExchange(chat, route);
+    const provider = route.target.providerId;
+    ctx.answeredBy = { provider, model: exchange.model };
+    const startedAt = performance.now();
+    const waitBefore = ctx.upstreamWaitMs;
+    const upstream: GotRequest = got.stream.post(exchange.url, {
+      body: exchange.body,
+      headers: exchange.headers,
+      agent: agents,
+      timeout: { connect: route.connectTimeoutMs, request: route.timeoutMs },
+      throwHttpErrors: false,
+      retry: { limit: 0 },
+    });
+    let settled = false;
+    const settle = (outcome: AttemptOutcome): void => {
+      if (settled) return;
+      settled = true;
+      ctx.res.off('close', onClientClose);
+      resolve(outcome);
+    };
+    // A client that hangs up must not keep the provider generating (and billing) tokens.
+    const onClientClose = (): void => {
+      if (ctx.res.writableFinished) return;
       ctx.clientGone = true;
       upstream.destroy();
-      finish();
-    }
-  });
+      settle({ kind: 'committed' });
+    };
+    ctx.res.on('close', onClientClose);
 
-  upstream.on('response', (response: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
-    ctx.upstreamWaitMs = performance.now() - startedAt;
-    const status = response.statusCode;
-    const contentType = String(response.headers['content-type'] ?? '');
-    if (status >= 200 && status < 300 && contentType.includes('text/event-stream')) {
-      relayStream(ctx, upstream, finish);
-    } else if (status >= 200 && status < 300) {
-      collect(upstream, Number.POSITIVE_INFINITY, (body) => {
-        relayJson(ctx, body);
-        finish();
+    upstream.on('response', (response: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
+      ctx.upstreamWaitMs = waitBefore + performance.now() - startedAt;
+      const status = response.statusCode;
+      const isStream = String(response.headers['content-type'] ?? '').includes('text/event-stream');
+      if (status >= 200 && status < 300 && isStream) {
+        relayStream(ctx, upstream, exchange, () => settle({ kind: 'committed' }));
+        return;
+      }
+      collect(upstream, status < 300 ? Number.POSITIVE_INFINITY : errorBodyLimit, (body) => {
+        if (status < 300) {
+          relayJson(ctx, exchange, provider, body);
+          return settle({ kind: 'committed' });
+        }
+        const retryAfter = response.headers['retry-after'];
+        const sendFailure = (): void => relayUpstreamError(ctx, exchange, provider, status, body, retryAfter);
+        if (isRetryableStatus(status)) settle({ kind: 'retryable', retryAfterMs: parseRetryAfterMs(retryAfter), sendFailure });
+        else {
+          sendFailure();
+          settle({ kind: 'committed' });
+        }
       });
-    } else {
-      collect(upstream, errorBodyLimit, (body) => {
-        relayUpstreamError(ctx, target, status, body, response.headers['retry-after']);
-        finish();
-      });
-    }
-  });
+    });
 
-  upstream.on('error', (error: Error) => {
-    if (ctx.clientGone) return finish();
-    ctx.upstreamWaitMs = performance.now() - startedAt;
-    const failure = classifyNetworkError(error, url, options.timeoutMs);
-    const message = `${target.providerId}: ${failure.message} ${failure.fix}`;
-    if (ctx.res.headersSent) {
-      // Mid-stream: the status is gone already, so say it in the stream and end it. Nothing is cached.
-      ctx.res.end(`data: ${JSON.stringify(openAIErrorBody(message, 'upstream_error', `upstream_${failure.kind}`))}\n\n`);
-    } else if (failure.kind === 'timeout') {
-      sendOpenAIError(ctx, 504, message, 'timeout_error', 'upstream_timeout');
-    } else {
-      sendOpenAIError(ctx, 502, message, 'upstream_error', `upstream_${failure.kind}`);
-    }
-    finish();
+    upstream.on('error', (error: Error) => {
+      if (ctx.clientGone) return settle({ kind: 'committed' });
+      ctx.upstreamWaitMs = waitBefore + performance.now() - startedAt;
+      const failure = classifyNetworkError(error, exchange.url, route.timeoutMs);
+      const message = `${provider}: ${failure.message} ${failure.fix}`;
+      if (ctx.res.headersSent) {
+        // Mid-stream the status is gone and the client has part of an answer: no fallback can splice
+        // onto it, so say it in the stream and end it. Nothing is cached.
+        ctx.res.end(midStreamError(ctx.protocol, message, `upstream_${failure.kind}`));
+        return settle({ kind: 'committed' });
+      }
+      const timedOut = failure.kind === 'timeout';
+      settle({
+        kind: 'retryable',
+        retryAfterMs: undefined,
+        sendFailure: () => sendError(ctx, timedOut ? 504 : 502, message, timedOut ? 'upstream_timeout' : `upstream_${failure.kind}`),
+      });
+    });
   });
 }
 
-/** The client's body as sent, unless the configured model replaces the one it named. */
-function upstreamBody(chat: ChatRequest): Buffer | string {
-  if (chat.body.model === chat.upstreamModel) return chat.raw;
-  return JSON.stringify({ ...chat.body, model: chat.upstreamModel });
-}
-
-function relayStream(ctx: RequestContext, upstream: GotRequest, finish: () => void): void {
-  const accumulator = new ChatCompletionStreamAccumulator();
+function relayStream(ctx: RequestContext, upstream: GotRequest, exchange: Exchange, done: () => void): void {
+  const relay = exchange.openStream();
   ctx.res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
@@ -134,63 +148,58 @@ function relayStream(ctx: RequestContext, upstream: GotRequest, finish: () => vo
   });
   // No flushHeaders(): the headers leave with the first chunk, one write instead of two.
   upstream.on('data', (chunk: Buffer) => {
-    // Bytes go out exactly as they came in, chunk by chunk; the accumulator only watches.
-    ctx.res.write(chunk);
-    accumulator.push(chunk);
+    const out = relay.push(chunk);
+    if (out.length > 0) ctx.res.write(out);
   });
   upstream.on('end', () => {
-    const completion = accumulator.result();
+    const tail = relay.end();
+    const completion = relay.result();
     if (completion) ctx.completion = completion;
-    ctx.res.end();
-    finish();
+    ctx.res.end(tail);
+    done();
   });
 }
 
-function relayJson(ctx: RequestContext, body: Buffer): void {
+function relayJson(ctx: RequestContext, exchange: Exchange, provider: string, body: Buffer): void {
   const text = body.toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    sendOpenAIError(ctx, 502, `${ctx.chat?.target.providerId} answered with a body that is not JSON.`, 'upstream_error', 'upstream_bad_body');
+    sendError(ctx, 502, `${provider} answered with a body that is not JSON.`, 'upstream_bad_body');
     return;
   }
-  if (isCompleteCompletion(parsed)) ctx.completion = parsed;
-  sendJson(ctx, 200, text);
+  const answer = exchange.answerFromJson(parsed);
+  if (answer) ctx.completion = answer;
+  if (exchange.sameProtocol) sendJson(ctx, 200, text);
+  else if (answer) sendJson(ctx, 200, answer);
+  else sendError(ctx, 502, `${provider} answered with a body isartor could not translate.`, 'upstream_bad_body');
 }
 
 function relayUpstreamError(
   ctx: RequestContext,
-  target: UpstreamTarget,
+  exchange: Exchange,
+  provider: string,
   status: number,
   body: Buffer,
   retryAfter: string | string[] | undefined,
 ): void {
-  const provider = target.providerId;
   const detail = upstreamErrorMessage(body);
   if (status === 401 || status === 403) {
     // Never echo the key, masked or not: the fix is the same either way.
-    sendOpenAIError(
+    sendError(
       ctx,
       401,
       `The upstream provider (${provider}) rejected the configured API key (HTTP ${status}). Store a valid key with \`isartor set-key -p ${provider}\`, then run \`isartor check\`.`,
-      'authentication_error',
       'upstream_unauthorized',
     );
   } else if (status >= 500) {
-    sendOpenAIError(
-      ctx,
-      502,
-      `The upstream provider (${provider}) failed with HTTP ${status}${detail ? `: ${detail}` : ''}.`,
-      'upstream_error',
-      'upstream_server_error',
-    );
+    sendError(ctx, 502, `The upstream provider (${provider}) failed with HTTP ${status}${detail ? `: ${detail}` : ''}.`, 'upstream_server_error');
   } else {
     // 400, 404, 422, 429...: the provider's own words are the most useful thing to pass on.
     const headers = retryAfter ? { 'retry-after': String(retryAfter) } : {};
-    const passthrough = detail !== undefined && isOpenAIErrorJson(body);
-    if (passthrough) sendJson(ctx, status, body.toString('utf8'), headers);
-    else sendOpenAIError(ctx, status, `The upstream provider (${provider}) answered HTTP ${status}${detail ? `: ${detail}` : ''}.`, status === 429 ? 'rate_limit_error' : 'invalid_request_error', `upstream_${status}`, headers);
+    if (exchange.sameProtocol && detail !== undefined && isJsonError(body)) sendJson(ctx, status, body.toString('utf8'), headers);
+    else sendError(ctx, status, `The upstream provider (${provider}) answered HTTP ${status}${detail ? `: ${detail}` : ''}.`, `upstream_${status}`, headers);
   }
 }
 
@@ -207,7 +216,8 @@ function upstreamErrorMessage(body: Buffer): string | undefined {
   return text.slice(0, 200);
 }
 
-function isOpenAIErrorJson(body: Buffer): boolean {
+/** Both OpenAI's and Anthropic's error bodies keep the message at `error.message`. */
+function isJsonError(body: Buffer): boolean {
   try {
     const parsed = JSON.parse(body.toString('utf8')) as { error?: { message?: unknown } };
     return typeof parsed.error?.message === 'string';

@@ -76,6 +76,18 @@ export function openAIErrorBody(
   return { error: { message, type, code, param } };
 }
 
+/** The error type OpenAI's SDK expects for a status (it maps them to its error classes by status). */
+export function openAIErrorTypeForStatus(status: number): OpenAIErrorType {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status === 502) return 'upstream_error';
+  if (status === 504) return 'timeout_error';
+  if (status >= 500) return 'server_error';
+  return 'invalid_request_error';
+}
+
 /** A complete answer: every choice ended with a reason. Anything else must never be cached. */
 export function isCompleteCompletion(value: unknown): value is ChatCompletion {
   if (typeof value !== 'object' || value === null) return false;

@@ -6,13 +6,18 @@ import { findProvider } from '../../../source/providers/catalog.js';
 function chat(raw: string, overrides: Partial<ChatRequest> = {}): ChatRequest {
   const spec = findProvider('groq')!;
   return {
+    protocol: 'openai',
     // The key reads only the raw bytes, never the parsed body.
     body: { messages: [] },
     raw: Buffer.from(raw),
     stream: false,
     includeUsage: false,
+    requestedModel: 'm',
+    anthropicHeaders: {},
+    betaQuery: false,
     skipLookup: false,
     skipStore: false,
+    routes: [],
     target: { providerId: 'groq', spec, baseUrl: spec.baseUrl!, apiKey: 'k', model: 'm' },
     upstreamModel: 'm',
     ...overrides,
@@ -46,6 +51,10 @@ describe('exactCacheKey', () => {
     expect(exactCacheKey(chat(body, { target: { providerId: 'openai', spec: openai, baseUrl: openai.baseUrl!, apiKey: 'k', model: 'm' } }), 'anonymous')).not.toBe(base);
     expect(exactCacheKey(chat(body, { target: { providerId: 'groq', spec: groq, baseUrl: 'http://elsewhere/v1', apiKey: 'k', model: 'm' } }), 'anonymous')).not.toBe(base);
     expect(exactCacheKey(chat(body, { upstreamModel: 'other' }), 'anonymous')).not.toBe(base);
+  });
+
+  it('separates the protocols: an Anthropic caller never gets an OpenAI-shaped answer', () => {
+    expect(exactCacheKey(chat(body, { protocol: 'anthropic' }), 'anonymous')).not.toBe(base);
   });
 
   it('cannot be confused by a model name that mimics the field framing', () => {

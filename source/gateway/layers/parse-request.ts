@@ -1,16 +1,21 @@
-import type { UpstreamTarget } from '../../providers/upstream-target.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { RoutingTable } from '../../routing/routing-table.js';
 import type { Layer, RequestContext } from '../context.js';
-import type { ChatCompletionRequest } from '../protocols/openai.js';
 import { readBody } from '../read-body.js';
-import { sendOpenAIError } from '../respond.js';
+import { sendError } from '../respond.js';
 
-export interface ParseChatRequestOptions {
+export interface ParseRequestOptions {
   bodyLimitBytes: number;
-  target: UpstreamTarget;
+  routing: RoutingTable;
+  /** count_tokens takes a message request without max_tokens. */
+  requireMaxTokens?: boolean;
 }
 
-/** Reads and validates a chat completion request; malformed input is answered here and goes no further. */
-export function parseChatRequestLayer(options: ParseChatRequestOptions): Layer {
+/**
+ * Reads and validates a model request in the caller's protocol (OpenAI chat completion or Anthropic
+ * message); malformed input is answered here, in that protocol's error format, and goes no further.
+ */
+export function parseRequestLayer(options: ParseRequestOptions): Layer {
   return async (ctx, next) => {
     const read = await readBody(ctx.req, options.bodyLimitBytes);
     if (read.kind === 'aborted') {
@@ -19,11 +24,10 @@ export function parseChatRequestLayer(options: ParseChatRequestOptions): Layer {
     }
     if (read.kind === 'too-large') {
       const megabytes = (options.bodyLimitBytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '');
-      sendOpenAIError(
+      sendError(
         ctx,
         413,
         `The request body is larger than this gateway's limit of ${megabytes} MB. Raise gateway.bodyLimitBytes in isartor's config if this is intended.`,
-        'invalid_request_error',
         'request_too_large',
         { connection: 'close' },
       );
@@ -31,35 +35,43 @@ export function parseChatRequestLayer(options: ParseChatRequestOptions): Layer {
     }
     const parsed = parseJson(read.body);
     if (!parsed.ok) {
-      sendOpenAIError(ctx, 400, `The request body is not valid JSON: ${parsed.reason}.`, 'invalid_request_error', 'invalid_json');
+      sendError(ctx, 400, `The request body is not valid JSON: ${parsed.reason}.`, 'invalid_json');
       return;
     }
-    const problem = validate(parsed.value);
+    const problem = validate(parsed.value, ctx.protocol === 'anthropic' && options.requireMaxTokens !== false);
     if (problem) {
-      sendOpenAIError(ctx, 400, problem.message, 'invalid_request_error', problem.code);
+      sendError(ctx, 400, problem.message, problem.code);
       return;
     }
-    const body = parsed.value as ChatCompletionRequest;
-    const upstreamModel = options.target.model ?? body.model;
+    const body = parsed.value as Record<string, unknown>;
+    const requestedModel = typeof body.model === 'string' ? body.model : undefined;
+    const routes = options.routing.routesFor(requestedModel);
+    const primary = routes[0] ?? options.routing.defaultRoute;
+    const upstreamModel = primary.target.model ?? requestedModel;
     if (!upstreamModel) {
-      sendOpenAIError(
+      sendError(
         ctx,
         400,
         'The request names no `model`, and this gateway has no model configured. Send a model, or set one with `isartor set-key --model`.',
-        'invalid_request_error',
         'missing_model',
       );
       return;
     }
     const cacheControl = parseCacheControl(ctx);
+    const streamOptions = body.stream_options as { include_usage?: unknown } | null | undefined;
     ctx.chat = {
+      protocol: ctx.protocol,
       body,
       raw: read.body,
       stream: body.stream === true,
-      includeUsage: body.stream_options?.include_usage === true,
+      includeUsage: streamOptions?.include_usage === true,
+      requestedModel,
+      anthropicHeaders: anthropicHeadersOf(ctx.req.headers),
+      betaQuery: /[?&]beta=true(&|$)/.test(ctx.req.url ?? ''),
       skipLookup: cacheControl.has('no-cache'),
       skipStore: cacheControl.has('no-store'),
-      target: options.target,
+      routes,
+      target: primary.target,
       upstreamModel,
     };
     await next();
@@ -75,11 +87,11 @@ function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false; rea
   }
 }
 
-function validate(value: unknown): { message: string; code: string } | undefined {
+function validate(value: unknown, requireMaxTokens: boolean): { message: string; code: string } | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { message: 'The request body must be a JSON object.', code: 'invalid_body' };
   }
-  const { messages, model } = value as { messages?: unknown; model?: unknown };
+  const { messages, model, max_tokens: maxTokens } = value as { messages?: unknown; model?: unknown; max_tokens?: unknown };
   if (!Array.isArray(messages) || messages.length === 0) {
     return { message: '`messages` is required and must be a non-empty array.', code: 'missing_messages' };
   }
@@ -89,7 +101,20 @@ function validate(value: unknown): { message: string; code: string } | undefined
   if (model !== undefined && typeof model !== 'string') {
     return { message: '`model` must be a string.', code: 'invalid_model' };
   }
+  // Anthropic's API requires max_tokens; failing here gives the same answer without a round trip.
+  if (requireMaxTokens && !(typeof maxTokens === 'number' && Number.isInteger(maxTokens) && maxTokens > 0)) {
+    return { message: '`max_tokens` is required and must be a positive integer.', code: 'missing_max_tokens' };
+  }
   return undefined;
+}
+
+function anthropicHeadersOf(headers: IncomingHttpHeaders): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of ['anthropic-version', 'anthropic-beta']) {
+    const value = headers[name];
+    if (typeof value === 'string') picked[name] = value;
+  }
+  return picked;
 }
 
 function parseCacheControl(ctx: RequestContext): Set<string> {

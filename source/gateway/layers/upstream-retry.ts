@@ -1,0 +1,27 @@
+/** Retrying helps with rate limits and provider-side failures; 400/401/403/404 would fail the same way again. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/** `retry-after` in milliseconds, from seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfterMs(header: string | string[] | undefined, now: number = Date.now()): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+const firstBackoffMs = 250;
+
+/**
+ * How long to wait before another pass over the route chain: exponential backoff, or longer when the
+ * provider asked for it. undefined means the provider asked for more than we are willing to hold the
+ * client for, so the request should fail now with the provider's answer.
+ */
+export function retryDelayMs(pass: number, retryAfterMs: number | undefined, maxRetryAfterMs: number): number | undefined {
+  if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) return undefined;
+  const backoff = firstBackoffMs * 2 ** Math.max(0, pass - 1);
+  return Math.max(backoff, retryAfterMs ?? 0);
+}

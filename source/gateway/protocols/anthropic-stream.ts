@@ -1,0 +1,207 @@
+import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import {
+  parseToolInput,
+  type AnthropicMessage,
+  type AnthropicResponseBlock,
+  type AnthropicStreamEvent,
+  type AnthropicUsage,
+} from './anthropic.js';
+import { splitForReplay } from './openai-stream.js';
+
+/** One event as Anthropic writes it: the SSE event name repeats the data's `type`. */
+export function anthropicSseEvent(event: AnthropicStreamEvent): string {
+  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+/**
+ * Turns the bytes of an Anthropic SSE stream into events, however the bytes are sliced (multi-byte
+ * characters included). An event whose data is not a JSON object with a `type` arrives as undefined,
+ * so that the reader's owner can refuse to trust the rest of the stream.
+ */
+export class AnthropicEventReader {
+  readonly #parser: EventSourceParser;
+  readonly #decoder = new TextDecoder();
+
+  constructor(onEvent: (event: AnthropicStreamEvent | undefined) => void) {
+    this.#parser = createParser({ onEvent: (message) => onEvent(readEvent(message)) });
+  }
+
+  push(bytes: Uint8Array): void {
+    this.#parser.feed(this.#decoder.decode(bytes, { stream: true }));
+  }
+
+  /** The stream ended: an event that lacked only its closing blank line still counts. */
+  end(): void {
+    this.#parser.feed(`${this.#decoder.decode()}\n\n`);
+  }
+}
+
+function readEvent(message: EventSourceMessage): AnthropicStreamEvent | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(message.data);
+  } catch {
+    // An `event: error` with a plain-text body is still an error, not garbage.
+    return message.event === 'error' ? { type: 'error', error: { type: 'api_error', message: message.data } } : undefined;
+  }
+  if (typeof data !== 'object' || data === null || typeof (data as { type?: unknown }).type !== 'string') return undefined;
+  return data as AnthropicStreamEvent;
+}
+
+/**
+ * Rebuilds the whole answer from an Anthropic SSE stream as its bytes pass through, so that a streamed
+ * answer can be cached and replayed. The bytes themselves are forwarded untouched elsewhere.
+ */
+export class AnthropicStreamAccumulator {
+  readonly #reader = new AnthropicEventReader((event) => this.#onEvent(event));
+  #message: AnthropicMessage | undefined;
+  readonly #blocks = new Map<number, AnthropicResponseBlock>();
+  /** Tool input arrives as JSON text in pieces; it is parsed once the answer is asked for. */
+  readonly #inputJson = new Map<number, string>();
+  #stopped = false;
+  #broken = false;
+
+  push(bytes: Uint8Array): void {
+    if (this.#broken || this.#stopped) return;
+    this.#reader.push(bytes);
+  }
+
+  /** The full answer, or undefined when the stream ended early, carried an error, or did not parse. */
+  result(): AnthropicMessage | undefined {
+    if (this.#broken || !this.#stopped || !this.#message) return undefined;
+    const content = [...this.#blocks]
+      .sort(([a], [b]) => a - b)
+      .map(([index, block]) => {
+        const json = this.#inputJson.get(index);
+        return json === undefined ? { ...block } : ({ ...block, input: parseToolInput(json) } as AnthropicResponseBlock);
+      });
+    return { ...this.#message, content, usage: { ...this.#message.usage } };
+  }
+
+  #onEvent(event: AnthropicStreamEvent | undefined): void {
+    if (this.#broken || this.#stopped) return;
+    if (!event || event.type === 'error') {
+      this.#broken = true;
+      return;
+    }
+    if (event.type === 'ping') return;
+    if (event.type === 'message_start') {
+      if (this.#message) {
+        // A second message in one stream: not something one answer can hold.
+        this.#broken = true;
+        return;
+      }
+      this.#message = { ...event.message, content: [], usage: { ...event.message.usage } };
+      return;
+    }
+    const message = this.#message;
+    if (!message) {
+      // Anything before message_start means this is not a stream we understand.
+      this.#broken = true;
+      return;
+    }
+    switch (event.type) {
+      case 'content_block_start':
+        this.#blocks.set(event.index, { ...event.content_block });
+        return;
+      case 'content_block_delta':
+        this.#onDelta(event.index, event.delta);
+        return;
+      case 'content_block_stop':
+        return;
+      case 'message_delta':
+        Object.assign(message, event.delta);
+        mergeUsage(message.usage, event.usage);
+        return;
+      case 'message_stop':
+        this.#stopped = true;
+        return;
+      default:
+        // Event types newer than this code carry nothing the answer needs.
+        return;
+    }
+  }
+
+  #onDelta(index: number, delta: Extract<AnthropicStreamEvent, { type: 'content_block_delta' }>['delta']): void {
+    const block = this.#blocks.get(index);
+    if (!block) {
+      this.#broken = true;
+      return;
+    }
+    switch (delta.type) {
+      case 'text_delta':
+        if (block.type === 'text') block.text += delta.text;
+        return;
+      case 'input_json_delta':
+        this.#inputJson.set(index, (this.#inputJson.get(index) ?? '') + delta.partial_json);
+        return;
+      case 'thinking_delta':
+        if (block.type === 'thinking') block.thinking += delta.thinking;
+        return;
+      case 'signature_delta':
+        if (block.type === 'thinking') block.signature = delta.signature;
+        return;
+      case 'citations_delta':
+        if (block.type === 'text') block.citations = [...(block.citations ?? []), delta.citation];
+        return;
+    }
+  }
+}
+
+/** message_delta usage counts are whole-message totals: present ones replace, absent ones keep. */
+function mergeUsage(usage: AnthropicUsage, update: Partial<AnthropicUsage> | undefined): void {
+  for (const [key, value] of Object.entries(update ?? {})) {
+    if (value !== null && value !== undefined) usage[key] = value;
+  }
+}
+
+/**
+ * Replays a stored answer as the SSE stream Anthropic would have sent: message_start (no content yet,
+ * output_tokens 1 as the API reports it there), each block with its deltas, message_delta with the stop
+ * reason and the real output count, message_stop.
+ */
+export function encodeAnthropicMessageAsSse(message: AnthropicMessage): string {
+  const events: AnthropicStreamEvent[] = [
+    {
+      type: 'message_start',
+      message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { ...message.usage, output_tokens: 1 } },
+    },
+  ];
+  message.content.forEach((block, index) => events.push(...blockEvents(block, index)));
+  events.push(
+    {
+      type: 'message_delta',
+      delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence },
+      usage: { output_tokens: message.usage.output_tokens },
+    },
+    { type: 'message_stop' },
+  );
+  return events.map(anthropicSseEvent).join('');
+}
+
+function blockEvents(block: AnthropicResponseBlock, index: number): AnthropicStreamEvent[] {
+  const events: AnthropicStreamEvent[] = [];
+  const delta = (d: Extract<AnthropicStreamEvent, { type: 'content_block_delta' }>['delta']): void => {
+    events.push({ type: 'content_block_delta', index, delta: d });
+  };
+  switch (block.type) {
+    case 'text':
+      events.push({ type: 'content_block_start', index, content_block: { ...block, text: '' } });
+      for (const text of splitForReplay(block.text)) delta({ type: 'text_delta', text });
+      break;
+    case 'tool_use':
+      events.push({ type: 'content_block_start', index, content_block: { ...block, input: {} } });
+      for (const partial_json of splitForReplay(JSON.stringify(block.input))) delta({ type: 'input_json_delta', partial_json });
+      break;
+    case 'thinking':
+      events.push({ type: 'content_block_start', index, content_block: { ...block, thinking: '', signature: '' } });
+      for (const thinking of splitForReplay(block.thinking)) delta({ type: 'thinking_delta', thinking });
+      delta({ type: 'signature_delta', signature: block.signature });
+      break;
+    default:
+      // redacted_thinking and block types this code does not know arrive whole, as the API sends them.
+      events.push({ type: 'content_block_start', index, content_block: { ...block } });
+  }
+  events.push({ type: 'content_block_stop', index });
+  return events;
+}

@@ -1,0 +1,125 @@
+import { anthropicVersion } from '../providers/catalog.js';
+import { authHeaders, chatCompletionsUrl, messagesUrl } from '../providers/upstream-target.js';
+import { isartorVersion } from '../version.js';
+import type { Route } from '../routing/routing-table.js';
+import type { CallerProtocol, ChatRequest } from './context.js';
+import { anthropicErrorBody, isCompleteAnthropicMessage, type AnthropicMessage, type AnthropicMessagesRequest } from './protocols/anthropic.js';
+import { AnthropicStreamAccumulator } from './protocols/anthropic-stream.js';
+import { anthropicRequestToOpenAI, OpenAIStreamToAnthropic, openAICompletionToAnthropic } from './protocols/anthropic-to-openai.js';
+import { isCompleteCompletion, openAIErrorBody, type ChatCompletionRequest } from './protocols/openai.js';
+import { ChatCompletionStreamAccumulator } from './protocols/openai-stream.js';
+import { anthropicMessageToOpenAI, AnthropicStreamToOpenAI, openAIRequestToAnthropic } from './protocols/openai-to-anthropic.js';
+
+/** Turns upstream stream bytes into what the caller receives, and remembers the whole answer. */
+export interface StreamRelay {
+  push(bytes: Buffer): string | Buffer;
+  /** What to write when the upstream stream ends cleanly. */
+  end(): string;
+  /** The complete answer in the caller's protocol, or undefined if the stream was incomplete. */
+  result(): object | undefined;
+}
+
+/** One request to one upstream: where it goes, what it says, and how its answer comes back. */
+export interface Exchange {
+  /** The model the upstream is asked for. */
+  model: string;
+  url: string;
+  headers: Record<string, string>;
+  body: Buffer | string;
+  /** The upstream speaks the caller's protocol, so its own error bodies can be passed on unchanged. */
+  sameProtocol: boolean;
+  openStream(): StreamRelay;
+  /** A complete upstream JSON answer in the caller's protocol; undefined if it is not one. */
+  answerFromJson(json: unknown): object | undefined;
+}
+
+/**
+ * Plans the exchange for the caller's protocol and the upstream's: passed through unchanged when they
+ * match, translated both ways (request, answer, stream event by event) when they do not.
+ */
+export function planExchange(chat: ChatRequest, route: Route): Exchange {
+  const target = route.target;
+  const upstreamProtocol = target.spec.protocol;
+  // A route without a model (an openai-compatible server with none configured) serves the one asked for.
+  const model = target.model ?? chat.requestedModel ?? chat.upstreamModel;
+  const answerModel = chat.requestedModel ?? model;
+  const common = { 'content-type': 'application/json', 'user-agent': `isartor/${isartorVersion}`, ...authHeaders(target) };
+  const accept = { accept: chat.stream ? 'text/event-stream' : 'application/json' };
+
+  if (chat.protocol === 'openai' && upstreamProtocol === 'openai') {
+    return {
+      model,
+      url: chatCompletionsUrl(target),
+      headers: { ...common, ...accept },
+      body: bodyWithModel(chat, model),
+      sameProtocol: true,
+      openStream: () => passthrough(new ChatCompletionStreamAccumulator()),
+      answerFromJson: (json) => (isCompleteCompletion(json) ? json : undefined),
+    };
+  }
+  if (chat.protocol === 'anthropic' && upstreamProtocol === 'anthropic') {
+    return {
+      model,
+      url: messagesUrl(target, chat.betaQuery),
+      // The caller's anthropic-version and anthropic-beta travel unchanged: they select API behaviour.
+      headers: { ...common, ...accept, 'anthropic-version': anthropicVersion, ...chat.anthropicHeaders },
+      body: bodyWithModel(chat, model),
+      sameProtocol: true,
+      openStream: () => passthrough(new AnthropicStreamAccumulator()),
+      answerFromJson: (json) => (isCompleteAnthropicMessage(json) ? json : undefined),
+    };
+  }
+  if (chat.protocol === 'anthropic') {
+    const request = anthropicRequestToOpenAI(chat.body as unknown as AnthropicMessagesRequest, model);
+    return {
+      model,
+      url: chatCompletionsUrl(target),
+      headers: { ...common, ...accept },
+      body: JSON.stringify(request),
+      sameProtocol: false,
+      openStream: () => {
+        const translator = new OpenAIStreamToAnthropic(answerModel);
+        return { push: (bytes) => translator.push(bytes), end: () => translator.end(), result: () => translator.result() };
+      },
+      answerFromJson: (json) => (isCompleteCompletion(json) ? openAICompletionToAnthropic(json, answerModel) : undefined),
+    };
+  }
+  const request = openAIRequestToAnthropic(chat.body as unknown as ChatCompletionRequest, model);
+  return {
+    model,
+    url: messagesUrl(target, false),
+    headers: { ...common, ...accept, 'anthropic-version': anthropicVersion },
+    body: JSON.stringify(request),
+    sameProtocol: false,
+    openStream: () => {
+      const translator = new AnthropicStreamToOpenAI(answerModel, { includeUsage: chat.includeUsage });
+      return { push: (bytes) => translator.push(bytes), end: () => translator.end(), result: () => translator.result() };
+    },
+    answerFromJson: (json) => (isCompleteAnthropicMessage(json) ? anthropicMessageToOpenAI(json as AnthropicMessage, answerModel) : undefined),
+  };
+}
+
+/** The error event a stream ends with when the upstream fails after the answer has begun. */
+export function midStreamError(protocol: CallerProtocol, message: string, code: string): string {
+  return protocol === 'anthropic'
+    ? `event: error\ndata: ${JSON.stringify(anthropicErrorBody(message, 'api_error'))}\n\n`
+    : `data: ${JSON.stringify(openAIErrorBody(message, 'upstream_error', code))}\n\n`;
+}
+
+/** The client's body as sent, unless the route's model replaces the one it named. */
+function bodyWithModel(chat: ChatRequest, model: string): Buffer | string {
+  if (chat.body.model === model) return chat.raw;
+  return JSON.stringify({ ...chat.body, model });
+}
+
+/** Same protocol both sides: bytes go out exactly as they came in; the accumulator only watches. */
+function passthrough(accumulator: { push(bytes: Uint8Array): void; result(): object | undefined }): StreamRelay {
+  return {
+    push: (bytes) => {
+      accumulator.push(bytes);
+      return bytes;
+    },
+    end: () => '',
+    result: () => accumulator.result(),
+  };
+}
