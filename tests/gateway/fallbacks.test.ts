@@ -122,6 +122,25 @@ describe('fallbacks', () => {
   });
 });
 
+describe('fallbacks across protocols', () => {
+  it('an OpenAI caller is served by an Anthropic fallback, translated, when the primary is down', async () => {
+    second = await startFakeUpstream({ apiKey: upstreamKey });
+    harness = await startHarness({
+      config: {
+        providers: { anthropic: { baseUrl: second.anthropicBaseUrl, apiKey: upstreamKey, model: 'fake-model' } },
+        fallbacks: { default: ['anthropic/fake-model'] },
+      },
+    });
+    harness.fake.setMode({ kind: 'error', status: 503 });
+    const response = await harness.chat(userMessage('cross over', { stream: true }));
+    expect(response.headers.get('x-isartor-upstream')).toBe('anthropic/fake-model');
+    const text = await response.text();
+    expect(text).toContain('"content":"Echo');
+    expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    expect(second.requests.at(-1)?.path).toBe('/v1/messages');
+  });
+});
+
 describe('aliases', () => {
   it('serves a requested model name from the provider/model it is an alias of', async () => {
     const { primary, fallback } = await withFallback({ aliases: { 'claude-sonnet-4-5-20250929': 'groq/fake-model' } });
