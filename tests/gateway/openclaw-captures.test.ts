@@ -29,7 +29,7 @@ describe.skipIf(!available)('real OpenClaw requests through the gateway', () => 
 
   it.each(openAICaptures)('%s reaches an Anthropic provider with every tool, the system prompt and the tool pairing', async (name) => {
     harness = await startHarness({ provider: 'anthropic', model: 'fake-model' });
-    const capture = load(name) as { body: { tools: Array<{ function: { name: string; parameters: unknown } }>; messages: Array<{ role: string; content: unknown; tool_calls?: Array<{ id: string }>; tool_call_id?: string }> } };
+    const capture = load(name) as unknown as { body: { tools: Array<{ function: { name: string; parameters: unknown } }>; messages: Array<{ role: string; content: unknown; tool_calls?: Array<{ id: string }>; tool_call_id?: string }> } };
     const response = await harness.chat(capture.body);
     expect(response.status).toBe(200);
     await response.text();
