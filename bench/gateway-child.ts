@@ -1,5 +1,6 @@
 // Child process: the isartor gateway, configured as `isartor up` would be for an openai-compatible
-// provider at the fake upstream, with L1a in memory only (no cache file) and no gateway key.
+// provider at the fake upstream: every layer at its default (L1a in memory only, no cache file; L1b and
+// L2.5 on), no gateway key.
 //   node --import tsx bench/gateway-child.ts http://127.0.0.1:PORT/v1   (env BENCH_UPSTREAM_KEY)
 import { createGateway, startGateway } from '../source/gateway/server.js';
 import { buildRoutingTable } from '../source/routing/routing-table.js';
@@ -20,6 +21,8 @@ const gateway = await createGateway({
   routing: buildRoutingTable(config),
   bodyLimitBytes: config.gateway.bodyLimitBytes,
   exactCache: { ...config.cache.exact, enabled: true },
+  nearDuplicateCache: config.cache.nearDuplicate,
+  trimming: config.trimming,
   // `isartor up` logs one line per request; format it (that cost is real) but write it nowhere.
   log: () => {},
   onWarning: (message) => process.stderr.write(`gateway warning: ${message}\n`),

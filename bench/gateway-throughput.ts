@@ -12,6 +12,7 @@
 // Environment: BENCH_CAPTURE (capture file), BENCH_CONNECTIONS (16), BENCH_DURATION (8 s),
 // BENCH_WARMUP (2 s), BENCH_HIT_SAMPLES (500), BENCH_PROFILE=1 (also CPU-profile the gateway's miss path;
 // BENCH_KEEP_PROFILE=1 keeps the .cpuprofile for Chrome DevTools).
+import { gatewayNodeFlags } from '../source/daemon/start-detached.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -91,7 +92,8 @@ async function main(): Promise<void> {
   const upstream = await spawnServer('fake-upstream', 'fake-upstream-child.ts', { env: { BENCH_UPSTREAM_KEY: upstreamKey, BENCH_REPLY: reply } });
   const [proxy, gateway] = await Promise.all([
     spawnServer('bare-proxy', 'bare-proxy.ts', { args: [upstream.url] }),
-    spawnServer('gateway', 'gateway-child.ts', { args: [`${upstream.url}/v1`], env: { BENCH_UPSTREAM_KEY: upstreamKey } }),
+    // The same Node flags a detached `isartor up` runs with.
+    spawnServer('gateway', 'gateway-child.ts', { nodeFlags: gatewayNodeFlags, args: [`${upstream.url}/v1`], env: { BENCH_UPSTREAM_KEY: upstreamKey } }),
   ]);
   for (const s of [upstream, proxy, gateway]) console.log(`${s.name.padEnd(14)} ${s.url}  (pid ${s.pid})`);
 

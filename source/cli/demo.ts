@@ -13,12 +13,12 @@ export function demoCommand(): Command {
       printLine('Starting a demo provider and an isartor gateway in front of it...');
       const demo = await runDemo({ stateDir: resolveStateDir(), ...(flags.port === undefined ? {} : { port: flags.port }) });
       printLine(`Gateway at ${paint('cyan', demo.url)}\n`);
-      printLine(`${'request'.padEnd(40)} ${'layer'.padEnd(6)} ${'cache'.padEnd(6)} ${'total'.padStart(9)} ${'overhead'.padStart(9)}`);
+      printLine(`${'request'.padEnd(44)} ${'layer'.padEnd(6)} ${'cache'.padEnd(6)} ${'total'.padStart(9)} ${'overhead'.padStart(9)}`);
       for (const step of demo.steps) {
         const layer = step.layer === 'l3' ? step.layer : paint('green', step.layer);
-        printLine(`${step.label.padEnd(40)} ${layer.padEnd(6)} ${step.cache.padEnd(6)} ${`${step.totalMs.toFixed(1)} ms`.padStart(9)} ${`${step.overheadMs.toFixed(2)} ms`.padStart(9)}`);
+        printLine(`${step.label.padEnd(44)} ${layer.padEnd(6)} ${step.cache.padEnd(6)} ${`${step.totalMs.toFixed(1)} ms`.padStart(9)} ${`${step.overheadMs.toFixed(2)} ms`.padStart(9)}`);
       }
-      printLine(`\nl3 = forwarded to the provider; l1a = answered by the exact cache without calling it.`);
+      printLine(`\nl3 = forwarded to the provider; l1a = the exact cache; l1b = the near-duplicate cache (same question, other words).`);
       printLine(`Last answer: "${demo.steps.at(-1)?.answer}"`);
       if (!flags.keepRunning) {
         await demo.stop();

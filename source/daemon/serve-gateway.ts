@@ -44,6 +44,8 @@ export async function serveGateway(options: ServeOptions): Promise<ServedGateway
     gatewayApiKey,
     bodyLimitBytes: config.gateway.bodyLimitBytes,
     exactCache: config.cache.exact,
+    nearDuplicateCache: config.cache.nearDuplicate,
+    trimming: config.trimming,
     exactCacheFile: paths.exactCacheFile,
     log: options.log,
     onWarning: options.onWarning,

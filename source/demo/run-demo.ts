@@ -44,9 +44,9 @@ export async function runDemo(options: { stateDir: string; port?: number; log?: 
     const url = served.record.url;
     const steps = [
       await send(url, 'first ask: forwarded to the provider', question, false),
-      await send(url, 'same question again', question, false),
-      await send(url, 'streamed: forwarded, streamed through', question, true),
-      await send(url, 'streamed again: replayed as SSE', question, true),
+      await send(url, 'the same request again', question, false),
+      await send(url, 'reworded: "what\'s the capital of france"', "what's the capital of france", false),
+      await send(url, 'the same question, streamed', question, true),
       await send(url, 'a near-miss: another country', 'What is the capital of Germany?', false),
     ];
     const gateway = served;

@@ -57,6 +57,10 @@ export interface RequestContext {
   answeredBy?: { provider: string; model: string };
   /** Upstream attempts made, fallbacks and retries included. */
   attempts: number;
+  /** L1b: how similar the served question was to the one asked. */
+  similarity?: number;
+  /** L2.5: what trimming saved on this request. */
+  trimmed?: { tokensBefore: number; tokensAfter: number };
   clientGone: boolean;
 }
 

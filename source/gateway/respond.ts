@@ -14,6 +14,8 @@ export function isartorHeaders(ctx: RequestContext): OutgoingHttpHeaders {
   if (ctx.cache) headers['x-isartor-cache'] = ctx.cache;
   if (ctx.answeredBy) headers['x-isartor-upstream'] = `${ctx.answeredBy.provider}/${ctx.answeredBy.model}`;
   if (ctx.attempts > 1) headers['x-isartor-attempts'] = String(ctx.attempts);
+  if (ctx.similarity !== undefined) headers['x-isartor-similarity'] = ctx.similarity.toFixed(3);
+  if (ctx.trimmed) headers['x-isartor-trimmed-tokens'] = String(ctx.trimmed.tokensBefore - ctx.trimmed.tokensAfter);
   return headers;
 }
 

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { RoutingTable } from '../routing/routing-table.js';
-import type { ExactCacheSettings } from '../store/config.js';
+import type { ExactCacheSettings, NearDuplicateCacheSettings, TrimmingSettings } from '../store/config.js';
 import { UserError } from '../user-error.js';
 import { isartorVersion } from '../version.js';
 import { ExactCacheStore } from './cache/exact-cache-store.js';
@@ -11,6 +11,11 @@ import { composeLayers, type Layer, type RequestContext } from './context.js';
 import { authLayer } from './layers/auth.js';
 import { countTokensLayer } from './layers/count-tokens.js';
 import { exactCacheLayer } from './layers/exact-cache.js';
+import { nearDuplicateCacheLayer } from './layers/near-duplicate-cache.js';
+import { trimContextLayer } from './layers/trim-context.js';
+import { analyseQuestion } from './near-duplicate/question.js';
+import { NearDuplicateStore } from './near-duplicate/store.js';
+import { prepareTrimmer } from './trimming/trim-request.js';
 import { listModelsLayer } from './layers/list-models.js';
 import { parseRequestLayer } from './layers/parse-request.js';
 import { createUpstreamAgents, upstreamLayer } from './layers/upstream.js';
@@ -22,6 +27,8 @@ export interface GatewayOptions {
   gatewayApiKey?: string | undefined;
   bodyLimitBytes: number;
   exactCache: ExactCacheSettings;
+  nearDuplicateCache?: NearDuplicateCacheSettings;
+  trimming?: TrimmingSettings;
   /** Where L1a persists; omitted: memory only. */
   exactCacheFile?: string;
   /** One line per finished request. */
@@ -36,7 +43,7 @@ export interface HealthReport {
   uptimeSeconds: number;
   provider: string;
   model: string | null;
-  layers: { l0: boolean; l1a: boolean; l3: boolean };
+  layers: { l0: boolean; l1a: boolean; l1b: boolean; 'l2.5': boolean; l3: boolean };
 }
 
 export interface Gateway {
@@ -65,6 +72,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         ...(options.onWarning ? { onWarning: options.onWarning } : {}),
       })
     : undefined;
+  const nearDuplicate = options.nearDuplicateCache?.enabled
+    ? new NearDuplicateStore({
+        threshold: options.nearDuplicateCache.threshold,
+        maxEntries: options.nearDuplicateCache.maxEntries,
+        ttlMs: options.nearDuplicateCache.ttlSeconds * 1000,
+        maxBytes: options.nearDuplicateCache.maxBytes,
+      })
+    : undefined;
+  const trimming = options.trimming?.enabled ?? false;
+  // The tokenizer and the NLP model load here (~0.6 s), not on some client's first request.
+  if (trimming) await prepareTrimmer();
+  if (nearDuplicate) analyseQuestion('Is the model loaded?');
   const agents = createUpstreamAgents();
   const auth = authLayer(options.gatewayApiKey);
 
@@ -73,6 +92,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     auth,
     parseRequestLayer({ bodyLimitBytes: options.bodyLimitBytes, routing: options.routing }),
     exactCacheLayer(exactCache),
+    nearDuplicateCacheLayer(nearDuplicate),
+    trimContextLayer(trimming),
     upstreamLayer(options.routing, agents),
   ]);
   const routeCountTokens = composeLayers([
@@ -94,7 +115,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     provider: options.routing.defaultRoute.target.providerId,
     model: options.routing.defaultRoute.target.model ?? null,
-    layers: { l0: Boolean(options.gatewayApiKey), l1a: Boolean(exactCache), l3: true },
+    layers: { l0: Boolean(options.gatewayApiKey), l1a: Boolean(exactCache), l1b: Boolean(nearDuplicate), 'l2.5': trimming, l3: true },
   });
 
   const handlers: Record<Route, (ctx: RequestContext) => Promise<void>> = {

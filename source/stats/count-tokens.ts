@@ -1,18 +1,41 @@
 import type { Tiktoken } from 'js-tiktoken/lite';
 
 let encoder: Promise<Tiktoken> | undefined;
+/** The same encoder once it has loaded, for synchronous counting. */
+let loadedEncoder: Tiktoken | undefined;
 
 /** o200k_base (GPT-4o's encoding), loaded on first use: ~0.5 s once, so never at startup. */
 function loadEncoder(): Promise<Tiktoken> {
   encoder ??= (async () => {
     const [{ Tiktoken }, { default: ranks }] = await Promise.all([import('js-tiktoken/lite'), import('js-tiktoken/ranks/o200k_base')]);
-    return new Tiktoken(ranks);
+    loadedEncoder = new Tiktoken(ranks);
+    return loadedEncoder;
   })();
   return encoder;
 }
 
 export async function countTextTokens(text: string): Promise<number> {
   return (await loadEncoder()).encode(text).length;
+}
+
+/** Loads the tokenizer so that `countTextTokensSync` can be used (idempotent; the load happens once). */
+export async function loadTokenizer(): Promise<void> {
+  await loadEncoder();
+}
+
+/** Whether `countTextTokensSync` can be used. */
+export function tokenizerLoaded(): boolean {
+  return loadedEncoder !== undefined;
+}
+
+/**
+ * Counts o200k tokens synchronously; throws until `loadTokenizer()` (or any async count) has finished.
+ * Text that spells a special token (`<|endoftext|>`) is counted as ordinary text instead of throwing:
+ * it is content from a request, not a control sequence.
+ */
+export function countTextTokensSync(text: string): number {
+  if (!loadedEncoder) throw new Error('The tokenizer is not loaded yet: await loadTokenizer() first.');
+  return loadedEncoder.encode(text, [], []).length;
 }
 
 /** Per-message framing the chat formats add around content (role markers, separators). */

@@ -1,4 +1,5 @@
 import Conf, { type Schema } from 'conf';
+import { defaultThreshold } from '../gateway/near-duplicate/threshold.js';
 import { UserError } from '../user-error.js';
 import { ensureDir, statePaths } from './state-dir.js';
 
@@ -26,6 +27,20 @@ export interface ExactCacheSettings {
   maxBytes: number;
 }
 
+export interface NearDuplicateCacheSettings {
+  enabled: boolean;
+  /** Similarity a cached question needs before the guards are asked (0..1). */
+  threshold: number;
+  /** Index size: the most questions kept. */
+  maxEntries: number;
+  ttlSeconds: number;
+  maxBytes: number;
+}
+
+export interface TrimmingSettings {
+  enabled: boolean;
+}
+
 export interface UpstreamSettings {
   connectTimeoutMs: number;
   /** Whole-request limit, streaming included. */
@@ -49,11 +64,14 @@ export interface IsartorConfig {
   fallbacks: Record<string, string[]>;
   routing: RoutingSettings;
   gateway: GatewaySettings;
-  cache: { exact: ExactCacheSettings };
+  cache: { exact: ExactCacheSettings; nearDuplicate: NearDuplicateCacheSettings };
+  trimming: TrimmingSettings;
   upstream: UpstreamSettings;
 }
 
 export const defaultGatewayPort = 8080;
+
+export { defaultThreshold as defaultNearDuplicateThreshold } from '../gateway/near-duplicate/threshold.js';
 
 export const configDefaults: Readonly<IsartorConfig> = Object.freeze({
   providers: {},
@@ -61,7 +79,11 @@ export const configDefaults: Readonly<IsartorConfig> = Object.freeze({
   fallbacks: {},
   routing: { retries: 1, maxRetryAfterMs: 30_000 },
   gateway: { host: '127.0.0.1', port: defaultGatewayPort, bodyLimitBytes: 20 * 1024 * 1024 },
-  cache: { exact: { enabled: true, ttlSeconds: 3600, maxBytes: 256 * 1024 * 1024 } },
+  cache: {
+    exact: { enabled: true, ttlSeconds: 3600, maxBytes: 256 * 1024 * 1024 },
+    nearDuplicate: { enabled: true, threshold: defaultThreshold, maxEntries: 100_000, ttlSeconds: 3600, maxBytes: 128 * 1024 * 1024 },
+  },
+  trimming: { enabled: true },
   upstream: { connectTimeoutMs: 10_000, timeoutMs: 600_000 },
 });
 
@@ -107,8 +129,19 @@ const schema: Schema<IsartorConfig> = {
         type: 'object',
         properties: { enabled: { type: 'boolean' }, ttlSeconds: positiveInteger, maxBytes: positiveInteger },
       },
+      nearDuplicate: {
+        type: 'object',
+        properties: {
+          enabled: { type: 'boolean' },
+          threshold: { type: 'number', minimum: 0, maximum: 1 },
+          maxEntries: positiveInteger,
+          ttlSeconds: positiveInteger,
+          maxBytes: positiveInteger,
+        },
+      },
     },
   },
+  trimming: { type: 'object', properties: { enabled: { type: 'boolean' } } },
   upstream: {
     type: 'object',
     properties: { connectTimeoutMs: positiveInteger, timeoutMs: positiveInteger },
@@ -176,7 +209,11 @@ function withDefaults(raw: Partial<IsartorConfig>): IsartorConfig {
     fallbacks: { ...raw.fallbacks },
     routing: { ...configDefaults.routing, ...raw.routing },
     gateway: { ...configDefaults.gateway, ...raw.gateway },
-    cache: { exact: { ...configDefaults.cache.exact, ...raw.cache?.exact } },
+    cache: {
+      exact: { ...configDefaults.cache.exact, ...raw.cache?.exact },
+      nearDuplicate: { ...configDefaults.cache.nearDuplicate, ...raw.cache?.nearDuplicate },
+    },
+    trimming: { ...configDefaults.trimming, ...raw.trimming },
     upstream: { ...configDefaults.upstream, ...raw.upstream },
   };
 }

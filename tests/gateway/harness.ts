@@ -1,5 +1,5 @@
 import { buildRoutingTable } from '../../source/routing/routing-table.js';
-import { configDefaults, type ExactCacheSettings, type IsartorConfig, type UpstreamSettings } from '../../source/store/config.js';
+import { configDefaults, type ExactCacheSettings, type IsartorConfig, type NearDuplicateCacheSettings, type UpstreamSettings } from '../../source/store/config.js';
 import { createGateway, startGateway, type Gateway, type RunningGateway } from '../../source/gateway/server.js';
 import { startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from '../support/fake-upstream.js';
 
@@ -14,6 +14,10 @@ export interface HarnessOptions {
   model?: string | null;
   exactCache?: Partial<ExactCacheSettings>;
   exactCacheFile?: string;
+  /** L1b: off unless asked for, so other tests see only the layers they are about. */
+  nearDuplicateCache?: Partial<NearDuplicateCacheSettings>;
+  /** L2.5: off unless asked for. */
+  trimming?: boolean;
   bodyLimitBytes?: number;
   upstream?: Partial<UpstreamSettings>;
   /** More config: aliases, fallbacks, routing, extra providers. */
@@ -57,6 +61,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     gatewayApiKey: options.gatewayApiKey,
     bodyLimitBytes: options.bodyLimitBytes ?? configDefaults.gateway.bodyLimitBytes,
     exactCache: { ...configDefaults.cache.exact, ...options.exactCache },
+    nearDuplicateCache: { ...configDefaults.cache.nearDuplicate, enabled: options.nearDuplicateCache !== undefined, ...options.nearDuplicateCache },
+    trimming: { enabled: options.trimming ?? false },
     ...(options.exactCacheFile ? { exactCacheFile: options.exactCacheFile } : {}),
     log: (line) => logLines.push(line),
   });

@@ -1,0 +1,22 @@
+import type { Layer } from '../context.js';
+import { trimRequestBody } from '../trimming/trim-request.js';
+
+/**
+ * L2.5: before the provider is called, drops what it does not need (repeated instructions, duplicate
+ * tool results, terminal noise) and reports the tokens saved. The caches above keyed and kept the
+ * request as the client sent it; only the upstream sees the trimmed form.
+ */
+export function trimContextLayer(enabled: boolean): Layer {
+  return async (ctx, next) => {
+    const chat = ctx.chat;
+    if (enabled && chat) {
+      const result = trimRequestBody(chat.body, chat.protocol);
+      ctx.trimmed = { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter };
+      if (result.changed) {
+        chat.body = result.body;
+        chat.raw = Buffer.from(JSON.stringify(result.body));
+      }
+    }
+    await next();
+  };
+}
