@@ -80,9 +80,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         maxBytes: options.nearDuplicateCache.maxBytes,
       })
     : undefined;
-  const trimming = options.trimming?.enabled ?? false;
+  const trimming = options.trimming ?? { enabled: false, minSavedTokensPerMessage: 0 };
   // The tokenizer and the NLP model load here (~0.6 s), not on some client's first request.
-  if (trimming) await prepareTrimmer();
+  if (trimming.enabled) await prepareTrimmer();
   if (nearDuplicate) analyseQuestion('Is the model loaded?');
   const agents = createUpstreamAgents();
   const auth = authLayer(options.gatewayApiKey);
@@ -115,7 +115,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     provider: options.routing.defaultRoute.target.providerId,
     model: options.routing.defaultRoute.target.model ?? null,
-    layers: { l0: Boolean(options.gatewayApiKey), l1a: Boolean(exactCache), l1b: Boolean(nearDuplicate), 'l2.5': trimming, l3: true },
+    layers: { l0: Boolean(options.gatewayApiKey), l1a: Boolean(exactCache), l1b: Boolean(nearDuplicate), 'l2.5': trimming.enabled, l3: true },
   });
 
   const handlers: Record<Route, (ctx: RequestContext) => Promise<void>> = {

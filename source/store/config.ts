@@ -39,6 +39,8 @@ export interface NearDuplicateCacheSettings {
 
 export interface TrimmingSettings {
   enabled: boolean;
+  /** A message is rewritten only when that saves at least this many tokens. */
+  minSavedTokensPerMessage: number;
 }
 
 export interface UpstreamSettings {
@@ -83,7 +85,7 @@ export const configDefaults: Readonly<IsartorConfig> = Object.freeze({
     exact: { enabled: true, ttlSeconds: 3600, maxBytes: 256 * 1024 * 1024 },
     nearDuplicate: { enabled: true, threshold: defaultThreshold, maxEntries: 100_000, ttlSeconds: 3600, maxBytes: 128 * 1024 * 1024 },
   },
-  trimming: { enabled: true },
+  trimming: { enabled: true, minSavedTokensPerMessage: 32 },
   upstream: { connectTimeoutMs: 10_000, timeoutMs: 600_000 },
 });
 
@@ -141,7 +143,7 @@ const schema: Schema<IsartorConfig> = {
       },
     },
   },
-  trimming: { type: 'object', properties: { enabled: { type: 'boolean' } } },
+  trimming: { type: 'object', properties: { enabled: { type: 'boolean' }, minSavedTokensPerMessage: { type: 'integer', minimum: 0 } } },
   upstream: {
     type: 'object',
     properties: { connectTimeoutMs: positiveInteger, timeoutMs: positiveInteger },

@@ -62,7 +62,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bodyLimitBytes: options.bodyLimitBytes ?? configDefaults.gateway.bodyLimitBytes,
     exactCache: { ...configDefaults.cache.exact, ...options.exactCache },
     nearDuplicateCache: { ...configDefaults.cache.nearDuplicate, enabled: options.nearDuplicateCache !== undefined, ...options.nearDuplicateCache },
-    trimming: { enabled: options.trimming ?? false },
+    trimming: { enabled: options.trimming ?? false, minSavedTokensPerMessage: configDefaults.trimming.minSavedTokensPerMessage },
     ...(options.exactCacheFile ? { exactCacheFile: options.exactCacheFile } : {}),
     log: (line) => logLines.push(line),
   });

@@ -6,11 +6,11 @@ import { trimRequestBody } from '../trimming/trim-request.js';
  * tool results, terminal noise) and reports the tokens saved. The caches above keyed and kept the
  * request as the client sent it; only the upstream sees the trimmed form.
  */
-export function trimContextLayer(enabled: boolean): Layer {
+export function trimContextLayer(settings: { enabled: boolean; minSavedTokensPerMessage: number }): Layer {
   return async (ctx, next) => {
     const chat = ctx.chat;
-    if (enabled && chat) {
-      const result = trimRequestBody(chat.body, chat.protocol);
+    if (settings.enabled && chat) {
+      const result = trimRequestBody(chat.body, chat.protocol, { minSavedTokens: settings.minSavedTokensPerMessage });
       ctx.trimmed = { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter };
       if (result.changed) {
         chat.body = result.body;

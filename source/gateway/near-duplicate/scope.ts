@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import { fingerprintJson, textDigest } from '../cache/text-digest.js';
 import type { ChatRequest } from '../context.js';
 
 /** A question and the context it was asked in: everything but the question itself must match for L1b. */
@@ -63,9 +64,10 @@ export function locateQuestion(chat: ChatRequest, callerId: string): QuestionInS
   const hash = createHash('sha256');
   hash.update(JSON.stringify(['isartor-l1b/v1', callerId, chat.protocol, chat.target.providerId, chat.target.baseUrl, chat.upstreamModel]));
   for (const [field, value] of Object.entries(chat.body)) {
-    if (!deliveryFields.has(field)) update(hash, `${field}=${JSON.stringify(value)}`);
+    if (!deliveryFields.has(field)) update(hash, `${field}=${fingerprintJson(value)}`);
   }
-  update(hash, `system=${stabiliseVolatileSpans(plainText(chat.body.system) ?? JSON.stringify(chat.body.system ?? null))}`);
+  // Large texts enter by digest (remembered across requests), not by their 50 KB of characters.
+  update(hash, `system=${textDigest(stabiliseVolatileSpans(plainText(chat.body.system) ?? JSON.stringify(chat.body.system ?? null)))}`);
   messages.forEach((message, position) => {
     if (position === index) {
       // The question's own wrapping stays in the scope, stabilised: the day it was asked and its Runtime line.
@@ -73,7 +75,7 @@ export function locateQuestion(chat: ChatRequest, callerId: string): QuestionInS
       return;
     }
     const content = plainText(message.content);
-    update(hash, JSON.stringify({ ...message, content: content === undefined ? message.content : stabiliseVolatileSpans(content) }));
+    update(hash, fingerprintJson({ ...message, content: content === undefined ? message.content : stabiliseVolatileSpans(content) }));
   });
   return { question, scope: hash.digest('hex') };
 }

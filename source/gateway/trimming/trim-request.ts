@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { fingerprintJson } from '../cache/text-digest.js';
 import { countTextTokensSync, loadTokenizer, tokenizerLoaded } from '../../stats/count-tokens.js';
 import { cleanTerminalText } from './clean-output.js';
 import { LruMemo } from './memo.js';
@@ -38,7 +39,7 @@ export interface TrimResult {
 export type TrimProtocol = 'openai' | 'anthropic';
 
 /** Bumped whenever a rule changes, so memoised results of an older rule set are never reused. */
-const trimmerVersion = 'l2.5/v2';
+const trimmerVersion = 'l2.5/v3';
 
 /**
  * Tools whose results are file contents. A model copies from them into exact-match edits (OpenClaw's
@@ -100,6 +101,13 @@ export interface TrimOptions {
    * does not pay (the provider's usage reports the prompt's exact size anyway).
    */
   countAll?: boolean;
+  /**
+   * A message is rewritten only when that saves at least this many tokens. Rewriting any message
+   * re-serialises the whole request and ends byte-for-byte passthrough; for one repeated sentence in
+   * a 50 KB prompt (22 tokens in OpenClaw's) that costs more than it saves. The decision depends only
+   * on the message and those before it, so it keeps the output prefix-stable. Default 0.
+   */
+  minSavedTokens?: number;
 }
 
 export function trimRequestBody(body: Record<string, unknown>, protocol: TrimProtocol, options: TrimOptions = {}): TrimResult {
@@ -126,8 +134,19 @@ export function trimRequestBody(body: Record<string, unknown>, protocol: TrimPro
   let tokensAfter = 0;
   let changed = false;
   let chain = trimmerVersion;
-  const outputs = units.map((unit) => {
-    const json = JSON.stringify(unit.value) ?? '';
+  const outputs = units.map((unit, index) => {
+    // The protected last message, when nothing follows it, is sent as it came and no later message
+    // here can repeat it: nothing to split, hash or remember. (Once a later turn follows it, its
+    // memo key changes and it is trimmed like any other message.)
+    if (unit.protect && index === units.length - 1) {
+      if (options.countAll) {
+        const count = countTokens(unit.value);
+        tokensBefore += count;
+        tokensAfter += count;
+      }
+      return unit.value;
+    }
+    const json = fingerprintJson(unit.value);
     chain = createHash('sha256')
       .update(chain)
       .update(unit.protect ? '\u0000P\u0000' : '\u0000-\u0000')
@@ -143,14 +162,18 @@ export function trimRequestBody(body: Record<string, unknown>, protocol: TrimPro
       entry = trimUnit(unit.kind, unit.value, unit.protect, state, toolNames);
       memo.set(chain, entry, memoWeight(entry, json.length));
     }
-    if (entry.out === undefined && options.countAll) {
-      entry.tokensBefore ??= countTokens(unit.value);
-      entry.tokensAfter = entry.tokensBefore;
+    const worthIt = entry.out !== undefined && (entry.tokensBefore ?? 0) - (entry.tokensAfter ?? 0) >= (options.minSavedTokens ?? 0);
+    if (!worthIt) {
+      if (options.countAll) {
+        const count = entry.out === undefined ? (entry.tokensBefore ??= countTokens(unit.value)) : (entry.tokensBefore ?? 0);
+        tokensBefore += count;
+        tokensAfter += count;
+      }
+      return unit.value;
     }
     tokensBefore += entry.tokensBefore ?? 0;
     tokensAfter += entry.tokensAfter ?? 0;
     addCounts(rules, entry.rules);
-    if (entry.out === undefined) return unit.value;
     changed = true;
     // Shared with the memo, so frozen: a caller cannot change what later requests get.
     return entry.out;

@@ -225,3 +225,37 @@ describe('determinism, prefix stability and memoisation', () => {
     expect({ ...warm, body: null }).toEqual({ ...cold, body: null });
   });
 });
+
+describe('minSavedTokens: a message is rewritten only when that saves enough', () => {
+  const rule = 'Always run the whole test suite before you report that a change is finished.';
+  const body = {
+    messages: [
+      { role: 'system', content: `${rule}\nBe brief.` },
+      { role: 'user', content: `Hello. ${rule}` },
+      { role: 'assistant', content: 'Done.' },
+      { role: 'user', content: 'next' },
+    ],
+  };
+
+  it('leaves a message whose saving is below the minimum byte for byte, and the request unchanged', () => {
+    const result = trimRequestBody(body, 'openai', { minSavedTokens: 32 });
+    expect(result.changed).toBe(false);
+    expect(result.body.messages).toEqual(body.messages);
+    expect(result.tokensBefore - result.tokensAfter).toBe(0);
+  });
+
+  it('still trims it without a minimum, and trims large savings with one', () => {
+    expect(trimRequestBody(body, 'openai').changed).toBe(true);
+    const log = `${'npm http fetch GET 200 https://registry.npmjs.org/left-pad 12ms\n'.repeat(60)}added 1 package\n`;
+    const noisy = {
+      messages: [
+        { role: 'assistant', content: null, tool_calls: [{ id: 'e', type: 'function', function: { name: 'exec', arguments: '{}' } }] },
+        { role: 'tool', tool_call_id: 'e', content: log },
+        { role: 'user', content: 'next' },
+      ],
+    };
+    const result = trimRequestBody(noisy, 'openai', { minSavedTokens: 32 });
+    expect(result.changed).toBe(true);
+    expect(result.tokensBefore - result.tokensAfter).toBeGreaterThanOrEqual(32);
+  });
+});

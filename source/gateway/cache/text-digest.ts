@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+
+/** Below this, hashing is cheaper than looking the text up. */
+const minCachedLength = 4096;
+const maxCachedTexts = 64;
+
+interface Remembered {
+  text: string;
+  digest: string;
+}
+
+/** Recently digested large texts, by length; a Map's order doubles as recency for eviction. */
+const recent = new Map<string, Remembered>();
+
+/**
+ * sha256 of a text, remembered for large ones. Agent requests repeat the same 50 KB system prompt on
+ * every turn, arriving as a fresh string each time: comparing it with the remembered one (a memcmp)
+ * costs a fraction of hashing it again, and both L1b and L2.5 need its digest on every request.
+ */
+export function textDigest(text: string): string {
+  if (text.length < minCachedLength) return sha256(text);
+  const slot = `${text.length}:${text.charCodeAt(0)}:${text.charCodeAt(text.length >> 1)}:${text.charCodeAt(text.length - 1)}`;
+  const remembered = recent.get(slot);
+  if (remembered && remembered.text === text) {
+    recent.delete(slot);
+    recent.set(slot, remembered);
+    return remembered.digest;
+  }
+  const digest = sha256(text);
+  recent.delete(slot);
+  recent.set(slot, { text, digest });
+  if (recent.size > maxCachedTexts) recent.delete(recent.keys().next().value!);
+  return digest;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('base64');
+}
+
+/**
+ * JSON for identity, not for sending: every large string is replaced by its length and digest, so a
+ * message's fingerprint costs a lookup instead of copying and hashing its 50 KB of text. A short
+ * string cannot pose as one: the marker names a length of at least `minCachedLength`.
+ */
+export function fingerprintJson(value: unknown): string {
+  return JSON.stringify(value, (_key, field: unknown) =>
+    typeof field === 'string' && field.length >= minCachedLength ? `\u0000${field.length}:${textDigest(field)}` : field,
+  ) ?? '';
+}
