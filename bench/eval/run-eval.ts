@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareTrimmer, trimRequestBody } from '../../source/gateway/trimming/trim-request.js';
+import { configDefaults } from '../../source/store/config.js';
 import { baseFromCapture, buildAgentSession, syntheticBase, toAnthropicSession } from '../../tests/gateway/trimming/fixtures/agent-session.js';
 import { evaluateQqp, formatReport } from './near-duplicate-qqp.js';
 import { replayOpenClawSessions, replayTable } from './openclaw-replay.js';
@@ -32,13 +33,18 @@ else print(`Skipped: ${qqpPath} is absent.`);
 
 print('\n## 2. L2.5 trimming');
 await prepareTrimmer();
+const gatewayMinimum = configDefaults.trimming.minSavedTokensPerMessage;
+const percent = (before: number, after: number): string => `${((100 * (before - after)) / Math.max(1, before)).toFixed(1)} %`;
 const tokenRow = (name: string, body: Record<string, unknown>, protocol: 'openai' | 'anthropic'): string => {
-  const result = trimRequestBody(body, protocol, { countAll: true });
-  const saved = result.tokensBefore - result.tokensAfter;
-  const rules = Object.entries(result.rules).map(([rule, count]) => `${rule} ×${count}`).join(', ') || '-';
-  return `| ${name} | ${result.tokensBefore} | ${result.tokensAfter} | ${((100 * saved) / Math.max(1, result.tokensBefore)).toFixed(1)} % | ${rules} |`;
+  const every = trimRequestBody(body, protocol, { countAll: true });
+  const gateway = trimRequestBody(body, protocol, { countAll: true, minSavedTokens: gatewayMinimum });
+  const rules = Object.entries(every.rules).map(([rule, count]) => `${rule} ×${count}`).join(', ') || '-';
+  return `| ${name} | ${every.tokensBefore} | ${every.tokensAfter} (${percent(every.tokensBefore, every.tokensAfter)}) | ${gateway.tokensAfter} (${percent(gateway.tokensBefore, gateway.tokensAfter)}) | ${rules} |`;
 };
-const rows = ['| request | tokens before | after | saved | rules that fired |', '| --- | ---: | ---: | ---: | --- |'];
+const rows = [
+  `| request | tokens before | after, every rule | after, as the gateway sends it (a message rewritten only to save ≥ ${gatewayMinimum} tokens) | rules that fired |`,
+  '| --- | ---: | ---: | ---: | --- |',
+];
 let captureBase: ReturnType<typeof syntheticBase> | undefined;
 if (existsSync(capturesDir)) {
   for (const name of readdirSync(capturesDir).filter((file) => file.endsWith('.json')).sort()) {

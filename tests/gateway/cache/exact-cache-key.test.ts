@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../../source/gateway/context.js';
+import { chatRequest } from '../chat-request-fixture.js';
 import { exactCacheKey } from '../../../source/gateway/cache/exact-cache-key.js';
 import { findProvider } from '../../../source/providers/catalog.js';
 
-function chat(raw: string, overrides: Partial<ChatRequest> = {}): ChatRequest {
-  const spec = findProvider('groq')!;
-  return {
-    protocol: 'openai',
-    // The key reads only the raw bytes, never the parsed body.
-    body: { messages: [] },
-    raw: Buffer.from(raw),
-    stream: false,
-    includeUsage: false,
-    requestedModel: 'm',
-    anthropicHeaders: {},
-    betaQuery: false,
-    skipLookup: false,
-    skipStore: false,
-    routes: [],
-    target: { providerId: 'groq', spec, baseUrl: spec.baseUrl!, apiKey: 'k', model: 'm' },
-    upstreamModel: 'm',
-    ...overrides,
-  };
-}
+// The key reads only the raw bytes, never the parsed body.
+const chat = (raw: string, overrides: Partial<ChatRequest> = {}): ChatRequest => chatRequest({ raw: Buffer.from(raw), ...overrides });
 
 const body = '{"model":"m","messages":[{"role":"user","content":"hi"}]}';
 

@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CallerProtocol, ChatRequest } from '../../../source/gateway/context.js';
 import { locateQuestion, stabiliseVolatileSpans } from '../../../source/gateway/near-duplicate/scope.js';
-import { findProvider } from '../../../source/providers/catalog.js';
+import { chatRequest } from '../chat-request-fixture.js';
 
 function chat(body: Record<string, unknown>, protocol: CallerProtocol = 'openai', upstreamModel = 'm'): ChatRequest {
-  const spec = findProvider('groq')!;
-  const target = { providerId: 'groq', spec, baseUrl: spec.baseUrl!, apiKey: 'k', model: upstreamModel };
-  return {
-    protocol,
-    body,
-    raw: Buffer.from(JSON.stringify(body)),
-    stream: false,
-    includeUsage: false,
-    requestedModel: 'm',
-    anthropicHeaders: {},
-    betaQuery: false,
-    skipLookup: false,
-    skipStore: false,
-    routes: [],
-    target,
-    upstreamModel,
-  };
+  const base = chatRequest({ body, protocol, upstreamModel });
+  return { ...base, target: { ...base.target, model: upstreamModel } };
 }
 
 const system = { role: 'system', content: 'You are a personal assistant.\n## Temporal Context\nCurrent date: 2026-11-21' };
