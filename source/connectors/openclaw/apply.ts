@@ -1,0 +1,32 @@
+import { chmodSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { OpenClawPlan } from './plan.js';
+
+/**
+ * Carries out a plan: the backup first, then the config (atomically, keeping its mode; a new one is
+ * 0600 since it holds a key), then the stale registries.
+ */
+export function applyOpenClawPlan(plan: OpenClawPlan): void {
+  const { configPath } = plan.location;
+  const mode = fileMode(configPath) ?? 0o600;
+  if (plan.backup.create && plan.before !== undefined) writeAtomically(plan.backup.path, plan.before, mode);
+  if (plan.configChanges) writeAtomically(configPath, plan.after, mode);
+  for (const deletion of plan.deletions) rmSync(deletion.path, { force: true });
+  if (plan.backup.restore) rmSync(plan.backup.path, { force: true });
+}
+
+function writeAtomically(path: string, text: string, mode: number): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const temporary = `${path}.isartor-${process.pid}.tmp`;
+  writeFileSync(temporary, text, { mode });
+  chmodSync(temporary, mode);
+  renameSync(temporary, path);
+}
+
+function fileMode(path: string): number | undefined {
+  try {
+    return statSync(path).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+}
