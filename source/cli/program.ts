@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { isartorVersion } from '../version.js';
 import { aliasCommand } from './alias.js';
 import { checkCommand } from './check.js';
+import { connectCommand } from './connect.js';
 import { demoCommand } from './demo.js';
 import { downCommand } from './down.js';
 import { fallbacksCommand } from './fallbacks.js';
@@ -23,6 +24,7 @@ Quick start:
   isartor set-key -p groq      store a provider key (hidden prompt)
   isartor check                verify key, base URL and model live
   isartor up --detach          start the gateway on http://127.0.0.1:8080
+  isartor connect openclaw     point OpenClaw at it (shows the diff first)
   isartor status               see it running
   isartor down                 stop it
   isartor demo                 try it without a key (built-in echo provider)
@@ -43,6 +45,7 @@ State (config, cache, logs, pid) lives in $ISARTOR_HOME, default ~/.isartor.`,
     fallbacksCommand(),
     upCommand(),
     downCommand(),
+    connectCommand(),
     statusCommand(),
     demoCommand(),
   ]) {

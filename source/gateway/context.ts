@@ -46,6 +46,8 @@ export interface RequestContext {
   protocol: CallerProtocol;
   /** Who is asking: part of every cache key, so tenants never share answers. */
   callerId: string;
+  /** Which tool sent the request, from `x-isartor-client` (OpenClaw's own User-Agent does not say). */
+  client: string | undefined;
   layer: LayerName;
   cache: CacheStatus | undefined;
   /** Time spent waiting on the provider; excluded from the gateway's reported overhead. */

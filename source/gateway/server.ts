@@ -194,6 +194,13 @@ const answerWrongMethod: Layer = async (ctx) => {
   sendError(ctx, 405, `${ctx.path} does not accept ${ctx.req.method}.`, 'method_not_allowed');
 };
 
+/** A tool's self-declared name, kept to a safe short token for logs and stats. */
+function clientOf(req: IncomingMessage): string | undefined {
+  const header = req.headers['x-isartor-client'];
+  const name = typeof header === 'string' ? header.trim().toLowerCase() : '';
+  return /^[a-z0-9][a-z0-9._-]{0,39}$/.test(name) ? name : undefined;
+}
+
 function createContext(req: IncomingMessage, res: ServerResponse): RequestContext {
   const url = req.url ?? '/';
   const query = url.indexOf('?');
@@ -205,6 +212,7 @@ function createContext(req: IncomingMessage, res: ServerResponse): RequestContex
     receivedAt: performance.now(),
     protocol: 'openai',
     callerId: 'anonymous',
+    client: clientOf(req),
     layer: 'gateway',
     cache: undefined,
     upstreamWaitMs: 0,
