@@ -4,6 +4,14 @@ import { UserError } from '../user-error.js';
 import { buildProgram } from './program.js';
 import { paint } from './terminal.js';
 
+// `isartor ... | head` closes the pipe early: stop quietly instead of crashing on the next write.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 // The one place the CLI decides how an error ends the process.
 try {
   await buildProgram().parseAsync(process.argv);

@@ -179,7 +179,8 @@ export class ConfigStore {
   /** Stores a provider's settings; unless told to keep the current default, it becomes the default. */
   saveProvider(id: string, settings: ProviderSettings, options: { makeDefault?: boolean } = {}): void {
     const current = this.read().providers[id] ?? {};
-    const merged = dropUndefined({ ...current, ...settings });
+    // Settings left undefined keep what is stored (a --model-only re-run must not lose the base URL).
+    const merged = { ...current, ...dropUndefined(settings) };
     translateConfError(this.path, () => {
       this.#conf.set(`providers.${id}`, merged);
       if (options.makeDefault !== false) this.#conf.set('provider', id);

@@ -49,6 +49,13 @@ describe('ConfigStore', () => {
     expect(config.provider).toBe('openai');
   });
 
+  it('keeps stored settings that an update leaves undefined', () => {
+    const store = new ConfigStore(tempDir());
+    store.saveProvider('openai-compatible', { apiKey: 'k', baseUrl: 'http://127.0.0.1:8000/v1', model: 'a' });
+    store.saveProvider('openai-compatible', { apiKey: undefined, baseUrl: undefined, model: 'b' });
+    expect(store.read().providers['openai-compatible']).toEqual({ apiKey: 'k', baseUrl: 'http://127.0.0.1:8000/v1', model: 'b' });
+  });
+
   it('refuses a file that is not JSON, says where it is, and leaves it alone', () => {
     const dir = tempDir();
     const file = join(dir, 'config.json');

