@@ -73,6 +73,13 @@ async function probeStatus(world: World): Promise<string | undefined> {
 
 const providerOf = (world: World) => JSON5.parse(readFileSync(join(world.openclawDir, 'openclaw.json'), 'utf8')).models.providers.isartor;
 
+// Locally the test waits for `npm run setup:openclaw`; in CI a missing install must fail, not skip.
+describe.runIf(!installed && process.env.CI === 'true')('the OpenClaw end-to-end prerequisites', () => {
+  it('are installed (.ci/run runs .ci/install-openclaw.sh)', () => {
+    expect.fail(`OpenClaw is not installed under ${installDir}: run \`npm run setup:openclaw\`.`);
+  });
+});
+
 describe.skipIf(!installed)('the real OpenClaw CLI through isartor', () => {
   it('connects, probes ok, and an agent turn returns the upstream answer, counted as openclaw traffic', async () => {
     const world = await newWorld();
