@@ -8,6 +8,7 @@ import { downCommand } from './down.js';
 import { fallbacksCommand } from './fallbacks.js';
 import { providersCommand } from './providers.js';
 import { setKeyCommand } from './set-key.js';
+import { statsCommand } from './stats.js';
 import { statusCommand } from './status.js';
 import { upCommand } from './up.js';
 
@@ -26,6 +27,7 @@ Quick start:
   isartor up --detach          start the gateway on http://127.0.0.1:8080
   isartor connect openclaw     point OpenClaw at it (shows the diff first)
   isartor status               see it running
+  isartor stats --by-tool      cache hits, latency and tokens saved per tool
   isartor down                 stop it
   isartor demo                 try it without a key (built-in echo provider)
 
@@ -47,6 +49,7 @@ State (config, cache, logs, pid) lives in $ISARTOR_HOME, default ~/.isartor.`,
     downCommand(),
     connectCommand(),
     statusCommand(),
+    statsCommand(),
     demoCommand(),
   ]) {
     program.addCommand(command.exitOverride());

@@ -3,6 +3,7 @@ import { buildRoutingTable } from '../routing/routing-table.js';
 import { ConfigStore } from '../store/config.js';
 import { ensureDir, statePaths } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
+import { RequestLogFile } from '../stats/request-log-file.js';
 import { isartorVersion } from '../version.js';
 import { removeGatewayRecord, writeGatewayRecord, type GatewayRecord } from './pid-file.js';
 import { findRunningGateway } from './running-gateway.js';
@@ -39,6 +40,7 @@ export async function serveGateway(options: ServeOptions): Promise<ServedGateway
     );
   }
   ensureDir(paths.cacheDir);
+  const requestLog = new RequestLogFile(paths.statsDir);
   const gateway = await createGateway({
     routing,
     gatewayApiKey,
@@ -48,6 +50,7 @@ export async function serveGateway(options: ServeOptions): Promise<ServedGateway
     trimming: config.trimming,
     exactCacheFile: paths.exactCacheFile,
     log: options.log,
+    record: (record) => requestLog.append(record),
     onWarning: options.onWarning,
   });
   let running: RunningGateway;
@@ -74,6 +77,7 @@ export async function serveGateway(options: ServeOptions): Promise<ServedGateway
     record,
     shutdown: async (graceMs) => {
       await running.stop(graceMs);
+      await requestLog.close();
       removeGatewayRecord(paths.pidFile);
     },
   };

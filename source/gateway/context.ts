@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UpstreamTarget } from '../providers/upstream-target.js';
 import type { Route } from '../routing/routing-table.js';
+import type { TokenUsage } from '../stats/request-record.js';
 /** The protocol a caller speaks; answers and errors go back in it. */
 export type CallerProtocol = 'openai' | 'anthropic';
 
@@ -46,8 +47,8 @@ export interface RequestContext {
   protocol: CallerProtocol;
   /** Who is asking: part of every cache key, so tenants never share answers. */
   callerId: string;
-  /** Which tool sent the request, from `x-isartor-client` (OpenClaw's own User-Agent does not say). */
-  client: string | undefined;
+  /** Which tool sent the request: `x-isartor-client`, else a User-Agent pattern, else "unknown". */
+  client: string;
   layer: LayerName;
   cache: CacheStatus | undefined;
   /** Time spent waiting on the provider; excluded from the gateway's reported overhead. */
@@ -61,6 +62,8 @@ export interface RequestContext {
   attempts: number;
   /** L1b: how similar the served question was to the one asked. */
   similarity?: number;
+  /** A cache hit: the tokens of the call it saved. */
+  savedCall?: TokenUsage;
   /** L2.5: what trimming saved on this request. */
   trimmed?: { tokensBefore: number; tokensAfter: number };
   clientGone: boolean;

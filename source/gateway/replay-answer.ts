@@ -4,18 +4,21 @@ import { encodeAnthropicMessageAsSse } from './protocols/anthropic-stream.js';
 import type { ChatCompletion } from './protocols/openai.js';
 import { encodeCompletionAsSse } from './protocols/openai-stream.js';
 import { isartorHeaders, sendJson } from './respond.js';
+import { usageOf } from '../stats/request-record.js';
 
 /** Sends a stored answer (JSON text in the caller's protocol) as the caller's stream mode expects it. */
 export function replayAnswer(ctx: RequestContext, json: string): void {
   const chat = ctx.chat;
+  const answer = JSON.parse(json) as unknown;
+  ctx.savedCall = usageOf(answer) ?? { inputTokens: 0, outputTokens: 0 };
   if (!chat?.stream) {
     sendJson(ctx, 200, json);
     return;
   }
   const body =
     chat.protocol === 'anthropic'
-      ? encodeAnthropicMessageAsSse(JSON.parse(json) as AnthropicMessage)
-      : encodeCompletionAsSse(JSON.parse(json) as ChatCompletion, { includeUsage: chat.includeUsage });
+      ? encodeAnthropicMessageAsSse(answer as AnthropicMessage)
+      : encodeCompletionAsSse(answer as ChatCompletion, { includeUsage: chat.includeUsage });
   ctx.res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',

@@ -19,6 +19,6 @@ export function formatRequestLogLine(ctx: RequestContext): string {
   ];
   if (ctx.chat) parts.push(`model=${ctx.chat.upstreamModel}`, ctx.chat.stream ? 'stream' : 'json');
   if (ctx.answeredBy) parts.push(`upstream=${ctx.answeredBy.provider}`);
-  if (ctx.client) parts.push(`client=${ctx.client}`);
+  parts.push(`client=${ctx.client}`);
   return parts.join(' ');
 }

@@ -5,6 +5,9 @@ import { performance } from 'node:perf_hooks';
 import type { RoutingTable } from '../routing/routing-table.js';
 import type { ExactCacheSettings, NearDuplicateCacheSettings, TrimmingSettings } from '../store/config.js';
 import { UserError } from '../user-error.js';
+import { identifyClient } from '../stats/identify-client.js';
+import type { RequestRecord } from '../stats/request-record.js';
+import { requestRecordOf } from './request-record-of.js';
 import { isartorVersion } from '../version.js';
 import { ExactCacheStore } from './cache/exact-cache-store.js';
 import { composeLayers, type Layer, type RequestContext } from './context.js';
@@ -33,6 +36,8 @@ export interface GatewayOptions {
   exactCacheFile?: string;
   /** One line per finished request. */
   log?: (line: string) => void;
+  /** One record per finished model request, for stats. */
+  record?: (record: RequestRecord) => void;
   onWarning?: (message: string) => void;
 }
 
@@ -135,6 +140,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       inFlight -= 1;
       // Health probes (status, detach, monitors) would drown out the requests that matter.
       if (ctx.path !== '/health') options.log?.(formatRequestLogLine(ctx));
+      if (ctx.chat && options.record) options.record(requestRecordOf(ctx));
       if (inFlight === 0) drainWaiters.splice(0).forEach((resolve) => resolve());
     });
     const route = pickRoute(req.method ?? 'GET', ctx.path);
@@ -194,13 +200,6 @@ const answerWrongMethod: Layer = async (ctx) => {
   sendError(ctx, 405, `${ctx.path} does not accept ${ctx.req.method}.`, 'method_not_allowed');
 };
 
-/** A tool's self-declared name, kept to a safe short token for logs and stats. */
-function clientOf(req: IncomingMessage): string | undefined {
-  const header = req.headers['x-isartor-client'];
-  const name = typeof header === 'string' ? header.trim().toLowerCase() : '';
-  return /^[a-z0-9][a-z0-9._-]{0,39}$/.test(name) ? name : undefined;
-}
-
 function createContext(req: IncomingMessage, res: ServerResponse): RequestContext {
   const url = req.url ?? '/';
   const query = url.indexOf('?');
@@ -212,7 +211,7 @@ function createContext(req: IncomingMessage, res: ServerResponse): RequestContex
     receivedAt: performance.now(),
     protocol: 'openai',
     callerId: 'anonymous',
-    client: clientOf(req),
+    client: identifyClient(req.headers),
     layer: 'gateway',
     cache: undefined,
     upstreamWaitMs: 0,

@@ -16,6 +16,8 @@ export interface StatePaths {
   logDir: string;
   gatewayLog: string;
   pidFile: string;
+  /** Request records for `isartor stats`. */
+  statsDir: string;
 }
 
 export function statePaths(root: string = resolveStateDir()): StatePaths {
@@ -27,6 +29,7 @@ export function statePaths(root: string = resolveStateDir()): StatePaths {
     logDir: join(root, 'logs'),
     gatewayLog: join(root, 'logs', 'gateway.log'),
     pidFile: join(root, 'gateway.pid.json'),
+    statsDir: join(root, 'stats'),
   };
 }
 

@@ -1,6 +1,7 @@
 import { buildRoutingTable } from '../../source/routing/routing-table.js';
 import { configDefaults, type ExactCacheSettings, type IsartorConfig, type NearDuplicateCacheSettings, type UpstreamSettings } from '../../source/store/config.js';
 import { createGateway, startGateway, type Gateway, type RunningGateway } from '../../source/gateway/server.js';
+import type { RequestRecord } from '../../source/stats/request-record.js';
 import { startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from '../support/fake-upstream.js';
 
 export const upstreamKey = 'sk-upstream-secret-0123456789';
@@ -30,6 +31,8 @@ export interface Harness {
   running: RunningGateway;
   url: string;
   logLines: string[];
+  /** Set to an array to collect the gateway's stats records. */
+  records: RequestRecord[] | undefined;
   /** POST /v1/chat/completions with a JSON body. */
   chat(body: unknown, headers?: Record<string, string>): Promise<Response>;
   /** POST /v1/messages with a JSON body and an anthropic-version header. */
@@ -65,9 +68,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     trimming: { enabled: options.trimming ?? false, minSavedTokensPerMessage: configDefaults.trimming.minSavedTokensPerMessage },
     ...(options.exactCacheFile ? { exactCacheFile: options.exactCacheFile } : {}),
     log: (line) => logLines.push(line),
+    record: (record) => harness.records?.push(record),
   });
   const running = await startGateway(gateway, { host: '127.0.0.1', port: 0 });
-  return {
+  const harness: Harness = {
     fake,
     gateway,
     running,
@@ -86,11 +90,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
     upstreamChatCalls: () => fake.requests.filter((r) => r.path.endsWith('/chat/completions') || r.path.endsWith('/messages')).length,
+    records: undefined,
     close: async () => {
       await running.stop(1000);
       await fake.close();
     },
   };
+  return harness;
 }
 
 export function userMessage(text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
