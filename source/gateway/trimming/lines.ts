@@ -31,3 +31,16 @@ export function joinLines(lines: readonly Line[], endsWithEol: boolean): string 
 }
 
 export const isBlank = (text: string): boolean => text.trim() === '';
+
+/** Rewrites each line's text in place; returns how many lines changed. */
+export function rewriteEachLine(lines: Line[], rewrite: (text: string) => string): number {
+  let changed = 0;
+  for (const line of lines) {
+    const next = rewrite(line.text);
+    if (next !== line.text) {
+      line.text = next;
+      changed += 1;
+    }
+  }
+  return changed;
+}

@@ -1,4 +1,4 @@
-import type { Line } from './lines.js';
+import { rewriteEachLine, type Line } from './lines.js';
 
 /**
  * Progress output a terminal would have overwritten. Three shapes:
@@ -56,17 +56,7 @@ export function progressKey(text: string): string | undefined {
 
 /** Keeps the final state of `\r`-overwritten lines. Returns how many lines were rewritten. */
 export function keepFinalCarriageReturnState(lines: Line[]): number {
-  let fired = 0;
-  for (const line of lines) {
-    if (!line.text.includes('\r')) continue;
-    const states = line.text.split('\r').filter((state) => state.trim() !== '');
-    const final = states.at(-1) ?? '';
-    if (final !== line.text) {
-      line.text = final;
-      fired += 1;
-    }
-  }
-  return fired;
+  return rewriteEachLine(lines, (text) => (text.includes('\r') ? (text.split('\r').filter((state) => state.trim() !== '').at(-1) ?? '') : text));
 }
 
 /** Drops superseded progress frames (see above); returns the kept lines and how many were dropped. */

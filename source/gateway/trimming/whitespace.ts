@@ -1,16 +1,8 @@
-import { isBlank, type Line } from './lines.js';
+import { isBlank, rewriteEachLine, type Line } from './lines.js';
 
 /** Strips spaces and tabs (and other whitespace) at line ends; returns how many lines changed. */
 export function stripTrailingWhitespace(lines: Line[]): number {
-  let fired = 0;
-  for (const line of lines) {
-    const stripped = line.text.replace(/\s+$/u, '');
-    if (stripped !== line.text) {
-      line.text = stripped;
-      fired += 1;
-    }
-  }
-  return fired;
+  return rewriteEachLine(lines, (text) => text.replace(/\s+$/u, ''));
 }
 
 /** Collapses each run of two or more blank lines into one empty line; a single blank line stays. */
