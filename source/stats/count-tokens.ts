@@ -15,7 +15,8 @@ function loadEncoder(): Promise<Tiktoken> {
 }
 
 export async function countTextTokens(text: string): Promise<number> {
-  return (await loadEncoder()).encode(text).length;
+  await loadEncoder();
+  return countTextTokensSync(text);
 }
 
 /** Loads the tokenizer so that `countTextTokensSync` can be used (idempotent; the load happens once). */

@@ -211,6 +211,12 @@ describe('POST /v1/messages/count_tokens', () => {
     expect(longer.input_tokens).toBeGreaterThan(tokens + 400);
   });
 
+  it('counts text that spells a special token as ordinary text instead of failing', async () => {
+    harness = await startHarness();
+    const counted = await anthropicClient(harness).messages.countTokens({ model: 'c', messages: [{ role: 'user' as const, content: 'what does <|endoftext|> mean?' }] });
+    expect(counted.input_tokens).toBeGreaterThan(5);
+  });
+
   it('asks an Anthropic upstream, which counts exactly', async () => {
     harness = await startHarness({ provider: 'anthropic', model: 'fake-model' });
     const counted = await anthropicClient(harness).messages.countTokens(request);
