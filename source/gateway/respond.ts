@@ -3,6 +3,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import type { RequestContext } from './context.js';
 import { anthropicErrorBody, anthropicErrorTypeForStatus } from './protocols/anthropic.js';
 import { openAIErrorBody, openAIErrorTypeForStatus } from './protocols/openai.js';
+import type { NetworkFailure } from '../providers/network-failure.js';
 
 /** What every answer says about how the gateway produced it. */
 export function isartorHeaders(ctx: RequestContext): OutgoingHttpHeaders {
@@ -55,4 +56,13 @@ export function errorBody(ctx: RequestContext, status: number, message: string, 
 /** Answers with an error the caller's SDK understands: OpenAI's `{error:{...}}` or Anthropic's `{type:"error",...}`. */
 export function sendError(ctx: RequestContext, status: number, message: string, code: string, extraHeaders: OutgoingHttpHeaders = {}): void {
   sendJson(ctx, status, errorBody(ctx, status, message, code), extraHeaders);
+}
+
+export function describeNetworkFailure(provider: string, failure: NetworkFailure): string {
+  return `${provider}: ${failure.message} ${failure.fix}`;
+}
+
+/** A provider that never answered over HTTP: 504 when it timed out, else 502, with the cause and the fix. */
+export function sendNetworkFailure(ctx: RequestContext, provider: string, failure: NetworkFailure): void {
+  sendError(ctx, failure.kind === 'timeout' ? 504 : 502, describeNetworkFailure(provider, failure), `upstream_${failure.kind}`);
 }

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import got, { type Response } from 'got';
 import { classifyNetworkError, type NetworkFailureKind } from './network-failure.js';
 import { anthropicVersion } from './catalog.js';
+import { providerErrorMessage } from './provider-error-message.js';
 import { authHeaders, type UpstreamTarget } from './upstream-target.js';
 
 export type CheckProblemKind =
@@ -127,7 +128,7 @@ function buildProbe(target: UpstreamTarget): Probe {
 function problemForStatus(target: UpstreamTarget, status: number, body: string): CheckResult['problem'] {
   if (status >= 200 && status < 300) return undefined;
   const provider = target.providerId;
-  const detail = errorDetail(body);
+  const detail = providerErrorMessage(body, 300);
   const getKey = target.spec.keyUrl ? ` (get one at ${target.spec.keyUrl})` : '';
   if (status === 401) {
     return {
@@ -193,12 +194,6 @@ function judgeModel(target: UpstreamTarget, models: string[] | 'probed'): Pick<C
 /** Gemini lists `models/gemini-2.5-flash` where requests say `gemini-2.5-flash`. */
 function normaliseModelId(id: string): string {
   return id.replace(/^models\//, '');
-}
-
-function errorDetail(body: string): string | undefined {
-  const parsed = parseJson(body) as { error?: { message?: unknown } | string; message?: unknown } | undefined;
-  const message = typeof parsed?.error === 'string' ? parsed.error : (parsed?.error?.message ?? parsed?.message);
-  return typeof message === 'string' ? message.slice(0, 300) : undefined;
 }
 
 function parseJson(text: string): unknown {

@@ -5,7 +5,7 @@ import { authHeaders } from '../../providers/upstream-target.js';
 import type { RoutingTable } from '../../routing/routing-table.js';
 import { estimateAnthropicInputTokens } from '../../stats/count-tokens.js';
 import type { Layer } from '../context.js';
-import { sendError, sendJson } from '../respond.js';
+import { sendJson, sendNetworkFailure } from '../respond.js';
 import type { UpstreamAgents } from './upstream.js';
 
 /**
@@ -39,8 +39,7 @@ export function countTokensLayer(routing: RoutingTable, agents: UpstreamAgents):
       ctx.answeredBy = { provider: target.providerId, model: model ?? '' };
       sendJson(ctx, response.statusCode, response.body, { 'x-isartor-token-count': 'upstream' });
     } catch (error) {
-      const failure = classifyNetworkError(error, url);
-      sendError(ctx, failure.kind === 'timeout' ? 504 : 502, `${target.providerId}: ${failure.message} ${failure.fix}`, `upstream_${failure.kind}`);
+      sendNetworkFailure(ctx, target.providerId, classifyNetworkError(error, url));
     }
   };
 }

@@ -3,7 +3,7 @@ import { classifyNetworkError } from '../../providers/network-failure.js';
 import { authHeaders, modelsUrl } from '../../providers/upstream-target.js';
 import type { AdvertisedModel, RoutingTable } from '../../routing/routing-table.js';
 import type { Layer, RequestContext } from '../context.js';
-import { sendError, sendJson } from '../respond.js';
+import { sendError, sendJson, sendNetworkFailure } from '../respond.js';
 import type { UpstreamAgents } from './upstream.js';
 
 /**
@@ -50,7 +50,6 @@ async function forwardProviderList(ctx: RequestContext, routing: RoutingTable, a
     }
     sendJson(ctx, 200, response.body);
   } catch (error) {
-    const failure = classifyNetworkError(error, url);
-    sendError(ctx, failure.kind === 'timeout' ? 504 : 502, `${target.providerId}: ${failure.message} ${failure.fix}`, `upstream_${failure.kind}`);
+    sendNetworkFailure(ctx, target.providerId, classifyNetworkError(error, url));
   }
 }

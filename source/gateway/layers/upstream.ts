@@ -6,7 +6,8 @@ import got, { type Request as GotRequest } from 'got';
 import { classifyNetworkError } from '../../providers/network-failure.js';
 import type { Route, RoutingTable } from '../../routing/routing-table.js';
 import type { ChatRequest, Layer, RequestContext } from '../context.js';
-import { isartorHeaders, sendError, sendJson } from '../respond.js';
+import { describeNetworkFailure, isartorHeaders, sendError, sendJson, sendNetworkFailure } from '../respond.js';
+import { providerErrorMessage } from '../../providers/provider-error-message.js';
 import { midStreamError, planExchange, type Exchange } from '../upstream-exchange.js';
 import { retryDelayMs, isRetryableStatus, parseRetryAfterMs } from './upstream-retry.js';
 
@@ -121,19 +122,13 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
       if (ctx.clientGone) return settle({ kind: 'committed' });
       ctx.upstreamWaitMs = waitBefore + performance.now() - startedAt;
       const failure = classifyNetworkError(error, exchange.url, route.timeoutMs);
-      const message = `${provider}: ${failure.message} ${failure.fix}`;
       if (ctx.res.headersSent) {
         // Mid-stream the status is gone and the client has part of an answer: no fallback can splice
         // onto it, so say it in the stream and end it. Nothing is cached.
-        ctx.res.end(midStreamError(ctx.protocol, message, `upstream_${failure.kind}`));
+        ctx.res.end(midStreamError(ctx.protocol, describeNetworkFailure(provider, failure), `upstream_${failure.kind}`));
         return settle({ kind: 'committed' });
       }
-      const timedOut = failure.kind === 'timeout';
-      settle({
-        kind: 'retryable',
-        retryAfterMs: undefined,
-        sendFailure: () => sendError(ctx, timedOut ? 504 : 502, message, timedOut ? 'upstream_timeout' : `upstream_${failure.kind}`),
-      });
+      settle({ kind: 'retryable', retryAfterMs: undefined, sendFailure: () => sendNetworkFailure(ctx, provider, failure) });
     });
   });
 }
@@ -203,17 +198,11 @@ function relayUpstreamError(
   }
 }
 
+/** The provider's own words: its JSON error message, else the start of whatever text it sent. */
 function upstreamErrorMessage(body: Buffer): string | undefined {
   const text = body.toString('utf8').trim();
   if (!text) return undefined;
-  try {
-    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
-    const message = typeof parsed.error === 'string' ? parsed.error : (parsed.error?.message ?? parsed.message);
-    if (typeof message === 'string') return message.slice(0, 500);
-  } catch {
-    // Not JSON: fall through to the raw text.
-  }
-  return text.slice(0, 200);
+  return providerErrorMessage(text, 500) ?? text.slice(0, 200);
 }
 
 /** Both OpenAI's and Anthropic's error bodies keep the message at `error.message`. */
