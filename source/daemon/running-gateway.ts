@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import got from 'got';
+import { UserError } from '../user-error.js';
 import type { HealthReport } from '../gateway/server.js';
 import { isProcessAlive, readGatewayRecord, removeGatewayRecord, type GatewayRecord } from './pid-file.js';
 
@@ -25,6 +26,16 @@ export async function findRunningGateway(pidFile: string): Promise<RunningGatewa
   if (processLooksLikeIsartor(record.pid)) return { record, health: undefined };
   removeGatewayRecord(pidFile, record.pid);
   return undefined;
+}
+
+/** One gateway per state dir: `up` and `up --detach` both refuse a second one. */
+export async function refuseIfGatewayRunning(pidFile: string, stateDir: string): Promise<void> {
+  const existing = await findRunningGateway(pidFile);
+  if (existing) {
+    throw new UserError(`An isartor gateway already runs for ${stateDir} (pid ${existing.record.pid}, ${existing.record.url}).`, {
+      hint: 'Stop it with `isartor down` (`isartor status` shows it), or give this one its own state dir with ISARTOR_HOME.',
+    });
+  }
 }
 
 export async function fetchHealth(url: string, timeoutMs: number): Promise<HealthReport | undefined> {

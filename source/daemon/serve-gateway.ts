@@ -2,11 +2,10 @@ import { createGateway, startGateway, type RunningGateway } from '../gateway/ser
 import { buildRoutingTable } from '../routing/routing-table.js';
 import { ConfigStore } from '../store/config.js';
 import { ensureDir, statePaths } from '../store/state-dir.js';
-import { UserError } from '../user-error.js';
 import { RequestLogFile } from '../stats/request-log-file.js';
 import { isartorVersion } from '../version.js';
 import { removeGatewayRecord, writeGatewayRecord, type GatewayRecord } from './pid-file.js';
-import { findRunningGateway } from './running-gateway.js';
+import { refuseIfGatewayRunning } from './running-gateway.js';
 
 export interface ServeOptions {
   stateDir: string;
@@ -30,7 +29,7 @@ export async function serveGateway(options: ServeOptions): Promise<ServedGateway
   const routing = buildRoutingTable(config);
   const target = routing.defaultRoute.target;
   const paths = statePaths(options.stateDir);
-  await refuseIfRunning(paths.pidFile, options.stateDir);
+  await refuseIfGatewayRunning(paths.pidFile, options.stateDir);
   const host = options.host ?? config.gateway.host;
   const port = options.port ?? config.gateway.port;
   const gatewayApiKey = options.gatewayApiKey ?? config.gateway.apiKey;
@@ -81,15 +80,6 @@ export async function serveGateway(options: ServeOptions): Promise<ServedGateway
       removeGatewayRecord(paths.pidFile);
     },
   };
-}
-
-async function refuseIfRunning(pidFile: string, stateDir: string): Promise<void> {
-  const existing = await findRunningGateway(pidFile);
-  if (existing) {
-    throw new UserError(`An isartor gateway already runs for ${stateDir} (pid ${existing.record.pid}, ${existing.record.url}).`, {
-      hint: 'Stop it with `isartor down`, or give this one its own state dir with ISARTOR_HOME.',
-    });
-  }
 }
 
 function isLoopback(host: string): boolean {

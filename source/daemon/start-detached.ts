@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureDir, statePaths } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
 import { readGatewayRecord, type GatewayRecord } from './pid-file.js';
-import { fetchHealth, findRunningGateway } from './running-gateway.js';
+import { fetchHealth, refuseIfGatewayRunning } from './running-gateway.js';
 
 /**
  * Node flags for the gateway process. It holds caches of long-lived objects (100,000 L1b questions
@@ -29,12 +29,7 @@ export interface DetachOptions {
  */
 export async function startDetachedGateway(options: DetachOptions): Promise<GatewayRecord> {
   const paths = statePaths(options.stateDir);
-  const existing = await findRunningGateway(paths.pidFile);
-  if (existing) {
-    throw new UserError(`An isartor gateway already runs for ${options.stateDir} (pid ${existing.record.pid}, ${existing.record.url}).`, {
-      hint: 'Stop it with `isartor down` first, or check it with `isartor status`.',
-    });
-  }
+  await refuseIfGatewayRunning(paths.pidFile, options.stateDir);
   ensureDir(paths.logDir);
   const logFd = openSync(paths.gatewayLog, 'a', 0o600);
   const logOffset = fstatSync(logFd).size;
