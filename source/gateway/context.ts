@@ -64,8 +64,8 @@ export interface RequestContext {
   similarity?: number;
   /** A cache hit: the tokens of the call it saved. */
   savedCall?: TokenUsage;
-  /** L2.5: what trimming saved on this request. */
-  trimmed?: { tokensBefore: number; tokensAfter: number };
+  /** L2.5: the tokens trimming saved on this request (0 when it ran and found nothing). */
+  trimmedTokens?: number;
   clientGone: boolean;
 }
 

@@ -1,12 +1,12 @@
 import type { RequestContext } from './context.js';
-import { gatewayOverheadMs } from './respond.js';
+import { clientHungUp, gatewayOverheadMs } from './respond.js';
 
 /**
  * One line per request for the foreground console and the detached log file. It names no key and
  * no prompt text: only what a user needs to see what the gateway did.
  */
 export function formatRequestLogLine(ctx: RequestContext): string {
-  const status = ctx.clientGone && !ctx.res.writableFinished ? 'client-closed' : String(ctx.res.statusCode);
+  const status = clientHungUp(ctx) ? 'client-closed' : String(ctx.res.statusCode);
   const parts = [
     new Date().toISOString(),
     status,

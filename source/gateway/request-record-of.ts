@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { usageOf, type RequestRecord } from '../stats/request-record.js';
 import type { RequestContext } from './context.js';
-import { gatewayOverheadMs } from './respond.js';
+import { clientHungUp, gatewayOverheadMs } from './respond.js';
 
 /** The stats record of a finished model request. */
 export function requestRecordOf(ctx: RequestContext): RequestRecord {
   const provided = ctx.layer === 'l3' ? usageOf(ctx.completion) : undefined;
   const saved = ctx.savedCall ? ctx.savedCall.inputTokens + ctx.savedCall.outputTokens : 0;
-  const trimmed = ctx.trimmed ? ctx.trimmed.tokensBefore - ctx.trimmed.tokensAfter : 0;
+  const trimmed = ctx.trimmedTokens ?? 0;
   const round = (ms: number): number => Math.round(ms * 100) / 100;
   return {
     time: new Date(Date.now() - (performance.now() - ctx.receivedAt)).toISOString(),
@@ -15,7 +15,7 @@ export function requestRecordOf(ctx: RequestContext): RequestRecord {
     protocol: ctx.protocol,
     route: ctx.path,
     layer: ctx.layer,
-    status: ctx.clientGone && !ctx.res.writableFinished ? 499 : ctx.res.statusCode,
+    status: clientHungUp(ctx) ? 499 : ctx.res.statusCode,
     totalMs: round(performance.now() - ctx.receivedAt),
     upstreamMs: round(ctx.upstreamWaitMs),
     overheadMs: round(gatewayOverheadMs(ctx)),

@@ -16,8 +16,13 @@ export function isartorHeaders(ctx: RequestContext): OutgoingHttpHeaders {
   if (ctx.answeredBy) headers['x-isartor-upstream'] = `${ctx.answeredBy.provider}/${ctx.answeredBy.model}`;
   if (ctx.attempts > 1) headers['x-isartor-attempts'] = String(ctx.attempts);
   if (ctx.similarity !== undefined) headers['x-isartor-similarity'] = ctx.similarity.toFixed(3);
-  if (ctx.trimmed) headers['x-isartor-trimmed-tokens'] = String(ctx.trimmed.tokensBefore - ctx.trimmed.tokensAfter);
+  if (ctx.trimmedTokens !== undefined) headers['x-isartor-trimmed-tokens'] = String(ctx.trimmedTokens);
   return headers;
+}
+
+/** The client hung up before its answer was complete. */
+export function clientHungUp(ctx: RequestContext): boolean {
+  return ctx.clientGone && !ctx.res.writableFinished;
 }
 
 /** Time the gateway itself spent on this request so far, not counting the wait for the provider. */

@@ -11,7 +11,7 @@ export function trimContextLayer(settings: { enabled: boolean; minSavedTokensPer
     const chat = ctx.chat;
     if (settings.enabled && chat) {
       const result = trimRequestBody(chat.body, chat.protocol, { minSavedTokens: settings.minSavedTokensPerMessage });
-      ctx.trimmed = { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter };
+      ctx.trimmedTokens = result.tokensBefore - result.tokensAfter;
       if (result.changed) {
         chat.body = result.body;
         chat.raw = Buffer.from(JSON.stringify(result.body));
