@@ -1,4 +1,5 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomically } from '../store/write-atomically.js';
 
 /** What a running gateway records about itself in the state dir. Holds no secret. */
 export interface GatewayRecord {
@@ -14,9 +15,7 @@ export interface GatewayRecord {
 }
 
 export function writeGatewayRecord(path: string, record: GatewayRecord): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
-  renameSync(temporary, path);
+  writeFileAtomically(path, `${JSON.stringify(record, null, 2)}\n`, 0o600);
 }
 
 export function readGatewayRecord(path: string): GatewayRecord | undefined {

@@ -1,5 +1,5 @@
-import { chmodSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { rmSync, statSync } from 'node:fs';
+import { writeFileAtomically } from '../../store/write-atomically.js';
 import type { OpenClawPlan } from './plan.js';
 
 /**
@@ -9,18 +9,10 @@ import type { OpenClawPlan } from './plan.js';
 export function applyOpenClawPlan(plan: OpenClawPlan): void {
   const { configPath } = plan.location;
   const mode = fileMode(configPath) ?? 0o600;
-  if (plan.backup.create && plan.before !== undefined) writeAtomically(plan.backup.path, plan.before, mode);
-  if (plan.configChanges) writeAtomically(configPath, plan.after, mode);
+  if (plan.backup.create && plan.before !== undefined) writeFileAtomically(plan.backup.path, plan.before, mode);
+  if (plan.configChanges) writeFileAtomically(configPath, plan.after, mode);
   for (const deletion of plan.deletions) rmSync(deletion.path, { force: true });
   if (plan.backup.restore) rmSync(plan.backup.path, { force: true });
-}
-
-function writeAtomically(path: string, text: string, mode: number): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.isartor-${process.pid}.tmp`;
-  writeFileSync(temporary, text, { mode });
-  chmodSync(temporary, mode);
-  renameSync(temporary, path);
 }
 
 function fileMode(path: string): number | undefined {
