@@ -62,7 +62,8 @@ async function runConnectOpenClaw(flags: OpenClawFlags): Promise<void> {
   const stateDir = resolveStateDir();
   const config = new ConfigStore(stateDir).read();
   const location = locateOpenClawConfig(flags.configPath);
-  const gatewayUrl = await gatewayUrlFor(stateDir, config);
+  const gateway = await locateGateway(stateDir, config);
+  const gatewayUrl = gateway.url;
   const plan = flags.disconnect
     ? planOpenClawDisconnect(location)
     : planOpenClawConnect(location, {
@@ -87,7 +88,7 @@ async function runConnectOpenClaw(flags: OpenClawFlags): Promise<void> {
     applyOpenClawPlan(plan);
     printOutcome(plan);
   }
-  if (!flags.disconnect) await warnIfGatewayDown(gatewayUrl);
+  if (!flags.disconnect && !gateway.answering) await warnIfGatewayDown(gatewayUrl);
 }
 
 function modelFor(flags: OpenClawFlags, config: IsartorConfig): string {
@@ -101,12 +102,12 @@ function modelFor(flags: OpenClawFlags, config: IsartorConfig): string {
   return model;
 }
 
-/** The running gateway's URL, else where `isartor up` will listen. */
-async function gatewayUrlFor(stateDir: string, config: IsartorConfig): Promise<string> {
+/** The running gateway's URL (and whether its /health just answered), else where `isartor up` will listen. */
+async function locateGateway(stateDir: string, config: IsartorConfig): Promise<{ url: string; answering: boolean }> {
   const running = await findRunningGateway(statePaths(stateDir).pidFile);
-  if (running) return running.record.url;
+  if (running) return { url: running.record.url, answering: running.health !== undefined };
   const host = config.gateway.host === '0.0.0.0' || config.gateway.host === '::' ? '127.0.0.1' : config.gateway.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.gateway.port}`;
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${config.gateway.port}`, answering: false };
 }
 
 async function confirmed(flags: OpenClawFlags, plan: OpenClawPlan): Promise<boolean> {
