@@ -16,7 +16,7 @@ import { countTokensLayer } from './layers/count-tokens.js';
 import { exactCacheLayer } from './layers/exact-cache.js';
 import { nearDuplicateCacheLayer } from './layers/near-duplicate-cache.js';
 import { trimContextLayer } from './layers/trim-context.js';
-import { analyseQuestion } from './near-duplicate/question.js';
+import { loadQuestionReader } from './near-duplicate/normalise.js';
 import { NearDuplicateStore } from './near-duplicate/store.js';
 import { prepareTrimmer } from './trimming/trim-request.js';
 import { listModelsLayer } from './layers/list-models.js';
@@ -88,7 +88,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const trimming = options.trimming ?? { enabled: false, minSavedTokensPerMessage: 0 };
   // The tokenizer and the NLP model load here (~0.6 s), not on some client's first request.
   if (trimming.enabled) await prepareTrimmer();
-  if (nearDuplicate) analyseQuestion('Is the model loaded?');
+  if (nearDuplicate) loadQuestionReader();
   const agents = createUpstreamAgents();
   const auth = authLayer(options.gatewayApiKey);
 

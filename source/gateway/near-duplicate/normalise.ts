@@ -18,6 +18,11 @@ export interface Token {
 type Nlp = ReturnType<typeof winkNLP>;
 let nlp: Nlp | undefined;
 
+/** Loads the model now rather than on the first question (a gateway with L1b on calls this at start). */
+export function loadQuestionReader(): void {
+  reader();
+}
+
 /** Loaded on first use: the model takes ~100 ms to load, which a gateway without L1b never pays. */
 function reader(): Nlp {
   // Only the taggers this module reads: sentence boundaries and parts of speech (which lemmas need).
