@@ -4,7 +4,7 @@ import { resolveTarget } from '../providers/upstream-target.js';
 import { ConfigStore, type IsartorConfig } from '../store/config.js';
 import { maskSecret } from '../store/mask-secret.js';
 import { resolveStateDir } from '../store/state-dir.js';
-import { paint, printJson, printLine } from './terminal.js';
+import { paint, printJson, printLine, printTable } from './terminal.js';
 
 interface ProviderRow {
   id: string;
@@ -68,11 +68,4 @@ function providerRows(config: IsartorConfig): ProviderRow[] {
       problem,
     };
   });
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  printLine(line(header));
-  for (const row of rows) printLine(line(row));
 }

@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { readRequestLog } from '../stats/request-log-file.js';
 import { summarise, summariseByTool, type StatsSummary } from '../stats/summarise.js';
 import { resolveStateDir, statePaths } from '../store/state-dir.js';
-import { printJson, printLine, printWarning } from './terminal.js';
+import { printJson, printLine, printTable, printWarning } from './terminal.js';
 
 export function statsCommand(): Command {
   return new Command('stats')
@@ -23,14 +23,16 @@ export function statsCommand(): Command {
         printLine('No requests recorded yet. They appear here once a tool talks to the gateway (`isartor up`).');
         return;
       }
-      printTable(tools ? tools.map((tool) => [tool.client, tool] as const) : [['all', total] as const]);
-      if (tools && tools.length > 1) printTable([['total', total]], false);
+      const rows = tools ? tools.map((tool) => statsRow(tool.client, tool)) : [statsRow('all', total)];
+      if (tools && tools.length > 1) rows.push(statsRow('total', total));
+      printTable(columns, rows, { rightAlignFrom: 1 });
     });
 }
 
-function printTable(rows: ReadonlyArray<readonly [string, StatsSummary]>, header = true): void {
-  const columns = ['tool', 'requests', 'l1a', 'l1b', 'l3', 'hit rate', 'errors', 'p50 ms', 'p95 ms', 'tokens in', 'tokens out', 'tokens saved'];
-  const cells = rows.map(([name, s]) => [
+const columns = ['tool', 'requests', 'l1a', 'l1b', 'l3', 'hit rate', 'errors', 'p50 ms', 'p95 ms', 'tokens in', 'tokens out', 'tokens saved'];
+
+function statsRow(name: string, s: StatsSummary): string[] {
+  return [
     name,
     String(s.requests),
     String(s.layers.l1a ?? 0),
@@ -43,11 +45,7 @@ function printTable(rows: ReadonlyArray<readonly [string, StatsSummary]>, header
     String(s.tokens.input),
     String(s.tokens.output),
     String(s.tokens.saved),
-  ]);
-  const widths = columns.map((column, i) => Math.max(column.length, 7, ...cells.map((row) => row[i]!.length)));
-  const line = (row: string[]): string => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-  if (header) printLine(line(columns));
-  for (const row of cells) printLine(line(row));
+  ];
 }
 
 function parseSince(value: string): number {

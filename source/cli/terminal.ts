@@ -27,3 +27,13 @@ export function printJson(value: unknown): void {
 export function printWarning(message: string): void {
   process.stderr.write(`${paint('yellow', 'warning:', process.stderr)} ${message}\n`);
 }
+
+/** Columns padded to their widest cell, two spaces apart; columns from `rightAlignFrom` on are numbers, right-aligned. */
+export function printTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>, options: { rightAlignFrom?: number } = {}): void {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const rightFrom = options.rightAlignFrom ?? header.length;
+  const line = (cells: readonly string[]): string =>
+    cells.map((cell, i) => (i >= rightFrom ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  printLine(line(header));
+  for (const row of rows) printLine(line(row));
+}
