@@ -77,10 +77,8 @@ export function planExchange(chat: ChatRequest, route: Route): Exchange {
       headers: { ...common, ...accept },
       body: JSON.stringify(request),
       sameProtocol: false,
-      openStream: () => {
-        const translator = new OpenAIStreamToAnthropic(answerModel);
-        return { push: (bytes) => translator.push(bytes), end: () => translator.end(), result: () => translator.result() };
-      },
+      // The translator is itself a StreamRelay: it turns each upstream chunk into the caller's events.
+      openStream: () => new OpenAIStreamToAnthropic(answerModel),
       answerFromJson: (json) => (isCompleteCompletion(json) ? openAICompletionToAnthropic(json, answerModel) : undefined),
     };
   }
@@ -91,10 +89,7 @@ export function planExchange(chat: ChatRequest, route: Route): Exchange {
     headers: { ...common, ...accept, 'anthropic-version': anthropicVersion },
     body: JSON.stringify(request),
     sameProtocol: false,
-    openStream: () => {
-      const translator = new AnthropicStreamToOpenAI(answerModel, { includeUsage: chat.includeUsage });
-      return { push: (bytes) => translator.push(bytes), end: () => translator.end(), result: () => translator.result() };
-    },
+    openStream: () => new AnthropicStreamToOpenAI(answerModel, { includeUsage: chat.includeUsage }),
     answerFromJson: (json) => (isCompleteAnthropicMessage(json) ? anthropicMessageToOpenAI(json as AnthropicMessage, answerModel) : undefined),
   };
 }
