@@ -89,10 +89,6 @@ export function clearTrimMemo(): void {
   memo.clear();
 }
 
-export function trimMemoSize(): { entries: number; weight: number } {
-  return { entries: memo.size, weight: memo.weight };
-}
-
 /** Trims a request body in the caller's protocol. Sync after prepareTrimmer(). */
 export interface TrimOptions {
   /**
