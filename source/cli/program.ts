@@ -8,6 +8,7 @@ import { downCommand } from './down.js';
 import { fallbacksCommand } from './fallbacks.js';
 import { providersCommand } from './providers.js';
 import { setKeyCommand } from './set-key.js';
+import { pricingCommand } from './pricing.js';
 import { statsCommand } from './stats.js';
 import { statusCommand } from './status.js';
 import { upCommand } from './up.js';
@@ -50,6 +51,7 @@ State (config, cache, logs, pid) lives in $ISARTOR_HOME, default ~/.isartor.`,
     connectCommand(),
     statusCommand(),
     statsCommand(),
+    pricingCommand(),
     demoCommand(),
   ]) {
     program.addCommand(command.exitOverride());

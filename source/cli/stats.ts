@@ -1,35 +1,61 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { readRequestLog } from '../stats/request-log-file.js';
-import { summarise, summariseByTool, type StatsSummary } from '../stats/summarise.js';
+import { RequestLogFile } from '../stats/request-log-file.js';
+import { buildStatsReport, parseSince, type StatsReport } from '../stats/stats-report.js';
+import type { StatsSummary } from '../stats/summarise.js';
 import { resolveStateDir, statePaths } from '../store/state-dir.js';
-import { printJson, printLine, printTable, printWarning } from './terminal.js';
+import { paint, printJson, printLine, printTable, printWarning } from './terminal.js';
 
 export function statsCommand(): Command {
   return new Command('stats')
-    .description('What isartor did: requests, cache hits per layer, latency, and tokens saved (per tool with --by-tool).')
+    .description('What isartor did: requests, cache hits per layer, latency, tokens and money saved, prompt churn (per tool with --by-tool).')
     .option('--by-tool', 'one row per tool (OpenClaw, Claude Code, curl...)')
-    .option('--since <when>', 'only requests since then: 30m, 24h, 7d, or a date', parseSince)
-    .option('--json', 'print the numbers as JSON')
+    .option('--since <when>', 'only requests since then: 30m, 24h, 7d, or a date', parseSinceOption)
+    .option('--json', 'print the numbers as JSON (the same shape as GET /stats)')
+    .addHelpText(
+      'after',
+      `
+Recorded by the gateway in $ISARTOR_HOME/stats/ (no prompt text, no keys). A running gateway serves the same
+numbers at GET /stats, Prometheus metrics at GET /metrics, and a live feed at GET /events.
+Money is priced from the built-in table or your own: isartor pricing set <model> --input X --output Y`,
+    )
     .action((flags: { byTool?: boolean; since?: number; json?: boolean }) => {
-      const { records, skipped } = readRequestLog(statePaths(resolveStateDir()).statsDir, flags.since ?? 0);
-      if (skipped > 0) printWarning(`${skipped} unreadable line(s) in the request log were skipped.`);
-      const total = summarise(records);
-      const tools = flags.byTool ? summariseByTool(records) : undefined;
+      const report = buildStatsReport(new RequestLogFile(statePaths(resolveStateDir()).statsDir), flags.since);
+      if (report.skippedLines > 0) printWarning(`${report.skippedLines} unreadable line(s) in the request log were skipped.`);
       if (flags.json) {
-        printJson({ since: flags.since ? new Date(flags.since).toISOString() : null, total, ...(tools ? { tools } : {}) });
+        printJson(flags.byTool ? report : { ...report, tools: undefined });
         return;
       }
-      if (records.length === 0) {
+      if (report.total.requests === 0) {
         printLine('No requests recorded yet. They appear here once a tool talks to the gateway (`isartor up`).');
         return;
       }
-      const rows = tools ? tools.map((tool) => statsRow(tool.client, tool)) : [statsRow('all', total)];
-      if (tools && tools.length > 1) rows.push(statsRow('total', total));
-      printTable(columns, rows, { rightAlignFrom: 1 });
+      printStatsTables(report, Boolean(flags.byTool));
     });
 }
 
-const columns = ['tool', 'requests', 'l1a', 'l1b', 'l3', 'hit rate', 'errors', 'p50 ms', 'p95 ms', 'tokens in', 'tokens out', 'tokens saved'];
+function printStatsTables(report: StatsReport, byTool: boolean): void {
+  const { total } = report;
+  const rows = byTool ? report.tools.map((tool) => statsRow(tool.client, tool)) : [statsRow('all', total)];
+  if (byTool && report.tools.length > 1) rows.push(statsRow('total', total));
+  printTable(columns, rows, { rightAlignFrom: 1 });
+  printLine();
+  printLine(`Saved: ${paint('green', `${total.tokens.saved.toLocaleString('en-US')} tokens`)} and ${paint('green', usd(total.cost.savedUsd))}; spent ${usd(total.cost.usd)} at providers.`);
+  if (total.cost.unpricedRequests > 0) {
+    printLine(paint('dim', `${total.cost.unpricedRequests} request(s) used models without a price; \`isartor pricing list\` shows which are known, \`isartor pricing set <model> --input X --output Y\` adds one.`));
+  }
+  const churning = (byTool ? report.tools : [{ client: 'all', ...total }]).filter((tool) => tool.churn.compared > 0);
+  if (churning.length > 0) {
+    printLine();
+    printLine('Prompt churn (changes to the system prompt or tools since the same tool\'s previous request; each one breaks the provider\'s prompt cache):');
+    printTable(
+      ['tool', 'compared', 'changed', 'system bytes', 'tools bytes', 'last change'],
+      churning.map((tool) => [tool.client, String(tool.churn.compared), String(tool.churn.changed), String(tool.churn.systemBytes), String(tool.churn.toolsBytes), describeLastChange(tool.churn.last)]),
+      { rightAlignFrom: 1 },
+    );
+  }
+}
+
+const columns = ['tool', 'requests', 'l1a', 'l1b', 'l3', 'hit rate', 'errors', 'p50 ms', 'p95 ms', 'tokens in', 'tokens out', 'tokens saved', 'cost', 'saved'];
 
 function statsRow(name: string, s: StatsSummary): string[] {
   return [
@@ -45,16 +71,27 @@ function statsRow(name: string, s: StatsSummary): string[] {
     String(s.tokens.input),
     String(s.tokens.output),
     String(s.tokens.saved),
+    usd(s.cost.usd),
+    usd(s.cost.savedUsd),
   ];
 }
 
-function parseSince(value: string): number {
-  const relative = /^(\d+)\s*([mhd])$/.exec(value.trim());
-  if (relative) {
-    const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 'm' | 'h' | 'd'];
-    return Date.now() - Number(relative[1]) * unit;
-  }
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) throw new InvalidArgumentError('use a duration like 30m, 24h or 7d, or a date like 2026-11-21.');
-  return date;
+function describeLastChange(last: StatsSummary['churn']['last']): string {
+  if (!last) return '-';
+  const parts: string[] = [];
+  if (last.systemBytes > 0) parts.push(`system line ${last.systemLine}`);
+  if (last.toolsChanged.length > 0) parts.push(`tools ${last.toolsChanged.slice(0, 3).join(', ')}${last.toolsChanged.length > 3 ? ', ...' : ''}`);
+  return `${last.time.slice(0, 19).replace('T', ' ')} ${parts.join('; ')}`;
+}
+
+/** Dollars with enough digits that a cent's fraction still shows. */
+export function usd(amount: number): string {
+  if (amount === 0) return '$0';
+  return amount >= 1 ? `$${amount.toFixed(2)}` : `$${amount.toPrecision(2)}`;
+}
+
+function parseSinceOption(value: string): number {
+  const since = parseSince(value);
+  if (since === undefined) throw new InvalidArgumentError('use a duration like 30m, 24h or 7d, or a date like 2026-11-21.');
+  return since;
 }

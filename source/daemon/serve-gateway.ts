@@ -1,6 +1,7 @@
 import { createGateway, startGateway, type RunningGateway } from '../gateway/server.js';
 import { buildRoutingTable } from '../routing/routing-table.js';
 import { ConfigStore } from '../store/config.js';
+import { liveConfig } from '../store/live-config.js';
 import { ensureDir, statePaths } from '../store/state-dir.js';
 import { RequestLogFile } from '../stats/request-log-file.js';
 import { isartorVersion } from '../version.js';
@@ -25,7 +26,8 @@ export interface ServedGateway {
 
 /** Starts the gateway for a state dir in this process: the body of `isartor up`. */
 export async function serveGateway(options: ServeOptions): Promise<ServedGateway> {
-  const config = new ConfigStore(options.stateDir).read();
+  const store = new ConfigStore(options.stateDir);
+  const config = store.read();
   const routing = buildRoutingTable(config);
   const target = routing.defaultRoute.target;
   const paths = statePaths(options.stateDir);
@@ -40,6 +42,7 @@ export async function serveGateway(options: ServeOptions): Promise<ServedGateway
   }
   ensureDir(paths.cacheDir);
   const requestLog = new RequestLogFile(paths.statsDir);
+  const currentConfig = liveConfig(store, { onWarning: options.onWarning });
   const gateway = await createGateway({
     routing,
     gatewayApiKey,
@@ -49,7 +52,8 @@ export async function serveGateway(options: ServeOptions): Promise<ServedGateway
     trimming: config.trimming,
     exactCacheFile: paths.exactCacheFile,
     log: options.log,
-    record: (record) => requestLog.append(record),
+    requestLog,
+    userPrices: () => currentConfig().pricing,
     onWarning: options.onWarning,
   });
   let running: RunningGateway;

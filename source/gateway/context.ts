@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UpstreamTarget } from '../providers/upstream-target.js';
 import type { Route } from '../routing/routing-table.js';
-import type { TokenUsage } from '../stats/request-record.js';
+import type { PromptChurn } from '../stats/prompt-churn.js';
 /** The protocol a caller speaks; answers and errors go back in it. */
 export type CallerProtocol = 'openai' | 'anthropic';
 
@@ -62,10 +62,12 @@ export interface RequestContext {
   attempts: number;
   /** L1b: how similar the served question was to the one asked. */
   similarity?: number;
-  /** A cache hit: the tokens of the call it saved. */
-  savedCall?: TokenUsage;
+  /** A cache hit: the stored answer that was sent instead of calling the provider. */
+  replayedAnswer?: object;
   /** L2.5: the tokens trimming saved on this request (0 when it ran and found nothing). */
   trimmedTokens?: number;
+  /** How the system prompt and tools differ from this tool's previous request; null for its first. */
+  promptChurn?: PromptChurn | null;
   clientGone: boolean;
 }
 

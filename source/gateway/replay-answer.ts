@@ -4,13 +4,12 @@ import { encodeAnthropicMessageAsSse } from './protocols/anthropic-stream.js';
 import type { ChatCompletion } from './protocols/openai.js';
 import { encodeCompletionAsSse } from './protocols/openai-stream.js';
 import { isartorHeaders, sendJson } from './respond.js';
-import { usageOf } from '../stats/request-record.js';
 
 /** Sends a stored answer (JSON text in the caller's protocol) as the caller's stream mode expects it. */
 export function replayAnswer(ctx: RequestContext, json: string): void {
   const chat = ctx.chat;
-  const answer = JSON.parse(json) as unknown;
-  ctx.savedCall = usageOf(answer) ?? { inputTokens: 0, outputTokens: 0 };
+  const answer = JSON.parse(json) as object;
+  ctx.replayedAnswer = answer;
   if (!chat?.stream) {
     sendJson(ctx, 200, json);
     return;

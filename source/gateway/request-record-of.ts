@@ -1,15 +1,20 @@
 import { performance } from 'node:perf_hooks';
-import { usageOf, type RequestRecord } from '../stats/request-record.js';
+import { estimateInputTokens, estimateOutputTokens } from '../stats/count-tokens.js';
+import { costOfInputTokens, costOfUsage, findPrice, type ModelPrice } from '../stats/price-book.js';
+import { usageOf, type RequestRecord, type TokenUsage } from '../stats/request-record.js';
 import type { RequestContext } from './context.js';
 import { clientHungUp, gatewayOverheadMs } from './respond.js';
 
-/** The stats record of a finished model request. */
-export function requestRecordOf(ctx: RequestContext): RequestRecord {
-  const provided = ctx.layer === 'l3' ? usageOf(ctx.completion) : undefined;
-  const saved = ctx.savedCall ? ctx.savedCall.inputTokens + ctx.savedCall.outputTokens : 0;
-  const trimmed = ctx.trimmedTokens ?? 0;
+/**
+ * The stats record of a finished model request. Timings are read at once (the request just ended);
+ * tokens come from the provider's usage, or are counted with the tokenizer when the answer has none,
+ * which is why this resolves later.
+ */
+export function requestRecordOf(ctx: RequestContext, userPrices: Readonly<Record<string, ModelPrice>>): Promise<RequestRecord> {
   const round = (ms: number): number => Math.round(ms * 100) / 100;
-  return {
+  const provider = ctx.answeredBy?.provider ?? ctx.chat?.target.providerId ?? null;
+  const model = ctx.answeredBy?.model ?? ctx.chat?.upstreamModel ?? null;
+  const timed = {
     time: new Date(Date.now() - (performance.now() - ctx.receivedAt)).toISOString(),
     client: ctx.client,
     protocol: ctx.protocol,
@@ -19,10 +24,39 @@ export function requestRecordOf(ctx: RequestContext): RequestRecord {
     totalMs: round(performance.now() - ctx.receivedAt),
     upstreamMs: round(ctx.upstreamWaitMs),
     overheadMs: round(gatewayOverheadMs(ctx)),
-    provider: ctx.answeredBy?.provider ?? null,
-    model: ctx.answeredBy?.model ?? ctx.chat?.upstreamModel ?? null,
-    inputTokens: provided?.inputTokens ?? 0,
-    outputTokens: provided?.outputTokens ?? 0,
-    tokensSaved: saved + trimmed,
+    provider,
+    model,
   };
+  return tokensOf(ctx).then(({ usage, counted, saved }) => {
+    const found = findPrice(provider, model, userPrices);
+    const trimmed = ctx.trimmedTokens ?? 0;
+    const savedUsd = found ? (saved ? costOfUsage(found.price, saved) : 0) + costOfInputTokens(found.price, trimmed) : null;
+    return {
+      ...timed,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      tokensCounted: counted,
+      tokensSaved: (saved ? saved.inputTokens + saved.outputTokens : 0) + trimmed,
+      costUsd: found ? costOfUsage(found.price, usage) : null,
+      costSavedUsd: savedUsd,
+      churn: ctx.promptChurn ?? null,
+    };
+  });
+}
+
+const noTokens: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+
+/**
+ * What the provider was paid for (an answer from L3), and what a cache hit saved (the call it
+ * replaced). A hit costs nothing; a failed or abandoned call is counted as nothing, since providers
+ * do not say what a cut-off stream cost.
+ */
+async function tokensOf(ctx: RequestContext): Promise<{ usage: TokenUsage; counted: RequestRecord['tokensCounted']; saved: TokenUsage | undefined }> {
+  const hit = ctx.layer === 'l1a' || ctx.layer === 'l1b';
+  const answer = (hit ? ctx.replayedAnswer : ctx.completion) as { choices?: unknown; content?: unknown } | undefined;
+  if (!answer || !ctx.chat || (!hit && ctx.layer !== 'l3')) return { usage: noTokens, counted: 'none', saved: undefined };
+  const provided = usageOf(answer);
+  const usage = provided ?? { inputTokens: await estimateInputTokens(ctx.chat.body), outputTokens: await estimateOutputTokens(answer) };
+  if (hit) return { usage: noTokens, counted: provided ? 'provider' : 'estimated', saved: usage };
+  return { usage, counted: provided ? 'provider' : 'estimated', saved: undefined };
 }

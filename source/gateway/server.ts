@@ -6,7 +6,11 @@ import type { RoutingTable } from '../routing/routing-table.js';
 import type { ExactCacheSettings, NearDuplicateCacheSettings, TrimmingSettings } from '../store/config.js';
 import { UserError } from '../user-error.js';
 import { identifyClient } from '../stats/identify-client.js';
-import type { RequestRecord } from '../stats/request-record.js';
+import type { ModelPrice } from '../stats/price-book.js';
+import { GatewayMetrics } from '../stats/prometheus-metrics.js';
+import { PromptChurnTracker } from '../stats/prompt-churn.js';
+import { RequestFeed } from '../stats/request-feed.js';
+import { MemoryRequestLog, type RequestLog } from '../stats/request-log.js';
 import { requestRecordOf } from './request-record-of.js';
 import { isartorVersion } from '../version.js';
 import { ExactCacheStore } from './cache/exact-cache-store.js';
@@ -20,6 +24,8 @@ import { loadQuestionReader } from './near-duplicate/normalise.js';
 import { NearDuplicateStore } from './near-duplicate/store.js';
 import { prepareTrimmer } from './trimming/trim-request.js';
 import { listModelsLayer } from './layers/list-models.js';
+import { eventsLayer, metricsLayer, statsLayer } from './layers/observability.js';
+import { promptChurnLayer } from './layers/prompt-churn.js';
 import { parseRequestLayer } from './layers/parse-request.js';
 import { createUpstreamAgents, upstreamLayer } from './layers/upstream.js';
 import { formatRequestLogLine } from './request-log.js';
@@ -36,8 +42,10 @@ export interface GatewayOptions {
   exactCacheFile?: string;
   /** One line per finished request. */
   log?: (line: string) => void;
-  /** One record per finished model request, for stats. */
-  record?: (record: RequestRecord) => void;
+  /** Where a record of every finished model request goes, and `/stats` reads from; omitted: memory only. */
+  requestLog?: RequestLog;
+  /** The user's prices, read on every record so that `isartor pricing set` applies without a restart. */
+  userPrices?: () => Readonly<Record<string, ModelPrice>>;
   onWarning?: (message: string) => void;
 }
 
@@ -55,8 +63,12 @@ export interface Gateway {
   handle(req: IncomingMessage, res: ServerResponse): void;
   health(): HealthReport;
   readonly inFlight: number;
-  /** Resolves once no request is in flight. */
+  /** Resolves once no request is in flight (live `/events` feeds do not count) and every record is written. */
   drained(): Promise<void>;
+  /** Ends the live `/events` feeds, so that a stopping gateway does not wait for them. */
+  endLiveFeeds(): void;
+  /** Finished requests as they happen. */
+  readonly feed: RequestFeed;
   /** Saves the cache and releases upstream connections. */
   close(): Promise<void>;
 }
@@ -65,6 +77,8 @@ const chatPaths = new Set(['/v1/chat/completions', '/chat/completions']);
 const messagePaths = new Set(['/v1/messages', '/messages']);
 const countTokensPaths = new Set(['/v1/messages/count_tokens', '/messages/count_tokens']);
 const modelPaths = new Set(['/v1/models', '/models']);
+/** Requests about the gateway itself: neither logged line by line nor recorded in stats. */
+const observabilityPaths = new Set(['/health', '/stats', '/metrics', '/events']);
 
 /** Builds the gateway's request handler without listening anywhere; `startGateway` listens. */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
@@ -91,11 +105,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (nearDuplicate) loadQuestionReader();
   const agents = createUpstreamAgents();
   const auth = authLayer(options.gatewayApiKey);
+  const requestLog = options.requestLog ?? new MemoryRequestLog();
+  const userPrices = options.userPrices ?? (() => ({}));
+  const metrics = new GatewayMetrics();
+  const feed = new RequestFeed();
+  const liveFeeds = new Set<ServerResponse>();
+  const churn = new PromptChurnTracker();
 
   // Chat completions and Anthropic messages share one pipeline; the context's protocol tells the layers apart.
   const routeModelRequest = composeLayers([
     auth,
     parseRequestLayer({ bodyLimitBytes: options.bodyLimitBytes, routing: options.routing }),
+    promptChurnLayer(churn),
     exactCacheLayer(exactCache),
     nearDuplicateCacheLayer(nearDuplicate),
     trimContextLayer(trimming),
@@ -107,11 +128,30 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     countTokensLayer(options.routing, agents),
   ]);
   const routeModels = composeLayers([auth, listModelsLayer(options.routing, agents)]);
+  const routeStats = composeLayers([auth, statsLayer(requestLog)]);
+  const routeMetrics = composeLayers([auth, metricsLayer(metrics)]);
+  const routeEvents = composeLayers([auth, eventsLayer(feed, liveFeeds)]);
   const routeUnknown = composeLayers([auth, answerNotFound]);
   const routeWrongMethod = composeLayers([auth, answerWrongMethod]);
 
   let inFlight = 0;
   const drainWaiters: Array<() => void> = [];
+  const pendingRecords = new Set<Promise<void>>();
+
+  const record = (ctx: RequestContext): void => {
+    const pending = requestRecordOf(ctx, userPrices())
+      .then((finished) => {
+        requestLog.append(finished);
+        metrics.observe(finished);
+        feed.publish(finished);
+      })
+      .catch((error: unknown) => options.onWarning?.(`Could not record a request for stats: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        pendingRecords.delete(pending);
+        if (inFlight === 0 && pendingRecords.size === 0) drainWaiters.splice(0).forEach((resolve) => resolve());
+      });
+    pendingRecords.add(pending);
+  };
 
   const health = (): HealthReport => ({
     status: 'ok',
@@ -129,21 +169,26 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     messages: routeModelRequest,
     'count-tokens': routeCountTokens,
     models: routeModels,
+    stats: routeStats,
+    metrics: routeMetrics,
+    events: routeEvents,
     'wrong-method': routeWrongMethod,
     unknown: routeUnknown,
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const ctx = createContext(req, res);
-    inFlight += 1;
-    res.once('close', () => {
-      inFlight -= 1;
-      // Health probes (status, detach, monitors) would drown out the requests that matter.
-      if (ctx.path !== '/health') options.log?.(formatRequestLogLine(ctx));
-      if (ctx.chat && options.record) options.record(requestRecordOf(ctx));
-      if (inFlight === 0) drainWaiters.splice(0).forEach((resolve) => resolve());
-    });
     const route = pickRoute(req.method ?? 'GET', ctx.path);
+    // A live feed stays open until its client leaves; a stopping gateway ends it instead of waiting.
+    const counted = route !== 'events';
+    if (counted) inFlight += 1;
+    res.once('close', () => {
+      if (counted) inFlight -= 1;
+      // Health probes, scrapes and dashboards would drown out the requests that matter.
+      if (!observabilityPaths.has(ctx.path)) options.log?.(formatRequestLogLine(ctx));
+      if (ctx.chat) record(ctx);
+      if (inFlight === 0 && pendingRecords.size === 0) drainWaiters.splice(0).forEach((resolve) => resolve());
+    });
     if (route === 'messages' || route === 'count-tokens' || (route !== 'chat' && typeof req.headers['anthropic-version'] === 'string')) ctx.protocol = 'anthropic';
     const run = handlers[route];
     run(ctx).catch((error: unknown) => {
@@ -160,8 +205,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     get inFlight() {
       return inFlight;
     },
+    feed,
+    endLiveFeeds: () => {
+      for (const res of liveFeeds) res.end();
+    },
     drained: () =>
-      inFlight === 0
+      inFlight === 0 && pendingRecords.size === 0
         ? Promise.resolve()
         : new Promise<void>((resolve) => {
             drainWaiters.push(resolve);
@@ -174,10 +223,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   };
 }
 
-type Route = 'health' | 'chat' | 'messages' | 'count-tokens' | 'models' | 'wrong-method' | 'unknown';
+type Route = 'health' | 'chat' | 'messages' | 'count-tokens' | 'models' | 'stats' | 'metrics' | 'events' | 'wrong-method' | 'unknown';
 
 function pickRoute(method: string, path: string): Route {
   if (path === '/health') return method === 'GET' || method === 'HEAD' ? 'health' : 'wrong-method';
+  if (path === '/stats' || path === '/metrics' || path === '/events') return method === 'GET' ? path.slice(1) as Route : 'wrong-method';
   if (chatPaths.has(path)) return method === 'POST' ? 'chat' : 'wrong-method';
   if (messagePaths.has(path)) return method === 'POST' ? 'messages' : 'wrong-method';
   if (countTokensPaths.has(path)) return method === 'POST' ? 'count-tokens' : 'wrong-method';
@@ -240,6 +290,7 @@ export async function startGateway(gateway: Gateway, listen: { host: string; por
     server,
     stop: async (graceMs = 30_000) => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      gateway.endLiveFeeds();
       server.closeIdleConnections();
       await Promise.race([gateway.drained(), delay(graceMs)]);
       server.closeAllConnections();

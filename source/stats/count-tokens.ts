@@ -43,31 +43,79 @@ export function countTextTokensSync(text: string): number {
 const messageOverheadTokens = 4;
 /** Images cannot be measured without decoding them; Anthropic bills a typical image at about this. */
 const imageTokens = 1600;
+/** Counting 60 KB at once blocks the event loop for ~50 ms; slices this size take ~2 ms each. */
+const sliceChars = 4096;
 
 /**
- * Estimates the input tokens of an Anthropic Messages request (system, messages, tools) for
- * `/v1/messages/count_tokens` when the upstream cannot count them itself. It is an o200k estimate:
- * providers' own tokenizers differ by some percent.
+ * Counts a long text in slices cut at whitespace, yielding to the event loop between them, so a
+ * gateway that counts a big agent prompt keeps serving other requests meanwhile. o200k splits words
+ * at spaces anyway, so the sum matches a whole-text count to within a token or two per slice.
  */
-export async function estimateAnthropicInputTokens(body: { system?: unknown; messages?: unknown; tools?: unknown }): Promise<number> {
+export async function countTextTokensYielding(text: string): Promise<number> {
+  await loadEncoder();
+  let total = 0;
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(text.length, start + sliceChars);
+    if (end < text.length) {
+      const space = text.lastIndexOf(' ', end);
+      if (space > start) end = space;
+    }
+    total += countTextTokensSync(text.slice(start, end));
+    start = end;
+    if (start < text.length) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return total;
+}
+
+/** The text a model reads or writes in one request or answer, in either protocol, plus what cannot be read as text. */
+interface ModelText {
+  texts: string[];
+  extraTokens: number;
+  messages: number;
+}
+
+function collectText(parts: { system?: unknown; messages?: unknown; tools?: unknown }): ModelText {
   const texts: string[] = [];
-  let extra = 0;
+  let extraTokens = 0;
   const visit = (content: unknown): void => {
     if (typeof content === 'string') texts.push(content);
     else if (Array.isArray(content)) content.forEach(visit);
     else if (content && typeof content === 'object') {
       const block = content as { type?: string; text?: unknown; input?: unknown; content?: unknown; name?: unknown; thinking?: unknown };
-      if (block.type === 'image' || block.type === 'document') extra += imageTokens;
+      if (block.type === 'image' || block.type === 'document' || block.type === 'image_url') extraTokens += imageTokens;
       else if (block.type === 'tool_use') texts.push(String(block.name ?? ''), JSON.stringify(block.input ?? {}));
       else if (block.type === 'tool_result') visit(block.content);
       else if (typeof block.text === 'string') texts.push(block.text);
       else if (typeof block.thinking === 'string') texts.push(block.thinking);
     }
   };
-  visit(body.system);
-  const messages = Array.isArray(body.messages) ? (body.messages as Array<{ content?: unknown }>) : [];
-  for (const message of messages) visit(message.content);
-  if (Array.isArray(body.tools)) texts.push(JSON.stringify(body.tools));
-  const tokens = await countTextTokens(texts.join('\n'));
-  return tokens + extra + messageOverheadTokens * messages.length;
+  visit(parts.system);
+  const messages = Array.isArray(parts.messages) ? (parts.messages as Array<{ content?: unknown; tool_calls?: unknown; reasoning_content?: unknown }>) : [];
+  for (const message of messages) {
+    visit(message.content);
+    visit(message.reasoning_content);
+    if (Array.isArray(message.tool_calls)) texts.push(JSON.stringify(message.tool_calls));
+  }
+  if (Array.isArray(parts.tools)) texts.push(JSON.stringify(parts.tools));
+  return { texts, extraTokens, messages: messages.length };
+}
+
+async function countModelText(text: ModelText): Promise<number> {
+  return (await countTextTokensYielding(text.texts.join('\n'))) + text.extraTokens + messageOverheadTokens * text.messages;
+}
+
+/**
+ * Estimates the input tokens of a model request in either protocol (system, messages, tools): for
+ * `/v1/messages/count_tokens` when the upstream cannot count, and for stats when an answer carries no
+ * usage. It is an o200k estimate: providers' own tokenizers differ by some percent.
+ */
+export async function estimateInputTokens(body: { system?: unknown; messages?: unknown; tools?: unknown }): Promise<number> {
+  return countModelText(collectText(body));
+}
+
+/** Estimates the output tokens of a complete answer in either protocol (OpenAI choices or Anthropic content). */
+export async function estimateOutputTokens(answer: { choices?: unknown; content?: unknown }): Promise<number> {
+  const messages = Array.isArray(answer.choices) ? (answer.choices as Array<{ message?: unknown }>).map((choice) => choice.message ?? {}) : [];
+  const text = collectText({ messages, ...(answer.content === undefined ? {} : { system: answer.content }) });
+  return countTextTokensYielding(text.texts.join('\n')).then((tokens) => tokens + text.extraTokens);
 }

@@ -1,6 +1,7 @@
 import { createWriteStream, existsSync, openSync, readFileSync, renameSync, statSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDir } from '../store/state-dir.js';
+import type { RequestLog } from './request-log.js';
 import type { RequestRecord } from './request-record.js';
 
 export interface RequestLogOptions {
@@ -14,7 +15,7 @@ const liveName = 'requests.jsonl';
 const rotatedName = (n: number): string => `requests.${n}.jsonl`;
 
 /** The gateway's request records: append-only JSONL in `<state>/stats/`, rotated with a bounded total size. */
-export class RequestLogFile {
+export class RequestLogFile implements RequestLog {
   readonly #dir: string;
   readonly #maxBytes: number;
   readonly #keep: number;
@@ -33,6 +34,10 @@ export class RequestLogFile {
     if (this.#size + line.length > this.#maxBytes && this.#size > 0) this.#rotate();
     this.#stream!.write(line);
     this.#size += Buffer.byteLength(line);
+  }
+
+  read(sinceMs = 0): { records: RequestRecord[]; skipped: number } {
+    return readRequestLog(this.#dir, sinceMs, this.#keep);
   }
 
   async close(): Promise<void> {

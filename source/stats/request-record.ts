@@ -1,3 +1,5 @@
+import type { PromptChurn } from './prompt-churn.js';
+
 /** What the gateway remembers of one request: never prompt text, never a key. */
 export interface RequestRecord {
   /** ISO time the request arrived. */
@@ -14,13 +16,24 @@ export interface RequestRecord {
   model: string | null;
   inputTokens: number;
   outputTokens: number;
+  /** Where the token counts came from: the provider's usage, the o200k tokenizer, or nowhere (an error). */
+  tokensCounted: 'provider' | 'estimated' | 'none';
   /** A cache hit saves the whole call; L2.5 saves what it trimmed. */
   tokensSaved: number;
+  /** USD this request cost at the provider; null when its model has no price (`isartor pricing set`). */
+  costUsd: number | null;
+  /** USD a cache hit or trimming saved; null when the model has no price. */
+  costSavedUsd: number | null;
+  /** How much of the tool's system prompt and tools changed since its previous request; null for its first. */
+  churn: PromptChurn | null;
 }
 
 export interface TokenUsage {
+  /** All input tokens, those served from the provider's prompt cache included. */
   inputTokens: number;
   outputTokens: number;
+  /** Input tokens the provider served from its own prompt cache (billed at a lower price). */
+  cachedInputTokens?: number;
 }
 
 /** Token usage from an answer in either protocol (OpenAI's `usage` or Anthropic's, cache reads included). */
@@ -28,9 +41,15 @@ export function usageOf(answer: unknown): TokenUsage | undefined {
   const usage = (answer as { usage?: Record<string, unknown> } | undefined)?.usage;
   if (!usage) return undefined;
   const count = (field: string): number => (typeof usage[field] === 'number' ? (usage[field] as number) : 0);
-  if ('prompt_tokens' in usage || 'completion_tokens' in usage) return { inputTokens: count('prompt_tokens'), outputTokens: count('completion_tokens') };
+  if ('prompt_tokens' in usage || 'completion_tokens' in usage) {
+    const details = usage.prompt_tokens_details as { cached_tokens?: unknown } | undefined;
+    const cached = typeof details?.cached_tokens === 'number' ? details.cached_tokens : 0;
+    return { inputTokens: count('prompt_tokens'), outputTokens: count('completion_tokens'), ...(cached ? { cachedInputTokens: cached } : {}) };
+  }
+  const cached = count('cache_read_input_tokens');
   return {
-    inputTokens: count('input_tokens') + count('cache_read_input_tokens') + count('cache_creation_input_tokens'),
+    inputTokens: count('input_tokens') + cached + count('cache_creation_input_tokens'),
     outputTokens: count('output_tokens'),
+    ...(cached ? { cachedInputTokens: cached } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import type { PromptChurn } from './prompt-churn.js';
 import type { RequestRecord } from './request-record.js';
 
 export interface StatsSummary {
@@ -10,6 +11,10 @@ export interface StatsSummary {
   latencyMs: { p50: number; p95: number };
   overheadMs: { p50: number; p95: number };
   tokens: { input: number; output: number; saved: number };
+  /** USD at providers and USD saved; requests on models without a price add nothing and are counted. */
+  cost: { usd: number; savedUsd: number; unpricedRequests: number };
+  /** Prompt churn: of the requests compared with the tool's previous one, how many changed its system prompt or tools. */
+  churn: { compared: number; changed: number; systemBytes: number; toolsBytes: number; last: (PromptChurn & { time: string }) | null };
 }
 
 export function summarise(records: readonly RequestRecord[]): StatsSummary {
@@ -25,13 +30,41 @@ export function summarise(records: readonly RequestRecord[]): StatsSummary {
     latencyMs: percentiles(records.map((record) => record.totalMs)),
     overheadMs: percentiles(records.map((record) => record.overheadMs)),
     tokens: { input: sum((r) => r.inputTokens), output: sum((r) => r.outputTokens), saved: sum((r) => r.tokensSaved) },
+    cost: {
+      usd: roundUsd(sum((r) => r.costUsd ?? 0)),
+      savedUsd: roundUsd(sum((r) => r.costSavedUsd ?? 0)),
+      unpricedRequests: records.filter((r) => (r.inputTokens > 0 && r.costUsd === null) || (r.tokensSaved > 0 && r.costSavedUsd === null)).length,
+    },
+    churn: churnOf(records),
+  };
+}
+
+/** Micro-dollars: sums of many small floats otherwise print as 0.30000000000000004. */
+function roundUsd(usd: number): number {
+  return Math.round(usd * 1e6) / 1e6;
+}
+
+function churnOf(records: readonly RequestRecord[]): StatsSummary['churn'] {
+  const compared = records.filter((r) => r.churn);
+  const changed = compared.filter((r) => r.churn!.systemBytes > 0 || r.churn!.toolsBytes > 0);
+  const last = changed.at(-1);
+  return {
+    compared: compared.length,
+    changed: changed.length,
+    systemBytes: changed.reduce((total, r) => total + r.churn!.systemBytes, 0),
+    toolsBytes: changed.reduce((total, r) => total + r.churn!.toolsBytes, 0),
+    last: last ? { time: last.time, ...last.churn! } : null,
   };
 }
 
 /** One summary per tool, busiest first. */
 export function summariseByTool(records: readonly RequestRecord[]): Array<{ client: string } & StatsSummary> {
   const byClient = new Map<string, RequestRecord[]>();
-  for (const record of records) byClient.set(record.client, [...(byClient.get(record.client) ?? []), record]);
+  for (const record of records) {
+    const group = byClient.get(record.client);
+    if (group) group.push(record);
+    else byClient.set(record.client, [record]);
+  }
   return [...byClient]
     .map(([client, group]) => ({ client, ...summarise(group) }))
     .sort((a, b) => b.requests - a.requests || a.client.localeCompare(b.client));

@@ -1,5 +1,6 @@
 import Conf, { type Schema } from 'conf';
 import { defaultThreshold } from '../gateway/near-duplicate/threshold.js';
+import type { ModelPrice } from '../stats/builtin-prices.js';
 import { UserError } from '../user-error.js';
 import { ensureDir, statePaths } from './state-dir.js';
 
@@ -69,6 +70,8 @@ export interface IsartorConfig {
   cache: { exact: ExactCacheSettings; nearDuplicate: NearDuplicateCacheSettings };
   trimming: TrimmingSettings;
   upstream: UpstreamSettings;
+  /** The user's prices (USD per million tokens), by `model` or `provider/model`; they win over the built-in table. */
+  pricing: Record<string, ModelPrice>;
 }
 
 export const defaultGatewayPort = 8080;
@@ -87,7 +90,10 @@ export const configDefaults: Readonly<IsartorConfig> = Object.freeze({
   },
   trimming: { enabled: true, minSavedTokensPerMessage: 32 },
   upstream: { connectTimeoutMs: 10_000, timeoutMs: 600_000 },
+  pricing: {},
 });
+
+const usdPerMillion = { type: 'number', minimum: 0 } as const;
 
 const positiveInteger = { type: 'integer', minimum: 1 } as const;
 
@@ -148,6 +154,15 @@ const schema: Schema<IsartorConfig> = {
     type: 'object',
     properties: { connectTimeoutMs: positiveInteger, timeoutMs: positiveInteger },
   },
+  pricing: {
+    type: 'object',
+    additionalProperties: {
+      type: 'object',
+      properties: { input: usdPerMillion, output: usdPerMillion, cachedInput: usdPerMillion },
+      required: ['input', 'output'],
+      additionalProperties: false,
+    },
+  },
 };
 
 /** The typed view of `$ISARTOR_HOME/config.json`. Reads always see the file as it is now. */
@@ -202,6 +217,14 @@ export class ConfigStore {
     else fallbacks[name] = refs;
     translateConfError(this.path, () => this.#conf.set('fallbacks', fallbacks));
   }
+
+  /** Sets (or with undefined, removes) the user's price of a model. */
+  setPrice(model: string, price: ModelPrice | undefined): void {
+    const pricing = { ...this.read().pricing };
+    if (price === undefined) delete pricing[model];
+    else pricing[model] = price;
+    translateConfError(this.path, () => this.#conf.set('pricing', pricing));
+  }
 }
 
 function withDefaults(raw: Partial<IsartorConfig>): IsartorConfig {
@@ -218,6 +241,7 @@ function withDefaults(raw: Partial<IsartorConfig>): IsartorConfig {
     },
     trimming: { ...configDefaults.trimming, ...raw.trimming },
     upstream: { ...configDefaults.upstream, ...raw.upstream },
+    pricing: { ...raw.pricing },
   };
 }
 

@@ -56,4 +56,70 @@ describe('isartor stats', () => {
     expect((await cli('stats', '--since', '1m', '--json')).stdout).toContain('"requests": 3');
     expect((await cli('stats', '--since', 'yesterday-ish')).code).not.toBe(0);
   });
+
+  it('prices requests with `pricing set`, which a running gateway applies without a restart (hand-computed)', async () => {
+    await cli('set-key', '-p', 'openai-compatible', '--base-url', fake.openaiBaseUrl, '--key', 'sk-up', '--model', 'fake-model');
+    expect((await cli('pricing', 'set', 'fake-model', '--input', '1', '--output', '2')).code).toBe(0);
+    const port = await freePort();
+    expect((await cli('up', '--detach', '--port', String(port))).code).toBe(0);
+    const ask = (content: string) =>
+      fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-isartor-client': 'openclaw' },
+        body: JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content }] }),
+      }).then((response) => response.json() as Promise<{ usage: { prompt_tokens: number; completion_tokens: number } }>);
+    const first = await ask('What is a monad?');
+    const firstUsd = (first.usage.prompt_tokens * 1 + first.usage.completion_tokens * 2) / 1e6;
+    // Ten times the price, picked up by the running gateway.
+    expect((await cli('pricing', 'set', 'fake-model', '--input', '10', '--output', '20')).code).toBe(0);
+    const totalUsd = async (): Promise<number> => {
+      // The record is written just after the answer; poll until the newest request is counted.
+      for (;;) {
+        const report = (await (await fetch(`http://127.0.0.1:${port}/stats`)).json()) as { total: { requests: number; cost: { usd: number } } };
+        if (report.total.requests === asked) return report.total.cost.usd;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    let asked = 1;
+    let previous = await totalUsd();
+    expect(previous).toBeCloseTo(firstUsd, 12);
+    // The gateway looks at config.json at most once a second: requests before that still pay the old price.
+    let charged: 'old' | 'new' | undefined;
+    for (let attempt = 0; attempt < 100 && charged !== 'new'; attempt++) {
+      const { usage } = await ask(`What is a functor? (${attempt})`);
+      asked += 1;
+      const total = await totalUsd();
+      const delta = total - previous;
+      previous = total;
+      charged = Math.abs(delta - (usage.prompt_tokens * 10 + usage.completion_tokens * 20) / 1e6) < 1e-12 ? 'new' : Math.abs(delta - (usage.prompt_tokens + usage.completion_tokens * 2) / 1e6) < 1e-12 ? 'old' : undefined;
+      expect(charged).toBeDefined();
+      if (charged === 'old') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(charged).toBe('new');
+    expect((await cli('down')).code).toBe(0);
+    const table = await cli('stats');
+    expect(table.stdout).toMatch(/Saved: .* tokens and \$/);
+    expect(table.stdout).toMatch(/spent \$0\.\d+ at providers/);
+  });
+});
+
+describe('isartor pricing', () => {
+  it('sets, lists, looks up and unsets a price, refusing bad numbers', async () => {
+    expect((await cli('pricing', 'set', 'my-deployment', '--input', '2.5', '--output', '10', '--cached-input', '1.25')).stdout).toContain('$2.5 in / $10 out / $1.25 cached in');
+    expect((await cli('pricing', 'list', 'my-deployment')).stdout).toContain('your price');
+    expect((await cli('pricing', 'list', 'claude-sonnet-4-5-20250929')).stdout).toMatch(/\$3 in \/ \$15 out .*built-in.*"claude-sonnet-4-5"/);
+    expect((await cli('pricing', 'list', 'groq/openai/gpt-oss-120b')).stdout).toContain('built-in');
+    const unknown = await cli('pricing', 'list', 'nobody-knows-this-model');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('isartor pricing set nobody-knows-this-model');
+    const listed = await cli('pricing', 'list');
+    expect(listed.stdout).toMatch(/^my-deployment\s+2\.5\s+10\s+1\.25\s+yours$/m);
+    expect(listed.stdout).toMatch(/^gpt-4o-mini\s+0\.15\s+0\.6\s+0\.075\s+built-in$/m);
+    const bad = await cli('pricing', 'set', 'x', '--input', 'cheap', '--output', '1');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('USD per million tokens');
+    expect((await cli('pricing', 'unset', 'my-deployment')).code).toBe(0);
+    expect((await cli('pricing', 'unset', 'my-deployment')).code).not.toBe(0);
+    expect(JSON.parse((await cli('pricing', 'list', '--json')).stdout).user).toEqual({});
+  });
 });

@@ -68,7 +68,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     trimming: { enabled: options.trimming ?? false, minSavedTokensPerMessage: configDefaults.trimming.minSavedTokensPerMessage },
     ...(options.exactCacheFile ? { exactCacheFile: options.exactCacheFile } : {}),
     log: (line) => logLines.push(line),
-    record: (record) => harness.records?.push(record),
+    userPrices: () => options.config?.pricing ?? {},
+    requestLog: { append: (record) => harness.records?.push(record), read: () => ({ records: harness.records ?? [], skipped: 0 }) },
   });
   const running = await startGateway(gateway, { host: '127.0.0.1', port: 0 });
   const harness: Harness = {

@@ -8,7 +8,6 @@ afterEach(async () => {
   harness = undefined;
 });
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
 
 describe('request records', () => {
   it('records the provider usage on a miss and the saved call on a hit, with the client that asked (hand-computed)', async () => {
@@ -19,7 +18,7 @@ describe('request records', () => {
     const first = (await (await harness.chat(userMessage('How do I reverse a list in Python?'), { 'x-isartor-client': 'openclaw' })).json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
     await (await harness.chat(userMessage('How do I reverse a list in Python?'), { 'user-agent': 'curl/8.5.0' })).text();
     await (await harness.chat(userMessage('how to reverse a python list'), { 'user-agent': 'curl/8.5.0' })).text();
-    await settle();
+    await harness.gateway.drained();
     expect(records.map((r) => [r.client, r.layer, r.inputTokens, r.outputTokens, r.tokensSaved])).toEqual([
       ['openclaw', 'l3', first.usage.prompt_tokens, first.usage.completion_tokens, 0],
       ['curl', 'l1a', 0, 0, first.usage.prompt_tokens + first.usage.completion_tokens],
@@ -43,7 +42,7 @@ describe('request records', () => {
       ],
     });
     await response.text();
-    await settle();
+    await harness.gateway.drained();
     expect(records[0]!.tokensSaved).toBe(Number(response.headers.get('x-isartor-trimmed-tokens')));
     expect(records[0]!.tokensSaved).toBeGreaterThan(100);
   });

@@ -21,7 +21,11 @@ const record = (overrides: Partial<RequestRecord>): RequestRecord => ({
   model: 'm',
   inputTokens: 0,
   outputTokens: 0,
+  tokensCounted: 'provider',
   tokensSaved: 0,
+  costUsd: null,
+  costSavedUsd: null,
+  churn: null,
   ...overrides,
 });
 
@@ -44,7 +48,8 @@ describe('identifyClient', () => {
 describe('usageOf', () => {
   it('reads OpenAI and Anthropic usage, Anthropic cache tokens included', () => {
     expect(usageOf({ usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } })).toEqual({ inputTokens: 10, outputTokens: 5 });
-    expect(usageOf({ usage: { input_tokens: 10, cache_read_input_tokens: 100, output_tokens: 7 } })).toEqual({ inputTokens: 110, outputTokens: 7 });
+    expect(usageOf({ usage: { input_tokens: 10, cache_read_input_tokens: 100, output_tokens: 7 } })).toEqual({ inputTokens: 110, outputTokens: 7, cachedInputTokens: 100 });
+    expect(usageOf({ usage: { prompt_tokens: 10, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 8 } } })).toEqual({ inputTokens: 10, outputTokens: 5, cachedInputTokens: 8 });
     expect(usageOf({})).toBeUndefined();
   });
 });

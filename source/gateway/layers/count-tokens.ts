@@ -3,7 +3,7 @@ import { classifyNetworkError } from '../../providers/network-failure.js';
 import { anthropicVersion } from '../../providers/catalog.js';
 import { authHeaders } from '../../providers/upstream-target.js';
 import type { RoutingTable } from '../../routing/routing-table.js';
-import { estimateAnthropicInputTokens } from '../../stats/count-tokens.js';
+import { estimateInputTokens } from '../../stats/count-tokens.js';
 import type { Layer } from '../context.js';
 import { sendJson, sendNetworkFailure } from '../respond.js';
 import type { UpstreamAgents } from './upstream.js';
@@ -19,7 +19,7 @@ export function countTokensLayer(routing: RoutingTable, agents: UpstreamAgents):
     const route = chat.routes[0] ?? routing.defaultRoute;
     if (route.target.spec.protocol !== 'anthropic') {
       ctx.layer = 'gateway';
-      const inputTokens = await estimateAnthropicInputTokens(chat.body);
+      const inputTokens = await estimateInputTokens(chat.body);
       sendJson(ctx, 200, { input_tokens: inputTokens }, { 'x-isartor-token-count': 'estimate-o200k' });
       return;
     }

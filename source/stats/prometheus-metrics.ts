@@ -1,0 +1,53 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { RequestRecord } from './request-record.js';
+
+/** Seconds: cache hits land in the first buckets, provider calls in the last. */
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+const overheadBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
+
+/**
+ * The gateway's Prometheus metrics, fed by the same records as `isartor stats`. One registry per
+ * gateway (not prom-client's global one), so two gateways in one process never mix their counts.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly #requests: Counter<'layer' | 'client' | 'status'>;
+  readonly #latency: Histogram<'layer'>;
+  readonly #overhead: Histogram<'layer'>;
+  readonly #tokens: Counter<'client' | 'direction'>;
+  readonly #tokensSaved: Counter<'client' | 'layer'>;
+  readonly #cost: Counter<'client'>;
+  readonly #costSaved: Counter<'client' | 'layer'>;
+
+  constructor() {
+    const registers = [this.registry];
+    this.#requests = new Counter({ name: 'isartor_requests_total', help: 'Model requests by the layer that answered, the tool that asked, and the HTTP status.', labelNames: ['layer', 'client', 'status'], registers });
+    this.#latency = new Histogram({ name: 'isartor_request_duration_seconds', help: 'Time from request to the end of the answer, by answering layer.', labelNames: ['layer'], buckets: latencyBuckets, registers });
+    this.#overhead = new Histogram({ name: 'isartor_gateway_overhead_seconds', help: "The gateway's own time on a request, provider time excluded.", labelNames: ['layer'], buckets: overheadBuckets, registers });
+    this.#tokens = new Counter({ name: 'isartor_tokens_total', help: 'Tokens sent to and received from providers.', labelNames: ['client', 'direction'], registers });
+    this.#tokensSaved = new Counter({ name: 'isartor_tokens_saved_total', help: 'Tokens not sent to a provider: whole calls answered from cache, and context trimmed by L2.5.', labelNames: ['client', 'layer'], registers });
+    this.#cost = new Counter({ name: 'isartor_cost_usd_total', help: 'USD spent at providers, from the pricing table (unpriced models count 0).', labelNames: ['client'], registers });
+    this.#costSaved = new Counter({ name: 'isartor_cost_saved_usd_total', help: 'USD not spent thanks to cache hits and trimming.', labelNames: ['client', 'layer'], registers });
+    collectDefaultMetrics({ register: this.registry, prefix: 'isartor_' });
+  }
+
+  observe(record: RequestRecord): void {
+    const { layer, client } = record;
+    this.#requests.inc({ layer, client, status: String(record.status) });
+    this.#latency.observe({ layer }, record.totalMs / 1000);
+    this.#overhead.observe({ layer }, record.overheadMs / 1000);
+    if (record.inputTokens) this.#tokens.inc({ client, direction: 'input' }, record.inputTokens);
+    if (record.outputTokens) this.#tokens.inc({ client, direction: 'output' }, record.outputTokens);
+    if (record.tokensSaved) this.#tokensSaved.inc({ client, layer }, record.tokensSaved);
+    if (record.costUsd) this.#cost.inc({ client }, record.costUsd);
+    if (record.costSavedUsd) this.#costSaved.inc({ client, layer }, record.costSavedUsd);
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

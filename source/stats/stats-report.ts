@@ -1,0 +1,33 @@
+import type { RequestLog } from './request-log.js';
+import { summarise, summariseByTool, type StatsSummary } from './summarise.js';
+
+/** What `isartor stats --json` prints and `GET /stats` answers: one shape for scripts and live views. */
+export interface StatsReport {
+  /** ISO time of the oldest request counted; null: everything kept. */
+  since: string | null;
+  total: StatsSummary;
+  /** One summary per tool, busiest first. */
+  tools: Array<{ client: string } & StatsSummary>;
+  /** Lines of the request log that could not be read (torn by a crash, edited by hand). */
+  skippedLines: number;
+}
+
+export function buildStatsReport(log: RequestLog, sinceMs: number | undefined): StatsReport {
+  const { records, skipped } = log.read(sinceMs ?? 0);
+  return {
+    since: sinceMs ? new Date(sinceMs).toISOString() : null,
+    total: summarise(records),
+    tools: summariseByTool(records),
+    skippedLines: skipped,
+  };
+}
+
+const units = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `30m`, `24h`, `7d` (before now) or a date, as epoch ms; undefined when it is neither. */
+export function parseSince(value: string, now = Date.now()): number | undefined {
+  const relative = /^(\d+)\s*([smhd])$/.exec(value.trim());
+  if (relative) return now - Number(relative[1]) * units[relative[2] as keyof typeof units];
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : date;
+}
