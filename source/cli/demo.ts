@@ -1,35 +1,75 @@
 import { Command } from 'commander';
-import { runDemo } from '../demo/run-demo.js';
+import { demoPricedLike, runDemo, type DemoSession, type DemoStep } from '../demo/run-demo.js';
+import { simulatedModel } from '../demo/simulated-provider.js';
+import { percentiles } from '../stats/summarise.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { parsePort } from './options.js';
-import { paint, printLine } from './terminal.js';
+import { usd } from './stats.js';
+import { paint, printJson, printLine, printTable } from './terminal.js';
 
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('Try isartor without an API key: a real gateway in front of a built-in echo provider, on loopback.')
+    .description('Try isartor without an API key: a real gateway in front of a simulated provider, replaying a FAQ bot and an agent session.')
     .option('--keep-running', 'leave the demo gateway up for your own requests until Ctrl-C')
     .option('--port <port>', 'port for the demo gateway (default: any free port)', parsePort)
-    .action(async (flags: { keepRunning?: boolean; port?: number }) => {
-      printLine('Starting a demo provider and an isartor gateway in front of it...');
+    .option('--json', 'print every step and the stats as JSON')
+    .action(async (flags: { keepRunning?: boolean; port?: number; json?: boolean }) => {
+      if (!flags.json) printLine(`Starting a ${paint('yellow', 'simulated')} provider (no key, no network) and a real isartor gateway in front of it...`);
       const demo = await runDemo({ stateDir: resolveStateDir(), ...(flags.port === undefined ? {} : { port: flags.port }) });
-      printLine(`Gateway at ${paint('cyan', demo.url)}\n`);
-      printLine(`${'request'.padEnd(44)} ${'layer'.padEnd(6)} ${'cache'.padEnd(6)} ${'total'.padStart(9)} ${'overhead'.padStart(9)}`);
-      for (const step of demo.steps) {
-        const layer = step.layer === 'l3' ? step.layer : paint('green', step.layer);
-        printLine(`${step.label.padEnd(44)} ${layer.padEnd(6)} ${step.cache.padEnd(6)} ${`${step.totalMs.toFixed(1)} ms`.padStart(9)} ${`${step.overheadMs.toFixed(2)} ms`.padStart(9)}`);
-      }
-      printLine(`\nl3 = forwarded to the provider; l1a = the exact cache; l1b = the near-duplicate cache (same question, other words).`);
-      printLine(`Last answer: "${demo.steps.at(-1)?.answer}"`);
+      if (flags.json) printJson({ url: demo.url, providerCalls: demo.providerCalls, steps: demo.steps, stats: demo.report });
+      else printDemo(demo);
       if (!flags.keepRunning) {
         await demo.stop();
-        printLine(`\nWith a real provider: ${paint('cyan', 'npx isartor set-key -p groq')}, then ${paint('cyan', 'npx isartor up')}.`);
+        if (!flags.json) printLine(`\nWith a real provider: ${paint('cyan', 'npx isartor-setup')}, or ${paint('cyan', 'npx isartor set-key -p groq')} then ${paint('cyan', 'npx isartor up')}.`);
         return;
       }
-      printLine(`\nTry it: curl ${demo.url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"x","messages":[{"role":"user","content":"hi"}]}' -i`);
-      printLine('Ctrl-C stops the demo.');
+      printLine(`\nTry it: curl ${demo.url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"${simulatedModel}","messages":[{"role":"user","content":"Who wrote Hamlet?"}]}' -i`);
+      printLine(`Live numbers: curl ${demo.url}/stats · ${demo.url}/metrics · ${demo.url}/events. Ctrl-C stops the demo.`);
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {
         process.removeAllListeners(signal);
         process.once(signal, () => void demo.stop().then(() => process.exit(0)));
       }
     });
+}
+
+const layerNames: Record<string, string> = { l1a: 'exact cache', l1b: 'near-duplicate cache', l3: 'provider (simulated)' };
+
+function printDemo(demo: DemoSession): void {
+  printLine(`Gateway at ${paint('cyan', demo.url)}; every answer says "[simulated answer]".`);
+  for (const [part, title] of [
+    ['faq', 'A FAQ bot: questions, asked again, reworded, and near-misses that must not come from cache'],
+    ['agent', 'An agent session shaped like OpenClaw: 3 KB system prompt and 6 tools on every turn'],
+  ] as const) {
+    printLine(`\n${paint('bold', title)}`);
+    printTable(
+      ['request', 'layer', 'ms', 'trimmed'],
+      demo.steps.filter((step) => step.part === part).map((step) => [truncate(step.label, 58), colourLayer(step), step.totalMs.toFixed(1), step.trimmedTokens ? String(step.trimmedTokens) : '']),
+      { rightAlignFrom: 2 },
+    );
+  }
+  const { total } = demo.report;
+  printLine(`\n${paint('bold', 'What each layer did')}`);
+  printTable(
+    ['layer', 'requests', 'share', 'p50 ms', 'p95 ms'],
+    ['l1a', 'l1b', 'l3'].map((layer) => {
+      const steps = demo.steps.filter((step) => step.layer === layer);
+      const latency = percentiles(steps.map((step) => step.totalMs));
+      return [`${layer} ${layerNames[layer]}`, String(steps.length), `${((100 * steps.length) / demo.steps.length).toFixed(0)} %`, latency.p50.toFixed(1), latency.p95.toFixed(1)];
+    }),
+    { rightAlignFrom: 1 },
+  );
+  const trimmed = demo.steps.reduce((sum, step) => sum + step.trimmedTokens, 0);
+  const deflected = demo.steps.length - demo.providerCalls;
+  printLine(`\nProvider calls: ${demo.providerCalls} of ${demo.steps.length} requests; ${paint('green', `${deflected} answered without the provider (${((100 * deflected) / demo.steps.length).toFixed(0)} %)`)}.`);
+  printLine(`Tokens saved: ${paint('green', String(total.tokens.saved))} (${total.tokens.saved - trimmed} by cache hits, ${trimmed} trimmed by L2.5), ${paint('green', usd(total.cost.savedUsd))} at ${demoPricedLike} prices.`);
+  printLine(`Gateway overhead: p50 ${total.overheadMs.p50.toFixed(2)} ms, p95 ${total.overheadMs.p95.toFixed(2)} ms. Near-misses went to the provider and got their own answers.`);
+}
+
+function colourLayer(step: DemoStep): string {
+  const text = step.layer === step.designedFor ? step.layer : `${step.layer} (designed for ${step.designedFor})`;
+  return step.layer === 'l3' ? text : paint('green', text);
+}
+
+function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }

@@ -71,9 +71,15 @@ function statsRow(name: string, s: StatsSummary): string[] {
     String(s.tokens.input),
     String(s.tokens.output),
     String(s.tokens.saved),
-    usd(s.cost.usd),
-    usd(s.cost.savedUsd),
+    ...moneyCells(s),
   ];
+}
+
+/** A tool whose every request used an unpriced model has no known cost: say so instead of $0. */
+function moneyCells(s: StatsSummary): string[] {
+  const pricedRequests = s.requests - s.cost.unpricedRequests;
+  if (s.cost.unpricedRequests > 0 && s.cost.usd === 0 && s.cost.savedUsd === 0 && pricedRequests <= s.errors) return ['unpriced', 'unpriced'];
+  return [usd(s.cost.usd), usd(s.cost.savedUsd)];
 }
 
 function describeLastChange(last: StatsSummary['churn']['last']): string {

@@ -2,38 +2,50 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { serveGateway, type ServedGateway } from '../daemon/serve-gateway.js';
+import { builtinPrices } from '../stats/builtin-prices.js';
+import type { StatsReport } from '../stats/stats-report.js';
 import { ConfigStore } from '../store/config.js';
-import { echoModel, startEchoProvider } from './echo-provider.js';
+import { simulatedModel, startSimulatedProvider } from './simulated-provider.js';
+import { agentWorkload, faqWorkload, type DemoRequest } from './workload.js';
 
-export interface DemoStep {
-  label: string;
+export interface DemoStep extends Omit<DemoRequest, 'body'> {
   layer: string;
   cache: string;
   status: number;
   totalMs: number;
   overheadMs: number;
+  /** Tokens L2.5 trimmed from this request before sending it. */
+  trimmedTokens: number;
   answer: string;
 }
 
 export interface DemoSession {
   url: string;
   steps: DemoStep[];
+  /** The demo gateway's own `GET /stats` after the workload. */
+  report: StatsReport;
+  /** Chat requests that reached the simulated provider. */
+  providerCalls: number;
   stop(): Promise<void>;
 }
 
-const question = 'What is the capital of France?';
+/** The simulated model is priced like this real one, so that money saved shows real-world magnitudes. */
+export const demoPricedLike = 'gpt-4o-mini';
 
 /**
- * Runs a real gateway, with its own state under `<stateDir>/demo`, in front of the built-in echo
- * provider, and sends the requests that show what the layers do. Needs no key and no network.
+ * Runs a real gateway, with its own state under `<stateDir>/demo`, in front of a simulated provider,
+ * and replays the bundled workload (a FAQ bot and an agent session) through every layer. Needs no key
+ * and no network.
  */
-export async function runDemo(options: { stateDir: string; port?: number; log?: (line: string) => void }): Promise<DemoSession> {
+export async function runDemo(options: { stateDir: string; port?: number; log?: (line: string) => void; tokenDelayMs?: number; workload?: DemoRequest[] }): Promise<DemoSession> {
   const demoDir = join(options.stateDir, 'demo');
   rmSync(demoDir, { recursive: true, force: true });
-  const provider = await startEchoProvider();
+  const provider = await startSimulatedProvider(options.tokenDelayMs === undefined ? {} : { tokenDelayMs: options.tokenDelayMs });
   let served: ServedGateway | undefined;
   try {
-    new ConfigStore(demoDir).saveProvider('openai-compatible', { baseUrl: provider.baseUrl, model: echoModel });
+    const store = new ConfigStore(demoDir);
+    store.saveProvider('openai-compatible', { baseUrl: provider.baseUrl, model: simulatedModel });
+    store.setPrice(simulatedModel, builtinPrices[demoPricedLike]!);
     served = await serveGateway({
       stateDir: demoDir,
       host: '127.0.0.1',
@@ -42,17 +54,15 @@ export async function runDemo(options: { stateDir: string; port?: number; log?: 
       onWarning: options.log ?? (() => {}),
     });
     const url = served.record.url;
-    const steps = [
-      await send(url, 'first ask: forwarded to the provider', question, false),
-      await send(url, 'the same request again', question, false),
-      await send(url, 'reworded: "what\'s the capital of france"', "what's the capital of france", false),
-      await send(url, 'the same question, streamed', question, true),
-      await send(url, 'a near-miss: another country', 'What is the capital of Germany?', false),
-    ];
+    const steps: DemoStep[] = [];
+    for (const request of options.workload ?? [...faqWorkload(), ...agentWorkload()]) steps.push(await send(url, request));
+    const report = await statsAfter(url, steps.length);
     const gateway = served;
     return {
       url,
       steps,
+      report,
+      providerCalls: provider.calls,
       stop: async () => {
         await gateway.shutdown(2000);
         await provider.close();
@@ -66,23 +76,34 @@ export async function runDemo(options: { stateDir: string; port?: number; log?: 
   }
 }
 
-async function send(url: string, label: string, content: string, stream: boolean): Promise<DemoStep> {
+async function send(url: string, request: DemoRequest): Promise<DemoStep> {
   const startedAt = performance.now();
   const response = await fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: echoModel, stream, messages: [{ role: 'user', content }] }),
+    headers: { 'content-type': 'application/json', 'x-isartor-client': request.client },
+    body: JSON.stringify(request.body),
   });
-  const body = await response.text();
+  const text = await response.text();
+  const { body: _body, ...described } = request;
   return {
-    label,
+    ...described,
     layer: response.headers.get('x-isartor-layer') ?? '?',
     cache: response.headers.get('x-isartor-cache') ?? '-',
     status: response.status,
     totalMs: performance.now() - startedAt,
     overheadMs: Number(response.headers.get('x-isartor-overhead-ms') ?? Number.NaN),
-    answer: stream ? streamedAnswer(body) : ((JSON.parse(body) as { choices?: Array<{ message: { content: string } }> }).choices?.[0]?.message.content ?? body),
+    trimmedTokens: Number(response.headers.get('x-isartor-trimmed-tokens') ?? 0),
+    answer: request.body.stream ? streamedAnswer(text) : ((JSON.parse(text) as { choices?: Array<{ message: { content: string } }> }).choices?.[0]?.message.content ?? text),
   };
+}
+
+/** Records are written just after each answer; waits until the last one is counted. */
+async function statsAfter(url: string, requests: number): Promise<StatsReport> {
+  for (let attempt = 0; ; attempt++) {
+    const report = (await (await fetch(`${url}/stats`)).json()) as StatsReport;
+    if (report.total.requests >= requests || attempt >= 200) return report;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 function streamedAnswer(sse: string): string {

@@ -39,9 +39,9 @@ export function summarise(records: readonly RequestRecord[]): StatsSummary {
   };
 }
 
-/** Micro-dollars: sums of many small floats otherwise print as 0.30000000000000004. */
+/** Nano-dollars: sums of many small floats otherwise print as 0.30000000000000004. */
 function roundUsd(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
+  return Math.round(usd * 1e9) / 1e9;
 }
 
 function churnOf(records: readonly RequestRecord[]): StatsSummary['churn'] {

@@ -95,15 +95,21 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
     };
     ctx.res.on('close', onClientClose);
 
-    upstream.on('response', (response: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
+    // Time until the provider's last byte is the provider's time, not the gateway's (a streamed answer
+    // takes as long as the model writes); the per-chunk relaying in between is counted with it.
+    const markWaited = (): void => {
       ctx.upstreamWaitMs = waitBefore + performance.now() - startedAt;
+    };
+    upstream.on('response', (response: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
+      markWaited();
       const status = response.statusCode;
       const isStream = String(response.headers['content-type'] ?? '').includes('text/event-stream');
       if (status >= 200 && status < 300 && isStream) {
-        relayStream(ctx, upstream, exchange, () => settle({ kind: 'committed' }));
+        relayStream(ctx, upstream, exchange, markWaited, () => settle({ kind: 'committed' }));
         return;
       }
       collect(upstream, status < 300 ? Number.POSITIVE_INFINITY : errorBodyLimit, (body) => {
+        markWaited();
         if (status < 300) {
           relayJson(ctx, exchange, provider, body);
           return settle({ kind: 'committed' });
@@ -133,7 +139,7 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
   });
 }
 
-function relayStream(ctx: RequestContext, upstream: GotRequest, exchange: Exchange, done: () => void): void {
+function relayStream(ctx: RequestContext, upstream: GotRequest, exchange: Exchange, markWaited: () => void, done: () => void): void {
   const relay = exchange.openStream();
   ctx.res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -147,6 +153,7 @@ function relayStream(ctx: RequestContext, upstream: GotRequest, exchange: Exchan
     if (out.length > 0) ctx.res.write(out);
   });
   upstream.on('end', () => {
+    markWaited();
     const tail = relay.end();
     const completion = relay.result();
     if (completion) ctx.completion = completion;
