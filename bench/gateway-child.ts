@@ -1,8 +1,12 @@
 // Child process: the isartor gateway, configured as `isartor up` would be for an openai-compatible
 // provider at the fake upstream: every layer at its default (L1a in memory only, no cache file; L1b and
-// L2.5 on), no gateway key.
+// L2.5 on), no gateway key, and a request record per request appended to a log file in a temp dir.
 //   node --import tsx bench/gateway-child.ts http://127.0.0.1:PORT/v1   (env BENCH_UPSTREAM_KEY)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createGateway, startGateway } from '../source/gateway/server.js';
+import { RequestLogFile } from '../source/stats/request-log-file.js';
 import { buildRoutingTable } from '../source/routing/routing-table.js';
 import { configDefaults, type IsartorConfig } from '../source/store/config.js';
 import { announce, shutdownOn } from './child-runtime.js';
@@ -17,6 +21,8 @@ const config: IsartorConfig = {
   providers: { 'openai-compatible': { baseUrl, apiKey, model: 'fake-model' } },
 };
 
+const statsDir = mkdtempSync(join(tmpdir(), 'isartor-bench-stats-'));
+const requestLog = new RequestLogFile(statsDir);
 const gateway = await createGateway({
   routing: buildRoutingTable(config),
   bodyLimitBytes: config.gateway.bodyLimitBytes,
@@ -25,9 +31,14 @@ const gateway = await createGateway({
   trimming: config.trimming,
   // `isartor up` logs one line per request; format it (that cost is real) but write it nowhere.
   log: () => {},
+  requestLog,
   onWarning: (message) => process.stderr.write(`gateway warning: ${message}\n`),
 });
 const running = await startGateway(gateway, { host: '127.0.0.1', port: 0 });
 
-shutdownOn(() => running.stop(1_000));
+shutdownOn(async () => {
+  await running.stop(1_000);
+  await requestLog.close();
+  rmSync(statsDir, { recursive: true, force: true });
+});
 announce(running.url);

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,5 +103,17 @@ describe('the request log file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'isartor-stats-'));
     writeFileSync(join(dir, 'requests.jsonl'), [record({ time: '2026-11-20T00:00:00.000Z' }), record({ time: '2026-11-21T12:00:00.000Z' })].map((r) => JSON.stringify(r)).join('\n'));
     expect(readRequestLog(dir, Date.parse('2026-11-21T00:00:00Z')).records).toHaveLength(1);
+  });
+});
+
+describe('reading the log for a time window', () => {
+  it('skips files last written before the window without reading them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isartor-stats-'));
+    writeFileSync(join(dir, 'requests.1.jsonl'), 'this would count as a corrupt line if it were read\n');
+    const old = new Date('2026-11-01T00:00:00Z');
+    utimesSync(join(dir, 'requests.1.jsonl'), old, old);
+    writeFileSync(join(dir, 'requests.jsonl'), `${JSON.stringify(record({ time: new Date().toISOString() }))}\n`);
+    expect(readRequestLog(dir, Date.now() - 3_600_000)).toMatchObject({ records: [expect.anything()], skipped: 0 });
+    expect(readRequestLog(dir).skipped).toBe(1);
   });
 });
