@@ -135,6 +135,11 @@ export function chosenProvider(state: SetupState): ProviderSpec | undefined {
   return state.providerId ? findProvider(state.providerId) : undefined;
 }
 
+/** The label without its parenthesis: "Any OpenAI-compatible server", "Google Gemini". */
+export function shortLabel(spec: ProviderSpec | undefined): string {
+  return spec ? spec.label.replace(/\s*\(.*$/, '') : 'the provider';
+}
+
 /** Whether the provider takes a key at all (Ollama does not). */
 export function takesKey(spec: ProviderSpec): boolean {
   return spec.auth !== 'none';

@@ -25,7 +25,7 @@ export function FilterableList({ items, onSelect, limit, allowCustom = false, in
   const theme = useTheme();
   const [filter, setFilter] = useState('');
   const needle = filter.trim().toLowerCase();
-  const shown = needle ? items.filter((item) => item.value.toLowerCase().includes(needle) || item.label.toLowerCase().includes(needle)) : items;
+  const shown = needle ? rank(items, needle) : items;
   const [cursor, setCursor] = useState(() => Math.max(0, items.findIndex((item) => item.value === initialValue)));
   useEffect(() => {
     if (cursor >= shown.length) setCursor(Math.max(0, shown.length - 1));
@@ -83,4 +83,20 @@ export function FilterableList({ items, onSelect, limit, allowCustom = false, in
       ) : null}
     </Box>
   );
+}
+
+/** Matches on the value first (exact, then prefix, then anywhere), then on the label. */
+function rank(items: readonly ListItem[], needle: string): ListItem[] {
+  const score = (item: ListItem): number => {
+    const value = item.value.toLowerCase();
+    if (value === needle) return 0;
+    if (value.startsWith(needle)) return 1;
+    if (value.includes(needle)) return 2;
+    return item.label.toLowerCase().includes(needle) ? 3 : -1;
+  };
+  return items
+    .map((item, index) => ({ item, index, score: score(item) }))
+    .filter((entry) => entry.score >= 0)
+    .sort((a, b) => a.score - b.score || a.index - b.index)
+    .map((entry) => entry.item);
 }

@@ -4,7 +4,7 @@ import { parseHttpUrl } from '../../cli/options.js';
 import { Frame } from '../components/frame.js';
 import { TextField } from '../components/text-field.js';
 import { useTheme } from '../components/theme.js';
-import { chosenProvider } from '../flow.js';
+import { chosenProvider, shortLabel } from '../flow.js';
 import type { ScreenProps } from './screen-props.js';
 
 export function BaseUrlScreen({ state, dispatch }: ScreenProps) {
@@ -23,8 +23,8 @@ export function BaseUrlScreen({ state, dispatch }: ScreenProps) {
     }
   };
   return (
-    <Frame step={1} title={`${spec?.label ?? 'Provider'}: base URL`} keys="Enter continue · Esc back · Ctrl+C quit">
-      <Text>{spec?.label} has no fixed address: where does its API live?</Text>
+    <Frame step={1} title={`${shortLabel(spec)}: base URL`} keys="Enter continue · Esc back · Ctrl+C quit">
+      <Text>{shortLabel(spec)} has no fixed address: where does its API live?</Text>
       {spec?.baseUrlExample ? <Text color={theme.muted}>{`It looks like ${spec.baseUrlExample}`}</Text> : null}
       <Text>
         {'URL: '}

@@ -6,7 +6,7 @@ import { Frame } from '../components/frame.js';
 import { TextField } from '../components/text-field.js';
 import { useTheme } from '../components/theme.js';
 import type { KeySource } from '../effects.js';
-import { chosenProvider, takesKey } from '../flow.js';
+import { chosenProvider, shortLabel, takesKey } from '../flow.js';
 import type { ScreenProps } from './screen-props.js';
 
 export function KeyScreen({ state, dispatch }: ScreenProps) {
@@ -51,12 +51,12 @@ export function KeyScreen({ state, dispatch }: ScreenProps) {
         : `Enter check${takesKey(spec) ? ' the key' : ' again'} · Esc back · Ctrl+C quit`;
 
   return (
-    <Frame step={2} title={`${spec.label}: key`} keys={keys}>
+    <Frame step={2} title={`${shortLabel(spec)}: key`} keys={keys}>
       {!takesKey(spec) ? (
-        <Text>{`${spec.label} needs no key; isartor checks that it answers.`}</Text>
+        <Text>{`${shortLabel(spec)} needs no key; isartor checks that it answers.`}</Text>
       ) : (
         <>
-          <Text>{`Paste your ${spec.label} API key. It is stored in isartor's config (mode 0600) and never shown whole.`}</Text>
+          <Text>{`Paste your ${shortLabel(spec)} API key. It is stored in isartor's config (mode 0600) and never shown whole.`}</Text>
           {spec.keyUrl ? <Text color={theme.muted}>{`Get one at ${spec.keyUrl}`}</Text> : null}
           {keyEnvNames(spec).length ? <Text color={theme.muted}>{`isartor also looks for ${keyEnvNames(spec).join(' or ')} in the environment.`}</Text> : null}
           <Box marginTop={1}>
@@ -83,7 +83,7 @@ export function KeyScreen({ state, dispatch }: ScreenProps) {
         </>
       )}
       <Box marginTop={1} flexDirection="column">
-        {check === 'checking' ? <Spinner label={`Checking ${spec.label} at ${state.baseUrl ?? spec.baseUrl}...`} /> : null}
+        {check === 'checking' ? <Spinner label={`Checking ${shortLabel(spec)} at ${state.baseUrl ?? spec.baseUrl}...`} /> : null}
         {check === 'failed' && result?.problem ? (
           <>
             <Text color={theme.error}>{`✗ ${result.problem.message}`}</Text>
