@@ -29,7 +29,7 @@ export function DashboardScreen({ state, dispatch }: ScreenProps) {
   const total: StatsSummary = dashboard.stats?.total ?? emptyStatsSummary();
   const tools = (dashboard.stats?.tools ?? []).slice().sort((a, b) => b.requests - a.requests);
   const toolRows = Math.max(1, Math.min(tools.length, size.rows - fixedRows - 2));
-  const layers = Object.entries(total.layers).sort(([a], [b]) => a.localeCompare(b));
+  const layers = Object.entries(total.layers).sort(([a], [b]) => layerRank(a) - layerRank(b) || a.localeCompare(b));
   const probe = dashboard.probe;
   // <Static> prints the items past those it printed before, so its list may only grow: it is
   // remounted every logEpochSize requests with the records since, which `recent` still holds.
@@ -51,8 +51,9 @@ export function DashboardScreen({ state, dispatch }: ScreenProps) {
           <Text bold color={theme.accent}>
             isartor dashboard
           </Text>
-          {`  ${handle?.url ?? ''} → ${handle?.provider ?? '?'}${handle?.model ? `/${handle.model}` : ''}  `}
+          {'  '}
           <Text color={events === 'live' ? theme.ok : theme.warn}>{`● ${events === 'live' ? 'live' : events === 'unavailable' ? 'no /events' : events}`}</Text>
+          {`  ${handle?.url ?? ''} → ${handle?.provider ?? '?'}${handle?.model ? `/${handle.model}` : ''}`}
         </Text>
         {state.mode === 'demo' ? <Text color={theme.muted}>Demo: a built-in echo provider answers; no key, no network. Press p to send requests.</Text> : null}
         <Text>
@@ -113,4 +114,11 @@ function QuitLine({ state }: Pick<ScreenProps, 'state'>) {
     return dashboard.stopError ? <Text color={theme.error}>{`✗ ${dashboard.stopError}`}</Text> : <Text>{`Bye. The ${mode === 'demo' ? 'demo ' : ''}gateway has stopped.`}</Text>;
   }
   return <Text color={theme.muted}>{mode === 'demo' ? 'p probe · q quit (stops the demo) · d stop and quit' : 'p probe · q quit, leave the gateway running · d stop the gateway and quit'}</Text>;
+}
+
+const layerOrder = ['l0', 'l1a', 'l1b', 'l2.5', 'l3', 'gateway'];
+
+function layerRank(layer: string): number {
+  const index = layerOrder.indexOf(layer);
+  return index === -1 ? layerOrder.length : index;
 }
