@@ -220,7 +220,7 @@ async function main(): Promise<void> {
     planOpenClaw: async (options) => {
       const outcome = await real.planOpenClaw(options);
       // Show the path a user would see, not the temp dir.
-      return outcome.kind === 'ready' ? { ...outcome, plan: { ...outcome.plan, location: { ...outcome.plan.location, configPath: finding.configPath }, backup: { ...outcome.plan.backup, path: `${finding.configPath}.isartor-backup` } } } : outcome;
+      return outcome.kind === 'ready' ? { ...outcome, plan: { ...outcome.plan, diff: outcome.plan.diff.replaceAll(configPath, finding.configPath), location: { ...outcome.plan.location, configPath: finding.configPath }, backup: { ...outcome.plan.backup, path: `${finding.configPath}.isartor-backup` } } } : outcome;
     },
   });
   const planned = await withPlan.planOpenClaw({ gateway, model: 'openai/gpt-oss-120b' });
