@@ -1,13 +1,13 @@
 import { Command, Option } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
-import JSON5 from 'json5';
 import { applyOpenClawPlan } from '../connectors/openclaw/apply.js';
-import { locateOpenClawConfig, type OpenClawLocation } from '../connectors/openclaw/config-path.js';
-import { managedProviderId, planOpenClawConnect, planOpenClawDisconnect, type OpenClawApi, type OpenClawPlan } from '../connectors/openclaw/plan.js';
-import { fetchHealth, findRunningGateway } from '../daemon/running-gateway.js';
-import { resolveActiveTarget } from '../providers/upstream-target.js';
-import { ConfigStore, type IsartorConfig } from '../store/config.js';
-import { resolveStateDir, statePaths } from '../store/state-dir.js';
+import { locateOpenClawConfig } from '../connectors/openclaw/config-path.js';
+import { gatewayKeyForOpenClaw, locateGateway, modelForOpenClaw } from '../connectors/openclaw/connection-defaults.js';
+import { diffLineKind, diffLines } from '../connectors/openclaw/diff-lines.js';
+import { planOpenClawConnect, planOpenClawDisconnect, type OpenClawApi, type OpenClawPlan } from '../connectors/openclaw/plan.js';
+import { openClawStatus } from '../connectors/openclaw/status.js';
+import { fetchHealth } from '../daemon/running-gateway.js';
+import { ConfigStore } from '../store/config.js';
+import { resolveStateDir } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
 import { canPrompt, paint, printJson, printLine, printWarning } from './terminal.js';
 
@@ -68,8 +68,8 @@ async function runConnectOpenClaw(flags: OpenClawFlags): Promise<void> {
     ? planOpenClawDisconnect(location)
     : planOpenClawConnect(location, {
         gatewayUrl,
-        apiKey: flags.gatewayApiKey ?? (process.env.ISARTOR_GATEWAY_API_KEY || undefined) ?? config.gateway.apiKey ?? 'isartor-local',
-        model: modelFor(flags, config),
+        apiKey: gatewayKeyForOpenClaw(flags.gatewayApiKey, config),
+        model: modelForOpenClaw(flags.model, config),
         api: flags.api,
       });
   printLine(`OpenClaw config: ${location.configPath}${location.source === 'default' ? '' : ` (from ${location.source})`}`);
@@ -91,25 +91,6 @@ async function runConnectOpenClaw(flags: OpenClawFlags): Promise<void> {
   if (!flags.disconnect && !gateway.answering) await warnIfGatewayDown(gatewayUrl);
 }
 
-function modelFor(flags: OpenClawFlags, config: IsartorConfig): string {
-  if (flags.model) return flags.model;
-  const model = resolveActiveTarget(config).model;
-  if (!model) {
-    throw new UserError('isartor has no model configured, so it cannot tell OpenClaw which one to ask for.', {
-      hint: 'Pass --model <model>, or set one with `isartor set-key --model`.',
-    });
-  }
-  return model;
-}
-
-/** The running gateway's URL (and whether its /health just answered), else where `isartor up` will listen. */
-async function locateGateway(stateDir: string, config: IsartorConfig): Promise<{ url: string; answering: boolean }> {
-  const running = await findRunningGateway(statePaths(stateDir).pidFile);
-  if (running) return { url: running.record.url, answering: running.health !== undefined };
-  const host = config.gateway.host === '0.0.0.0' || config.gateway.host === '::' ? '127.0.0.1' : config.gateway.host;
-  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${config.gateway.port}`, answering: false };
-}
-
 async function confirmed(flags: OpenClawFlags, plan: OpenClawPlan): Promise<boolean> {
   if (flags.yes) return true;
   if (!canPrompt()) {
@@ -122,12 +103,13 @@ async function confirmed(flags: OpenClawFlags, plan: OpenClawPlan): Promise<bool
   return confirm({ message: `${what}?`, default: false });
 }
 
-function printDiff(diff: string): void {
-  for (const line of diff.replace(/\n$/, '').split('\n')) {
-    if (line.startsWith('+') && !line.startsWith('+++')) printLine(paint('green', line));
-    else if (line.startsWith('-') && !line.startsWith('---')) printLine(paint('red', line));
-    else if (line.startsWith('@@')) printLine(paint('cyan', line));
-    else printLine(line);
+const diffStyles = { added: 'green', removed: 'red', hunk: 'cyan' } as const;
+
+/** Prints a plan's unified diff, coloured where the terminal shows colour (also used by isartor-setup). */
+export function printDiff(diff: string, write: (line: string) => void = printLine): void {
+  for (const line of diffLines(diff)) {
+    const kind = diffLineKind(line);
+    write(kind === 'added' || kind === 'removed' || kind === 'hunk' ? paint(diffStyles[kind], line) : line);
   }
 }
 
@@ -152,17 +134,6 @@ async function warnIfGatewayDown(gatewayUrl: string): Promise<void> {
   }
 }
 
-interface ConnectionStatus {
-  client: 'openclaw';
-  configPath: string;
-  connected: boolean;
-  primary: boolean;
-  baseUrl: string | null;
-  api: string | null;
-  models: string[];
-  backup: boolean;
-}
-
 async function runConnectStatus(flags: { configPath?: string; json?: boolean }): Promise<void> {
   const status = openClawStatus(locateOpenClawConfig(flags.configPath));
   if (flags.json) {
@@ -175,27 +146,4 @@ async function runConnectStatus(flags: { configPath?: string; json?: boolean }):
   }
   printLine(`openclaw   ${paint('green', 'connected')} to ${status.baseUrl} (${status.api}), model ${status.models.join(', ')}`);
   printLine(`           ${status.primary ? "isartor is OpenClaw's primary model" : paint('yellow', "isartor is configured but not OpenClaw's primary model")}; config ${status.configPath}`);
-}
-
-function openClawStatus(location: OpenClawLocation): ConnectionStatus {
-  const base: ConnectionStatus = { client: 'openclaw', configPath: location.configPath, connected: false, primary: false, baseUrl: null, api: null, models: [], backup: existsSync(`${location.configPath}.isartor-backup`) };
-  if (!existsSync(location.configPath)) return base;
-  let value: { models?: { providers?: Record<string, { baseUrl?: string; api?: string; models?: Array<{ id?: string }> }> }; agents?: { defaults?: { model?: unknown } } };
-  try {
-    value = JSON5.parse(readFileSync(location.configPath, 'utf8'));
-  } catch {
-    throw new UserError(`${location.configPath} does not parse, so its connection cannot be read.`, { hint: 'Fix the file, then run the command again.' });
-  }
-  const provider = value.models?.providers?.[managedProviderId];
-  if (!provider) return base;
-  const model = value.agents?.defaults?.model;
-  const primary = typeof model === 'string' ? model : (model as { primary?: unknown } | undefined)?.primary;
-  return {
-    ...base,
-    connected: true,
-    primary: typeof primary === 'string' && primary.startsWith(`${managedProviderId}/`),
-    baseUrl: provider.baseUrl ?? null,
-    api: provider.api ?? null,
-    models: (provider.models ?? []).map((m) => String(m.id)),
-  };
 }

@@ -37,7 +37,7 @@ export interface CheckResult {
  * `GET /models` for OpenAI-compatible providers, `/api/tags` for Ollama, and a 1-token message for Anthropic.
  * `isartor check` and the setup wizard both call this.
  */
-export async function checkProvider(target: UpstreamTarget, options: { timeoutMs?: number } = {}): Promise<CheckResult> {
+export async function checkProvider(target: UpstreamTarget, options: { timeoutMs?: number; listModels?: boolean } = {}): Promise<CheckResult> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const probe = buildProbe(target);
   const base: Omit<CheckResult, 'ok' | 'status' | 'latencyMs' | 'modelFound'> = {
@@ -82,8 +82,13 @@ export async function checkProvider(target: UpstreamTarget, options: { timeoutMs
       problem: { kind: 'bad_body', message: `${probe.url} answered HTTP ${status} but not with the expected JSON.`, fix: 'Check that the base URL points at the provider API, not a web page.' },
     };
   }
-  return { ...base, ...judgeModel(target, models), status, latencyMs };
+  const judged = judgeModel(target, models);
+  // The setup wizard offers the whole list to pick from, not just the sample a failure shows.
+  if (options.listModels && models !== 'probed') judged.availableModels = models.slice(0, maxListedModels);
+  return { ...base, ...judged, status, latencyMs };
 }
+
+const maxListedModels = 200;
 
 interface Probe {
   method: 'GET' | 'POST';

@@ -1,0 +1,102 @@
+import { Box, Text, useInput } from 'ink';
+import { useEffect, useState } from 'react';
+import { useTheme } from './theme.js';
+
+export interface ListItem {
+  value: string;
+  label: string;
+  /** A short note after the label (e.g. "key stored"). */
+  note?: string | undefined;
+}
+
+export interface FilterableListProps {
+  items: readonly ListItem[];
+  onSelect(value: string): void;
+  /** Rows shown at once; the list scrolls past them. */
+  limit: number;
+  /** What Enter picks when the filter matches nothing: the filter text itself (a model name the list lacks). */
+  allowCustom?: boolean;
+  initialValue?: string | undefined;
+  isActive?: boolean;
+}
+
+/** Type to filter, ↑/↓ to move, Enter to pick. Matches value or label, case-insensitively. */
+export function FilterableList({ items, onSelect, limit, allowCustom = false, initialValue, isActive = true }: FilterableListProps) {
+  const theme = useTheme();
+  const [filter, setFilter] = useState('');
+  const needle = filter.trim().toLowerCase();
+  const shown = needle ? rank(items, needle) : items;
+  const [cursor, setCursor] = useState(() => Math.max(0, items.findIndex((item) => item.value === initialValue)));
+  useEffect(() => {
+    if (cursor >= shown.length) setCursor(Math.max(0, shown.length - 1));
+  }, [cursor, shown.length]);
+
+  useInput(
+    (input, key) => {
+      if (key.upArrow) setCursor((c) => Math.max(0, c - 1));
+      else if (key.downArrow) setCursor((c) => Math.min(shown.length - 1, c + 1));
+      else if (key.pageUp) setCursor((c) => Math.max(0, c - limit));
+      else if (key.pageDown) setCursor((c) => Math.min(shown.length - 1, c + limit));
+      else if (key.return) {
+        const item = shown[cursor];
+        if (item) onSelect(item.value);
+        else if (allowCustom && filter.trim()) onSelect(filter.trim());
+      } else if (key.backspace || key.delete) {
+        setFilter((f) => f.slice(0, -1));
+        setCursor(0);
+      } else if (!key.ctrl && !key.meta && !key.escape && !key.tab && !key.leftArrow && !key.rightArrow && input && !/[\r\n]/.test(input)) {
+        setFilter((f) => f + input);
+        setCursor(0);
+      }
+    },
+    { isActive },
+  );
+
+  const top = Math.min(Math.max(0, cursor - limit + 1), Math.max(0, shown.length - limit));
+  const visible = shown.slice(top, top + limit);
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text color={theme.muted}>filter: </Text>
+        {filter}
+        <Text inverse> </Text>
+        <Text color={theme.muted}>
+          {'  '}
+          {shown.length}/{items.length}
+          {shown.length > limit ? ` (${top + 1}-${top + visible.length})` : ''}
+        </Text>
+      </Text>
+      {visible.map((item, index) => {
+        const selected = top + index === cursor;
+        return (
+          <Text key={item.value} wrap="truncate-end">
+            <Text color={selected ? theme.accent : undefined} bold={selected}>
+              {selected ? '❯ ' : '  '}
+              {item.label}
+            </Text>
+            {item.note ? <Text color={theme.ok}>{`  ${item.note}`}</Text> : null}
+          </Text>
+        );
+      })}
+      {shown.length === 0 ? (
+        <Text color={theme.muted}>{allowCustom && filter.trim() ? `  nothing matches; Enter uses "${filter.trim()}" as typed` : '  nothing matches; Backspace to widen'}</Text>
+      ) : null}
+    </Box>
+  );
+}
+
+/** Matches on the value first (exact, then prefix, then anywhere), then on the label. */
+function rank(items: readonly ListItem[], needle: string): ListItem[] {
+  const score = (item: ListItem): number => {
+    const value = item.value.toLowerCase();
+    if (value === needle) return 0;
+    if (value.startsWith(needle)) return 1;
+    if (value.includes(needle)) return 2;
+    return item.label.toLowerCase().includes(needle) ? 3 : -1;
+  };
+  return items
+    .map((item, index) => ({ item, index, score: score(item) }))
+    .filter((entry) => entry.score >= 0)
+    .sort((a, b) => a.score - b.score || a.index - b.index)
+    .map((entry) => entry.item);
+}

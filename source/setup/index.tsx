@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { render } from 'ink';
+import { paint } from '../cli/terminal.js';
+import { resolveStateDir } from '../store/state-dir.js';
+import { UserError } from '../user-error.js';
+import { SetupApp } from './app.js';
+import { themeFor } from './components/theme.js';
+import { initialSetupState, type SetupState } from './flow.js';
+import { buildSetupProgram, isInteractiveTerminal, wantsFlagRun, type SetupFlags } from './program.js';
+import { createSetupEffects } from './real-effects.js';
+import { runFromFlags } from './run-from-flags.js';
+
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
+async function main(): Promise<number> {
+  const program = buildSetupProgram();
+  program.parse(process.argv);
+  const flags = program.opts<SetupFlags>();
+  const effects = createSetupEffects({ stateDir: resolveStateDir(), openClawConfigPath: flags.configPath });
+  const interactive = isInteractiveTerminal(process.stdin, process.stdout, process.env);
+  if (!interactive || wantsFlagRun(flags)) {
+    const reason = process.env.CI ? 'CI is set' : 'standard input or output is not a terminal';
+    return runFromFlags(flags, effects, { out: (line) => process.stdout.write(`${line}\n`), env: process.env, reason });
+  }
+  return runWizard(flags, effects);
+}
+
+async function runWizard(flags: SetupFlags, effects: ReturnType<typeof createSetupEffects>): Promise<number> {
+  let last: SetupState | undefined;
+  const instance = render(
+    <SetupApp
+      effects={effects}
+      theme={themeFor()}
+      initialState={initialSetupState({ demo: flags.demo, port: flags.port })}
+      onStateChange={(state) => {
+        last = state;
+      }}
+    />,
+    { exitOnCtrlC: true },
+  );
+  await instance.waitUntilExit();
+  // Ctrl+C (or anything but the dashboard's q/d) ends here with work possibly left running.
+  const handle = last?.gateway.handle;
+  if (handle && !last?.dashboard.finished) {
+    if (handle.kind === 'demo') {
+      await effects.stopGateway(handle).catch(() => {});
+      process.stdout.write('Setup interrupted; the demo gateway has stopped.\n');
+    } else {
+      process.stdout.write(`Setup interrupted. The gateway keeps running at ${handle.url}; stop it with \`isartor down\`.\n`);
+    }
+  } else if (!last?.dashboard.finished) {
+    process.stdout.write('Setup interrupted; run `npx isartor-setup` to pick up where you left off.\n');
+  }
+  return 0;
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode;
+  } else if (error instanceof UserError) {
+    process.stderr.write(`${paint('red', 'error:', process.stderr)} ${error.message}\n`);
+    if (error.hint) process.stderr.write(`${error.hint}\n`);
+    process.exitCode = error.exitCode;
+  } else {
+    process.stderr.write(`${paint('red', 'isartor-setup crashed:', process.stderr)} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 70;
+  }
+}
+// Keep-alive sockets or a stray timer must not hold the terminal once the work is done.
+setTimeout(() => process.exit(), 1000).unref();

@@ -1,0 +1,155 @@
+import { printDiff } from '../cli/connect.js';
+import { paint } from '../cli/terminal.js';
+import { findProvider, providerIds } from '../providers/catalog.js';
+import { keyEnvNames } from '../providers/key-env.js';
+import { maskSecret } from '../store/mask-secret.js';
+import { UserError } from '../user-error.js';
+import type { KeySource, SetupEffects } from './effects.js';
+import type { SetupFlags } from './program.js';
+
+export interface FlagRunIo {
+  out(line: string): void;
+  env: NodeJS.ProcessEnv;
+  /** Why there is no wizard: shown when the flags say nothing to do. */
+  reason: string;
+}
+
+/**
+ * The wizard's job without a wizard: the same effects, driven by flags, printing plain progress lines.
+ * Returns the exit code. Never writes openclaw.json without --yes.
+ */
+export async function runFromFlags(flags: SetupFlags, effects: SetupEffects, io: FlagRunIo): Promise<number> {
+  const { out } = io;
+  const ok = (text: string) => out(`${paint('green', '✓')} ${text}`);
+  if (flags.demo) return runDemoFromFlags(effects, out);
+  if (!flags.provider) {
+    out(`isartor-setup is an interactive wizard, but ${io.reason}, so it will not wait for key presses.`);
+    out('Pass flags to do the same job without it:');
+    out('  isartor-setup --provider groq --key-env GROQ_API_KEY --model openai/gpt-oss-120b --yes');
+    out('  isartor-setup --provider ollama --no-openclaw');
+    out('  isartor-setup --demo                 a demo gateway, no key needed');
+    out('Without --yes, openclaw.json is not written: the diff is printed instead. `isartor-setup --help` lists every flag.');
+    return 2;
+  }
+  const spec = findProvider(flags.provider);
+  if (!spec) throw new UserError(`Unknown provider "${flags.provider}".`, { hint: `Choose one of: ${providerIds.join(', ')}.` });
+
+  const overview = await effects.inspect();
+  const { source, apiKey } = chooseKey(spec.id, spec.auth === 'none', spec.keyRequired, flags, io.env, overview.storedKeys);
+  if (spec.baseUrl === undefined && !flags.baseUrl && overview.configured?.providerId !== spec.id) {
+    throw new UserError(`Provider ${spec.id} needs a base URL.`, { hint: `Pass --base-url, for example --base-url ${spec.baseUrlExample ?? 'https://example.com/v1'}.` });
+  }
+  const input = { providerId: spec.id, keySource: source, apiKey, baseUrl: flags.baseUrl };
+  out(`Checking ${spec.label}${source === 'none' ? '' : ` with ${describeKey(source, apiKey, flags, spec.id, io.env)}`}...`);
+  const check = await effects.checkKey(input);
+  if (!check.ok) {
+    out(`${paint('red', '✗')} ${check.problem?.message ?? 'The check failed.'}`);
+    if (check.problem) out(`  fix: ${check.problem.fix}`);
+    return 1;
+  }
+  ok(`${spec.label} answered HTTP ${check.status ?? '-'} in ${check.latencyMs} ms`);
+
+  const model = flags.model ?? (overview.configured?.providerId === spec.id ? overview.configured.model : undefined) ?? spec.defaultModel ?? check.availableModels?.[0];
+  if (!model) throw new UserError(`Choose a model for ${spec.id}.`, { hint: 'Pass --model <model>.' });
+  if (spec.modelsAreListed && check.availableModels?.length && !check.availableModels.includes(model)) {
+    out(`${paint('yellow', 'note:')} ${spec.label} does not list "${model}"; it offers ${check.availableModels.slice(0, 5).join(', ')}...`);
+  }
+  await effects.saveProvider({ ...input, model });
+  ok(`Saved ${spec.label} / ${model} as the default provider`);
+
+  const started = await effects.startGateway({ port: flags.port, restart: false });
+  if (started.kind === 'portInUse') {
+    throw new UserError(`Port ${started.port} is already in use by another program.`, {
+      hint: started.suggestedPort === undefined ? 'Pass --port <port> with a free port.' : `Port ${started.suggestedPort} is free: re-run with --port ${started.suggestedPort}.`,
+    });
+  }
+  if (started.kind === 'failed') throw new UserError(started.message, started.hint === undefined ? {} : { hint: started.hint });
+  const gateway = started.gateway;
+  ok(`${gateway.kind === 'reused' ? 'Reusing the gateway already running' : 'Gateway running'} at ${gateway.url} (pid ${gateway.pid})`);
+  if (gateway.kind === 'reused' && (gateway.provider !== spec.id || gateway.model !== model)) {
+    out(`${paint('yellow', 'note:')} it still forwards to ${gateway.provider}${gateway.model ? ` / ${gateway.model}` : ''}; restart it with \`isartor down && isartor up --detach\`.`);
+  }
+
+  if (!flags.openclaw) {
+    out('Leaving OpenClaw alone (--no-openclaw).');
+    return finish(out, gateway.url);
+  }
+  const finding = await effects.findOpenClaw();
+  if (!finding.configExists && !finding.version) {
+    out(`OpenClaw was not found (no ${finding.configPath}, no openclaw command on PATH).`);
+    out('Install it with `npm i -g openclaw && openclaw onboard --install-daemon`, then run isartor-setup again; the gateway works without it.');
+    return finish(out, gateway.url);
+  }
+  out(`OpenClaw: ${finding.configPath}${finding.version ? ` (openclaw ${finding.version})` : ''}; primary model ${finding.primaryModel ?? '(none set)'}`);
+  const planned = await effects.planOpenClaw({ gateway, model });
+  if (planned.kind === 'refused') throw new UserError(planned.message, planned.hint === undefined ? {} : { hint: planned.hint });
+  const plan = planned.plan;
+  if (plan.unchanged) {
+    ok('OpenClaw already goes through isartor as planned: nothing to change.');
+    return finish(out, gateway.url);
+  }
+  printDiff(plan.diff, out);
+  if (!flags.yes) {
+    out(paint('yellow', 'Not written: re-run with --yes to apply this diff to openclaw.json.'));
+    return finish(out, gateway.url);
+  }
+  const applied = await effects.applyOpenClaw(plan);
+  if (applied.backupPath) out(`  backup    ${applied.backupPath}`);
+  if (applied.wrote) out(`  wrote     ${applied.configPath}`);
+  for (const path of applied.deleted) out(`  deleted   ${path} (OpenClaw regenerates it)`);
+  ok('OpenClaw now uses isartor. Check it with `openclaw models status --agent main --probe`.');
+  return finish(out, gateway.url);
+}
+
+function chooseKey(
+  providerId: string,
+  keyless: boolean,
+  keyRequired: boolean,
+  flags: SetupFlags,
+  env: NodeJS.ProcessEnv,
+  storedKeys: string[],
+): { source: KeySource; apiKey: string | undefined } {
+  if (keyless) return { source: 'none', apiKey: undefined };
+  if (flags.keyEnv) {
+    const value = env[flags.keyEnv]?.trim();
+    if (!value) throw new UserError(`--key-env ${flags.keyEnv}: that variable is not set (or empty).`, { hint: `Export it first: export ${flags.keyEnv}=...` });
+    return { source: 'typed', apiKey: value };
+  }
+  if (storedKeys.includes(providerId)) return { source: 'stored', apiKey: undefined };
+  const names = keyEnvNames({ id: providerId });
+  if (names.some((name) => env[name]?.trim())) return { source: 'env', apiKey: undefined };
+  if (!keyRequired) return { source: 'none', apiKey: undefined };
+  throw new UserError(`No key for ${providerId}: none is stored and ${names.join(' / ') || 'no variable'} is not set.`, {
+    hint: `Pass --key-env <VAR> naming the variable that holds it${names[0] ? `, e.g. --key-env ${names[0]}` : ''}.`,
+  });
+}
+
+function describeKey(source: KeySource, apiKey: string | undefined, flags: SetupFlags, providerId: string, env: NodeJS.ProcessEnv): string {
+  if (source === 'typed') return `the key in $${flags.keyEnv} (${maskSecret(apiKey)})`;
+  if (source === 'stored') return 'the stored key';
+  const name = keyEnvNames({ id: providerId }).find((n) => env[n]?.trim());
+  return `the key in $${name} (${maskSecret(name ? env[name] : undefined)})`;
+}
+
+function finish(out: (line: string) => void, url: string): number {
+  out(`Done. The gateway keeps running at ${url}: \`isartor stats --by-tool\` shows what it did, \`isartor down\` stops it.`);
+  out('Run `npx isartor-setup` in a terminal for the live dashboard.');
+  return 0;
+}
+
+async function runDemoFromFlags(effects: SetupEffects, out: (line: string) => void): Promise<number> {
+  out('Starting a demo gateway in front of the built-in echo provider (no key, no network)...');
+  const gateway = await effects.startDemo();
+  try {
+    out(`${paint('green', '✓')} Demo gateway at ${gateway.url}`);
+    for (const label of ['first probe', 'same probe again']) {
+      const result = await effects.probe(gateway);
+      out(`  ${label.padEnd(18)} HTTP ${result.status}  layer ${result.layer.padEnd(4)} ${result.latencyMs} ms${result.error ? `  (${result.error})` : ''}`);
+    }
+    out('l3 = forwarded to the provider; l1a = answered from the exact cache.');
+  } finally {
+    await effects.stopGateway(gateway);
+  }
+  out('Demo gateway stopped. With a real provider: `isartor-setup --provider groq --key-env GROQ_API_KEY`.');
+  return 0;
+}

@@ -1,0 +1,50 @@
+// The built isartor-setup in a real pseudo-terminal (tmux, 80x24): the wizard draws, and a Down key
+// press moves the provider selection.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupTempHomes, makeTempHome, repoRoot } from '../cli/run-cli.js';
+
+const tmuxPath = ['/usr/bin/tmux', '/usr/local/bin/tmux', '/opt/homebrew/bin/tmux'].find((path) => existsSync(path));
+const setupPath = join(repoRoot, 'dist', 'setup', 'index.js');
+const socket = `isartor-setup-test-${process.pid}`;
+
+function tmux(...args: string[]): string {
+  return execFileSync(tmuxPath!, ['-L', socket, ...args], { encoding: 'utf8' });
+}
+
+async function screenShows(text: string | RegExp, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const screen = tmux('capture-pane', '-p', '-t', 'setup');
+    if (typeof text === 'string' ? screen.includes(text) : text.test(screen)) return screen;
+    if (Date.now() > deadline) throw new Error(`the terminal never showed ${String(text)}:\n${screen}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+afterEach(async () => {
+  if (tmuxPath) spawnSync(tmuxPath, ['-L', socket, 'kill-server']);
+  await cleanupTempHomes();
+});
+
+describe.skipIf(!tmuxPath)(`isartor-setup in a real terminal${tmuxPath ? '' : ' (skipped: tmux is not installed)'}`, () => {
+  it('shows the welcome screen, then the provider list, and Down moves the selection', async () => {
+    const home = makeTempHome();
+    const env = [`ISARTOR_HOME=${home}`, `OPENCLAW_STATE_DIR=${join(home, 'openclaw')}`, 'TERM=xterm-256color'];
+    // `env -u CI`: the wizard is only interactive outside CI.
+    tmux('new-session', '-d', '-s', 'setup', '-x', '80', '-y', '24', `env -u CI ${env.join(' ')} ${process.execPath} ${setupPath}; sleep 5`);
+    const welcome = await screenShows('none yet');
+    expect(welcome).toContain('Enter start setup');
+    tmux('send-keys', '-t', 'setup', 'Enter');
+    const list = await screenShows('Which provider');
+    expect(list).toMatch(/❯ openai\s+OpenAI/);
+    tmux('send-keys', '-t', 'setup', 'Down');
+    const moved = await screenShows(/❯ anthropic\s+Anthropic/);
+    expect(moved).not.toMatch(/❯ openai\s/);
+    expect(moved.split('\n').every((line) => line.length <= 80)).toBe(true);
+    tmux('send-keys', '-t', 'setup', 'C-c');
+    await screenShows('Setup interrupted');
+  });
+});
