@@ -14,7 +14,8 @@ import { SetupApp } from '../source/setup/app.js';
 import { themeFor } from '../source/setup/components/theme.js';
 import type { EventsSubscriber, GatewayHandle, OpenClawFinding, SetupEffects, SetupOverview } from '../source/setup/effects.js';
 import { initialSetupState, setupReducer, type SetupAction, type SetupState } from '../source/setup/flow.js';
-import type { LiveRequestRecord, StatsReport, StatsSummary } from '../source/setup/gateway-contracts.js';
+import type { LiveRequestRecord, StatsReport } from '../source/setup/gateway-contracts.js';
+import { summarise, summariseByTool } from '../source/stats/summarise.js';
 import { createSetupEffects } from '../source/setup/real-effects.js';
 import { ansiToSvg } from './ansi-to-svg.js';
 
@@ -110,7 +111,7 @@ function baseEffects(patch: Partial<SetupEffects> = {}): SetupEffects {
     findOpenClaw: async () => finding,
     planOpenClaw: async () => ({ kind: 'refused', message: 'not in this picture', hint: undefined }),
     applyOpenClaw: async (plan) => ({ configPath: plan.location.configPath, wrote: true, backupPath: plan.backup.path, deleted: [] }),
-    fetchStats: async () => ({ since: null, total: summarise([]), tools: [] }),
+    fetchStats: async () => ({ since: null, total: summarise([]), tools: [], skippedLines: 0 }),
     subscribeEvents: (_g, subscriber) => {
       subscriber.onStatus('live');
       return () => {};
@@ -156,31 +157,11 @@ function syntheticRecord(i: number, now: number): LiveRequestRecord {
     model: 'openai/gpt-oss-120b',
     inputTokens: input,
     outputTokens: output,
+    tokensCounted: 'provider',
     tokensSaved: hit ? input + 120 : 0,
     costUsd: hit ? 0 : (input * 0.15 + output * 0.6) / 1e6,
     costSavedUsd: hit ? ((input + 120) * 0.15 + 120 * 0.6) / 1e6 : 0,
-  };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
-}
-
-function summarise(records: LiveRequestRecord[]): StatsSummary {
-  const layerCounts: Record<string, number> = {};
-  for (const r of records) layerCounts[r.layer] = (layerCounts[r.layer] ?? 0) + 1;
-  const latency = records.map((r) => r.totalMs).sort((a, b) => a - b);
-  const overhead = records.map((r) => r.overheadMs).sort((a, b) => a - b);
-  const hits = records.filter((r) => r.layer.startsWith('l1')).length;
-  return {
-    requests: records.length,
-    layers: layerCounts,
-    cacheHitRate: records.length ? hits / records.length : 0,
-    errors: records.filter((r) => r.status >= 400).length,
-    latencyMs: { p50: percentile(latency, 50), p95: percentile(latency, 95) },
-    overheadMs: { p50: percentile(overhead, 50), p95: percentile(overhead, 95) },
-    tokens: { input: records.reduce((s, r) => s + r.inputTokens, 0), output: records.reduce((s, r) => s + r.outputTokens, 0), saved: records.reduce((s, r) => s + r.tokensSaved, 0) },
-    cost: { usd: records.reduce((s, r) => s + (r.costUsd ?? 0), 0), savedUsd: records.reduce((s, r) => s + (r.costSavedUsd ?? 0), 0), unpricedRequests: 0 },
+    churn: null,
   };
 }
 
@@ -201,8 +182,7 @@ function loadEffects(): SetupEffects {
     },
     fetchStats: async (): Promise<StatsReport> => {
       const all = [...history, ...live];
-      const clients = [...new Set(all.map((r) => r.client))];
-      return { since: null, total: summarise(all), tools: clients.map((client) => ({ client, ...summarise(all.filter((r) => r.client === client)) })) };
+      return { since: null, total: summarise(all), tools: summariseByTool(all), skippedLines: 0 };
     },
   });
 }

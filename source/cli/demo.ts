@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { demoPricedLike, runDemo, type DemoSession, type DemoStep } from '../demo/run-demo.js';
 import { simulatedModel } from '../demo/simulated-provider.js';
+import { formatUsd as usd } from '../stats/format-usd.js';
 import { percentiles } from '../stats/summarise.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { parsePort } from './options.js';
-import { usd } from './stats.js';
 import { paint, printJson, printLine, printTable } from './terminal.js';
 
 export function demoCommand(): Command {

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { RequestLogFile } from '../stats/request-log-file.js';
+import { formatUsd as usd } from '../stats/format-usd.js';
 import { buildStatsReport, parseSince, type StatsReport } from '../stats/stats-report.js';
 import type { StatsSummary } from '../stats/summarise.js';
 import { resolveStateDir, statePaths } from '../store/state-dir.js';
@@ -88,12 +89,6 @@ function describeLastChange(last: StatsSummary['churn']['last']): string {
   if (last.systemBytes > 0) parts.push(`system line ${last.systemLine}`);
   if (last.toolsChanged.length > 0) parts.push(`tools ${last.toolsChanged.slice(0, 3).join(', ')}${last.toolsChanged.length > 3 ? ', ...' : ''}`);
   return `${last.time.slice(0, 19).replace('T', ' ')} ${parts.join('; ')}`;
-}
-
-/** Dollars with enough digits that a cent's fraction still shows. */
-export function usd(amount: number): string {
-  if (amount === 0) return '$0';
-  return amount >= 1 ? `$${amount.toFixed(2)}` : `$${amount.toPrecision(2)}`;
 }
 
 function parseSinceOption(value: string): number {

@@ -95,7 +95,7 @@ export interface SetupEffects {
   saveProvider(input: ProviderInput & { model: string | undefined }): Promise<void>;
   /** `isartor up --detach`, or the gateway already running for this state dir. */
   startGateway(options: { port: number | undefined; restart: boolean }): Promise<GatewayStartOutcome>;
-  /** The demo gateway (built-in echo provider, no key, no network). */
+  /** The demo gateway (simulated provider, no key, no network). */
   startDemo(): Promise<GatewayHandle>;
   findOpenClaw(): Promise<OpenClawFinding>;
   /** The plan `isartor connect openclaw --dry-run` prints. */

@@ -1,46 +1,10 @@
-/**
- * The shapes of the gateway's `GET /stats` and `GET /events` as the dashboard reads them. They mirror
- * the contracts agreed with the gateway side; when the gateway exports its own types, import those here.
- */
+/** The shapes of the gateway's `GET /stats` and `GET /events` as the dashboard reads them: the gateway's own types. */
+import type { StatsSummary } from '../stats/summarise.js';
 
-export interface StatsSummary {
-  requests: number;
-  /** l1a, l1b, l3, gateway, ... */
-  layers: Record<string, number>;
-  /** 0..1 */
-  cacheHitRate: number;
-  errors: number;
-  latencyMs: { p50: number; p95: number };
-  overheadMs: { p50: number; p95: number };
-  tokens: { input: number; output: number; saved: number };
-  cost: { usd: number; savedUsd: number; unpricedRequests: number };
-}
-
-export interface StatsReport {
-  since: string | null;
-  total: StatsSummary;
-  tools: Array<{ client: string } & StatsSummary>;
-}
-
+export type { StatsSummary } from '../stats/summarise.js';
+export type { StatsReport } from '../stats/stats-report.js';
 /** One finished request, as `GET /events` streams it (`event: request`). */
-export interface LiveRequestRecord {
-  time: string;
-  client: string;
-  protocol: 'openai' | 'anthropic';
-  route: string;
-  layer: string;
-  status: number;
-  totalMs: number;
-  upstreamMs: number;
-  overheadMs: number;
-  provider: string | null;
-  model: string | null;
-  inputTokens: number;
-  outputTokens: number;
-  tokensSaved: number;
-  costUsd: number | null;
-  costSavedUsd: number | null;
-}
+export type { RequestRecord as LiveRequestRecord } from '../stats/request-record.js';
 
 export function emptyStatsSummary(): StatsSummary {
   return {
@@ -52,5 +16,6 @@ export function emptyStatsSummary(): StatsSummary {
     overheadMs: { p50: 0, p95: 0 },
     tokens: { input: 0, output: 0, saved: 0 },
     cost: { usd: 0, savedUsd: 0, unpricedRequests: 0 },
+    churn: { compared: 0, changed: 0, systemBytes: 0, toolsBytes: 0, last: null },
   };
 }

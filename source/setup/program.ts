@@ -27,7 +27,7 @@ export function buildSetupProgram(): Command {
     .option('--port <port>', 'port for the gateway (default: config, else 8080)', parsePort)
     .option('--config-path <path>', 'path to openclaw.json (default: as OpenClaw resolves it)')
     .option('--no-openclaw', 'set up the provider and gateway only; leave OpenClaw alone')
-    .option('--demo', 'run the demo gateway (built-in echo provider, no key, no network)')
+    .option('--demo', 'run the demo gateway (simulated provider, no key, no network)')
     .option('-y, --yes', 'write openclaw.json without asking (without it, a run without the wizard only prints the diff)')
     .showSuggestionAfterError()
     .exitOverride()

@@ -11,6 +11,7 @@ import { findRunningGateway } from '../daemon/running-gateway.js';
 import { startDetachedGateway } from '../daemon/start-detached.js';
 import { stopGateway } from '../daemon/stop-gateway.js';
 import { runDemo, type DemoSession } from '../demo/run-demo.js';
+import { simulatedModel } from '../demo/simulated-provider.js';
 import { findProvider, listProviders } from '../providers/catalog.js';
 import { checkProvider } from '../providers/check-provider.js';
 import { keyFromEnv } from '../providers/key-env.js';
@@ -118,7 +119,7 @@ export function createSetupEffects(options: RealEffectsOptions): SetupEffects {
 
     startDemo: async () => {
       demo = await runDemo({ stateDir, port: 0 });
-      return { url: demo.url, pid: process.pid, provider: 'demo (echo)', model: null, apiKey: undefined, kind: 'demo' };
+      return { url: demo.url, pid: process.pid, provider: 'simulated (demo)', model: simulatedModel, apiKey: undefined, kind: 'demo' };
     },
 
     findOpenClaw,

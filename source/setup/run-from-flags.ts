@@ -138,7 +138,7 @@ function finish(out: (line: string) => void, url: string): number {
 }
 
 async function runDemoFromFlags(effects: SetupEffects, out: (line: string) => void): Promise<number> {
-  out('Starting a demo gateway in front of the built-in echo provider (no key, no network)...');
+  out('Starting a demo gateway in front of the simulated provider (no key, no network)...');
   const gateway = await effects.startDemo();
   try {
     out(`${paint('green', '✓')} Demo gateway at ${gateway.url}`);

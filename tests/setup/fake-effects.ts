@@ -37,12 +37,13 @@ export function summary(patch: Partial<StatsSummary> = {}): StatsSummary {
     overheadMs: { p50: 0, p95: 0 },
     tokens: { input: 0, output: 0, saved: 0 },
     cost: { usd: 0, savedUsd: 0, unpricedRequests: 0 },
+    churn: { compared: 0, changed: 0, systemBytes: 0, toolsBytes: 0, last: null },
     ...patch,
   };
 }
 
 export function stats(total: Partial<StatsSummary>, tools: Array<{ client: string } & Partial<StatsSummary>> = []): StatsReport {
-  return { since: null, total: summary(total), tools: tools.map((tool) => ({ ...summary(tool), client: tool.client })) };
+  return { since: null, total: summary(total), tools: tools.map((tool) => ({ ...summary(tool), client: tool.client })), skippedLines: 0 };
 }
 
 export function record(patch: Partial<LiveRequestRecord> = {}): LiveRequestRecord {
@@ -60,9 +61,11 @@ export function record(patch: Partial<LiveRequestRecord> = {}): LiveRequestRecor
     model: 'openai/gpt-oss-120b',
     inputTokens: 1200,
     outputTokens: 80,
+    tokensCounted: 'provider',
     tokensSaved: 0,
     costUsd: 0.0003,
     costSavedUsd: 0,
+    churn: null,
     ...patch,
   };
 }

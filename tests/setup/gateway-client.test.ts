@@ -37,7 +37,7 @@ describe('gateway client', () => {
   it('fetchGatewayStats sends the gateway key and reads the report; a gateway without /stats says so', async () => {
     const report = stats({ requests: 3 });
     const url = await serve((req, res) => {
-      if (req.url === '/stats') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(report));
+      if (req.url?.split('?')[0] === '/stats') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(report));
       else res.writeHead(404).end();
     });
     expect(await fetchGatewayStats({ url, apiKey: 'gw-key' })).toEqual(report);

@@ -36,7 +36,7 @@ describe('welcome screen', () => {
     expect(frame).toMatch(/gateway\s+not running/);
     expect(frame).toMatch(/OpenClaw\s+not found/);
     const dashboard = await press(ui, 'd', 'isartor dashboard');
-    expect(dashboard).toContain('Demo: a built-in echo provider answers');
+    expect(dashboard).toContain('Demo: a simulated provider answers');
     expect(effects.startDemo).toHaveBeenCalledOnce();
   });
 });

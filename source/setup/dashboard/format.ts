@@ -7,9 +7,7 @@ export function formatCount(value: number): string {
   return `${(value / 1_000_000).toFixed(value < 10_000_000 ? 1 : 0)}M`;
 }
 
-export function formatUsd(value: number): string {
-  return value >= 100 ? `$${value.toFixed(0)}` : `$${value.toFixed(2)}`;
-}
+export { formatUsd } from '../../stats/format-usd.js';
 
 export function formatPercent(ratio: number): string {
   return `${(ratio * 100).toFixed(1)}%`;

@@ -55,9 +55,9 @@ export function DashboardScreen({ state, dispatch }: ScreenProps) {
           <Text color={events === 'live' ? theme.ok : theme.warn}>{`● ${events === 'live' ? 'live' : events === 'unavailable' ? 'no /events' : events}`}</Text>
           {`  ${handle?.url ?? ''} → ${handle?.provider ?? '?'}${handle?.model ? `/${handle.model}` : ''}`}
         </Text>
-        {state.mode === 'demo' ? <Text color={theme.muted}>Demo: a built-in echo provider answers; no key, no network. Press p to send requests.</Text> : null}
+        {state.mode === 'demo' ? <Text color={theme.muted}>Demo: a simulated provider answers; no key, no network. Press p to send requests.</Text> : null}
         <Text>
-          {`req/s ${requestsPerSecond(dashboard).toFixed(1).padStart(5)}   requests ${formatCount(total.requests).padStart(6)}   hit rate `}
+          {`req/s ${requestsPerSecond(dashboard).toFixed(1).padStart(5)}   last 24 h ${formatCount(total.requests).padStart(6)} req   hit rate `}
           <Text color={theme.ok}>{formatPercent(total.cacheHitRate).padStart(6)}</Text>
           {`   errors `}
           <Text color={total.errors ? theme.error : undefined}>{formatCount(total.errors)}</Text>

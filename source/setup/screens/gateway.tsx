@@ -31,7 +31,7 @@ export function GatewayScreen({ state, dispatch }: ScreenProps) {
         <Spinner
           label={
             demo
-              ? 'Starting a demo gateway in front of the built-in echo provider...'
+              ? 'Starting a demo gateway in front of the simulated provider...'
               : `${gateway.restart ? 'Restarting' : 'Starting'} the gateway${gateway.port ? ` on port ${gateway.port}` : ''} and waiting for /health...`
           }
         />

@@ -56,7 +56,7 @@ export function WelcomeScreen({ state, dispatch }: ScreenProps) {
       </Box>
       <Box marginTop={1}>
         <Text>
-          No key yet? Press <Text bold color={theme.accent}>d</Text> for the demo: a real gateway in front of a built-in echo provider, shown in the dashboard.
+          No key yet? Press <Text bold color={theme.accent}>d</Text> for the demo: a real gateway in front of a simulated provider, shown in the dashboard.
         </Text>
       </Box>
     </Frame>
