@@ -11,7 +11,8 @@ const setupPath = join(repoRoot, 'dist', 'setup', 'index.js');
 const socket = `isartor-setup-test-${process.pid}`;
 
 function tmux(...args: string[]): string {
-  return execFileSync(tmuxPath!, ['-L', socket, ...args], { encoding: 'utf8' });
+  if (!tmuxPath) throw new Error('tmux is not installed: .ci/run installs it (apt-get install tmux)');
+  return execFileSync(tmuxPath, ['-L', socket, ...args], { encoding: 'utf8' });
 }
 
 async function screenShows(text: string | RegExp, timeoutMs = 10_000): Promise<string> {
@@ -29,7 +30,8 @@ afterEach(async () => {
   await cleanupTempHomes();
 });
 
-describe.skipIf(!tmuxPath)(`isartor-setup in a real terminal${tmuxPath ? '' : ' (skipped: tmux is not installed)'}`, () => {
+// In CI (.ci/run installs tmux) a missing tmux is a failure, not a skip.
+describe.skipIf(!tmuxPath && !process.env.CI)(`isartor-setup in a real terminal${tmuxPath ? '' : ' (skipped: tmux is not installed)'}`, () => {
   it('shows the welcome screen, then the provider list, and Down moves the selection', async () => {
     const home = makeTempHome();
     const env = [`ISARTOR_HOME=${home}`, `OPENCLAW_STATE_DIR=${join(home, 'openclaw')}`, 'TERM=xterm-256color'];
