@@ -6,6 +6,7 @@ import { connectCommand } from './connect.js';
 import { demoCommand } from './demo.js';
 import { downCommand } from './down.js';
 import { fallbacksCommand } from './fallbacks.js';
+import { keysCommand } from './keys.js';
 import { providersCommand } from './providers.js';
 import { setKeyCommand } from './set-key.js';
 import { pricingCommand } from './pricing.js';
@@ -52,6 +53,7 @@ State (config, cache, logs, pid) lives in $ISARTOR_HOME, default ~/.isartor.`,
     statusCommand(),
     statsCommand(),
     pricingCommand(),
+    keysCommand(),
     demoCommand(),
   ]) {
     program.addCommand(command.exitOverride());
