@@ -94,7 +94,7 @@ export class VirtualKeys {
   }
 
   list(): readonly StoredVirtualKey[] {
-    this.#refresh('throttled');
+    this.#refresh('now');
     return this.#backend.current();
   }
 
