@@ -37,7 +37,8 @@ export function keysCommand(): Command {
           printLine();
           printLine(paint('yellow', 'It is shown only this once: isartor keeps only its hash. Store it now.'));
           printInfo(info);
-          printLine(`Use it: ${paint('cyan', `isartor connect openclaw --gateway-api-key ${key.slice(0, 10)}…`)} (or as the client's API key).`);
+          printLine();
+          printLine(`Give it to a tool as its API key, e.g. ${paint('cyan', 'isartor connect openclaw --gateway-api-key <the key above>')}`);
         });
         warnIfNoMasterKey();
       }),
@@ -81,7 +82,7 @@ export function keysCommand(): Command {
   );
   keys.addCommand(
     new Command('delete')
-      .description('Delete a virtual key: a running gateway refuses it from its next request. Its spend stays in the ledger.')
+      .description('Delete a virtual key: a running gateway refuses it within a second. Its spend stays in the ledger.')
       .argument('<alias>', 'the key alias (or its token)')
       .option('--json', 'print the result as JSON')
       .action((alias: string, flags: { json?: boolean }) =>
