@@ -54,6 +54,9 @@ describe('model allowlist', () => {
     expect(harness.upstreamChatCalls()).toBe(3);
     // The master key is not restricted.
     expect((await harness.chat(userMessage('x', { model: 'fake-model-large' }), asMaster)).status).toBe(200);
+    // /v1/models shows a key what it may use.
+    const listed = (await (await fetch(`${harness.url}/v1/models`, { headers: bearer(key) })).json()) as { data: Array<{ id: string }> };
+    expect(listed.data.map((m) => m.id).sort()).toEqual(['cheap', 'sonnet']);
   });
 });
 
