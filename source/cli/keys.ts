@@ -81,6 +81,33 @@ export function keysCommand(): Command {
       ),
   );
   keys.addCommand(
+    new Command('update')
+      .description("Change a key's budget, models, expiry or budget period; the key itself stays the same.")
+      .argument('<alias>', 'the key alias (or its token)')
+      .option('--budget <usd>', 'USD the key may spend (per budget period)', parseUsd)
+      .option('--no-budget', 'remove the budget')
+      .option('--models <list>', 'comma-separated models (or aliases) it may use', parseList)
+      .option('--all-models', 'allow every model')
+      .option('--duration <duration>', `expire this long from now (${durationFormat})`, parseDurationOption)
+      .option('--budget-duration <duration>', `reset spend this often, starting now (${durationFormat})`, parseDurationOption)
+      .option('--json', 'print the key info as JSON')
+      .action((alias: string, flags: { budget?: number | false; models?: string[]; allModels?: boolean; duration?: string; budgetDuration?: string; json?: boolean }) =>
+        withKeys((store) => {
+          const changes: KeyChanges = {};
+          if (flags.budget !== undefined) changes.maxBudget = flags.budget === false ? null : flags.budget;
+          if (flags.models) changes.models = flags.models;
+          if (flags.allModels) changes.models = [];
+          if (flags.duration) changes.expiresInMs = parseDuration(flags.duration)!;
+          if (flags.budgetDuration) changes.budgetDuration = flags.budgetDuration;
+          if (Object.keys(changes).length === 0) throw new UserError('Nothing to change.', { hint: 'Pass --budget, --no-budget, --models, --all-models, --duration or --budget-duration.' });
+          const info = store.describe(store.update(findOrFail(store, alias), changes));
+          if (flags.json) return printJson({ key: info.key_name, info });
+          printLine(`${paint('green', '✓')} Updated the virtual key "${info.key_alias ?? info.key_name}"; a running gateway applies it within a second.`);
+          printInfo(info);
+        }),
+      ),
+  );
+  keys.addCommand(
     new Command('delete')
       .description('Delete a virtual key: a running gateway refuses it within a second. Its spend stays in the ledger.')
       .argument('<alias>', 'the key alias (or its token)')

@@ -30,6 +30,7 @@ Quick start:
   isartor connect openclaw     point OpenClaw at it (shows the diff first)
   isartor status               see it running
   isartor stats --by-tool      cache hits, latency and tokens saved per tool
+  isartor keys create --alias openclaw --budget 50   a tool's own key, budget and models
   isartor down                 stop it
   isartor demo                 try it without a key (built-in echo provider)
 

@@ -19,6 +19,7 @@ export type ParsedFields = { ok: true; changes: KeyChanges } | { ok: false; mess
  */
 export function parseKeyFields(body: Record<string, unknown>): ParsedFields {
   const changes: KeyChanges = {};
+  if ('key' in body) return fail('isartor makes every key itself (random, shown once); remove `key` from the request.');
   if ('key_alias' in body) {
     const alias = body.key_alias;
     if (alias !== null && (typeof alias !== 'string' || !alias.trim())) return fail('`key_alias` must be a non-empty string, or null.');

@@ -65,6 +65,11 @@ describe('isartor keys', () => {
     expect(duplicate.stderr).toContain('already exists');
     expect((await cli('keys', 'create', '--alias', 'x', '--budget-duration', 'monthly')).code).not.toBe(0);
 
+    const updated = JSON.parse((await cli('keys', 'update', 'openclaw', '--budget', '75', '--models', 'c', '--json')).stdout);
+    expect(updated.info).toMatchObject({ key_alias: 'openclaw', max_budget: 75, models: ['c'], budget_duration: '7d' });
+    expect(JSON.parse((await cli('keys', 'update', 'openclaw', '--no-budget', '--all-models', '--json')).stdout).info).toMatchObject({ max_budget: null, models: [] });
+    expect((await cli('keys', 'update', 'openclaw')).stderr).toContain('Nothing to change');
+
     expect(JSON.parse((await cli('keys', 'delete', 'ci', '--json')).stdout).deleted_key_aliases).toEqual(['ci']);
     expect((await cli('keys', 'delete', 'openclaw')).stdout).toContain('Deleted');
     const missing = await cli('keys', 'info', 'openclaw');

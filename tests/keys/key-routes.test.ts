@@ -115,6 +115,7 @@ describe('/key/* with the master key', () => {
       [{ duration: 5 }, 'duration'],
       [{ metadata: [1] }, 'metadata'],
       [{ key_alias: '' }, 'key_alias'],
+      [{ key: 'sk-my-own-key' }, 'remove `key`'],
     ];
     for (const [body, mention] of cases) {
       const answer = await call('/key/generate', { body });
@@ -137,6 +138,17 @@ describe('who may use /key/*', () => {
       expect(answer.status).toBe(403);
       expect(answer.json.error.message).toContain('--gateway-api-key');
     }
+  });
+
+  it('an open gateway (no master key) still holds a presented virtual key to its models, and refuses unknown ones', async () => {
+    const keys = new VirtualKeys();
+    harness = await startHarness({ virtualKeys: keys });
+    const { key } = keys.create({ alias: 'limited', models: ['fake-model-large'] });
+    expect((await harness.chat(userMessage('hi'), { authorization: `Bearer ${key}` })).status).toBe(401);
+    expect((await harness.chat(userMessage('hi', { model: 'fake-model-large' }), { authorization: `Bearer ${key}` })).status).toBe(200);
+    expect((await harness.chat(userMessage('hi'), { authorization: 'Bearer sk-isr-not-a-real-key' })).status).toBe(401);
+    // Any other credential, or none, is what an open gateway always accepted.
+    expect((await harness.chat(userMessage('hi'), { authorization: 'Bearer isartor-local' })).status).toBe(200);
   });
 
   it('a wrong key gets 401, and a virtual key gets 403 on master-only routes (/key/generate, /stats, /metrics)', async () => {
