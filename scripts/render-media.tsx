@@ -111,7 +111,7 @@ function baseEffects(patch: Partial<SetupEffects> = {}): SetupEffects {
     findOpenClaw: async () => finding,
     planOpenClaw: async () => ({ kind: 'refused', message: 'not in this picture', hint: undefined }),
     applyOpenClaw: async (plan) => ({ configPath: plan.location.configPath, wrote: true, backupPath: plan.backup.path, deleted: [] }),
-    fetchStats: async () => ({ since: null, total: summarise([]), tools: [], skippedLines: 0 }),
+    fetchStats: async () => ({ since: null, total: summarise([]), tools: [], keys: [], skippedLines: 0 }),
     subscribeEvents: (_g, subscriber) => {
       subscriber.onStatus('live');
       return () => {};
@@ -162,6 +162,7 @@ function syntheticRecord(i: number, now: number): LiveRequestRecord {
     costUsd: hit ? 0 : (input * 0.15 + output * 0.6) / 1e6,
     costSavedUsd: hit ? ((input + 120) * 0.15 + 120 * 0.6) / 1e6 : 0,
     churn: null,
+    keyAlias: null,
   };
 }
 
@@ -182,7 +183,7 @@ function loadEffects(): SetupEffects {
     },
     fetchStats: async (): Promise<StatsReport> => {
       const all = [...history, ...live];
-      return { since: null, total: summarise(all), tools: summariseByTool(all), skippedLines: 0 };
+      return { since: null, total: summarise(all), tools: summariseByTool(all), keys: [], skippedLines: 0 };
     },
   });
 }

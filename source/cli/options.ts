@@ -24,3 +24,12 @@ export function parseHttpUrl(value: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('must start with http:// or https://.');
   return value.replace(/\/+$/, '');
 }
+
+/** An amount in USD (a leading `$` is allowed); `example` shows the unit the flag expects. */
+export function usdParser(example: string): (value: string) => number {
+  return (value) => {
+    const amount = Number(value.trim().replace(/^\$/, ''));
+    if (!Number.isFinite(amount) || amount < 0 || value.trim() === '') throw new InvalidArgumentError(`give ${example}.`);
+    return amount;
+  };
+}

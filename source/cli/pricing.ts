@@ -1,10 +1,13 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { builtinPrices, builtinPricesCheckedOn, type ModelPrice } from '../stats/builtin-prices.js';
 import { findPrice } from '../stats/price-book.js';
+import { usdParser } from './options.js';
 import { ConfigStore } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
 import { paint, printJson, printLine, printTable } from './terminal.js';
+
+const parseUsd = usdParser('a price in USD per million tokens, like 0.15');
 
 export function pricingCommand(): Command {
   const pricing = new Command('pricing').description('Model prices (USD per million tokens) that stats use for cost and money saved.');
@@ -68,8 +71,3 @@ function describePrice(price: ModelPrice): string {
   return `$${price.input} in / $${price.output} out${price.cachedInput === undefined ? '' : ` / $${price.cachedInput} cached in`} per million tokens`;
 }
 
-function parseUsd(value: string): number {
-  const usd = Number(value.replace(/^\$/, ''));
-  if (!Number.isFinite(usd) || usd < 0 || value.trim() === '') throw new InvalidArgumentError('give a price in USD per million tokens, like 0.15.');
-  return usd;
-}

@@ -6,6 +6,7 @@ import { connectCommand } from './connect.js';
 import { demoCommand } from './demo.js';
 import { downCommand } from './down.js';
 import { fallbacksCommand } from './fallbacks.js';
+import { keysCommand } from './keys.js';
 import { providersCommand } from './providers.js';
 import { setKeyCommand } from './set-key.js';
 import { pricingCommand } from './pricing.js';
@@ -29,6 +30,7 @@ Quick start:
   isartor connect openclaw     point OpenClaw at it (shows the diff first)
   isartor status               see it running
   isartor stats --by-tool      cache hits, latency and tokens saved per tool
+  isartor keys create --alias openclaw --budget 50   a tool's own key, budget and models
   isartor down                 stop it
   isartor demo                 try it without a key (built-in echo provider)
 
@@ -52,6 +54,7 @@ State (config, cache, logs, pid) lives in $ISARTOR_HOME, default ~/.isartor.`,
     statusCommand(),
     statsCommand(),
     pricingCommand(),
+    keysCommand(),
     demoCommand(),
   ]) {
     program.addCommand(command.exitOverride());

@@ -10,6 +10,7 @@ export function statsCommand(): Command {
   return new Command('stats')
     .description('What isartor did: requests, cache hits per layer, latency, tokens and money saved, prompt churn (per tool with --by-tool).')
     .option('--by-tool', 'one row per tool (OpenClaw, Claude Code, curl...)')
+    .option('--by-key', 'one row per virtual key alias (see `isartor keys`)')
     .option('--since <when>', 'only requests since then: 30m, 24h, 7d, or a date', parseSinceOption)
     .option('--json', 'print the numbers as JSON (the same shape as GET /stats)')
     .addHelpText(
@@ -19,11 +20,11 @@ Recorded by the gateway in $ISARTOR_HOME/stats/ (no prompt text, no keys). A run
 numbers at GET /stats, Prometheus metrics at GET /metrics, and a live feed at GET /events.
 Money is priced from the built-in table or your own: isartor pricing set <model> --input X --output Y`,
     )
-    .action((flags: { byTool?: boolean; since?: number; json?: boolean }) => {
+    .action((flags: { byTool?: boolean; byKey?: boolean; since?: number; json?: boolean }) => {
       const report = buildStatsReport(new RequestLogFile(statePaths(resolveStateDir()).statsDir), flags.since);
       if (report.skippedLines > 0) printWarning(`${report.skippedLines} unreadable line(s) in the request log were skipped.`);
       if (flags.json) {
-        printJson(flags.byTool ? report : { ...report, tools: undefined });
+        printJson({ ...report, tools: flags.byTool ? report.tools : undefined, keys: flags.byKey ? report.keys : undefined });
         return;
       }
       if (report.total.requests === 0) {
@@ -31,6 +32,7 @@ Money is priced from the built-in table or your own: isartor pricing set <model>
         return;
       }
       printStatsTables(report, Boolean(flags.byTool));
+      if (flags.byKey) printKeysTable(report);
     });
 }
 
@@ -81,6 +83,12 @@ function moneyCells(s: StatsSummary): string[] {
   const pricedRequests = s.requests - s.cost.unpricedRequests;
   if (s.cost.unpricedRequests > 0 && s.cost.usd === 0 && s.cost.savedUsd === 0 && pricedRequests <= s.errors) return ['unpriced', 'unpriced'];
   return [usd(s.cost.usd), usd(s.cost.savedUsd)];
+}
+
+function printKeysTable(report: StatsReport): void {
+  printLine();
+  printLine('Per virtual key ("-" is the gateway key, or no key):');
+  printTable(['key', ...columns.slice(1)], report.keys.map((key) => statsRow(key.keyAlias ?? '-', key)), { rightAlignFrom: 1 });
 }
 
 function describeLastChange(last: StatsSummary['churn']['last']): string {

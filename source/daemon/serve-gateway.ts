@@ -1,4 +1,5 @@
 import { createGateway, startGateway, type RunningGateway } from '../gateway/server.js';
+import { VirtualKeys } from '../keys/virtual-keys.js';
 import { buildRoutingTable } from '../routing/routing-table.js';
 import { ConfigStore } from '../store/config.js';
 import { liveConfig } from '../store/live-config.js';
@@ -43,6 +44,9 @@ export async function serveGateway(options: ServeOptions): Promise<ServedGateway
   ensureDir(paths.cacheDir);
   const requestLog = new RequestLogFile(paths.statsDir);
   const currentConfig = liveConfig(store, { onWarning: options.onWarning });
+  // `isartor keys create|delete` edit the same files; the gateway picks their changes up as they happen.
+  const virtualKeys = VirtualKeys.open(options.stateDir, { onWarning: options.onWarning });
+  if (virtualKeys.skippedLedgerLines > 0) options.onWarning(`${virtualKeys.skippedLedgerLines} unreadable line(s) in the spend ledger were skipped (a crash mid-write leaves one).`);
   const gateway = await createGateway({
     routing,
     gatewayApiKey,
@@ -55,12 +59,14 @@ export async function serveGateway(options: ServeOptions): Promise<ServedGateway
     requestLog,
     userPrices: () => currentConfig().pricing,
     onWarning: options.onWarning,
+    virtualKeys,
   });
   let running: RunningGateway;
   try {
     running = await startGateway(gateway, { host, port });
   } catch (error) {
     await gateway.close();
+    virtualKeys.close();
     throw error;
   }
   const record: GatewayRecord = {
@@ -81,6 +87,7 @@ export async function serveGateway(options: ServeOptions): Promise<ServedGateway
     shutdown: async (graceMs) => {
       await running.stop(graceMs);
       await requestLog.close();
+      virtualKeys.close();
       removeGatewayRecord(paths.pidFile);
     },
   };

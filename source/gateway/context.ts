@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UpstreamTarget } from '../providers/upstream-target.js';
 import type { Route } from '../routing/routing-table.js';
 import type { PromptChurn } from '../stats/prompt-churn.js';
+import type { StoredVirtualKey } from '../keys/virtual-key.js';
+import type { KeyAdmission } from '../keys/virtual-keys.js';
 /** The protocol a caller speaks; answers and errors go back in it. */
 export type CallerProtocol = 'openai' | 'anthropic';
 
@@ -69,6 +71,8 @@ export interface RequestContext {
   /** How the system prompt and tools differ from this tool's previous request; null for its first. */
   promptChurn?: PromptChurn | null;
   clientGone: boolean;
+  /** The virtual key the caller presented (L0), and once admitted under its budget, how its cost is charged. */
+  virtualKey?: { key: StoredVirtualKey; admission?: KeyAdmission };
 }
 
 export type Layer = (ctx: RequestContext, next: () => Promise<void>) => Promise<void>;

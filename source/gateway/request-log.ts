@@ -1,3 +1,4 @@
+import { keyLabel } from '../keys/virtual-key.js';
 import type { RequestContext } from './context.js';
 import { clientHungUp, gatewayOverheadMs } from './respond.js';
 
@@ -20,5 +21,6 @@ export function formatRequestLogLine(ctx: RequestContext): string {
   if (ctx.chat) parts.push(`model=${ctx.chat.upstreamModel}`, ctx.chat.stream ? 'stream' : 'json');
   if (ctx.answeredBy) parts.push(`upstream=${ctx.answeredBy.provider}`);
   parts.push(`client=${ctx.client}`);
+  if (ctx.virtualKey) parts.push(`key=${keyLabel(ctx.virtualKey.key)}`);
   return parts.join(' ');
 }

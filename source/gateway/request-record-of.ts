@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { estimateInputTokens, estimateOutputTokens } from '../stats/count-tokens.js';
 import { costOfInputTokens, costOfUsage, findPrice, type ModelPrice } from '../stats/price-book.js';
 import { usageOf, type RequestRecord, type TokenUsage } from '../stats/request-record.js';
+import { keyLabel } from '../keys/virtual-key.js';
 import type { RequestContext } from './context.js';
 import { clientHungUp, gatewayOverheadMs } from './respond.js';
 
@@ -26,6 +27,7 @@ export function requestRecordOf(ctx: RequestContext, userPrices: Readonly<Record
     overheadMs: round(gatewayOverheadMs(ctx)),
     provider,
     model,
+    keyAlias: ctx.virtualKey ? keyLabel(ctx.virtualKey.key) : null,
   };
   return tokensOf(ctx).then(({ usage, counted, saved }) => {
     const found = findPrice(provider, model, userPrices);

@@ -29,6 +29,9 @@ import { promptChurnLayer } from './layers/prompt-churn.js';
 import { parseRequestLayer } from './layers/parse-request.js';
 import { createUpstreamAgents, upstreamLayer } from './layers/upstream.js';
 import { formatRequestLogLine } from './request-log.js';
+import { VirtualKeys } from '../keys/virtual-keys.js';
+import { keyManagementLayer } from './layers/key-management.js';
+import { chargeVirtualKey, virtualKeyPolicyLayer } from './layers/virtual-keys.js';
 import { sendError, sendJson } from './respond.js';
 
 export interface GatewayOptions {
@@ -47,6 +50,8 @@ export interface GatewayOptions {
   /** The user's prices, read on every record so that `isartor pricing set` applies without a restart. */
   userPrices?: () => Readonly<Record<string, ModelPrice>>;
   onWarning?: (message: string) => void;
+  /** Virtual keys with budgets and model lists (/key/*); omitted: an empty, memory-only set. */
+  virtualKeys?: VirtualKeys;
 }
 
 export interface HealthReport {
@@ -104,7 +109,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (trimming.enabled) await prepareTrimmer();
   if (nearDuplicate) loadQuestionReader();
   const agents = createUpstreamAgents();
-  const auth = authLayer(options.gatewayApiKey);
+  const virtualKeys = options.virtualKeys ?? new VirtualKeys();
+  const auth = authLayer(options.gatewayApiKey, { virtualKeys });
+  const masterAuth = authLayer(options.gatewayApiKey, { virtualKeys, masterOnly: true });
+  const unpricedWarned = new Set<string>();
   const requestLog = options.requestLog ?? new MemoryRequestLog();
   const userPrices = options.userPrices ?? (() => ({}));
   const metrics = new GatewayMetrics();
@@ -116,6 +124,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const routeModelRequest = composeLayers([
     auth,
     parseRequestLayer({ bodyLimitBytes: options.bodyLimitBytes, routing: options.routing }),
+    virtualKeyPolicyLayer(options.routing, virtualKeys, { admit: true }),
     promptChurnLayer(churn),
     exactCacheLayer(exactCache),
     nearDuplicateCacheLayer(nearDuplicate),
@@ -125,12 +134,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const routeCountTokens = composeLayers([
     auth,
     parseRequestLayer({ bodyLimitBytes: options.bodyLimitBytes, routing: options.routing, requireMaxTokens: false }),
+    virtualKeyPolicyLayer(options.routing, virtualKeys, { admit: false }),
     countTokensLayer(options.routing, agents),
   ]);
   const routeModels = composeLayers([auth, listModelsLayer(options.routing, agents)]);
-  const routeStats = composeLayers([auth, statsLayer(requestLog)]);
-  const routeMetrics = composeLayers([auth, metricsLayer(metrics)]);
-  const routeEvents = composeLayers([auth, eventsLayer(feed, liveFeeds)]);
+  const routeStats = composeLayers([masterAuth, statsLayer(requestLog)]);
+  const routeMetrics = composeLayers([masterAuth, metricsLayer(metrics)]);
+  const routeEvents = composeLayers([masterAuth, eventsLayer(feed, liveFeeds)]);
+  const routeKeys = keyManagementLayer(options.gatewayApiKey, virtualKeys);
   const routeUnknown = composeLayers([auth, answerNotFound]);
   const routeWrongMethod = composeLayers([auth, answerWrongMethod]);
 
@@ -141,12 +152,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const record = (ctx: RequestContext): void => {
     const pending = requestRecordOf(ctx, userPrices())
       .then((finished) => {
+        chargeVirtualKey(ctx, finished, unpricedWarned, options.onWarning);
         requestLog.append(finished);
         metrics.observe(finished);
         feed.publish(finished);
       })
       .catch((error: unknown) => options.onWarning?.(`Could not record a request for stats: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => {
+        chargeVirtualKey(ctx, undefined, unpricedWarned);
         pendingRecords.delete(pending);
         if (inFlight === 0 && pendingRecords.size === 0) drainWaiters.splice(0).forEach((resolve) => resolve());
       });
@@ -172,6 +185,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     stats: routeStats,
     metrics: routeMetrics,
     events: routeEvents,
+    keys: async (ctx) => routeKeys(ctx, async () => {}),
     'wrong-method': routeWrongMethod,
     unknown: routeUnknown,
   };
@@ -217,13 +231,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           }),
     close: async () => {
       await exactCache?.close();
+      if (!options.virtualKeys) virtualKeys.close();
       agents.http.destroy();
       agents.https.destroy();
     },
   };
 }
 
-type Route = 'health' | 'chat' | 'messages' | 'count-tokens' | 'models' | 'stats' | 'metrics' | 'events' | 'wrong-method' | 'unknown';
+type Route = 'health' | 'chat' | 'messages' | 'count-tokens' | 'models' | 'stats' | 'metrics' | 'events' | 'keys' | 'wrong-method' | 'unknown';
 
 function pickRoute(method: string, path: string): Route {
   if (path === '/health') return method === 'GET' || method === 'HEAD' ? 'health' : 'wrong-method';
@@ -232,6 +247,7 @@ function pickRoute(method: string, path: string): Route {
   if (messagePaths.has(path)) return method === 'POST' ? 'messages' : 'wrong-method';
   if (countTokensPaths.has(path)) return method === 'POST' ? 'count-tokens' : 'wrong-method';
   if (modelPaths.has(path)) return method === 'GET' ? 'models' : 'wrong-method';
+  if (path.startsWith('/key/')) return 'keys';
   return 'unknown';
 }
 

@@ -11,36 +11,37 @@ const overheadBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
-  readonly #requests: Counter<'layer' | 'client' | 'status'>;
+  readonly #requests: Counter<'layer' | 'client' | 'status' | 'key'>;
   readonly #latency: Histogram<'layer'>;
   readonly #overhead: Histogram<'layer'>;
   readonly #tokens: Counter<'client' | 'direction'>;
   readonly #tokensSaved: Counter<'client' | 'layer'>;
-  readonly #cost: Counter<'client'>;
-  readonly #costSaved: Counter<'client' | 'layer'>;
+  readonly #cost: Counter<'client' | 'key'>;
+  readonly #costSaved: Counter<'client' | 'layer' | 'key'>;
 
   constructor() {
     const registers = [this.registry];
-    this.#requests = new Counter({ name: 'isartor_requests_total', help: 'Model requests by the layer that answered, the tool that asked, and the HTTP status.', labelNames: ['layer', 'client', 'status'], registers });
+    this.#requests = new Counter({ name: 'isartor_requests_total', help: 'Model requests by the layer that answered, the tool that asked, the HTTP status, and the virtual key (alias; "none" for the gateway key).', labelNames: ['layer', 'client', 'status', 'key'], registers });
     this.#latency = new Histogram({ name: 'isartor_request_duration_seconds', help: 'Time from request to the end of the answer, by answering layer.', labelNames: ['layer'], buckets: latencyBuckets, registers });
     this.#overhead = new Histogram({ name: 'isartor_gateway_overhead_seconds', help: "The gateway's own time on a request, provider time excluded.", labelNames: ['layer'], buckets: overheadBuckets, registers });
     this.#tokens = new Counter({ name: 'isartor_tokens_total', help: 'Tokens sent to and received from providers.', labelNames: ['client', 'direction'], registers });
     this.#tokensSaved = new Counter({ name: 'isartor_tokens_saved_total', help: 'Tokens not sent to a provider: whole calls answered from cache, and context trimmed by L2.5.', labelNames: ['client', 'layer'], registers });
-    this.#cost = new Counter({ name: 'isartor_cost_usd_total', help: 'USD spent at providers, from the pricing table (unpriced models count 0).', labelNames: ['client'], registers });
-    this.#costSaved = new Counter({ name: 'isartor_cost_saved_usd_total', help: 'USD not spent thanks to cache hits and trimming.', labelNames: ['client', 'layer'], registers });
+    this.#cost = new Counter({ name: 'isartor_cost_usd_total', help: 'USD spent at providers, from the pricing table (unpriced models count 0), by tool and virtual key.', labelNames: ['client', 'key'], registers });
+    this.#costSaved = new Counter({ name: 'isartor_cost_saved_usd_total', help: 'USD not spent thanks to cache hits and trimming, by tool, layer and virtual key.', labelNames: ['client', 'layer', 'key'], registers });
     collectDefaultMetrics({ register: this.registry, prefix: 'isartor_' });
   }
 
   observe(record: RequestRecord): void {
     const { layer, client } = record;
-    this.#requests.inc({ layer, client, status: String(record.status) });
+    const key = record.keyAlias ?? 'none';
+    this.#requests.inc({ layer, client, status: String(record.status), key });
     this.#latency.observe({ layer }, record.totalMs / 1000);
     this.#overhead.observe({ layer }, record.overheadMs / 1000);
     if (record.inputTokens) this.#tokens.inc({ client, direction: 'input' }, record.inputTokens);
     if (record.outputTokens) this.#tokens.inc({ client, direction: 'output' }, record.outputTokens);
     if (record.tokensSaved) this.#tokensSaved.inc({ client, layer }, record.tokensSaved);
-    if (record.costUsd) this.#cost.inc({ client }, record.costUsd);
-    if (record.costSavedUsd) this.#costSaved.inc({ client, layer }, record.costSavedUsd);
+    if (record.costUsd) this.#cost.inc({ client, key }, record.costUsd);
+    if (record.costSavedUsd) this.#costSaved.inc({ client, layer, key }, record.costSavedUsd);
   }
 
   render(): Promise<string> {

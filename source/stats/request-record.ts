@@ -14,6 +14,8 @@ export interface RequestRecord {
   overheadMs: number;
   provider: string | null;
   model: string | null;
+  /** The virtual key that asked (its alias, else its masked form); null for the gateway key or an open gateway. */
+  keyAlias: string | null;
   inputTokens: number;
   outputTokens: number;
   /** Where the token counts came from: the provider's usage, the o200k tokenizer, or nowhere (an error). */

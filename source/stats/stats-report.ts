@@ -1,5 +1,5 @@
 import type { RequestLog } from './request-log.js';
-import { summarise, summariseByTool, type StatsSummary } from './summarise.js';
+import { summarise, summariseByKey, summariseByTool, type StatsSummary } from './summarise.js';
 
 /** What `isartor stats --json` prints and `GET /stats` answers: one shape for scripts and live views. */
 export interface StatsReport {
@@ -8,6 +8,8 @@ export interface StatsReport {
   total: StatsSummary;
   /** One summary per tool, busiest first. */
   tools: Array<{ client: string } & StatsSummary>;
+  /** One summary per virtual key alias (null: the gateway key or an open gateway), busiest first. */
+  keys: Array<{ keyAlias: string | null } & StatsSummary>;
   /** Lines of the request log that could not be read (torn by a crash, edited by hand). */
   skippedLines: number;
 }
@@ -18,6 +20,7 @@ export function buildStatsReport(log: RequestLog, sinceMs: number | undefined): 
     since: sinceMs ? new Date(sinceMs).toISOString() : null,
     total: summarise(records),
     tools: summariseByTool(records),
+    keys: summariseByKey(records),
     skippedLines: skipped,
   };
 }

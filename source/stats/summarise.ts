@@ -70,6 +70,21 @@ export function summariseByTool(records: readonly RequestRecord[]): Array<{ clie
     .sort((a, b) => b.requests - a.requests || a.client.localeCompare(b.client));
 }
 
+/** One summary per virtual key (null: the gateway key or an open gateway), busiest first. */
+export function summariseByKey(records: readonly RequestRecord[]): Array<{ keyAlias: string | null } & StatsSummary> {
+  const byKey = new Map<string | null, RequestRecord[]>();
+  for (const record of records) {
+    // Records written before virtual keys existed have no keyAlias at all.
+    const alias = record.keyAlias ?? null;
+    const group = byKey.get(alias);
+    if (group) group.push(record);
+    else byKey.set(alias, [record]);
+  }
+  return [...byKey]
+    .map(([keyAlias, group]) => ({ keyAlias, ...summarise(group) }))
+    .sort((a, b) => b.requests - a.requests || String(a.keyAlias).localeCompare(String(b.keyAlias)));
+}
+
 /** Nearest-rank percentiles: a value that actually occurred, not an interpolation. */
 export function percentiles(values: readonly number[]): { p50: number; p95: number } {
   if (values.length === 0) return { p50: 0, p95: 0 };

@@ -18,6 +18,8 @@ export interface StatePaths {
   pidFile: string;
   /** Request records for `isartor stats`. */
   statsDir: string;
+  /** Virtual keys (keys.json) and their spend ledger (spend.jsonl). */
+  keysDir: string;
 }
 
 export function statePaths(root: string = resolveStateDir()): StatePaths {
@@ -30,6 +32,7 @@ export function statePaths(root: string = resolveStateDir()): StatePaths {
     gatewayLog: join(root, 'logs', 'gateway.log'),
     pidFile: join(root, 'gateway.pid.json'),
     statsDir: join(root, 'stats'),
+    keysDir: join(root, 'keys'),
   };
 }
 

@@ -2,6 +2,7 @@ import { buildRoutingTable } from '../../source/routing/routing-table.js';
 import { configDefaults, type ExactCacheSettings, type IsartorConfig, type NearDuplicateCacheSettings, type UpstreamSettings } from '../../source/store/config.js';
 import { createGateway, startGateway, type Gateway, type RunningGateway } from '../../source/gateway/server.js';
 import type { RequestRecord } from '../../source/stats/request-record.js';
+import type { VirtualKeys } from '../../source/keys/virtual-keys.js';
 import { startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from '../support/fake-upstream.js';
 
 export const upstreamKey = 'sk-upstream-secret-0123456789';
@@ -23,6 +24,8 @@ export interface HarnessOptions {
   upstream?: Partial<UpstreamSettings>;
   /** More config: aliases, fallbacks, routing, extra providers. */
   config?: Partial<IsartorConfig>;
+  /** Virtual keys (a state dir's, or one with a test clock); default: empty, in memory. */
+  virtualKeys?: VirtualKeys;
 }
 
 export interface Harness {
@@ -69,6 +72,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.exactCacheFile ? { exactCacheFile: options.exactCacheFile } : {}),
     log: (line) => logLines.push(line),
     userPrices: () => options.config?.pricing ?? {},
+    ...(options.virtualKeys ? { virtualKeys: options.virtualKeys } : {}),
     requestLog: { append: (record) => harness.records?.push(record), read: () => ({ records: harness.records ?? [], skipped: 0 }) },
   });
   const running = await startGateway(gateway, { host: '127.0.0.1', port: 0 });

@@ -43,7 +43,7 @@ export function summary(patch: Partial<StatsSummary> = {}): StatsSummary {
 }
 
 export function stats(total: Partial<StatsSummary>, tools: Array<{ client: string } & Partial<StatsSummary>> = []): StatsReport {
-  return { since: null, total: summary(total), tools: tools.map((tool) => ({ ...summary(tool), client: tool.client })), skippedLines: 0 };
+  return { since: null, total: summary(total), tools: tools.map((tool) => ({ ...summary(tool), client: tool.client })), keys: [], skippedLines: 0 };
 }
 
 export function record(patch: Partial<LiveRequestRecord> = {}): LiveRequestRecord {
@@ -66,6 +66,7 @@ export function record(patch: Partial<LiveRequestRecord> = {}): LiveRequestRecor
     costUsd: 0.0003,
     costSavedUsd: 0,
     churn: null,
+    keyAlias: null,
     ...patch,
   };
 }

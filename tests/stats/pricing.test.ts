@@ -42,6 +42,7 @@ const record = (overrides: Partial<RequestRecord>): RequestRecord => ({
   overheadMs: 1,
   provider: 'groq',
   model: 'm',
+  keyAlias: null,
   inputTokens: 0,
   outputTokens: 0,
   tokensCounted: 'provider',

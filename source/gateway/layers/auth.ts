@@ -1,7 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { looksLikeVirtualKey } from '../../keys/virtual-key.js';
+import type { VirtualKeys } from '../../keys/virtual-keys.js';
 import type { Layer } from '../context.js';
 import { sendError } from '../respond.js';
+import { identifyVirtualKey } from './virtual-keys.js';
 
 /** The credential a client presented: `Authorization: Bearer K` or `x-api-key: K`. */
 export function presentedCredential(headers: IncomingHttpHeaders): string | undefined {
@@ -29,22 +32,30 @@ export function callerIdFor(credential: string): string {
   return `key:${digest(credential).toString('hex').slice(0, 16)}`;
 }
 
-/** L0: when a gateway key is set, nothing but /health answers without it. */
-export function authLayer(gatewayApiKey: string | undefined): Layer {
+export interface AuthOptions {
+  /** Virtual keys (`sk-isr-...`) are accepted too, each as its own caller. */
+  virtualKeys?: VirtualKeys;
+  /** Routes only the gateway (master) key may use: a virtual key gets 403. */
+  masterOnly?: boolean;
+}
+
+/** L0: when a gateway key is set, nothing but /health answers without it or a virtual key. */
+export function authLayer(gatewayApiKey: string | undefined, options: AuthOptions = {}): Layer {
   return async (ctx, next) => {
-    if (gatewayApiKey) {
-      const presented = presentedCredential(ctx.req.headers);
-      if (!credentialMatches(presented, gatewayApiKey)) {
-        ctx.layer = 'l0';
-        const message = presented
-          ? 'The gateway key you sent is not the one this isartor gateway expects.'
-          : 'This isartor gateway requires its key: send it as `Authorization: Bearer <key>` or `x-api-key: <key>`.';
-        sendError(ctx, 401, message, 'invalid_gateway_key', {
-          'www-authenticate': 'Bearer realm="isartor"',
-        });
-        return;
-      }
+    const presented = presentedCredential(ctx.req.headers);
+    if (gatewayApiKey && credentialMatches(presented, gatewayApiKey)) {
       ctx.callerId = callerIdFor(gatewayApiKey);
+    } else if (options.virtualKeys && looksLikeVirtualKey(presented)) {
+      if (!identifyVirtualKey(ctx, options.virtualKeys, presented!, options.masterOnly ?? false)) return;
+    } else if (gatewayApiKey) {
+      ctx.layer = 'l0';
+      const message = presented
+        ? 'The gateway key you sent is not the one this isartor gateway expects.'
+        : 'This isartor gateway requires its key: send it as `Authorization: Bearer <key>` or `x-api-key: <key>`.';
+      sendError(ctx, 401, message, 'invalid_gateway_key', {
+        'www-authenticate': 'Bearer realm="isartor"',
+      });
+      return;
     }
     await next();
   };

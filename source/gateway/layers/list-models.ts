@@ -5,6 +5,7 @@ import type { AdvertisedModel, RoutingTable } from '../../routing/routing-table.
 import type { Layer, RequestContext } from '../context.js';
 import { sendError, sendJson, sendNetworkFailure } from '../respond.js';
 import type { UpstreamAgents } from './upstream.js';
+import { modelAllowed } from './virtual-keys.js';
 
 /**
  * GET /v1/models: the aliases and configured models this gateway routes, in the caller's list format.
@@ -15,7 +16,10 @@ export function listModelsLayer(routing: RoutingTable, agents: UpstreamAgents): 
   return async (ctx) => {
     const advertised = routing.advertisedModels();
     if (advertised.length > 0) {
-      sendJson(ctx, 200, ctx.protocol === 'anthropic' ? anthropicList(advertised) : openAIList(advertised));
+      // A virtual key sees the models it may use, as LiteLLM lists them per key.
+      const key = ctx.virtualKey?.key;
+      const listed = key ? advertised.filter((model) => modelAllowed(key, model.id, routing)) : advertised;
+      sendJson(ctx, 200, ctx.protocol === 'anthropic' ? anthropicList(listed) : openAIList(listed));
       return;
     }
     await forwardProviderList(ctx, routing, agents);

@@ -1,0 +1,97 @@
+import type { RoutingTable } from '../../routing/routing-table.js';
+import type { RequestRecord } from '../../stats/request-record.js';
+import { describeKey, type VirtualKeys } from '../../keys/virtual-keys.js';
+import type { StoredVirtualKey } from '../../keys/virtual-key.js';
+import type { Layer, RequestContext } from '../context.js';
+import { sendError } from '../respond.js';
+
+const authenticate = { 'www-authenticate': 'Bearer realm="isartor"' };
+
+/**
+ * L0 for a credential shaped like a virtual key: known, not expired, and (on routes only the master key
+ * may use) refused with 403. Sets the caller to `vkey:<id>`, so the caches keep each key's answers apart.
+ * Returns false when it answered.
+ */
+export function identifyVirtualKey(ctx: RequestContext, keys: VirtualKeys, presented: string, masterOnly: boolean): boolean {
+  ctx.layer = 'l0';
+  const key = keys.findByKey(presented);
+  if (!key) {
+    sendError(ctx, 401, 'This virtual key is not known to this isartor gateway: it was deleted, or was made for another gateway. Ask its owner for a new one (`isartor keys create`).', 'invalid_virtual_key', authenticate);
+    return false;
+  }
+  if (keys.isExpired(key)) {
+    sendError(ctx, 401, `Authentication Error - Expired Key: the virtual key ${describeKey(key)} expired at ${key.expires}. Ask the gateway's owner for a new key, or to extend this one (POST /key/update with a new "duration").`, 'expired_virtual_key', authenticate);
+    return false;
+  }
+  if (masterOnly) {
+    sendError(ctx, 403, `${ctx.path} needs the gateway's own key (the master key); the virtual key ${describeKey(key)} may only call models and GET /key/info.`, 'master_key_required');
+    return false;
+  }
+  ctx.callerId = `vkey:${key.id}`;
+  ctx.virtualKey = { key };
+  ctx.layer = 'gateway';
+  return true;
+}
+
+/**
+ * After the request is parsed: a virtual key may only ask for the models on its list (aliases count),
+ * and only while its spend in the current budget window is under max_budget. An admitted request is
+ * charged when its record is made (`chargeVirtualKey`).
+ */
+export function virtualKeyPolicyLayer(routing: RoutingTable, keys: VirtualKeys, options: { admit: boolean }): Layer {
+  return async (ctx, next) => {
+    const vkey = ctx.virtualKey;
+    if (!vkey || !ctx.chat) return next();
+    const { key } = vkey;
+    const requested = ctx.chat.requestedModel ?? ctx.chat.upstreamModel;
+    if (!modelAllowed(key, requested, routing)) {
+      ctx.layer = 'l0';
+      sendError(
+        ctx,
+        401,
+        `key not allowed to access model. The virtual key ${describeKey(key)} may not use "${requested}"; it can only use: ${key.models.join(', ')}. Ask for one of those, or have the gateway's owner add "${requested}" to the key (POST /key/update with "models").`,
+        'model_not_allowed',
+      );
+      return;
+    }
+    if (!options.admit) return next();
+    const admitted = keys.admit(key);
+    if (!admitted.ok) {
+      ctx.layer = 'l0';
+      sendError(
+        ctx,
+        400,
+        `Budget has been exceeded! Current cost: ${admitted.spend}, Max budget: ${admitted.maxBudget}. The virtual key ${describeKey(key)} spent its budget${key.budgetDuration ? `; it resets at ${keys.describe(key).budget_reset_at}` : ''}. Ask the gateway's owner to raise max_budget (POST /key/update).`,
+        'budget_exceeded',
+      );
+      return;
+    }
+    vkey.admission = admitted.admission;
+    await next();
+  };
+}
+
+/** Whether a key may ask for a model: by the name asked, or by what an alias or a provider's model name resolves to. */
+export function modelAllowed(key: StoredVirtualKey, requested: string, routing: RoutingTable): boolean {
+  if (key.models.length === 0 || key.models.includes('*')) return true;
+  if (key.models.includes(requested)) return true;
+  const servedBy = routing.advertisedModels().find((model) => model.id === requested)?.servedBy;
+  if (!servedBy) return false;
+  const modelPart = servedBy.slice(servedBy.indexOf('/') + 1);
+  return key.models.includes(servedBy) || key.models.includes(modelPart);
+}
+
+/**
+ * Charges a finished request to its key (cache hits cost 0) and ends its admission. A request on an
+ * unpriced model is charged nothing, which would let a budget never run out: said once per model.
+ */
+export function chargeVirtualKey(ctx: RequestContext, record: RequestRecord | undefined, warned: Set<string>, onWarning?: (message: string) => void): void {
+  const admission = ctx.virtualKey?.admission;
+  if (!admission) return;
+  const cost = record?.costUsd ?? null;
+  admission.settle(cost);
+  if (record && cost === null && record.layer === 'l3' && admission.key.maxBudget !== null && record.model && !warned.has(record.model)) {
+    warned.add(record.model);
+    onWarning?.(`Model ${record.model} has no price, so requests on it are not counted against virtual key budgets. Set one: isartor pricing set ${record.model} --input X --output Y`);
+  }
+}

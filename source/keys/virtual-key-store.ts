@@ -1,0 +1,102 @@
+import { readFileSync, statSync } from 'node:fs';
+import { writeFileAtomically } from '../store/write-atomically.js';
+import { UserError } from '../user-error.js';
+import type { StoredVirtualKey } from './virtual-key.js';
+
+export type RefreshMode = 'throttled' | 'now' | 'strict';
+
+interface KeysFile {
+  version: 1;
+  keys: StoredVirtualKey[];
+}
+
+/** Where the keys live: a file in the state dir, or memory (tests, embedding). */
+export interface KeysBackend {
+  /**
+   * Reads again when the file changed since the last read; true when it did. `throttled` looks at most once
+   * per recheck interval; `now` looks at once; `strict` also throws when the file is broken (before a write).
+   */
+  refresh(mode?: RefreshMode): boolean;
+  current(): readonly StoredVirtualKey[];
+  /** Replaces every key: the caller read them fresh (refresh('strict')) just before. */
+  save(keys: readonly StoredVirtualKey[]): void;
+}
+
+export function memoryKeysBackend(initial: readonly StoredVirtualKey[] = []): KeysBackend {
+  let keys = [...initial];
+  return {
+    refresh: () => false,
+    current: () => keys,
+    save: (next) => {
+      keys = [...next];
+    },
+  };
+}
+
+/**
+ * The keys file (`<state>/keys/keys.json`, mode 0600). Like `liveConfig`, a running gateway stats it at
+ * most once per `recheckMs` and reads it again only when it changed, so `isartor keys create|delete`
+ * applies without a restart; a broken hand edit keeps the last good keys in force and warns once.
+ */
+export function fileKeysBackend(path: string, options: { recheckMs?: number; onWarning?: (message: string) => void } = {}): KeysBackend {
+  const recheckMs = options.recheckMs ?? 500;
+  let keys = readKeysFile(path);
+  let seen = fingerprint(path);
+  let checkedAt = Date.now();
+  let warned = false;
+  return {
+    refresh: (mode = 'throttled') => {
+      const now = Date.now();
+      if (mode === 'throttled' && now - checkedAt < recheckMs) return false;
+      checkedAt = now;
+      const latest = fingerprint(path);
+      if (latest === seen) return false;
+      try {
+        keys = readKeysFile(path);
+        seen = latest;
+        warned = false;
+        return true;
+      } catch (error) {
+        if (mode === 'strict') throw error;
+        if (!warned) options.onWarning?.(`Keeping the virtual keys loaded before: ${error instanceof Error ? error.message : String(error)}`);
+        warned = true;
+        return false;
+      }
+    },
+    current: () => keys,
+    save: (next) => {
+      const file: KeysFile = { version: 1, keys: [...next] };
+      writeFileAtomically(path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
+      keys = [...next];
+      seen = fingerprint(path);
+    },
+  };
+}
+
+function readKeysFile(path: string): StoredVirtualKey[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<KeysFile>;
+    if (!Array.isArray(parsed.keys)) throw new Error('it has no "keys" list');
+    return parsed.keys.filter((key) => typeof key?.id === 'string' && typeof key.tokenHash === 'string');
+  } catch (error) {
+    throw new UserError(`The virtual keys file ${path} cannot be read: ${error instanceof Error ? error.message : String(error)}.`, {
+      hint: 'Fix it by hand, or move it away to start without virtual keys (the spend ledger beside it is kept).',
+    });
+  }
+}
+
+function fingerprint(path: string): string {
+  try {
+    const stat = statSync(path);
+    return `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
+  } catch {
+    return 'missing';
+  }
+}

@@ -1,0 +1,275 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { statePaths } from '../store/state-dir.js';
+import { budgetResetAt, parseDuration, windowStartAt, type BudgetWindowRule } from './budget.js';
+import type { KeyChanges } from './key-fields.js';
+import { SpendLedger } from './spend-ledger.js';
+import { fileKeysBackend, memoryKeysBackend, type KeysBackend, type RefreshMode } from './virtual-key-store.js';
+import { generateVirtualKey, hashVirtualKey, maskVirtualKey, type StoredVirtualKey } from './virtual-key.js';
+import { UserError } from '../user-error.js';
+
+export interface VirtualKeysOptions {
+  backend?: KeysBackend;
+  /** The spend ledger (JSONL); omitted: spend is kept in memory only. */
+  ledgerFile?: string;
+  /** The clock budgets and expiry are judged by; tests move it instead of sleeping. */
+  now?: () => number;
+}
+
+/** Where the keys and their spend live in a state dir. */
+export function virtualKeyPaths(stateDir: string): { keysFile: string; ledgerFile: string } {
+  const { keysDir } = statePaths(stateDir);
+  return { keysFile: join(keysDir, 'keys.json'), ledgerFile: join(keysDir, 'spend.jsonl') };
+}
+
+/** A request admitted under a key's budget, until its cost is known. */
+export interface KeyAdmission {
+  key: StoredVirtualKey;
+  /** Charges what the request cost (null: unpriced, counted as 0) and ends it; later calls do nothing. */
+  settle(costUsd: number | null): void;
+}
+
+export type AdmissionResult = { ok: true; admission: KeyAdmission } | { ok: false; spend: number; maxBudget: number };
+
+/** What /key/info, /key/list and `isartor keys info` say about a key, in LiteLLM's field names. Never the key. */
+export interface KeyInfo {
+  key_name: string;
+  key_alias: string | null;
+  /** sha256 of the key, as LiteLLM's `token`. */
+  token: string;
+  spend: number;
+  max_budget: number | null;
+  models: string[];
+  expires: string | null;
+  budget_duration: string | null;
+  budget_reset_at: string | null;
+  metadata: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
+  /** isartor's own: spend since the key was created, across budget windows. */
+  total_spend: number;
+  /** isartor's own: requests admitted and not yet charged. */
+  in_flight_requests: number;
+  /** isartor's own: the key is past its expiry. */
+  expired: boolean;
+}
+
+/**
+ * Virtual keys: the keys file, the spend ledger and the requests in flight per key, judged by one clock.
+ * The gateway's layers and `isartor keys` both work through this, on the same files.
+ */
+export class VirtualKeys {
+  readonly now: () => number;
+  readonly #backend: KeysBackend;
+  readonly #ledger: SpendLedger;
+  readonly #inFlight = new Map<string, number>();
+  #byHash = new Map<string, StoredVirtualKey>();
+  #byId = new Map<string, StoredVirtualKey>();
+
+  constructor(options: VirtualKeysOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.#backend = options.backend ?? memoryKeysBackend();
+    this.#index();
+    this.#ledger = new SpendLedger({
+      ...(options.ledgerFile ? { file: options.ledgerFile } : {}),
+      windowStartOf: (id, atMs) => {
+        const key = this.#byId.get(id);
+        return key ? windowStartAt(windowRule(key), atMs) : undefined;
+      },
+    });
+  }
+
+  /** The keys and ledger of a state dir; changes other processes make to the keys file are picked up. */
+  static open(stateDir: string, options: { now?: () => number; recheckMs?: number; onWarning?: (message: string) => void } = {}): VirtualKeys {
+    const paths = virtualKeyPaths(stateDir);
+    return new VirtualKeys({
+      backend: fileKeysBackend(paths.keysFile, options),
+      ledgerFile: paths.ledgerFile,
+      ...(options.now ? { now: options.now } : {}),
+    });
+  }
+
+  get skippedLedgerLines(): number {
+    return this.#ledger.skippedLines;
+  }
+
+  list(): readonly StoredVirtualKey[] {
+    this.#refresh('now');
+    return this.#backend.current();
+  }
+
+  /** The key a client presented, by its hash; a key created elsewhere a moment ago is found too. */
+  findByKey(presented: string): StoredVirtualKey | undefined {
+    const hash = hashVirtualKey(presented);
+    this.#refresh('throttled');
+    const found = this.#byHash.get(hash);
+    if (found || !this.#refresh('now')) return found;
+    return this.#byHash.get(hash);
+  }
+
+  /** A key by its plaintext, its token (sha256) or its alias. */
+  find(reference: string): StoredVirtualKey | undefined {
+    this.#refresh('now');
+    return this.#byHash.get(hashVirtualKey(reference)) ?? this.#byHash.get(reference) ?? this.list().find((key) => key.alias === reference);
+  }
+
+  isExpired(key: StoredVirtualKey): boolean {
+    return key.expires !== null && Date.parse(key.expires) <= this.now();
+  }
+
+  spendOf(key: StoredVirtualKey): number {
+    return this.#ledger.windowSpend(key.id, this.now());
+  }
+
+  inFlight(key: StoredVirtualKey): number {
+    return this.#inFlight.get(key.id) ?? 0;
+  }
+
+  /**
+   * Lets a request start unless the key's spend in this budget window already reached max_budget. Spend
+   * is charged when a request's cost is known, so the overspend is bounded by the requests in flight when
+   * the budget ran out.
+   */
+  admit(key: StoredVirtualKey): AdmissionResult {
+    const spend = this.spendOf(key);
+    if (key.maxBudget !== null && spend >= key.maxBudget) return { ok: false, spend, maxBudget: key.maxBudget };
+    this.#inFlight.set(key.id, this.inFlight(key) + 1);
+    let settled = false;
+    return {
+      ok: true,
+      admission: {
+        key,
+        settle: (costUsd) => {
+          if (settled) return;
+          settled = true;
+          const left = this.inFlight(key) - 1;
+          if (left > 0) this.#inFlight.set(key.id, left);
+          else this.#inFlight.delete(key.id);
+          if (costUsd && costUsd > 0) this.#ledger.charge(key.id, costUsd, this.now());
+        },
+      },
+    };
+  }
+
+  /** A new key, returned once in plaintext; only its hash is kept. */
+  create(changes: KeyChanges): { key: string; stored: StoredVirtualKey } {
+    this.#refresh('strict');
+    this.#refuseTakenAlias(changes.alias ?? null, undefined);
+    const key = generateVirtualKey();
+    const now = new Date(this.now()).toISOString();
+    const stored = applyChanges(
+      {
+        id: randomBytes(8).toString('hex'),
+        tokenHash: hashVirtualKey(key),
+        maskedKey: maskVirtualKey(key),
+        alias: null,
+        models: [],
+        maxBudget: null,
+        budgetDuration: null,
+        budgetAnchor: now,
+        expires: null,
+        metadata: {},
+        createdAt: now,
+        updatedAt: now,
+      },
+      changes,
+      this.now(),
+    );
+    this.#save([...this.#backend.current(), stored]);
+    return { key, stored };
+  }
+
+  update(key: StoredVirtualKey, changes: KeyChanges): StoredVirtualKey {
+    this.#refresh('strict');
+    const current = this.#byId.get(key.id);
+    if (!current) throw new UserError(`The key ${describeKey(key)} no longer exists.`, { hint: 'List the keys with `isartor keys list`.' });
+    if (changes.alias !== undefined) this.#refuseTakenAlias(changes.alias, current.id);
+    const updated = applyChanges(current, changes, this.now());
+    this.#save(this.#backend.current().map((k) => (k.id === current.id ? updated : k)));
+    return updated;
+  }
+
+  delete(keys: readonly StoredVirtualKey[]): void {
+    this.#refresh('strict');
+    const ids = new Set(keys.map((key) => key.id));
+    this.#save(this.#backend.current().filter((key) => !ids.has(key.id)));
+  }
+
+  describe(key: StoredVirtualKey): KeyInfo {
+    const now = this.now();
+    const reset = budgetResetAt(windowRule(key), now);
+    return {
+      key_name: key.maskedKey,
+      key_alias: key.alias,
+      token: key.tokenHash,
+      spend: this.spendOf(key),
+      max_budget: key.maxBudget,
+      models: key.models,
+      expires: key.expires,
+      budget_duration: key.budgetDuration,
+      budget_reset_at: reset === null ? null : new Date(reset).toISOString(),
+      metadata: key.metadata,
+      created_at: key.createdAt,
+      updated_at: key.updatedAt,
+      total_spend: this.#ledger.totalSpend(key.id),
+      in_flight_requests: this.inFlight(key),
+      expired: this.isExpired(key),
+    };
+  }
+
+  close(): void {
+    this.#ledger.close();
+  }
+
+  #refuseTakenAlias(alias: string | null, exceptId: string | undefined): void {
+    if (alias === null) return;
+    const holder = this.#backend.current().find((key) => key.alias === alias && key.id !== exceptId);
+    if (holder) {
+      throw new UserError(`A virtual key with the alias "${alias}" already exists.`, {
+        hint: `Pick another alias, or delete the old key first (\`isartor keys delete ${alias}\`).`,
+      });
+    }
+  }
+
+  #save(keys: readonly StoredVirtualKey[]): void {
+    this.#backend.save(keys);
+    this.#index();
+  }
+
+  /** Reads the keys file again if it changed; true when it did. */
+  #refresh(mode: RefreshMode): boolean {
+    const changed = this.#backend.refresh(mode);
+    if (changed) this.#index();
+    return changed;
+  }
+
+  #index(): void {
+    const keys = this.#backend.current();
+    this.#byHash = new Map(keys.map((key) => [key.tokenHash, key]));
+    this.#byId = new Map(keys.map((key) => [key.id, key]));
+  }
+}
+
+function windowRule(key: StoredVirtualKey): BudgetWindowRule {
+  return { anchorMs: Date.parse(key.budgetAnchor), durationMs: key.budgetDuration ? (parseDuration(key.budgetDuration) ?? null) : null };
+}
+
+function applyChanges(key: StoredVirtualKey, changes: KeyChanges, nowMs: number): StoredVirtualKey {
+  const now = new Date(nowMs).toISOString();
+  const next: StoredVirtualKey = { ...key, updatedAt: now };
+  if (changes.alias !== undefined) next.alias = changes.alias;
+  if (changes.models !== undefined) next.models = changes.models;
+  if (changes.maxBudget !== undefined) next.maxBudget = changes.maxBudget;
+  // A new budget_duration starts a fresh window from now, as LiteLLM sets a new budget_reset_at.
+  if (changes.budgetDuration !== undefined && changes.budgetDuration !== key.budgetDuration) {
+    next.budgetDuration = changes.budgetDuration;
+    next.budgetAnchor = now;
+  }
+  if (changes.expiresInMs !== undefined) next.expires = changes.expiresInMs === null ? null : new Date(nowMs + changes.expiresInMs).toISOString();
+  if (changes.metadata !== undefined) next.metadata = changes.metadata;
+  return next;
+}
+
+export function describeKey(key: Pick<StoredVirtualKey, 'alias' | 'maskedKey'>): string {
+  return key.alias ? `"${key.alias}" (${key.maskedKey})` : key.maskedKey;
+}
