@@ -10,6 +10,7 @@ import { keysCommand } from './keys.js';
 import { providersCommand } from './providers.js';
 import { setKeyCommand } from './set-key.js';
 import { pricingCommand } from './pricing.js';
+import { setupCommand } from './setup.js';
 import { statsCommand } from './stats.js';
 import { statusCommand } from './status.js';
 import { upCommand } from './up.js';
@@ -56,6 +57,7 @@ State (config, cache, logs, pid) lives in $ISARTOR_HOME, default ~/.isartor.`,
     pricingCommand(),
     keysCommand(),
     demoCommand(),
+    setupCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }
