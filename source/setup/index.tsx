@@ -1,9 +1,7 @@
 #!/usr/bin/env node
-import { CommanderError } from 'commander';
 import { render } from 'ink';
-import { paint } from '../cli/terminal.js';
+import { reportFatalError, stopQuietlyOnClosedPipe } from '../cli/process-exit.js';
 import { resolveStateDir } from '../store/state-dir.js';
-import { UserError } from '../user-error.js';
 import { SetupApp } from './app.js';
 import { themeFor } from './components/theme.js';
 import { initialSetupState, type SetupState } from './flow.js';
@@ -11,12 +9,7 @@ import { buildSetupProgram, isInteractiveTerminal, wantsFlagRun, type SetupFlags
 import { createSetupEffects } from './real-effects.js';
 import { runFromFlags } from './run-from-flags.js';
 
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-}
+stopQuietlyOnClosedPipe();
 
 async function main(): Promise<number> {
   const program = buildSetupProgram();
@@ -63,16 +56,7 @@ async function runWizard(flags: SetupFlags, effects: ReturnType<typeof createSet
 try {
   process.exitCode = await main();
 } catch (error) {
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode;
-  } else if (error instanceof UserError) {
-    process.stderr.write(`${paint('red', 'error:', process.stderr)} ${error.message}\n`);
-    if (error.hint) process.stderr.write(`${error.hint}\n`);
-    process.exitCode = error.exitCode;
-  } else {
-    process.stderr.write(`${paint('red', 'isartor-setup crashed:', process.stderr)} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 70;
-  }
+  process.exitCode = reportFatalError(error, 'isartor-setup');
 }
 // Keep-alive sockets or a stray timer must not hold the terminal once the work is done.
 setTimeout(() => process.exit(), 1000).unref();
