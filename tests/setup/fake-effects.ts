@@ -2,6 +2,7 @@
 import { vi } from 'vitest';
 import type { CheckResult } from '../../source/providers/check-provider.js';
 import type { EventsSubscriber, GatewayHandle, OpenClawFinding, SetupEffects, SetupOverview } from '../../source/setup/effects.js';
+import { summarise } from '../../source/stats/summarise.js';
 import type { LiveRequestRecord, StatsReport, StatsSummary } from '../../source/setup/gateway-contracts.js';
 
 export const fakeGateway: GatewayHandle = { url: 'http://127.0.0.1:8080', pid: 4242, provider: 'groq', model: 'openai/gpt-oss-120b', apiKey: undefined, kind: 'started' };
@@ -28,18 +29,7 @@ export function unauthorizedCheck(): CheckResult {
 }
 
 export function summary(patch: Partial<StatsSummary> = {}): StatsSummary {
-  return {
-    requests: 0,
-    layers: {},
-    cacheHitRate: 0,
-    errors: 0,
-    latencyMs: { p50: 0, p95: 0 },
-    overheadMs: { p50: 0, p95: 0 },
-    tokens: { input: 0, output: 0, saved: 0 },
-    cost: { usd: 0, savedUsd: 0, unpricedRequests: 0 },
-    churn: { compared: 0, changed: 0, systemBytes: 0, toolsBytes: 0, last: null },
-    ...patch,
-  };
+  return { ...summarise([]), ...patch };
 }
 
 export function stats(total: Partial<StatsSummary>, tools: Array<{ client: string } & Partial<StatsSummary>> = []): StatsReport {

@@ -2,7 +2,8 @@ import { Spinner } from '@inkjs/ui';
 import { Box, Static, Text, useInput } from 'ink';
 import { formatCount, formatMs, formatPercent, formatUsd, requestLine } from '../dashboard/format.js';
 import { requestsPerSecond } from '../flow.js';
-import { emptyStatsSummary, type LiveRequestRecord, type StatsSummary } from '../gateway-contracts.js';
+import { summarise } from '../../stats/summarise.js';
+import type { LiveRequestRecord, StatsSummary } from '../gateway-contracts.js';
 import { useTheme } from '../components/theme.js';
 import { layoutWidth, useTerminalSize } from '../hooks/use-terminal-size.js';
 import type { ScreenProps } from './screen-props.js';
@@ -26,7 +27,7 @@ export function DashboardScreen({ state, dispatch }: ScreenProps) {
     },
     { isActive: !dashboard.quitting },
   );
-  const total: StatsSummary = dashboard.stats?.total ?? emptyStatsSummary();
+  const total: StatsSummary = dashboard.stats?.total ?? summarise([]);
   const tools = (dashboard.stats?.tools ?? []).slice().sort((a, b) => b.requests - a.requests);
   const toolRows = Math.max(1, Math.min(tools.length, size.rows - fixedRows - 2));
   const layers = Object.entries(total.layers).sort(([a], [b]) => layerRank(a) - layerRank(b) || a.localeCompare(b));
