@@ -1,7 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { writeFileAtomically } from '../store/write-atomically.js';
 import { UserError } from '../user-error.js';
 import type { StoredVirtualKey } from './virtual-key.js';
+import { fileFingerprint } from '../store/file-fingerprint.js';
 
 export type RefreshMode = 'throttled' | 'now' | 'strict';
 
@@ -41,7 +42,7 @@ export function memoryKeysBackend(initial: readonly StoredVirtualKey[] = []): Ke
 export function fileKeysBackend(path: string, options: { recheckMs?: number; onWarning?: (message: string) => void } = {}): KeysBackend {
   const recheckMs = options.recheckMs ?? 500;
   let keys = readKeysFile(path);
-  let seen = fingerprint(path);
+  let seen = fileFingerprint(path);
   let checkedAt = Date.now();
   let warned = false;
   return {
@@ -49,7 +50,7 @@ export function fileKeysBackend(path: string, options: { recheckMs?: number; onW
       const now = Date.now();
       if (mode === 'throttled' && now - checkedAt < recheckMs) return false;
       checkedAt = now;
-      const latest = fingerprint(path);
+      const latest = fileFingerprint(path);
       if (latest === seen) return false;
       try {
         keys = readKeysFile(path);
@@ -68,7 +69,7 @@ export function fileKeysBackend(path: string, options: { recheckMs?: number; onW
       const file: KeysFile = { version: 1, keys: [...next] };
       writeFileAtomically(path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
       keys = [...next];
-      seen = fingerprint(path);
+      seen = fileFingerprint(path);
     },
   };
 }
@@ -89,14 +90,5 @@ function readKeysFile(path: string): StoredVirtualKey[] {
     throw new UserError(`The virtual keys file ${path} cannot be read: ${error instanceof Error ? error.message : String(error)}.`, {
       hint: 'Fix it by hand, or move it away to start without virtual keys (the spend ledger beside it is kept).',
     });
-  }
-}
-
-function fingerprint(path: string): string {
-  try {
-    const stat = statSync(path);
-    return `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
-  } catch {
-    return 'missing';
   }
 }

@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
 import { ConfigStore, type IsartorConfig } from './config.js';
+import { fileFingerprint } from './file-fingerprint.js';
 
 /**
  * The config as it is on disk now, for settings a running gateway applies without a restart (prices).
@@ -9,14 +9,14 @@ import { ConfigStore, type IsartorConfig } from './config.js';
 export function liveConfig(store: ConfigStore, options: { recheckMs?: number; onWarning?: (message: string) => void } = {}): () => IsartorConfig {
   const recheckMs = options.recheckMs ?? 1000;
   let current = store.read();
-  let seen = fingerprint(store.path);
+  let seen = fileFingerprint(store.path);
   let checkedAt = Date.now();
   let warned = false;
   return () => {
     const now = Date.now();
     if (now - checkedAt < recheckMs) return current;
     checkedAt = now;
-    const latest = fingerprint(store.path);
+    const latest = fileFingerprint(store.path);
     if (latest === seen) return current;
     try {
       current = store.read();
@@ -28,13 +28,4 @@ export function liveConfig(store: ConfigStore, options: { recheckMs?: number; on
     }
     return current;
   };
-}
-
-function fingerprint(path: string): string {
-  try {
-    const stat = statSync(path);
-    return `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
-  } catch {
-    return 'missing';
-  }
 }

@@ -1,0 +1,28 @@
+import { CommanderError } from 'commander';
+import { UserError } from '../user-error.js';
+import { paint } from './terminal.js';
+
+/** `isartor ... | head` closes the pipe early: stop quietly instead of crashing on the next write. */
+export function stopQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+}
+
+/**
+ * How an error ends a program (`isartor`, `isartor-setup`): commander has already printed its own; a
+ * UserError prints its message and hint; anything else is a crash with its stack, exit code 70.
+ */
+export function reportFatalError(error: unknown, programName: string): number {
+  if (error instanceof CommanderError) return error.exitCode;
+  if (error instanceof UserError) {
+    process.stderr.write(`${paint('red', 'error:', process.stderr)} ${error.message}\n`);
+    if (error.hint) process.stderr.write(`${error.hint}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(`${paint('red', `${programName} crashed:`, process.stderr)} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 70;
+}
