@@ -3,6 +3,7 @@ import { vi } from 'vitest';
 import type { CheckResult } from '../../source/providers/check-provider.js';
 import type { EventsSubscriber, GatewayHandle, OpenClawFinding, SetupEffects, SetupOverview } from '../../source/setup/effects.js';
 import { summarise } from '../../source/stats/summarise.js';
+import { requestRecord } from '../stats/request-record-fixture.js';
 import type { LiveRequestRecord, StatsReport, StatsSummary } from '../../source/setup/gateway-contracts.js';
 
 export const fakeGateway: GatewayHandle = { url: 'http://127.0.0.1:8080', pid: 4242, provider: 'groq', model: 'openai/gpt-oss-120b', apiKey: undefined, kind: 'started' };
@@ -37,28 +38,18 @@ export function stats(total: Partial<StatsSummary>, tools: Array<{ client: strin
 }
 
 export function record(patch: Partial<LiveRequestRecord> = {}): LiveRequestRecord {
-  return {
+  return requestRecord({
     time: '2026-01-01T12:00:01.000Z',
-    client: 'openclaw',
-    protocol: 'openai',
-    route: '/v1/chat/completions',
-    layer: 'l3',
-    status: 200,
     totalMs: 420,
     upstreamMs: 419,
     overheadMs: 0.6,
-    provider: 'groq',
     model: 'openai/gpt-oss-120b',
     inputTokens: 1200,
     outputTokens: 80,
-    tokensCounted: 'provider',
-    tokensSaved: 0,
     costUsd: 0.0003,
     costSavedUsd: 0,
-    churn: null,
-    keyAlias: null,
     ...patch,
-  };
+  });
 }
 
 export interface FakeEffects extends SetupEffects {

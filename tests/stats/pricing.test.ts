@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { costOfInputTokens, costOfUsage, findPrice } from '../../source/stats/price-book.js';
 import { summarise } from '../../source/stats/summarise.js';
 import type { RequestRecord } from '../../source/stats/request-record.js';
+import { requestRecord } from './request-record-fixture.js';
 
 describe('findPrice', () => {
   it('prefers the user table, then provider/model, then the bare model, then the undated id', () => {
@@ -30,28 +31,7 @@ describe('costOfUsage', () => {
   });
 });
 
-const record = (overrides: Partial<RequestRecord>): RequestRecord => ({
-  time: '2026-11-21T20:00:00.000Z',
-  client: 'openclaw',
-  protocol: 'openai',
-  route: '/v1/chat/completions',
-  layer: 'l3',
-  status: 200,
-  totalMs: 100,
-  upstreamMs: 95,
-  overheadMs: 1,
-  provider: 'groq',
-  model: 'm',
-  keyAlias: null,
-  inputTokens: 0,
-  outputTokens: 0,
-  tokensCounted: 'provider',
-  tokensSaved: 0,
-  costUsd: null,
-  costSavedUsd: null,
-  churn: null,
-  ...overrides,
-});
+const record = requestRecord;
 
 describe('summarise: money and churn', () => {
   it('adds cost and savings, and counts requests whose model has no price', () => {

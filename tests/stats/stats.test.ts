@@ -6,29 +6,9 @@ import { identifyClient } from '../../source/stats/identify-client.js';
 import { readRequestLog, RequestLogFile } from '../../source/stats/request-log-file.js';
 import { usageOf, type RequestRecord } from '../../source/stats/request-record.js';
 import { percentiles, summarise, summariseByTool } from '../../source/stats/summarise.js';
+import { requestRecord } from './request-record-fixture.js';
 
-const record = (overrides: Partial<RequestRecord>): RequestRecord => ({
-  time: '2026-11-21T20:00:00.000Z',
-  client: 'openclaw',
-  protocol: 'openai',
-  route: '/v1/chat/completions',
-  layer: 'l3',
-  status: 200,
-  totalMs: 100,
-  upstreamMs: 95,
-  overheadMs: 1,
-  provider: 'groq',
-  model: 'm',
-  keyAlias: null,
-  inputTokens: 0,
-  outputTokens: 0,
-  tokensCounted: 'provider',
-  tokensSaved: 0,
-  costUsd: null,
-  costSavedUsd: null,
-  churn: null,
-  ...overrides,
-});
+const record = requestRecord;
 
 describe('identifyClient', () => {
   it('takes the x-isartor-client header first, then User-Agent patterns, else unknown', () => {
