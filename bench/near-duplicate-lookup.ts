@@ -5,8 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { analyseQuestion, defaultThreshold, type QuestionFeatures } from '../source/gateway/near-duplicate/question.js';
-import { NearDuplicateStore } from '../source/gateway/near-duplicate/store.js';
+import { analyseQuestion, defaultThreshold, type QuestionFeatures } from '../source/caching/near-duplicate/question.js';
+import { NearDuplicateStore } from '../source/caching/near-duplicate/store.js';
 
 const entries = Number(process.env.BENCH_L1B_ENTRIES ?? 100_000);
 const lookups = Number(process.env.BENCH_L1B_LOOKUPS ?? 5_000);

@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   analyseQuestion, defaultThreshold, judgeNearDuplicate, type QuestionFeatures, type Verdict,
-} from '../../source/gateway/near-duplicate/question.js';
+} from '../../source/caching/near-duplicate/question.js';
 
 export interface QqpRow {
   threshold: number;

@@ -7,9 +7,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { prepareTrimmer, trimRequestBody } from '../../source/gateway/trimming/trim-request.js';
+import { prepareTrimmer, trimRequestBody } from '../../source/trimming/trim-request.js';
 import { configDefaults } from '../../source/store/config.js';
-import { baseFromCapture, buildAgentSession, syntheticBase, toAnthropicSession } from '../../tests/gateway/trimming/fixtures/agent-session.js';
+import { baseFromCapture, buildAgentSession, syntheticBase, toAnthropicSession } from '../../tests/trimming/fixtures/agent-session.js';
 import { evaluateQqp, formatReport } from './near-duplicate-qqp.js';
 import { replayOpenClawSessions, replayTable } from './openclaw-replay.js';
 
@@ -60,7 +60,7 @@ const systemNote = captureBase ? 'real OpenClaw system prompt and tools' : 'synt
 rows.push(tokenRow(`agent session with tool output (${systemNote}), OpenAI`, session, 'openai'));
 rows.push(tokenRow(`agent session with tool output (${systemNote}), Anthropic`, toAnthropicSession(session), 'anthropic'));
 print(rows.join('\n'));
-print('\nThe captures are single turns without tool output, so there is little to trim; the agent session adds realistic tool output (npm install with colours and progress bars, a test log, the same file read twice, a repeated instruction paragraph). Unique sentences are checked to survive by tests/gateway/trimming.');
+print('\nThe captures are single turns without tool output, so there is little to trim; the agent session adds realistic tool output (npm install with colours and progress bars, a test log, the same file read twice, a repeated instruction paragraph). Unique sentences are checked to survive by tests/trimming.');
 
 print('\n## 3. Repeated OpenClaw sessions through the gateway');
 const replay = await replayOpenClawSessions(capturesDir);

@@ -4,8 +4,8 @@ import type { Route } from '../routing/routing-table.js';
 import type { PromptChurn } from '../stats/prompt-churn.js';
 import type { StoredVirtualKey } from '../keys/virtual-key.js';
 import type { KeyAdmission } from '../keys/virtual-keys.js';
-/** The protocol a caller speaks; answers and errors go back in it. */
-export type CallerProtocol = 'openai' | 'anthropic';
+import type { CallerProtocol } from '../protocols/caller-protocol.js';
+export type { CallerProtocol } from '../protocols/caller-protocol.js';
 
 /** Which layer produced the answer. */
 export type LayerName = 'l0' | 'l1a' | 'l1b' | 'l2.5' | 'l3' | 'gateway';

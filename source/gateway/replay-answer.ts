@@ -1,8 +1,8 @@
 import type { RequestContext } from './context.js';
-import type { AnthropicMessage } from './protocols/anthropic.js';
-import { encodeAnthropicMessageAsSse } from './protocols/anthropic-stream.js';
-import type { ChatCompletion } from './protocols/openai.js';
-import { encodeCompletionAsSse } from './protocols/openai-stream.js';
+import type { AnthropicMessage } from '../protocols/anthropic.js';
+import { encodeAnthropicMessageAsSse } from '../protocols/anthropic-stream.js';
+import type { ChatCompletion } from '../protocols/openai.js';
+import { encodeCompletionAsSse } from '../protocols/openai-stream.js';
 import { isartorHeaders, sendJson } from './respond.js';
 
 /** Sends a stored answer (JSON text in the caller's protocol) as the caller's stream mode expects it. */

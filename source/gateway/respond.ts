@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { RequestContext } from './context.js';
-import { anthropicErrorBody, anthropicErrorTypeForStatus } from './protocols/anthropic.js';
-import { openAIErrorBody, openAIErrorTypeForStatus } from './protocols/openai.js';
+import { anthropicErrorBody, anthropicErrorTypeForStatus } from '../protocols/anthropic.js';
+import { openAIErrorBody, openAIErrorTypeForStatus } from '../protocols/openai.js';
 import type { NetworkFailure } from '../providers/network-failure.js';
 
 /** What every answer says about how the gateway produced it. */

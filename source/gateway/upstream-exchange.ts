@@ -3,12 +3,12 @@ import { authHeaders, chatCompletionsUrl, messagesUrl } from '../providers/upstr
 import { isartorVersion } from '../version.js';
 import type { Route } from '../routing/routing-table.js';
 import type { CallerProtocol, ChatRequest } from './context.js';
-import { anthropicErrorBody, isCompleteAnthropicMessage, type AnthropicMessage, type AnthropicMessagesRequest } from './protocols/anthropic.js';
-import { AnthropicStreamAccumulator } from './protocols/anthropic-stream.js';
-import { anthropicRequestToOpenAI, OpenAIStreamToAnthropic, openAICompletionToAnthropic } from './protocols/anthropic-to-openai.js';
-import { isCompleteCompletion, openAIErrorBody, type ChatCompletionRequest } from './protocols/openai.js';
-import { ChatCompletionStreamAccumulator } from './protocols/openai-stream.js';
-import { anthropicMessageToOpenAI, AnthropicStreamToOpenAI, openAIRequestToAnthropic } from './protocols/openai-to-anthropic.js';
+import { anthropicErrorBody, isCompleteAnthropicMessage, type AnthropicMessage, type AnthropicMessagesRequest } from '../protocols/anthropic.js';
+import { AnthropicStreamAccumulator } from '../protocols/anthropic-stream.js';
+import { anthropicRequestToOpenAI, OpenAIStreamToAnthropic, openAICompletionToAnthropic } from '../protocols/anthropic-to-openai.js';
+import { isCompleteCompletion, openAIErrorBody, type ChatCompletionRequest } from '../protocols/openai.js';
+import { ChatCompletionStreamAccumulator } from '../protocols/openai-stream.js';
+import { anthropicMessageToOpenAI, AnthropicStreamToOpenAI, openAIRequestToAnthropic } from '../protocols/openai-to-anthropic.js';
 
 /** Turns upstream stream bytes into what the caller receives, and remembers the whole answer. */
 export interface StreamRelay {

@@ -1,9 +1,6 @@
-/** USD per million tokens. `cachedInput`: the price of input the provider served from its own prompt cache. */
-export interface ModelPrice {
-  input: number;
-  output: number;
-  cachedInput?: number;
-}
+import type { ModelPrice } from '../store/config.js';
+
+export type { ModelPrice };
 
 /** When the list prices below were last compared with the providers' pricing pages. */
 export const builtinPricesCheckedOn = '2025-10';

@@ -1,8 +1,14 @@
 import Conf, { type Schema } from 'conf';
-import { defaultThreshold } from '../gateway/near-duplicate/threshold.js';
-import type { ModelPrice } from '../stats/builtin-prices.js';
+import { defaultNearDuplicateThreshold } from './defaults.js';
 import { UserError } from '../user-error.js';
 import { ensureDir, statePaths } from './state-dir.js';
+
+/** USD per million tokens. `cachedInput`: the price of input the provider served from its own prompt cache. */
+export interface ModelPrice {
+  input: number;
+  output: number;
+  cachedInput?: number;
+}
 
 export interface ProviderSettings {
   apiKey?: string;
@@ -76,7 +82,7 @@ export interface IsartorConfig {
 
 export const defaultGatewayPort = 8080;
 
-export { defaultThreshold as defaultNearDuplicateThreshold } from '../gateway/near-duplicate/threshold.js';
+export { defaultNearDuplicateThreshold };
 
 export const configDefaults: Readonly<IsartorConfig> = Object.freeze({
   providers: {},
@@ -86,7 +92,7 @@ export const configDefaults: Readonly<IsartorConfig> = Object.freeze({
   gateway: { host: '127.0.0.1', port: defaultGatewayPort, bodyLimitBytes: 20 * 1024 * 1024 },
   cache: {
     exact: { enabled: true, ttlSeconds: 3600, maxBytes: 256 * 1024 * 1024 },
-    nearDuplicate: { enabled: true, threshold: defaultThreshold, maxEntries: 100_000, ttlSeconds: 3600, maxBytes: 128 * 1024 * 1024 },
+    nearDuplicate: { enabled: true, threshold: defaultNearDuplicateThreshold, maxEntries: 100_000, ttlSeconds: 3600, maxBytes: 128 * 1024 * 1024 },
   },
   trimming: { enabled: true, minSavedTokensPerMessage: 32 },
   upstream: { connectTimeoutMs: 10_000, timeoutMs: 600_000 },

@@ -1,5 +1,5 @@
-import type { ExactCacheStore } from '../cache/exact-cache-store.js';
-import { exactCacheKey } from '../cache/exact-cache-key.js';
+import type { ExactCacheStore } from '../../caching/exact/exact-cache-store.js';
+import { exactCacheKey } from '../../caching/exact/exact-cache-key.js';
 import type { Layer } from '../context.js';
 import { replayAnswer } from '../replay-answer.js';
 

@@ -1,7 +1,7 @@
 import type { Layer } from '../context.js';
-import { analyseQuestion } from '../near-duplicate/question.js';
-import { locateQuestion } from '../near-duplicate/scope.js';
-import type { NearDuplicateStore } from '../near-duplicate/store.js';
+import { analyseQuestion } from '../../caching/near-duplicate/question.js';
+import { locateQuestion } from '../../caching/near-duplicate/scope.js';
+import type { NearDuplicateStore } from '../../caching/near-duplicate/store.js';
 import { replayAnswer } from '../replay-answer.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Layer } from '../context.js';
-import { trimRequestBody } from '../trimming/trim-request.js';
+import { trimRequestBody } from '../../trimming/trim-request.js';
 
 /**
  * L2.5: before the provider is called, drops what it does not need (repeated instructions, duplicate

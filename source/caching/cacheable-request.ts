@@ -1,0 +1,17 @@
+import type { CallerProtocol } from '../protocols/caller-protocol.js';
+
+/**
+ * What the caches read of a parsed model request. The gateway's request context satisfies it; the
+ * caches know nothing else of HTTP or routing.
+ */
+export interface CacheableRequest {
+  protocol: CallerProtocol;
+  /** The parsed JSON body, in the caller's protocol. */
+  body: Record<string, unknown>;
+  /** The body exactly as the client sent it. */
+  raw: Buffer;
+  /** The primary route's provider and base URL. */
+  target: { providerId: string; baseUrl: string };
+  /** The model the primary route asks for. */
+  upstreamModel: string;
+}

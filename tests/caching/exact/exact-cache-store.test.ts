@@ -1,0 +1,120 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExactCacheStore } from '../../../source/caching/exact/exact-cache-store.js';
+import type { ChatCompletion } from '../../../source/protocols/openai.js';
+
+function answer(content: string): ChatCompletion {
+  return {
+    id: 'chatcmpl-1',
+    object: 'chat.completion',
+    created: 1,
+    model: 'm',
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+  };
+}
+
+function clock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
+  let time = start;
+  return { now: () => time, advance: (ms) => (time += ms) };
+}
+
+const tempFile = (): string => join(mkdtempSync(join(tmpdir(), 'isartor-store-')), 'cache', 'l1a.jsonl');
+
+describe('ExactCacheStore', () => {
+  it('returns what was stored until the TTL passes', async () => {
+    const time = clock();
+    const store = await ExactCacheStore.open({ ttlMs: 1000, maxBytes: 1e6, now: time.now });
+    store.set('k', answer('hello'));
+    expect(JSON.parse(store.get('k')!).choices[0].message.content).toBe('hello');
+    time.advance(999);
+    expect(store.get('k')).toBeDefined();
+    time.advance(1);
+    expect(store.get('k')).toBeUndefined();
+    expect(store.size).toBe(0);
+    expect(store.bytes).toBe(0);
+  });
+
+  it('evicts the least recently used entries to stay within its byte budget', async () => {
+    const entryBytes = Buffer.byteLength(JSON.stringify(answer('a'.repeat(100)))) + 1 + 96;
+    const store = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: entryBytes * 3 });
+    store.set('a', answer('a'.repeat(100)));
+    store.set('b', answer('b'.repeat(100)));
+    store.set('c', answer('c'.repeat(100)));
+    store.get('a'); // a is now more recent than b
+    store.set('d', answer('d'.repeat(100)));
+    expect(store.get('b')).toBeUndefined();
+    expect(store.get('a')).toBeDefined();
+    expect(store.get('c')).toBeDefined();
+    expect(store.get('d')).toBeDefined();
+    expect(store.bytes).toBeLessThanOrEqual(entryBytes * 3);
+  });
+
+  it('refuses an entry larger than the whole budget instead of emptying the cache for it', async () => {
+    const store = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: 600 });
+    store.set('small', answer('x'));
+    store.set('huge', answer('y'.repeat(10_000)));
+    expect(store.get('huge')).toBeUndefined();
+    expect(store.get('small')).toBeDefined();
+  });
+
+  it('replacing a key does not count it twice', async () => {
+    const store = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: 1e6 });
+    store.set('k', answer('one'));
+    const bytes = store.bytes;
+    store.set('k', answer('two'));
+    expect(store.size).toBe(1);
+    expect(store.bytes).toBe(bytes);
+    expect(JSON.parse(store.get('k')!).choices[0].message.content).toBe('two');
+  });
+
+  it('persists to a 0600 file and reloads live entries only', async () => {
+    const file = tempFile();
+    const time = clock();
+    const first = await ExactCacheStore.open({ ttlMs: 1000, maxBytes: 1e6, file, now: time.now });
+    first.set('old', answer('old'));
+    time.advance(600);
+    first.set('new', answer('new'));
+    await first.close();
+
+    time.advance(600); // 'old' is now expired, 'new' is not
+    const second = await ExactCacheStore.open({ ttlMs: 1000, maxBytes: 1e6, file, now: time.now });
+    expect(second.get('old')).toBeUndefined();
+    expect(JSON.parse(second.get('new')!).choices[0].message.content).toBe('new');
+    await second.close();
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('skips a torn or corrupt line and keeps the rest', async () => {
+    const file = tempFile();
+    const first = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: 1e6, file });
+    first.set('good', answer('good'));
+    await first.close();
+    writeFileSync(file, `${readFileSync(file, 'utf8')}not json at all\n{"k":"torn","s":1,`, { flag: 'w' });
+    const second = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: 1e6, file });
+    expect(second.get('good')).toBeDefined();
+    expect(second.size).toBe(1);
+    await second.close();
+    expect(readFileSync(file, 'utf8')).not.toContain('not json');
+  });
+
+  it('appends each new answer to the file as it is stored, before any close', async () => {
+    const file = tempFile();
+    const store = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: 1e6, file });
+    store.set('live', answer('written at once'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readFileSync(file, 'utf8')).toContain('written at once');
+    await store.close();
+  });
+
+  it('removes temporary files left by an interrupted rewrite', async () => {
+    const file = tempFile();
+    const store = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: 1e6, file });
+    await store.close();
+    writeFileSync(`${file}.4242.tmp`, 'partial');
+    const reopened = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: 1e6, file });
+    expect(existsSync(`${file}.4242.tmp`)).toBe(false);
+    await reopened.close();
+  });
+});

@@ -1,0 +1,115 @@
+import { expect } from 'vitest';
+import { normalizeUnit, sentenceSpans } from '../../source/trimming/sentences.js';
+
+/** Guards every trimmed request must pass, whatever the rules did. */
+
+type Protocol = 'openai' | 'anthropic';
+type Json = Record<string, unknown>;
+
+const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function lastUserIndex(messages: unknown[]): number {
+  let last = -1;
+  messages.forEach((message, i) => {
+    if (isRecord(message) && message.role === 'user') last = i;
+  });
+  return last;
+}
+
+/** The instruction texts (system, user and assistant text; not tool results) of a request, in order. */
+export function instructionTexts(body: Json, protocol: Protocol): string[] {
+  const texts: string[] = [];
+  const visit = (content: unknown): void => {
+    if (typeof content === 'string') texts.push(content);
+    else if (Array.isArray(content)) for (const block of content) if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') texts.push(block.text);
+  };
+  if (protocol === 'anthropic') visit(body.system);
+  for (const message of body.messages as Json[]) if (message.role !== 'tool' && message.role !== 'function') visit(message.content);
+  return texts;
+}
+
+/**
+ * Every sentence of the input's instruction texts (wink-nlp sentences of each line, any length) that is
+ * no longer present anywhere in the output's instruction texts. Trimming may remove repeats, so a
+ * sentence only has to be there once: the result must be empty.
+ */
+export function missingSentences(before: Json, after: Json, protocol: Protocol): string[] {
+  const corpus = instructionTexts(after, protocol).join('\n').replace(/\s+/gu, ' ');
+  const missing = new Set<string>();
+  for (const text of instructionTexts(before, protocol)) {
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      for (const [start, end] of sentenceSpans(line)) {
+        const sentence = normalizeUnit(line.slice(start, end));
+        if (sentence !== '' && !corpus.includes(sentence)) missing.add(sentence);
+      }
+    }
+  }
+  return [...missing];
+}
+
+/** Where each cache_control sits (a JSON path) and its value. */
+export function cacheControls(body: Json): Array<[string, unknown]> {
+  const found: Array<[string, unknown]> = [];
+  const walk = (node: unknown, path: string): void => {
+    if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${path}[${i}]`));
+    else if (isRecord(node)) {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'cache_control') found.push([`${path}.${key}`, value]);
+        else walk(value, `${path}.${key}`);
+      }
+    }
+  };
+  walk(body, '$');
+  return found;
+}
+
+/** The parts of a message trimming must never change: everything but text (and tool result content). */
+function skeleton(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(skeleton);
+  if (!isRecord(node)) return node;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'text' && node.type === 'text') out[key] = '<text>';
+    else if (key === 'content' && (typeof value === 'string' || value === null)) out[key] = '<text>';
+    else if (key === 'content' && node.type === 'tool_result') out[key] = '<result>';
+    else if (key === 'content' && node.role === 'tool') out[key] = '<result>';
+    else out[key] = skeleton(value);
+  }
+  return out;
+}
+
+/** Asserts every "never" of L2.5 on one input/output pair. */
+export function expectGuards(before: Json, after: Json, protocol: Protocol): void {
+  const inMessages = before.messages as Json[];
+  const outMessages = after.messages as Json[];
+  // Every non-message field is untouched (tools, tool_choice, stream, model, ...); so is the system field's shape.
+  for (const key of Object.keys(before)) {
+    if (key === 'messages' || (protocol === 'anthropic' && key === 'system')) continue;
+    expect(after[key], key).toEqual(before[key]);
+  }
+  expect(Object.keys(after)).toEqual(Object.keys(before));
+  // Same messages, same order, roles, ids, tool calls, images; only text may differ.
+  expect(outMessages).toHaveLength(inMessages.length);
+  expect(skeleton(outMessages)).toEqual(skeleton(inMessages));
+  if (protocol === 'anthropic' && before.system !== undefined) {
+    if (typeof before.system === 'string') expect(typeof after.system).toBe('string');
+    else expect(skeleton(after.system)).toEqual(skeleton(before.system));
+  }
+  // The last user message is byte-identical.
+  const last = lastUserIndex(inMessages);
+  if (last >= 0) expect(JSON.stringify(outMessages[last])).toBe(JSON.stringify(inMessages[last]));
+  // The system prompt is never dropped or emptied.
+  const systemTexts = (body: Json): string[] =>
+    protocol === 'anthropic'
+      ? instructionTexts({ system: body.system, messages: [] }, 'anthropic')
+      : (body.messages as Json[]).filter((m) => m.role === 'system' || m.role === 'developer').map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content)));
+  const systemBefore = systemTexts(before);
+  const systemAfter = systemTexts(after);
+  expect(systemAfter).toHaveLength(systemBefore.length);
+  systemAfter.forEach((text, i) => systemBefore[i]!.trim() !== '' && expect(text.trim()).not.toBe(''));
+  // cache_control stays where it was, with the same value.
+  expect(cacheControls(after)).toEqual(cacheControls(before));
+  // Every sentence is still there at least once.
+  expect(missingSentences(before, after, protocol)).toEqual([]);
+}
