@@ -4,8 +4,8 @@ import { resolveActiveTarget, resolveTarget } from '../providers/upstream-target
 import { ConfigStore } from '../store/config.js';
 import { maskSecret } from '../store/mask-secret.js';
 import { resolveStateDir } from '../store/state-dir.js';
-import { parsePositiveInteger } from './options.js';
-import { paint, printJson, printLine } from './terminal.js';
+import { parsePositiveInteger } from '../terminal/option-parsers.js';
+import { paint, printJson, printLine } from '../terminal/output.js';
 
 export function checkCommand(): Command {
   return new Command('check')

@@ -1,15 +1,16 @@
 import { Command, Option } from 'commander';
 import { applyOpenClawPlan } from '../connectors/openclaw/apply.js';
 import { locateOpenClawConfig } from '../connectors/openclaw/config-path.js';
-import { gatewayKeyForOpenClaw, locateGateway, modelForOpenClaw } from '../connectors/openclaw/connection-defaults.js';
-import { diffLineKind, diffLines } from '../connectors/openclaw/diff-lines.js';
+import { gatewayKeyForClient, locateGateway, modelForClient } from '../connectors/core/connection-defaults.js';
 import { planOpenClawConnect, planOpenClawDisconnect, type OpenClawApi, type OpenClawPlan } from '../connectors/openclaw/plan.js';
-import { openClawStatus } from '../connectors/openclaw/status.js';
+import type { ClientConnectionStatus } from '../connectors/core/connector.js';
+import { clientConnectors } from '../connectors/registry.js';
 import { fetchHealth } from '../daemon/running-gateway.js';
 import { ConfigStore } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
-import { canPrompt, paint, printJson, printLine, printWarning } from './terminal.js';
+import { canPrompt, paint, printJson, printLine, printWarning } from '../terminal/output.js';
+import { printDiff } from '../terminal/print-diff.js';
 
 interface OpenClawFlags {
   model?: string;
@@ -68,8 +69,8 @@ async function runConnectOpenClaw(flags: OpenClawFlags): Promise<void> {
     ? planOpenClawDisconnect(location)
     : planOpenClawConnect(location, {
         gatewayUrl,
-        apiKey: gatewayKeyForOpenClaw(flags.gatewayApiKey, config),
-        model: modelForOpenClaw(flags.model, config),
+        apiKey: gatewayKeyForClient(flags.gatewayApiKey, config),
+        model: modelForClient(flags.model, config),
         api: flags.api,
       });
   printLine(`OpenClaw config: ${location.configPath}${location.source === 'default' ? '' : ` (from ${location.source})`}`);
@@ -103,15 +104,6 @@ async function confirmed(flags: OpenClawFlags, plan: OpenClawPlan): Promise<bool
   return confirm({ message: `${what}?`, default: false });
 }
 
-const diffStyles = { added: 'green', removed: 'red', hunk: 'cyan' } as const;
-
-/** Prints a plan's unified diff, coloured where the terminal shows colour (also used by isartor-setup). */
-export function printDiff(diff: string, write: (line: string) => void = printLine): void {
-  for (const line of diffLines(diff)) {
-    const kind = diffLineKind(line);
-    write(kind === 'added' || kind === 'removed' || kind === 'hunk' ? paint(diffStyles[kind], line) : line);
-  }
-}
 
 function printOutcome(plan: OpenClawPlan): void {
   const { configPath } = plan.location;
@@ -135,15 +127,23 @@ async function warnIfGatewayDown(gatewayUrl: string): Promise<void> {
 }
 
 async function runConnectStatus(flags: { configPath?: string; json?: boolean }): Promise<void> {
-  const status = openClawStatus(locateOpenClawConfig(flags.configPath));
+  // --config-path names openclaw.json; every other client is found as it finds its own config.
+  const statuses = clientConnectors().map((connector) => connector.status({ configPath: connector.id === 'openclaw' ? flags.configPath : undefined }));
   if (flags.json) {
-    printJson({ clients: [status] });
+    printJson({ clients: statuses });
     return;
   }
+  for (const status of statuses) printClientStatus(status);
+}
+
+function printClientStatus(status: ClientConnectionStatus & { api?: string | null; primary?: boolean }): void {
+  const name = status.client.padEnd(10);
   if (!status.connected) {
-    printLine(`openclaw   not connected (${status.configPath}). Connect it with ${paint('cyan', 'isartor connect openclaw')}.`);
+    printLine(`${name} not connected (${status.configPath}). Connect it with ${paint('cyan', `isartor connect ${status.client}`)}.`);
     return;
   }
-  printLine(`openclaw   ${paint('green', 'connected')} to ${status.baseUrl} (${status.api}), model ${status.models.join(', ')}`);
-  printLine(`           ${status.primary ? "isartor is OpenClaw's primary model" : paint('yellow', "isartor is configured but not OpenClaw's primary model")}; config ${status.configPath}`);
+  printLine(`${name} ${paint('green', 'connected')} to ${status.baseUrl}${status.api ? ` (${status.api})` : ''}, model ${status.models.join(', ')}`);
+  if (status.client === 'openclaw') {
+    printLine(`           ${status.primary ? "isartor is OpenClaw's primary model" : paint('yellow', "isartor is configured but not OpenClaw's primary model")}; config ${status.configPath}`);
+  }
 }

@@ -4,8 +4,8 @@ import { simulatedModel } from '../demo/simulated-provider.js';
 import { formatUsd as usd } from '../stats/format-usd.js';
 import { percentiles } from '../stats/summarise.js';
 import { resolveStateDir } from '../store/state-dir.js';
-import { parsePort } from './options.js';
-import { paint, printJson, printLine, printTable } from './terminal.js';
+import { parsePort } from '../terminal/option-parsers.js';
+import { paint, printJson, printLine, printTable } from '../terminal/output.js';
 
 export function demoCommand(): Command {
   return new Command('demo')

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { stopGateway } from '../daemon/stop-gateway.js';
 import { resolveStateDir } from '../store/state-dir.js';
-import { parsePositiveInteger } from './options.js';
-import { paint, printLine } from './terminal.js';
+import { parsePositiveInteger } from '../terminal/option-parsers.js';
+import { paint, printLine } from '../terminal/output.js';
 
 export function downCommand(): Command {
   return new Command('down')

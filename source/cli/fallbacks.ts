@@ -5,7 +5,7 @@ import { ConfigStore } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
 import { noticeIfGatewayRunning } from './restart-notice.js';
-import { paint, printLine } from './terminal.js';
+import { paint, printLine } from '../terminal/output.js';
 
 export function fallbacksCommand(): Command {
   return new Command('fallbacks')

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { reportFatalError, stopQuietlyOnClosedPipe } from './process-exit.js';
+import { reportFatalError, stopQuietlyOnClosedPipe } from '../terminal/process-exit.js';
 import { buildProgram } from './program.js';
 
 stopQuietlyOnClosedPipe();

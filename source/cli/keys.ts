@@ -2,12 +2,12 @@ import { Command, InvalidArgumentError } from 'commander';
 import { durationFormat, parseDuration } from '../keys/budget.js';
 import type { KeyChanges } from '../keys/key-fields.js';
 import { VirtualKeys, type KeyInfo } from '../keys/virtual-keys.js';
-import { usdParser } from './options.js';
+import { usdParser } from '../terminal/option-parsers.js';
 import { ConfigStore } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
 import { formatUsd as usd } from '../stats/format-usd.js';
-import { paint, printJson, printLine, printTable, printWarning } from './terminal.js';
+import { paint, printJson, printLine, printTable, printWarning } from '../terminal/output.js';
 
 const parseUsd = usdParser('an amount in USD, like 50');
 

@@ -1,11 +1,11 @@
 import { Command } from 'commander';
 import { builtinPrices, builtinPricesCheckedOn, type ModelPrice } from '../stats/builtin-prices.js';
 import { findPrice } from '../stats/price-book.js';
-import { usdParser } from './options.js';
+import { usdParser } from '../terminal/option-parsers.js';
 import { ConfigStore } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
-import { paint, printJson, printLine, printTable } from './terminal.js';
+import { paint, printJson, printLine, printTable } from '../terminal/output.js';
 
 const parseUsd = usdParser('a price in USD per million tokens, like 0.15');
 

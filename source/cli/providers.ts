@@ -4,7 +4,7 @@ import { resolveTarget } from '../providers/upstream-target.js';
 import { ConfigStore, type IsartorConfig } from '../store/config.js';
 import { maskSecret } from '../store/mask-secret.js';
 import { resolveStateDir } from '../store/state-dir.js';
-import { paint, printJson, printLine, printTable } from './terminal.js';
+import { paint, printJson, printLine, printTable } from '../terminal/output.js';
 
 interface ProviderRow {
   id: string;

@@ -1,6 +1,6 @@
 import { findRunningGateway } from '../daemon/running-gateway.js';
 import { statePaths } from '../store/state-dir.js';
-import { paint, printLine } from './terminal.js';
+import { paint, printLine } from '../terminal/output.js';
 
 /** After a config change: a running gateway read its config at start and needs a restart to see it. */
 export async function noticeIfGatewayRunning(stateDir: string): Promise<void> {

@@ -4,9 +4,9 @@ import { ConfigStore } from '../store/config.js';
 import { maskSecret } from '../store/mask-secret.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
-import { parseHttpUrl } from './options.js';
+import { parseHttpUrl } from '../terminal/option-parsers.js';
 import { noticeIfGatewayRunning } from './restart-notice.js';
-import { canPrompt, paint, printLine } from './terminal.js';
+import { canPrompt, paint, printLine } from '../terminal/output.js';
 
 interface SetKeyFlags {
   provider: string;

@@ -4,7 +4,7 @@ import { formatUsd as usd } from '../stats/format-usd.js';
 import { buildStatsReport, parseSince, type StatsReport } from '../stats/stats-report.js';
 import type { StatsSummary } from '../stats/summarise.js';
 import { resolveStateDir, statePaths } from '../store/state-dir.js';
-import { paint, printJson, printLine, printTable, printWarning } from './terminal.js';
+import { paint, printJson, printLine, printTable, printWarning } from '../terminal/output.js';
 
 export function statsCommand(): Command {
   return new Command('stats')

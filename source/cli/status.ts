@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { findRunningGateway } from '../daemon/running-gateway.js';
 import { resolveStateDir, statePaths } from '../store/state-dir.js';
-import { paint, printJson, printLine } from './terminal.js';
+import { paint, printJson, printLine } from '../terminal/output.js';
 
 export function statusCommand(): Command {
   return new Command('status')

@@ -3,8 +3,8 @@ import { serveGateway } from '../daemon/serve-gateway.js';
 import { startDetachedGateway } from '../daemon/start-detached.js';
 import { defaultGatewayPort } from '../store/config.js';
 import { resolveStateDir, statePaths } from '../store/state-dir.js';
-import { parsePort } from './options.js';
-import { paint, printLine, printWarning } from './terminal.js';
+import { parsePort } from '../terminal/option-parsers.js';
+import { paint, printLine, printWarning } from '../terminal/output.js';
 
 interface UpFlags {
   port?: number;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { render } from 'ink';
-import { reportFatalError, stopQuietlyOnClosedPipe } from '../cli/process-exit.js';
+import { reportFatalError, stopQuietlyOnClosedPipe } from '../terminal/process-exit.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { SetupApp } from './app.js';
 import { themeFor } from './components/theme.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { parseHttpUrl, parsePort } from '../cli/options.js';
+import { parseHttpUrl, parsePort } from '../terminal/option-parsers.js';
 import { providerIds } from '../providers/catalog.js';
 import { isartorVersion } from '../version.js';
 

@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { binaryVersion } from '../connectors/core/binary-version.js';
 import { applyOpenClawPlan } from '../connectors/openclaw/apply.js';
 import { locateOpenClawConfig } from '../connectors/openclaw/config-path.js';
-import { gatewayKeyForOpenClaw } from '../connectors/openclaw/connection-defaults.js';
+import { gatewayKeyForClient } from '../connectors/core/connection-defaults.js';
 import { planOpenClawConnect } from '../connectors/openclaw/plan.js';
 import { openClawPrimaryModel } from '../connectors/openclaw/status.js';
 import { findRunningGateway } from '../daemon/running-gateway.js';
@@ -52,7 +52,7 @@ export function createSetupEffects(options: RealEffectsOptions): SetupEffects {
     } catch (error) {
       problem = error instanceof Error ? error.message : String(error);
     }
-    return { configPath: location.configPath, source: location.source, configExists, primaryModel, version: await openClawVersion(env), problem };
+    return { configPath: location.configPath, source: location.source, configExists, primaryModel, version: await binaryVersion('openclaw', env), problem };
   };
 
   return {
@@ -128,7 +128,7 @@ export function createSetupEffects(options: RealEffectsOptions): SetupEffects {
       const config = store.read();
       try {
         const location = locateOpenClawConfig(options.openClawConfigPath, env);
-        const plan = planOpenClawConnect(location, { gatewayUrl: gateway.url, apiKey: gatewayKeyForOpenClaw(undefined, config, env), model, api: 'openai-completions' });
+        const plan = planOpenClawConnect(location, { gatewayUrl: gateway.url, apiKey: gatewayKeyForClient(undefined, config, env), model, api: 'openai-completions' });
         return { kind: 'ready', plan };
       } catch (error) {
         if (error instanceof UserError) return { kind: 'refused', message: error.message, hint: error.hint };
@@ -201,13 +201,4 @@ function portIsFree(host: string, port: number): Promise<boolean> {
 async function nextFreePort(host: string, taken: number): Promise<number | undefined> {
   for (let port = taken + 1; port <= Math.min(taken + 50, 65535); port++) if (await portIsFree(host, port)) return port;
   return undefined;
-}
-
-function openClawVersion(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile('openclaw', ['--version'], { env, timeout: 5000 }, (error, stdout) => {
-      if (error) resolve(undefined);
-      else resolve(stdout.trim().split('\n')[0] || undefined);
-    });
-  });
 }

@@ -1,5 +1,5 @@
-import { printDiff } from '../cli/connect.js';
-import { paint } from '../cli/terminal.js';
+import { printDiff } from '../terminal/print-diff.js';
+import { paint } from '../terminal/output.js';
 import { findProvider, providerIds } from '../providers/catalog.js';
 import { keyEnvNames } from '../providers/key-env.js';
 import { maskSecret } from '../store/mask-secret.js';

@@ -1,24 +1,7 @@
-import { rmSync, statSync } from 'node:fs';
-import { writeFileAtomically } from '../../store/write-atomically.js';
+import { applyFilePlan } from '../core/apply-file-plan.js';
 import type { OpenClawPlan } from './plan.js';
 
-/**
- * Carries out a plan: the backup first, then the config (atomically, keeping its mode; a new one is
- * 0600 since it holds a key), then the stale registries.
- */
+/** Carries out a plan: backup, openclaw.json, then the stale per-agent registries. */
 export function applyOpenClawPlan(plan: OpenClawPlan): void {
-  const { configPath } = plan.location;
-  const mode = fileMode(configPath) ?? 0o600;
-  if (plan.backup.create && plan.before !== undefined) writeFileAtomically(plan.backup.path, plan.before, mode);
-  if (plan.configChanges) writeFileAtomically(configPath, plan.after, mode);
-  for (const deletion of plan.deletions) rmSync(deletion.path, { force: true });
-  if (plan.backup.restore) rmSync(plan.backup.path, { force: true });
-}
-
-function fileMode(path: string): number | undefined {
-  try {
-    return statSync(path).mode & 0o777;
-  } catch {
-    return undefined;
-  }
+  applyFilePlan(plan.location.configPath, plan);
 }

@@ -26,7 +26,3 @@ export function locateOpenClawConfig(explicitPath: string | undefined, env: Node
   if (env.OPENCLAW_HOME?.trim()) return withStateDir(join(resolve(env.OPENCLAW_HOME.trim()), '.openclaw', 'openclaw.json'), 'OPENCLAW_HOME');
   return withStateDir(join(homedir(), '.openclaw', 'openclaw.json'), 'default');
 }
-
-export function backupPathOf(configPath: string): string {
-  return `${configPath}.isartor-backup`;
-}

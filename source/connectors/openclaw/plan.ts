@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { createTwoFilesPatch } from 'diff';
 import { UserError } from '../../user-error.js';
-import { backupPathOf, type OpenClawLocation } from './config-path.js';
-import { JsoncDocument } from './jsonc-document.js';
+import { backupPathOf, planFileChange, readIfExists, type FilePlan, type PlannedDeletion } from '../core/file-plan.js';
+import { JsoncDocument } from '../core/jsonc-document.js';
+import { isRecord, valueAt as at } from '../core/json-value.js';
+import type { OpenClawLocation } from './config-path.js';
 
 export type OpenClawApi = 'openai-completions' | 'anthropic-messages';
 
@@ -18,27 +19,12 @@ export interface OpenClawConnection {
   api: OpenClawApi;
 }
 
-export interface PlannedDeletion {
-  path: string;
-  content: string;
-}
+export type { PlannedDeletion };
 
-/** Everything a connect or disconnect would do, computed without writing anything. */
-export interface OpenClawPlan {
+/** Everything a connect or disconnect would do, computed without writing anything. Deletions: stale per-agent registries OpenClaw regenerates from the config. */
+export interface OpenClawPlan extends FilePlan {
   action: 'connect' | 'disconnect';
   location: OpenClawLocation;
-  /** The config as it is; undefined when there is none yet. */
-  before: string | undefined;
-  after: string;
-  configChanges: boolean;
-  /** Stale per-agent registries OpenClaw regenerates from the config. */
-  deletions: PlannedDeletion[];
-  /** Connect: keep the user's original once. Disconnect: restore from it, then remove it. */
-  backup: { path: string; create: boolean; restore: boolean };
-  /** A unified diff of the config and of every file to be deleted. */
-  diff: string;
-  /** Nothing to do: already as planned. */
-  unchanged: boolean;
 }
 
 export const managedProviderId = 'isartor';
@@ -96,20 +82,7 @@ function finishPlan(
   deletions: PlannedDeletion[],
   backup: OpenClawPlan['backup'],
 ): OpenClawPlan {
-  const configChanges = before !== after;
-  const patches = configChanges ? [createTwoFilesPatch(location.configPath, location.configPath, before ?? '', after, before === undefined ? '(new file)' : '', '')] : [];
-  for (const deletion of deletions) patches.push(createTwoFilesPatch(deletion.path, '/dev/null', deletion.content, '', '', '(deleted: OpenClaw regenerates it)'));
-  return {
-    action,
-    location,
-    before,
-    after,
-    configChanges,
-    deletions,
-    backup,
-    diff: patches.join(''),
-    unchanged: !configChanges && deletions.length === 0 && !backup.restore,
-  };
+  return { action, location, ...planFileChange(location.configPath, before, after, deletions, backup, '(deleted: OpenClaw regenerates it)') };
 }
 
 type Edits = (document: JsoncDocument, value: Record<string, unknown>) => void;
@@ -228,26 +201,4 @@ function registryMatches(registry: unknown, block: Record<string, unknown>, mode
 
 function isManagedRef(entry: unknown): boolean {
   return typeof entry === 'string' && entry.startsWith(`${managedProviderId}/`);
-}
-
-function at(value: unknown, path: Array<string | number>): unknown {
-  let current = value;
-  for (const segment of path) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<string | number, unknown>)[segment];
-  }
-  return current;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function readIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
 }

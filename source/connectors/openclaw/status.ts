@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import JSON5 from 'json5';
 import { UserError } from '../../user-error.js';
-import { backupPathOf, type OpenClawLocation } from './config-path.js';
+import { backupPathOf } from '../core/file-plan.js';
+import type { OpenClawLocation } from './config-path.js';
 import { managedProviderId } from './plan.js';
 
 export interface OpenClawConnectionStatus {

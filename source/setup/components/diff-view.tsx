@@ -1,6 +1,6 @@
 import { Box, Text, useInput } from 'ink';
 import { useState } from 'react';
-import { diffLineKind, diffLines } from '../../connectors/openclaw/diff-lines.js';
+import { diffLineKind, diffLines } from '../../terminal/diff-lines.js';
 import { useTheme, type Theme } from './theme.js';
 
 export interface DiffViewProps {

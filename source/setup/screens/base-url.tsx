@@ -1,6 +1,6 @@
 import { Text, useInput } from 'ink';
 import { useState } from 'react';
-import { parseHttpUrl } from '../../cli/options.js';
+import { parseHttpUrl } from '../../terminal/option-parsers.js';
 import { Frame } from '../components/frame.js';
 import { TextField } from '../components/text-field.js';
 import { useTheme } from '../components/theme.js';

@@ -1,6 +1,6 @@
 import { Spinner } from '@inkjs/ui';
 import { Text, useInput } from 'ink';
-import { diffLineKind, diffLines } from '../../connectors/openclaw/diff-lines.js';
+import { diffLineKind, diffLines } from '../../terminal/diff-lines.js';
 import { Frame } from '../components/frame.js';
 import { useTheme } from '../components/theme.js';
 import type { ScreenProps } from './screen-props.js';

@@ -4,20 +4,20 @@ import type { IsartorConfig } from '../../store/config.js';
 import { statePaths } from '../../store/state-dir.js';
 import { UserError } from '../../user-error.js';
 
-/** OpenClaw insists on an API key; without a gateway key any placeholder passes the gateway. */
+/** Clients such as OpenClaw insist on an API key; without a gateway key any placeholder passes the gateway. */
 export const placeholderGatewayKey = 'isartor-local';
 
-/** The key OpenClaw must send: an explicit one, ISARTOR_GATEWAY_API_KEY, the configured gateway key, else a placeholder. */
-export function gatewayKeyForOpenClaw(explicit: string | undefined, config: IsartorConfig, env: NodeJS.ProcessEnv = process.env): string {
+/** The key a connected client must send: an explicit one, ISARTOR_GATEWAY_API_KEY, the configured gateway key, else a placeholder. */
+export function gatewayKeyForClient(explicit: string | undefined, config: IsartorConfig, env: NodeJS.ProcessEnv = process.env): string {
   return explicit ?? (env.ISARTOR_GATEWAY_API_KEY || undefined) ?? config.gateway.apiKey ?? placeholderGatewayKey;
 }
 
-/** The model OpenClaw should ask for: an explicit one, else isartor's configured model. */
-export function modelForOpenClaw(explicit: string | undefined, config: IsartorConfig): string {
+/** The model a connected client should ask for: an explicit one, else isartor's configured model. */
+export function modelForClient(explicit: string | undefined, config: IsartorConfig): string {
   if (explicit) return explicit;
   const model = resolveActiveTarget(config).model;
   if (!model) {
-    throw new UserError('isartor has no model configured, so it cannot tell OpenClaw which one to ask for.', {
+    throw new UserError('isartor has no model configured, so it cannot tell the client which model to ask for.', {
       hint: 'Pass --model <model>, or set one with `isartor set-key --model`.',
     });
   }

@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { UserError } from '../user-error.js';
-import { paint } from './terminal.js';
+import { paint } from './output.js';
 
 /** `isartor ... | head` closes the pipe early: stop quietly instead of crashing on the next write. */
 export function stopQuietlyOnClosedPipe(): void {

@@ -1,0 +1,11 @@
+import type { ClientConnector } from './core/connector.js';
+import { openClawConnector } from './openclaw/connector.js';
+
+/** Every client isartor can connect, in the order the wizard offers them. A new client adds one line. */
+export function clientConnectors(): ClientConnector[] {
+  return [openClawConnector()];
+}
+
+export function findClientConnector(id: string): ClientConnector | undefined {
+  return clientConnectors().find((connector) => connector.id === id);
+}
