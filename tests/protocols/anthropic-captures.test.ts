@@ -7,7 +7,7 @@ import { anthropicRequestToOpenAI } from '../../source/protocols/anthropic-to-op
 import type { ChatCompletionRequest } from '../../source/protocols/openai.js';
 import { openAIRequestToAnthropic } from '../../source/protocols/openai-to-anthropic.js';
 
-const captures = fileURLToPath(new URL('../../../../shared/data/openclaw-captures/', import.meta.url));
+const captures = fileURLToPath(new URL('../../../shared/data/openclaw-captures/', import.meta.url));
 const anthropicTurn = `${captures}anthropic-messages-agent-turn.json`;
 const openAIToolRoundtrip = `${captures}openai-completions-tool-roundtrip.json`;
 

@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 
 // The real OpenClaw system prompt and tools, when ../shared is there (see ../shared/data/README.md).
-const capture = new URL('../../../../shared/data/openclaw-captures/openai-completions-agent-turn.json', import.meta.url);
+const capture = new URL('../../../shared/data/openclaw-captures/openai-completions-agent-turn.json', import.meta.url);
 const bases: Array<[string, () => SessionBase]> = [['synthetic system prompt', syntheticBase]];
 if (existsSync(capture)) bases.push(['real OpenClaw system prompt', () => baseFromCapture((JSON.parse(readFileSync(capture, 'utf8')) as { body: Record<string, unknown> }).body)]);
 

@@ -4,7 +4,7 @@ import { clearTrimMemo, prepareTrimmer, trimRequestBody } from '../../source/tri
 import { expectGuards, lastUserIndex } from './support.js';
 
 // Real requests the OpenClaw CLI sent (see ../shared/data/README.md). Absent on a bare clone: skipped.
-const capturesDir = new URL('../../../../shared/data/openclaw-captures/', import.meta.url);
+const capturesDir = new URL('../../../shared/data/openclaw-captures/', import.meta.url);
 const available = existsSync(capturesDir);
 const captures = available ? readdirSync(capturesDir).filter((name) => name.endsWith('.json')) : [];
 const load = (name: string) => (JSON.parse(readFileSync(new URL(name, capturesDir), 'utf8')) as { body: Record<string, unknown> }).body;
