@@ -40,10 +40,11 @@ export function repeatedBlockReference(text: string): string {
 
 /**
  * A whole text (a message's string content or one text block) seen in an earlier message: its reference,
- * or undefined (then its key is added to `added`).
+ * or undefined (then its key is added to `added`). Like paragraphs, a text with a list item or a code
+ * fence is never replaced.
  */
 export function referenceRepeatedBlock(text: string, earlier: EarlierText, added: string[]): string | undefined {
-  if (text.length < minRepeatChars || text.split('\n').some((line) => fence.test(line))) return undefined;
+  if (text.length < minRepeatChars || text.split('\n').some((line) => fence.test(line) || listItem.test(line))) return undefined;
   const key = digest('b', text);
   if (earlier.has(key)) return repeatedBlockReference(text);
   added.push(key);
