@@ -74,7 +74,7 @@ export interface TrimOptions {
 /** Bumped whenever a rule changes, so memoised results of an older rule set are never reused. */
 const trimmerVersion = 'l2.5/v4-lossless';
 
-export const defaultMaxMessageChars = 1_000_000;
+export const defaultMaxMessageChars = 512 * 1024;
 
 /** Ready to trim: loads the tokenizer (call once at gateway start). */
 export async function prepareTrimmer(): Promise<void> {
