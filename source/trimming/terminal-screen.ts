@@ -1,5 +1,5 @@
 import { eastAsianWidth } from 'get-east-asian-width';
-import { isSgr, sgrAfter } from './sgr.js';
+import { isSgr, sgrAfter, sgrTransition as transition } from './sgr.js';
 
 /**
  * Renders terminal output the way a terminal would show it once the program finished: `\r`, backspace,
@@ -41,8 +41,6 @@ interface Row {
   cells: string[];
   styles: string[];
 }
-
-const reset = '\u001b[0m';
 
 /** Step by step, so a caller can yield to the event loop between slices of a long text. */
 export class TerminalRender {
@@ -462,11 +460,6 @@ export class TerminalRender {
 
 function newRow(start: number, style: string): Row {
   return { clean: true, start, end: -1, eol: '', startStyle: style, endStyle: style, cells: [], styles: [] };
-}
-
-function transition(from: string, to: string): string {
-  if (to.startsWith(from)) return to.slice(from.length);
-  return (from === '' ? '' : reset) + to;
 }
 
 const zeroWidth = /^[\p{Mn}\p{Me}\u200b-\u200d\u2060\ufe00-\ufe0f]$/u;

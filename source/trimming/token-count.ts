@@ -1,27 +1,54 @@
 import { countTextTokensSync } from '../stats/count-tokens.js';
 import type { Pacer } from './pacer.js';
 
-/** o200k counts slices this long in about 2 ms. */
-const sliceChars = 4096;
-
 /**
- * Counts o200k tokens of a long text in slices cut at whitespace, pacing between them. o200k splits at
- * spaces anyway, so the sum is within a token or two per slice of a whole-text count, and the same text
- * always gets the same count.
+ * o200k token counts for the saving L2.5 reports, bounded in time. BPE is quadratic in the length of a
+ * pre-token, and terminal noise is made of long runs without a space (`⠙ESC[1GESC[0K⠹ESC[1G...`, a bar of
+ * `█`): one such run of a few KB costs tens of milliseconds. Each call also pays a fixed cost (js-tiktoken
+ * compiles its pattern per call). So text is counted in pieces of up to `pieceChars`, cut at whitespace,
+ * and a run without whitespace is cut every `runChars`; a long text is counted in slices with pacing between
+ * them. The sum is within a token or two per cut of a whole-text count, and the same text always gets the
+ * same count.
  */
-export async function countTokensPaced(text: string, pacer: Pacer): Promise<number> {
-  if (text.length <= sliceChars) return countTextTokensSync(text);
+const pieceChars = 512;
+const runChars = 192;
+const sliceChars = 2048;
+
+const isSpace = (code: number): boolean => code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d;
+
+/** Counts `text[start, end)` in pieces. */
+function countRange(text: string, start: number, end: number): number {
   let total = 0;
-  for (let start = 0; start < text.length; ) {
-    let end = Math.min(text.length, start + sliceChars);
-    if (end < text.length) {
-      // Back to the last whitespace inside this slice (never before it: a text without spaces stays linear).
-      let cut = end;
-      while (cut > start && !/\s/u.test(text[cut]!)) cut -= 1;
-      if (cut > start) end = cut;
+  for (let a = start; a < end; ) {
+    const limit = Math.min(end, a + pieceChars);
+    let b = a;
+    let run = 0;
+    let lastSpace = -1;
+    while (b < limit) {
+      if (isSpace(text.charCodeAt(b))) {
+        run = 0;
+        lastSpace = b;
+      } else if (++run >= runChars) {
+        b += 1;
+        break;
+      }
+      b += 1;
     }
-    total += countTextTokensSync(text.slice(start, end));
-    start = end;
+    if (b < end && run < runChars && lastSpace > a) b = lastSpace;
+    // Never between the halves of a surrogate pair.
+    const before = text.charCodeAt(b - 1);
+    if (b < end && b > a + 1 && before >= 0xd800 && before <= 0xdbff) b -= 1;
+    total += countTextTokensSync(text.slice(a, b));
+    a = b;
+  }
+  return total;
+}
+
+/** Counts a text of any length; paces between slices. */
+export async function countTokensPaced(text: string, pacer: Pacer): Promise<number> {
+  let total = 0;
+  for (let start = 0; start < text.length; start += sliceChars) {
+    total += countRange(text, start, Math.min(text.length, start + sliceChars));
     await pacer.pace();
   }
   return total;

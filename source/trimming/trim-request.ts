@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fingerprintJson } from '../caching/text-digest.js';
-import { countTextTokensSync, loadTokenizer, tokenizerLoaded } from '../stats/count-tokens.js';
+import { loadTokenizer, tokenizerLoaded } from '../stats/count-tokens.js';
 import { approximateChars, cloneJson, deepFreeze, isRecord } from './json.js';
 import { noLossyRules, type LossySettings } from './lossy/apply-lossy.js';
 import { LruMemo } from './memo.js';
@@ -294,6 +294,6 @@ async function countUnitTokens(unit: unknown, pacer: Pacer): Promise<number> {
   const texts: string[] = [];
   collectTexts(unit, texts);
   let total = 0;
-  for (const text of texts) total += text.length < 4096 ? countTextTokensSync(text) : await countTokensPaced(text, pacer);
+  for (const text of texts) total += await countTokensPaced(text, pacer);
   return total;
 }

