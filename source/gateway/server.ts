@@ -106,7 +106,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       })
     : undefined;
   const trimming: TrimmingSettings = { ...configDefaults.trimming, enabled: false, ...options.trimming };
-  // The tokenizer and the NLP model load here (~0.6 s), not on some client's first request.
+  // L2.5's tokenizer (and L1b's NLP model) load here, not on some client's first request.
   if (trimming.enabled) await prepareTrimmer();
   if (nearDuplicate) loadQuestionReader();
   const agents = createUpstreamAgents();

@@ -76,45 +76,75 @@ export class TerminalRender {
   /** The rendered text, or the original when it could not be rendered faithfully. */
   result(): string {
     while (!this.done) this.step(1 << 16);
-    if (this.failed) return this.text;
-    const frontier = this.rows.at(-1)!;
-    if (frontier.clean) {
-      frontier.end = this.text.length;
-      frontier.endStyle = this.style;
+    while (!this.emitted) this.emit(1 << 16);
+    return this.output!;
+  }
+
+  private emitState: { out: string[]; current: string; index: number } | undefined;
+  private output: string | undefined;
+
+  /** Whether the rendered text is complete (call `emit` until it is, once `done`). */
+  get emitted(): boolean {
+    return this.output !== undefined;
+  }
+
+  /** Writes out about `budget` more cells of the final screen (after `done`). */
+  emit(budget: number): void {
+    if (this.output !== undefined) return;
+    if (this.failed) {
+      this.output = this.text;
+      return;
     }
-    const out: string[] = [];
-    let current = '';
+    if (!this.emitState) {
+      const frontier = this.rows.at(-1)!;
+      if (frontier.clean) {
+        frontier.end = this.text.length;
+        frontier.endStyle = this.style;
+      }
+      this.emitState = { out: [], current: '', index: 0 };
+    }
+    const state = this.emitState;
+    const out = state.out;
     const lastIndex = this.rows.length - 1;
-    this.rows.forEach((row, index) => {
+    let spent = 0;
+    while (state.index <= lastIndex && spent < budget) {
+      const index = state.index;
+      const row = this.rows[index]!;
       if (row.clean) {
-        if (current !== row.startStyle) out.push(transition(current, row.startStyle));
+        if (state.current !== row.startStyle) out.push(transition(state.current, row.startStyle));
         out.push(this.text.slice(row.start, row.end));
-        current = row.endStyle;
+        state.current = row.endStyle;
+        spent += 1;
       } else {
         for (let i = 0; i < row.cells.length; i++) {
           const cell = row.cells[i] ?? ' ';
           if (cell === '') continue;
           const style = row.styles[i] ?? '';
-          if (style !== current) {
-            out.push(transition(current, style));
-            current = style;
+          if (style !== state.current) {
+            out.push(transition(state.current, style));
+            state.current = style;
           }
           out.push(cell);
         }
+        spent += row.cells.length + 1;
         // Before its line ending, a redrawn row goes to the state the next source row starts in (as the source
         // did, normally with a reset there).
         const next = this.rows[index + 1];
-        const target = next === undefined ? this.style : next.clean ? next.startStyle : current;
-        if (current !== target) {
-          out.push(transition(current, target));
-          current = target;
+        const target = next === undefined ? this.style : next.clean ? next.startStyle : state.current;
+        if (state.current !== target) {
+          out.push(transition(state.current, target));
+          state.current = target;
         }
       }
       // The text ends in the colour state it ended in originally (normally reset).
-      if (index === lastIndex && current !== this.style) out.push(transition(current, this.style));
+      if (index === lastIndex && state.current !== this.style) out.push(transition(state.current, this.style));
       out.push(row.eol);
-    });
-    return out.join('');
+      state.index += 1;
+    }
+    if (state.index > lastIndex) {
+      this.output = out.join('');
+      this.emitState = undefined;
+    }
   }
 
   private next(): void {

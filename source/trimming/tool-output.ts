@@ -14,6 +14,10 @@ export async function renderPaced(text: string, pacer: Pacer): Promise<string> {
     render.step(stepChars);
     await pacer.pace();
   }
+  while (!render.emitted) {
+    render.emit(stepChars);
+    await pacer.pace();
+  }
   return render.result();
 }
 
@@ -35,14 +39,23 @@ export interface OutputRules {
   lossy: LossySettings;
 }
 
-/** What is sent for a rendered program output: colour dropped when it is decoration, then the opt-in lossy rules. */
-export function finishOutput(original: string, rendered: string, rules: OutputRules, counts: RuleCounts): string {
+/**
+ * What is sent for a rendered program output: colour dropped when it is decoration, then the opt-in lossy
+ * rules. Each step is one linear pass; the pacer lets the event loop run between them.
+ */
+export async function finishOutput(original: string, rendered: string, rules: OutputRules, counts: RuleCounts, pacer: Pacer): Promise<string> {
   let text = rendered;
   if (text !== original) countRule(counts, 'terminal-render');
-  if (!rules.keepColour && hasSgr(text) && !colourSeparatesLines(text)) {
-    text = stripSgr(text);
-    countRule(counts, 'colour');
+  if (!rules.keepColour && hasSgr(text)) {
+    await pacer.pace();
+    const separates = colourSeparatesLines(text);
+    await pacer.pace();
+    if (!separates) {
+      text = stripSgr(text);
+      countRule(counts, 'colour');
+    }
   }
+  await pacer.pace();
   const lossy = applyLossyRules(text, rules.lossy);
   if (lossy !== text) countRule(counts, 'lossy');
   return lossy === original ? original : lossy;

@@ -125,6 +125,7 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
   // Only all-text results are compared: one with an image is never replaced.
   const allText = blocks === undefined || (blocks.length > 0 && blocks.every(isTextBlock));
   if (allText) {
+    await work.pacer.pace();
     const key = resultKey(rendered);
     const first = work.state.results.get(key) ?? work.addedResults.find(([seen]) => seen === key)?.[1];
     if (first === undefined) {
@@ -142,15 +143,19 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
   }
   if (fileContent) return content;
 
-  const keepColour = work.colourTalk || work.keepColourOf.has(plainKey(rendered));
+  const keepColour = work.colourTalk || (work.keepColourOf.size > 0 && work.keepColourOf.has(plainKey(rendered)));
   const rules = { keepColour, lossy: work.lossy };
-  if (blocks === undefined) return finishOutput(content as string, rendered[0]!, rules, work.rules);
+  if (blocks === undefined) return finishOutput(content as string, rendered[0]!, rules, work.rules, work.pacer);
+  const finished: unknown[] = [];
   let index = 0;
-  return mapIfChanged(blocks, (block) => {
-    if (!isTextBlock(block)) return block;
-    const text = finishOutput(block.text, rendered[index++]!, rules, work.rules);
-    return text === block.text ? block : { ...block, text };
-  });
+  for (const block of blocks) {
+    if (!isTextBlock(block)) finished.push(block);
+    else {
+      const text = await finishOutput(block.text, rendered[index++]!, rules, work.rules, work.pacer);
+      finished.push(text === block.text ? block : { ...block, text });
+    }
+  }
+  return finished.every((block, i) => block === blocks[i]) ? blocks : finished;
 }
 
 /**

@@ -25,14 +25,15 @@ export async function summariseUnit(kind: UnitKind, value: unknown, calls: Reado
     if (!texts.some((text) => text.includes('\u001b') || text.includes('\u009b'))) return;
     const rendered: string[] = [];
     for (const text of texts) rendered.push(await renderPaced(text, pacer));
-    summary.colouredResults.push({ coloured: resultKey(rendered), plain: plainKey(rendered) });
+    const coloured = resultKey(rendered);
+    await pacer.pace();
+    summary.colouredResults.push({ coloured, plain: plainKey(rendered) });
+    await pacer.pace();
   };
 
-  if (kind === 'anthropic-system') {
-    instruction(value);
-    return summary;
-  }
-  if (!isRecord(value)) return summary;
+  // A system prompt's standing formatting rules ("use markdown", "bold the key terms") are not the
+  // conversation being about colour: only what the user and the agent say, and the commands it runs, count.
+  if (kind === 'anthropic-system' || !isRecord(value) || value.role === 'system' || value.role === 'developer') return summary;
   if (value.role === 'tool' || value.role === 'function') {
     await result(value.content, value.tool_call_id);
     return summary;

@@ -200,6 +200,9 @@ describe('file contents and colour', () => {
     expect((result.body.messages as Array<{ content: string }>)[3]!.content).toBe(red);
     const asked = { messages: [{ role: 'user', content: 'Which tests are shown in green?' }, ...one(decorated).messages] };
     expect(((await trimRequestBody(asked, 'openai')).body.messages as Array<{ content: string }>)[2]!.content).toBe(decorated);
+    // A system prompt's standing formatting rules are not a conversation about colour.
+    const styled = { messages: [{ role: 'system', content: 'Use bold for key terms and keep formatting minimal.' }, ...one(decorated).messages] };
+    expect(((await trimRequestBody(styled, 'openai')).body.messages as Array<{ content: string }>)[2]!.content).toBe('PASS a.test.ts\nPASS b.test.ts\n');
   });
 });
 
