@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { RequestLogFile } from '../stats/request-log-file.js';
+import { RequestLogFile } from '../state/request-log-file.js';
 import { formatUsd as usd } from '../stats/format-usd.js';
 import { buildStatsReport, parseSince, type StatsReport } from '../stats/stats-report.js';
 import type { StatsSummary } from '../stats/summarise.js';

@@ -10,7 +10,7 @@ import type { ModelPrice } from '../stats/price-book.js';
 import { GatewayMetrics } from '../stats/prometheus-metrics.js';
 import { PromptChurnTracker } from '../stats/prompt-churn.js';
 import { RequestFeed } from '../stats/request-feed.js';
-import { MemoryRequestLog, type RequestLog } from '../stats/request-log.js';
+import { MemoryRequestLog, type RequestLog } from '../state/request-log.js';
 import { requestRecordOf } from './request-record-of.js';
 import { isartorVersion } from '../version.js';
 import { ExactCacheStore } from '../caching/exact/exact-cache-store.js';

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { statePaths } from '../store/state-dir.js';
 import { budgetResetAt, parseDuration, windowStartAt, type BudgetWindowRule } from './budget.js';
 import type { KeyChanges } from './key-fields.js';
-import { SpendLedger } from './spend-ledger.js';
-import { fileKeysBackend, memoryKeysBackend, type KeysBackend, type RefreshMode } from './virtual-key-store.js';
+import { SpendLedger } from '../state/spend-ledger-file.js';
+import { memoryKeysBackend, type KeysBackend, type RefreshMode } from '../state/keys-backend.js';
+import { fileKeysBackend } from '../state/keys-file.js';
 import { generateVirtualKey, hashVirtualKey, maskVirtualKey, type StoredVirtualKey } from './virtual-key.js';
 import { UserError } from '../user-error.js';
 

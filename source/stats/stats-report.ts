@@ -1,4 +1,4 @@
-import type { RequestLog } from './request-log.js';
+import type { RequestLog } from '../state/request-log.js';
 import { summarise, summariseByKey, summariseByTool, type StatsSummary } from './summarise.js';
 
 /** What `isartor stats --json` prints and `GET /stats` answers: one shape for scripts and live views. */

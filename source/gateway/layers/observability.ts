@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { GatewayMetrics } from '../../stats/prometheus-metrics.js';
 import type { RequestFeed } from '../../stats/request-feed.js';
-import type { RequestLog } from '../../stats/request-log.js';
+import type { RequestLog } from '../../state/request-log.js';
 import { buildStatsReport, parseSince } from '../../stats/stats-report.js';
 import type { Layer } from '../context.js';
 import { isartorHeaders, sendError, sendJson } from '../respond.js';

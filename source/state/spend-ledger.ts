@@ -1,0 +1,14 @@
+/** Where a key's budget window starts at a time; undefined for a key that no longer exists. */
+export type WindowStartOf = (keyId: string, atMs: number) => number | undefined;
+
+/** What each virtual key spent, per budget window and in total: a JSONL file today, Redis beside it. */
+export interface SpendStore {
+  /** Charges a paid request to a key (0 or less: nothing). */
+  charge(keyId: string, usd: number, atMs: number): void;
+  /** USD spent in the window `atMs` falls in. */
+  windowSpend(keyId: string, atMs: number): number;
+  totalSpend(keyId: string): number;
+  /** Lines (or entries) that could not be read back. */
+  readonly skippedLines: number;
+  close(): void;
+}
