@@ -12,6 +12,8 @@ export interface KeysBackend {
   current(): readonly StoredVirtualKey[];
   /** Replaces every key: the caller read them fresh (refresh('strict')) just before. */
   save(keys: readonly StoredVirtualKey[]): void;
+  /** Resolves once every save reached where other instances read it (a shared store); rejects when it could not. */
+  saved?(): Promise<void>;
 }
 
 export function memoryKeysBackend(initial: readonly StoredVirtualKey[] = []): KeysBackend {

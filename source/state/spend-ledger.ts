@@ -8,6 +8,12 @@ export interface SpendStore {
   /** USD spent in the window `atMs` falls in. */
   windowSpend(keyId: string, atMs: number): number;
   totalSpend(keyId: string): number;
+  /**
+   * A shared store judges a budgeted request where every instance's spend is (atomically, in one step),
+   * so instances never admit on stale sums; `unavailable` when it cannot be asked and its policy is to refuse.
+   * Absent (the file): `windowSpend` decides.
+   */
+  admit?(keyId: string, windowStartMs: number, maxBudget: number): Promise<{ ok: boolean; spend: number; unavailable?: boolean }>;
   /** Lines (or entries) that could not be read back. */
   readonly skippedLines: number;
   close(): void;

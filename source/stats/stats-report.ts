@@ -14,8 +14,8 @@ export interface StatsReport {
   skippedLines: number;
 }
 
-export function buildStatsReport(log: RequestLog, sinceMs: number | undefined): StatsReport {
-  const { records, skipped } = log.read(sinceMs ?? 0);
+export async function buildStatsReport(log: RequestLog, sinceMs: number | undefined): Promise<StatsReport> {
+  const { records, skipped } = await log.read(sinceMs ?? 0);
   return {
     since: sinceMs ? new Date(sinceMs).toISOString() : null,
     total: summarise(records),

@@ -16,7 +16,7 @@ export function statsLayer(log: RequestLog): Layer {
       sendError(ctx, 400, `?since=${since} is neither a duration like 30m, 24h or 7d nor a date like 2026-11-21.`, 'invalid_since');
       return;
     }
-    sendJson(ctx, 200, buildStatsReport(log, sinceMs));
+    sendJson(ctx, 200, await buildStatsReport(log, sinceMs));
   };
 }
 
