@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ensureDir } from '../store/state-dir.js';
+import { ensureDir } from './ensure-dir.js';
 import type { ExactCacheState } from './exact-cache.js';
 
 export interface ExactCacheOptions {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { writeFileAtomically } from '../store/write-atomically.js';
+import { writeFileAtomically } from './write-atomically.js';
 import { UserError } from '../user-error.js';
 import type { KeysBackend } from './keys-backend.js';
 import type { StoredVirtualKey } from './virtual-key-record.js';
-import { fileFingerprint } from '../store/file-fingerprint.js';
+import { fileFingerprint } from './file-fingerprint.js';
 
 interface KeysFile {
   version: 1;

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ensureDir } from '../store/state-dir.js';
+import { ensureDir } from './ensure-dir.js';
 import type { SpendStore, WindowStartOf } from './spend-ledger.js';
 
 export type { WindowStartOf } from './spend-ledger.js';
