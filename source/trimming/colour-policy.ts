@@ -7,7 +7,7 @@ import { stripSgr } from './sgr.js';
  *   a `--color` / `--word-diff=color` flag in a tool call): `requestTalksAboutColour`;
  * - dropping it would not merge two lines of the result that differ only in colour: `colourSeparatesLines`;
  * - no other result in the request reads the same once colour is gone while differing with it (a service
- *   status that went from green to red): the caller checks that with `colourlessKey`.
+ *   status that went from green to red): trim-request.ts checks that across the request (`colourTwins`).
  * Two results that differ only in colour are never "identical" for deduplication: they are compared
  * with their colour.
  */
@@ -39,8 +39,8 @@ export function colourSeparatesLines(text: string): boolean {
     if (seen === undefined) byPlain.set(plain, line);
     else if (seen !== line) return true;
   }
-  // A coloured line equal to an uncoloured one once stripped.
   if (byPlain.size === 0) return false;
+  // An uncoloured line equal to a coloured one once that is stripped.
   for (const line of text.split('\n')) if (byPlain.has(line) && !line.includes('\u001b')) return true;
   return false;
 }
