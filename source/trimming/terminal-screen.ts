@@ -1,5 +1,5 @@
-import { eastAsianWidth } from 'get-east-asian-width';
 import { isSgr, sgrAfter, sgrTransition as transition } from './sgr.js';
+import { isWide, maxColumn, newRow, setCell, Unrenderable, writeChar, type Row } from './screen-row.js';
 
 /**
  * Renders terminal output the way a terminal would show it once the program finished: `\r`, backspace,
@@ -21,25 +21,6 @@ const screenControl = /[\u001b\u009b\b]|\r(?!\n)/u;
 /** Whether rendering could change the text; text without any such control is never touched. */
 export function needsRendering(text: string): boolean {
   return screenControl.test(text);
-}
-
-/** The model cannot render this text faithfully: the caller forwards it unchanged. */
-class Unrenderable extends Error {}
-
-const maxColumn = 4096;
-
-interface Row {
-  /** Clean: written once, left to right, with only printable characters and SGR: emitted as its source bytes. */
-  clean: boolean;
-  start: number;
-  /** Where the row's text ends in the source (its line ending starts); -1 while it is still being written. */
-  end: number;
-  eol: string;
-  startStyle: string;
-  endStyle: string;
-  /** Dirty rows only: one entry per column ('' is the right half of a wide character), and the style of each. */
-  cells: string[];
-  styles: string[];
 }
 
 /** Step by step, so a caller can yield to the event loop between slices of a long text. */
@@ -487,55 +468,3 @@ export class TerminalRender {
     this.col = 0;
   }
 }
-
-function newRow(start: number, style: string): Row {
-  return { clean: true, start, end: -1, eol: '', startStyle: style, endStyle: style, cells: [], styles: [] };
-}
-
-const zeroWidth = /^[\p{Mn}\p{Me}\u200b-\u200d\u2060\ufe00-\ufe0f]$/u;
-
-function charWidth(char: string): number {
-  const code = char.codePointAt(0)!;
-  if (code < 0x300) return 1;
-  if (zeroWidth.test(char)) return 0;
-  return eastAsianWidth(code);
-}
-
-const isWide = (cell: string | undefined): boolean => cell !== undefined && cell !== '' && cell !== ' ' && charWidth(cell[0] === undefined ? ' ' : String.fromCodePoint(cell.codePointAt(0)!)) === 2;
-
-function setCell(row: Row, col: number, char: string, style: string): void {
-  while (row.cells.length < col) {
-    row.cells.push(' ');
-    row.styles.push('');
-  }
-  // Overwriting half of a wide character blanks its other half.
-  if (row.cells[col] === '' && col > 0) row.cells[col - 1] = ' ';
-  else if (isWide(row.cells[col]) && row.cells[col + 1] === '') row.cells[col + 1] = ' ';
-  row.cells[col] = char;
-  row.styles[col] = style;
-}
-
-/** Writes one character at `col`; returns the column after it. */
-function writeChar(row: Row, col: number, char: string, style: string): number {
-  if (col > maxColumn) throw new Unrenderable();
-  if (char === '\t') throw new Unrenderable();
-  const width = charWidth(char);
-  if (width === 0) {
-    const previous = row.cells[col - 1] === '' ? col - 2 : col - 1;
-    if (previous >= 0 && row.cells[previous] !== undefined) {
-      row.cells[previous] += char;
-      return col;
-    }
-    setCell(row, col, char, style);
-    return col + 1;
-  }
-  setCell(row, col, char, style);
-  if (width === 2) {
-    // The right half: whatever stood there goes (and the other half of a wide character it was part of).
-    if (isWide(row.cells[col + 1]) && row.cells[col + 2] === '') row.cells[col + 2] = ' ';
-    row.cells[col + 1] = '';
-    row.styles[col + 1] = style;
-  }
-  return col + width;
-}
-
