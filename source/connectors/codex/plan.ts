@@ -56,9 +56,7 @@ export function planCodexConnect(location: CodexLocation, connection: CodexConne
     if (providers[managedProviderId] !== undefined) document.edit((next) => delete (next.model_providers as Record<string, unknown>)[managedProviderId]);
     document.appendTable(`model_providers.${managedProviderId}`, table);
   }
-  const written = document.value();
-  const providerWritten = isRecord(written.model_providers) ? written.model_providers[managedProviderId] : undefined;
-  if (!isDeepStrictEqual(plain(providerWritten), table) || Object.entries(roots).some(([key, wanted]) => written[key] !== wanted)) {
+  if (!readsBackAs(document, roots, table)) {
     throw new UserError(`${location.configPath} is laid out in a way isartor cannot add its provider to without changing other settings (an inline \`model_providers = {...}\` table?). Nothing was changed.`, {
       hint: `Add this by hand:\n${Object.entries(roots).map(([key, wanted]) => `${key} = ${JSON.stringify(wanted)}`).join('\n')}\n\n[model_providers.${managedProviderId}]\nname = "isartor"\nbase_url = ${JSON.stringify(table.base_url)}\nwire_api = "responses"`,
     });
@@ -98,6 +96,18 @@ export function planCodexDisconnect(location: CodexLocation): CodexPlan {
     });
   }
   return finishPlan('disconnect', location, before, document.text, undefined, { path: backupPath, create: false, restore: existsSync(backupPath) });
+}
+
+/** The edited text parses, and holds the root keys and the provider table as planned. */
+function readsBackAs(document: TomlDocument, roots: Record<string, string>, table: Record<string, unknown>): boolean {
+  let written: Record<string, unknown>;
+  try {
+    written = document.value();
+  } catch {
+    return false;
+  }
+  const providerWritten = isRecord(written.model_providers) ? written.model_providers[managedProviderId] : undefined;
+  return isDeepStrictEqual(plain(providerWritten), table) && Object.entries(roots).every(([key, wanted]) => written[key] === wanted);
 }
 
 /** smol-toml's tables have no prototype; compared as plain JSON values. */

@@ -29,9 +29,15 @@ export class TomlDocument {
    * handed to `change` is toml-patch's own reading, so dates and numbers round-trip as they were.
    */
   edit(change: (value: Record<string, unknown>) => void): void {
-    const value = parseForPatch(this.text) as Record<string, unknown>;
-    change(value);
-    this.text = patchToml(this.text, value);
+    try {
+      const value = parseForPatch(this.text) as Record<string, unknown>;
+      change(value);
+      this.text = patchToml(this.text, value);
+    } catch (error) {
+      throw new UserError(`${this.path} could not be edited in place (${error instanceof Error ? error.message.split('\n')[0] : String(error)}). Nothing was changed.`, {
+        hint: 'Make the change by hand; `isartor connect codex --dry-run` shows what it would be.',
+      });
+    }
   }
 
   /** Appends a table at the end, after one blank line. */
