@@ -52,8 +52,8 @@ type OpenItem =
  * stored answer replayed): `response.created`, `response.in_progress`, per item `output_item.added`,
  * its content part and deltas, the `.done` events, `output_item.done`, then `response.completed`
  * (or `.incomplete`, or `.failed`) carrying the whole response with usage. Text and reasoning items
- * close when another item starts; function calls close at the end, so that a provider may stream the
- * arguments of several calls interleaved.
+ * close when another item starts; function calls when their owner says they are complete, else at
+ * the end, so that a chat provider may stream the arguments of several calls interleaved.
  */
 export class ResponseEventWriter {
   readonly #response: ResponseObject;
@@ -149,6 +149,12 @@ export class ResponseEventWriter {
     if (!open || delta === '') return;
     open.item.arguments += delta;
     this.#emit({ type: 'response.function_call_arguments.delta', item_id: open.item.id, output_index: open.index, delta });
+  }
+
+  /** Closes a function call whose arguments are complete (Anthropic says so per block). */
+  closeFunctionCall(key: string | number): void {
+    const open = this.#calls.get(key);
+    if (open) this.#closeFunction(open);
   }
 
   /** Whether a function call under `key` has received any argument text. */

@@ -281,7 +281,10 @@ export class AnthropicStreamToResponses {
         return;
       case 'content_block_stop':
         // A tool without parameters streams no input JSON; its start input ("{}") is its arguments.
-        if (this.#toolInputs.has(event.index) && !out.hasArguments(event.index)) out.functionArguments(event.index, JSON.stringify(this.#toolInputs.get(event.index) ?? {}));
+        if (this.#toolInputs.has(event.index)) {
+          if (!out.hasArguments(event.index)) out.functionArguments(event.index, JSON.stringify(this.#toolInputs.get(event.index) ?? {}));
+          out.closeFunctionCall(event.index);
+        }
         return;
       case 'message_delta':
         for (const [key, value] of Object.entries(event.usage ?? {})) if (value !== null && value !== undefined) this.#usage[key] = value;
