@@ -173,5 +173,8 @@ describe('Codex status and lookup', () => {
     expect(detection).toMatchObject({ configExists: true, installed: true, version: undefined });
     const missing = await codexConnector().detect({ configPath: join(tmpdir(), 'no-such-dir', 'config.toml'), env: { PATH: '/nonexistent' } });
     expect(missing.installed).toBe(false);
+    // Codex's home without a config.toml (it writes auth.json and sessions/ first) still counts.
+    const bare = await codexConnector().detect({ configPath: join(mkdtempSync(join(tmpdir(), 'isartor-codex-bare-')), 'config.toml'), env: { PATH: '/nonexistent' } });
+    expect(bare).toMatchObject({ configExists: false, installed: true });
   });
 });

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { applyFilePlan } from '../core/apply-file-plan.js';
 import { binaryVersion } from '../core/binary-version.js';
 import type { ClientConnector } from '../core/connector.js';
@@ -7,7 +8,7 @@ import { locateCodexConfig } from './config-path.js';
 import { planCodexConnect, planCodexDisconnect, type CodexPlan } from './plan.js';
 import { codexStatus } from './status.js';
 
-/** Codex CLI through the shared connector interface; found by its config file or `codex` on PATH. */
+/** Codex CLI through the shared connector interface; found by its config dir or `codex` on PATH. */
 export function codexConnector(options: { disableWebSearch?: boolean } = {}): ClientConnector<CodexPlan> {
   return {
     id: 'codex',
@@ -16,7 +17,8 @@ export function codexConnector(options: { disableWebSearch?: boolean } = {}): Cl
       const location = locateCodexConfig(configPath, env);
       const configExists = existsSync(location.configPath);
       const version = await binaryVersion('codex', env);
-      return { configPath: location.configPath, configExists, version, installed: configExists || version !== undefined };
+      // Codex makes its home (auth.json, sessions/) on first run, often without any config.toml.
+      return { configPath: location.configPath, configExists, version, installed: existsSync(dirname(location.configPath)) || version !== undefined };
     },
     planConnect(request, env = process.env) {
       return planCodexConnect(locateCodexConfig(request.configPath, env), {
