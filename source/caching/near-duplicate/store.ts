@@ -111,17 +111,21 @@ export class NearDuplicateStore {
     return { json: best.entry.json, score: best.score, question: best.entry.features.text };
   }
 
-  add(scope: string, features: QuestionFeatures, answer: object): void {
-    if (features.timeSensitive || features.terms.length === 0) return;
+  /**
+   * Indexes an answer; returns what was kept (undefined: not kept). `expiresAt` is given for an answer
+   * another instance stored, which keeps its own expiry.
+   */
+  add(scope: string, features: QuestionFeatures, answer: object, expiresAt?: number): { json: string; expiresAt: number } | undefined {
+    if (features.timeSensitive || features.terms.length === 0) return undefined;
     const json = JSON.stringify(answer);
     const bytes = Buffer.byteLength(json) + features.text.length * 2 + entryOverheadBytes;
-    if (bytes > this.#options.maxBytes) return;
+    if (bytes > this.#options.maxBytes) return undefined;
     let bucket = this.#scopes.get(scope);
     if (!bucket) {
       bucket = { index: new Index({ tokenize: 'strict', resolution: 1, encode: splitTerms }), byTerms: new Map(), size: 0 };
       this.#scopes.set(scope, bucket);
     }
-    const entry: Entry = { id: this.#nextId++, scope, features, json, bytes, expiresAt: this.#now() + this.#options.ttlMs };
+    const entry: Entry = { id: this.#nextId++, scope, features, json, bytes, expiresAt: expiresAt ?? this.#now() + this.#options.ttlMs };
     bucket.index.add(entry.id, termsKey(features));
     const key = termsKey(features);
     bucket.byTerms.set(key, (bucket.byTerms.get(key) ?? new Set()).add(entry.id));
@@ -133,6 +137,7 @@ export class NearDuplicateStore {
       if (this.#entries.size <= this.#options.maxEntries && this.#bytes <= this.#options.maxBytes) break;
       this.#remove(oldest);
     }
+    return { json, expiresAt: entry.expiresAt };
   }
 
   #remove(entry: Entry): void {

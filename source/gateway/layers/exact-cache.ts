@@ -1,4 +1,4 @@
-import type { ExactCacheStore } from '../../caching/exact/exact-cache-store.js';
+import type { ExactCacheState } from '../../state/exact-cache.js';
 import { exactCacheKey } from '../../caching/exact/exact-cache-key.js';
 import type { Layer } from '../context.js';
 import { replayAnswer } from '../replay-answer.js';
@@ -7,7 +7,7 @@ import { replayAnswer } from '../replay-answer.js';
  * L1a: answers a request that is byte-for-byte the same as an earlier one from the same caller,
  * and keeps every complete answer a later layer produced, unless the client said no-store.
  */
-export function exactCacheLayer(store: ExactCacheStore | undefined): Layer {
+export function exactCacheLayer(store: ExactCacheState | undefined): Layer {
   return async (ctx, next) => {
     const chat = ctx.chat;
     if (!store || !chat) return next();
@@ -15,7 +15,7 @@ export function exactCacheLayer(store: ExactCacheStore | undefined): Layer {
     if (chat.skipLookup) {
       ctx.cache = 'bypass';
     } else {
-      const hit = store.get(key);
+      const hit = await store.get(key);
       if (hit !== undefined) {
         ctx.layer = 'l1a';
         ctx.cache = 'hit';

@@ -1,7 +1,7 @@
 import type { Layer } from '../context.js';
 import { analyseQuestion } from '../../caching/near-duplicate/question.js';
 import { locateQuestion } from '../../caching/near-duplicate/scope.js';
-import type { NearDuplicateStore } from '../../caching/near-duplicate/store.js';
+import type { NearDuplicateCache } from '../../caching/near-duplicate/shared-cache.js';
 import { replayAnswer } from '../replay-answer.js';
 
 /**
@@ -9,7 +9,7 @@ import { replayAnswer } from '../replay-answer.js';
  * same context (same caller, model, system prompt, tools, history and parameters), and only when
  * every guard agrees. Keeps complete answers to plain questions for later near-duplicates.
  */
-export function nearDuplicateCacheLayer(store: NearDuplicateStore | undefined): Layer {
+export function nearDuplicateCacheLayer(store: NearDuplicateCache | undefined): Layer {
   return async (ctx, next) => {
     const chat = ctx.chat;
     // A Responses request is read through its chat view; its protocol keeps its scope apart.
