@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { applyCodexPlan } from '../connectors/codex/connector.js';
 import { locateCodexConfig } from '../connectors/codex/config-path.js';
-import { planCodexConnect, planCodexDisconnect, type CodexPlan } from '../connectors/codex/plan.js';
+import type { CodexPlan } from '../connectors/codex/plan.js';
 import { gatewayKeyForClient, locateGateway, modelForClient, placeholderGatewayKey } from '../connectors/core/connection-defaults.js';
 import { fetchHealth } from '../daemon/running-gateway.js';
 import { resolveActiveTarget } from '../providers/upstream-target.js';
@@ -45,6 +44,9 @@ Then: codex exec "Hello from Codex through isartor"`,
 }
 
 async function runConnectCodex(flags: CodexFlags): Promise<void> {
+  // The TOML libraries load only for this command, not on every `isartor` start.
+  const { planCodexConnect, planCodexDisconnect } = await import('../connectors/codex/plan.js');
+  const { applyCodexPlan } = await import('../connectors/codex/connector.js');
   const stateDir = resolveStateDir();
   const config = new ConfigStore(stateDir).read();
   const location = locateCodexConfig(flags.configPath);

@@ -4,7 +4,6 @@ import { locateOpenClawConfig } from '../connectors/openclaw/config-path.js';
 import { gatewayKeyForClient, locateGateway, modelForClient } from '../connectors/core/connection-defaults.js';
 import { planOpenClawConnect, planOpenClawDisconnect, type OpenClawApi, type OpenClawPlan } from '../connectors/openclaw/plan.js';
 import type { ClientConnectionStatus } from '../connectors/core/connector.js';
-import { clientConnectors } from '../connectors/registry.js';
 import { fetchHealth } from '../daemon/running-gateway.js';
 import { ConfigStore } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
@@ -129,6 +128,8 @@ async function warnIfGatewayDown(gatewayUrl: string): Promise<void> {
 }
 
 async function runConnectStatus(flags: { configPath?: string; json?: boolean }): Promise<void> {
+  // Every client's config reader (TOML for Codex) loads only for this command.
+  const { clientConnectors } = await import('../connectors/registry.js');
   // --config-path names openclaw.json; every other client is found as it finds its own config.
   const statuses = clientConnectors().map((connector) => connector.status({ configPath: connector.id === 'openclaw' ? flags.configPath : undefined }));
   if (flags.json) {

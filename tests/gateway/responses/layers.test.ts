@@ -151,6 +151,21 @@ describe('POST /v1/responses through the layers', () => {
     expect((await post({ model: 'fake-model', input: 'hi' })).status).toBe(401);
   });
 
+  it("charges a virtual key's spend from the Responses usage, and refuses it once over budget", async () => {
+    const master = 'master-key-responses-2';
+    // $1000 per million tokens: a few tokens cost a few cents.
+    await start({ gatewayApiKey: master, config: { pricing: { 'fake-model': { input: 1000, output: 1000 } } } });
+    const generated = await fetch(`${harness!.url}/key/generate`, { method: 'POST', headers: { authorization: `Bearer ${master}`, 'content-type': 'application/json' }, body: JSON.stringify({ max_budget: 0.001 }) });
+    const { key } = (await generated.json()) as { key: string };
+    expect((await post({ model: 'fake-model', input: 'spend something on this question' }, { authorization: `Bearer ${key}` })).status).toBe(200);
+    await waitForRecords(1);
+    const info = (await (await fetch(`${harness!.url}/key/info`, { headers: { authorization: `Bearer ${key}` } })).json()) as { info: { spend: number } };
+    expect(info.info.spend).toBeGreaterThan(0.001);
+    const over = await post({ model: 'fake-model', input: 'and more' }, { authorization: `Bearer ${key}` });
+    expect(over.status).toBeGreaterThanOrEqual(400);
+    expect(((await over.json()) as { error: { message: string } }).error.message).toMatch(/budget/i);
+  });
+
   it('falls back to the next route when the primary fails', async () => {
     second = await startFakeUpstream({ apiKey: upstreamKey });
     await start({ config: { providers: { groq: { baseUrl: second.openaiBaseUrl, apiKey: upstreamKey, model: 'fake-model-large' } }, fallbacks: { default: ['groq/fake-model-large'] } } });
