@@ -296,6 +296,15 @@ function pickRoute(method: string, path: string): Route {
 
 const answerNotFound: Layer = async (ctx) => {
   ctx.layer = 'gateway';
+  if (/^(\/v1)?\/responses\//.test(ctx.path)) {
+    sendError(
+      ctx,
+      404,
+      `isartor keeps no responses, so ${ctx.req.method} ${ctx.path} (retrieving, cancelling or compacting a stored response) has nothing to act on. Send the whole conversation to POST /v1/responses with \`store: false\`.`,
+      'unknown_route',
+    );
+    return;
+  }
   sendError(
     ctx,
     404,

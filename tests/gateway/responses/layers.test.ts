@@ -253,6 +253,7 @@ describe('the routes around it', () => {
     await start();
     const response = await fetch(`${harness!.url}/v1/responses/resp_123/input_items`, { headers: { 'user-agent': 'codex_exec/0.171.0' } });
     expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('isartor keeps no responses');
     await fetch(`${harness!.url}/v1/assistants`, { method: 'POST', body: 'secret prompt text', headers: { 'x-isartor-client': 'some-tool' } });
     const records = await waitForRecords(2);
     expect(records.map((record) => [record.route, record.status, record.client, record.layer])).toEqual([
