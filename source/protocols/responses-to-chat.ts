@@ -220,12 +220,18 @@ export function chatCompletionToResponse(completion: ChatCompletion, context: Re
 // ---------------------------------------------------------------------------------------------------
 // Streamed answer
 
+interface ChunkToolCall {
+  index?: number;
+  id?: string;
+  function?: { name?: string; arguments?: string };
+}
+
 interface ChatChunk {
   id?: string;
   created?: number;
   choices?: Array<{
     index?: number;
-    delta?: { content?: string | null; refusal?: string | null; reasoning_content?: string | null; tool_calls?: Array<{ index?: number; id?: string; function?: { name?: string; arguments?: string } }> };
+    delta?: { content?: string | null; refusal?: string | null; reasoning_content?: string | null; tool_calls?: ChunkToolCall[] };
     finish_reason?: string | null;
   }>;
   usage?: Usage | null;
@@ -316,7 +322,7 @@ export class ChatStreamToResponses {
     if (choice.finish_reason) this.#finishReason = choice.finish_reason;
   }
 
-  #onToolCall(out: ResponseEventWriter, call: NonNullable<NonNullable<ChatChunk['choices']>[number]['delta']>['tool_calls'] extends Array<infer C> | undefined ? C : never): void {
+  #onToolCall(out: ResponseEventWriter, call: ChunkToolCall): void {
     const index = call.index ?? 0;
     const pending = this.#pendingCalls.get(index) ?? { id: '', name: '', arguments: '' };
     this.#pendingCalls.set(index, pending);
