@@ -28,7 +28,8 @@ export interface CliOptions {
 }
 
 function cliEnv(options: CliOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ISARTOR_HOME: options.home, CI: 'true', NO_COLOR: '1', ...options.env };
+  // CODEX_HOME too: `connect status` reads Codex's config, which must never be the real one.
+  const env: NodeJS.ProcessEnv = { ...process.env, ISARTOR_HOME: options.home, CODEX_HOME: join(options.home, 'codex-home'), CI: 'true', NO_COLOR: '1', ...options.env };
   if (!options.env?.ISARTOR_GATEWAY_API_KEY) delete env.ISARTOR_GATEWAY_API_KEY;
   return env;
 }

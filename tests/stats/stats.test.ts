@@ -31,6 +31,9 @@ describe('usageOf', () => {
     expect(usageOf({ usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } })).toEqual({ inputTokens: 10, outputTokens: 5 });
     expect(usageOf({ usage: { input_tokens: 10, cache_read_input_tokens: 100, output_tokens: 7 } })).toEqual({ inputTokens: 110, outputTokens: 7, cachedInputTokens: 100 });
     expect(usageOf({ usage: { prompt_tokens: 10, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 8 } } })).toEqual({ inputTokens: 10, outputTokens: 5, cachedInputTokens: 8 });
+    // The Responses API: cache hits are inside input_tokens, as with OpenAI chat.
+    expect(usageOf({ usage: { input_tokens: 50, input_tokens_details: { cached_tokens: 30 }, output_tokens: 4, total_tokens: 54 } })).toEqual({ inputTokens: 50, outputTokens: 4, cachedInputTokens: 30 });
+    expect(usageOf({ usage: { input_tokens: 50, input_tokens_details: { cached_tokens: 0 }, output_tokens: 4, total_tokens: 54 } })).toEqual({ inputTokens: 50, outputTokens: 4 });
     expect(usageOf({})).toBeUndefined();
   });
 });
