@@ -55,6 +55,14 @@ export function lastUserText(body: any): string {
   return contentText(last?.content);
 }
 
+/** Whether the conversation's last message answers a tool call, in either protocol. */
+export function endsWithToolResult(body: any): boolean {
+  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  const last = messages.at(-1);
+  if (last?.role === 'tool') return true;
+  return last?.role === 'user' && Array.isArray(last.content) && last.content.some((block: any) => block?.type === 'tool_result');
+}
+
 export function presentedKeys(h: IncomingHttpHeaders): string[] {
   const keys: string[] = [];
   const auth = h.authorization;
@@ -191,7 +199,7 @@ export async function streamEvents(ctx: Ctx, protocol: Protocol, events: string[
 
 export function makeAnswer(ctx: Ctx, maxTokens: unknown): Answer {
   const mode = ctx.mode;
-  if (mode.kind === 'toolCall') {
+  if (mode.kind === 'toolCall' || (mode.kind === 'toolLoop' && !endsWithToolResult(ctx.rec.body))) {
     return { kind: 'tool', name: mode.name, args: JSON.stringify(mode.arguments), input: mode.arguments };
   }
   const text = ctx.opts.reply(ctx.rec);

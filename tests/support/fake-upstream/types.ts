@@ -31,7 +31,12 @@ export type FakeMode =
   /** Non-stream: destroy the socket without answering. Stream: send `afterChunks` (default 2) SSE events, then destroy the socket. */
   | { kind: 'drop'; afterChunks?: number }
   /** Answer with a tool call (OpenAI tool_calls / Anthropic tool_use) instead of text. */
-  | { kind: 'toolCall'; name: string; arguments: object };
+  | { kind: 'toolCall'; name: string; arguments: object }
+  /**
+   * An agent's tool loop: a tool call while the conversation does not end with a tool result, then
+   * text once it does (OpenAI: a last `tool` message; Anthropic: a last user turn of tool_result blocks).
+   */
+  | { kind: 'toolLoop'; name: string; arguments: object };
 
 export interface FakeUpstreamOptions {
   /** When set, requests must carry it as `Authorization: Bearer K`, `x-api-key: K` or `api-key: K`, else 401. */
