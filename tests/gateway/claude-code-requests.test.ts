@@ -6,6 +6,7 @@ import { startHarness, type Harness } from './harness.js';
 
 const capture = JSON.parse(readFileSync(new URL('../support/captures/claude-code-2.1.332-session.json', import.meta.url), 'utf8')) as {
   sessionA: Array<{ headers: Record<string, string>; body: Record<string, unknown> }>;
+  runs: Array<Array<{ headers: Record<string, string>; body: Record<string, unknown> }>>;
 };
 // The fake upstream answers the model it knows; the rest of the request is Claude Code's own.
 const firstTurn = { ...capture.sessionA[0]!.body, model: 'fake-model', stream: false };
@@ -38,5 +39,19 @@ describe("Claude Code's requests through the gateway", () => {
     const roles = (upstream.body.messages as Array<{ role: string }>).map((m) => m.role);
     expect(roles).toEqual(['system', 'user', 'system']);
     expect(upstream.body.messages[0].content.startsWith("You are a Claude agent, built on Anthropic's Claude Agent SDK.")).toBe(true);
+  });
+
+  it('two conversations with different prompts (so different billing lines) show no prompt churn for claude-code', async () => {
+    harness = await startHarness({ provider: 'anthropic' });
+    harness.records = [];
+    const userAgent = { 'user-agent': capture.sessionA[0]!.headers['user-agent']! };
+    for (const body of [capture.runs[0]![0]!.body, capture.sessionA[0]!.body]) {
+      const response = await harness.messages({ ...body, model: 'fake-model', stream: false }, userAgent);
+      expect(response.status).toBe(200);
+      await response.text();
+    }
+    await harness.gateway.drained();
+    expect(harness.records.map((record) => record.client)).toEqual(['claude-code', 'claude-code']);
+    expect(harness.records[1]!.churn).toMatchObject({ systemBytes: 0, systemLine: null, toolsBytes: 0 });
   });
 });
