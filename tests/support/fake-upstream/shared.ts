@@ -49,18 +49,24 @@ export function messagesText(messages: unknown): string {
   return Array.isArray(messages) ? messages.map((m) => contentText(m?.content)).join('\n') : '';
 }
 
-export function lastUserText(body: any): string {
-  const messages: unknown[] = Array.isArray(body?.messages) ? body.messages : [];
-  const last = [...messages].reverse().find((m: any) => m?.role === 'user') as any;
-  return contentText(last?.content);
+/** Whether the conversation's last turn carries a tool's result (chat `tool` message, Anthropic tool_result, Responses function_call_output). */
+export function endsWithToolResult(body: any): boolean {
+  if (Array.isArray(body?.input)) return body.input.at(-1)?.type === 'function_call_output';
+  const last = Array.isArray(body?.messages) ? body.messages.at(-1) : undefined;
+  if (last?.role === 'tool') return true;
+  return Array.isArray(last?.content) && last.content.some((block: any) => block?.type === 'tool_result');
 }
 
-/** Whether the conversation's last message answers a tool call, in either protocol. */
-export function endsWithToolResult(body: any): boolean {
-  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
-  const last = messages.at(-1);
-  if (last?.role === 'tool') return true;
-  return last?.role === 'user' && Array.isArray(last.content) && last.content.some((block: any) => block?.type === 'tool_result');
+export function lastUserText(body: any): string {
+  if (typeof body?.input === 'string') return body.input;
+  if (Array.isArray(body?.input)) {
+    const last = [...body.input].reverse().find((item: any) => item?.role === 'user');
+    return Array.isArray(last?.content) ? last.content.filter((p: any) => typeof p?.text === 'string').map((p: any) => p.text).join('\n') : contentText(last?.content);
+  }
+  const messages: unknown[] = Array.isArray(body?.messages) ? body.messages : [];
+  // Anthropic carries tool results in user messages; the user's words are in the last one with text.
+  const last = [...messages].reverse().find((m: any) => m?.role === 'user' && contentText(m?.content) !== '') as any;
+  return contentText(last?.content);
 }
 
 export function presentedKeys(h: IncomingHttpHeaders): string[] {

@@ -33,8 +33,8 @@ export type FakeMode =
   /** Answer with a tool call (OpenAI tool_calls / Anthropic tool_use) instead of text. */
   | { kind: 'toolCall'; name: string; arguments: object }
   /**
-   * An agent's tool loop: a tool call while the conversation does not end with a tool result, then
-   * text once it does (OpenAI: a last `tool` message; Anthropic: a last user turn of tool_result blocks).
+   * An agent's tool loop: a tool call while the conversation does not end in a tool result, text
+   * (the usual reply) once it does. Set it without `times`: one agent turn is several requests.
    */
   | { kind: 'toolLoop'; name: string; arguments: object };
 
