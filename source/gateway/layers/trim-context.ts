@@ -1,6 +1,7 @@
 import type { TrimmingSettings } from '../../store/config.js';
 import type { Layer } from '../context.js';
 import { trimRequestBody } from '../../trimming/trim-request.js';
+import { trimResponsesToolOutputs } from '../../trimming/trim-responses.js';
 
 /**
  * L2.5: before the provider is called, drops what carries no information (terminal redraws, decoration
@@ -13,16 +14,17 @@ export function trimContextLayer(settings: TrimmingSettings): Layer {
   return async (ctx, next) => {
     const chat = ctx.chat;
     if (settings.enabled && chat) {
-      const messages = chat.body.messages;
+      const messages = chat.protocol === 'responses' ? chat.body.input : chat.body.messages;
       if (chat.raw.length > settings.maxRequestBytes || (Array.isArray(messages) && messages.length > settings.maxMessages)) {
         ctx.skipped.push('l2.5:size');
       } else {
-        const result = await trimRequestBody(chat.body, chat.protocol, {
+        const options = {
           minSavedTokens: settings.minSavedTokensPerMessage,
           colour: settings.colour,
           lossy: settings.lossy,
           maxMessageChars: settings.maxMessageBytes,
-        });
+        };
+        const result = chat.protocol === 'responses' ? await trimResponsesToolOutputs(chat.body, options) : await trimRequestBody(chat.body, chat.protocol, options);
         ctx.trimmedTokens = result.tokensBefore - result.tokensAfter;
         if (result.skippedForSize > 0) ctx.skipped.push('l2.5:size');
         if (result.changed) {
