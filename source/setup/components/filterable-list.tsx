@@ -1,5 +1,6 @@
 import { Box, Text, useInput } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { applyEdits, editEvents } from '../input/edit-events.js';
 import { useTheme } from './theme.js';
 
 export interface ListItem {
@@ -24,6 +25,9 @@ export interface FilterableListProps {
 export function FilterableList({ items, onSelect, limit, allowCustom = false, initialValue, isActive = true }: FilterableListProps) {
   const theme = useTheme();
   const [filter, setFilter] = useState('');
+  // Several input events can arrive before React renders again; each must build on the one before.
+  const latestFilter = useRef(filter);
+  latestFilter.current = filter;
   const needle = filter.trim().toLowerCase();
   const shown = needle ? rank(items, needle) : items;
   const [cursor, setCursor] = useState(() => Math.max(0, items.findIndex((item) => item.value === initialValue)));
@@ -41,11 +45,12 @@ export function FilterableList({ items, onSelect, limit, allowCustom = false, in
         const item = shown[cursor];
         if (item) onSelect(item.value);
         else if (allowCustom && filter.trim()) onSelect(filter.trim());
-      } else if (key.backspace || key.delete) {
-        setFilter((f) => f.slice(0, -1));
-        setCursor(0);
-      } else if (!key.ctrl && !key.meta && !key.escape && !key.tab && !key.leftArrow && !key.rightArrow && input && !/[\r\n]/.test(input)) {
-        setFilter((f) => f + input);
+      } else {
+        // Typed text, a burst of Backspaces or a paste: read as key events, never appended raw.
+        const { value: next } = applyEdits(latestFilter.current, editEvents(input, key).filter((event) => event.kind !== 'submit'));
+        if (next === latestFilter.current) return;
+        latestFilter.current = next;
+        setFilter(next);
         setCursor(0);
       }
     },
