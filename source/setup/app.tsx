@@ -2,7 +2,8 @@ import { useApp } from 'ink';
 import { useEffect, useReducer, useRef } from 'react';
 import { ThemeProvider, type Theme } from './components/theme.js';
 import type { SetupEffects } from './effects.js';
-import { initialSetupState, setupReducer, type SetupState } from './flow.js';
+import { initialSetupState, progressOf, setupReducer, type SetupState } from './flow.js';
+import type { WizardProgress } from './progress.js';
 import { useDashboardFeed } from './hooks/use-dashboard-feed.js';
 import { BaseUrlScreen } from './screens/base-url.js';
 import { ConfirmScreen } from './screens/confirm.js';
@@ -37,6 +38,23 @@ export function SetupApp({ effects, theme, initialState, refreshMs = 2000, onSta
   latest.current = state;
 
   useEffect(() => onStateChange?.(state), [state, onStateChange]);
+
+  // How far this run got is kept in the state dir, so Ctrl+C and a second run can resume it. Nothing is
+  // written before a provider is chosen (opening the wizard must not forget an older run), and reaching
+  // the dashboard forgets it.
+  const savedProgress = useRef<{ progress: WizardProgress | undefined; key: string } | undefined>(undefined);
+  useEffect(() => {
+    if (!effects.saveProgress || state.mode !== 'setup') return;
+    if (!state.providerId) return;
+    const reachedDashboard = state.screen === 'dashboard';
+    const previous = savedProgress.current?.progress ?? state.overview?.progress;
+    const progress = reachedDashboard ? undefined : progressOf(state, previous);
+    if (!reachedDashboard && !progress) return;
+    const key = JSON.stringify(progress ?? null);
+    if (savedProgress.current?.key === key) return;
+    savedProgress.current = { progress, key };
+    void effects.saveProgress(progress).catch(() => {});
+  }, [state.screen, state.providerId, state.baseUrl, state.model, state.key.source, state.gateway.status, state.mode]);
 
   // Each effect below starts when the state enters the status that asks for it; a cleanup marks its
   // result stale, so going back (Esc) while it runs drops the answer instead of applying it.

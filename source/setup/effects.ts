@@ -1,6 +1,7 @@
 import type { OpenClawPlan } from '../connectors/openclaw/plan.js';
 import type { CheckResult } from '../providers/check-provider.js';
 import type { LiveRequestRecord, StatsReport } from './gateway-contracts.js';
+import type { WizardProgress } from './progress.js';
 
 /** What is already set up when the wizard opens. Holds no secret: keys are masked. */
 export interface SetupOverview {
@@ -9,6 +10,10 @@ export interface SetupOverview {
   configured: { providerId: string; model: string | undefined; maskedKey: string | undefined } | undefined;
   /** Provider ids with a key in isartor's config. */
   storedKeys: string[];
+  /** Each configured provider's stored base URL and model (no key), to prefill and preselect them. */
+  providers?: Record<string, { baseUrl: string | undefined; model: string | undefined }>;
+  /** An unfinished wizard run to pick up. */
+  progress?: WizardProgress | undefined;
   /** Provider id -> the environment variable that holds a key for it. */
   envKeys: Record<string, string>;
   gateway: { url: string; pid: number; provider: string; model: string | null } | undefined;
@@ -107,4 +112,6 @@ export interface SetupEffects {
   probe(gateway: GatewayHandle): Promise<ProbeResult>;
   /** `isartor down` (or stops the demo). */
   stopGateway(gateway: GatewayHandle): Promise<void>;
+  /** Keeps how far the wizard got (undefined: forget it), so Ctrl+C and a second run can resume. */
+  saveProgress?(progress: WizardProgress | undefined): Promise<void>;
 }

@@ -22,6 +22,7 @@ import { statePaths } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
 import type { GatewayHandle, OpenClawFinding, ProviderInput, SetupEffects } from './effects.js';
 import { fetchGatewayStats, probeGateway, subscribeGatewayEvents } from './gateway-client.js';
+import { readProgressFile, writeProgressFile } from './progress-file.js';
 
 export interface RealEffectsOptions {
   stateDir: string;
@@ -78,6 +79,8 @@ export function createSetupEffects(options: RealEffectsOptions): SetupEffects {
           .filter(([, settings]) => Boolean(settings.apiKey))
           .map(([id]) => id),
         envKeys,
+        providers: Object.fromEntries(Object.entries(config.providers).map(([id, settings]) => [id, { baseUrl: settings.baseUrl, model: settings.model }])),
+        progress: readProgressFile(stateDir),
         gateway: running ? { url: running.record.url, pid: running.record.pid, provider: running.record.provider, model: running.record.model } : undefined,
         openClaw: await findOpenClaw(),
         defaultPort: config.gateway.port,
@@ -149,6 +152,8 @@ export function createSetupEffects(options: RealEffectsOptions): SetupEffects {
     fetchStats: (gateway) => fetchGatewayStats(gateway),
     subscribeEvents: (gateway, subscriber) => subscribeGatewayEvents(gateway, subscriber),
     probe: (gateway) => probeGateway(gateway),
+
+    saveProgress: async (progress) => writeProgressFile(stateDir, progress),
 
     stopGateway: async (gateway: GatewayHandle) => {
       if (gateway.kind === 'demo') {

@@ -1,6 +1,7 @@
 import { Spinner } from '@inkjs/ui';
 import { Text, useInput } from 'ink';
 import { diffLineKind, diffLines } from '../../terminal/diff-lines.js';
+import { isartorCommand } from '../../terminal/invocation.js';
 import { Frame } from '../components/frame.js';
 import { useTheme } from '../components/theme.js';
 import type { ScreenProps } from './screen-props.js';
@@ -43,7 +44,7 @@ export function ConfirmScreen({ state, dispatch }: ScreenProps) {
           <Text color={theme.accent}>{'  openclaw models status --agent main --probe'}</Text>
         </>
       ) : null}
-      {status === 'declined' ? <Text color={theme.warn}>Nothing was written. `isartor connect openclaw` does it later.</Text> : null}
+      {status === 'declined' ? <Text color={theme.warn}>{`Nothing was written. \`${isartorCommand('connect openclaw')}\` does it later.`}</Text> : null}
       {status === 'failed' ? (
         <>
           <Text color={theme.error}>{`✗ ${message ?? 'The write failed.'}`}</Text>

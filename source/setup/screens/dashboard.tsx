@@ -6,6 +6,7 @@ import { summarise } from '../../stats/summarise.js';
 import type { LiveRequestRecord, StatsSummary } from '../gateway-contracts.js';
 import { useTheme } from '../components/theme.js';
 import { layoutWidth, useTerminalSize } from '../hooks/use-terminal-size.js';
+import { isartorCommand } from '../../terminal/invocation.js';
 import type { ScreenProps } from './screen-props.js';
 
 /** Live rows besides the tool table; the table gets what is left of the terminal. */
@@ -79,7 +80,7 @@ export function DashboardScreen({ state, dispatch }: ScreenProps) {
               {`${tool.client.slice(0, 15).padEnd(16)}${formatCount(tool.requests).padStart(9)}${formatPercent(tool.cacheHitRate).padStart(10)}${formatMs(tool.latencyMs.p50).padStart(10)}${formatCount(tool.tokens.saved).padStart(11)}${formatUsd(tool.cost.savedUsd).padStart(10)}`}
             </Text>
           ))}
-          {tools.length > toolRows ? <Text color={theme.muted}>{`and ${tools.length - toolRows} more (isartor stats --by-tool)`}</Text> : null}
+          {tools.length > toolRows ? <Text color={theme.muted}>{`and ${tools.length - toolRows} more (${isartorCommand('stats --by-tool')})`}</Text> : null}
         </Box>
         <Box marginTop={1}>
           {probe.status === 'running' ? (
@@ -108,7 +109,7 @@ function QuitLine({ state }: Pick<ScreenProps, 'state'>) {
   const { dashboard, gateway, mode } = state;
   const url = gateway.handle?.url ?? '';
   if (dashboard.quitting === 'leave') {
-    return <Text>{`Bye. The gateway keeps running at ${url}; stop it with \`isartor down\`.`}</Text>;
+    return <Text>{`Bye. The gateway keeps running at ${url}; stop it with \`${isartorCommand('down')}\`.`}</Text>;
   }
   if (dashboard.quitting === 'stop') {
     if (!dashboard.finished) return <Spinner label={mode === 'demo' ? 'Stopping the demo gateway...' : 'Stopping the gateway...'} />;

@@ -1,6 +1,7 @@
 import { Spinner } from '@inkjs/ui';
 import { Text, useInput } from 'ink';
 import { DiffView } from '../components/diff-view.js';
+import { runnableAdvice } from '../../terminal/invocation.js';
 import { Frame } from '../components/frame.js';
 import { useTheme } from '../components/theme.js';
 import { layoutWidth, useTerminalSize } from '../hooks/use-terminal-size.js';
@@ -35,7 +36,7 @@ export function DiffScreen({ state, dispatch }: ScreenProps) {
       {status === 'refused' ? (
         <>
           <Text color={theme.error}>{`✗ ${message ?? 'isartor cannot edit this file safely.'}`}</Text>
-          {hint ? <Text>{hint}</Text> : null}
+          {hint ? <Text>{runnableAdvice(hint)}</Text> : null}
           <Text bold>Nothing was written.</Text>
         </>
       ) : null}
