@@ -131,6 +131,10 @@ export function SetupApp({ effects, theme, initialState, refreshMs = 2000, onSta
       (finding) => live && dispatch({ type: 'openClawFound', finding }),
       () => {},
     );
+    void effects.findAgents?.().then(
+      (agents) => live && dispatch({ type: 'agentsFound', agents }),
+      () => {},
+    );
     return () => {
       live = false;
     };
@@ -140,7 +144,8 @@ export function SetupApp({ effects, theme, initialState, refreshMs = 2000, onSta
     const { gateway, model } = latest.current;
     if (state.plan.status !== 'planning' || !gateway.handle) return;
     let live = true;
-    effects.planOpenClaw({ gateway: gateway.handle, model: model ?? gateway.handle.model ?? '' }).then(
+    const agentId = latest.current.agentId;
+    effects.planOpenClaw({ gateway: gateway.handle, model: model ?? gateway.handle.model ?? '', ...(agentId === 'openclaw' ? {} : { agentId }) }).then(
       (outcome) => {
         if (!live) return;
         if (outcome.kind === 'ready') dispatch({ type: 'planReady', plan: outcome.plan });
@@ -156,7 +161,8 @@ export function SetupApp({ effects, theme, initialState, refreshMs = 2000, onSta
   useEffect(() => {
     const plan = latest.current.plan.plan;
     if (state.write.status !== 'writing' || !plan) return;
-    effects.applyOpenClaw(plan).then(
+    const agentId = latest.current.agentId;
+    (agentId === 'openclaw' ? effects.applyOpenClaw(plan) : effects.applyOpenClaw(plan, agentId)).then(
       (outcome) => dispatch({ type: 'writeFinished', outcome }),
       (error: unknown) => dispatch({ type: 'writeFailed', message: messageOf(error) }),
     );

@@ -1,4 +1,4 @@
-import type { OpenClawPlan } from '../connectors/openclaw/plan.js';
+import type { ConnectorPlan } from '../connectors/core/connector.js';
 import type { CheckResult } from '../providers/check-provider.js';
 import type { LiveRequestRecord, StatsReport } from './gateway-contracts.js';
 import type { WizardProgress } from './progress.js';
@@ -63,7 +63,20 @@ export type GatewayStartOutcome =
   | { kind: 'portInUse'; port: number; suggestedPort: number | undefined }
   | { kind: 'failed'; message: string; hint: string | undefined };
 
-export type PlanOutcome = { kind: 'ready'; plan: OpenClawPlan } | { kind: 'refused'; message: string; hint: string | undefined };
+/** A connector's plan for one client config file (OpenClaw's, Claude Code's, Codex's, ...). */
+export type AgentPlan = ConnectorPlan & { location: { configPath: string } };
+
+/** An agent tool other than OpenClaw that a registered connector found installed. */
+export interface AgentFinding {
+  /** The connector id, as in `isartor connect <id>`. */
+  id: string;
+  displayName: string;
+  configPath: string;
+  configExists: boolean;
+  version: string | undefined;
+}
+
+export type PlanOutcome = { kind: 'ready'; plan: AgentPlan } | { kind: 'refused'; message: string; hint: string | undefined };
 
 export interface ApplyOutcome {
   configPath: string;
@@ -103,9 +116,11 @@ export interface SetupEffects {
   /** The demo gateway (simulated provider, no key, no network). */
   startDemo(): Promise<GatewayHandle>;
   findOpenClaw(): Promise<OpenClawFinding>;
-  /** The plan `isartor connect openclaw --dry-run` prints. */
-  planOpenClaw(options: { gateway: GatewayHandle; model: string }): Promise<PlanOutcome>;
-  applyOpenClaw(plan: OpenClawPlan): Promise<ApplyOutcome>;
+  /** The other registered connectors' clients found on this machine (config dir or binary on PATH). */
+  findAgents?(): Promise<AgentFinding[]>;
+  /** The plan `isartor connect <agent> --dry-run` prints; OpenClaw's unless another agent is named. */
+  planOpenClaw(options: { gateway: GatewayHandle; model: string; agentId?: string }): Promise<PlanOutcome>;
+  applyOpenClaw(plan: AgentPlan, agentId?: string): Promise<ApplyOutcome>;
   fetchStats(gateway: GatewayHandle): Promise<StatsReport>;
   /** Streams /events until the returned function is called; reconnects on its own. */
   subscribeEvents(gateway: GatewayHandle, subscriber: EventsSubscriber): () => void;

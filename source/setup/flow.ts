@@ -1,7 +1,6 @@
-import type { OpenClawPlan } from '../connectors/openclaw/plan.js';
 import { findProvider, type ProviderSpec } from '../providers/catalog.js';
 import type { CheckResult } from '../providers/check-provider.js';
-import type { ApplyOutcome, EventsStatus, GatewayHandle, KeySource, OpenClawFinding, ProbeResult, SetupOverview } from './effects.js';
+import type { AgentFinding, AgentPlan, ApplyOutcome, EventsStatus, GatewayHandle, KeySource, OpenClawFinding, ProbeResult, SetupOverview } from './effects.js';
 import type { LiveRequestRecord, StatsReport } from './gateway-contracts.js';
 import { isProgressStep, type WizardProgress } from './progress.js';
 
@@ -50,7 +49,11 @@ export interface SetupState {
     hint: string | undefined;
   };
   openClaw: { status: 'idle' | 'looking' | 'found' | 'absent' | 'skipped'; finding: OpenClawFinding | undefined };
-  plan: { status: 'idle' | 'planning' | 'ready' | 'refused'; plan: OpenClawPlan | undefined; message: string | undefined; hint: string | undefined };
+  /** Agent tools besides OpenClaw that registered connectors found installed. */
+  agents: AgentFinding[];
+  /** The tool the planned edit is for: 'openclaw', or another connector's id. */
+  agentId: string;
+  plan: { status: 'idle' | 'planning' | 'ready' | 'refused'; plan: AgentPlan | undefined; message: string | undefined; hint: string | undefined };
   write: { status: 'idle' | 'writing' | 'written' | 'declined' | 'failed' | 'unchanged'; outcome: ApplyOutcome | undefined; message: string | undefined };
   dashboard: DashboardState;
   /** Where a shortcut from Welcome goes once the gateway runs: the dashboard, or the step a resumed run left off at. */
@@ -81,7 +84,9 @@ export type SetupAction =
   | { type: 'openClawFound'; finding: OpenClawFinding }
   | { type: 'openClawSkipped' }
   | { type: 'planRequested' }
-  | { type: 'planReady'; plan: OpenClawPlan }
+  | { type: 'planReady'; plan: AgentPlan }
+  | { type: 'agentsFound'; agents: AgentFinding[] }
+  | { type: 'agentChosen'; agentId: string }
   | { type: 'planRefused'; message: string; hint: string | undefined }
   | { type: 'diffAccepted' }
   | { type: 'writeConfirmed' }
@@ -116,6 +121,8 @@ export function initialSetupState(options: { demo?: boolean; port?: number | und
     model: undefined,
     gateway: { status: 'idle', port: options.port, restart: false, suggestedPort: undefined, handle: undefined, message: undefined, hint: undefined },
     openClaw: { status: 'idle', finding: undefined },
+    agents: [],
+    agentId: 'openclaw',
     plan: { status: 'idle', plan: undefined, message: undefined, hint: undefined },
     write: { status: 'idle', outcome: undefined, message: undefined },
     dashboard: {
@@ -270,7 +277,15 @@ export function setupReducer(state: SetupState, action: SetupAction): SetupState
 
     case 'planRequested':
       if (state.screen !== 'openclaw' || state.openClaw.status === 'looking') return state;
-      return { ...state, screen: 'diff', plan: { status: 'planning', plan: undefined, message: undefined, hint: undefined } };
+      return { ...state, screen: 'diff', agentId: 'openclaw', plan: { status: 'planning', plan: undefined, message: undefined, hint: undefined } };
+
+    case 'agentsFound':
+      return state.screen === 'openclaw' ? { ...state, agents: action.agents } : state;
+
+    case 'agentChosen':
+      // Another registered tool instead of OpenClaw: the same diff, confirm and write steps, through its connector.
+      if (state.screen !== 'openclaw' || state.openClaw.status === 'looking' || !state.agents.some((agent) => agent.id === action.agentId)) return state;
+      return { ...state, screen: 'diff', agentId: action.agentId, plan: { status: 'planning', plan: undefined, message: undefined, hint: undefined } };
 
     case 'planReady':
       if (state.screen !== 'diff' || state.plan.status !== 'planning') return state;

@@ -5,7 +5,8 @@ import { binaryVersion } from '../connectors/core/binary-version.js';
 import { applyOpenClawPlan } from '../connectors/openclaw/apply.js';
 import { locateOpenClawConfig } from '../connectors/openclaw/config-path.js';
 import { gatewayKeyForClient } from '../connectors/core/connection-defaults.js';
-import { planOpenClawConnect } from '../connectors/openclaw/plan.js';
+import { planOpenClawConnect, type OpenClawPlan } from '../connectors/openclaw/plan.js';
+import { clientConnectors, findClientConnector } from '../connectors/registry.js';
 import { openClawPrimaryModel } from '../connectors/openclaw/status.js';
 import { findRunningGateway } from '../daemon/running-gateway.js';
 import { startDetachedGateway } from '../daemon/start-detached.js';
@@ -20,7 +21,7 @@ import { ConfigStore, configDefaults, type IsartorConfig } from '../store/config
 import { maskSecret } from '../store/mask-secret.js';
 import { statePaths } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
-import type { GatewayHandle, OpenClawFinding, ProviderInput, SetupEffects } from './effects.js';
+import type { AgentFinding, AgentPlan, GatewayHandle, OpenClawFinding, ProviderInput, SetupEffects } from './effects.js';
 import { fetchGatewayStats, probeGateway, subscribeGatewayEvents } from './gateway-client.js';
 import { readProgressFile, writeProgressFile } from './progress-file.js';
 
@@ -127,11 +128,33 @@ export function createSetupEffects(options: RealEffectsOptions): SetupEffects {
 
     findOpenClaw,
 
-    planOpenClaw: async ({ gateway, model }) => {
+    findAgents: async () => {
+      // Every registered client but OpenClaw (the wizard's own step), offered when it is installed.
+      const others = clientConnectors().filter((connector) => connector.id !== 'openclaw');
+      const found = await Promise.all(
+        others.map(async (connector): Promise<AgentFinding | undefined> => {
+          try {
+            const detection = await connector.detect({ env });
+            return detection.installed ? { id: connector.id, displayName: connector.displayName, configPath: detection.configPath, configExists: detection.configExists, version: detection.version } : undefined;
+          } catch {
+            return undefined;
+          }
+        }),
+      );
+      return found.filter((agent): agent is AgentFinding => agent !== undefined);
+    },
+
+    planOpenClaw: async ({ gateway, model, agentId = 'openclaw' }) => {
       const config = store.read();
       try {
+        const apiKey = gatewayKeyForClient(undefined, config, env);
+        if (agentId !== 'openclaw') {
+          const connector = findClientConnector(agentId);
+          if (!connector) return { kind: 'refused', message: `isartor has no connector for ${agentId}.`, hint: undefined };
+          return { kind: 'ready', plan: connector.planConnect({ gatewayUrl: gateway.url, apiKey, model }, env) as AgentPlan };
+        }
         const location = locateOpenClawConfig(options.openClawConfigPath, env);
-        const plan = planOpenClawConnect(location, { gatewayUrl: gateway.url, apiKey: gatewayKeyForClient(undefined, config, env), model, api: 'openai-completions' });
+        const plan = planOpenClawConnect(location, { gatewayUrl: gateway.url, apiKey, model, api: 'openai-completions' });
         return { kind: 'ready', plan };
       } catch (error) {
         if (error instanceof UserError) return { kind: 'refused', message: error.message, hint: error.hint };
@@ -139,8 +162,13 @@ export function createSetupEffects(options: RealEffectsOptions): SetupEffects {
       }
     },
 
-    applyOpenClaw: async (plan) => {
-      applyOpenClawPlan(plan);
+    applyOpenClaw: async (plan, agentId = 'openclaw') => {
+      if (agentId === 'openclaw') applyOpenClawPlan(plan as OpenClawPlan);
+      else {
+        const connector = findClientConnector(agentId);
+        if (!connector) throw new Error(`isartor has no connector for ${agentId}.`);
+        connector.apply(plan);
+      }
       return {
         configPath: plan.location.configPath,
         wrote: plan.configChanges,

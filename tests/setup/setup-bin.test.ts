@@ -47,7 +47,7 @@ describe('isartor-setup without a terminal', () => {
   it('explains itself and exits instead of waiting for key presses', async () => {
     const { code, stdout } = await runSetup([], home);
     expect(code).toBe(2);
-    expect(stdout).toContain('isartor-setup is an interactive wizard, but CI is set');
+    expect(stdout).toContain('The setup wizard is interactive, but CI is set');
     expect(stdout).toContain('--provider groq --key-env GROQ_API_KEY');
     expect(stdout).toContain('Without --yes, openclaw.json is not written');
   });

@@ -45,7 +45,7 @@ export function DiffScreen({ state, dispatch }: ScreenProps) {
       ) : null}
       {status === 'ready' && plan && !plan.unchanged ? (
         <>
-          <Text wrap="truncate-middle">{`${plan.before === undefined ? 'Create' : 'Edit'} ${plan.location.configPath}:`}</Text>
+          <Text>{`${plan.before === undefined ? 'Create' : 'Edit'} ${plan.location.configPath}:`}</Text>
           <DiffView diff={plan.diff} height={height} width={layoutWidth(size)} />
           {shownDeletions.map((deletion) => (
             <Text key={deletion.path} color={theme.warn} wrap="truncate-middle">{`delete ${deletion.path} (OpenClaw regenerates it)`}</Text>
