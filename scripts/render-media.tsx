@@ -116,7 +116,7 @@ function baseEffects(patch: Partial<SetupEffects> = {}): SetupEffects {
       subscriber.onStatus('live');
       return () => {};
     },
-    probe: async () => ({ status: 200, layer: 'l1a', latencyMs: 3 }),
+    probe: async (_gateway, probe) => ({ probe, status: 200, layer: 'l1a', latencyMs: 3 }),
     stopGateway: async () => {},
     ...patch,
   };

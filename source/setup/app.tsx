@@ -4,6 +4,7 @@ import { ThemeProvider, type Theme } from './components/theme.js';
 import type { SetupEffects } from './effects.js';
 import { initialSetupState, progressOf, setupReducer, type SetupState } from './flow.js';
 import type { WizardProgress } from './progress.js';
+import { probeAt } from './dashboard/probes.js';
 import { useDashboardFeed } from './hooks/use-dashboard-feed.js';
 import { BaseUrlScreen } from './screens/base-url.js';
 import { ConfirmScreen } from './screens/confirm.js';
@@ -173,7 +174,7 @@ export function SetupApp({ effects, theme, initialState, refreshMs = 2000, onSta
   useEffect(() => {
     const handle = latest.current.gateway.handle;
     if (state.dashboard.probe.status !== 'running' || !handle) return;
-    void effects.probe(handle).then((result) => dispatch({ type: 'probeFinished', result }));
+    void effects.probe(handle, probeAt(latest.current.dashboard.probe.sent)).then((result) => dispatch({ type: 'probeFinished', result }));
   }, [state.dashboard.probe.status]);
 
   useEffect(() => {

@@ -1,6 +1,7 @@
 import type { ConnectorPlan } from '../connectors/core/connector.js';
 import type { CheckResult } from '../providers/check-provider.js';
 import type { LiveRequestRecord, StatsReport } from './gateway-contracts.js';
+import type { ProbeSpec } from './dashboard/probes.js';
 import type { WizardProgress } from './progress.js';
 
 /** What is already set up when the wizard opens. Holds no secret: keys are masked. */
@@ -87,6 +88,8 @@ export interface ApplyOutcome {
 }
 
 export interface ProbeResult {
+  /** Which probe of the cycle was sent. */
+  probe: ProbeSpec;
   status: number;
   /** x-isartor-layer, or '?' when the answer had none. */
   layer: string;
@@ -124,7 +127,8 @@ export interface SetupEffects {
   fetchStats(gateway: GatewayHandle): Promise<StatsReport>;
   /** Streams /events until the returned function is called; reconnects on its own. */
   subscribeEvents(gateway: GatewayHandle, subscriber: EventsSubscriber): () => void;
-  probe(gateway: GatewayHandle): Promise<ProbeResult>;
+  /** Sends one probe of the cycle (dashboard/probes.ts) and says which layer answered. */
+  probe(gateway: GatewayHandle, probe: ProbeSpec): Promise<ProbeResult>;
   /** `isartor down` (or stops the demo). */
   stopGateway(gateway: GatewayHandle): Promise<void>;
   /** Keeps how far the wizard got (undefined: forget it), so Ctrl+C and a second run can resume. */

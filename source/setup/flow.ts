@@ -23,7 +23,8 @@ export interface DashboardState {
   /** Arrival times (ms) of the last requests, for requests per second. */
   arrivals: number[];
   now: number;
-  probe: { status: 'idle' | 'running' | 'done'; result: ProbeResult | undefined };
+  /** `sent` counts the probes sent so far: the next one is probeAt(sent). */
+  probe: { status: 'idle' | 'running' | 'done'; result: ProbeResult | undefined; sent: number };
   quitting: 'leave' | 'stop' | undefined;
   /** The wizard may exit: quit with the gateway left running, or the gateway has stopped. */
   finished: boolean;
@@ -133,7 +134,7 @@ export function initialSetupState(options: { demo?: boolean; port?: number | und
       seen: 0,
       arrivals: [],
       now: options.now ?? 0,
-      probe: { status: 'idle', result: undefined },
+      probe: { status: 'idle', result: undefined, sent: 0 },
       quitting: undefined,
       finished: false,
       stopError: undefined,
@@ -345,11 +346,11 @@ export function setupReducer(state: SetupState, action: SetupAction): SetupState
 
     case 'probeStarted':
       if (state.screen !== 'dashboard' || state.dashboard.probe.status === 'running') return state;
-      return withDashboard(state, { probe: { status: 'running', result: state.dashboard.probe.result } });
+      return withDashboard(state, { probe: { ...state.dashboard.probe, status: 'running' } });
 
     case 'probeFinished':
       if (state.dashboard.probe.status !== 'running') return state;
-      return withDashboard(state, { probe: { status: 'done', result: action.result } });
+      return withDashboard(state, { probe: { status: 'done', result: action.result, sent: state.dashboard.probe.sent + 1 } });
 
     case 'quitRequested':
       if (state.screen !== 'dashboard' || state.dashboard.quitting) return state;

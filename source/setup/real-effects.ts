@@ -179,7 +179,7 @@ export function createSetupEffects(options: RealEffectsOptions): SetupEffects {
 
     fetchStats: (gateway) => fetchGatewayStats(gateway),
     subscribeEvents: (gateway, subscriber) => subscribeGatewayEvents(gateway, subscriber),
-    probe: (gateway) => probeGateway(gateway),
+    probe: (gateway, probe) => probeGateway(gateway, probe),
 
     saveProgress: async (progress) => writeProgressFile(stateDir, progress),
 

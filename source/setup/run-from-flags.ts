@@ -1,6 +1,7 @@
 import { printDiff } from '../terminal/print-diff.js';
 import { paint } from '../terminal/output.js';
 import { isartorCommand } from '../terminal/invocation.js';
+import { describeLayer, probeAt } from './dashboard/probes.js';
 import { findProvider, providerIds } from '../providers/catalog.js';
 import { keyEnvNames } from '../providers/key-env.js';
 import { unknownProviderError } from '../providers/suggest-provider.js';
@@ -146,11 +147,13 @@ async function runDemoFromFlags(effects: SetupEffects, out: (line: string) => vo
   const gateway = await effects.startDemo();
   try {
     out(`${paint('green', '✓')} Demo gateway at ${gateway.url}`);
-    for (const label of ['first probe', 'same probe again']) {
-      const result = await effects.probe(gateway);
-      out(`  ${label.padEnd(18)} HTTP ${result.status}  layer ${result.layer.padEnd(4)} ${result.latencyMs} ms${result.error ? `  (${result.error})` : ''}`);
+    // The dashboard's probe cycle, with the first question sent twice: l3, l1a, l1b, then l3 for the near-miss.
+    for (const [index, probe] of [probeAt(0), probeAt(0), probeAt(1), probeAt(2)].entries()) {
+      const result = await effects.probe(gateway, probe);
+      const label = index === 1 ? 'the same again' : probe.label;
+      out(`  ${label.padEnd(18)} HTTP ${result.status}  ${describeLayer(result.layer).padEnd(26)} ${result.latencyMs} ms${result.error ? `  (${result.error})` : ''}`);
     }
-    out('l3 = forwarded to the provider; l1a = answered from the exact cache.');
+    out('A near-miss must never get a cached answer: it differs in meaning, so the provider answers it.');
   } finally {
     await effects.stopGateway(gateway);
   }

@@ -1,6 +1,7 @@
 import { Spinner } from '@inkjs/ui';
 import { Box, Static, Text, useInput } from 'ink';
 import { formatCount, formatMs, formatPercent, formatUsd, requestLine } from '../dashboard/format.js';
+import { describeLayer, probeAt, probeCycle, type ProbeSpec } from '../dashboard/probes.js';
 import { requestsPerSecond } from '../flow.js';
 import { summarise } from '../../stats/summarise.js';
 import type { LiveRequestRecord, StatsSummary } from '../gateway-contracts.js';
@@ -10,7 +11,7 @@ import { isartorCommand } from '../../terminal/invocation.js';
 import type { ScreenProps } from './screen-props.js';
 
 /** Live rows besides the tool table; the table gets what is left of the terminal. */
-const fixedRows = 13;
+const fixedRows = 15;
 /** Must stay below flow.ts's recentLimit. */
 const logEpochSize = 100;
 
@@ -82,25 +83,46 @@ export function DashboardScreen({ state, dispatch }: ScreenProps) {
           ))}
           {tools.length > toolRows ? <Text color={theme.muted}>{`and ${tools.length - toolRows} more (${isartorCommand('stats --by-tool')})`}</Text> : null}
         </Box>
-        <Box marginTop={1}>
-          {probe.status === 'running' ? (
-            <Spinner label="probe: sending a prompt through the gateway..." />
-          ) : probe.result ? (
-            <Text>
-              {'probe: '}
-              {probe.result.error ? (
-                <Text color={theme.error}>{`failed: ${probe.result.error}`}</Text>
-              ) : (
-                <Text color={probe.result.status >= 400 ? theme.error : theme.ok}>{`HTTP ${probe.result.status}, layer ${probe.result.layer}, ${formatMs(probe.result.latencyMs)}`}</Text>
-              )}
-            </Text>
-          ) : (
-            <Text color={theme.muted}>{`probe: press p to send "pong?" through the gateway`}</Text>
-          )}
-        </Box>
+        <ProbeLines state={state} />
         <QuitLine state={state} />
       </Box>
     </>
+  );
+}
+
+/** What the probe sends, what a healthy gateway answers with, and what it got. */
+function ProbeLines({ state }: Pick<ScreenProps, 'state'>) {
+  const theme = useTheme();
+  const { probe } = state.dashboard;
+  const next = probeAt(probe.sent);
+  const shown = probe.status === 'running' ? next : probe.result?.probe;
+  const number = (spec: ProbeSpec) => `${probeCycle.indexOf(spec) + 1}/${probeCycle.length}`;
+  if (!shown) {
+    return (
+      <Box marginTop={1} flexDirection="column">
+        <Text color={theme.muted} wrap="truncate-end">{`probe: p asks a question through the gateway: the same one, then reworded, then a near-miss,`}</Text>
+        <Text color={theme.muted} wrap="truncate-end">{'  to show the exact cache (l1a), the near-duplicate cache (l1b) and the provider (l3).'}</Text>
+        <Text> </Text>
+      </Box>
+    );
+  }
+  const result = probe.status === 'running' ? undefined : probe.result;
+  return (
+    <Box marginTop={1} flexDirection="column">
+      <Text wrap="truncate-end">{`probe ${number(shown)}, ${shown.label}: "${shown.content}"`}</Text>
+      <Text wrap="truncate-end" color={theme.muted}>{`  expect  ${shown.expected}`}</Text>
+      {probe.status === 'running' ? (
+        <Spinner label="sending it through the gateway..." />
+      ) : result?.error ? (
+        <Text color={theme.error} wrap="truncate-end">{`  got     no answer: ${result.error}`}</Text>
+      ) : result ? (
+        <Text wrap="truncate-end">
+          {'  got     '}
+          <Text color={result.status >= 400 ? theme.error : theme.ok}>{`${describeLayer(result.layer)}, HTTP ${result.status}, ${formatMs(result.latencyMs)}`}</Text>
+          <Text color={theme.muted}>{`  (p: ${probeAt(probe.sent).label} next)`}</Text>
+        </Text>
+      ) : null}
+    </Box>
   );
 }
 
