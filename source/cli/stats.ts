@@ -42,7 +42,9 @@ function printStatsTables(report: StatsReport, byTool: boolean): void {
   if (byTool && report.tools.length > 1) rows.push(statsRow('total', total));
   printTable(columns, rows, { rightAlignFrom: 1 });
   printLine();
-  printLine(`Saved: ${paint('green', `${total.tokens.saved.toLocaleString('en-US')} tokens`)} and ${paint('green', usd(total.cost.savedUsd))}; spent ${usd(total.cost.usd)} at providers.`);
+  const [spent] = moneyCells(total);
+  const savedMoney = total.cost.savedUsd === null ? ' (unpriced)' : ` and ${paint('green', usd(total.cost.savedUsd))}`;
+  printLine(`Saved: ${paint('green', `${total.tokens.saved.toLocaleString('en-US')} tokens`)}${savedMoney}; spent ${spent === 'unpriced' ? 'unpriced' : `${spent} at providers`}.`);
   if (total.cost.unpricedRequests > 0) {
     printLine(paint('dim', `${total.cost.unpricedRequests} request(s) used models without a price; \`isartor pricing list\` shows which are known, \`isartor pricing set <model> --input X --output Y\` adds one.`));
   }
@@ -81,7 +83,7 @@ function statsRow(name: string, s: StatsSummary): string[] {
 /** A tool whose every request used an unpriced model has no known cost: say so instead of $0. */
 function moneyCells(s: StatsSummary): string[] {
   const pricedRequests = s.requests - s.cost.unpricedRequests;
-  if (s.cost.unpricedRequests > 0 && s.cost.usd === 0 && s.cost.savedUsd === 0 && pricedRequests <= s.errors) return ['unpriced', 'unpriced'];
+  if (s.cost.unpricedRequests > 0 && s.cost.usd === 0 && !s.cost.savedUsd && pricedRequests <= s.errors) return ['unpriced', 'unpriced'];
   return [usd(s.cost.usd), usd(s.cost.savedUsd)];
 }
 

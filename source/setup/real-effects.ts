@@ -11,8 +11,7 @@ import { openClawPrimaryModel } from '../connectors/openclaw/status.js';
 import { findRunningGateway } from '../daemon/running-gateway.js';
 import { startDetachedGateway } from '../daemon/start-detached.js';
 import { stopGateway } from '../daemon/stop-gateway.js';
-import { runDemo, type DemoSession } from '../demo/run-demo.js';
-import { simulatedModel } from '../demo/simulated-provider.js';
+import type { DemoSession } from '../demo/run-demo.js';
 import { findProvider, listProviders } from '../providers/catalog.js';
 import { checkProvider } from '../providers/check-provider.js';
 import { keyFromEnv } from '../providers/key-env.js';
@@ -122,6 +121,8 @@ export function createSetupEffects(options: RealEffectsOptions): SetupEffects {
     },
 
     startDemo: async () => {
+      // Loaded on demand: the demo brings the whole gateway (and its NLP model) with it.
+      const [{ runDemo }, { simulatedModel }] = await Promise.all([import('../demo/run-demo.js'), import('../demo/simulated-provider.js')]);
       demo = await runDemo({ stateDir, port: 0 });
       return { url: demo.url, pid: process.pid, provider: 'simulated (demo)', model: simulatedModel, apiKey: undefined, kind: 'demo' };
     },

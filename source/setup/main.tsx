@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+/** The wizard's program, loaded by index.ts once it has said that it is loading. */
 import { render } from 'ink';
 import { reportFatalError, stopQuietlyOnClosedPipe } from '../terminal/process-exit.js';
 import { resolveStateDir } from '../store/state-dir.js';
@@ -27,6 +27,8 @@ async function main(): Promise<number> {
 
 async function runWizard(flags: SetupFlags, effects: ReturnType<typeof createSetupEffects>): Promise<number> {
   let last: SetupState | undefined;
+  // index.ts left a "loading" line for the seconds the imports take; the wizard draws over it.
+  process.stdout.write('\r\u001B[2K');
   const instance = render(
     <SetupApp
       effects={effects}
