@@ -1,5 +1,6 @@
 import { useApp } from 'ink';
 import { useEffect, useReducer, useRef } from 'react';
+import { SizeGuard } from './components/size-guard.js';
 import { ThemeProvider, type Theme } from './components/theme.js';
 import type { SetupEffects } from './effects.js';
 import { initialSetupState, progressOf, setupReducer, type SetupState } from './flow.js';
@@ -193,7 +194,11 @@ export function SetupApp({ effects, theme, initialState, refreshMs = 2000, onSta
     return () => clearTimeout(timer);
   }, [state.dashboard.finished]);
 
-  return <ThemeProvider theme={theme}>{renderScreen(state, dispatch)}</ThemeProvider>;
+  return (
+    <ThemeProvider theme={theme}>
+      <SizeGuard>{renderScreen(state, dispatch)}</SizeGuard>
+    </ThemeProvider>
+  );
 }
 
 function renderScreen(state: SetupState, dispatch: React.Dispatch<Parameters<typeof setupReducer>[1]>) {

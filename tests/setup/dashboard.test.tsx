@@ -37,7 +37,8 @@ describe('dashboard', () => {
     const effects = fakeEffects({ fetchStats: async () => busy });
     const ui = renderApp(effects, atDashboard());
     let frame = await waitForFrame(ui, 'hit rate  41.0%');
-    expect(frame).toContain('isartor dashboard  ● live  http://127.0.0.1:8080 → groq/openai/gpt-oss-120b');
+    expect(frame).toContain('isartor dashboard  ● live  http://127.0.0.1:8080');
+    expect(frame).toContain('forwards  groq / openai/gpt-oss-120b');
     expect(frame).toMatch(/last 24 h\s+1\.2k req/);
     expect(frame).toContain('errors 3');
     expect(frame).toContain('l1a 400   l1b 106   l3 720   gateway 8');

@@ -1,5 +1,6 @@
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useRef, useState } from 'react';
+import { layoutWidth, useTerminalSize } from '../hooks/use-terminal-size.js';
 import { applyEdits, editEvents } from '../input/edit-events.js';
 import { useTheme } from './theme.js';
 
@@ -24,6 +25,7 @@ export interface FilterableListProps {
 /** Type to filter, ↑/↓ to move, Enter to pick. Matches value or label, case-insensitively. */
 export function FilterableList({ items, onSelect, limit, allowCustom = false, initialValue, isActive = true }: FilterableListProps) {
   const theme = useTheme();
+  const width = layoutWidth(useTerminalSize());
   const [filter, setFilter] = useState('');
   // Several input events can arrive before React renders again; each must build on the one before.
   const latestFilter = useRef(filter);
@@ -73,11 +75,14 @@ export function FilterableList({ items, onSelect, limit, allowCustom = false, in
       </Text>
       {visible.map((item, index) => {
         const selected = top + index === cursor;
+        // The note ("✓ key stored") matters more than the label's tail: the label gives way.
+        const labelWidth = width - 2 - (item.note ? item.note.length + 2 : 0);
+        const label = item.label.length > labelWidth ? `${item.label.slice(0, Math.max(1, labelWidth - 1))}…` : item.label;
         return (
           <Text key={item.value} wrap="truncate-end">
             <Text color={selected ? theme.accent : undefined} bold={selected}>
               {selected ? '❯ ' : '  '}
-              {item.label}
+              {label}
             </Text>
             {item.note ? <Text color={theme.ok}>{`  ${item.note}`}</Text> : null}
           </Text>

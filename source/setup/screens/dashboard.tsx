@@ -11,7 +11,7 @@ import { isartorCommand } from '../../terminal/invocation.js';
 import type { ScreenProps } from './screen-props.js';
 
 /** Live rows besides the tool table; the table gets what is left of the terminal. */
-const fixedRows = 15;
+const fixedRows = 16;
 /** Must stay below flow.ts's recentLimit. */
 const logEpochSize = 100;
 
@@ -56,8 +56,10 @@ export function DashboardScreen({ state, dispatch }: ScreenProps) {
           </Text>
           {'  '}
           <Text color={events === 'live' ? theme.ok : theme.warn}>{`● ${events === 'live' ? 'live' : events === 'unavailable' ? 'no /events' : events}`}</Text>
-          {`  ${handle?.url ?? ''} → ${handle?.provider ?? '?'}${handle?.model ? `/${handle.model}` : ''}`}
+          {`  ${handle?.url ?? ''}`}
         </Text>
+        {/* The upstream on its own line: a long model name must not be cut. */}
+        <Text>{`forwards  ${handle?.provider ?? '?'}${handle?.model ? ` / ${handle.model}` : ''}`}</Text>
         {state.mode === 'demo' ? <Text color={theme.muted}>Demo: a simulated provider answers; no key, no network. Press p to send requests.</Text> : null}
         <Text>
           {`req/s ${requestsPerSecond(dashboard).toFixed(1).padStart(5)}   last 24 h ${formatCount(total.requests).padStart(6)} req   hit rate `}
