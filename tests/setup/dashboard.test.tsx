@@ -81,7 +81,7 @@ describe('dashboard', () => {
     const layers = ['l3', 'l1b', 'l3', 'l1a'];
     const effects = fakeEffects({ probe: async (_gateway, probe) => ({ probe, status: 200, layer: layers.shift() ?? 'l1a', latencyMs: 3 }) });
     const ui = renderApp(effects, atDashboard());
-    await waitForFrame(ui, 'probe: p asks a question');
+    await waitForFrame(ui, 'probe: p asks the gateway a question');
     let frame = await press(ui, 'p', /got\s+l3 \(the provider\), HTTP 200, 3\.0 ms/);
     expect(frame).toContain('probe 1/3, the same question: "Which planet is known as the Red Planet?"');
     expect(frame).toMatch(/expect\s+l3 the first time, then l1a/);

@@ -102,8 +102,8 @@ function ProbeLines({ state }: Pick<ScreenProps, 'state'>) {
   if (!shown) {
     return (
       <Box marginTop={1} flexDirection="column">
-        <Text color={theme.muted} wrap="truncate-end">{`probe: p asks a question through the gateway: the same one, then reworded, then a near-miss,`}</Text>
-        <Text color={theme.muted} wrap="truncate-end">{'  to show the exact cache (l1a), the near-duplicate cache (l1b) and the provider (l3).'}</Text>
+        <Text color={theme.muted} wrap="truncate-end">{'probe: p asks the gateway a question: the same one, reworded, then a near-miss,'}</Text>
+        <Text color={theme.muted} wrap="truncate-end">{'  to show l1a (exact cache), l1b (near-duplicate cache) and l3 (the provider).'}</Text>
         <Text> </Text>
       </Box>
     );
