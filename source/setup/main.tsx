@@ -49,12 +49,12 @@ async function runWizard(flags: SetupFlags, effects: ReturnType<typeof createSet
       process.stdout.write('Setup interrupted; the demo gateway has stopped.\n');
     } else {
       process.stdout.write(`Setup interrupted. The gateway keeps running at ${handle.url}; stop it with \`${isartorCommand('down')}\`.\n`);
-      if (last?.providerId && last.screen !== 'dashboard') process.stdout.write(`Run \`${isartorCommand('setup')}\` and press r to pick up where you left off.\n`);
+      if (last?.providerId && last.screen !== 'dashboard') process.stdout.write(`Run \`${isartorCommand('setup')}\` and press r to resume where you left off.\n`);
     }
   } else if (!last?.dashboard.finished) {
     process.stdout.write(
       last?.providerId && last.mode === 'setup'
-        ? `Setup interrupted; run \`${isartorCommand('setup')}\` and press r to pick up where you left off.\n`
+        ? `Setup interrupted; run \`${isartorCommand('setup')}\` and press r to resume where you left off.\n`
         : 'Setup interrupted before anything was chosen; nothing was saved.\n',
     );
   }

@@ -14,12 +14,20 @@ export const minimumSize = { columns: 60, rows: 20 } as const;
 export function SizeGuard({ children }: { children: ReactNode }) {
   const theme = useTheme();
   const { columns, rows } = useTerminalSize();
-  if (columns >= minimumSize.columns && rows >= minimumSize.rows) return <>{children}</>;
+  const fits = columns >= minimumSize.columns && rows >= minimumSize.rows;
+  // The screen stays mounted while hidden, so what was typed (a filter, a key) is still there after.
   return (
-    <Box flexDirection="column" width={Math.max(10, columns - 1)}>
-      <Text bold color={theme.warn}>{`Make the window at least ${minimumSize.columns}x${minimumSize.rows}.`}</Text>
-      <Text>{`It is ${columns}x${rows}; isartor setup continues where it was once it fits.`}</Text>
-      <Text color={theme.muted}>Ctrl+C quits.</Text>
-    </Box>
+    <>
+      <Box display={fits ? 'flex' : 'none'} flexDirection="column">
+        {children}
+      </Box>
+      {fits ? null : (
+        <Box flexDirection="column" width={Math.max(10, columns - 1)}>
+          <Text bold color={theme.warn}>{`Make the window at least ${minimumSize.columns}x${minimumSize.rows}.`}</Text>
+          <Text>{`It is ${columns}x${rows}; isartor setup continues where it was once it fits.`}</Text>
+          <Text color={theme.muted}>Ctrl+C quits.</Text>
+        </Box>
+      )}
+    </>
   );
 }
