@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomically } from '../store/write-atomically.js';
+import { writeFileAtomically } from '../state/write-atomically.js';
 import { parseProgress, type WizardProgress } from './progress.js';
 
 /** An unfinished wizard run, beside the config in the state dir. */
