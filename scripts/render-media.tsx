@@ -21,6 +21,8 @@ import { ansiToSvg } from './ansi-to-svg.js';
 
 const columns = 80;
 const rows = 24;
+// The pictures show advice as an installed user sees it, not as `npm run media` was started.
+process.env.ISARTOR_INVOKED_AS = 'isartor';
 const outDir = new URL('../media/', import.meta.url);
 
 class FakeStdout extends EventEmitter {
