@@ -49,15 +49,20 @@ function printStatsTables(report: StatsReport, byTool: boolean, layout: Layout):
   const savedMoney = total.cost.savedUsd === null ? ' (unpriced)' : ` and ${paint('green', usd(total.cost.savedUsd))}`;
   printLine(`Saved: ${paint('green', `${total.tokens.saved.toLocaleString('en-US')} tokens`)}${savedMoney}; spent ${spent === 'unpriced' ? 'unpriced' : `${spent} at providers`}.`);
   if (total.cost.unpricedRequests > 0) {
-    printLine(paint('dim', `${total.cost.unpricedRequests} request(s) used models without a price; \`isartor pricing list\` shows which are known, \`isartor pricing set <model> --input X --output Y\` adds one.`));
+    printLine(paint('dim', `${total.cost.unpricedRequests} request(s) used models without a price.`));
+    printLine(paint('dim', '  known prices: `isartor pricing list`'));
+    printLine(paint('dim', '  add one:      `isartor pricing set <model> --input X --output Y`'));
   }
   const churning = (byTool ? report.tools : [{ client: 'all', ...total }]).filter((tool) => tool.churn.compared > 0);
   if (churning.length > 0) {
     printLine();
-    printLine('Prompt churn (changes to the system prompt or tools since the same tool\'s previous request; each one breaks the provider\'s prompt cache):');
+    printLine("Prompt churn (each change to a tool's system prompt or tool list since its");
+    printLine("previous request breaks the provider's prompt cache):");
+    // The last change (a timestamp and what changed) is wide: --wide shows it.
+    const wide = layout === wideLayout;
     printTable(
-      ['tool', 'compared', 'changed', 'system bytes', 'tools bytes', 'last change'],
-      churning.map((tool) => [tool.client, String(tool.churn.compared), String(tool.churn.changed), String(tool.churn.systemBytes), String(tool.churn.toolsBytes), describeLastChange(tool.churn.last)]),
+      ['tool', 'compared', 'changed', 'system bytes', 'tools bytes', ...(wide ? ['last change'] : [])],
+      churning.map((tool) => [shorten(tool.client, 18), String(tool.churn.compared), String(tool.churn.changed), String(tool.churn.systemBytes), String(tool.churn.toolsBytes), ...(wide ? [describeLastChange(tool.churn.last)] : [])]),
       { rightAlignFrom: 1 },
     );
   }
