@@ -1,5 +1,7 @@
 // The agent step lists every tool a registered connector finds installed beside OpenClaw; choosing one
 // plans, shows and writes its edit through its own connector, the same way as OpenClaw's.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentPlan } from '../../source/setup/effects.js';
 import { createSetupEffects } from '../../source/setup/real-effects.js';
@@ -61,10 +63,16 @@ describe('the agent step', () => {
 
   it('the real effects offer every registered connector but OpenClaw that detects its client', async () => {
     const home = tempDir();
-    const effects = createSetupEffects({ stateDir: tempDir(), env: { HOME: home, PATH: '' } });
-    const agents = await effects.findAgents!();
-    expect(agents.every((agent) => agent.id !== 'openclaw')).toBe(true);
-    // Nothing is installed in an empty home with an empty PATH.
-    expect(agents).toEqual([]);
+    const stateDir = tempDir();
+    const bare = await createSetupEffects({ stateDir, env: { HOME: home, PATH: '' } }).findAgents!();
+    expect(bare.every((agent) => agent.id !== 'openclaw')).toBe(true);
+    // Codex and Claude Code are found by their config directories even without a binary on PATH.
+    mkdirSync(join(home, 'codex'), { recursive: true });
+    writeFileSync(join(home, 'codex', 'config.toml'), 'model = "o4"\n');
+    mkdirSync(join(home, 'claude'), { recursive: true });
+    writeFileSync(join(home, 'claude', 'settings.json'), '{}\n');
+    const found = await createSetupEffects({ stateDir, env: { HOME: home, PATH: '', CODEX_HOME: join(home, 'codex'), CLAUDE_CONFIG_DIR: join(home, 'claude') } }).findAgents!();
+    expect(found.map((agent) => agent.id).sort()).toEqual(['claude-code', 'codex']);
+    expect(found.find((agent) => agent.id === 'codex')).toMatchObject({ displayName: expect.stringMatching(/Codex/), configPath: join(home, 'codex', 'config.toml'), configExists: true });
   });
 });
