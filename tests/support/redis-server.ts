@@ -48,6 +48,7 @@ export async function startTestRedis(): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'isartor-redis-'));
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
+    if (child && child.exitCode === null) return;
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no', '--maxmemory', '256mb', '--maxmemory-policy', 'volatile-lru'], {
       stdio: 'ignore',
     });

@@ -25,6 +25,7 @@ export class RedisConnection {
   readonly #log: (line: string) => void;
   readonly #onReady = new Set<() => void>();
   #started = false;
+  #lastError: Error | undefined;
   #closing = false;
 
   constructor(options: RedisConnectionOptions) {
@@ -42,7 +43,11 @@ export class RedisConnection {
     this.commands = new Redis(options.url, { ...common, commandTimeout: options.commandTimeoutMs ?? 1_000, connectionName: 'isartor' });
     this.reader = new Redis(options.url, { ...common, connectionName: 'isartor-reader' });
     // ioredis reports every failed attempt as an error event; the outage is said once instead.
-    for (const client of [this.commands, this.reader]) client.on('error', () => {});
+    for (const client of [this.commands, this.reader]) {
+      client.on('error', (error: Error) => {
+        this.#lastError = error;
+      });
+    }
     this.commands.on('close', () => this.#lost());
     this.commands.on('reconnecting', (delayMs: number) => {
       if (this.#closing) return;
@@ -62,7 +67,9 @@ export class RedisConnection {
     } catch (error) {
       this.commands.disconnect();
       this.reader.disconnect();
-      const reason = error instanceof Error ? error.message : String(error);
+      // ioredis rejects with "Connection is closed."; the socket's own error says why.
+      const cause = this.#lastError ?? error;
+      const reason = cause instanceof Error ? cause.message : String(cause);
       throw new UserError(`Cannot reach Redis at ${this.maskedUrl} (${reason}).`, {
         hint: 'Start Redis there, or fix the URL (--redis, ISARTOR_REDIS_URL or store.redisUrl in config.json); without a Redis URL the gateway keeps its state in its own state dir.',
       });

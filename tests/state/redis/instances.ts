@@ -38,7 +38,7 @@ export async function startInstance(template: string, redisUrl: string): Promise
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  await waitForOutput(child, 'listening on', 20_000);
+  await waitForOutput(child, 'listening on', 45_000);
   return { url: `http://127.0.0.1:${port}`, home, child, output: () => output };
 }
 
@@ -64,6 +64,15 @@ export async function keyInfo(instance: Instance, key: string): Promise<{ spend:
 export async function statsOf(instance: Instance): Promise<{ total: { requests: number } }> {
   const answer = await httpRequest(`${instance.url}/stats`, { headers: asMaster });
   return JSON.parse(answer.body) as { total: { requests: number } };
+}
+
+/** The sum of isartor_requests_total over all its labels. */
+export async function requestsInMetrics(instance: Instance): Promise<number> {
+  const text = (await httpRequest(`${instance.url}/metrics`, { headers: asMaster })).body;
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('isartor_requests_total{'))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
 
 export async function healthOf(instance: Instance): Promise<{ store: { kind: string; connected: boolean; reconnects?: number; url?: string } }> {

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../../support/fake-upstream.js';
 import { redisServerAvailable, startTestRedis, type TestRedis } from '../../support/redis-server.js';
-import { cleanupTempHomes, httpRequest } from '../../cli/run-cli.js';
-import { asMaster, chatAs, configuredHome, eventually, generateKey, healthOf, keyInfo, master, startInstance, statsOf, type Instance } from './instances.js';
+import { cleanupTempHomes, httpRequest, runCli } from '../../cli/run-cli.js';
+import { asMaster, chatAs, configuredHome, eventually, generateKey, healthOf, keyInfo, master, requestsInMetrics, startInstance, statsOf, type Instance } from './instances.js';
 
 const upstreamKey = 'sk-upstream-key-for-redis-tests';
 let redis: TestRedis;
@@ -117,6 +117,20 @@ describe.skipIf(!available && !process.env.CI)(`three instances on one Redis${av
     for (const instance of instances) {
       expect(await eventually(async () => (await statsOf(instance)).total.requests === before + 3, 5_000)).toBe(true);
     }
+    // Each instance's /metrics follows the deployment's records too (all three started before any traffic).
+    for (const instance of instances) {
+      expect(await eventually(async () => (await requestsInMetrics(instance)) === before + 3, 5_000)).toBe(true);
+    }
+  });
+
+  it('lets `isartor keys` (with ISARTOR_REDIS_URL) and `isartor status` work on the shared store', async () => {
+    const created = await runCli(['keys', 'create', '--alias', 'from-the-cli', '--json'], { home: a().home, env: { ISARTOR_REDIS_URL: redis.url } });
+    expect(created.code, created.stderr).toBe(0);
+    const { key } = JSON.parse(created.stdout) as { key: string };
+    expect(await eventually(async () => (await chatAs(b(), key, 'hello from a CLI key')).status === 200, 1_000)).toBe(true);
+    const status = await runCli(['status', '--json'], { home: c().home });
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ running: true, store: { kind: 'redis', connected: true, url: redis.url } });
   });
 
   it('keeps answering while Redis restarts mid-traffic, charges each request exactly once, and says so in /health', async () => {
