@@ -4,7 +4,7 @@ import type { KeyChanges } from '../keys/key-fields.js';
 import { VirtualKeys, type KeyInfo } from '../keys/virtual-keys.js';
 import { usdParser } from '../terminal/option-parsers.js';
 import { ConfigStore } from '../store/config.js';
-import { openRedisState } from '../state/redis/redis-state.js';
+import { openConfiguredState } from '../daemon/open-shared-state.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
 import { formatUsd as usd } from '../stats/format-usd.js';
@@ -134,11 +134,7 @@ export function keysCommand(): Command {
  */
 async function withKeys(run: (store: VirtualKeys) => void): Promise<void> {
   const stateDir = resolveStateDir();
-  const config = new ConfigStore(stateDir).read();
-  const redisUrl = process.env.ISARTOR_REDIS_URL || config.store.redisUrl;
-  const shared = redisUrl
-    ? await openRedisState({ url: redisUrl, keyPrefix: config.store.keyPrefix, budgetPolicy: config.store.budgetPolicy, maxRecords: config.store.maxRecords, nearDuplicateMaxEntries: 1, log: () => {} })
-    : undefined;
+  const shared = await openConfiguredState(new ConfigStore(stateDir).read());
   const store = shared ? new VirtualKeys({ backend: shared.keysBackend, spendStore: (windowStartOf) => shared.spendStore(windowStartOf) }) : VirtualKeys.open(stateDir);
   try {
     await store.freshSpend(store.list());

@@ -5,7 +5,7 @@ import { ConfigStore } from '../store/config.js';
 import { liveConfig } from '../store/live-config.js';
 import { ensureDir, statePaths } from '../store/state-dir.js';
 import { RequestLogFile } from '../state/request-log-file.js';
-import { openRedisState } from '../state/redis/redis-state.js';
+import { openConfiguredState } from './open-shared-state.js';
 import type { StoreReport } from '../state/shared-state.js';
 import { isartorVersion } from '../version.js';
 import { removeGatewayRecord, writeGatewayRecord, type GatewayRecord } from './pid-file.js';
@@ -48,17 +48,7 @@ export async function serveGateway(options: ServeOptions): Promise<ServedGateway
     );
   }
   ensureDir(paths.cacheDir);
-  const redisUrl = options.redisUrl ?? config.store.redisUrl;
-  const shared = redisUrl
-    ? await openRedisState({
-        url: redisUrl,
-        keyPrefix: config.store.keyPrefix,
-        budgetPolicy: config.store.budgetPolicy,
-        maxRecords: config.store.maxRecords,
-        nearDuplicateMaxEntries: config.cache.nearDuplicate.maxEntries,
-        log: options.log,
-      })
-    : undefined;
+  const shared = await openConfiguredState(config, { redisUrl: options.redisUrl, log: options.log });
   const requestLog = shared ? undefined : new RequestLogFile(paths.statsDir);
   const currentConfig = liveConfig(store, { onWarning: options.onWarning });
   // `isartor keys create|delete` edit the same files (or Redis); the gateway picks their changes up as they happen.
