@@ -42,10 +42,10 @@ export async function startInstance(template: string, redisUrl: string): Promise
   return { url: `http://127.0.0.1:${port}`, home, child, output: () => output };
 }
 
-export function chatAs(instance: Instance, key: string, content: string): Promise<HttpAnswer> {
+export function chatAs(instance: Instance, key: string, content: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
   return httpRequest(`${instance.url}/v1/chat/completions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers },
     body: JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content }] }),
   });
 }
