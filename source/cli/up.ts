@@ -20,7 +20,7 @@ export function upCommand(): Command {
     .option('--port <port>', `port to listen on (default: config, else ${defaultGatewayPort})`, parsePort)
     .option('--host <host>', 'address to listen on (default: config, else 127.0.0.1)')
     .option('-d, --detach', 'run in the background; returns once /health answers (logs go to the state dir)')
-    .option('--redis <url>', 'share caches, virtual keys, spend and stats with other instances on this Redis (redis://host:port/db; also ISARTOR_REDIS_URL or store.redisUrl in config)')
+    .option('--redis <url>', 'share caches, virtual keys, spend and stats with the other instances on this Redis (redis://[:password@]host:port/db; a password is visible in shell history: prefer ISARTOR_REDIS_URL or store.redisUrl in config)')
     .option('--gateway-api-key <key>', 'require this key from clients (visible in shell history; prefer ISARTOR_GATEWAY_API_KEY or gateway.apiKey in config)')
     .addHelpText(
       'after',

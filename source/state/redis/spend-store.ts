@@ -84,6 +84,8 @@ export class RedisSpendStore implements SpendStore {
   }
 
   async admit(keyId: string, windowStartMs: number, maxBudget: number): Promise<{ ok: boolean; spend: number; unavailable?: boolean }> {
+    // Charges made while Redis was away go first, so that it judges on every charge.
+    if (this.#redis.status === 'ready' && this.#pending.length > 0) await this.flush();
     if (this.#redis.status === 'ready' && this.#pending.length === 0) {
       try {
         const [ok, spent, total] = (await (this.#redis as unknown as Scripts).isartorAdmit(this.#prefix + keyId, String(windowStartMs), String(maxBudget))) as [number, string, string];
