@@ -11,6 +11,7 @@ import { prepareTrimmer, trimRequestBody } from '../../source/trimming/trim-requ
 import { configDefaults } from '../../source/store/config.js';
 import { baseFromCapture, buildAgentSession, syntheticBase, toAnthropicSession } from '../../tests/trimming/fixtures/agent-session.js';
 import { evaluateQqp, formatReport } from './near-duplicate-qqp.js';
+import { captureTable, measureTerminalCaptures } from './terminal-captures.js';
 import { replayOpenClawSessions, replayTable } from './openclaw-replay.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -35,9 +36,9 @@ print('\n## 2. L2.5 trimming');
 await prepareTrimmer();
 const gatewayMinimum = configDefaults.trimming.minSavedTokensPerMessage;
 const percent = (before: number, after: number): string => `${((100 * (before - after)) / Math.max(1, before)).toFixed(1)} %`;
-const tokenRow = (name: string, body: Record<string, unknown>, protocol: 'openai' | 'anthropic'): string => {
-  const every = trimRequestBody(body, protocol, { countAll: true });
-  const gateway = trimRequestBody(body, protocol, { countAll: true, minSavedTokens: gatewayMinimum });
+const tokenRow = async (name: string, body: Record<string, unknown>, protocol: 'openai' | 'anthropic'): Promise<string> => {
+  const every = await trimRequestBody(body, protocol, { countAll: true });
+  const gateway = await trimRequestBody(body, protocol, { countAll: true, minSavedTokens: gatewayMinimum });
   const rules = Object.entries(every.rules).map(([rule, count]) => `${rule} ×${count}`).join(', ') || '-';
   return `| ${name} | ${every.tokensBefore} | ${every.tokensAfter} (${percent(every.tokensBefore, every.tokensAfter)}) | ${gateway.tokensAfter} (${percent(gateway.tokensBefore, gateway.tokensAfter)}) | ${rules} |`;
 };
@@ -49,7 +50,7 @@ let captureBase: ReturnType<typeof syntheticBase> | undefined;
 if (existsSync(capturesDir)) {
   for (const name of readdirSync(capturesDir).filter((file) => file.endsWith('.json')).sort()) {
     const capture = JSON.parse(readFileSync(join(capturesDir, name), 'utf8')) as { body: Record<string, unknown> };
-    rows.push(tokenRow(`capture: ${name}`, capture.body, name.startsWith('anthropic') ? 'anthropic' : 'openai'));
+    rows.push(await tokenRow(`capture: ${name}`, capture.body, name.startsWith('anthropic') ? 'anthropic' : 'openai'));
     if (name === 'openai-completions-agent-turn.json') captureBase = baseFromCapture(capture.body);
   }
 } else {
@@ -57,10 +58,14 @@ if (existsSync(capturesDir)) {
 }
 const session = buildAgentSession(captureBase ?? syntheticBase());
 const systemNote = captureBase ? 'real OpenClaw system prompt and tools' : 'synthetic system prompt';
-rows.push(tokenRow(`agent session with tool output (${systemNote}), OpenAI`, session, 'openai'));
-rows.push(tokenRow(`agent session with tool output (${systemNote}), Anthropic`, toAnthropicSession(session), 'anthropic'));
+rows.push(await tokenRow(`agent session with tool output (${systemNote}), OpenAI`, session, 'openai'));
+rows.push(await tokenRow(`agent session with tool output (${systemNote}), Anthropic`, toAnthropicSession(session), 'anthropic'));
 print(rows.join('\n'));
-print('\nThe captures are single turns without tool output, so there is little to trim; the agent session adds realistic tool output (npm install with colours and progress bars, a test log, the same file read twice, a repeated instruction paragraph). Unique sentences are checked to survive by tests/trimming.');
+print('\nThe captures are single turns without tool output, so there is little to trim; the agent session adds realistic tool output (npm install with colours and progress bars, a test log, the same file read twice, a repeated instruction paragraph). What L2.5 may remove is checked by tests/trimming (lossless contract).');
+
+print('\n### Real terminal output (tests/fixtures/terminal, recorded with `script`), as one tool result, gateway defaults');
+print(captureTable(await measureTerminalCaptures(gatewayMinimum)));
+print('\n"final screen (plain)" is what a terminal shows once the command finished, without colour: the most a lossless trimmer can reach. Piped output (what an exec tool without a pty captures) has nothing a terminal would hide, except tqdm, which redraws its bar with `\\r` even into a pipe.');
 
 print('\n## 3. Repeated OpenClaw sessions through the gateway');
 const replay = await replayOpenClawSessions(capturesDir);

@@ -76,6 +76,8 @@ export interface RequestContext {
   /** How the system prompt and tools differ from this tool's previous request; null for its first. */
   promptChurn?: PromptChurn | null;
   clientGone: boolean;
+  /** Layers that left this request alone for size or safety, as `<layer>:<reason>` (`l2.5:size`); sent as `x-isartor-skipped`. */
+  skipped: string[];
   /** The virtual key the caller presented (L0), and once admitted under its budget, how its cost is charged. */
   virtualKey?: { key: StoredVirtualKey; admission?: KeyAdmission };
 }

@@ -17,6 +17,7 @@ export function isartorHeaders(ctx: RequestContext): OutgoingHttpHeaders {
   if (ctx.attempts > 1) headers['x-isartor-attempts'] = String(ctx.attempts);
   if (ctx.similarity !== undefined) headers['x-isartor-similarity'] = ctx.similarity.toFixed(3);
   if (ctx.trimmedTokens !== undefined) headers['x-isartor-trimmed-tokens'] = String(ctx.trimmedTokens);
+  if (ctx.skipped.length > 0) headers['x-isartor-skipped'] = [...new Set(ctx.skipped)].join(', ');
   return headers;
 }
 

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { RoutingTable } from '../routing/routing-table.js';
-import type { ExactCacheSettings, NearDuplicateCacheSettings, TrimmingSettings } from '../store/config.js';
+import { configDefaults, type ExactCacheSettings, type NearDuplicateCacheSettings, type TrimmingSettings } from '../store/config.js';
 import { UserError } from '../user-error.js';
 import { identifyClient } from '../stats/identify-client.js';
 import type { ModelPrice } from '../stats/price-book.js';
@@ -43,7 +43,8 @@ export interface GatewayOptions {
   bodyLimitBytes: number;
   exactCache: ExactCacheSettings;
   nearDuplicateCache?: NearDuplicateCacheSettings;
-  trimming?: TrimmingSettings;
+  /** L2.5; settings left out take their defaults. */
+  trimming?: Partial<TrimmingSettings> & { enabled: boolean };
   /** Where L1a persists; omitted: memory only. */
   exactCacheFile?: string;
   /** One line per finished request. */
@@ -114,8 +115,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         maxBytes: options.nearDuplicateCache.maxBytes,
       })
     : undefined;
-  const trimming = options.trimming ?? { enabled: false, minSavedTokensPerMessage: 0 };
-  // The tokenizer and the NLP model load here (~0.6 s), not on some client's first request.
+  const trimming: TrimmingSettings = { ...configDefaults.trimming, enabled: false, ...options.trimming };
+  // L2.5's tokenizer (and L1b's NLP model) load here, not on some client's first request.
   if (trimming.enabled) await prepareTrimmer();
   if (nearDuplicateIndex) loadQuestionReader();
   // Shared: the index learns every live answer of the deployment before the first request.
@@ -334,6 +335,7 @@ function createContext(req: IncomingMessage, res: ServerResponse): RequestContex
     upstreamWaitMs: 0,
     attempts: 0,
     clientGone: false,
+    skipped: [],
   };
 }
 

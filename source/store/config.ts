@@ -50,6 +50,25 @@ export interface TrimmingSettings {
   enabled: boolean;
   /** A message is rewritten only when that saves at least this many tokens. */
   minSavedTokensPerMessage: number;
+  /** `auto`: colour is dropped where it is decoration (readme: "L2.5 context trimming"); `keep`: never. */
+  colour: 'auto' | 'keep';
+  /** Bigger request bodies are forwarded untrimmed (`x-isartor-skipped: l2.5:size`), so L2.5 never holds the gateway up. */
+  maxRequestBytes: number;
+  /** A message bigger than this (as JSON) is forwarded as it came and not analysed. */
+  maxMessageBytes: number;
+  /** Requests with more messages are forwarded untrimmed. */
+  maxMessages: number;
+  /** Opt-in rules that change what a result says. All off by default; see the readme before switching one on. */
+  lossy: LossyTrimmingSettings;
+}
+
+export interface LossyTrimmingSettings {
+  /** Runs of 3+ identical lines in a tool result become one line with `(×N)`. */
+  collapseRepeatedLines: boolean;
+  /** Runs of blank lines in a tool result become one. */
+  collapseBlankLines: boolean;
+  /** Spaces and tabs at line ends in a tool result go. */
+  stripTrailingWhitespace: boolean;
 }
 
 export interface UpstreamSettings {
@@ -112,7 +131,15 @@ export const configDefaults: Readonly<IsartorConfig> = Object.freeze({
     exact: { enabled: true, ttlSeconds: 3600, maxBytes: 256 * 1024 * 1024 },
     nearDuplicate: { enabled: true, threshold: defaultNearDuplicateThreshold, maxEntries: 100_000, ttlSeconds: 3600, maxBytes: 128 * 1024 * 1024 },
   },
-  trimming: { enabled: true, minSavedTokensPerMessage: 32 },
+  trimming: {
+    enabled: true,
+    minSavedTokensPerMessage: 32,
+    colour: 'auto' as const,
+    maxRequestBytes: 2 * 1024 * 1024,
+    maxMessageBytes: 512 * 1024,
+    maxMessages: 5000,
+    lossy: { collapseRepeatedLines: false, collapseBlankLines: false, stripTrailingWhitespace: false },
+  },
   upstream: { connectTimeoutMs: 10_000, timeoutMs: 600_000 },
   store: { keyPrefix: 'isartor', budgetPolicy: 'local' as const, maxRecords: 200_000 },
   pricing: {},
@@ -175,7 +202,22 @@ const schema: Schema<IsartorConfig> = {
       },
     },
   },
-  trimming: { type: 'object', properties: { enabled: { type: 'boolean' }, minSavedTokensPerMessage: { type: 'integer', minimum: 0 } } },
+  trimming: {
+    type: 'object',
+    properties: {
+      enabled: { type: 'boolean' },
+      minSavedTokensPerMessage: { type: 'integer', minimum: 0 },
+      colour: { type: 'string', enum: ['auto', 'keep'] },
+      maxRequestBytes: positiveInteger,
+      maxMessageBytes: positiveInteger,
+      maxMessages: positiveInteger,
+      lossy: {
+        type: 'object',
+        properties: { collapseRepeatedLines: { type: 'boolean' }, collapseBlankLines: { type: 'boolean' }, stripTrailingWhitespace: { type: 'boolean' } },
+        additionalProperties: false,
+      },
+    },
+  },
   upstream: {
     type: 'object',
     properties: { connectTimeoutMs: positiveInteger, timeoutMs: positiveInteger },
@@ -274,7 +316,7 @@ function withDefaults(raw: Partial<IsartorConfig>): IsartorConfig {
       exact: { ...configDefaults.cache.exact, ...raw.cache?.exact },
       nearDuplicate: { ...configDefaults.cache.nearDuplicate, ...raw.cache?.nearDuplicate },
     },
-    trimming: { ...configDefaults.trimming, ...raw.trimming },
+    trimming: { ...configDefaults.trimming, ...raw.trimming, lossy: { ...configDefaults.trimming.lossy, ...raw.trimming?.lossy } },
     upstream: { ...configDefaults.upstream, ...raw.upstream },
     store: { ...configDefaults.store, ...raw.store },
     pricing: { ...raw.pricing },

@@ -1,13 +1,16 @@
-/** What L2.5 may do to a request; each name counts how often it fired. */
+/** What L2.5 did to a request; each name counts how often it fired. */
 export type TrimRule =
-  | 'repeated-sentence'
-  | 'repeated-paragraph'
+  /** A tool result drawn with `\r`, cursor movement or erase sequences, replaced by its final screen. */
+  | 'terminal-render'
+  /** Colour that was decoration (see colour-policy.ts), dropped. */
+  | 'colour'
+  /** A tool result byte-identical to an earlier one, replaced by a reference. */
   | 'duplicate-tool-result'
-  | 'ansi'
-  | 'progress'
-  | 'repeated-lines'
-  | 'blank-lines'
-  | 'trailing-whitespace';
+  /** An instruction paragraph or text block repeated from an earlier message, replaced by a reference. */
+  | 'repeated-paragraph'
+  | 'repeated-block'
+  /** Opt-in lossy rules. */
+  | 'lossy';
 
 export type RuleCounts = Partial<Record<TrimRule, number>>;
 

@@ -1,4 +1,5 @@
 import { flatFunctionName, itemKind, type ResponsesInputItem } from '../protocols/responses.js';
+import { talksAboutColour } from './colour-policy.js';
 import { trimRequestBody, type TrimOptions, type TrimResult } from './trim-request.js';
 
 /**
@@ -7,8 +8,8 @@ import { trimRequestBody, type TrimOptions, type TrimResult } from './trim-reque
  * conversation (calls first, so it knows each output's tool name and can leave file contents alone);
  * messages are not shown to it, so instructions and the user's words reach the provider untouched.
  */
-export function trimResponsesToolOutputs(body: Record<string, unknown>, options: TrimOptions = {}): TrimResult {
-  const unchanged: TrimResult = { body, changed: false, tokensBefore: 0, tokensAfter: 0, rules: {} };
+export async function trimResponsesToolOutputs(body: Record<string, unknown>, options: TrimOptions = {}): Promise<TrimResult> {
+  const unchanged: TrimResult = { body, changed: false, tokensBefore: 0, tokensAfter: 0, rules: {}, skippedForSize: 0 };
   if (!Array.isArray(body.input)) return unchanged;
   const items = body.input as ResponsesInputItem[];
   const messages: Array<Record<string, unknown>> = [];
@@ -25,7 +26,12 @@ export function trimResponsesToolOutputs(body: Record<string, unknown>, options:
     }
   });
   if (outputAt.size === 0) return unchanged;
-  const result = trimRequestBody({ messages }, 'openai', options);
+  // The engine does not see the messages, so it cannot tell when they make colour meaningful: asked here.
+  const said = items
+    .filter((item) => typeof item === 'object' && item !== null && itemKind(item) === 'message' && (item.role === 'user' || item.role === 'assistant'))
+    .map((item) => JSON.stringify(item.content ?? ''));
+  const colourTalk = said.some(talksAboutColour) || messages.some((message) => Array.isArray(message.tool_calls) && talksAboutColour(JSON.stringify(message.tool_calls)));
+  const result = await trimRequestBody({ messages }, 'openai', colourTalk ? { ...options, colour: 'keep' } : options);
   if (!result.changed) return { ...result, body };
   const trimmed = result.body.messages as Array<Record<string, unknown>>;
   const input = [...items];

@@ -1,5 +1,5 @@
 import { buildRoutingTable } from '../../source/routing/routing-table.js';
-import { configDefaults, type ExactCacheSettings, type IsartorConfig, type NearDuplicateCacheSettings, type UpstreamSettings } from '../../source/store/config.js';
+import { configDefaults, type ExactCacheSettings, type IsartorConfig, type NearDuplicateCacheSettings, type TrimmingSettings, type UpstreamSettings } from '../../source/store/config.js';
 import { createGateway, startGateway, type Gateway, type RunningGateway } from '../../source/gateway/server.js';
 import type { RequestRecord } from '../../source/stats/request-record.js';
 import type { VirtualKeys } from '../../source/keys/virtual-keys.js';
@@ -18,8 +18,8 @@ export interface HarnessOptions {
   exactCacheFile?: string;
   /** L1b: off unless asked for, so other tests see only the layers they are about. */
   nearDuplicateCache?: Partial<NearDuplicateCacheSettings>;
-  /** L2.5: off unless asked for. */
-  trimming?: boolean;
+  /** L2.5: off unless asked for; `true` or settings (the rest at their defaults) turn it on. */
+  trimming?: boolean | Partial<TrimmingSettings>;
   bodyLimitBytes?: number;
   upstream?: Partial<UpstreamSettings>;
   /** More config: aliases, fallbacks, routing, extra providers. */
@@ -68,7 +68,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bodyLimitBytes: options.bodyLimitBytes ?? configDefaults.gateway.bodyLimitBytes,
     exactCache: { ...configDefaults.cache.exact, ...options.exactCache },
     nearDuplicateCache: { ...configDefaults.cache.nearDuplicate, enabled: options.nearDuplicateCache !== undefined, ...options.nearDuplicateCache },
-    trimming: { enabled: options.trimming ?? false, minSavedTokensPerMessage: configDefaults.trimming.minSavedTokensPerMessage },
+    trimming:
+      typeof options.trimming === 'object'
+        ? { ...configDefaults.trimming, enabled: true, ...options.trimming }
+        : { ...configDefaults.trimming, enabled: options.trimming ?? false },
     ...(options.exactCacheFile ? { exactCacheFile: options.exactCacheFile } : {}),
     log: (line) => logLines.push(line),
     userPrices: () => options.config?.pricing ?? {},

@@ -32,7 +32,8 @@ describe('request records', () => {
     harness = await startHarness({ trimming: true });
     const records: RequestRecord[] = [];
     harness.records = records;
-    const log = `${'npm http fetch GET 200 https://registry.npmjs.org/left-pad 12ms\n'.repeat(60)}added 1 package\n`;
+    // npm in a pty: a spinner redrawn in place, then the result (L2.5 sends only the final screen).
+    const log = `${'⠋ reify: timing reifyNode:node_modules/left-pad Completed in 12ms\r\u001b[K'.repeat(60)}added 1 package\n`;
     const response = await harness.chat({
       model: 'fake-model',
       messages: [

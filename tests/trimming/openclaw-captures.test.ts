@@ -15,42 +15,42 @@ beforeAll(async () => {
 });
 
 describe.skipIf(!available)('L2.5 on real OpenClaw requests', () => {
-  it.each(captures)('%s: passes every guard, deterministically', (name) => {
+  it.each(captures)('%s: passes every guard, deterministically', async (name) => {
     const body = load(name);
     const raw = JSON.stringify(body);
     clearTrimMemo();
-    const result = trimRequestBody(body, protocolOf(name), { countAll: true });
+    const result = await trimRequestBody(body, protocolOf(name), { countAll: true });
     console.log(`[L2.5] ${name}: ${result.tokensBefore} → ${result.tokensAfter} tokens (−${(100 * (1 - result.tokensAfter / result.tokensBefore)).toFixed(2)} %); rules ${JSON.stringify(result.rules)}`);
     expect(JSON.stringify(body)).toBe(raw);
     expectGuards(body, result.body, protocolOf(name));
-    expect(JSON.stringify(trimRequestBody(JSON.parse(raw) as Record<string, unknown>, protocolOf(name), { countAll: true }))).toBe(JSON.stringify(result));
+    expect(JSON.stringify(await trimRequestBody(JSON.parse(raw) as Record<string, unknown>, protocolOf(name), { countAll: true }))).toBe(JSON.stringify(result));
   });
 
-  it.each(captures)('%s: trimming a prefix of the messages gives the same first messages', (name) => {
+  it.each(captures)('%s: trimming a prefix of the messages gives the same first messages', async (name) => {
     const body = load(name);
     const messages = body.messages as unknown[];
-    const full = trimRequestBody(body, protocolOf(name)).body.messages as unknown[];
+    const full = (await trimRequestBody(body, protocolOf(name))).body.messages as unknown[];
     for (let k = 1; k <= messages.length; k++) {
       const prefix = { ...body, messages: messages.slice(0, k) };
-      const trimmed = trimRequestBody(prefix, protocolOf(name)).body.messages as unknown[];
+      const trimmed = (await trimRequestBody(prefix, protocolOf(name))).body.messages as unknown[];
       const protectedIndex = lastUserIndex(prefix.messages);
       for (let j = 0; j < k; j++) expect(trimmed[j]).toEqual(j === protectedIndex ? messages[j] : full[j]);
     }
   });
 
-  it('a repeated 61 KB agent turn costs a hash, not a re-trim', () => {
+  it('a repeated 61 KB agent turn costs a hash, not a re-trim', async () => {
     const body = load('openai-completions-agent-turn.json');
     // Warm the code paths on another request first, so "first" measures trimming, not JIT compilation.
-    trimRequestBody(load('openai-completions-agent-exec.json'), 'openai', { countAll: true });
+    await trimRequestBody(load('openai-completions-agent-exec.json'), 'openai', { countAll: true });
     clearTrimMemo();
     let started = performance.now();
-    trimRequestBody(body, 'openai', { countAll: true });
+    await trimRequestBody(body, 'openai', { countAll: true });
     const first = performance.now() - started;
     const repeats: number[] = [];
     for (let i = 0; i < 25; i++) {
       const copy = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
       started = performance.now();
-      trimRequestBody(copy, 'openai', { countAll: true });
+      await trimRequestBody(copy, 'openai', { countAll: true });
       repeats.push(performance.now() - started);
     }
     repeats.sort((a, b) => a - b);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clearTrimMemo, longTextChars, prepareTrimmer, trimRequestBody, type TrimResult } from '../../source/trimming/trim-request.js';
+import { clearTrimMemo, prepareTrimmer, trimRequestBody, type TrimResult } from '../../source/trimming/trim-request.js';
 import { buildAgentSession, toAnthropicSession } from './fixtures/agent-session.js';
 import { expectGuards, lastUserIndex } from './support.js';
 
@@ -9,21 +9,26 @@ beforeAll(async () => {
 
 type Json = Record<string, unknown>;
 const esc = '\u001b';
-const rule = 'Always run the whole test suite before you report back to me.';
-const noisy = `${esc}[32mok${esc}[39m   \n\n\n\nretry\nretry\nretry\n`;
+/** Twenty spinner frames, then the result: what `npm test` draws in a pty. */
+const redrawn = `${Array.from({ length: 20 }, (_, i) => `⠋ running ${i}\r${esc}[K`).join('')}ok 12 tests\n`;
+const paragraph =
+  'When you change code, always run the whole test suite before you report back to me. Never commit directly to the main branch; create a feature branch for every change instead.';
 const image = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgoAAAANSUhEUg==' } };
+const exec = (id: string, command = 'npm test') => ({ id, type: 'function', function: { name: 'exec', arguments: JSON.stringify({ command }) } });
 
 function openAIRequest(): Json {
   return {
     model: 'gpt-x',
     messages: [
-      { role: 'system', content: `You are a coding agent. ${rule}` },
-      { role: 'user', content: [{ type: 'text', text: `Fix the bug. ${rule}` }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'high' } }] },
-      { role: 'assistant', content: `On it. ${rule}`, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'exec', arguments: `{"command":"npm test","note":"${rule}"}` } }] },
-      { role: 'tool', tool_call_id: 'call_1', content: noisy },
-      { role: 'user', name: 'alice', content: `Thanks. ${rule}` },
+      { role: 'system', content: `You are a coding agent.\n\n${paragraph}` },
+      { role: 'user', content: [{ type: 'text', text: `Fix the bug.\n\n${paragraph}` }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'high' } }] },
+      { role: 'assistant', content: 'On it.', tool_calls: [exec('call_1')] },
+      { role: 'tool', tool_call_id: 'call_1', content: redrawn },
+      { role: 'assistant', content: null, tool_calls: [exec('call_2')] },
+      { role: 'tool', tool_call_id: 'call_2', content: redrawn },
+      { role: 'user', name: 'alice', content: `Thanks.\n\n${paragraph}` },
     ],
-    tools: [{ type: 'function', function: { name: 'exec', description: rule, parameters: { type: 'object', properties: { command: { type: 'string' } } } } }],
+    tools: [{ type: 'function', function: { name: 'exec', description: paragraph, parameters: { type: 'object', properties: { command: { type: 'string' } } } } }],
     tool_choice: { type: 'function', function: { name: 'exec' } },
     stream: true,
     temperature: 0.2,
@@ -35,126 +40,191 @@ function anthropicRequest(): Json {
     model: 'claude-x',
     max_tokens: 1024,
     system: [
-      { type: 'text', text: `You are a coding agent. ${rule}`, cache_control: { type: 'ephemeral' } },
-      { type: 'text', text: `Dynamic part. ${rule}` },
+      { type: 'text', text: `You are a coding agent.\n\n${paragraph}`, cache_control: { type: 'ephemeral' } },
+      { type: 'text', text: 'Dynamic part.' },
     ],
     messages: [
-      { role: 'user', content: [{ type: 'text', text: `Fix the bug. ${rule}`, cache_control: { type: 'ephemeral', ttl: '1h' } }, image] },
+      { role: 'user', content: [{ type: 'text', text: `Fix the bug.\n\n${paragraph}`, cache_control: { type: 'ephemeral', ttl: '1h' } }, image] },
       {
         role: 'assistant',
         content: [
-          { type: 'thinking', thinking: `${rule} ${rule}`, signature: 'sig' },
-          { type: 'text', text: `On it. ${rule}` },
-          { type: 'tool_use', id: 'toolu_1', name: 'exec', input: { command: 'npm test', note: rule } },
+          { type: 'thinking', thinking: `${paragraph}\n\n${paragraph}`, signature: 'sig' },
+          { type: 'text', text: 'On it.' },
+          { type: 'tool_use', id: 'toolu_1', name: 'exec', input: { command: 'npm test' } },
+          { type: 'tool_use', id: 'toolu_2', name: 'exec', input: { command: 'npm test' } },
         ],
       },
       {
         role: 'user',
         content: [
-          { type: 'tool_result', tool_use_id: 'toolu_1', content: noisy, cache_control: { type: 'ephemeral' } },
-          { type: 'tool_result', tool_use_id: 'toolu_2', content: [{ type: 'text', text: noisy }, image], is_error: true },
-          { type: 'text', text: `Note. ${rule}` },
+          { type: 'tool_result', tool_use_id: 'toolu_1', content: redrawn, cache_control: { type: 'ephemeral' } },
+          { type: 'tool_result', tool_use_id: 'toolu_2', content: [{ type: 'text', text: redrawn }, image], is_error: true },
+          { type: 'text', text: 'Note.' },
         ],
       },
-      { role: 'assistant', content: `Done. ${rule}` },
-      { role: 'user', content: `Thanks. ${rule}` },
+      { role: 'assistant', content: 'Done.' },
+      { role: 'user', content: `Thanks.\n\n${paragraph}` },
     ],
-    tools: [{ name: 'exec', description: rule, input_schema: { type: 'object' }, cache_control: { type: 'ephemeral' } }],
+    tools: [{ name: 'exec', description: paragraph, input_schema: { type: 'object' }, cache_control: { type: 'ephemeral' } }],
     tool_choice: { type: 'auto' },
     metadata: { user_id: 'u' },
   };
 }
 
+const reference = (text: string) => `[paragraph repeated verbatim from an earlier message: "${text.slice(0, 60)}…"]`;
+
 describe('trimRequestBody, OpenAI', () => {
-  it('trims string and part content, tool results, and leaves everything else', () => {
+  it('renders redrawn output, refers to repeats, and leaves everything else', async () => {
     const body = openAIRequest();
     const copy = structuredClone(body);
-    const result = trimRequestBody(body, 'openai');
+    const result = await trimRequestBody(body, 'openai');
     expect(body).toEqual(copy); // the input is never mutated
-    expect(result.body).not.toBe(body);
     const messages = result.body.messages as Json[];
-    expect(messages[0]!.content).toBe(`You are a coding agent. ${rule}`);
-    expect(messages[1]!.content).toEqual([{ type: 'text', text: 'Fix the bug.' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'high' } }]);
-    expect(messages[2]!.content).toBe('On it.');
-    expect(messages[2]!.tool_calls).toEqual((copy.messages as Json[])[2]!.tool_calls);
-    expect(messages[3]!.content).toBe('ok\n\nretry (×3)\n');
-    expect(messages[4]).toEqual((copy.messages as Json[])[4]);
-    expect(result.rules).toEqual({ 'repeated-sentence': 2, ansi: 2, 'trailing-whitespace': 1, 'blank-lines': 1, 'repeated-lines': 1 });
-    expect(result.changed).toBe(true);
+    expect(messages[0]!.content).toBe(`You are a coding agent.\n\n${paragraph}`);
+    expect(messages[1]!.content).toEqual([{ type: 'text', text: `Fix the bug.\n\n${reference(paragraph)}` }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'high' } }]);
+    expect(messages[3]!.content).toBe('ok 12 tests\n');
+    expect(messages[5]!.content).toBe('[tool call call_2 ran again and printed exactly the same output as tool call call_1 above]');
+    // The last user message is protected, although it repeats the paragraph.
+    expect(messages[6]).toEqual((copy.messages as Json[])[6]);
+    expect(result.rules).toEqual({ 'repeated-paragraph': 1, 'terminal-render': 1, 'duplicate-tool-result': 1 });
     expect(result.tokensAfter).toBeLessThan(result.tokensBefore);
-    expectGuards(copy, result.body, 'openai');
+    expectGuards(body, result.body, 'openai');
   });
 
-  it('returns an unchanged copy for a request with nothing to trim', () => {
+  it('returns an unchanged copy for a request with nothing to trim, and passes a body without messages through', async () => {
     const body = { model: 'm', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }] };
-    const result = trimRequestBody(body, 'openai');
-    expect(result).toMatchObject({ changed: false, rules: {} });
-    expect(result.tokensAfter).toBe(result.tokensBefore);
+    const result = await trimRequestBody(body, 'openai', { countAll: true });
+    expect(result.changed).toBe(false);
     expect(result.body).toEqual(body);
-    expect(result.body).not.toBe(body);
+    expect(result.tokensBefore).toBe(result.tokensAfter);
+    expect((await trimRequestBody({ model: 'm', prompt: 'x' }, 'openai')).body).toEqual({ model: 'm', prompt: 'x' });
   });
 
-  it('passes a body without messages through', () => {
-    expect(trimRequestBody({ prompt: 'x' }, 'openai')).toEqual({ body: { prompt: 'x' }, changed: false, tokensBefore: 0, tokensAfter: 0, rules: {} });
+  it('never refers to a paragraph repeated inside the same message, nor to a short one', async () => {
+    const body = {
+      messages: [
+        { role: 'user', content: `${paragraph}\n\n${paragraph}\n\nShort rule.` },
+        { role: 'assistant', content: 'Short rule.' },
+        { role: 'user', content: 'next' },
+      ],
+    };
+    expect((await trimRequestBody(body, 'openai')).changed).toBe(false);
   });
 
-  it('applies rules 3–7 to long user text, not to short text', () => {
-    const log = `${esc}[31merror${esc}[39m: build failed  \n${'x'.repeat(longTextChars)}\n`;
-    const body = { messages: [{ role: 'user', content: `${esc}[1mshort${esc}[22m  ` }, { role: 'user', content: log }, { role: 'user', content: 'last' }] };
-    const messages = trimRequestBody(body, 'openai').body.messages as Json[];
-    expect(messages[0]!.content).toBe(`${esc}[1mshort${esc}[22m  `);
-    expect(messages[1]!.content).toBe(`error: build failed\n${'x'.repeat(longTextChars)}\n`);
-  });
-
-  it('treats developer messages like the system prompt', () => {
-    const body = { messages: [{ role: 'developer', content: rule }, { role: 'user', content: `${rule} Please go.` }, { role: 'user', content: 'last' }] };
-    const messages = trimRequestBody(body, 'openai').body.messages as Json[];
-    expect(messages.map((m) => m.content)).toEqual([rule, 'Please go.', 'last']);
+  it('refers to a whole text block repeated from an earlier message (an injected context block)', async () => {
+    const context = `<system-reminder>\nThe workspace is /home/user/project.\n\n${paragraph}\n</system-reminder>`;
+    const body = {
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: context }, { type: 'text', text: 'first question' }] },
+        { role: 'assistant', content: 'answer' },
+        { role: 'user', content: [{ type: 'text', text: context }, { type: 'text', text: 'second question' }] },
+        { role: 'assistant', content: 'answer' },
+        { role: 'user', content: 'third question' },
+      ],
+    };
+    const messages = (await trimRequestBody(body, 'openai')).body.messages as Array<{ content: Array<{ text: string }> }>;
+    expect(messages[0]!.content[0]!.text).toBe(context);
+    expect(messages[2]!.content[0]!.text).toBe('[text repeated verbatim from an earlier message: "<system-reminder>…"]');
   });
 });
 
 describe('trimRequestBody, Anthropic', () => {
-  it('trims system blocks, text blocks and tool results; keeps thinking, tool_use, images and cache_control', () => {
+  it('trims system blocks, text blocks and tool results; keeps thinking, tool_use, images and cache_control', async () => {
     const body = anthropicRequest();
     const copy = structuredClone(body);
-    const result = trimRequestBody(body, 'anthropic');
+    const result = await trimRequestBody(body, 'anthropic');
     expect(body).toEqual(copy);
-    const system = result.body.system as Json[];
-    expect(system).toEqual([
-      { type: 'text', text: `You are a coding agent. ${rule}`, cache_control: { type: 'ephemeral' } },
-      { type: 'text', text: 'Dynamic part.' },
-    ]);
-    const messages = result.body.messages as Array<{ content: unknown }>;
-    expect(messages[0]!.content).toEqual([{ type: 'text', text: 'Fix the bug.', cache_control: { type: 'ephemeral', ttl: '1h' } }, image]);
-    const assistant = messages[1]!.content as Json[];
-    expect(assistant[0]).toEqual({ type: 'thinking', thinking: `${rule} ${rule}`, signature: 'sig' });
-    expect(assistant[1]).toEqual({ type: 'text', text: 'On it.' });
-    expect(assistant[2]).toEqual((copy.messages as Array<{ content: Json[] }>)[1]!.content[2]);
-    const results = messages[2]!.content as Json[];
-    expect(results[0]).toEqual({ type: 'tool_result', tool_use_id: 'toolu_1', content: 'ok\n\nretry (×3)\n', cache_control: { type: 'ephemeral' } });
-    expect(results[1]).toEqual({ type: 'tool_result', tool_use_id: 'toolu_2', content: [{ type: 'text', text: 'ok\n\nretry (×3)\n' }, image], is_error: true });
-    expect(results[2]).toEqual({ type: 'text', text: 'Note.' });
-    expect(messages[3]!.content).toBe('Done.');
-    expect(messages[4]!.content).toBe(`Thanks. ${rule}`);
-    expectGuards(copy, result.body, 'anthropic');
+    const messages = result.body.messages as Array<{ content: Json[] }>;
+    expect(result.body.system).toEqual(body.system);
+    expect(messages[0]!.content[0]).toEqual({ type: 'text', text: `Fix the bug.\n\n${reference(paragraph)}`, cache_control: { type: 'ephemeral', ttl: '1h' } });
+    expect(messages[1]).toEqual((copy.messages as Json[])[1]);
+    expect(messages[2]!.content[0]).toEqual({ type: 'tool_result', tool_use_id: 'toolu_1', content: 'ok 12 tests\n', cache_control: { type: 'ephemeral' } });
+    // A result holding an image is rendered but never replaced by a reference.
+    expect(messages[2]!.content[1]).toEqual({ type: 'tool_result', tool_use_id: 'toolu_2', content: [{ type: 'text', text: 'ok 12 tests\n' }, image], is_error: true });
+    expectGuards(body, result.body, 'anthropic');
   });
 
-  it('trims a string system prompt', () => {
-    const body = { system: `${rule}\n\n\nBe brief. ${rule}`, messages: [{ role: 'user', content: 'hi' }] };
-    expect(trimRequestBody(body, 'anthropic').body.system).toBe(`${rule}\n\n\nBe brief.`);
-  });
-
-  it('leaves the last user message byte-identical even when it holds tool results', () => {
+  it('leaves the last user message byte-identical even when it holds tool results', async () => {
     const body = {
       messages: [
-        { role: 'user', content: rule },
+        { role: 'user', content: paragraph },
         { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'exec', input: {} }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: noisy }, { type: 'text', text: rule }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: redrawn }, { type: 'text', text: paragraph }] },
       ],
     };
-    const result = trimRequestBody(body, 'anthropic');
+    const result = await trimRequestBody(body, 'anthropic');
     expect(result.changed).toBe(false);
     expect(JSON.stringify(result.body)).toBe(JSON.stringify(body));
+  });
+});
+
+describe('file contents and colour', () => {
+  const fileWithControls = `line one\r\nline two\rstill two\n${esc}[31mliteral escape in a file${esc}[0m\n`;
+
+  it('never renders or recolours a file read through a read tool, an editor view or cat in a shell; only deduplicates it', async () => {
+    for (const [name, args] of [
+      ['read', { path: 'a.txt' }],
+      ['str_replace_editor', { command: 'view', path: 'a.txt' }],
+      ['exec', { command: 'cat a.txt' }],
+      ['shell', { command: ['bash', '-lc', 'head -50 a.txt'] }],
+    ] as const) {
+      const body = {
+        messages: [
+          { role: 'assistant', content: null, tool_calls: [{ id: 'r1', type: 'function', function: { name, arguments: JSON.stringify(args) } }] },
+          { role: 'tool', tool_call_id: 'r1', content: fileWithControls },
+          { role: 'user', content: 'next' },
+        ],
+      };
+      expect((await trimRequestBody(body, 'openai')).changed, name).toBe(false);
+    }
+  });
+
+  it('drops decoration colour, but keeps it when lines differ only in colour, when results differ only in colour, or with colour: keep', async () => {
+    const decorated = `${esc}[32mPASS${esc}[39m a.test.ts\n${esc}[32mPASS${esc}[39m b.test.ts\n`;
+    const one = (content: string, extra: Json[] = []) => ({
+      messages: [{ role: 'assistant', content: null, tool_calls: [exec('x')] }, { role: 'tool', tool_call_id: 'x', content }, ...extra, { role: 'user', content: 'next' }],
+    });
+    const sent = async (body: Json, options = {}) => ((await trimRequestBody(body, 'openai', options)).body.messages as Array<{ content: string }>)[1]!.content;
+    expect(await sent(one(decorated))).toBe('PASS a.test.ts\nPASS b.test.ts\n');
+    expect(await sent(one(decorated), { colour: 'keep' })).toBe(decorated);
+    const signal = `${esc}[31mFAIL${esc}[39m\nFAIL\n`;
+    expect(await sent(one(signal))).toBe(signal);
+    const green = `${esc}[32m● active${esc}[0m\n`;
+    const red = `${esc}[31m● active${esc}[0m\n`;
+    const twins = one(green, [
+      { role: 'assistant', content: null, tool_calls: [exec('y')] },
+      { role: 'tool', tool_call_id: 'y', content: red },
+    ]);
+    const result = await trimRequestBody(twins, 'openai');
+    expect((result.body.messages as Array<{ content: string }>)[1]!.content).toBe(green);
+    expect((result.body.messages as Array<{ content: string }>)[3]!.content).toBe(red);
+    const asked = { messages: [{ role: 'user', content: 'Which tests are shown in green?' }, ...one(decorated).messages] };
+    expect(((await trimRequestBody(asked, 'openai')).body.messages as Array<{ content: string }>)[2]!.content).toBe(decorated);
+    // A system prompt's standing formatting rules are not a conversation about colour.
+    const styled = { messages: [{ role: 'system', content: 'Use bold for key terms and keep formatting minimal.' }, ...one(decorated).messages] };
+    expect(((await trimRequestBody(styled, 'openai')).body.messages as Array<{ content: string }>)[2]!.content).toBe('PASS a.test.ts\nPASS b.test.ts\n');
+  });
+});
+
+describe('opt-in lossy rules', () => {
+  const log = 'retry\nretry\nretry\nretry\n\n\n\nok   \n';
+  const body = {
+    messages: [
+      { role: 'assistant', content: null, tool_calls: [exec('l')] },
+      { role: 'tool', tool_call_id: 'l', content: log },
+      { role: 'user', content: 'next' },
+    ],
+  };
+
+  it('are off by default', async () => {
+    expect((await trimRequestBody(body, 'openai')).changed).toBe(false);
+  });
+
+  it('collapse repeated lines, blank lines and trailing whitespace only when switched on', async () => {
+    const lossy = { collapseRepeatedLines: true, collapseBlankLines: true, stripTrailingWhitespace: true };
+    const result = await trimRequestBody(body, 'openai', { lossy });
+    expect((result.body.messages as Array<{ content: string }>)[1]!.content).toBe('retry (×4)\n\nok\n');
+    expect(result.rules).toEqual({ lossy: 1 });
   });
 });
 
@@ -166,23 +236,23 @@ describe('determinism, prefix stability and memoisation', () => {
     ['anthropic request', anthropicRequest(), 'anthropic'],
   ];
 
-  it.each(sessions)('%s: trimming twice, or with a cold memo, gives byte-identical JSON', (_name, body, protocol) => {
+  it.each(sessions)('%s: trimming twice, or with a cold memo, gives byte-identical JSON', async (_name, body, protocol) => {
     clearTrimMemo();
-    const cold = JSON.stringify(trimRequestBody(body, protocol));
-    const warm = JSON.stringify(trimRequestBody(body, protocol));
+    const cold = JSON.stringify(await trimRequestBody(body, protocol));
+    const warm = JSON.stringify(await trimRequestBody(body, protocol));
     expect(warm).toBe(cold);
     clearTrimMemo();
-    expect(JSON.stringify(trimRequestBody(structuredClone(body), protocol))).toBe(cold);
+    expect(JSON.stringify(await trimRequestBody(structuredClone(body), protocol))).toBe(cold);
   });
 
-  it.each(sessions)('%s: trimming messages[0..k] gives the same first k messages as trimming them all', (_name, body, protocol) => {
+  it.each(sessions)('%s: trimming messages[0..k] gives the same first k messages as trimming them all', async (_name, body, protocol) => {
     const messages = body.messages as Json[];
     clearTrimMemo();
-    const full = trimRequestBody(body, protocol).body;
+    const full = (await trimRequestBody(body, protocol)).body;
     const fullMessages = full.messages as Json[];
     for (let k = 1; k <= messages.length; k++) {
       const prefix = { ...body, messages: messages.slice(0, k) };
-      const trimmed = trimRequestBody(prefix, protocol).body;
+      const trimmed = (await trimRequestBody(prefix, protocol)).body;
       const trimmedMessages = trimmed.messages as Json[];
       expect(trimmed.system).toEqual(full.system);
       // The prefix's last user message is protected there and trimmed in the full request; all others match.
@@ -194,67 +264,58 @@ describe('determinism, prefix stability and memoisation', () => {
     }
   });
 
-  it('after the prefix was memoised, the full request trims exactly as with a cold memo (lazy running state)', () => {
+  it('after the prefix was memoised, the full request trims exactly as with a cold memo', async () => {
     for (const [, body, protocol] of sessions) {
       const messages = body.messages as Json[];
       clearTrimMemo();
-      const cold = JSON.stringify(trimRequestBody(body, protocol));
+      const cold = JSON.stringify(await trimRequestBody(body, protocol));
       for (let k = 1; k < messages.length; k++) {
         clearTrimMemo();
-        trimRequestBody({ ...body, messages: messages.slice(0, k) }, protocol);
-        expect(JSON.stringify(trimRequestBody(body, protocol)), `k=${k}`).toBe(cold);
+        await trimRequestBody({ ...body, messages: messages.slice(0, k) }, protocol);
+        expect(JSON.stringify(await trimRequestBody(body, protocol)), `k=${k}`).toBe(cold);
       }
     }
   });
 
-  it('memoised results cannot be changed by callers: outputs are frozen, and the next one is intact', () => {
+  it('memoised results cannot be changed by callers: outputs are frozen, and the next one is intact', async () => {
     const body = openAIRequest();
-    const first = trimRequestBody(body, 'openai') as TrimResult;
+    const first = (await trimRequestBody(body, 'openai')) as TrimResult;
     expect(() => {
       ((first.body.messages as Json[])[1]!.content as Json[])[0]!.text = 'mutated';
     }).toThrow(TypeError);
-    const second = trimRequestBody(body, 'openai');
-    expect(((second.body.messages as Json[])[1]!.content as Json[])[0]!.text).toBe('Fix the bug.');
+    const second = await trimRequestBody(body, 'openai');
+    expect(((second.body.messages as Json[])[1]!.content as Json[])[0]!.text).toBe(`Fix the bug.\n\n${reference(paragraph)}`);
   });
 
-  it('counts tokens and rules the same on a memo hit', () => {
+  it('counts tokens and rules the same on a memo hit', async () => {
     const body = buildAgentSession();
     clearTrimMemo();
-    const cold = trimRequestBody(body, 'openai');
-    const warm = trimRequestBody(body, 'openai');
+    const cold = await trimRequestBody(body, 'openai');
+    const warm = await trimRequestBody(body, 'openai');
     expect({ ...warm, body: null }).toEqual({ ...cold, body: null });
   });
 });
 
 describe('minSavedTokens: a message is rewritten only when that saves enough', () => {
-  const rule = 'Always run the whole test suite before you report that a change is finished.';
   const body = {
     messages: [
-      { role: 'system', content: `${rule}\nBe brief.` },
-      { role: 'user', content: `Hello. ${rule}` },
-      { role: 'assistant', content: 'Done.' },
+      { role: 'assistant', content: null, tool_calls: [exec('s')] },
+      { role: 'tool', tool_call_id: 's', content: '⠋ building\r⠙ building\rbuilt\n' },
       { role: 'user', content: 'next' },
     ],
   };
 
-  it('leaves a message whose saving is below the minimum byte for byte, and the request unchanged', () => {
-    const result = trimRequestBody(body, 'openai', { minSavedTokens: 32 });
+  it('leaves a message whose saving is below the minimum byte for byte, and the request unchanged', async () => {
+    const result = await trimRequestBody(body, 'openai', { minSavedTokens: 32 });
     expect(result.changed).toBe(false);
     expect(result.body.messages).toEqual(body.messages);
     expect(result.tokensBefore - result.tokensAfter).toBe(0);
   });
 
-  it('still trims it without a minimum, and trims large savings with one', () => {
-    expect(trimRequestBody(body, 'openai').changed).toBe(true);
-    const log = `${'npm http fetch GET 200 https://registry.npmjs.org/left-pad 12ms\n'.repeat(60)}added 1 package\n`;
-    const noisy = {
-      messages: [
-        { role: 'assistant', content: null, tool_calls: [{ id: 'e', type: 'function', function: { name: 'exec', arguments: '{}' } }] },
-        { role: 'tool', tool_call_id: 'e', content: log },
-        { role: 'user', content: 'next' },
-      ],
-    };
-    const result = trimRequestBody(noisy, 'openai', { minSavedTokens: 32 });
+  it('still trims it without a minimum, and trims large savings with one', async () => {
+    expect((await trimRequestBody(body, 'openai')).changed).toBe(true);
+    const noisy = { messages: [body.messages[0], { ...body.messages[1], content: redrawn.repeat(5) }, body.messages[2]] };
+    const result = await trimRequestBody(noisy, 'openai', { minSavedTokens: 32 });
     expect(result.changed).toBe(true);
     expect(result.tokensBefore - result.tokensAfter).toBeGreaterThanOrEqual(32);
   });

@@ -1,0 +1,470 @@
+import { isSgr, sgrAfter, sgrTransition as transition } from './sgr.js';
+import { isWide, maxColumn, newRow, setCell, Unrenderable, writeChar, type Row } from './screen-row.js';
+
+/**
+ * Renders terminal output the way a terminal would show it once the program finished: `\r`, backspace,
+ * cursor movement (`ESC[nA/B/C/D/E/F/G`), erase (`ESC[K`, `ESC[J`, `ESC[X/P/@`), save/restore cursor,
+ * and invisible sequences (titles, modes, bells) are applied instead of passed on. What stays visible
+ * stays: a row the program wrote once, from left to right, comes out byte for byte (colours included);
+ * a row it redrew comes out as its final cells, with colours re-encoded as SGR sequences.
+ *
+ * Assumptions, each on the safe side: the terminal is infinitely wide (no wrapping), `\n` also returns to
+ * column 0 (as a tty's output processing does), and a cleared screen (`ESC[2J`, `ESC c`) keeps what it
+ * showed before as history. Anything this model cannot place with certainty (absolute positioning,
+ * scroll regions, the alternate screen, hyperlinks, tabs in a redrawn row, an unterminated sequence) makes
+ * the whole text come back unchanged.
+ */
+
+/** Control bytes that make a terminal show something else than the bytes in order (`\r\n` is a line end). */
+const screenControl = /[\u001b\u009b\b]|\r(?!\n)/u;
+
+/** Whether rendering could change the text; text without any such control is never touched. */
+export function needsRendering(text: string): boolean {
+  return screenControl.test(text);
+}
+
+/** Step by step, so a caller can yield to the event loop between slices of a long text. */
+export class TerminalRender {
+  private pos = 0;
+  private readonly rows: Row[] = [];
+  private row = 0;
+  private col = 0;
+  private style = '';
+  private top = 0;
+  private saved: { row: number; col: number } | undefined;
+  private failed = false;
+
+  constructor(private readonly text: string) {
+    this.rows.push(newRow(0, ''));
+  }
+
+  get done(): boolean {
+    return this.failed || this.pos >= this.text.length;
+  }
+
+  /** Processes about `budget` more characters (never splitting an escape sequence). */
+  step(budget: number): void {
+    if (this.done) return;
+    try {
+      const limit = Math.min(this.text.length, this.pos + budget);
+      while (this.pos < limit) this.next();
+    } catch (error) {
+      if (!(error instanceof Unrenderable)) throw error;
+      this.failed = true;
+    }
+  }
+
+  /** The rendered text, or the original when it could not be rendered faithfully. */
+  result(): string {
+    while (!this.done) this.step(1 << 16);
+    while (!this.emitted) this.emit(1 << 16);
+    return this.output!;
+  }
+
+  private emitState: { out: string[]; current: string; index: number } | undefined;
+  private output: string | undefined;
+
+  /** Whether the rendered text is complete (call `emit` until it is, once `done`). */
+  get emitted(): boolean {
+    return this.output !== undefined;
+  }
+
+  /** Writes out about `budget` more cells of the final screen (after `done`). */
+  emit(budget: number): void {
+    if (this.output !== undefined) return;
+    if (this.failed) {
+      this.output = this.text;
+      return;
+    }
+    if (!this.emitState) {
+      const frontier = this.rows.at(-1)!;
+      if (frontier.clean) {
+        frontier.end = this.text.length;
+        frontier.endStyle = this.style;
+      }
+      this.emitState = { out: [], current: '', index: 0 };
+    }
+    const state = this.emitState;
+    const out = state.out;
+    const lastIndex = this.rows.length - 1;
+    let spent = 0;
+    while (state.index <= lastIndex && spent < budget) {
+      const index = state.index;
+      const row = this.rows[index]!;
+      if (row.clean) {
+        if (state.current !== row.startStyle) out.push(transition(state.current, row.startStyle));
+        out.push(this.text.slice(row.start, row.end));
+        state.current = row.endStyle;
+        spent += 1;
+      } else {
+        for (let i = 0; i < row.cells.length; i++) {
+          const cell = row.cells[i] ?? ' ';
+          if (cell === '') continue;
+          const style = row.styles[i] ?? '';
+          if (style !== state.current) {
+            out.push(transition(state.current, style));
+            state.current = style;
+          }
+          out.push(cell);
+        }
+        spent += row.cells.length + 1;
+        // Before its line ending, a redrawn row goes to the state the next source row starts in (as the source
+        // did, normally with a reset there).
+        const next = this.rows[index + 1];
+        const target = next === undefined ? this.style : next.clean ? next.startStyle : state.current;
+        if (state.current !== target) {
+          out.push(transition(state.current, target));
+          state.current = target;
+        }
+      }
+      // The text ends in the colour state it ended in originally (normally reset).
+      if (index === lastIndex && state.current !== this.style) out.push(transition(state.current, this.style));
+      out.push(row.eol);
+      state.index += 1;
+    }
+    if (state.index > lastIndex) {
+      this.output = out.join('');
+      this.emitState = undefined;
+    }
+  }
+
+  private next(): void {
+    const text = this.text;
+    const code = text.charCodeAt(this.pos);
+    if (code >= 0x20 && code !== 0x7f && code !== 0x9b && code !== 0x9c) {
+      this.printable();
+      return;
+    }
+    switch (code) {
+      case 0x0a:
+        this.lineFeed(this.pos, '\n');
+        this.pos += 1;
+        return;
+      case 0x0d:
+        if (text.charCodeAt(this.pos + 1) === 0x0a) {
+          this.lineFeed(this.pos, '\r\n');
+          this.pos += 2;
+          return;
+        }
+        this.dirty();
+        this.col = 0;
+        this.pos += 1;
+        return;
+      case 0x08:
+        this.dirty();
+        this.col = Math.max(0, this.col - 1);
+        this.pos += 1;
+        return;
+      case 0x09:
+        this.printable();
+        return;
+      case 0x1b:
+        this.escape();
+        return;
+      case 0x9b:
+        this.csi(this.pos + 1);
+        return;
+      case 0x0b:
+      case 0x0c:
+        throw new Unrenderable();
+      default:
+        // NUL, BEL, SO/SI, DEL and the other C0 controls: a terminal shows nothing for them.
+        this.dirty();
+        this.pos += 1;
+    }
+  }
+
+  /** A run of printable characters (and tabs) up to the next control. */
+  private printable(): void {
+    const text = this.text;
+    let end = this.pos;
+    while (end < text.length) {
+      const code = text.charCodeAt(end);
+      if ((code < 0x20 && code !== 0x09) || code === 0x7f || code === 0x9b || code === 0x9c) break;
+      end += 1;
+    }
+    const frontier = this.rows.length - 1;
+    if (this.row === frontier && this.rows[frontier]!.clean) {
+      // Appending to a row written left to right: nothing to model, its bytes are kept as they are.
+      this.pos = end;
+      return;
+    }
+    const row = this.materialise(this.row);
+    for (const char of text.slice(this.pos, end)) this.col = writeChar(row, this.col, char, this.style);
+    this.pos = end;
+  }
+
+  private lineFeed(at: number, eol: string): void {
+    const current = this.rows[this.row]!;
+    if (this.row === this.rows.length - 1) {
+      if (current.clean) {
+        current.end = at;
+        current.endStyle = this.style;
+      }
+      current.eol = eol;
+      this.rows.push(newRow(at + eol.length, this.style));
+    } else {
+      // Moving down over rows that already exist: the source's later bytes no longer follow any row's own.
+      this.dirty();
+    }
+    this.row += 1;
+    this.col = 0;
+  }
+
+  /** The frontier row's bytes now hold a control: from here on it is modelled cell by cell. */
+  private dirty(): void {
+    this.materialise(this.rows.length - 1);
+  }
+
+  /** Turns a clean row into cells (from its source bytes so far) so it can be redrawn. */
+  private materialise(index: number): Row {
+    const row = this.rows[index]!;
+    if (!row.clean) return row;
+    if (index === this.rows.length - 1) {
+      row.end = this.pos;
+      row.endStyle = this.style;
+    }
+    row.clean = false;
+    let style = row.startStyle;
+    let col = 0;
+    const source = this.text.slice(row.start, row.end);
+    for (let i = 0; i < source.length; ) {
+      const sgr = source.charCodeAt(i) === 0x1b ? isSgr(source, i) : 0;
+      if (sgr > 0) {
+        style = sgrAfter(style, source.slice(i, i + sgr));
+        i += sgr;
+        continue;
+      }
+      const char = String.fromCodePoint(source.codePointAt(i)!);
+      if (char === '\t') throw new Unrenderable();
+      col = writeChar(row, col, char, style);
+      i += char.length;
+    }
+    if (index === this.row && index === this.rows.length - 1) this.col = col;
+    return row;
+  }
+
+  private escape(): void {
+    const text = this.text;
+    const at = this.pos;
+    const kind = text[at + 1];
+    if (kind === undefined) throw new Unrenderable();
+    if (kind === '[') {
+      this.csi(at + 2);
+      return;
+    }
+    if (kind === ']' || kind === 'P' || kind === 'X' || kind === '^' || kind === '_') {
+      this.stringSequence(at, kind);
+      return;
+    }
+    this.dirty();
+    this.pos = at + 2;
+    switch (kind) {
+      case '7':
+        this.saved = { row: this.row, col: this.col };
+        return;
+      case '8':
+        this.restore();
+        return;
+      case 'M':
+        this.row = Math.max(this.top, this.row - 1);
+        return;
+      case 'D':
+        this.row = Math.min(this.rows.length - 1, this.row + 1);
+        return;
+      case 'E':
+        this.row = Math.min(this.rows.length - 1, this.row + 1);
+        this.col = 0;
+        return;
+      case 'c':
+        this.clearScreen();
+        return;
+      case '=':
+      case '>':
+        return;
+      case '(':
+      case ')':
+      case '*':
+      case '+':
+        // Character set designation: one more byte.
+        if (text[at + 2] === undefined) throw new Unrenderable();
+        this.pos = at + 3;
+        return;
+      default:
+        throw new Unrenderable();
+    }
+  }
+
+  /** OSC, DCS, SOS, PM, APC: invisible, ended by BEL (OSC only) or ST. Hyperlinks carry a URL: not modelled. */
+  private stringSequence(at: number, kind: string): void {
+    const text = this.text;
+    if (kind === ']' && text.startsWith('8;', at + 2)) throw new Unrenderable();
+    let i = at + 2;
+    while (i < text.length) {
+      const code = text.charCodeAt(i);
+      if (code === 0x07 && kind === ']') break;
+      if (code === 0x9c) break;
+      if (code === 0x1b && text[i + 1] === '\\') {
+        i += 1;
+        break;
+      }
+      if (code === 0x0a) throw new Unrenderable();
+      i += 1;
+    }
+    if (i >= text.length) throw new Unrenderable();
+    this.dirty();
+    this.pos = i + 1;
+  }
+
+  private csi(paramsAt: number): void {
+    const text = this.text;
+    let i = paramsAt;
+    while (i < text.length && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x3f) i += 1;
+    const paramsEnd = i;
+    while (i < text.length && text.charCodeAt(i) >= 0x20 && text.charCodeAt(i) <= 0x2f) i += 1;
+    const final = text[i];
+    if (final === undefined || final.charCodeAt(0) < 0x40 || final.charCodeAt(0) > 0x7e) throw new Unrenderable();
+    const params = text.slice(paramsAt, paramsEnd);
+    const intermediates = i > paramsEnd;
+    if (final === 'm' && !intermediates && !/^[<=>?]/u.test(params)) {
+      this.style = sgrAfter(this.style, text.slice(this.pos, i + 1));
+      this.pos = i + 1;
+      return;
+    }
+    // Before moving on: the frontier row's own bytes end where this sequence starts.
+    this.dirty();
+    this.pos = i + 1;
+    if (intermediates) return; // cursor style (`ESC[2 q`) and the like: invisible
+    const privateMode = /^[<=>?]/u.test(params);
+    if (privateMode) {
+      // The alternate screen and scroll regions change what "the screen" is: not modelled.
+      if ((final === 'h' || final === 'l') && /\b(?:47|1047|1049)\b/u.test(params)) throw new Unrenderable();
+      if (final === 'h' || final === 'l' || final === 'm' || final === 'n' || final === 'c' || final === 'u' || final === 'p') return;
+      throw new Unrenderable();
+    }
+    const numbers = params.split(';').map((part) => (part === '' ? 0 : Number(part)));
+    if (numbers.some((n) => !Number.isFinite(n))) throw new Unrenderable();
+    const n = Math.max(1, numbers[0] ?? 0);
+    const mode = numbers[0] ?? 0;
+    switch (final) {
+      case 'A':
+        this.row = Math.max(this.top, this.row - n);
+        return;
+      case 'B':
+        this.row = Math.min(this.rows.length - 1, this.row + n);
+        return;
+      case 'C':
+        this.moveTo(this.col + n);
+        return;
+      case 'D':
+        this.col = Math.max(0, this.col - n);
+        return;
+      case 'E':
+        this.row = Math.min(this.rows.length - 1, this.row + n);
+        this.col = 0;
+        return;
+      case 'F':
+        this.row = Math.max(this.top, this.row - n);
+        this.col = 0;
+        return;
+      case 'G':
+      case '`':
+        this.moveTo(n - 1);
+        return;
+      case 'K':
+        this.eraseInLine(mode);
+        return;
+      case 'J':
+        this.eraseInDisplay(mode);
+        return;
+      case 'X': {
+        const row = this.materialise(this.row);
+        for (let c = this.col; c < Math.min(row.cells.length, this.col + n); c++) setCell(row, c, ' ', '');
+        return;
+      }
+      case 'P': {
+        const row = this.materialise(this.row);
+        row.cells.splice(this.col, n);
+        row.styles.splice(this.col, n);
+        return;
+      }
+      case '@': {
+        const row = this.materialise(this.row);
+        if (this.col < row.cells.length) {
+          row.cells.splice(this.col, 0, ...Array<string>(Math.min(n, maxColumn)).fill(' '));
+          row.styles.splice(this.col, 0, ...Array<string>(Math.min(n, maxColumn)).fill(''));
+        }
+        return;
+      }
+      case 's':
+        this.saved = { row: this.row, col: this.col };
+        return;
+      case 'u':
+        this.restore();
+        return;
+      case 'n':
+      case 'c':
+      case 't':
+      case 'h':
+      case 'l':
+      case 'q':
+        return; // reports, window operations, modes: invisible
+      default:
+        // Absolute positioning (H, f, d), scrolling (S, T), scroll regions (r): not modelled.
+        throw new Unrenderable();
+    }
+  }
+
+  private moveTo(col: number): void {
+    if (col > maxColumn) throw new Unrenderable();
+    this.col = col;
+  }
+
+  private restore(): void {
+    if (!this.saved) return;
+    this.row = Math.min(this.rows.length - 1, Math.max(this.top, this.saved.row));
+    this.col = this.saved.col;
+  }
+
+  private eraseInLine(mode: number): void {
+    const row = this.materialise(this.row);
+    if (mode === 0) {
+      if (this.col < row.cells.length) {
+        row.cells.length = this.col;
+        row.styles.length = this.col;
+        // A wide character cut in half leaves a blank, as on a terminal.
+        if (isWide(row.cells[this.col - 1])) row.cells[this.col - 1] = ' ';
+      }
+    } else if (mode === 1) {
+      for (let c = 0; c <= Math.min(this.col, row.cells.length - 1); c++) setCell(row, c, ' ', '');
+    } else if (mode === 2) {
+      row.cells.length = 0;
+      row.styles.length = 0;
+    } else throw new Unrenderable();
+  }
+
+  private eraseInDisplay(mode: number): void {
+    if (mode === 0) {
+      this.eraseInLine(0);
+      this.rows.length = this.row + 1;
+      return;
+    }
+    if (mode === 2 || mode === 3) {
+      this.clearScreen();
+      return;
+    }
+    throw new Unrenderable();
+  }
+
+  /** What the screen showed stays as history; drawing starts again on a new row below it. */
+  private clearScreen(): void {
+    const last = this.materialise(this.rows.length - 1);
+    if (last.cells.length > 0) {
+      last.eol ||= '\n';
+      this.rows.push({ ...newRow(this.pos, this.style), clean: false });
+    }
+    this.top = this.rows.length - 1;
+    this.row = this.top;
+    this.col = 0;
+  }
+}

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { colourSeparatesLines } from './colour-policy.js';
+import { applyLossyRules, type LossySettings } from './lossy/apply-lossy.js';
+import { stepChars, type Pacer } from './pacer.js';
+import { countRule, type RuleCounts } from './rules.js';
+import { hasSgr, stripSgr } from './sgr.js';
+import { needsRendering, TerminalRender } from './terminal-screen.js';
+
+/** The final screen of a program's output, rendered a slice at a time. Text without screen controls is returned as it is. */
+export async function renderPaced(text: string, pacer: Pacer): Promise<string> {
+  if (!needsRendering(text)) return text;
+  const render = new TerminalRender(text);
+  while (!render.done) {
+    render.step(stepChars);
+    await pacer.pace();
+  }
+  while (!render.emitted) {
+    render.emit(stepChars);
+    await pacer.pace();
+  }
+  return render.result();
+}
+
+/** Identifies a result's (rendered) text for deduplication; colour included, so results differing only in colour differ. */
+export function resultKey(texts: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const text of texts) hash.update(String(text.length)).update('\u0000').update(text);
+  return hash.digest('base64');
+}
+
+/** Identifies a rendered result with its colour removed: two results with the same plain key but different keys differ only in colour. */
+export function plainKey(texts: readonly string[]): string {
+  return resultKey(texts.map(stripSgr));
+}
+
+export interface OutputRules {
+  /** Keep the colour of this result (the request talks about colour, or another result differs from it only in colour). */
+  keepColour: boolean;
+  lossy: LossySettings;
+}
+
+/**
+ * What is sent for a rendered program output: colour dropped when it is decoration, then the opt-in lossy
+ * rules. Each step is one linear pass; the pacer lets the event loop run between them.
+ */
+export async function finishOutput(original: string, rendered: string, rules: OutputRules, counts: RuleCounts, pacer: Pacer): Promise<string> {
+  let text = rendered;
+  if (text !== original) countRule(counts, 'terminal-render');
+  if (!rules.keepColour && hasSgr(text)) {
+    await pacer.pace();
+    const separates = colourSeparatesLines(text);
+    await pacer.pace();
+    if (!separates) {
+      text = stripSgr(text);
+      countRule(counts, 'colour');
+    }
+  }
+  await pacer.pace();
+  const lossy = applyLossyRules(text, rules.lossy);
+  if (lossy !== text) countRule(counts, 'lossy');
+  return lossy === original ? original : lossy;
+}
+
+/** The reference that replaces a repeated result. */
+export function duplicateReference(firstId: string, thisId: string | undefined): string {
+  return thisId === undefined
+    ? `[ran again and printed exactly the same output as tool call ${firstId} above]`
+    : `[tool call ${thisId} ran again and printed exactly the same output as tool call ${firstId} above]`;
+}

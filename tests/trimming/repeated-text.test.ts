@@ -1,0 +1,30 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { referenceRepeatedParagraphs } from '../../source/trimming/repeated-text.js';
+
+const nothingEarlier = { has: () => false };
+
+describe('instruction paragraphs', () => {
+  it('split losslessly: with nothing said earlier, any text comes back as the same bytes', () => {
+    const piece = fc.constantFrom('\n', '\r\n', '\n\n', ' ', '```', '~~~', '1. ', '- ', './migrate.sh', 'snapshot.json', 'v2.3.1', 'e.g.', 'https://x.io/a.b', 'Run the tests.', 'Führe die Tests aus.', 'x'.repeat(170));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const text = pieces.join('');
+        const added: string[] = [];
+        expect(referenceRepeatedParagraphs(text, nothingEarlier, added).text).toBe(text);
+      }),
+    );
+  });
+
+  it('replace a paragraph said in an earlier message, and keep lists and fenced code even then', () => {
+    const prose = 'Always run the whole test suite before you report back, and never commit to the main branch directly; open a feature branch for each change you make, then ask for a review.';
+    const list = `1. ${prose}\n2. ${prose}`;
+    const fenced = `\`\`\`\n${prose}\n\`\`\``;
+    const added: string[] = [];
+    referenceRepeatedParagraphs(`${prose}\n\n${list}\n\n${fenced}`, nothingEarlier, added);
+    const earlier = new Set(added);
+    const later = referenceRepeatedParagraphs(`Intro.\n\n${prose}\n\n${list}\n\n${fenced}\n`, earlier, []);
+    expect(later.replaced).toBe(1);
+    expect(later.text).toBe(`Intro.\n\n[paragraph repeated verbatim from an earlier message: "${prose.slice(0, 60)}…"]\n\n${list}\n\n${fenced}\n`);
+  });
+});

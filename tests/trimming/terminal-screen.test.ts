@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { needsRendering, TerminalRender } from '../../source/trimming/terminal-screen.js';
+
+const esc = '\u001b';
+const render = (text: string): string => new TerminalRender(text).result();
+
+describe('the terminal renderer: what a terminal shows once the program finished', () => {
+  it('leaves text without screen controls alone, CRLF line endings included', () => {
+    for (const text of ['plain\n', 'a\r\nb\r\n', 'tab\there\n\n\n', '']) expect(needsRendering(text)).toBe(false);
+    expect(needsRendering('50%\r100%')).toBe(true);
+    expect(needsRendering(`${esc}[32mok${esc}[0m`)).toBe(true);
+  });
+
+  it('applies \\r: a later frame overwrites an earlier one, a shorter one leaves the tail as a terminal does', () => {
+    expect(render('  0%\r 50%\r100%\ndone\n')).toBe('100%\ndone\n');
+    expect(render('downloading 10 MB\rok\n')).toBe('okwnloading 10 MB\n');
+  });
+
+  it('applies erase sequences instead of dropping them: an erased "Tests: 3 failed" is gone, its replacement stays', () => {
+    expect(render('Tests: 3 failed\r\u001b[KTests: all 12 passed\n')).toBe('Tests: all 12 passed\n');
+    expect(render(`Tests: 3 failed\n${esc}[1A${esc}[2K\rTests: all 12 passed\n`)).toBe('Tests: all 12 passed\n');
+    expect(render(`a\nb\nc\n${esc}[2A${esc}[J`)).toBe('a\n\n');
+  });
+
+  it('moves the cursor: up, down, to a column, back and forward, save and restore', () => {
+    expect(render(`one\ntwo\n${esc}[2Aina\n`)).toBe('ina\ntwo\n');
+    expect(render(`abcdef${esc}[3Gx\n`)).toBe('abxdef\n');
+    expect(render(`abc${esc}[2Dx${esc}[2Cy\n`)).toBe('axc y\n');
+    expect(render(`${esc}7hello${esc}8J\n`)).toBe('Jello\n');
+  });
+
+  it('keeps every visible line byte for byte, identical lines included, and rows written once keep their colour bytes', () => {
+    const rows = `${esc}[32mPASS${esc}[39m a.test.ts\r\n${esc}[32mPASS${esc}[39m a.test.ts\r\n\r\n\r\n`;
+    expect(render(`first\r\n${rows}`)).toBe(`first\r\n${rows}`);
+    // The row the spinner was drawn on is redrawn: same text and colour, re-encoded.
+    expect(render(`⠋\r${esc}[K${rows}`)).toBe(`${esc}[32mPASS${esc}[0m a.test.ts\r\n${rows.slice(rows.indexOf('\n') + 1)}`);
+  });
+
+  it('drops spinner frames drawn in place (npm)', () => {
+    const npm = `⠙${esc}[1G${esc}[0K⠹${esc}[1G${esc}[0K⠸${esc}[1G${esc}[0K\r\nadded 179 packages in 10s\r\n⠧${esc}[1G${esc}[0K`;
+    expect(render(npm)).toBe('\r\nadded 179 packages in 10s\r\n');
+  });
+
+  it('re-encodes the colour of a redrawn row', () => {
+    expect(render(`${esc}[31mred${esc}[0m\rb\n`)).toBe(`b${esc}[31med${esc}[0m\n`);
+  });
+
+  it('treats wide characters as two columns', () => {
+    expect(render('日本\rX\n')).toBe('X 本\n');
+  });
+
+  it('forwards what it cannot model unchanged: absolute positioning, scroll regions, the alternate screen, hyperlinks, tabs in a redrawn row', () => {
+    for (const text of [`a\n${esc}[1;1Hb`, `${esc}[1;5r`, `${esc}[?1049hvim${esc}[?1049l`, `${esc}]8;;https://x.io${esc}\\link${esc}]8;;${esc}\\`, 'a\tb\rc', `unterminated ${esc}]0;title`]) {
+      expect(render(text)).toBe(text);
+    }
+  });
+
+  it('drops invisible sequences: titles, cursor visibility, bells', () => {
+    expect(render(`${esc}]0;build${'\u0007'}${esc}[?25lok${esc}[?25h\u0007\n`)).toBe('ok\n');
+  });
+
+  it('keeps a cleared screen as history', () => {
+    expect(render(`first screen\n${esc}[2Jsecond\n`)).toBe('first screen\nsecond\n');
+    expect(render(`first screen${esc}[2Jsecond\n`)).toBe('first screen\nsecond\n');
+  });
+
+  it('renders in steps with the same result', () => {
+    const text = `${'⠋ working\r'.repeat(2000)}${esc}[Kfinished\n`.repeat(3);
+    const stepwise = new TerminalRender(text);
+    while (!stepwise.done) stepwise.step(100);
+    expect(stepwise.result()).toBe(render(text));
+    expect(render(text)).toBe('finished\n'.repeat(3));
+  });
+});
