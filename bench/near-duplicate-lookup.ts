@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { analyseQuestion, defaultThreshold, type QuestionFeatures } from '../source/caching/near-duplicate/question.js';
+import { defaultNearDuplicateThreshold as defaultThreshold } from '../source/store/defaults.js';
+import { analyseQuestion, type QuestionFeatures } from '../source/caching/near-duplicate/question.js';
 import { NearDuplicateStore } from '../source/caching/near-duplicate/store.js';
 
 const entries = Number(process.env.BENCH_L1B_ENTRIES ?? 100_000);

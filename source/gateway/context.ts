@@ -26,6 +26,8 @@ export interface ChatRequest {
   anthropicHeaders: Record<string, string>;
   /** The caller used `?beta=true` on /v1/messages. */
   betaQuery: boolean;
+  /** The request's query parameters, sorted (`canonicalQuery`): part of both cache keys. */
+  query: string;
   /** `Cache-Control: no-cache`: do not answer from cache. */
   skipLookup: boolean;
   /** `Cache-Control: no-store`: do not keep this answer. */
@@ -66,6 +68,8 @@ export interface RequestContext {
   similarity?: number;
   /** A cache hit: the stored answer that was sent instead of calling the provider. */
   replayedAnswer?: object;
+  /** Layers skipped for size or safety, as `layer:reason` (`l1b:time`, `l1b:size`): the `x-isartor-skipped` header. */
+  skipped?: string[];
   /** L2.5: the tokens trimming saved on this request (0 when it ran and found nothing). */
   trimmedTokens?: number;
   /** How the system prompt and tools differ from this tool's previous request; null for its first. */

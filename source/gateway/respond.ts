@@ -16,6 +16,7 @@ export function isartorHeaders(ctx: RequestContext): OutgoingHttpHeaders {
   if (ctx.answeredBy) headers['x-isartor-upstream'] = `${ctx.answeredBy.provider}/${ctx.answeredBy.model}`;
   if (ctx.attempts > 1) headers['x-isartor-attempts'] = String(ctx.attempts);
   if (ctx.similarity !== undefined) headers['x-isartor-similarity'] = ctx.similarity.toFixed(3);
+  if (ctx.skipped && ctx.skipped.length > 0) headers['x-isartor-skipped'] = ctx.skipped.join(', ');
   if (ctx.trimmedTokens !== undefined) headers['x-isartor-trimmed-tokens'] = String(ctx.trimmedTokens);
   return headers;
 }

@@ -1,0 +1,159 @@
+/**
+ * The canonical form of an English question: its chunks (chunks.ts) read by wink-nlp (tokens, parts of
+ * speech, lemmas) and brought into one form by the documented meaning-preserving rewrites only:
+ * - case, where it cannot name something: lowercase words, and closed-class or non-name words capitalised
+ *   only because a sentence starts with them; anything else capitalised is a possible name and stays one;
+ * - contractions ("what's" = "what is", "can't" = "can not"; "'s" before a participle and "'d" stay as written);
+ * - politeness where it cannot be the thing asked about (greetings, "please", "thanks");
+ * - a closed list of phrasings (english-phrasings.ts); "an" = "a".
+ * Nothing else changes: tense, person, number, prepositions, numbers and symbols all stay as written.
+ */
+import winkNLP, { type ItsFunction } from 'wink-nlp';
+import model from 'wink-eng-lite-web-model';
+import type { Chunk } from './chunks.js';
+import { apostropheless, functionWords, wouldVerbs } from './english-lexicon.js';
+import { applyPhrasings } from './english-phrasings.js';
+import type { FormToken } from './form-token.js';
+
+interface Tagged {
+  value: string;
+  lemma: string;
+  pos: string;
+  start: number;
+}
+
+type Nlp = ReturnType<typeof winkNLP>;
+let nlp: Nlp | undefined;
+
+/** Loads the model now rather than on the first question (a gateway with L1b on calls this at start). */
+export function loadQuestionReader(): void {
+  reader();
+}
+
+function reader(): Nlp {
+  nlp ??= winkNLP(model, ['sbd', 'pos']);
+  return nlp;
+}
+
+/** wink's tokens with their offsets; undefined if they do not lay out the text exactly (then nothing is rewritten). */
+function tag(text: string): Tagged[] | undefined {
+  const engine = reader();
+  const its = engine.its;
+  const tokens = engine.readDoc(text).tokens();
+  const values = tokens.out(its.value) as string[];
+  const spaces = tokens.out(its.precedingSpaces) as string[];
+  const lemmas = tokens.out(its.lemma as unknown as ItsFunction<string>) as string[];
+  const tags = tokens.out(its.pos) as string[];
+  const out: Tagged[] = [];
+  let offset = 0;
+  for (let i = 0; i < values.length; i++) {
+    offset += (spaces[i] ?? '').length;
+    const value = values[i] ?? '';
+    if (!text.startsWith(value, offset)) return undefined;
+    out.push({ value, lemma: lemmas[i] ?? value, pos: tags[i] ?? 'X', start: offset });
+    offset += value.length;
+  }
+  return offset === text.length ? out : undefined;
+}
+
+const allCapitals = /^\p{Lu}[\p{Lu}\p{N}'-]+$/u;
+const titleCase = /^\p{Lu}[^\p{Lu}]*$/u;
+
+/** How a written word is compared: see the rules at the top of this file. */
+function caseForm(value: string, lemma: string, pos: string, sentenceStart: boolean): Pick<FormToken, 'kind' | 'text'> {
+  const lower = value.toLowerCase();
+  if (value === lower) {
+    // A lowercase word the lexicon knows only as a name ("france" -> "France") names the same thing.
+    const knownName = !functionWords.has(lower) && /^\p{Lu}/u.test(lemma) && pos === 'PROPN';
+    return { kind: knownName ? 'name' : 'word', text: lower };
+  }
+  if (value === 'I') return { kind: 'word', text: 'i' };
+  if (allCapitals.test(value)) return { kind: 'acronym', text: value };
+  if (sentenceStart && titleCase.test(value)) {
+    if (functionWords.has(lower) || pos !== 'PROPN') return { kind: 'word', text: lower };
+  }
+  return { kind: 'name', text: lower };
+}
+
+/** The English form, or undefined when the tagger's tokens do not fit the text (the caller then compares it exactly). */
+export function englishForm(text: string, chunks: readonly Chunk[]): FormToken[] | undefined {
+  const tagged = tag(text);
+  if (!tagged) return undefined;
+  const out: FormToken[] = [];
+  let cursor = 0;
+  for (const chunk of chunks) {
+    const end = chunk.start + chunk.text.length;
+    while (cursor < tagged.length && tagged[cursor]!.start < chunk.start) cursor++;
+    const pieces: Tagged[] = [];
+    while (cursor < tagged.length && tagged[cursor]!.start < end) pieces.push(tagged[cursor++]!);
+    const base = { sentenceStart: chunk.sentenceStart, commaAfter: false };
+    const pos = pieces[0]?.pos ?? '';
+    if (chunk.kind !== 'word') {
+      out.push({ ...base, kind: chunk.kind, text: chunk.text, pos });
+    } else if (pieces.length === 0 || pieces.map((p) => p.value).join('') !== chunk.text) {
+      return undefined;
+    } else {
+      out.push(...wordTokens(chunk, pieces, tagged[cursor]));
+    }
+    out[out.length - 1]!.commaAfter = chunk.commaAfter;
+  }
+  return applyPhrasings(out);
+}
+
+/** One prose chunk as tokens: contractions split and spelled out, hyphenated words kept whole. */
+function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged | undefined): FormToken[] {
+  const base = { sentenceStart: chunk.sentenceStart, commaAfter: false };
+  if (chunk.text.includes('-')) {
+    return [{ ...base, ...caseForm(chunk.text, chunk.text, pieces[0]!.pos, chunk.sentenceStart), pos: pieces[0]!.pos }];
+  }
+  const lower = chunk.text.toLowerCase();
+  const spelled = apostropheless.get(lower);
+  if (spelled && (chunk.text === lower || titleCase.test(chunk.text))) {
+    return spelled.map((text, k) => ({ ...base, sentenceStart: base.sentenceStart && k === 0, kind: 'word' as const, text, pos: k === 0 ? pieces[0]!.pos : 'AUX' }));
+  }
+  const out: FormToken[] = [];
+  pieces.forEach((piece, k) => {
+    const sentenceStart = chunk.sentenceStart && k === 0;
+    const next = pieces[k + 1] ?? following;
+    const contraction = spellContraction(piece, pieces[k - 1], next);
+    if (contraction !== undefined) {
+      out.push({ ...base, sentenceStart, kind: 'word', text: contraction, pos: piece.pos });
+      return;
+    }
+    out.push({ ...base, sentenceStart, ...caseForm(piece.value, piece.lemma, piece.pos, sentenceStart), pos: piece.pos });
+  });
+  return out;
+}
+
+/** The spelled-out word for a contraction piece, or undefined when the piece is not one. */
+function spellContraction(piece: Tagged, previous: Tagged | undefined, next: Tagged | undefined): string | undefined {
+  const value = piece.value.toLowerCase();
+  // First halves: "ca|n't", "wo|n't", "sha|n't".
+  if (next?.value.toLowerCase() === "n't") {
+    const first = ({ ca: 'can', wo: 'will', sha: 'shall' } as Record<string, string>)[value];
+    if (first) return first;
+  }
+  switch (value) {
+    case "n't":
+      return 'not';
+    case "'m":
+      return 'am';
+    case "'re":
+      return 'are';
+    case "'ve":
+      return 'have';
+    case "'ll":
+      return 'will';
+    case "'d":
+      return next && wouldVerbs.has(next.value.toLowerCase()) ? 'would' : "'d";
+    case "'s": {
+      if (previous?.value.toLowerCase() === 'let') return 'us';
+      if (piece.pos !== 'AUX') return "'s"; // possessive
+      // "what's going on" is "is"; "what's happened" may be "has": left as written.
+      const participle = next && next.pos === 'VERB' && !next.value.toLowerCase().endsWith('ing');
+      return participle ? "'s" : 'is';
+    }
+    default:
+      return undefined;
+  }
+}
