@@ -57,7 +57,7 @@ export function chunkQuestion(normalised: string): Chunk[] {
     const boundary = last || startsSentence(next);
     if (onlySentencePunctuation.test(written)) {
       // A mark standing alone: French spacing (`quoi ?`), or an operator (`a ?? b`, `a ? b : c`).
-      const single = written.length === 1 || /^([.!?…])\1*$/u.test(written);
+      const single = written.length === 1 || /^([.!?…])\1*$/u.test(written) || (last && /^[.!?…]+$/u.test(written));
       if (single && boundary && written !== ',' && written !== ':' && written !== ';') {
         sentenceStart = true;
         return;

@@ -11,7 +11,7 @@
 import winkNLP, { type ItsFunction } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import type { Chunk } from './chunks.js';
-import { apostropheless, functionWords, wouldVerbs } from './english-lexicon.js';
+import { apostropheless, functionWords, requestVerbs, wouldVerbs } from './english-lexicon.js';
 import { applyPhrasings } from './english-phrasings.js';
 import type { FormToken } from './form-token.js';
 
@@ -70,7 +70,8 @@ function caseForm(value: string, lemma: string, pos: string, sentenceStart: bool
   if (value === 'I') return { kind: 'word', text: 'i' };
   if (allCapitals.test(value)) return { kind: 'acronym', text: value };
   if (sentenceStart && titleCase.test(value)) {
-    if (functionWords.has(lower) || pos !== 'PROPN') return { kind: 'word', text: lower };
+    // Request verbs open imperatives ("List the planets"), where the tagger likes to see a name.
+    if (functionWords.has(lower) || requestVerbs.has(lower) || pos !== 'PROPN') return { kind: 'word', text: lower };
   }
   return { kind: 'name', text: lower };
 }
@@ -112,7 +113,8 @@ function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged |
     return spelled.map((text, k) => ({ ...base, sentenceStart: base.sentenceStart && k === 0, kind: 'word' as const, text, pos: k === 0 ? pieces[0]!.pos : 'AUX' }));
   }
   const out: FormToken[] = [];
-  pieces.forEach((piece, k) => {
+  splitContractions(pieces).forEach((piece, k, all) => {
+    const pieces = all;
     const sentenceStart = chunk.sentenceStart && k === 0;
     const next = pieces[k + 1] ?? following;
     const contraction = spellContraction(piece, pieces[k - 1], next);
@@ -123,6 +125,19 @@ function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged |
     out.push({ ...base, sentenceStart, ...caseForm(piece.value, piece.lemma, piece.pos, sentenceStart), pos: piece.pos });
   });
   return out;
+}
+
+/** wink leaves some contractions whole ("I'm"): split them as it splits the others ("I'd" -> "I" + "'d"). */
+function splitContractions(pieces: readonly Tagged[]): Tagged[] {
+  return pieces.flatMap((piece) => {
+    const match = /^(\p{L}+)('m|'re|'ve|'ll|'d|'s|n't)$/iu.exec(piece.value);
+    if (!match) return [piece];
+    const head = match[1]!;
+    return [
+      { value: head, lemma: head, pos: piece.pos === 'AUX' ? 'PRON' : piece.pos, start: piece.start },
+      { value: match[2]!, lemma: match[2]!, pos: 'AUX', start: piece.start + head.length },
+    ];
+  });
 }
 
 /** The spelled-out word for a contraction piece, or undefined when the piece is not one. */

@@ -115,7 +115,8 @@ function foldHowTo(tokens: FormToken[]): FormToken[] {
   const phrase = howToPhrasings.find((candidate) => startsWith(tokens, candidate));
   if (!phrase) return tokens;
   const next = tokens[phrase.length];
-  if (!next || !(next.pos === 'VERB' || next.pos === 'AUX' || isWord(next, 'not'))) return tokens;
+  // A verb follows ("how do I sort", tagged a noun at times: "how does one sort"), never "the station".
+  if (!next || !(next.pos === 'VERB' || next.pos === 'AUX' || next.pos === 'NOUN' || isWord(next, 'not')) || next.kind !== 'word') return tokens;
   return [{ kind: 'rewrite', text: 'how-to', pos: '', sentenceStart: true, commaAfter: false }, ...tokens.slice(phrase.length)];
 }
 

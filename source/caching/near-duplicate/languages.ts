@@ -13,10 +13,11 @@ const markers: Record<'en' | 'de' | 'fr' | 'es' | 'it' | 'pt' | 'nl', ReadonlySe
     of to in for on with and or not it this that you your my i me we there have has`),
   de: words(`der die das den dem des ein eine einen einem einer ist sind war waren wie was wer wo warum wann welche welcher
     welches und oder nicht ich du sie wir ihr mir mich dir dich kann kannst können ist es gibt mit von zu auf für
-    im ins vom zum zur bitte auch noch schon`),
+    im ins vom zum zur bitte auch noch schon erkläre erklär erklären schreibe schreib übersetze nenne gib zeig zeige
+    beschreibe fasse`),
   fr: words(`le la les un une des du de est sont était qui que quoi quel quelle quels quelles comment pourquoi où quand
     et ou ne pas je tu il elle nous vous ce cette ces mon ma mes pour dans sur avec peux pouvez puis est-ce
-    qu'est-ce au aux`),
+    qu'est-ce au aux explique écris traduis donne décris résume cite`),
   es: words(`el los las una unos unas es son está están qué cuál cuáles cómo por porque dónde cuándo quién y o no yo tú
     para con del al mi mis su sus hay puedo puedes`),
   it: words(`il lo gli una uno è sono che cosa come perché dove quando chi e o non io tu per con del della di mi mio
@@ -45,15 +46,20 @@ export function detectLanguage(text: string): QuestionLanguage {
   return best === 'en' || best === 'de' || best === 'fr' ? best : 'other';
 }
 
-/** Closed-class words of German and French: their capital at a sentence start is only the sentence's. */
+/**
+ * Closed-class words of German and French, and the imperative verbs requests open with (none of them a
+ * noun): their capital at a sentence start is only the sentence's.
+ */
 export const functionWords: Record<'de' | 'fr', ReadonlySet<string>> = {
   de: words(`der die das den dem des ein eine einen einem einer wie was wer wo woher wohin warum wann welche welcher
     welches welchen wieso weshalb wieviel wie viel ist sind war waren wird werden kann kannst können könnte
     könntest muss musst müssen soll sollte gibt es ich du er sie wir ihr mein meine dein deine hat habe hast
-    haben bin bist gibt und oder aber in im an am auf für mit von zu bei nach`),
+    haben bin bist gibt und oder aber in im an am auf für mit von zu bei nach
+    erkläre erklär schreibe schreib übersetze nenne gib zeig zeige beschreibe fasse`),
   fr: words(`le la les l' un une des du de d' qu'est-ce que qu' quel quelle quels quelles comment pourquoi où quand
     qui combien est-ce est sont était peux pouvez puis-je peut-on je j' tu il elle on nous vous ils elles ce c'
-    cette ces mon ma mes ton ta tes en dans pour avec sur par et ou mais y a`),
+    cette ces mon ma mes ton ta tes en dans pour avec sur par et ou mais y a
+    explique écris traduis donne décris résume cite`),
 };
 
 /**

@@ -19,7 +19,7 @@ import { englishForm } from './english-form.js';
 import { functionWords as englishFunctionWords } from './english-lexicon.js';
 import { renderForm, renderToken, type FormToken } from './form-token.js';
 import { detectLanguage, functionWords, politeness, type QuestionLanguage } from './languages.js';
-import { timeDependence, timeDependenceOf, type TimeDependence } from './time-dependence.js';
+import { timeCue, timeDependenceOf, type TimeDependence } from './time-dependence.js';
 import { orderFreeForm } from './true-lists.js';
 
 export { loadQuestionReader } from './english-form.js';
@@ -39,6 +39,8 @@ export interface QuestionFeatures {
   terms: string[];
   /** How the answer depends on when it is asked; undefined when it does not. */
   time: TimeDependence | undefined;
+  /** The word or pattern that made it time-dependent ("open", "how much", "7 pm"). */
+  timeCue?: string;
 }
 
 export type Verdict =
@@ -64,21 +66,22 @@ export function analyseQuestion(text: string): QuestionFeatures {
     if (!tokens) {
       // The tagger could not lay its tokens over the text: compared as written, time read from the words.
       const exact = exactTokens(chunks);
-      const time = timeDependence(exact.map((token) => ({ lower: token.text.toLowerCase(), pos: '' })), normalised);
+      const time = timeCue(exact.map((token) => ({ lower: token.text.toLowerCase(), pos: '' })), normalised);
       return features(text, language, exact, words, time, false);
     }
-    const time = timeDependence(tokens.map((token) => ({ lower: token.text.toLowerCase(), pos: token.pos })), normalised);
+    const time = timeCue(tokens.map((token) => ({ lower: token.text.toLowerCase(), pos: token.pos })), normalised);
     return features(text, language, tokens, words, time, true);
   }
   const tokens = dropPoliteness(language, otherLanguageTokens(language, chunks));
-  const time = timeDependenceOf(language, chunks.map((chunk) => chunk.text.toLowerCase()), normalised);
-  return features(text, language, tokens, words, time, false);
+  const kind = timeDependenceOf(language, chunks.map((chunk) => chunk.text.toLowerCase()), normalised);
+  return features(text, language, tokens, words, kind && { kind, cue: kind }, false);
 }
 
-function features(text: string, language: QuestionLanguage, tokens: FormToken[], words: string, time: TimeDependence | undefined, lists: boolean): QuestionFeatures {
+function features(text: string, language: QuestionLanguage, tokens: FormToken[], words: string, cue: { kind: TimeDependence; cue: string } | undefined, lists: boolean): QuestionFeatures {
+  const time = cue?.kind;
   const form = renderForm(tokens);
   const terms = [...new Set(tokens.filter((token) => !(token.kind === 'word' && englishFunctionWords.has(token.text))).map(renderToken))].sort();
-  return { text, language, form, orderFree: lists ? orderFreeForm(tokens) : form, words, terms, time };
+  return { text, language, form, orderFree: lists ? orderFreeForm(tokens) : form, words, terms, time, ...(cue ? { timeCue: cue.cue } : {}) };
 }
 
 function exactTokens(chunks: readonly Chunk[]): FormToken[] {

@@ -18,51 +18,60 @@ const words = (list: string): ReadonlySet<string> => new Set(list.trim().split(/
 
 /** The clock and the part of the day: the answer changes within a day. */
 const clockWords = words(`
-  time clock o'clock hour hours minute minutes second seconds now tonight morning afternoon evening night midnight
-  noon midday dawn dusk sunrise sunset daylight dark timezone am pm currently moment
+  now tonight morning afternoon evening midnight noon midday dawn dusk sunrise sunset daylight o'clock clock
+  currently timezone
 `);
 /** The date: the answer changes from day to day or year to year. */
 const dateWords = words(`
-  today tomorrow yesterday date dates day days weekday weekend week weeks month months year calendar
+  today tomorrow yesterday weekday weekend date
   monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays sundays
-  january february march april may june july august september october november december
-  christmas easter thanksgiving halloween ramadan diwali hanukkah eid holiday holidays season
-  age old ago until till since anniversary birthday countdown deadline
+  christmas easter thanksgiving halloween ramadan diwali hanukkah eid holiday holidays
+  ago until till since anniversary countdown deadline
   nowadays recent recently latest newest upcoming ongoing current present presently anymore yet still
-  alive dead living
+  alive
 `);
-/** Live values and states: prices, scores, weather, status, news. */
+/** Live values and states: prices, scores, weather, status, news, who holds an office. */
 const liveWords = words(`
-  price prices priced pricing cost costs costing worth valuation exchange rate rates stock stocks share shares
-  market trading traded bitcoin btc ethereum eth crypto cryptocurrency dogecoin gold silver oil
-  usd eur gbp jpy chf cny inr dollar dollars euro euros pound pounds yen
-  score scores scored scoring winning won win wins leading leads standings leaderboard ranking rankings
-  match game games fixture fixtures playoff playoffs tournament election elections poll polls
-  weather forecast temperature temperatures rain raining rainy snow snowing snowy sunny cloudy windy humid
+  price prices priced pricing cost costs costing valuation exchange rate rates stock stocks
+  bitcoin btc ethereum eth crypto cryptocurrency dogecoin
+  usd eur gbp jpy chf cny inr dollar dollars euro euros pound pounds yen rupee rupees
+  score scores scored scoring winning won standings leaderboard ranking rankings fixture fixtures playoff playoffs
+  election elections poll polls
+  weather forecast temperature temperatures raining rainy snowing snowy sunny cloudy windy humid
   humidity storm storms hurricane typhoon tornado fog foggy umbrella outside
-  opening hours queue queues traffic status outage availability stock sold delayed delay delays cancelled canceled
-  streaming happening news headlines headline trending breaking
+  opening queue queues outage availability delayed delay delays cancelled canceled
+  happening news headlines headline trending breaking
   population president ceo chancellor minister mayor governor king queen pope champion champions leader
-  chairman chairwoman coach owner holder record
+  chairman chairwoman coach
 `);
+/** Phrases of the same kinds whose words alone are timeless ("the time", "how old", "this year", "net worth"). */
+const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }> = [
+  ...[['what', 'time'], ['the', 'time'], ['time', 'is', 'it'], ['time', 'now'], ['local', 'time'], ['current', 'time'], ['time', 'left'],
+    ['time', 'until'], ['time', 'difference'], ['at', 'the', 'moment'], ['right', 'now'], ['last', 'night'], ['hours', 'until'],
+    ['minutes', 'until'], ['good', 'morning'], ['good', 'evening'], ['good', 'night'], ['good', 'afternoon']].map((w) => ({ kind: 'clock' as const, words: w })),
+  ...[['what', 'day'], ['which', 'day'], ['what', 'year'], ['which', 'year'], ['what', 'month'], ['how', 'old'], ['days', 'until'],
+    ['days', 'left'], ['this', 'week'], ['this', 'month'], ['this', 'year'], ['this', 'season'], ['next', 'week'], ['next', 'month'],
+    ['next', 'year'], ['last', 'week'], ['last', 'month'], ['last', 'year'], ['these', 'days'], ['so', 'far'], ['as', 'of'],
+    ['up', 'to', 'date'], ['day', 'of', 'the', 'week'], ['who', 'will', 'win'], ['who', 'wins'], ['will', 'win']].map((w) => ({ kind: 'date' as const, words: w })),
+  ...[['net', 'worth'], ['worth', 'now'], ['in', 'stock'], ['sold', 'out'], ['how', 'much', 'is'], ['how', 'much', 'are'], ['how', 'much', 'does'],
+    ['how', 'much', 'do'], ['how', 'much', "'s"], ['market', 'cap'], ['it', 'rain'], ['it', 'snow'], ['to', 'rain'], ['to', 'snow']].map((w) => ({ kind: 'live' as const, words: w })),
+];
+
 /**
  * States that hold now and may not later ("is the Louvre open", "is Gmail down", "when does it close"):
  * only at the end of the question or before a word of time or place in time ("open on Sundays",
  * "down for everyone"), so that "how do I open a file" and "working directory" stay timeless.
  */
-const statusWords = words(`open opens opened close closes closed working running down up online offline available busy crowded live wait`);
+const statusWords = words(`open opens opened close closes closed working running down up online offline available busy crowded live traffic`);
+/** A status word speaks of now only in a present question: "is it open", "when does it close" (not "how can I earn money online"). */
+const presentAuxiliaries = words(`is are 's 're`);
+const openingVerbs = words(`open opens close closes`);
 const afterStatus = words(`now today tonight right currently still yet again on at until till for this tomorrow`);
 
 /** Words whose timeless sense is a different part of speech. */
 const onlyAs: ReadonlyMap<string, ReadonlySet<string>> = new Map([
-  ['second', words('NOUN')],
-  ['may', words('PROPN NOUN')],
-  ['march', words('PROPN NOUN')],
   ['present', words('ADJ NOUN ADV')],
   ['still', words('ADV')],
-  ['record', words('NOUN')],
-  ['leading', words('VERB')],
-  ['leads', words('VERB')],
 ]);
 /** Uses that are never about now, even though a word above appears ("open source", "time complexity"). */
 const timelessCompounds: readonly (readonly string[])[] = [
@@ -98,10 +107,22 @@ const otherLanguageWords: Record<'de' | 'fr', ReadonlySet<string>> = {
 
 /** How a question depends on the time it is asked, or undefined when it does not (as far as can be told). */
 export function timeDependence(tokens: readonly TimeToken[], text: string): TimeDependence | undefined {
-  if (clockTime.test(text)) return 'clock';
-  let found: TimeDependence | undefined;
+  return timeCue(tokens, text)?.kind;
+}
+
+/** The word or pattern that makes a question time-dependent, and how: for tests and evaluation. */
+export function timeCue(tokens: readonly TimeToken[], text: string): { kind: TimeDependence; cue: string } | undefined {
+  const clock = clockTime.exec(text);
+  if (clock) return { kind: 'clock', cue: clock[0] };
+  let found: { kind: TimeDependence; cue: string } | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const { lower, pos } = tokens[i]!;
+    for (const phrase of phrases) {
+      if (phrase.words[0] === lower && phrase.words.every((part, k) => tokens[i + k]?.lower === part)) {
+        if (phrase.kind === 'clock') return { kind: 'clock', cue: phrase.words.join(' ') };
+        if (phrase.kind === 'date' || !found) found = { kind: phrase.kind, cue: phrase.words.join(' ') };
+      }
+    }
     const compound = timelessCompounds.find((parts) => parts.every((part, k) => tokens[i + k]?.lower === part));
     if (compound) {
       i += compound.length - 1;
@@ -109,29 +130,29 @@ export function timeDependence(tokens: readonly TimeToken[], text: string): Time
     }
     if (statusWords.has(lower)) {
       const next = tokens[i + 1]?.lower;
-      if (next === undefined || afterStatus.has(next) || clockWords.has(next) || dateWords.has(next)) found ??= 'live';
+      const present = tokens.slice(0, i).some((token) => presentAuxiliaries.has(token.lower) || (openingVerbs.has(lower) && ['does', 'do'].includes(token.lower)));
+      if (present && (next === undefined || afterStatus.has(next) || clockWords.has(next) || dateWords.has(next))) found ??= { kind: 'live', cue: lower };
       continue;
     }
     const allowed = onlyAs.get(lower);
     if (allowed && !allowed.has(pos)) continue;
-    if (clockWords.has(lower)) return 'clock';
-    if (dateWords.has(lower)) found = 'date';
-    else if (liveWords.has(lower)) found ??= 'live';
+    if (clockWords.has(lower)) return { kind: 'clock', cue: lower };
+    if (dateWords.has(lower)) found = { kind: 'date', cue: lower };
+    else if (liveWords.has(lower)) found ??= { kind: 'live', cue: lower };
   }
   // A year named in the question fixes a live value in time: "who won the 1966 World Cup".
-  if (found === 'live' && tokens.some((token) => /^(1[0-9]|20)\d\d$/.test(token.lower))) found = undefined;
+  if (found?.kind === 'live' && tokens.some((token) => /^(1[0-9]|20)\d\d$/.test(token.lower))) found = undefined;
   if (found) return found;
-  // "How much is a Tesla", "how much do eggs cost": a price.
-  for (let i = 0; i + 2 < tokens.length; i++) {
-    if (tokens[i]!.lower === 'how' && tokens[i + 1]!.lower === 'much' && ['is', 'are', 'does', 'do', "'s"].includes(tokens[i + 2]!.lower)) return 'live';
-  }
   // "Is it raining", "who is winning", "what is happening": a present progressive describes now.
+  // Only of the world, not of the asker: "is it raining", "who is winning", "are they playing" but not "I am learning".
   for (let i = 0; i + 1 < tokens.length; i++) {
     const be = tokens[i]!.lower;
-    if (!['is', 'are', 'am', "'s", "'re"].includes(be)) continue;
+    if (!['is', 'are', "'s", "'re"].includes(be)) continue;
+    const subjectBefore = tokens[i - 1]?.lower;
+    if (i > 0 && !['it', 'what', 'who', 'which', 'where', 'how', 'why'].includes(subjectBefore ?? '')) continue;
     for (let k = i + 1; k <= i + 3 && k < tokens.length; k++) {
       const token = tokens[k]!;
-      if (token.pos === 'VERB' && token.lower.endsWith('ing') && !['DET', 'ADJ'].includes(tokens[k - 1]!.pos)) return 'live';
+      if (token.pos === 'VERB' && token.lower.endsWith('ing') && !['DET', 'ADJ'].includes(tokens[k - 1]!.pos)) return { kind: 'live', cue: `${be} ${token.lower}` };
     }
   }
   return undefined;

@@ -57,7 +57,8 @@ export function findTrueLists(tokens: readonly FormToken[]): Span[][] {
     if (!right || !nearest) return;
     const items = [nearest];
     // Further items to the left, each followed by a comma.
-    for (let item = itemEndingAt(tokens, nearest.start); item && tokens[item.end - 1]!.commaAfter; item = itemEndingAt(tokens, item.start)) {
+    // Further items to the left, each followed by a comma and of the same kind ("bigger, Canada or Russia" has two).
+    for (let item = itemEndingAt(tokens, nearest.start); item && tokens[item.end - 1]!.commaAfter && classOf(tokens, item) === classOf(tokens, nearest); item = itemEndingAt(tokens, item.start)) {
       items.unshift(item);
     }
     items.push(right);
