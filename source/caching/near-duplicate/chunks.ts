@@ -23,10 +23,14 @@ export interface Chunk {
   commaAfter: boolean;
 }
 
-/** One way to write each character that has several: quotes, apostrophes, spaces, full-width forms. */
+/**
+ * One way to write each character that has several: composed accents, quotes, apostrophes, spaces,
+ * full-width ASCII. Not NFKC: it would make "x²" "x2" and "½" "1⁄2".
+ */
 export function normaliseCharacters(text: string): string {
   return text
-    .normalize('NFKC')
+    .normalize('NFC')
+    .replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/[\u2018\u2019\u02bc\u2032]/g, "'")
     .replace(/[\u201c\u201d\u00ab\u00bb\u201e]/g, '"')
     .replace(/\s+/g, ' ')

@@ -1,8 +1,8 @@
 /**
  * The canonical form of an English question: its chunks (chunks.ts) read by wink-nlp (tokens, parts of
  * speech, lemmas) and brought into one form by the documented meaning-preserving rewrites only:
- * - case, where it cannot name something: lowercase words, and closed-class or non-name words capitalised
- *   only because a sentence starts with them; anything else capitalised is a possible name and stays one;
+ * - case, where it cannot name something: lowercase words, and closed-class words or imperative verbs
+ *   capitalised only because a sentence starts with them; anything else capitalised is a possible name;
  * - contractions ("what's" = "what is", "can't" = "can not"; "'s" before a participle and "'d" stay as written);
  * - politeness where it cannot be the thing asked about (greetings, "please", "thanks");
  * - a closed list of phrasings (english-phrasings.ts); "an" = "a".
@@ -11,7 +11,7 @@
 import winkNLP, { type ItsFunction } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import type { Chunk } from './chunks.js';
-import { apostropheless, functionWords, requestVerbs, wouldVerbs } from './english-lexicon.js';
+import { apostropheless, functionWords, imperativeVerbs, wouldVerbs } from './english-lexicon.js';
 import { applyPhrasings } from './english-phrasings.js';
 import type { FormToken } from './form-token.js';
 
@@ -69,10 +69,9 @@ function caseForm(value: string, lemma: string, pos: string, sentenceStart: bool
   }
   if (value === 'I') return { kind: 'word', text: 'i' };
   if (allCapitals.test(value)) return { kind: 'acronym', text: value };
-  if (sentenceStart && titleCase.test(value)) {
-    // Request verbs open imperatives ("List the planets"), where the tagger likes to see a name.
-    if (functionWords.has(lower) || requestVerbs.has(lower) || pos !== 'PROPN') return { kind: 'word', text: lower };
-  }
+  // A capital that only starts a sentence: folded for closed-class words and imperative verbs; any other
+  // first word may be a name ("Jaguar speed?"), so it stays one.
+  if (sentenceStart && titleCase.test(value) && (functionWords.has(lower) || imperativeVerbs.has(lower))) return { kind: 'word', text: lower };
   return { kind: 'name', text: lower };
 }
 
@@ -94,7 +93,7 @@ export function englishForm(text: string, chunks: readonly Chunk[]): FormToken[]
     } else if (pieces.length === 0 || pieces.map((p) => p.value).join('') !== chunk.text) {
       return undefined;
     } else {
-      out.push(...wordTokens(chunk, pieces, tagged[cursor]));
+      out.push(...wordTokens(chunk, pieces, tagged[cursor], tagged[cursor + 1]));
     }
     out[out.length - 1]!.commaAfter = chunk.commaAfter;
   }
@@ -102,7 +101,7 @@ export function englishForm(text: string, chunks: readonly Chunk[]): FormToken[]
 }
 
 /** One prose chunk as tokens: contractions split and spelled out, hyphenated words kept whole. */
-function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged | undefined): FormToken[] {
+function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged | undefined, nextAfter: Tagged | undefined): FormToken[] {
   const base = { sentenceStart: chunk.sentenceStart, commaAfter: false };
   if (chunk.text.includes('-')) {
     return [{ ...base, ...caseForm(chunk.text, chunk.text, pieces[0]!.pos, chunk.sentenceStart), pos: pieces[0]!.pos }];
@@ -117,7 +116,7 @@ function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged |
     const pieces = all;
     const sentenceStart = chunk.sentenceStart && k === 0;
     const next = pieces[k + 1] ?? following;
-    const contraction = spellContraction(piece, pieces[k - 1], next);
+    const contraction = spellContraction(piece, pieces[k - 1], next, pieces[k + 2] ?? (pieces[k + 1] ? following : nextAfter));
     if (contraction !== undefined) {
       out.push({ ...base, sentenceStart, kind: 'word', text: contraction, pos: piece.pos });
       return;
@@ -141,7 +140,7 @@ function splitContractions(pieces: readonly Tagged[]): Tagged[] {
 }
 
 /** The spelled-out word for a contraction piece, or undefined when the piece is not one. */
-function spellContraction(piece: Tagged, previous: Tagged | undefined, next: Tagged | undefined): string | undefined {
+function spellContraction(piece: Tagged, previous: Tagged | undefined, next: Tagged | undefined, after: Tagged | undefined): string | undefined {
   const value = piece.value.toLowerCase();
   // First halves: "ca|n't", "wo|n't", "sha|n't".
   if (next?.value.toLowerCase() === "n't") {
@@ -164,9 +163,9 @@ function spellContraction(piece: Tagged, previous: Tagged | undefined, next: Tag
     case "'s": {
       if (previous?.value.toLowerCase() === 'let') return 'us';
       if (piece.pos !== 'AUX') return "'s"; // possessive
-      // "what's going on" is "is"; "what's happened" may be "has": left as written.
-      const participle = next && next.pos === 'VERB' && !next.value.toLowerCase().endsWith('ing');
-      return participle ? "'s" : 'is';
+      // "what's going on" is "is"; "what's happened" and "what's he got" may be "has": left as written.
+      const verbs = [next, after].filter((token): token is Tagged => token !== undefined && token.pos === 'VERB');
+      return verbs.some((verb) => !verb.value.toLowerCase().endsWith('ing')) ? "'s" : 'is';
     }
     default:
       return undefined;

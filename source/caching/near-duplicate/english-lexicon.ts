@@ -13,7 +13,8 @@ export const functionWords = words(`
   is are was were be been being am do does did have has had can could may might must shall should will would
   of in on at to for from by with about into onto over under between through during before after above below
   and or but nor so yet not also just very too than then there here please
-  let lets
+  let lets many much more most few
+  hi hello hey hiya greetings thanks thank thx kindly pls plz
 `);
 
 /** Greetings that open a question and say nothing about it. */
@@ -45,6 +46,24 @@ export const requestVerbs = words(`
   proofread
 `);
 export const requestModals = words(`can could would will`);
+/**
+ * Requests whatever their object: "can you explain X" is never a question about ability. Other request
+ * verbs drop "can you" only with "me"/"us" after them ("can you give me ...", not "can you give birth at 50").
+ */
+export const pureRequestVerbs = words(`explain summarise summarize describe define outline rephrase rewrite proofread draft list translate paraphrase simplify elaborate`);
+
+/**
+ * Verbs an imperative opens with that never name anything: the only content words whose capital at a
+ * sentence start is folded ("Explain recursion" = "explain recursion"). Any other capitalised first word
+ * may be a name ("Jaguar speed?", "Apple shares?") and stays one.
+ */
+export const imperativeVerbs = words(`
+  explain tell write give list describe summarize summarise show translate define compare generate create suggest
+  find calculate compute convert draft rewrite rephrase correct fix check help name outline provide solve simplify
+  proofread sort implement debug refactor optimise optimize draw design build recommend estimate analyse analyze
+  classify count predict paraphrase review edit format parse evaluate rank shorten expand continue complete improve
+  imagine pretend read say spell make let teach recite answer choose pick identify
+`);
 
 /** Openings that embed a question: "tell me what X is" asks "what is X". */
 export const embeddingPrefixes: readonly (readonly string[])[] = [

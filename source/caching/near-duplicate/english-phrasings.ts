@@ -12,7 +12,7 @@
  */
 import {
   auxiliaries, beForms, embeddingPrefixes, greetings, howToPhrasings, meaningPhrasings, mentionVerbs, pleaseWords,
-  questionWords, requestModals, requestVerbs, thanksPhrases, verbBeforePlease,
+  pureRequestVerbs, questionWords, requestModals, requestVerbs, thanksPhrases, verbBeforePlease, imperativeVerbs,
 } from './english-lexicon.js';
 import { isWord, type FormToken } from './form-token.js';
 
@@ -72,7 +72,9 @@ function dropPlease(tokens: FormToken[]): FormToken[] {
     const atEnd = i === tokens.length - 1 || tokens[i + 1]!.sentenceStart;
     const verbBefore = isWord(previous) && verbBeforePlease.has(previous!.text) && !afterYou;
     const mentioned = isWord(previous) && mentionVerbs.has(previous!.text) && !previous!.commaAfter;
-    const polite = !verbBefore && (atStart || afterYou || (atEnd && !mentioned));
+    // At the end only after a comma, or closing an imperative: "why do kids forget please" may ask about the word.
+    const closesRequest = previous?.commaAfter === true || (isWord(out[0]) && imperativeVerbs.has(out[0]!.text));
+    const polite = !verbBefore && (atStart || afterYou || (atEnd && !mentioned && closesRequest));
     if (!polite) {
       out.push(token);
       return;
@@ -92,6 +94,10 @@ function dropRequestModal(tokens: FormToken[]): FormToken[] {
   const verb = tokens[length];
   const object = tokens[length + 1];
   if (length === 0 || !isWord(verb) || !requestVerbs.has(verb!.text) || !object || object.pos === 'ADP' || object.kind === 'mark') return tokens;
+  // "can/could/would you" may ask about ability or possibility ("can you give birth at 50?", "can you tell if ..."):
+  // only pure request verbs, or a request to "me"/"us", are requests. "I want you to ..." always is one.
+  const modal = isWord(tokens[0]) && requestModals.has(tokens[0]!.text);
+  if (modal && !pureRequestVerbs.has(verb!.text) && !isWord(object, 'me', 'us')) return tokens;
   return [{ ...verb!, sentenceStart: true }, ...tokens.slice(length + 1)];
 }
 

@@ -30,6 +30,9 @@ const markers: Record<'en' | 'de' | 'fr' | 'es' | 'it' | 'pt' | 'nl', ReadonlySe
 /** Letters outside Latin script: a language this code cannot read. */
 const nonLatinLetter = /[^\p{Script=Latin}\P{L}]/u;
 
+/** Every letter is an ASCII letter (punctuation such as "…" may be anything). */
+const asciiLetters = (text: string): boolean => !/(?![a-zA-Z])\p{L}/u.test(text);
+
 export function detectLanguage(text: string): QuestionLanguage {
   if (nonLatinLetter.test(text)) return 'other';
   const tokens = text.toLowerCase().split(/[^\p{L}'-]+/u).filter(Boolean);
@@ -38,11 +41,11 @@ export function detectLanguage(text: string): QuestionLanguage {
   const [best, bestScore] = ranked[0]!;
   if (bestScore === 0) {
     // No function word at all ("python list sort"): English when it is plain ASCII, else unknown.
-    return /^[\x00-\x7f]*$/.test(text) ? 'en' : 'other';
+    return asciiLetters(text) ? 'en' : 'other';
   }
   // A tie says nothing, except that plain ASCII tied with English is read as English ("Is Turkey safe"
   // shares "is" with Dutch): English mode rewrites only English words, so another language loses nothing.
-  if (ranked[1]![1] === bestScore) return scores.en === bestScore && /^[\x00-\x7f]*$/.test(text) ? 'en' : 'other';
+  if (ranked[1]![1] === bestScore) return scores.en === bestScore && asciiLetters(text) ? 'en' : 'other';
   return best === 'en' || best === 'de' || best === 'fr' ? best : 'other';
 }
 

@@ -19,7 +19,7 @@ const words = (list: string): ReadonlySet<string> => new Set(list.trim().split(/
 /** The clock and the part of the day: the answer changes within a day. */
 const clockWords = words(`
   now tonight morning afternoon evening midnight noon midday dawn dusk sunrise sunset daylight o'clock clock
-  currently timezone
+  currently timezone daytime nighttime
 `);
 /** The date: the answer changes from day to day or year to year. */
 const dateWords = words(`
@@ -35,7 +35,7 @@ const liveWords = words(`
   price prices priced pricing cost costs costing valuation exchange rate rates stock stocks
   bitcoin btc ethereum eth crypto cryptocurrency dogecoin
   usd eur gbp jpy chf cny inr dollar dollars euro euros pound pounds yen rupee rupees
-  score scores scored scoring winning won standings leaderboard ranking rankings fixture fixtures playoff playoffs
+  score scores scored scoring win wins winner winning won lose loses standings leaderboard ranking rankings fixture fixtures playoff playoffs
   election elections poll polls
   weather forecast temperature temperatures raining rainy snowing snowy sunny cloudy windy humid
   humidity storm storms hurricane typhoon tornado fog foggy umbrella outside
@@ -48,13 +48,15 @@ const liveWords = words(`
 const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }> = [
   ...[['what', 'time'], ['the', 'time'], ['time', 'is', 'it'], ['time', 'now'], ['local', 'time'], ['current', 'time'], ['time', 'left'],
     ['time', 'until'], ['time', 'difference'], ['at', 'the', 'moment'], ['right', 'now'], ['last', 'night'], ['hours', 'until'],
-    ['minutes', 'until'], ['good', 'morning'], ['good', 'evening'], ['good', 'night'], ['good', 'afternoon']].map((w) => ({ kind: 'clock' as const, words: w })),
+    ['minutes', 'until'], ['the', 'hour'], ['what', 'hour'], ['it', 'night'], ['it', 'day'], ['it', 'dark'], ['it', 'light'],
+    ['on', 'time'], ['good', 'morning'], ['good', 'evening'], ['good', 'night'], ['good', 'afternoon']].map((w) => ({ kind: 'clock' as const, words: w })),
   ...[['what', 'day'], ['which', 'day'], ['what', 'year'], ['which', 'year'], ['what', 'month'], ['how', 'old'], ['days', 'until'],
     ['days', 'left'], ['this', 'week'], ['this', 'month'], ['this', 'year'], ['this', 'season'], ['next', 'week'], ['next', 'month'],
     ['next', 'year'], ['last', 'week'], ['last', 'month'], ['last', 'year'], ['these', 'days'], ['so', 'far'], ['as', 'of'],
-    ['up', 'to', 'date'], ['day', 'of', 'the', 'week'], ['who', 'will', 'win'], ['who', 'wins'], ['will', 'win']].map((w) => ({ kind: 'date' as const, words: w })),
+    ['up', 'to', 'date'], ['day', 'of', 'the', 'week'], ['leap', 'year'], ['who', 'will', 'win'], ['who', 'wins'], ['will', 'win']].map((w) => ({ kind: 'date' as const, words: w })),
   ...[['net', 'worth'], ['worth', 'now'], ['in', 'stock'], ['sold', 'out'], ['how', 'much', 'is'], ['how', 'much', 'are'], ['how', 'much', 'does'],
-    ['how', 'much', 'do'], ['how', 'much', "'s"], ['market', 'cap'], ['it', 'rain'], ['it', 'snow'], ['to', 'rain'], ['to', 'snow']].map((w) => ({ kind: 'live' as const, words: w })),
+    ['how', 'much', 'do'], ['how', 'much', "'s"], ['market', 'cap'], ['it', 'rain'], ['it', 'snow'], ['to', 'rain'], ['to', 'snow'],
+    ['it', 'hot'], ['it', 'cold'], ['it', 'warm'], ['it', 'freezing'], ['top', 'of', 'the']].map((w) => ({ kind: 'live' as const, words: w })),
 ];
 
 /**
@@ -62,7 +64,7 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
  * only at the end of the question or before a word of time or place in time ("open on Sundays",
  * "down for everyone"), so that "how do I open a file" and "working directory" stay timeless.
  */
-const statusWords = words(`open opens opened close closes closed working running down up online offline available busy crowded live traffic`);
+const statusWords = words(`open opens opened close closes closed working running down up online offline available busy crowded live traffic hours`);
 /** A status word speaks of now only in a present question: "is it open", "when does it close" (not "how can I earn money online"). */
 const presentAuxiliaries = words(`is are 's 're`);
 const openingVerbs = words(`open opens close closes`);
@@ -89,7 +91,7 @@ const otherLanguageWords: Record<'de' | 'fr', ReadonlySet<string>> = {
     neueste neuesten letzte letzten nächste nächsten noch schon seit bis
     montag dienstag mittwoch donnerstag freitag samstag sonntag
     preis preise kosten kostet kurs kurse wert aktie aktien börse bitcoin euro dollar
-    wetter vorhersage temperatur regen regnet schnee schneit sonnig
+    wetter vorhersage temperatur regen regnet schnee schneit sonnig kalt heiß warm
     offen geöffnet geschlossen öffnungszeiten öffnet schließt
     stand spielstand ergebnis ergebnisse gewonnen gewinnt tabelle wahl nachrichten status verfügbar präsident kanzler
   `),
@@ -99,7 +101,7 @@ const otherLanguageWords: Record<'de' | 'fr', ReadonlySet<string>> = {
     prochain prochaine encore déjà depuis jusqu'à
     lundi mardi mercredi jeudi vendredi samedi dimanche
     prix coût coûte cours valeur action actions bourse bitcoin euro euros dollar dollars
-    météo prévisions température pluie pleut neige neige ensoleillé
+    météo prévisions température pluie pleut neige ensoleillé beau chaud froid
     ouvert ouverte ouverts fermé fermée fermés horaires ouvre ferme
     score résultat résultats gagné gagne classement élection élections nouvelles actualités statut disponible président
   `),
@@ -144,6 +146,10 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
   if (found?.kind === 'live' && tokens.some((token) => /^(1[0-9]|20)\d\d$/.test(token.lower))) found = undefined;
   if (found) return found;
   // "Is it raining", "who is winning", "what is happening": a present progressive describes now.
+  // "Has the parcel arrived?", "has the film started?": a state that changes.
+  if (['has', 'have'].includes(tokens[0]?.lower ?? '') && tokens.slice(1, 5).some((token) => token.pos === 'VERB' && /(?:ed|en)$/.test(token.lower))) {
+    return { kind: 'live', cue: 'has ... -ed' };
+  }
   // Only of the world, not of the asker: "is it raining", "who is winning", "are they playing" but not "I am learning".
   for (let i = 0; i + 1 < tokens.length; i++) {
     const be = tokens[i]!.lower;

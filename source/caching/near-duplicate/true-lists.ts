@@ -64,6 +64,8 @@ export function findTrueLists(tokens: readonly FormToken[]): Span[][] {
     items.push(right);
     const versus = token.text === 'vs' || token.text === 'versus';
     if (versus && items.length !== 2) return;
+    // Names joined by "and" may be one title ("Crime and Punishment", "War and Peace"); a choice ("or", "vs") never is.
+    if (token.text === 'and' && items.some((item) => tokens.slice(item.start, item.end).some((t) => t.kind === 'name' || t.kind === 'acronym'))) return;
     const classes = new Set(items.map((item) => classOf(tokens, item)));
     if (classes.size !== 1 || classes.has(undefined)) return;
     const before = tokens[items[0]!.start - 1];
