@@ -81,6 +81,9 @@ const timelessCompounds: readonly (readonly string[])[] = [
   ['running', 'time'], ['big', 'o'],
 ];
 
+/** What turns a time phrase into a timeless term: "the time complexity", "what time series". */
+const timelessAfter = words(`complexity series travel traveller machine machines signature frame frames management stamp stamps zone zones`);
+
 const clockTime = /\b(?:\d{1,2}:\d{2}|\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.))\b/i;
 
 /** German and French words of the same kinds, lowercased (these languages get a word list only). */
@@ -121,6 +124,7 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
     const { lower, pos } = tokens[i]!;
     for (const phrase of phrases) {
       if (phrase.words[0] === lower && phrase.words.every((part, k) => tokens[i + k]?.lower === part)) {
+        if (timelessAfter.has(tokens[i + phrase.words.length]?.lower ?? '')) continue;
         if (phrase.kind === 'clock') return { kind: 'clock', cue: phrase.words.join(' ') };
         if (phrase.kind === 'date' || !found) found = { kind: phrase.kind, cue: phrase.words.join(' ') };
       }
