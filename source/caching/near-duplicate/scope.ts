@@ -24,7 +24,8 @@ const internalContextMarker = '<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>';
  * Kept to the minute, no question would ever repeat; dropped, a question whose answer depends on the
  * time could be answered with another hour's answer. So the question's own stamp enters the scope at
  * the resolution the question needs (`scopeOf`): the minute for a question about the time of day, the
- * day otherwise. Earlier turns keep theirs whole: what was said at another minute is other context.
+ * day otherwise. Earlier user turns keep the day of theirs: the answers that follow them are in the
+ * scope too, so a turn whose answer depended on the minute pins the scope by that answer.
  */
 const openClawRuntimeLine = /\n\nRuntime: agent=[^\n]*$/;
 const openClawTimestamp = /^\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ((\d{4}-\d{2}-\d{2}) \d{2}:\d{2})(?: [A-Za-z+\-0-9:]+)?\] ?/;
@@ -80,7 +81,7 @@ export function locateQuestion(chat: CacheableRequest, callerId: string): Locate
   update(hash, `system=${typeof body.system === 'string' ? textDigest(body.system) : fingerprintJson(body.system ?? null)}`);
   messages.forEach((message, position) => {
     if (position !== index) {
-      update(hash, fingerprintJson(message));
+      update(hash, fingerprintJson(message.role === 'user' ? stampedOnDay(message) : message));
       return;
     }
     // The question's message without the question: its other blocks (Claude Code's reminders) and fields.
@@ -90,6 +91,16 @@ export function locateQuestion(chat: CacheableRequest, callerId: string): Locate
     update(hash, `asked:${fingerprintJson({ ...message, content })}${runtime}`);
   });
   return { question, context: hash.digest('hex'), ...(stampMatch ? { stamp: { day: stampMatch[2]!, minute: stampMatch[1]! } } : {}) };
+}
+
+/** A user message with the OpenClaw stamp of its (last) text cut to the day. */
+function stampedOnDay(message: LooseMessage): LooseMessage {
+  const last = lastText(message.content);
+  const stamp = last && openClawTimestamp.exec(last.text);
+  if (!last || !stamp) return message;
+  const text = `[${stamp[2]}] ${last.text.slice(stamp[0].length)}`;
+  if (last.at === -1) return { ...message, content: text };
+  return { ...message, content: (message.content as object[]).map((block, i) => (i === last.at ? { ...block, text } : block)) };
 }
 
 /** The scope a question is kept and looked up in: its context and, when stamped, the stamp at `resolution`. */

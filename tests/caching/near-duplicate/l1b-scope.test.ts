@@ -38,6 +38,14 @@ describe('locateQuestion', () => {
     expect(at('Sat 2026-11-21 21:00 UTC', 'minute')).not.toBe(at('Sat 2026-11-21 10:00 UTC', 'minute'));
   });
 
+  it('keeps earlier user turns at the day: their answers, in the scope, pin what depended on the minute', () => {
+    const later = (historyStamp: string, answer = 'A monad is...') =>
+      scope(request(system, openClawTurn('what is a monad?', historyStamp, sessionA), { role: 'assistant', content: answer }, { role: 'user', content: '[Sat 2026-11-21 21:12 UTC] and a functor?' }));
+    expect(later('Sat 2026-11-21 21:10 UTC')).toBe(later('Sat 2026-11-21 19:08 UTC'));
+    expect(later('Sun 2026-11-22 19:08 UTC')).not.toBe(later('Sat 2026-11-21 19:08 UTC'));
+    expect(later('Sat 2026-11-21 21:10 UTC', 'It is 21:10.')).not.toBe(later('Sat 2026-11-21 19:08 UTC', 'It is 19:08.'));
+  });
+
   it('everything but the question is in the scope: forwarded headers and query too', () => {
     const base = request(system, { role: 'user', content: 'q' });
     const baseScope = scope(base);
