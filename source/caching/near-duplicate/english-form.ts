@@ -59,20 +59,26 @@ function tag(text: string): Tagged[] | undefined {
 const allCapitals = /^\p{Lu}[\p{Lu}\p{N}'-]+$/u;
 const titleCase = /^\p{Lu}[^\p{Lu}]*$/u;
 
-/** How a written word is compared: see the rules at the top of this file. */
-function caseForm(value: string, lemma: string, pos: string, sentenceStart: boolean): Pick<FormToken, 'kind' | 'text'> {
-  const lower = value.toLowerCase();
+/** How a written word is compared (see the rules at the top of this file): its kind; its text is `textOf`. */
+function kindOf(value: string, lower: string, lemma: string, pos: string, sentenceStart: boolean): FormToken['kind'] {
   if (value === lower) {
     // A lowercase word the lexicon knows only as a name ("france" -> "France") names the same thing.
-    const knownName = !functionWords.has(lower) && /^\p{Lu}/u.test(lemma) && pos === 'PROPN';
-    return { kind: knownName ? 'name' : 'word', text: lower };
+    const knownName = pos === 'PROPN' && lemma !== value && /^\p{Lu}/u.test(lemma) && !functionWords.has(lower);
+    return knownName ? 'name' : 'word';
   }
-  if (value === 'I') return { kind: 'word', text: 'i' };
-  if (allCapitals.test(value)) return { kind: 'acronym', text: value };
+  if (value === 'I') return 'word';
+  if (allCapitals.test(value)) return 'acronym';
   // A capital that only starts a sentence: folded for closed-class words and imperative verbs; any other
   // first word may be a name ("Jaguar speed?"), so it stays one.
-  if (sentenceStart && titleCase.test(value) && (functionWords.has(lower) || imperativeVerbs.has(lower))) return { kind: 'word', text: lower };
-  return { kind: 'name', text: lower };
+  if (sentenceStart && (functionWords.has(lower) || imperativeVerbs.has(lower)) && titleCase.test(value)) return 'word';
+  return 'name';
+}
+
+/** One written word as a token. */
+function wordToken(value: string, lemma: string, pos: string, sentenceStart: boolean): FormToken {
+  const lower = value.toLowerCase();
+  const kind = kindOf(value, lower, lemma, pos, sentenceStart);
+  return { kind, text: kind === 'acronym' ? value : lower, pos, sentenceStart, commaAfter: false };
 }
 
 /** The English form, or undefined when the tagger's tokens do not fit the text (the caller then compares it exactly). */
@@ -103,25 +109,23 @@ export function englishForm(text: string, chunks: readonly Chunk[]): FormToken[]
 /** One prose chunk as tokens: contractions split and spelled out, hyphenated words kept whole. */
 function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged | undefined, nextAfter: Tagged | undefined): FormToken[] {
   const base = { sentenceStart: chunk.sentenceStart, commaAfter: false };
-  if (chunk.text.includes('-')) {
-    return [{ ...base, ...caseForm(chunk.text, chunk.text, pieces[0]!.pos, chunk.sentenceStart), pos: pieces[0]!.pos }];
-  }
+  if (chunk.text.includes('-')) return [wordToken(chunk.text, chunk.text, pieces[0]!.pos, chunk.sentenceStart)];
   const lower = chunk.text.toLowerCase();
   const spelled = apostropheless.get(lower);
   if (spelled && (chunk.text === lower || titleCase.test(chunk.text))) {
     return spelled.map((text, k) => ({ ...base, sentenceStart: base.sentenceStart && k === 0, kind: 'word' as const, text, pos: k === 0 ? pieces[0]!.pos : 'AUX' }));
   }
   const out: FormToken[] = [];
-  splitContractions(pieces).forEach((piece, k, all) => {
+  (chunk.text.includes("'") ? splitContractions(pieces) : pieces).forEach((piece, k, all) => {
     const pieces = all;
     const sentenceStart = chunk.sentenceStart && k === 0;
     const next = pieces[k + 1] ?? following;
-    const contraction = spellContraction(piece, pieces[k - 1], next, pieces[k + 2] ?? (pieces[k + 1] ? following : nextAfter));
+    const contraction = piece.value.includes("'") || k + 1 < pieces.length ? spellContraction(piece, pieces[k - 1], next, pieces[k + 2] ?? (pieces[k + 1] ? following : nextAfter)) : undefined;
     if (contraction !== undefined) {
-      out.push({ ...base, sentenceStart, kind: 'word', text: contraction, pos: piece.pos });
+      out.push({ kind: 'word', text: contraction, pos: piece.pos, sentenceStart, commaAfter: false });
       return;
     }
-    out.push({ ...base, sentenceStart, ...caseForm(piece.value, piece.lemma, piece.pos, sentenceStart), pos: piece.pos });
+    out.push(wordToken(piece.value, piece.lemma, piece.pos, sentenceStart));
   });
   return out;
 }
@@ -129,6 +133,7 @@ function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged |
 /** wink leaves some contractions whole ("I'm"): split them as it splits the others ("I'd" -> "I" + "'d"). */
 function splitContractions(pieces: readonly Tagged[]): Tagged[] {
   return pieces.flatMap((piece) => {
+    if (!piece.value.includes("'")) return [piece];
     const match = /^(\p{L}+)('m|'re|'ve|'ll|'d|'s|n't)$/iu.exec(piece.value);
     if (!match) return [piece];
     const head = match[1]!;

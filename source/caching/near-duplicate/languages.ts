@@ -27,6 +27,8 @@ const markers: Record<'en' | 'de' | 'fr' | 'es' | 'it' | 'pt' | 'nl', ReadonlySe
   nl: words(`de het een is zijn wat wie hoe waarom wanneer waar en of niet ik jij je mijn voor met van op kan kun dit dat deze nu`),
 };
 
+const markerLanguages = Object.keys(markers) as Array<keyof typeof markers>;
+
 /** Letters outside Latin script: a language this code cannot read. */
 const nonLatinLetter = /[^\p{Script=Latin}\P{L}]/u;
 
@@ -35,8 +37,11 @@ const asciiLetters = (text: string): boolean => !/(?![a-zA-Z])\p{L}/u.test(text)
 
 export function detectLanguage(text: string): QuestionLanguage {
   if (nonLatinLetter.test(text)) return 'other';
-  const tokens = text.toLowerCase().split(/[^\p{L}'-]+/u).filter(Boolean);
-  const scores = Object.fromEntries(Object.entries(markers).map(([language, set]) => [language, tokens.filter((token) => set.has(token)).length]));
+  const scores: Record<string, number> = { en: 0, de: 0, fr: 0, es: 0, it: 0, pt: 0, nl: 0 };
+  for (const token of text.toLowerCase().split(/[^\p{L}'-]+/u)) {
+    if (token === '') continue;
+    for (const language of markerLanguages) if (markers[language].has(token)) scores[language]! += 1;
+  }
   const ranked = Object.entries(scores).sort((a, b) => b[1] - a[1]);
   const [best, bestScore] = ranked[0]!;
   if (bestScore === 0) {

@@ -81,7 +81,7 @@ function features(text: string, language: QuestionLanguage, tokens: FormToken[],
   const time = cue?.kind;
   const form = renderForm(tokens);
   const terms = [...new Set(tokens.filter((token) => !(token.kind === 'word' && englishFunctionWords.has(token.text))).map(renderToken))].sort();
-  return { text, language, form, orderFree: lists ? orderFreeForm(tokens) : form, words, terms, time, ...(cue ? { timeCue: cue.cue } : {}) };
+  return { text, language, form, orderFree: lists ? orderFreeForm(tokens, form) : form, words, terms, time, ...(cue ? { timeCue: cue.cue } : {}) };
 }
 
 function exactTokens(chunks: readonly Chunk[]): FormToken[] {

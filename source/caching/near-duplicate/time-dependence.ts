@@ -81,6 +81,14 @@ const timelessCompounds: readonly (readonly string[])[] = [
   ['running', 'time'], ['big', 'o'],
 ];
 
+const byFirstWord = <T>(items: readonly T[], first: (item: T) => string): ReadonlyMap<string, T[]> => {
+  const map = new Map<string, T[]>();
+  for (const item of items) map.set(first(item), [...(map.get(first(item)) ?? []), item]);
+  return map;
+};
+const phrasesByFirstWord = byFirstWord(phrases, (phrase) => phrase.words[0]!);
+const compoundsByFirstWord = byFirstWord(timelessCompounds, (parts) => parts[0]!);
+
 /** What turns a time phrase into a timeless term: "the time complexity", "what time series". */
 const timelessAfter = words(`complexity series travel traveller machine machines signature frame frames management stamp stamps zone zones`);
 
@@ -110,26 +118,24 @@ const otherLanguageWords: Record<'de' | 'fr', ReadonlySet<string>> = {
   `),
 };
 
-/** How a question depends on the time it is asked, or undefined when it does not (as far as can be told). */
-export function timeDependence(tokens: readonly TimeToken[], text: string): TimeDependence | undefined {
-  return timeCue(tokens, text)?.kind;
-}
-
-/** The word or pattern that makes a question time-dependent, and how: for tests and evaluation. */
+/**
+ * How a question depends on the time it is asked, with the word or pattern that says so ("open",
+ * "how much is", "7 pm"); undefined when it does not, as far as can be told.
+ */
 export function timeCue(tokens: readonly TimeToken[], text: string): { kind: TimeDependence; cue: string } | undefined {
   const clock = clockTime.exec(text);
   if (clock) return { kind: 'clock', cue: clock[0] };
   let found: { kind: TimeDependence; cue: string } | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const { lower, pos } = tokens[i]!;
-    for (const phrase of phrases) {
-      if (phrase.words[0] === lower && phrase.words.every((part, k) => tokens[i + k]?.lower === part)) {
+    for (const phrase of phrasesByFirstWord.get(lower) ?? []) {
+      if (phrase.words.every((part, k) => tokens[i + k]?.lower === part)) {
         if (timelessAfter.has(tokens[i + phrase.words.length]?.lower ?? '')) continue;
         if (phrase.kind === 'clock') return { kind: 'clock', cue: phrase.words.join(' ') };
         if (phrase.kind === 'date' || !found) found = { kind: phrase.kind, cue: phrase.words.join(' ') };
       }
     }
-    const compound = timelessCompounds.find((parts) => parts.every((part, k) => tokens[i + k]?.lower === part));
+    const compound = compoundsByFirstWord.get(lower)?.find((parts) => parts.every((part, k) => tokens[i + k]?.lower === part));
     if (compound) {
       i += compound.length - 1;
       continue;

@@ -77,10 +77,11 @@ export function findTrueLists(tokens: readonly FormToken[]): Span[][] {
   return lists;
 }
 
-/** The form with every true list's items sorted; equal to renderForm when there is none. */
-export function orderFreeForm(tokens: readonly FormToken[]): string {
+/** The form with every true list's items sorted; `form` (the rendered tokens) when there is none. */
+export function orderFreeForm(tokens: readonly FormToken[], form: string): string {
+  if (!tokens.some((token) => isWord(token) && listConjunctions.has(token.text))) return form;
   const lists = findTrueLists(tokens);
-  if (lists.length === 0) return renderForm(tokens);
+  if (lists.length === 0) return form;
   const out = tokens.map((token) => ({ ...token, commaAfter: false }));
   const rendered = [...out];
   for (const items of lists) {
