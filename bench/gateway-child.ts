@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGateway, startGateway } from '../source/gateway/server.js';
-import { RequestLogFile } from '../source/stats/request-log-file.js';
+import { RequestLogFile } from '../source/state/request-log-file.js';
 import { buildRoutingTable } from '../source/routing/routing-table.js';
 import { configDefaults, type IsartorConfig } from '../source/store/config.js';
 import { announce, shutdownOn } from './child-runtime.js';

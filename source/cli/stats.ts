@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { RequestLogFile } from '../stats/request-log-file.js';
+import { RequestLogFile } from '../state/request-log-file.js';
 import { formatUsd as usd } from '../stats/format-usd.js';
 import { buildStatsReport, parseSince, type StatsReport } from '../stats/stats-report.js';
 import type { StatsSummary } from '../stats/summarise.js';
@@ -20,8 +20,8 @@ Recorded by the gateway in $ISARTOR_HOME/stats/ (no prompt text, no keys). A run
 numbers at GET /stats, Prometheus metrics at GET /metrics, and a live feed at GET /events.
 Money is priced from the built-in table or your own: isartor pricing set <model> --input X --output Y`,
     )
-    .action((flags: { byTool?: boolean; byKey?: boolean; since?: number; json?: boolean }) => {
-      const report = buildStatsReport(new RequestLogFile(statePaths(resolveStateDir()).statsDir), flags.since);
+    .action(async (flags: { byTool?: boolean; byKey?: boolean; since?: number; json?: boolean }) => {
+      const report = await buildStatsReport(new RequestLogFile(statePaths(resolveStateDir()).statsDir), flags.since);
       if (report.skippedLines > 0) printWarning(`${report.skippedLines} unreadable line(s) in the request log were skipped.`);
       if (flags.json) {
         printJson({ ...report, tools: flags.byTool ? report.tools : undefined, keys: flags.byKey ? report.keys : undefined });

@@ -1,5 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { writeFileAtomically } from '../store/write-atomically.js';
+import { writeFileAtomically } from '../state/write-atomically.js';
 
 /** What a running gateway records about itself in the state dir. Holds no secret. */
 export interface GatewayRecord {

@@ -4,7 +4,7 @@ import { buildRoutingTable } from '../routing/routing-table.js';
 import { ConfigStore } from '../store/config.js';
 import { liveConfig } from '../store/live-config.js';
 import { ensureDir, statePaths } from '../store/state-dir.js';
-import { RequestLogFile } from '../stats/request-log-file.js';
+import { RequestLogFile } from '../state/request-log-file.js';
 import { isartorVersion } from '../version.js';
 import { removeGatewayRecord, writeGatewayRecord, type GatewayRecord } from './pid-file.js';
 import { refuseIfGatewayRunning } from './running-gateway.js';

@@ -10,10 +10,10 @@ import type { ModelPrice } from '../stats/price-book.js';
 import { GatewayMetrics } from '../stats/prometheus-metrics.js';
 import { PromptChurnTracker } from '../stats/prompt-churn.js';
 import { RequestFeed } from '../stats/request-feed.js';
-import { MemoryRequestLog, type RequestLog } from '../stats/request-log.js';
+import { MemoryRequestLog, type RequestLog } from '../state/request-log.js';
 import { requestRecordOf } from './request-record-of.js';
 import { isartorVersion } from '../version.js';
-import { ExactCacheStore } from '../caching/exact/exact-cache-store.js';
+import { ExactCacheStore } from '../state/exact-cache-file.js';
 import { composeLayers, type Layer, type RequestContext } from './context.js';
 import { authLayer } from './layers/auth.js';
 import { countTokensLayer } from './layers/count-tokens.js';
@@ -22,6 +22,9 @@ import { nearDuplicateCacheLayer } from './layers/near-duplicate-cache.js';
 import { trimContextLayer } from './layers/trim-context.js';
 import { loadQuestionReader } from '../caching/near-duplicate/question.js';
 import { NearDuplicateStore } from '../caching/near-duplicate/store.js';
+import { openNearDuplicateCache } from '../caching/near-duplicate/shared-cache.js';
+import { unsharedNearDuplicateEntries } from '../state/near-duplicate-entries.js';
+import type { SharedState, StoreReport } from '../state/shared-state.js';
 import { prepareTrimmer } from '../trimming/trim-request.js';
 import { listModelsLayer } from './layers/list-models.js';
 import { eventsLayer, metricsLayer, statsLayer } from './layers/observability.js';
@@ -52,6 +55,8 @@ export interface GatewayOptions {
   onWarning?: (message: string) => void;
   /** Virtual keys with budgets and model lists (/key/*); omitted: an empty, memory-only set. */
   virtualKeys?: VirtualKeys;
+  /** State shared with other instances (Redis); omitted: embedded, in this process and exactCacheFile/requestLog. */
+  sharedState?: SharedState;
 }
 
 export interface HealthReport {
@@ -62,6 +67,7 @@ export interface HealthReport {
   provider: string;
   model: string | null;
   layers: { l0: boolean; l1a: boolean; l1b: boolean; 'l2.5': boolean; l3: boolean };
+  store: StoreReport;
 }
 
 export interface Gateway {
@@ -88,15 +94,19 @@ const observabilityPaths = new Set(['/health', '/stats', '/metrics', '/events'])
 /** Builds the gateway's request handler without listening anywhere; `startGateway` listens. */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const startedAt = Date.now();
-  const exactCache = options.exactCache.enabled
-    ? await ExactCacheStore.open({
+  const shared = options.sharedState;
+  const exactCacheLimits = { ttlMs: options.exactCache.ttlSeconds * 1000, maxBytes: options.exactCache.maxBytes };
+  const exactCache = !options.exactCache.enabled
+    ? undefined
+    : shared
+      ? shared.exactCache(exactCacheLimits)
+      : await ExactCacheStore.open({
         ttlMs: options.exactCache.ttlSeconds * 1000,
         maxBytes: options.exactCache.maxBytes,
         ...(options.exactCacheFile ? { file: options.exactCacheFile } : {}),
         ...(options.onWarning ? { onWarning: options.onWarning } : {}),
-      })
-    : undefined;
-  const nearDuplicate = options.nearDuplicateCache?.enabled
+      });
+  const nearDuplicateIndex = options.nearDuplicateCache?.enabled
     ? new NearDuplicateStore({
         threshold: options.nearDuplicateCache.threshold,
         maxEntries: options.nearDuplicateCache.maxEntries,
@@ -107,18 +117,26 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const trimming = options.trimming ?? { enabled: false, minSavedTokensPerMessage: 0 };
   // The tokenizer and the NLP model load here (~0.6 s), not on some client's first request.
   if (trimming.enabled) await prepareTrimmer();
-  if (nearDuplicate) loadQuestionReader();
+  if (nearDuplicateIndex) loadQuestionReader();
+  // Shared: the index learns every live answer of the deployment before the first request.
+  const nearDuplicate = nearDuplicateIndex ? await openNearDuplicateCache(nearDuplicateIndex, shared?.nearDuplicateEntries ?? unsharedNearDuplicateEntries) : undefined;
   const agents = createUpstreamAgents();
   const virtualKeys = options.virtualKeys ?? new VirtualKeys();
   const auth = authLayer(options.gatewayApiKey, { virtualKeys });
   const masterAuth = authLayer(options.gatewayApiKey, { virtualKeys, masterOnly: true });
   const unpricedWarned = new Set<string>();
-  const requestLog = options.requestLog ?? new MemoryRequestLog();
+  const requestLog = shared?.requestLog ?? options.requestLog ?? new MemoryRequestLog();
   const userPrices = options.userPrices ?? (() => ({}));
   const metrics = new GatewayMetrics();
   const feed = new RequestFeed();
   const liveFeeds = new Set<ServerResponse>();
   const churn = new PromptChurnTracker();
+  // Shared: the other instances' requests count in this one's /metrics and show in its /events too.
+  const stopRemoteRecords =
+    shared?.onRemoteRecord((finished) => {
+      metrics.observe(finished);
+      feed.publish(finished);
+    }) ?? (() => {});
 
   // Chat completions and Anthropic messages share one pipeline; the context's protocol tells the layers apart.
   const routeModelRequest = composeLayers([
@@ -174,6 +192,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     provider: options.routing.defaultRoute.target.providerId,
     model: options.routing.defaultRoute.target.model ?? null,
     layers: { l0: Boolean(options.gatewayApiKey), l1a: Boolean(exactCache), l1b: Boolean(nearDuplicate), 'l2.5': trimming.enabled, l3: true },
+    store: shared?.report() ?? { kind: 'embedded', connected: true },
   });
 
   const handlers: Record<Route, (ctx: RequestContext) => Promise<void>> = {
@@ -231,6 +250,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           }),
     close: async () => {
       await exactCache?.close();
+      nearDuplicate?.close();
+      stopRemoteRecords();
       if (!options.virtualKeys) virtualKeys.close();
       agents.http.destroy();
       agents.https.destroy();

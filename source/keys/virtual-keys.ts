@@ -3,13 +3,17 @@ import { join } from 'node:path';
 import { statePaths } from '../store/state-dir.js';
 import { budgetResetAt, parseDuration, windowStartAt, type BudgetWindowRule } from './budget.js';
 import type { KeyChanges } from './key-fields.js';
-import { SpendLedger } from './spend-ledger.js';
-import { fileKeysBackend, memoryKeysBackend, type KeysBackend, type RefreshMode } from './virtual-key-store.js';
+import { SpendLedger } from '../state/spend-ledger-file.js';
+import type { SpendStore, WindowStartOf } from '../state/spend-ledger.js';
+import { memoryKeysBackend, type KeysBackend, type RefreshMode } from '../state/keys-backend.js';
+import { fileKeysBackend } from '../state/keys-file.js';
 import { generateVirtualKey, hashVirtualKey, maskVirtualKey, type StoredVirtualKey } from './virtual-key.js';
 import { UserError } from '../user-error.js';
 
 export interface VirtualKeysOptions {
   backend?: KeysBackend;
+  /** Where spend is kept when not in `ledgerFile`: a shared store (Redis). */
+  spendStore?: (windowStartOf: WindowStartOf) => SpendStore;
   /** The spend ledger (JSONL); omitted: spend is kept in memory only. */
   ledgerFile?: string;
   /** The clock budgets and expiry are judged by; tests move it instead of sleeping. */
@@ -29,7 +33,8 @@ export interface KeyAdmission {
   settle(costUsd: number | null): void;
 }
 
-export type AdmissionResult = { ok: true; admission: KeyAdmission } | { ok: false; spend: number; maxBudget: number };
+/** `unavailable`: the shared store could not be asked and its budget policy is to refuse. */
+export type AdmissionResult = { ok: true; admission: KeyAdmission } | { ok: false; spend: number; maxBudget: number; unavailable?: boolean };
 
 /** What /key/info, /key/list and `isartor keys info` say about a key, in LiteLLM's field names. Never the key. */
 export interface KeyInfo {
@@ -61,7 +66,7 @@ export interface KeyInfo {
 export class VirtualKeys {
   readonly now: () => number;
   readonly #backend: KeysBackend;
-  readonly #ledger: SpendLedger;
+  readonly #ledger: SpendStore;
   readonly #inFlight = new Map<string, number>();
   #byHash = new Map<string, StoredVirtualKey>();
   #byId = new Map<string, StoredVirtualKey>();
@@ -70,13 +75,13 @@ export class VirtualKeys {
     this.now = options.now ?? Date.now;
     this.#backend = options.backend ?? memoryKeysBackend();
     this.#index();
-    this.#ledger = new SpendLedger({
-      ...(options.ledgerFile ? { file: options.ledgerFile } : {}),
-      windowStartOf: (id, atMs) => {
-        const key = this.#byId.get(id);
-        return key ? windowStartAt(windowRule(key), atMs) : undefined;
-      },
-    });
+    const windowStartOf: WindowStartOf = (id, atMs) => {
+      const key = this.#byId.get(id);
+      return key ? windowStartAt(windowRule(key), atMs) : undefined;
+    };
+    this.#ledger = options.spendStore
+      ? options.spendStore(windowStartOf)
+      : new SpendLedger({ ...(options.ledgerFile ? { file: options.ledgerFile } : {}), windowStartOf });
   }
 
   /** The keys and ledger of a state dir; changes other processes make to the keys file are picked up. */
@@ -130,9 +135,24 @@ export class VirtualKeys {
    * is charged when a request's cost is known, so the overspend is bounded by the requests in flight when
    * the budget ran out.
    */
-  admit(key: StoredVirtualKey): AdmissionResult {
+  admit(key: StoredVirtualKey): AdmissionResult | Promise<AdmissionResult> {
+    const maxBudget = key.maxBudget;
+    if (maxBudget !== null && this.#ledger.admit) {
+      return this.#ledger
+        .admit(key.id, windowStartAt(windowRule(key), this.now()), maxBudget)
+        .then((verdict): AdmissionResult => (verdict.ok ? this.#admitted(key) : { ok: false, spend: verdict.spend, maxBudget, ...(verdict.unavailable ? { unavailable: true } : {}) }));
+    }
     const spend = this.spendOf(key);
-    if (key.maxBudget !== null && spend >= key.maxBudget) return { ok: false, spend, maxBudget: key.maxBudget };
+    if (maxBudget !== null && spend >= maxBudget) return { ok: false, spend, maxBudget };
+    return this.#admitted(key);
+  }
+
+  /** Resolves once key changes reached the shared store, so another instance knows them; at once for the file. */
+  async saved(): Promise<void> {
+    await this.#backend.saved?.();
+  }
+
+  #admitted(key: StoredVirtualKey): AdmissionResult {
     this.#inFlight.set(key.id, this.inFlight(key) + 1);
     let settled = false;
     return {

@@ -1,19 +1,6 @@
-/**
- * How much of a tool's fixed prompt changed since that tool's previous request. Providers' prompt
- * caches match on an exact prefix (system prompt, then tools), so one changed byte early in a 30 KB
- * system prompt makes every later token full price again. This says how many bytes changed and where,
- * never what the text is.
- */
-export interface PromptChurn {
-  /** Bytes of the system prompt that differ from the tool's previous request (0: identical). */
-  systemBytes: number;
-  /** 1-based line of the system prompt where the first difference is; null when identical. */
-  systemLine: number | null;
-  /** Bytes of the tool definitions that differ. */
-  toolsBytes: number;
-  /** Tools added, removed or redefined, by name. */
-  toolsChanged: string[];
-}
+import type { PromptChurn } from '../state/request-record.js';
+
+export type { PromptChurn } from '../state/request-record.js';
 
 interface LastPrompt {
   system: string;

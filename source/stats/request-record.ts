@@ -1,34 +1,4 @@
-import type { PromptChurn } from './prompt-churn.js';
-
-/** What the gateway remembers of one request: never prompt text, never a key. */
-export interface RequestRecord {
-  /** ISO time the request arrived. */
-  time: string;
-  client: string;
-  protocol: 'openai' | 'anthropic';
-  route: string;
-  layer: string;
-  status: number;
-  totalMs: number;
-  upstreamMs: number;
-  overheadMs: number;
-  provider: string | null;
-  model: string | null;
-  /** The virtual key that asked (its alias, else its masked form); null for the gateway key or an open gateway. */
-  keyAlias: string | null;
-  inputTokens: number;
-  outputTokens: number;
-  /** Where the token counts came from: the provider's usage, the o200k tokenizer, or nowhere (an error). */
-  tokensCounted: 'provider' | 'estimated' | 'none';
-  /** A cache hit saves the whole call; L2.5 saves what it trimmed. */
-  tokensSaved: number;
-  /** USD this request cost at the provider; null when its model has no price (`isartor pricing set`). */
-  costUsd: number | null;
-  /** USD a cache hit or trimming saved; null when the model has no price. */
-  costSavedUsd: number | null;
-  /** How much of the tool's system prompt and tools changed since its previous request; null for its first. */
-  churn: PromptChurn | null;
-}
+export type { RequestRecord } from '../state/request-record.js';
 
 export interface TokenUsage {
   /** All input tokens, those served from the provider's prompt cache included. */

@@ -1,4 +1,4 @@
-import type { RequestLog } from './request-log.js';
+import type { RequestLog } from '../state/request-log.js';
 import { summarise, summariseByKey, summariseByTool, type StatsSummary } from './summarise.js';
 
 /** What `isartor stats --json` prints and `GET /stats` answers: one shape for scripts and live views. */
@@ -14,8 +14,8 @@ export interface StatsReport {
   skippedLines: number;
 }
 
-export function buildStatsReport(log: RequestLog, sinceMs: number | undefined): StatsReport {
-  const { records, skipped } = log.read(sinceMs ?? 0);
+export async function buildStatsReport(log: RequestLog, sinceMs: number | undefined): Promise<StatsReport> {
+  const { records, skipped } = await log.read(sinceMs ?? 0);
   return {
     since: sinceMs ? new Date(sinceMs).toISOString() : null,
     total: summarise(records),

@@ -1,5 +1,5 @@
 import { ConfigStore, type IsartorConfig } from './config.js';
-import { fileFingerprint } from './file-fingerprint.js';
+import { fileFingerprint } from '../state/file-fingerprint.js';
 
 /**
  * The config as it is on disk now, for settings a running gateway applies without a restart (prices).

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -36,7 +35,4 @@ export function statePaths(root: string = resolveStateDir()): StatePaths {
   };
 }
 
-/** The state dir holds keys and cached answers, so only its owner may enter it. */
-export function ensureDir(path: string): void {
-  mkdirSync(path, { recursive: true, mode: 0o700 });
-}
+export { ensureDir } from '../state/ensure-dir.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../source/demo/run-demo.js';
-import { readRequestLog } from '../../source/stats/request-log-file.js';
+import { readRequestLog } from '../../source/state/request-log-file.js';
 import { simulatedAnswer } from '../../source/demo/simulated-answers.js';
 import { simulatedUsage } from '../../source/demo/simulated-provider.js';
 import { agentWorkload, faqWorkload } from '../../source/demo/workload.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { budgetResetAt, parseDuration, windowStartAt } from '../../source/keys/budget.js';
-import { SpendLedger } from '../../source/keys/spend-ledger.js';
+import { SpendLedger } from '../../source/state/spend-ledger-file.js';
 import { VirtualKeys, virtualKeyPaths } from '../../source/keys/virtual-keys.js';
 import { startHarness, userMessage, type Harness } from '../gateway/harness.js';
 

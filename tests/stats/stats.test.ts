@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { identifyClient } from '../../source/stats/identify-client.js';
-import { readRequestLog, RequestLogFile } from '../../source/stats/request-log-file.js';
+import { readRequestLog, RequestLogFile } from '../../source/state/request-log-file.js';
 import { usageOf, type RequestRecord } from '../../source/stats/request-record.js';
 import { percentiles, summarise, summariseByTool } from '../../source/stats/summarise.js';
 import { requestRecord } from './request-record-fixture.js';

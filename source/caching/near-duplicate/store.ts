@@ -102,17 +102,21 @@ export class NearDuplicateStore {
     return { json: best.entry.json, score: best.score, question: best.entry.features.text };
   }
 
-  add(scope: string, features: QuestionFeatures, answer: object): void {
-    if (features.time || features.form === '') return;
+  /**
+   * Indexes an answer; returns what was kept (undefined: not kept). `expiresAt` is given for an answer
+   * another instance stored, which keeps its own expiry.
+   */
+  add(scope: string, features: QuestionFeatures, answer: object, expiresAt?: number): { json: string; expiresAt: number } | undefined {
+    if (features.time || features.form === '') return undefined;
     const json = JSON.stringify(answer);
     const bytes = Buffer.byteLength(json) + features.text.length * 2 + features.form.length * 3 + entryOverheadBytes;
-    if (bytes > this.#options.maxBytes) return;
+    if (bytes > this.#options.maxBytes) return undefined;
     let bucket = this.#scopes.get(scope);
     if (!bucket) {
       bucket = { index: new Index({ tokenize: 'strict', resolution: 1, encode: splitTerms }), byForm: new Map(), size: 0 };
       this.#scopes.set(scope, bucket);
     }
-    const entry: Entry = { id: this.#nextId++, scope, features, json, bytes, expiresAt: this.#now() + this.#options.ttlMs };
+    const entry: Entry = { id: this.#nextId++, scope, features, json, bytes, expiresAt: expiresAt ?? this.#now() + this.#options.ttlMs };
     if (features.terms.length > 0) bucket.index.add(entry.id, features.terms.join(' '));
     for (const form of formsOf(features)) bucket.byForm.set(form, (bucket.byForm.get(form) ?? new Set()).add(entry.id));
     bucket.size += 1;
@@ -123,6 +127,7 @@ export class NearDuplicateStore {
       if (this.#entries.size <= this.#options.maxEntries && this.#bytes <= this.#options.maxBytes) break;
       this.#remove(oldest);
     }
+    return { json, expiresAt: entry.expiresAt };
   }
 
   #remove(entry: Entry): void {

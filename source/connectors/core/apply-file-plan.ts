@@ -1,5 +1,5 @@
 import { rmSync, statSync } from 'node:fs';
-import { writeFileAtomically } from '../../store/write-atomically.js';
+import { writeFileAtomically } from '../../state/write-atomically.js';
 import type { FilePlan } from './file-plan.js';
 
 /**

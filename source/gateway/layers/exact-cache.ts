@@ -1,4 +1,4 @@
-import type { ExactCacheStore } from '../../caching/exact/exact-cache-store.js';
+import type { ExactCacheState } from '../../state/exact-cache.js';
 import { exactCacheKey } from '../../caching/exact/exact-cache-key.js';
 import type { Layer } from '../context.js';
 import { isFaithful } from '../../protocols/answer-fidelity.js';
@@ -10,7 +10,7 @@ import { replayAnswer } from '../replay-answer.js';
  * the client said no-store or the answer lacks something the provider sent (it could not be replayed
  * faithfully). A stored answer that cannot be rebuilt in the requested stream form is not served.
  */
-export function exactCacheLayer(store: ExactCacheStore | undefined): Layer {
+export function exactCacheLayer(store: ExactCacheState | undefined): Layer {
   return async (ctx, next) => {
     const chat = ctx.chat;
     if (!store || !chat) return next();
@@ -18,7 +18,7 @@ export function exactCacheLayer(store: ExactCacheStore | undefined): Layer {
     if (chat.skipLookup) {
       ctx.cache = 'bypass';
     } else {
-      const hit = store.get(key);
+      const hit = await store.get(key);
       ctx.cache = 'miss';
       if (hit !== undefined) {
         ctx.layer = 'l1a';

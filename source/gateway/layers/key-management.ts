@@ -3,6 +3,7 @@ import { looksLikeVirtualKey } from '../../keys/virtual-key.js';
 import { describeKey, type VirtualKeys } from '../../keys/virtual-keys.js';
 import type { StoredVirtualKey } from '../../keys/virtual-key.js';
 import { UserError } from '../../user-error.js';
+import { StoreUnavailableError } from '../../state/store-unavailable.js';
 import type { Layer, RequestContext } from '../context.js';
 import { readBody } from '../read-body.js';
 import { sendError, sendJson } from '../respond.js';
@@ -76,6 +77,10 @@ async function runHandler(ctx: RequestContext, keys: VirtualKeys, handler: Handl
   try {
     await handler(ctx, keys);
   } catch (error) {
+    if (error instanceof StoreUnavailableError) {
+      sendError(ctx, 503, `${error.message} ${error.hint ?? ''}`.trim(), 'store_unavailable', { 'retry-after': '5' });
+      return;
+    }
     if (!(error instanceof UserError)) throw error;
     sendError(ctx, 400, error.hint ? `${error.message} ${error.hint}` : error.message, 'invalid_key_request');
   }
@@ -87,6 +92,7 @@ async function generateKey(ctx: RequestContext, keys: VirtualKeys): Promise<void
   const parsed = parseKeyFields(body);
   if (!parsed.ok) return sendError(ctx, 400, parsed.message, 'invalid_key_field');
   const { key, stored } = keys.create(parsed.changes);
+  await keys.saved();
   sendJson(ctx, 200, { key, ...keys.describe(stored) });
 }
 
@@ -101,6 +107,7 @@ async function updateKey(ctx: RequestContext, keys: VirtualKeys): Promise<void> 
   const parsed = parseKeyFields(fields);
   if (!parsed.ok) return sendError(ctx, 400, parsed.message, 'invalid_key_field');
   const updated = keys.update(found, parsed.changes);
+  await keys.saved();
   sendJson(ctx, 200, { key: updated.maskedKey, ...keys.describe(updated) });
 }
 
@@ -128,6 +135,7 @@ async function deleteKeys(ctx: RequestContext, keys: VirtualKeys): Promise<void>
     return sendError(ctx, 404, `No virtual key matches ${missing.join(', ')}; nothing was deleted. List them with GET /key/list.`, 'key_not_found');
   }
   keys.delete(found);
+  await keys.saved();
   sendJson(ctx, 200, { deleted_keys: byKey, deleted_key_aliases: byAlias, deleted: found.map((key) => describeKey(key)) });
 }
 

@@ -1,7 +1,7 @@
 import type { Layer, RequestContext } from '../context.js';
 import { analyseQuestion, maxQuestionLength } from '../../caching/near-duplicate/question.js';
 import { locateQuestion, scopeOf } from '../../caching/near-duplicate/scope.js';
-import type { NearDuplicateStore } from '../../caching/near-duplicate/store.js';
+import type { NearDuplicateCache } from '../../caching/near-duplicate/shared-cache.js';
 import { isFaithful } from '../../protocols/answer-fidelity.js';
 import { replayAnswer } from '../replay-answer.js';
 
@@ -23,7 +23,7 @@ function skip(ctx: RequestContext, reason: 'size' | 'time' | 'language'): void {
  * `l1b:size` (request or question too large to analyse), `l1b:time` (the answer depends on when it is
  * asked), `l1b:language` (a language it cannot read).
  */
-export function nearDuplicateCacheLayer(store: NearDuplicateStore | undefined): Layer {
+export function nearDuplicateCacheLayer(store: NearDuplicateCache | undefined): Layer {
   return async (ctx, next) => {
     const chat = ctx.chat;
     if (!store || !chat) return next();

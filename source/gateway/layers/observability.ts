@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { GatewayMetrics } from '../../stats/prometheus-metrics.js';
 import type { RequestFeed } from '../../stats/request-feed.js';
-import type { RequestLog } from '../../stats/request-log.js';
+import type { RequestLog } from '../../state/request-log.js';
 import { buildStatsReport, parseSince } from '../../stats/stats-report.js';
 import type { Layer } from '../context.js';
 import { isartorHeaders, sendError, sendJson } from '../respond.js';
@@ -16,7 +16,7 @@ export function statsLayer(log: RequestLog): Layer {
       sendError(ctx, 400, `?since=${since} is neither a duration like 30m, 24h or 7d nor a date like 2026-11-21.`, 'invalid_since');
       return;
     }
-    sendJson(ctx, 200, buildStatsReport(log, sinceMs));
+    sendJson(ctx, 200, await buildStatsReport(log, sinceMs));
   };
 }
 

@@ -55,7 +55,18 @@ export function virtualKeyPolicyLayer(routing: RoutingTable, keys: VirtualKeys, 
       return;
     }
     if (!options.admit) return next();
-    const admitted = keys.admit(key);
+    const admitted = await keys.admit(key);
+    if (!admitted.ok && admitted.unavailable) {
+      ctx.layer = 'l0';
+      sendError(
+        ctx,
+        503,
+        `The shared store (Redis) is unreachable, so the budget of the virtual key ${describeKey(key)} cannot be checked, and this deployment refuses budgeted requests until it is back (store.budgetPolicy "refuse"). Retry in a moment.`,
+        'store_unavailable',
+        { 'retry-after': '5' },
+      );
+      return;
+    }
     if (!admitted.ok) {
       ctx.layer = 'l0';
       sendError(

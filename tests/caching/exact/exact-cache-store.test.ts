@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExactCacheStore } from '../../../source/caching/exact/exact-cache-store.js';
+import { ExactCacheStore } from '../../../source/state/exact-cache-file.js';
 import type { ChatCompletion } from '../../../source/protocols/openai.js';
 
 function answer(content: string): ChatCompletion {

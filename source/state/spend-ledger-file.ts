@@ -1,6 +1,9 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ensureDir } from '../store/state-dir.js';
+import { ensureDir } from './ensure-dir.js';
+import type { SpendStore, WindowStartOf } from './spend-ledger.js';
+
+export type { WindowStartOf } from './spend-ledger.js';
 
 /** One line of the ledger: a key (by id) was charged `usd` at `t` (ISO). */
 interface SpendLine {
@@ -16,16 +19,13 @@ interface KeySpendState {
   totalUsd: number;
 }
 
-/** Where a key's budget window starts at a time; undefined for a key that no longer exists. */
-export type WindowStartOf = (keyId: string, atMs: number) => number | undefined;
-
 /**
  * What each virtual key spent: an append-only JSONL file, one line per paid request, written with a
  * synchronous append so that a crash loses at most the line being written. On open the file is replayed;
  * a torn or corrupt line (a crash mid-write, a hand edit) is skipped and counted. Without a file it is
  * memory only.
  */
-export class SpendLedger {
+export class SpendLedger implements SpendStore {
   readonly #file: string | undefined;
   readonly #windowStartOf: WindowStartOf;
   readonly #state = new Map<string, KeySpendState>();

@@ -1,6 +1,6 @@
 import { createWriteStream, existsSync, openSync, readFileSync, renameSync, statSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDir } from '../store/state-dir.js';
+import { ensureDir } from './ensure-dir.js';
 import type { RequestLog } from './request-log.js';
 import type { RequestRecord } from './request-record.js';
 

@@ -1,37 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { writeFileAtomically } from '../store/write-atomically.js';
+import { writeFileAtomically } from './write-atomically.js';
 import { UserError } from '../user-error.js';
-import type { StoredVirtualKey } from './virtual-key.js';
-import { fileFingerprint } from '../store/file-fingerprint.js';
-
-export type RefreshMode = 'throttled' | 'now' | 'strict';
+import type { KeysBackend } from './keys-backend.js';
+import type { StoredVirtualKey } from './virtual-key-record.js';
+import { fileFingerprint } from './file-fingerprint.js';
 
 interface KeysFile {
   version: 1;
   keys: StoredVirtualKey[];
-}
-
-/** Where the keys live: a file in the state dir, or memory (tests, embedding). */
-export interface KeysBackend {
-  /**
-   * Reads again when the file changed since the last read; true when it did. `throttled` looks at most once
-   * per recheck interval; `now` looks at once; `strict` also throws when the file is broken (before a write).
-   */
-  refresh(mode?: RefreshMode): boolean;
-  current(): readonly StoredVirtualKey[];
-  /** Replaces every key: the caller read them fresh (refresh('strict')) just before. */
-  save(keys: readonly StoredVirtualKey[]): void;
-}
-
-export function memoryKeysBackend(initial: readonly StoredVirtualKey[] = []): KeysBackend {
-  let keys = [...initial];
-  return {
-    refresh: () => false,
-    current: () => keys,
-    save: (next) => {
-      keys = [...next];
-    },
-  };
 }
 
 /**

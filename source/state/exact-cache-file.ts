@@ -1,7 +1,8 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ensureDir } from '../../store/state-dir.js';
+import { ensureDir } from './ensure-dir.js';
+import type { ExactCacheState } from './exact-cache.js';
 
 export interface ExactCacheOptions {
   ttlMs: number;
@@ -37,7 +38,7 @@ const entryOverheadBytes = 96;
  *
  * Persistence is an append-only log, rewritten to just the live entries when the store opens or closes.
  */
-export class ExactCacheStore {
+export class ExactCacheStore implements ExactCacheState {
   readonly #entries = new Map<string, Entry>();
   readonly #options: ExactCacheOptions;
   readonly #now: () => number;

@@ -1,10 +1,16 @@
 import type { RequestRecord } from './request-record.js';
 
-/** Where a gateway keeps its request records, and reads them back for `/stats`. */
+export interface RecordsRead {
+  records: RequestRecord[];
+  /** Lines (or entries) that could not be read. */
+  skipped: number;
+}
+
+/** Where a gateway keeps its request records, and reads them back for `/stats`: a file, memory, or Redis (asynchronous). */
 export interface RequestLog {
   append(record: RequestRecord): void;
-  /** Records since `sinceMs`, oldest first; `skipped` counts lines that could not be read. */
-  read(sinceMs?: number): { records: RequestRecord[]; skipped: number };
+  /** Records since `sinceMs`, oldest first. */
+  read(sinceMs?: number): RecordsRead | Promise<RecordsRead>;
 }
 
 /** A bounded in-memory log, for gateways without a state dir (tests, embedding). */

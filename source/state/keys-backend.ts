@@ -1,0 +1,28 @@
+import type { StoredVirtualKey } from './virtual-key-record.js';
+
+export type RefreshMode = 'throttled' | 'now' | 'strict';
+
+/** Where the keys live: a file in the state dir, or memory (tests, embedding). */
+export interface KeysBackend {
+  /**
+   * Reads again when the file changed since the last read; true when it did. `throttled` looks at most once
+   * per recheck interval; `now` looks at once; `strict` also throws when the file is broken (before a write).
+   */
+  refresh(mode?: RefreshMode): boolean;
+  current(): readonly StoredVirtualKey[];
+  /** Replaces every key: the caller read them fresh (refresh('strict')) just before. */
+  save(keys: readonly StoredVirtualKey[]): void;
+  /** Resolves once every save reached where other instances read it (a shared store); rejects when it could not. */
+  saved?(): Promise<void>;
+}
+
+export function memoryKeysBackend(initial: readonly StoredVirtualKey[] = []): KeysBackend {
+  let keys = [...initial];
+  return {
+    refresh: () => false,
+    current: () => keys,
+    save: (next) => {
+      keys = [...next];
+    },
+  };
+}
