@@ -178,6 +178,24 @@ describe('replays give back everything the provider sent', () => {
   });
 });
 
+describe('questions in a language L1b cannot read', () => {
+  it('are compared exactly, and only within the minute they were asked (their time dependence is unknown)', async () => {
+    await start('openai-compatible');
+    const turn = (question: string, minute: string) => ({
+      model: 'fake-model',
+      messages: [
+        { role: 'system', content: 'You are OpenClaw.' },
+        { role: 'user', content: `[Sat 2026-11-21 ${minute} UTC] ${question}\n\nRuntime: agent=main | sessionId=${randomUUID()} | host=vm` },
+      ],
+    });
+    expect(await layerOf(await post('/v1/chat/completions', turn('¿Qué hora es?', '10:00')))).toBe('l3/miss');
+    expect(await layerOf(await post('/v1/chat/completions', turn('¿Qué hora es?', '10:00')))).toBe('l1a/hit');
+    expect(await layerOf(await post('/v1/chat/completions', turn('¿Qué  hora es?', '10:00')))).toBe('l1b/hit');
+    expect(await layerOf(await post('/v1/chat/completions', turn('¿Qué hora es?', '21:00')))).toBe('l3/miss');
+    expect(await layerOf(await post('/v1/chat/completions', turn('¿qué hora es?', '10:00')))).toBe('l3/miss');
+  });
+});
+
 describe('L1b says when it stays out', () => {
   it('x-isartor-skipped: l1b:time for a time-dependent question, in any wording, and l1b:size past the limit', async () => {
     await start('openai-compatible');

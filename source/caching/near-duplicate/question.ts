@@ -4,7 +4,7 @@
  * Two questions are the same only when one becomes the other through documented meaning-preserving
  * rewrites. Each question is read once (analyseQuestion) into its canonical form: the rewrites applied,
  * everything else kept as written (english-form.ts, english-phrasings.ts; German and French get only
- * case at a sentence start, punctuation and politeness, languages-other-than-these nothing at all).
+ * case at a sentence start, punctuation and politeness; any other language is compared exactly, as written).
  * judgeNearDuplicate then asks for equal forms, or forms equal up to the order of a true list when the
  * words themselves are the same (true-lists.ts). Similarity of content terms only finds and ranks
  * candidates (store.ts); it never decides.
@@ -29,7 +29,11 @@ export interface QuestionFeatures {
   /** The question as asked. */
   text: string;
   language: QuestionLanguage;
-  /** The canonical form; '' when the question cannot be compared (another language, too long). */
+  /**
+   * The canonical form; '' when the question is too long to compare. In a language this code cannot read
+   * (`other`) it is the text as written (whitespace aside): compared exactly, and its time dependence
+   * unknown, so the layer keeps it in the scope of the minute it was asked.
+   */
   form: string;
   /** The form with true lists' items sorted (equal to `form` when there is no list). */
   orderFree: string;
@@ -58,7 +62,10 @@ export function analyseQuestion(text: string): QuestionFeatures {
   if (text.length > maxQuestionLength) return { ...empty, language: 'other', time: undefined };
   const normalised = normaliseCharacters(text);
   const language = detectLanguage(normalised);
-  if (language === 'other') return { ...empty, language, time: undefined };
+  if (language === 'other') {
+    const exact = `v:${normalised}`;
+    return { text, language, form: exact, orderFree: exact, words: '', terms: [], time: undefined };
+  }
   const chunks = chunkQuestion(normalised);
   const words = chunks.filter((chunk) => chunk.kind !== 'mark').map((chunk) => chunk.text.toLowerCase()).sort().join(' ');
   if (language === 'en') {

@@ -11,7 +11,7 @@ import { replayAnswer } from '../replay-answer.js';
  */
 export const maxNearDuplicateRequestBytes = 8 * 1024 * 1024;
 
-function skip(ctx: RequestContext, reason: 'size' | 'time' | 'language'): void {
+function skip(ctx: RequestContext, reason: 'size' | 'time'): void {
   (ctx.skipped ??= []).push(`l1b:${reason}`);
 }
 
@@ -21,7 +21,7 @@ function skip(ctx: RequestContext, reason: 'size' | 'time' | 'language'): void {
  * model, forwarded headers and query, system prompt, tools, history and parameters. Keeps complete
  * answers to plain questions for later ones. Says in `x-isartor-skipped` when it stayed out:
  * `l1b:size` (request or question too large to analyse), `l1b:time` (the answer depends on when it is
- * asked), `l1b:language` (a language it cannot read).
+ * asked).
  */
 export function nearDuplicateCacheLayer(store: NearDuplicateCache | undefined): Layer {
   return async (ctx, next) => {
@@ -42,12 +42,9 @@ export function nearDuplicateCacheLayer(store: NearDuplicateCache | undefined): 
       skip(ctx, 'time');
       return next();
     }
-    if (features.form === '') {
-      skip(ctx, 'language');
-      return next();
-    }
-    // A question that needs the minute (or the day) it was asked never gets here: it is time-dependent.
-    const scope = scopeOf(located, 'day');
+    // A question known to need the minute or the day it was asked never gets here: it is time-dependent.
+    // One in a language this code cannot read might: it is compared exactly, within the minute it was asked.
+    const scope = scopeOf(located, features.language === 'other' ? 'minute' : 'day');
     if (!chat.skipLookup) {
       const hit = store.find(scope, features);
       if (hit) {

@@ -285,7 +285,6 @@ export const adversarialPairs: readonly PairFamily[] = [
       ['Quelle heure est-il ?', 'Quelle heure est-il?'],
       ['Quel temps fait-il à Paris ?', 'Quel temps fait-il à Paris ?'],
       ['Le Louvre est-il ouvert maintenant ?', 'Le Louvre est-il ouvert maintenant?'],
-      ['¿Qué hora es?', '¿Qué hora es?'],
     ],
   },
   {

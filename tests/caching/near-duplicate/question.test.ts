@@ -88,14 +88,18 @@ describe('time-dependent questions', () => {
 });
 
 describe('languages and size', () => {
-  it('reads English, German and French, and stays out of any other language', () => {
+  it('reads English, German and French, and compares any other language exactly as written', () => {
     expect(analyseQuestion('What is a monad?').language).toBe('en');
     expect(analyseQuestion('Was ist eine Monade?').language).toBe('de');
     expect(analyseQuestion("Qu'est-ce qu'une monade ?").language).toBe('fr');
     for (const text of ['¿Qué es una mónada?', 'Что такое монада?', 'モナドとは何ですか', 'Cos\'è una monade?']) {
       expect(analyseQuestion(text).language, text).toBe('other');
-      expect(judge(text, text)).toMatchObject({ match: false, reason: 'language' });
+      expect(judge(text, `  ${text}`).match, text).toBe(true);
+      expect(judge(text, text.toLowerCase()).match || text === text.toLowerCase(), text).toBe(text === text.toLowerCase());
+      expect(judge(text, `${text}?`).match, text).toBe(false);
     }
+    expect(judge('Что такое монада?', 'Что такое монада?')).toMatchObject({ match: true });
+    expect(judge('What is a monad?', 'Что такое монада?')).toMatchObject({ match: false, reason: 'language' });
   });
 
   it('gives German and French only the rewrites this code can vouch for', () => {
