@@ -5,8 +5,9 @@
  * compared character for character, so `a[1:]`/`a[:1]`, `//`/`/`, `3.10`/`3.1` and `1,234`/`1234` differ.
  *
  * Sentence punctuation after a chunk is dropped where it can only be punctuation: at the end of the
- * question, before the next sentence (a capital follows), and commas after prose. Elsewhere it stays
- * as its own token, so `println!` never meets `println?`.
+ * question and before the next sentence (a capital follows). A comma after prose is kept as a flag on
+ * its chunk (form-token.ts renders it). Elsewhere punctuation stays as its own token, so `println!`
+ * never meets `println?`.
  */
 
 export type ChunkKind = 'word' | 'number' | 'verbatim' | 'mark';

@@ -24,9 +24,13 @@ export interface FormToken {
 
 const prefix: Record<FormKind, string> = { word: 'w', name: 'n', acronym: 'a', number: 'd', verbatim: 'v', mark: 'm', rewrite: 'x' };
 
-/** Tokens hold no whitespace, so joining on spaces is unambiguous. */
+/**
+ * Tokens hold no whitespace, so joining on spaces is unambiguous. A comma stays: it can change what is
+ * asked ("Let's eat, grandma" / "Let's eat grandma"); the rewrites that drop a greeting, "please" or
+ * thanks drop the comma that went with it, and a true list's commas go with its order.
+ */
 export function renderForm(tokens: readonly FormToken[]): string {
-  return tokens.map(renderToken).join(' ');
+  return tokens.map((token) => (token.commaAfter ? `${renderToken(token)} m:,` : renderToken(token))).join(' ');
 }
 
 export function renderToken(token: FormToken): string {

@@ -118,7 +118,7 @@ function dropPoliteness(language: 'de' | 'fr', input: FormToken[]): FormToken[] 
     for (const phrase of anywhereEdge) {
       const at = tokens.length - phrase.length;
       if (at > 0 && matches(phrase, at) && (tokens[at]!.sentenceStart || tokens[at - 1]!.commaAfter)) {
-        tokens = tokens.slice(0, at);
+        tokens = tokens.slice(0, at).map((token, i) => (i === at - 1 ? { ...token, commaAfter: false } : token));
         changed = true;
         break;
       }
