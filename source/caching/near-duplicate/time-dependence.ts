@@ -53,10 +53,13 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
   ...[['what', 'day'], ['which', 'day'], ['what', 'year'], ['which', 'year'], ['what', 'month'], ['how', 'old'], ['days', 'until'],
     ['days', 'left'], ['this', 'week'], ['this', 'month'], ['this', 'year'], ['this', 'season'], ['next', 'week'], ['next', 'month'],
     ['next', 'year'], ['last', 'week'], ['last', 'month'], ['last', 'year'], ['these', 'days'], ['so', 'far'], ['as', 'of'],
-    ['up', 'to', 'date'], ['day', 'of', 'the', 'week'], ['leap', 'year'], ['who', 'will', 'win'], ['who', 'wins'], ['will', 'win']].map((w) => ({ kind: 'date' as const, words: w })),
+    ['up', 'to', 'date'], ['day', 'of', 'the', 'week'], ['leap', 'year'], ['what', 'season'], ['it', 'summer'], ['it', 'winter'],
+    ['it', 'spring'], ['it', 'autumn'], ['it', 'fall'], ['full', 'moon'], ['new', 'moon'], ['moon', 'phase'], ['phase', 'of', 'the', 'moon'],
+    ['when', 'is', 'the', 'next'], ['when', 'does', 'the', 'next'], ['when', "'s", 'the', 'next'], ['who', 'will', 'win'], ['who', 'wins'], ['will', 'win']].map((w) => ({ kind: 'date' as const, words: w })),
   ...[['net', 'worth'], ['worth', 'now'], ['in', 'stock'], ['sold', 'out'], ['how', 'much', 'is'], ['how', 'much', 'are'], ['how', 'much', 'does'],
     ['how', 'much', 'do'], ['how', 'much', "'s"], ['market', 'cap'], ['it', 'rain'], ['it', 'snow'], ['to', 'rain'], ['to', 'snow'],
-    ['it', 'hot'], ['it', 'cold'], ['it', 'warm'], ['it', 'freezing'], ['top', 'of', 'the']].map((w) => ({ kind: 'live' as const, words: w })),
+    ['it', 'hot'], ['it', 'cold'], ['it', 'warm'], ['it', 'freezing'], ['top', 'of', 'the'], ['how', 'many', 'people'],
+    ['world', 'record'], ['record', 'holder'], ['wait', 'time'], ['wait', 'times'], ['the', 'wait']].map((w) => ({ kind: 'live' as const, words: w })),
 ];
 
 /**

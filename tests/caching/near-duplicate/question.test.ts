@@ -63,6 +63,9 @@ describe('time-dependent questions', () => {
     ['live', 'What are the opening hours of the Louvre?'], ['live', 'Is GitHub down?'], ['live', 'Is the site up for everyone?'],
     ['live', 'Who is the president of France?'], ['live', 'What is happening in Ukraine?'], ['live', 'Has my parcel arrived?'],
     ['clock', 'Is my flight on time?'], ['live', 'Is the motorway busy?'], ['live', 'What is the population of India?'],
+    ['live', 'How many people live in Tokyo?'], ['live', 'Who holds the world record for the marathon?'],
+    ['date', 'What phase is the moon in? Is it a full moon?'], ['date', 'Is it summer in Australia?'], ['date', 'When is the next bus?'],
+    ['live', 'How long is the wait time at the Louvre?'],
   ];
   it.each(timeDependent)('%s: %s', (kind, text) => {
     expect(analyseQuestion(text).time, text).toBeDefined();
