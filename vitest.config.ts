@@ -2,9 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // CLI tests spawn the built bin a dozen times; on a loaded 2-core machine that alone takes 20 s.
     include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     // Every test gets its own temp ISARTOR_HOME; never the real home.
     setupFiles: ['tests/support/isolate-home.ts'],
   },
