@@ -5,12 +5,14 @@ import { gatewayKeyForClient, locateGateway, modelForClient } from '../connector
 import { planOpenClawConnect, planOpenClawDisconnect, type OpenClawApi, type OpenClawPlan } from '../connectors/openclaw/plan.js';
 import type { ClientConnectionStatus } from '../connectors/core/connector.js';
 import { clientConnectors } from '../connectors/registry.js';
+import { connectClaudeCodeCommand } from './connect-claude-code.js';
 import { fetchHealth } from '../daemon/running-gateway.js';
 import { ConfigStore } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
 import { canPrompt, paint, printJson, printLine, printWarning } from '../terminal/output.js';
 import { printDiff } from '../terminal/print-diff.js';
+import { connectCodexCommand } from './connect-codex.js';
 
 interface OpenClawFlags {
   model?: string;
@@ -47,10 +49,12 @@ Then: openclaw models status --agent main --probe`,
         await runConnectOpenClaw(flags);
       }),
   );
+  connect.addCommand(connectCodexCommand());
+  connect.addCommand(connectClaudeCodeCommand());
   connect.addCommand(
     new Command('status')
       .description('Which tools are connected to isartor, with which gateway URL and model.')
-      .option('--config-path <path>', 'path to openclaw.json')
+      .option('--config-path <path>', 'path to openclaw.json (other tools are found where they look themselves)')
       .option('--json', 'print the status as JSON')
       .action(async (flags: { configPath?: string; json?: boolean }) => {
         await runConnectStatus(flags);
@@ -127,6 +131,8 @@ async function warnIfGatewayDown(gatewayUrl: string): Promise<void> {
 }
 
 async function runConnectStatus(flags: { configPath?: string; json?: boolean }): Promise<void> {
+  // Every client's config reader (TOML for Codex) loads only for this command.
+  const { clientConnectors } = await import('../connectors/registry.js');
   // --config-path names openclaw.json; every other client is found as it finds its own config.
   const statuses = clientConnectors().map((connector) => connector.status({ configPath: connector.id === 'openclaw' ? flags.configPath : undefined }));
   if (flags.json) {
@@ -136,14 +142,18 @@ async function runConnectStatus(flags: { configPath?: string; json?: boolean }):
   for (const status of statuses) printClientStatus(status);
 }
 
-function printClientStatus(status: ClientConnectionStatus & { api?: string | null; primary?: boolean }): void {
-  const name = status.client.padEnd(10);
+function printClientStatus(status: ClientConnectionStatus & { api?: string | null; primary?: boolean; ignoredByClaudeCode?: boolean }): void {
+  const name = status.client.padEnd(12);
+  if (status.ignoredByClaudeCode) printWarning(`${status.configPath} has comments or trailing commas, so Claude Code ignores it entirely.`);
   if (!status.connected) {
     printLine(`${name} not connected (${status.configPath}). Connect it with ${paint('cyan', `isartor connect ${status.client}`)}.`);
     return;
   }
-  printLine(`${name} ${paint('green', 'connected')} to ${status.baseUrl}${status.api ? ` (${status.api})` : ''}, model ${status.models.join(', ')}`);
+  printLine(`${name} ${paint('green', 'connected')} to ${status.baseUrl}${status.api ? ` (${status.api})` : ''}, model ${status.models.join(', ') || "the client's own choice"}`);
   if (status.client === 'openclaw') {
-    printLine(`           ${status.primary ? "isartor is OpenClaw's primary model" : paint('yellow', "isartor is configured but not OpenClaw's primary model")}; config ${status.configPath}`);
+    printLine(`             ${status.primary ? "isartor is OpenClaw's primary model" : paint('yellow', "isartor is configured but not OpenClaw's primary model")}; config ${status.configPath}`);
+  }
+  if (status.client === 'codex') {
+    printLine(`           ${status.primary ? "isartor is Codex's model provider" : paint('yellow', "isartor is configured but not Codex's model_provider")}; config ${status.configPath}`);
   }
 }

@@ -3,6 +3,8 @@ import type { AnthropicMessage } from '../protocols/anthropic.js';
 import { encodeAnthropicMessageAsSse } from '../protocols/anthropic-stream.js';
 import type { ChatCompletion } from '../protocols/openai.js';
 import { encodeCompletionAsSse } from '../protocols/openai-stream.js';
+import type { ResponseObject } from '../protocols/responses.js';
+import { encodeResponseAsSse } from '../protocols/responses-stream.js';
 import { isartorHeaders, sendJson } from './respond.js';
 
 /**
@@ -21,7 +23,9 @@ export function replayAnswer(ctx: RequestContext, json: string): boolean {
   const body =
     chat.protocol === 'anthropic'
       ? encodeAnthropicMessageAsSse(answer as AnthropicMessage)
-      : encodeCompletionAsSse(answer as ChatCompletion, { includeUsage: chat.includeUsage });
+      : chat.protocol === 'responses'
+        ? encodeResponseAsSse(answer as ResponseObject)
+        : encodeCompletionAsSse(answer as ChatCompletion, { includeUsage: chat.includeUsage });
   if (body === undefined) return false;
   ctx.replayedAnswer = answer;
   ctx.res.writeHead(200, {

@@ -31,7 +31,8 @@ export function nearDuplicateCacheLayer(store: NearDuplicateCache | undefined): 
       skip(ctx, 'size');
       return next();
     }
-    const located = locateQuestion(chat, ctx.callerId);
+    // A Responses request is read through its chat view; its protocol keeps its scope apart.
+    const located = locateQuestion(chat.chatView ? { ...chat, body: chat.chatView } : chat, ctx.callerId);
     if (!located) return next();
     if (located.question.length > maxQuestionLength) {
       skip(ctx, 'size');
