@@ -2,10 +2,11 @@
 // is a candidate). Questions come from the QQP file when present (real wording), else from templates.
 //   npx tsx bench/near-duplicate-lookup.ts [qqp.jsonl]     (BENCH_L1B_ENTRIES, BENCH_L1B_LOOKUPS)
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { analyseQuestion, defaultThreshold, type QuestionFeatures } from '../source/caching/near-duplicate/question.js';
+import { defaultNearDuplicateThreshold as defaultThreshold } from '../source/store/defaults.js';
+import { analyseQuestion, type QuestionFeatures } from '../source/caching/near-duplicate/question.js';
 import { NearDuplicateStore } from '../source/caching/near-duplicate/store.js';
 
 const entries = Number(process.env.BENCH_L1B_ENTRIES ?? 100_000);
@@ -62,23 +63,32 @@ console.log(`filled ${store.size} entries in ${((performance.now() - fillStart) 
 
 const findTimes: number[] = [];
 const totalTimes: number[] = [];
+// CPU time of this process per lookup (getrusage, µs resolution): on a machine shared with other work,
+// wall-clock tails are mostly time spent descheduled; this shows what the lookup itself costs.
+const cpuTimes: number[] = [];
 let hits = 0;
 for (let i = 0; i < lookups; i++) {
   // Half the lookups ask a stored question again (hit path), half a question from the pool's far end.
   const text = i % 2 === 0 ? stored[(i * 7) % stored.length]!.text : pool[(pool.length - 1 - i) % pool.length]!;
+  const cpuStarted = process.cpuUsage();
   const started = performance.now();
   const features = analyseQuestion(text);
   const analysed = performance.now();
   if (store.find('one-scope', features)) hits += 1;
   const done = performance.now();
+  const cpu = process.cpuUsage(cpuStarted);
   findTimes.push(done - analysed);
   totalTimes.push(done - started);
+  cpuTimes.push((cpu.user + cpu.system) / 1000);
 }
 findTimes.sort((a, b) => a - b);
 totalTimes.sort((a, b) => a - b);
+cpuTimes.sort((a, b) => a - b);
 const row = (name: string, times: number[]) => `| ${name} | ${percentile(times, 0.5).toFixed(3)} | ${percentile(times, 0.99).toFixed(3)} | ${times.at(-1)!.toFixed(2)} |`;
 console.log(`\n${lookups} lookups against ${store.size} entries in one scope (${hits} hits)\n`);
 console.log('| L1b lookup | p50 ms | p99 ms | max ms |\n| --- | ---: | ---: | ---: |');
 console.log(row('store.find (index search + guards)', findTimes));
 console.log(row('analyse question + find', totalTimes));
-console.log(`\naim: p99 under 2 ms -> ${percentile(totalTimes, 0.99) < 2 ? 'met' : 'NOT met'}`);
+console.log(row('analyse question + find, CPU time of this process', cpuTimes));
+console.log(`\naim: p99 under 2 ms -> ${percentile(totalTimes, 0.99) < 2 ? 'met' : 'NOT met'} (wall clock), ${percentile(cpuTimes, 0.99) < 2 ? 'met' : 'NOT met'} (CPU time)`);
+console.log(`load average while measuring: ${loadavg().map((load) => load.toFixed(1)).join(' ')} on ${cpus().length} cores`);

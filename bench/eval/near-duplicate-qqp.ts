@@ -12,21 +12,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  analyseQuestion, defaultThreshold, judgeNearDuplicate, type QuestionFeatures, type Verdict,
-} from '../../source/caching/near-duplicate/question.js';
-
-export interface QqpRow {
-  threshold: number;
-  /** False hits over non-paraphrase pairs. */
-  falseHitRate: number;
-  falseHits: number;
-  nonParaphrases: number;
-  /** Hits over paraphrase pairs. */
-  paraphraseHitRate: number;
-  paraphraseHits: number;
-  paraphrases: number;
-}
+import { analyseQuestion, judgeNearDuplicate, type QuestionFeatures, type Verdict } from '../../source/caching/near-duplicate/question.js';
 
 export interface QqpPair {
   a: string;
@@ -35,24 +21,24 @@ export interface QqpPair {
 }
 
 export interface QqpEvaluation {
-  rows: QqpRow[];
-  /** Why pairs were not served at the default threshold (all pairs), by reason. */
-  guardRejections: Record<string, number>;
-  /** The same, for non-paraphrase pairs only: what stopped a wrong answer. */
+  /** Hits on non-paraphrase pairs: wrong answers served. */
+  falseHits: number;
+  nonParaphrases: number;
+  falseHitRate: number;
+  /** Hits on paraphrase pairs: savings (recall). */
+  paraphraseHits: number;
+  paraphrases: number;
+  paraphraseHitRate: number;
+  /** Hits by the rule that accepted them (same-form, list-order). */
+  hitsBy: Record<string, number>;
+  /** Why pairs were not served, all pairs / non-paraphrases / paraphrases. */
+  rejections: Record<string, number>;
   rejectionsOfNonParaphrases: Record<string, number>;
-  /** The same, for paraphrase pairs only: what cost a saving. */
   rejectionsOfParaphrases: Record<string, number>;
-  /** False hits at the default threshold, with their score. */
-  falseHitPairs: Array<QqpPair & { score: number }>;
+  falseHitPairs: QqpPair[];
   /** Mean cost per pair: analyseQuestion on both questions plus one judgement, in µs. */
   microsecondsPerPair: number;
-  /** Of which analyseQuestion (both questions). */
-  analyseMicrosecondsPerPair: number;
-  /** Of which judgeNearDuplicate. */
-  judgeMicrosecondsPerPair: number;
 }
-
-export const defaultThresholds = [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1];
 
 export async function readPairs(path: string): Promise<QqpPair[]> {
   const text = await readFile(path, 'utf8');
@@ -70,97 +56,64 @@ const increment = (counts: Record<string, number>, key: string): void => {
   counts[key] = (counts[key] ?? 0) + 1;
 };
 
-export async function evaluateQqp(path: string, thresholds: number[] = defaultThresholds): Promise<QqpEvaluation> {
+export async function evaluateQqp(path: string): Promise<QqpEvaluation> {
   const pairs = await readPairs(path);
   analyseQuestion('warm up the tagger'); // the first call loads the model; do not time that.
-
-  const counts = thresholds.map(() => ({ falseHits: 0, paraphraseHits: 0 }));
-  const guardRejections: Record<string, number> = {};
-  const rejectionsOfNonParaphrases: Record<string, number> = {};
-  const rejectionsOfParaphrases: Record<string, number> = {};
-  const falseHitPairs: QqpEvaluation['falseHitPairs'] = [];
-  let analyseNs = 0n;
-  let judgeNs = 0n;
-
+  const evaluation: QqpEvaluation = {
+    falseHits: 0, nonParaphrases: 0, falseHitRate: 0, paraphraseHits: 0, paraphrases: 0, paraphraseHitRate: 0,
+    hitsBy: {}, rejections: {}, rejectionsOfNonParaphrases: {}, rejectionsOfParaphrases: {}, falseHitPairs: [], microsecondsPerPair: 0,
+  };
+  let ns = 0n;
   for (const pair of pairs) {
     const t0 = process.hrtime.bigint();
     const cached: QuestionFeatures = analyseQuestion(pair.a);
     const incoming: QuestionFeatures = analyseQuestion(pair.b);
-    const t1 = process.hrtime.bigint();
-    const verdict: Verdict = judgeNearDuplicate(cached, incoming, defaultThreshold);
-    const t2 = process.hrtime.bigint();
-    analyseNs += t1 - t0;
-    judgeNs += t2 - t1;
-
+    const verdict: Verdict = judgeNearDuplicate(cached, incoming);
+    ns += process.hrtime.bigint() - t0;
+    if (pair.paraphrase) evaluation.paraphrases++;
+    else evaluation.nonParaphrases++;
     if (verdict.match) {
-      if (!pair.paraphrase) falseHitPairs.push({ ...pair, score: verdict.score });
+      increment(evaluation.hitsBy, verdict.by);
+      if (pair.paraphrase) evaluation.paraphraseHits++;
+      else {
+        evaluation.falseHits++;
+        evaluation.falseHitPairs.push(pair);
+      }
     } else {
-      increment(guardRejections, verdict.reason);
-      increment(pair.paraphrase ? rejectionsOfParaphrases : rejectionsOfNonParaphrases, verdict.reason);
+      increment(evaluation.rejections, verdict.reason);
+      increment(pair.paraphrase ? evaluation.rejectionsOfParaphrases : evaluation.rejectionsOfNonParaphrases, verdict.reason);
     }
-    thresholds.forEach((threshold, i) => {
-      const judged = threshold === defaultThreshold ? verdict : judgeNearDuplicate(cached, incoming, threshold);
-      if (!judged.match) return;
-      if (pair.paraphrase) counts[i]!.paraphraseHits++;
-      else counts[i]!.falseHits++;
-    });
   }
-
-  const paraphrases = pairs.filter((pair) => pair.paraphrase).length;
-  const nonParaphrases = pairs.length - paraphrases;
-  const rows = thresholds.map((threshold, i) => ({
-    threshold,
-    falseHitRate: nonParaphrases === 0 ? 0 : counts[i]!.falseHits / nonParaphrases,
-    falseHits: counts[i]!.falseHits,
-    nonParaphrases,
-    paraphraseHitRate: paraphrases === 0 ? 0 : counts[i]!.paraphraseHits / paraphrases,
-    paraphraseHits: counts[i]!.paraphraseHits,
-    paraphrases,
-  }));
-  const perPair = (ns: bigint): number => (pairs.length === 0 ? 0 : Number(ns) / 1000 / pairs.length);
-  return {
-    rows,
-    guardRejections,
-    rejectionsOfNonParaphrases,
-    rejectionsOfParaphrases,
-    falseHitPairs,
-    microsecondsPerPair: perPair(analyseNs + judgeNs),
-    analyseMicrosecondsPerPair: perPair(analyseNs),
-    judgeMicrosecondsPerPair: perPair(judgeNs),
-  };
+  evaluation.falseHitRate = evaluation.nonParaphrases === 0 ? 0 : evaluation.falseHits / evaluation.nonParaphrases;
+  evaluation.paraphraseHitRate = evaluation.paraphrases === 0 ? 0 : evaluation.paraphraseHits / evaluation.paraphrases;
+  evaluation.microsecondsPerPair = pairs.length === 0 ? 0 : Number(ns) / 1000 / pairs.length;
+  return evaluation;
 }
 
 const percent = (rate: number): string => `${(rate * 100).toFixed(2)}%`;
 
 export function formatReport(evaluation: QqpEvaluation, show = 20): string {
   const lines: string[] = [];
-  lines.push('| threshold | false hits | false-hit rate | paraphrase hits | paraphrase hit rate |');
-  lines.push('|---:|---:|---:|---:|---:|');
-  for (const row of evaluation.rows) {
-    const mark = row.threshold === defaultThreshold ? ' (default)' : '';
-    lines.push(
-      `| ${row.threshold.toFixed(2)}${mark} | ${row.falseHits} / ${row.nonParaphrases} | ${percent(row.falseHitRate)} | ` +
-        `${row.paraphraseHits} / ${row.paraphrases} | ${percent(row.paraphraseHitRate)} |`,
-    );
-  }
+  lines.push('| false hits | false-hit rate | paraphrase hits | paraphrase hit rate (recall) |');
+  lines.push('|---:|---:|---:|---:|');
+  lines.push(
+    `| ${evaluation.falseHits} / ${evaluation.nonParaphrases} | ${percent(evaluation.falseHitRate)} | ` +
+      `${evaluation.paraphraseHits} / ${evaluation.paraphrases} | ${percent(evaluation.paraphraseHitRate)} |`,
+  );
   lines.push('');
-  lines.push(`Rejections at the default threshold (${defaultThreshold}):`);
+  lines.push(`Hits by rule: ${Object.entries(evaluation.hitsBy).map(([rule, count]) => `${rule} ${count}`).join(', ') || 'none'}`);
   lines.push('');
-  lines.push('| reason | all pairs | non-paraphrases (wrong answers stopped) | paraphrases (savings lost) |');
+  lines.push('| why not served | all pairs | non-paraphrases (wrong answers stopped) | paraphrases (savings lost) |');
   lines.push('|---|---:|---:|---:|');
-  const reasons = Object.entries(evaluation.guardRejections).sort((x, y) => y[1] - x[1]);
-  for (const [reason, count] of reasons) {
+  for (const [reason, count] of Object.entries(evaluation.rejections).sort((x, y) => y[1] - x[1])) {
     lines.push(`| ${reason} | ${count} | ${evaluation.rejectionsOfNonParaphrases[reason] ?? 0} | ${evaluation.rejectionsOfParaphrases[reason] ?? 0} |`);
   }
   lines.push('');
-  lines.push(
-    `Time per pair (analyseQuestion x2 + judgeNearDuplicate): ${evaluation.microsecondsPerPair.toFixed(1)} µs ` +
-      `(analyse ${evaluation.analyseMicrosecondsPerPair.toFixed(1)} µs, judge ${evaluation.judgeMicrosecondsPerPair.toFixed(1)} µs)`,
-  );
+  lines.push(`Time per pair (analyseQuestion x2 + judgeNearDuplicate): ${evaluation.microsecondsPerPair.toFixed(1)} µs`);
   lines.push('');
   const shown = evaluation.falseHitPairs.slice(0, show);
-  lines.push(`False hits at the default threshold: ${evaluation.falseHitPairs.length}${shown.length < evaluation.falseHitPairs.length ? ` (first ${shown.length})` : ''}`);
-  for (const pair of shown) lines.push(`- [${pair.score.toFixed(2)}] ${JSON.stringify(pair.a)}  <->  ${JSON.stringify(pair.b)}`);
+  lines.push(`False hits: ${evaluation.falseHitPairs.length}${shown.length < evaluation.falseHitPairs.length ? ` (first ${shown.length})` : ''}`);
+  for (const pair of shown) lines.push(`- ${JSON.stringify(pair.a)}  <->  ${JSON.stringify(pair.b)}`);
   return lines.join('\n');
 }
 
@@ -178,7 +131,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(`No QQP pairs at ${path}: nothing to evaluate. Pass the path of a qqp-pairs JSONL file to run this evaluation.`);
     return;
   }
-  const evaluation = await evaluateQqp(path, defaultThresholds.includes(defaultThreshold) ? defaultThresholds : [...defaultThresholds, defaultThreshold].sort((x, y) => x - y));
+  const evaluation = await evaluateQqp(path);
   console.log(`Near-duplicate matcher on ${path}\n`);
   console.log(formatReport(evaluation, show));
 }

@@ -14,4 +14,8 @@ export interface CacheableRequest {
   target: { providerId: string; baseUrl: string };
   /** The model the primary route asks for. */
   upstreamModel: string;
+  /** `anthropic-version` and `anthropic-beta` as the caller sent them: forwarded, so part of both keys. */
+  anthropicHeaders: Record<string, string>;
+  /** The query parameters, sorted (`canonicalQuery`): forwarded, so part of both keys. */
+  query: string;
 }

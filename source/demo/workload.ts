@@ -15,10 +15,10 @@ export interface DemoRequest {
 /** Each FAQ question with a rewording L1b recognises and a near-miss that must go to the provider. */
 const faq: ReadonlyArray<{ question: string; reworded: string; nearMiss: string }> = [
   { question: 'What is the capital of France?', reworded: "what's the capital of france", nearMiss: 'What is the capital of Germany?' },
-  { question: 'Who wrote Hamlet?', reworded: 'who wrote hamlet??', nearMiss: 'Who wrote Faust?' },
+  { question: 'Who wrote Hamlet?', reworded: 'who wrote Hamlet??', nearMiss: 'Who wrote Faust?' },
   { question: 'What is the boiling point of water?', reworded: 'what is the boiling point of water', nearMiss: 'What is the freezing point of water?' },
-  { question: 'What is the largest planet?', reworded: 'Which is the largest planet?', nearMiss: 'What is the smallest planet?' },
-  { question: 'How do I reverse a list in Python?', reworded: 'how do i reverse a list in python', nearMiss: 'How do I sort a list in Python?' },
+  { question: 'What is the largest planet?', reworded: 'Please tell me what the largest planet is', nearMiss: 'What is the smallest planet?' },
+  { question: 'How do I reverse a list in Python?', reworded: 'how can I reverse a list in Python', nearMiss: 'How do I sort a list in Python?' },
 ];
 
 const ask = (content: string): Record<string, unknown> => ({ model: simulatedModel, messages: [{ role: 'user', content }] });

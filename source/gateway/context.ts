@@ -26,6 +26,8 @@ export interface ChatRequest {
   anthropicHeaders: Record<string, string>;
   /** The caller used `?beta=true` on /v1/messages. */
   betaQuery: boolean;
+  /** The request's query parameters, sorted (`canonicalQuery`): part of both cache keys. */
+  query: string;
   /** `Cache-Control: no-cache`: do not answer from cache. */
   skipLookup: boolean;
   /** `Cache-Control: no-store`: do not keep this answer. */
@@ -76,7 +78,7 @@ export interface RequestContext {
   /** How the system prompt and tools differ from this tool's previous request; null for its first. */
   promptChurn?: PromptChurn | null;
   clientGone: boolean;
-  /** Layers that left this request alone for size or safety, as `<layer>:<reason>` (`l2.5:size`); sent as `x-isartor-skipped`. */
+  /** Layers that left this request alone for size or safety, as `<layer>:<reason>` (`l1b:time`, `l1b:size`, `l2.5:size`); sent as `x-isartor-skipped`. */
   skipped: string[];
   /** The virtual key the caller presented (L0), and once admitted under its budget, how its cost is charged. */
   virtualKey?: { key: StoredVirtualKey; admission?: KeyAdmission };

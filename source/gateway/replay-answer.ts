@@ -7,14 +7,18 @@ import type { ResponseObject } from '../protocols/responses.js';
 import { encodeResponseAsSse } from '../protocols/responses-stream.js';
 import { isartorHeaders, sendJson } from './respond.js';
 
-/** Sends a stored answer (JSON text in the caller's protocol) as the caller's stream mode expects it. */
-export function replayAnswer(ctx: RequestContext, json: string): void {
+/**
+ * Sends a stored answer (JSON text in the caller's protocol) as the caller's stream mode expects it.
+ * false, with nothing sent, when the answer cannot be rebuilt faithfully in that form (a field a stream
+ * cannot carry, usage asked for but not stored): the caller then gets a fresh answer instead.
+ */
+export function replayAnswer(ctx: RequestContext, json: string): boolean {
   const chat = ctx.chat;
   const answer = JSON.parse(json) as object;
-  ctx.replayedAnswer = answer;
   if (!chat?.stream) {
+    ctx.replayedAnswer = answer;
     sendJson(ctx, 200, json);
-    return;
+    return true;
   }
   const body =
     chat.protocol === 'anthropic'
@@ -22,6 +26,8 @@ export function replayAnswer(ctx: RequestContext, json: string): void {
       : chat.protocol === 'responses'
         ? encodeResponseAsSse(answer as ResponseObject)
         : encodeCompletionAsSse(answer as ChatCompletion, { includeUsage: chat.includeUsage });
+  if (body === undefined) return false;
+  ctx.replayedAnswer = answer;
   ctx.res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
@@ -29,4 +35,5 @@ export function replayAnswer(ctx: RequestContext, json: string): void {
     ...isartorHeaders(ctx),
   });
   ctx.res.end(body);
+  return true;
 }

@@ -20,7 +20,7 @@ import { countTokensLayer } from './layers/count-tokens.js';
 import { exactCacheLayer } from './layers/exact-cache.js';
 import { nearDuplicateCacheLayer } from './layers/near-duplicate-cache.js';
 import { trimContextLayer } from './layers/trim-context.js';
-import { loadQuestionReader } from '../caching/near-duplicate/normalise.js';
+import { loadQuestionReader } from '../caching/near-duplicate/question.js';
 import { NearDuplicateStore } from '../caching/near-duplicate/store.js';
 import { openNearDuplicateCache } from '../caching/near-duplicate/shared-cache.js';
 import { unsharedNearDuplicateEntries } from '../state/near-duplicate-entries.js';

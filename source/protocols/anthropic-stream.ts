@@ -6,7 +6,8 @@ import {
   type AnthropicStreamEvent,
   type AnthropicUsage,
 } from './anthropic.js';
-import { splitForReplay } from './openai-stream.js';
+import { markLossy } from './answer-fidelity.js';
+import { splitForReplay } from './replay-pieces.js';
 
 /** One event as Anthropic writes it: the SSE event name repeats the data's `type`. */
 export function anthropicSseEvent(event: AnthropicStreamEvent): string {
@@ -60,6 +61,8 @@ export class AnthropicStreamAccumulator {
   readonly #inputJson = new Map<number, string>();
   #stopped = false;
   #broken = false;
+  /** A delta of a type this code does not know: the rebuilt answer lacks it (see answer-fidelity.ts). */
+  #lossy = false;
 
   push(bytes: Uint8Array): void {
     if (this.#broken || this.#stopped) return;
@@ -75,7 +78,9 @@ export class AnthropicStreamAccumulator {
         const json = this.#inputJson.get(index);
         return json === undefined ? { ...block } : ({ ...block, input: parseToolInput(json) } as AnthropicResponseBlock);
       });
-    return { ...this.#message, content, usage: { ...this.#message.usage } };
+    const message = { ...this.#message, content, usage: { ...this.#message.usage } };
+    if (this.#lossy) markLossy(message);
+    return message;
   }
 
   #onEvent(event: AnthropicStreamEvent | undefined): void {
@@ -144,6 +149,8 @@ export class AnthropicStreamAccumulator {
       case 'citations_delta':
         if (block.type === 'text') block.citations = [...(block.citations ?? []), delta.citation];
         return;
+      default:
+        this.#lossy = true;
     }
   }
 }
@@ -157,51 +164,53 @@ function mergeUsage(usage: AnthropicUsage, update: Partial<AnthropicUsage> | und
 
 /**
  * Replays a stored answer as the SSE stream Anthropic would have sent: message_start (no content yet,
- * output_tokens 1 as the API reports it there), each block with its deltas, message_delta with the stop
- * reason and the real output count, message_stop.
+ * output_tokens 1 as the API reports it there), each block with its deltas (text, citations, tool input,
+ * thinking and its signature; blocks that stream whole, such as redacted_thinking, whole), message_delta
+ * with the stop reason and the whole usage (cache and server-tool counts included), message_stop.
+ * Built event by event into one array (no spread of a huge list, which overflowed the stack at 50 MB).
  */
 export function encodeAnthropicMessageAsSse(message: AnthropicMessage): string {
-  const events: AnthropicStreamEvent[] = [
-    {
-      type: 'message_start',
-      message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { ...message.usage, output_tokens: 1 } },
-    },
-  ];
-  message.content.forEach((block, index) => events.push(...blockEvents(block, index)));
-  events.push(
-    {
-      type: 'message_delta',
-      delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence },
-      usage: { output_tokens: message.usage.output_tokens },
-    },
-    { type: 'message_stop' },
-  );
-  return events.map(anthropicSseEvent).join('');
+  const out: string[] = [];
+  const emit = (event: AnthropicStreamEvent): void => {
+    out.push(anthropicSseEvent(event));
+  };
+  emit({
+    type: 'message_start',
+    message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { ...message.usage, output_tokens: 1 } },
+  });
+  message.content.forEach((block, index) => blockEvents(block, index, emit));
+  const { type: _type, id: _id, role: _role, model: _model, content: _content, usage, ...rest } = message;
+  emit({ type: 'message_delta', delta: { ...rest, stop_reason: message.stop_reason, stop_sequence: message.stop_sequence }, usage: { ...usage } });
+  emit({ type: 'message_stop' });
+  return out.join('');
 }
 
-function blockEvents(block: AnthropicResponseBlock, index: number): AnthropicStreamEvent[] {
-  const events: AnthropicStreamEvent[] = [];
+function blockEvents(block: AnthropicResponseBlock, index: number, emit: (event: AnthropicStreamEvent) => void): void {
   const delta = (d: Extract<AnthropicStreamEvent, { type: 'content_block_delta' }>['delta']): void => {
-    events.push({ type: 'content_block_delta', index, delta: d });
+    emit({ type: 'content_block_delta', index, delta: d });
   };
   switch (block.type) {
-    case 'text':
-      events.push({ type: 'content_block_start', index, content_block: { ...block, text: '' } });
+    case 'text': {
+      const { citations, ...rest } = block;
+      const streamed = Array.isArray(citations) && citations.length > 0;
+      emit({ type: 'content_block_start', index, content_block: { ...rest, text: '', ...(streamed ? {} : citations === undefined ? {} : { citations }) } as AnthropicResponseBlock });
+      if (streamed) for (const citation of citations) delta({ type: 'citations_delta', citation });
       for (const text of splitForReplay(block.text)) delta({ type: 'text_delta', text });
       break;
+    }
     case 'tool_use':
-      events.push({ type: 'content_block_start', index, content_block: { ...block, input: {} } });
+      emit({ type: 'content_block_start', index, content_block: { ...block, input: {} } });
       for (const partial_json of splitForReplay(JSON.stringify(block.input))) delta({ type: 'input_json_delta', partial_json });
       break;
     case 'thinking':
-      events.push({ type: 'content_block_start', index, content_block: { ...block, thinking: '', signature: '' } });
+      emit({ type: 'content_block_start', index, content_block: { ...block, thinking: '', signature: '' } });
       for (const thinking of splitForReplay(block.thinking)) delta({ type: 'thinking_delta', thinking });
       delta({ type: 'signature_delta', signature: block.signature });
       break;
     default:
-      // redacted_thinking and block types this code does not know arrive whole, as the API sends them.
-      events.push({ type: 'content_block_start', index, content_block: { ...block } });
+      // redacted_thinking, server tool blocks and block types this code does not know arrive whole, as
+      // the API sends them; the stream reader keeps a start block as it is when no delta follows.
+      emit({ type: 'content_block_start', index, content_block: { ...block } });
   }
-  events.push({ type: 'content_block_stop', index });
-  return events;
+  emit({ type: 'content_block_stop', index });
 }

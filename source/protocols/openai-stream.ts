@@ -1,5 +1,9 @@
 import { createParser, type EventSourceParser } from 'eventsource-parser';
+import { isEmptyField, markLossy } from './answer-fidelity.js';
 import type { ChatCompletion, CompletionChoice, ToolCall, Usage } from './openai.js';
+import { splitForReplay } from './replay-pieces.js';
+
+export { splitForReplay } from './replay-pieces.js';
 
 interface ChunkToolCall {
   index?: number;
@@ -8,10 +12,25 @@ interface ChunkToolCall {
   function?: { name?: string; arguments?: string };
 }
 
+interface ChunkLogprobs {
+  content?: unknown[] | null;
+  refusal?: unknown[] | null;
+}
+
 interface ChunkChoice {
   index?: number;
-  delta?: { role?: string; content?: string | null; refusal?: string | null; tool_calls?: ChunkToolCall[] };
+  delta?: {
+    role?: string;
+    content?: string | null;
+    refusal?: string | null;
+    tool_calls?: ChunkToolCall[];
+    reasoning_content?: string | null;
+    reasoning?: string | null;
+    [field: string]: unknown;
+  };
+  logprobs?: ChunkLogprobs | null;
   finish_reason?: string | null;
+  [field: string]: unknown;
 }
 
 interface CompletionChunk {
@@ -24,28 +43,44 @@ interface CompletionChunk {
   /** Groq reports streamed usage here instead of in `usage`. */
   x_groq?: { usage?: Usage };
   error?: unknown;
+  [field: string]: unknown;
 }
 
 interface ChoiceDraft {
   content: string;
   sawContent: boolean;
   refusal: string | null;
+  /** DeepSeek's and vLLM's `reasoning_content`, OpenRouter's and Groq's `reasoning`: kept as sent. */
+  reasoning: Map<'reasoning_content' | 'reasoning', string>;
+  logprobs: { content: unknown[] | null; refusal: unknown[] | null } | null;
   toolCalls: Map<number, ToolCall>;
   finishReason: string | null;
+  /** Choice fields a provider adds (vLLM's `stop_reason`, OpenRouter's `native_finish_reason`): the last value wins. */
+  extras: Record<string, unknown>;
 }
+
+/** Delta fields the accumulator rebuilds; any other non-empty one makes the answer lossy. */
+const knownDeltaFields = new Set(['role', 'content', 'refusal', 'tool_calls', 'reasoning_content', 'reasoning']);
+const knownChoiceFields = new Set(['index', 'delta', 'logprobs', 'finish_reason']);
+/** Chunk fields that describe the stream, not the answer (`obfuscation` is OpenAI's stream padding). */
+const streamOnlyChunkFields = new Set(['id', 'object', 'created', 'model', 'system_fingerprint', 'choices', 'usage', 'x_groq', 'error', 'obfuscation']);
 
 /**
  * Rebuilds the whole answer from a chat completion SSE stream as its bytes pass through, so that a
  * streamed answer can be cached and replayed. The bytes themselves are forwarded untouched elsewhere.
+ * Everything a replay must give back is kept: logprobs, reasoning, tool calls, usage, fingerprint,
+ * service tier. A delta field it does not know marks the answer lossy (see answer-fidelity.ts).
  */
 export class ChatCompletionStreamAccumulator {
   readonly #parser: EventSourceParser;
   readonly #decoder = new TextDecoder();
   readonly #choices = new Map<number, ChoiceDraft>();
   #meta: { id: string; created: number; model: string; systemFingerprint: string | null } | undefined;
+  readonly #extras: Record<string, unknown> = {};
   #usage: Usage | undefined;
   #sawDone = false;
   #broken = false;
+  #lossy = false;
 
   constructor() {
     this.#parser = createParser({ onEvent: (event) => this.#onData(event.data) });
@@ -69,13 +104,15 @@ export class ChatCompletionStreamAccumulator {
           role: 'assistant',
           content: draft.sawContent || toolCalls.length === 0 ? draft.content : null,
           refusal: draft.refusal,
+          ...Object.fromEntries(draft.reasoning),
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
         },
-        logprobs: null,
+        logprobs: draft.logprobs,
         finish_reason: draft.finishReason,
+        ...draft.extras,
       });
     }
-    return {
+    const completion: ChatCompletion = {
       id: this.#meta.id,
       object: 'chat.completion',
       created: this.#meta.created,
@@ -83,7 +120,10 @@ export class ChatCompletionStreamAccumulator {
       choices,
       ...(this.#usage ? { usage: this.#usage } : {}),
       system_fingerprint: this.#meta.systemFingerprint,
+      ...this.#extras,
     };
+    if (this.#lossy) markLossy(completion);
+    return completion;
   }
 
   #onData(data: string): void {
@@ -98,7 +138,7 @@ export class ChatCompletionStreamAccumulator {
       this.#broken = true;
       return;
     }
-    if (chunk.error) {
+    if (typeof chunk !== 'object' || chunk === null || chunk.error) {
       this.#broken = true;
       return;
     }
@@ -108,25 +148,58 @@ export class ChatCompletionStreamAccumulator {
       model: chunk.model ?? '',
       systemFingerprint: chunk.system_fingerprint ?? null,
     };
+    for (const [field, value] of Object.entries(chunk)) {
+      if (!streamOnlyChunkFields.has(field) && !isEmptyField(value)) this.#extras[field] = value;
+    }
     const usage = chunk.usage ?? chunk.x_groq?.usage;
     if (usage) this.#usage = usage;
-    for (const choice of chunk.choices ?? []) this.#onChoice(choice);
+    for (const choice of Array.isArray(chunk.choices) ? chunk.choices : []) {
+      if (typeof choice !== 'object' || choice === null) {
+        this.#broken = true;
+        return;
+      }
+      this.#onChoice(choice);
+    }
   }
 
   #onChoice(choice: ChunkChoice): void {
     const index = choice.index ?? 0;
     let draft = this.#choices.get(index);
     if (!draft) {
-      draft = { content: '', sawContent: false, refusal: null, toolCalls: new Map(), finishReason: null };
+      draft = { content: '', sawContent: false, refusal: null, reasoning: new Map(), logprobs: null, toolCalls: new Map(), finishReason: null, extras: {} };
       this.#choices.set(index, draft);
     }
     const delta = choice.delta ?? {};
+    for (const [field, value] of Object.entries(delta)) {
+      if (!knownDeltaFields.has(field) && !isEmptyField(value)) this.#lossy = true;
+    }
+    for (const [field, value] of Object.entries(choice)) {
+      if (!knownChoiceFields.has(field) && value !== null && value !== undefined) draft.extras[field] = value;
+    }
     if (typeof delta.content === 'string') {
       draft.content += delta.content;
       if (delta.content.length > 0) draft.sawContent = true;
     }
     if (typeof delta.refusal === 'string') draft.refusal = (draft.refusal ?? '') + delta.refusal;
-    for (const call of delta.tool_calls ?? []) {
+    for (const field of ['reasoning_content', 'reasoning'] as const) {
+      const piece = delta[field];
+      if (typeof piece === 'string') draft.reasoning.set(field, (draft.reasoning.get(field) ?? '') + piece);
+    }
+    if (choice.logprobs) {
+      const logprobs = (draft.logprobs ??= { content: null, refusal: null });
+      for (const field of ['content', 'refusal'] as const) {
+        const entries = choice.logprobs[field];
+        if (Array.isArray(entries)) {
+          const kept = (logprobs[field] ??= []);
+          for (const entry of entries) kept.push(entry);
+        }
+      }
+    }
+    for (const call of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
+      if (typeof call !== 'object' || call === null) {
+        this.#broken = true;
+        return;
+      }
       const callIndex = call.index ?? 0;
       const existing = draft.toolCalls.get(callIndex);
       if (existing) {
@@ -145,55 +218,59 @@ export class ChatCompletionStreamAccumulator {
   }
 }
 
-const replayPieceChars = 64;
+/** Message fields a stream can carry; any other non-empty one cannot be rebuilt as a stream. */
+const streamableMessageFields = new Set(['role', 'content', 'refusal', 'tool_calls', 'reasoning_content', 'reasoning']);
+/** Completion fields every chunk repeats, as OpenAI's own streams do. */
+const perChunkFields = ['system_fingerprint', 'service_tier'] as const;
 
 /**
- * Replays a stored answer as the SSE stream a provider would have sent: a role chunk, content in
- * word-aligned pieces, tool calls, the finish chunk, a usage chunk when asked for, and `[DONE]`.
+ * Replays a stored answer as the SSE stream a provider would have sent: a role chunk (with the choice's
+ * logprobs, which stream clients concatenate), reasoning and content in word-aligned pieces, tool calls,
+ * the finish chunk (with any extra choice fields), a usage chunk when asked for, and `[DONE]`.
+ * undefined when the answer holds something a stream cannot carry, or the caller asked for usage the
+ * answer does not have: such a request is not served from cache (a replay gives back all or nothing).
  */
-export function encodeCompletionAsSse(completion: ChatCompletion, options: { includeUsage: boolean }): string {
-  const head = { id: completion.id, object: 'chat.completion.chunk', created: completion.created, model: completion.model };
-  const fingerprint = completion.system_fingerprint === undefined ? {} : { system_fingerprint: completion.system_fingerprint };
+export function encodeCompletionAsSse(completion: ChatCompletion, options: { includeUsage: boolean }): string | undefined {
+  if (!Array.isArray(completion.choices)) return undefined;
+  if (options.includeUsage && !completion.usage) return undefined;
+  const head: Record<string, unknown> = { id: completion.id, object: 'chat.completion.chunk', created: completion.created, model: completion.model };
+  for (const field of perChunkFields) if (completion[field] !== undefined) head[field] = completion[field];
+  // Fields a provider adds to its answer (none of OpenAI's own): given once, on the first chunk.
+  const firstOnly: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(completion)) {
+    if (!(field in head) && field !== 'object' && field !== 'choices' && field !== 'usage' && !isEmptyField(value)) firstOnly[field] = value;
+  }
   const events: string[] = [];
   const emit = (choices: unknown[], extra: object = {}): void => {
-    events.push(`data: ${JSON.stringify({ ...head, ...fingerprint, choices, ...extra })}\n\n`);
+    events.push(`data: ${JSON.stringify({ ...head, ...(events.length === 0 ? firstOnly : {}), choices, ...extra })}\n\n`);
   };
   for (const choice of completion.choices) {
-    const base = { index: choice.index, logprobs: null };
-    const { content, refusal, tool_calls: toolCalls } = choice.message;
-    emit([{ ...base, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
-    for (const piece of splitForReplay(content ?? '')) {
-      emit([{ ...base, delta: { content: piece }, finish_reason: null }]);
+    const message = choice.message ?? { role: 'assistant', content: null };
+    for (const [field, value] of Object.entries(message)) {
+      if (!streamableMessageFields.has(field) && !isEmptyField(value)) return undefined;
     }
-    if (refusal) emit([{ ...base, delta: { refusal }, finish_reason: null }]);
+    const base = { index: choice.index };
+    const { content, refusal, tool_calls: toolCalls } = message;
+    const choiceExtras: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(choice)) {
+      if (!['index', 'message', 'logprobs', 'finish_reason'].includes(field) && value !== undefined) choiceExtras[field] = value;
+    }
+    emit([{ ...base, delta: { role: 'assistant', content: '' }, logprobs: choice.logprobs ?? null, finish_reason: null }]);
+    for (const field of ['reasoning_content', 'reasoning'] as const) {
+      const reasoning = message[field];
+      if (typeof reasoning !== 'string') continue;
+      for (const piece of splitForReplay(reasoning)) emit([{ ...base, delta: { [field]: piece }, logprobs: null, finish_reason: null }]);
+    }
+    for (const piece of splitForReplay(typeof content === 'string' ? content : '')) {
+      emit([{ ...base, delta: { content: piece }, logprobs: null, finish_reason: null }]);
+    }
+    if (refusal) emit([{ ...base, delta: { refusal }, logprobs: null, finish_reason: null }]);
     (toolCalls ?? []).forEach((call, index) => {
-      emit([{ ...base, delta: { tool_calls: [{ index, id: call.id, type: call.type, function: call.function }] }, finish_reason: null }]);
+      emit([{ ...base, delta: { tool_calls: [{ index, id: call.id, type: call.type, function: call.function }] }, logprobs: null, finish_reason: null }]);
     });
-    emit([{ ...base, delta: {}, finish_reason: choice.finish_reason }]);
+    emit([{ ...base, delta: {}, logprobs: null, finish_reason: choice.finish_reason, ...choiceExtras }]);
   }
   if (options.includeUsage && completion.usage) emit([], { usage: completion.usage });
   events.push('data: [DONE]\n\n');
   return events.join('');
-}
-
-/** Splits text into pieces of about `replayPieceChars`, breaking after whitespace where possible. */
-export function splitForReplay(text: string): string[] {
-  const pieces: string[] = [];
-  let start = 0;
-  while (start < text.length) {
-    let end = Math.min(start + replayPieceChars, text.length);
-    if (end < text.length) {
-      const lastSpace = text.lastIndexOf(' ', end);
-      if (lastSpace > start) end = lastSpace + 1;
-      // Never split a surrogate pair: a lone half is not valid text for every client.
-      else if (isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
-    }
-    pieces.push(text.slice(start, end));
-    start = end;
-  }
-  return pieces;
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
 }

@@ -14,6 +14,7 @@ export function chatRequest(overrides: Partial<ChatRequest> = {}): ChatRequest {
     requestedModel: 'm',
     anthropicHeaders: {},
     betaQuery: false,
+    query: '',
     skipLookup: false,
     skipStore: false,
     routes: [],

@@ -26,6 +26,8 @@ export interface HarnessOptions {
   config?: Partial<IsartorConfig>;
   /** Virtual keys (a state dir's, or one with a test clock); default: empty, in memory. */
   virtualKeys?: VirtualKeys;
+  /** Another upstream than the fake (a test's own server): its base URL. */
+  upstreamBaseUrl?: string;
 }
 
 export interface Harness {
@@ -50,7 +52,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const fake = await startFakeUpstream({ apiKey: upstreamKey, ...options.fake });
   const model = options.model === undefined ? 'fake-model' : options.model;
   const provider = options.provider ?? 'openai-compatible';
-  const baseUrl = provider === 'anthropic' ? fake.anthropicBaseUrl : fake.openaiBaseUrl;
+  const baseUrl = options.upstreamBaseUrl ?? (provider === 'anthropic' ? fake.anthropicBaseUrl : fake.openaiBaseUrl);
   const routing = buildRoutingTable({
     ...configDefaults,
     upstream: { ...configDefaults.upstream, ...options.upstream },

@@ -17,7 +17,7 @@ describe('request records', () => {
     // The fake upstream counts ceil(chars/4): "Echo: How do I reverse a list in Python?" is 40 chars -> 10 tokens.
     const first = (await (await harness.chat(userMessage('How do I reverse a list in Python?'), { 'x-isartor-client': 'openclaw' })).json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
     await (await harness.chat(userMessage('How do I reverse a list in Python?'), { 'user-agent': 'curl/8.5.0' })).text();
-    await (await harness.chat(userMessage('how to reverse a python list'), { 'user-agent': 'curl/8.5.0' })).text();
+    await (await harness.chat(userMessage('how to reverse a list in Python'), { 'user-agent': 'curl/8.5.0' })).text();
     await harness.gateway.drained();
     expect(records.map((r) => [r.client, r.layer, r.inputTokens, r.outputTokens, r.tokensSaved])).toEqual([
       ['openclaw', 'l3', first.usage.prompt_tokens, first.usage.completion_tokens, 0],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnthropicMessage } from '../../source/protocols/anthropic.js';
+import { isFaithful } from '../../source/protocols/answer-fidelity.js';
 import { AnthropicStreamAccumulator, encodeAnthropicMessageAsSse } from '../../source/protocols/anthropic-stream.js';
 
 /** Anthropic SSE text from events, in the API's own framing. */
@@ -47,7 +48,11 @@ describe('encodeAnthropicMessageAsSse', () => {
     const start = events[0]?.[1] as { message: AnthropicMessage };
     expect(events[0]?.[0]).toBe('message_start');
     expect(start.message).toMatchObject({ id: 'msg_01', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 120, output_tokens: 1, cache_read_input_tokens: 900 } });
-    expect(events.at(-2)).toEqual(['message_delta', { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 48 } }]);
+    // The whole usage, as the API sends it now: cache counts survive a replay.
+    expect(events.at(-2)).toEqual([
+      'message_delta',
+      { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { input_tokens: 120, output_tokens: 48, cache_creation_input_tokens: 10, cache_read_input_tokens: 900 } },
+    ]);
     expect(events.at(-1)).toEqual(['message_stop', { type: 'message_stop' }]);
 
     const starts = events.filter(([name]) => name === 'content_block_start').map(([, d]) => d);
@@ -74,6 +79,46 @@ describe('encodeAnthropicMessageAsSse', () => {
   it('round-trips through the accumulator, however the bytes are sliced', () => {
     const text = encodeAnthropicMessageAsSse(richMessage);
     for (const size of [1, 7, 1000]) expect(accumulate(text, size), `size ${size}`).toEqual(richMessage);
+  });
+
+  it('gives back citations, server tool blocks and fields it does not know, through the accumulator', () => {
+    const message: AnthropicMessage = {
+      ...base,
+      content: [
+        { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: { query: 'isartor' } } as never,
+        { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [{ type: 'web_search_result', url: 'https://example.com', title: 'x' }] } as never,
+        { type: 'text', text: 'It is a river.', citations: [{ type: 'web_search_result_location', url: 'https://example.com', cited_text: 'river' }] },
+      ],
+      stop_reason: 'end_turn',
+      container: { id: 'c_1' },
+      usage: { input_tokens: 5, output_tokens: 9, server_tool_use: { web_search_requests: 1 } },
+    };
+    for (const size of [3, 1000]) expect(accumulate(encodeAnthropicMessageAsSse(message), size)).toEqual(message);
+  });
+
+  it('replays a 50 MB answer without spaces in linear time and without overflowing the stack', () => {
+    const text = 'x'.repeat(50 * 1024 * 1024);
+    const message: AnthropicMessage = { ...base, content: [{ type: 'thinking', thinking: text, signature: 's' }, { type: 'text', text }], stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1 } };
+    const replay = encodeAnthropicMessageAsSse(message);
+    // Pieces grow with the text, so the number of events stays bounded.
+    expect(replay.split('event: content_block_delta').length).toBeLessThan(2 * 70_000);
+    expect(accumulate(replay, 16 * 1024 * 1024)).toEqual(message);
+  });
+
+  it('marks an answer rebuilt from a stream with a delta type it does not know as not faithful', () => {
+    const stream = sse(
+      { type: 'message_start', message: { ...base, content: [], stop_reason: null, usage: { input_tokens: 1, output_tokens: 1 } } },
+      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'future_delta', payload: 1 } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 2 } },
+      { type: 'message_stop' },
+    );
+    const answer = accumulate(stream, 1000)!;
+    expect(answer.content).toEqual([{ type: 'text', text: 'Hi' }]);
+    expect(isFaithful(answer)).toBe(false);
+    expect(isFaithful(accumulate(encodeAnthropicMessageAsSse(richMessage), 1000)!)).toBe(true);
   });
 
   it('round-trips a plain answer, an empty one, and every stop reason', () => {

@@ -528,7 +528,7 @@ describe('OpenAIStreamToAnthropic', () => {
       'tool_calls',
       { prompt_tokens: 70, completion_tokens: 30, total_tokens: 100 },
     );
-    const replay = encodeCompletionAsSse(stored, { includeUsage: true });
+    const replay = encodeCompletionAsSse(stored, { includeUsage: true })!;
     for (const size of [1, 7, 1000]) {
       const { out, translator } = translate(replay, size);
       const whole = openAICompletionToAnthropic(stored, 'claude-alias');

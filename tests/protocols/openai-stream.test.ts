@@ -1,3 +1,4 @@
+import { isFaithful } from '../../source/protocols/answer-fidelity.js';
 import { describe, expect, it } from 'vitest';
 import { ChatCompletionStreamAccumulator, encodeCompletionAsSse, splitForReplay } from '../../source/protocols/openai-stream.js';
 import type { ChatCompletion } from '../../source/protocols/openai.js';
@@ -103,7 +104,7 @@ describe('encodeCompletionAsSse', () => {
 
   it('round-trips through the accumulator to the same answer', () => {
     const accumulator = new ChatCompletionStreamAccumulator();
-    accumulator.push(Buffer.from(encodeCompletionAsSse(completion, { includeUsage: true })));
+    accumulator.push(Buffer.from(encodeCompletionAsSse(completion, { includeUsage: true })!));
     expect(accumulator.result()).toEqual({
       ...completion,
       choices: completion.choices.map((c) => ({ ...c, logprobs: null, message: { ...c.message, refusal: null } })),
@@ -111,11 +112,69 @@ describe('encodeCompletionAsSse', () => {
   });
 
   it('sends content in several pieces and usage only when asked', () => {
-    const text = encodeCompletionAsSse(completion, { includeUsage: false });
+    const text = encodeCompletionAsSse(completion, { includeUsage: false })!;
     const contentChunks = text.split('\n\n').filter((e) => e.includes('"content":"word'));
     expect(contentChunks.length).toBeGreaterThan(1);
     expect(text).not.toContain('"usage"');
     expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+  });
+});
+
+describe('replaying everything the provider sent', () => {
+  const rich: ChatCompletion = {
+    id: 'chatcmpl-rich',
+    object: 'chat.completion',
+    created: 9,
+    model: 'm',
+    system_fingerprint: 'fp_1',
+    service_tier: 'default',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: 'Paris is the capital.', refusal: null, reasoning_content: 'The user asks about France. '.repeat(5) },
+        logprobs: { content: [{ token: 'Paris', logprob: -0.01, bytes: [80, 97, 114, 105, 115], top_logprobs: [] }], refusal: null },
+        finish_reason: 'stop',
+      },
+    ],
+    usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9, completion_tokens_details: { reasoning_tokens: 3 } },
+  };
+
+  it('streams logprobs, reasoning, fingerprint, service tier and usage, and the accumulator gets all of them back', () => {
+    const replay = encodeCompletionAsSse(rich, { includeUsage: true })!;
+    expect(replay).toContain('"reasoning_content":"The user');
+    expect(replay).toContain('"logprobs":{"content":[{"token":"Paris"');
+    const accumulator = new ChatCompletionStreamAccumulator();
+    for (let i = 0; i < replay.length; i += 13) accumulator.push(Buffer.from(replay.slice(i, i + 13)));
+    const back = accumulator.result()!;
+    expect(back).toEqual(rich);
+    expect(isFaithful(back)).toBe(true);
+  });
+
+  it('will not stream an answer holding a field a stream cannot carry, nor usage it does not have', () => {
+    const withAudio: ChatCompletion = { ...rich, choices: [{ ...rich.choices[0]!, message: { ...rich.choices[0]!.message, audio: { id: 'a', data: 'UklG' } } }] };
+    expect(encodeCompletionAsSse(withAudio, { includeUsage: false })).toBeUndefined();
+    const { usage: _usage, ...withoutUsage } = rich;
+    expect(encodeCompletionAsSse(withoutUsage as ChatCompletion, { includeUsage: true })).toBeUndefined();
+    expect(encodeCompletionAsSse(withoutUsage as ChatCompletion, { includeUsage: false })).toBeDefined();
+  });
+
+  it('marks a streamed answer with a delta field it does not know as not faithful', () => {
+    const accumulator = new ChatCompletionStreamAccumulator();
+    const chunk = (delta: object, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    accumulator.push(Buffer.from(chunk({ role: 'assistant', content: 'Hi' }) + chunk({ audio: { data: 'UklG' } }) + chunk({}, 'stop') + 'data: [DONE]\n\n'));
+    const answer = accumulator.result()!;
+    expect(answer.choices[0]!.message.content).toBe('Hi');
+    expect(isFaithful(answer)).toBe(false);
+  });
+
+  it('replays a large answer without spaces in linear time, in a bounded number of chunks', () => {
+    const text = 'x'.repeat(20 * 1024 * 1024);
+    const replay = encodeCompletionAsSse({ ...rich, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }] }, { includeUsage: false })!;
+    expect(replay.split('\n\n').length).toBeLessThan(70_000);
+    const accumulator = new ChatCompletionStreamAccumulator();
+    accumulator.push(Buffer.from(replay));
+    expect(accumulator.result()!.choices[0]!.message.content).toBe(text);
   });
 });
 

@@ -86,14 +86,14 @@ describe('dashboard', () => {
     expect(frame).toContain('probe 1/3, the same question: "Which planet is known as the Red Planet?"');
     expect(frame).toMatch(/expect\s+l3 the first time, then l1a/);
     frame = await press(ui, 'p', /got\s+l1b \(near-duplicate cache\)/);
-    expect(frame).toContain('probe 2/3, reworded: "which planet is known as the red planet"');
+    expect(frame).toContain('probe 2/3, reworded: "which planet is known as the Red Planet"');
     frame = await press(ui, 'p', /probe 3\/3, a near-miss.*\n.*\n.*got\s+l3/);
     expect(frame).toMatch(/expect\s+never l1b/);
     frame = await press(ui, 'p', /probe 1\/3.*\n.*\n.*got\s+l1a \(exact cache\)/);
     const sent = (effects.probe as unknown as { mock: { calls: Array<[unknown, { content: string }]> } }).mock.calls.map(([gateway, probe]) => [gateway, probe.content]);
     expect(sent).toEqual([
       [fakeGateway, 'Which planet is known as the Red Planet?'],
-      [fakeGateway, 'which planet is known as the red planet'],
+      [fakeGateway, 'which planet is known as the Red Planet'],
       [fakeGateway, 'Which planet is known as the Blue Planet?'],
       [fakeGateway, 'Which planet is known as the Red Planet?'],
     ]);

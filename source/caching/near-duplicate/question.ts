@@ -1,171 +1,159 @@
 /**
  * "Is this the same question?": the core of the L1b near-duplicate cache.
  *
- * A question is read once (analyseQuestion) into features a cache entry can store as JSON: the text
- * the full-text index searches, the content terms similarity compares, and what each guard compares.
- * judgeNearDuplicate then decides whether a cached answer may be served for an incoming question:
- * the content terms must be similar enough (at the default threshold: the same), and every guard
- * must agree. The bar is that a served answer is the right answer: a false hit is a wrong answer
- * served to a user, a miss only costs an upstream call. So every rule errs towards a miss.
+ * Two questions are the same only when one becomes the other through documented meaning-preserving
+ * rewrites. Each question is read once (analyseQuestion) into its canonical form: the rewrites applied,
+ * everything else kept as written (english-form.ts, english-phrasings.ts; German and French get only
+ * case at a sentence start, punctuation and politeness; any other language is compared exactly, as written).
+ * judgeNearDuplicate then asks for equal forms, or forms equal up to the order of a true list when the
+ * words themselves are the same (true-lists.ts). Similarity of content terms only finds and ranks
+ * candidates (store.ts); it never decides.
  *
- * Files: normalise.ts reads text (wink-nlp tokens, URLs, paths, identifiers, quotes); lexicon.ts holds
- * the word lists; guards.ts the guards, each with its rule and examples; similarity.ts the score.
- * bench/eval/near-duplicate-qqp.ts measures all of it on 20,000 labelled Quora question pairs.
+ * A false hit is a wrong answer served to a user, a miss only costs an upstream call: so anything not
+ * covered by a rewrite is a difference, and a question whose answer depends on when it is asked is never
+ * served (time-dependence.ts). bench/eval/near-duplicate-qqp.ts and tests/caching/near-duplicate/
+ * adversarial-pairs measure it.
  */
-import { canonicalNumber, extractGuards, guards, isGuardWord, type GuardFeatures, type GuardName, type GuardView } from './guards.js';
-import { ignorable, modals, numberWords, spellings, timePhrases, timeWords, units } from './lexicon.js';
-import { cleanWord, indexTextOf, normaliseUrl, rawItems, roughIndexText, tokenise, type RawItems, type Token } from './normalise.js';
-import { jaccard, singular } from './similarity.js';
+import { chunkQuestion, normaliseCharacters, type Chunk } from './chunks.js';
+import { englishForm } from './english-form.js';
+import { functionWords as englishFunctionWords } from './english-lexicon.js';
+import { renderForm, renderToken, type FormToken } from './form-token.js';
+import { detectLanguage, functionWords, politeness, type QuestionLanguage } from './languages.js';
+import { timeCue, timeDependenceOf, type TimeDependence } from './time-dependence.js';
+import { orderFreeForm } from './true-lists.js';
 
-export type { GuardFeatures, GuardName } from './guards.js';
+export { loadQuestionReader } from './english-form.js';
+export type { TimeDependence } from './time-dependence.js';
 
 export interface QuestionFeatures {
   /** The question as asked. */
   text: string;
-  /** The normalised form the full-text index stores and searches: lowercase words, contractions expanded, punctuation and whitespace folded. */
-  indexText: string;
+  language: QuestionLanguage;
   /**
-   * What similarity compares: the content terms as a sorted unique list. A term is a word's lemma
-   * without a plural "s" (its normal form for names, and where the lemmatiser would lengthen it: "app"
-   * stays "app"), a canonical number ("1,000" -> "1000"), a unit after a number in one spelling
-   * ("kilometres" -> "km"), or a URL/email. Not terms: articles, be/do/have as auxiliaries, I/you/my,
-   * attaching prepositions (of, in, on...), vague amounts (some, several) and fillers (really, just),
-   * and the words the guards compare exactly (question words, modals, negators, pronouns...).
+   * The canonical form; '' when the question is too long to compare. In a language this code cannot read
+   * (`other`) it is the text as written (whitespace aside): compared exactly, and its time dependence
+   * unknown, so the layer keeps it in the scope of the minute it was asked.
    */
+  form: string;
+  /** The form with true lists' items sorted (equal to `form` when there is no list). */
+  orderFree: string;
+  /** The written words, lowercase and sorted: a list reordering may change nothing else. */
+  words: string;
+  /** Content terms for the candidate index (store.ts): the form's tokens but closed-class words. */
   terms: string[];
-  /** Whatever the guards compare, precomputed once per question. */
-  guards: GuardFeatures;
-  /** True when the answer depends on when it is asked ("today", "now", "latest", "what time"...): never served from L1b. */
-  timeSensitive: boolean;
+  /** How the answer depends on when it is asked; undefined when it does not. */
+  time: TimeDependence | undefined;
+  /** The word or pattern that made it time-dependent ("open", "how much", "7 pm"). */
+  timeCue?: string;
 }
 
 export type Verdict =
-  | { match: true; score: number }
-  | { match: false; score: number; reason: GuardName | 'threshold' | 'time-sensitive' | 'empty' | 'too-long' };
+  | { match: true; score: number; by: 'same-form' | 'list-order' }
+  | { match: false; score: number; reason: 'time-dependent' | 'language' | 'too-long' | 'different' };
 
 /**
- * Questions longer than this are never near-duplicates. A question is short: past this length it is
- * pasted material, which the exact cache (L1a) serves, where one changed word among hundreds is both
- * likely and invisible to content terms; and the tagger's cost grows faster than the text.
+ * Questions longer than this are not analysed: past it a question is pasted material, which the exact
+ * cache (L1a) serves, and the tagger's cost grows with the text. The layer says `x-isartor-skipped: l1b:size`.
  */
 export const maxQuestionLength = 2000;
 
-/** Auxiliary lemmas that carry no meaning of their own ("is", "does", "has been"). */
-const emptyAuxiliaries = new Set(['be', 'do', 'have', 'get']);
-const hasLetter = /\p{L}/u;
-const hasDigit = /\p{N}/u;
-
-function termOf(tokens: readonly Token[], i: number): string | undefined {
-  const token = tokens[i]!;
-  const mainVerb = isMainDo(tokens, i);
-  switch (token.type) {
-    case 'currency':
-      return units.get(token.value); // "$5" and "5 dollars" both hold the terms 5 and usd
-    case 'punctuation': case 'symbol': case 'emoji': case 'emoticon':
-      return undefined;
-    case 'url':
-      return normaliseUrl(token.value);
-    case 'email':
-      return token.normal;
+export function analyseQuestion(text: string): QuestionFeatures {
+  const empty = { text, form: '', orderFree: '', words: '', terms: [] as string[] };
+  if (text.length > maxQuestionLength) return { ...empty, language: 'other', time: undefined };
+  const normalised = normaliseCharacters(text);
+  const language = detectLanguage(normalised);
+  if (language === 'other') {
+    const exact = `v:${normalised}`;
+    return { text, language, form: exact, orderFree: exact, words: '', terms: [], time: undefined };
   }
-  const word = cleanWord(token.normal);
-  if (word.length === 0) return undefined;
-  if (token.type === 'number' || token.type === 'ordinal' || (hasDigit.test(word) && !hasLetter.test(word))) return canonicalNumber(word);
-  if (token.pos === 'NUM' && numberWords.has(word)) return String(numberWords.get(word));
-  if (!hasLetter.test(word) && !hasDigit.test(word)) return undefined;
-  // A unit after a number, in one spelling: "5 kilometres" and "5 km" both hold the terms 5 and km.
-  const previous = tokens[i - 1];
-  const unit = units.get(word);
-  if (unit !== undefined && previous && (previous.type === 'number' || previous.pos === 'NUM')) return unit;
-  if (ignorable.has(word) && !mainVerb) return undefined;
-  if (token.pos === 'AUX' && emptyAuxiliaries.has(token.lemma) && !mainVerb) return undefined;
-  if (isGuardWord(tokens, i)) return undefined;
-  let base = word;
-  // Lemmas fold inflections ("lists" -> "list") but also rewrite words ("app" -> "application", "y" -> "you"):
-  // take a lemma only when it is not longer than the word (plus one letter: "studies" -> "study").
-  if (token.pos !== 'PROPN' && hasLetter.test(token.lemma) && token.lemma.length <= word.length + 1 && !hasDigit.test(word)) base = token.lemma;
-  return spellings.get(base) ?? spellings.get(word) ?? singular(base);
+  const chunks = chunkQuestion(normalised);
+  const words = chunks.filter((chunk) => chunk.kind !== 'mark').map((chunk) => chunk.text.toLowerCase()).sort().join(' ');
+  if (language === 'en') {
+    const tokens = englishForm(normalised, chunks);
+    if (!tokens) {
+      // The tagger could not lay its tokens over the text: compared as written, time read from the words.
+      const exact = exactTokens(chunks);
+      const time = timeCue(exact.map((token) => ({ lower: token.text.toLowerCase(), pos: '' })), normalised);
+      return features(text, language, exact, words, time, false);
+    }
+    const time = timeCue(tokens.map((token) => ({ lower: token.text.toLowerCase(), pos: token.pos })), normalised);
+    return features(text, language, tokens, words, time, true);
+  }
+  const tokens = dropPoliteness(language, otherLanguageTokens(language, chunks));
+  const kind = timeDependenceOf(language, chunks.map((chunk) => chunk.text.toLowerCase()), normalised);
+  return features(text, language, tokens, words, kind && { kind, cue: kind }, false);
 }
 
-/**
- * "do" as the verb itself, not an auxiliary: "what to do", "what can I do", "what do credit cards do?"
- * (the tagger calls all of these AUX).
- */
-function isMainDo(tokens: readonly Token[], i: number): boolean {
-  const token = tokens[i]!;
-  if (token.lemma !== 'do') return false;
-  const previous = tokens[i - 1];
-  const next = tokens[i + 1];
-  if (previous && previous.normal === 'to' && previous.pos === 'PART') return true;
-  // After a modal or another "do", within two words: "what can I do", "how do I do it".
-  for (const before of [tokens[i - 1], tokens[i - 2]]) {
-    if (before && (modals.has(before.normal) || before.lemma === 'do')) return true;
-  }
-  // Last word of its clause: "what do credit cards do?" (a quote or bracket opens something instead).
-  return next === undefined || (next.type === 'punctuation' && /^[.?!;,:…]+$/.test(next.value));
+function features(text: string, language: QuestionLanguage, tokens: FormToken[], words: string, cue: { kind: TimeDependence; cue: string } | undefined, lists: boolean): QuestionFeatures {
+  const time = cue?.kind;
+  const form = renderForm(tokens);
+  const terms = [...new Set(tokens.filter((token) => !(token.kind === 'word' && englishFunctionWords.has(token.text))).map(renderToken))].sort();
+  return { text, language, form, orderFree: lists ? orderFreeForm(tokens, form) : form, words, terms, time, ...(cue ? { timeCue: cue.cue } : {}) };
 }
 
-function isTimeSensitive(tokens: readonly Token[]): boolean {
-  const normals = tokens.filter((token) => token.type !== 'punctuation').map((token) => token.normal);
-  for (let i = 0; i < normals.length; i++) {
-    const word = normals[i]!;
-    if (timeWords.has(word) && !(word === 'current' && tokens.some((t) => t.normal === word && t.pos === 'NOUN'))) return true;
-    for (const phrase of timePhrases) {
-      if (phrase[0] === word && phrase.every((part, k) => normals[i + k] === part)) return true;
+function exactTokens(chunks: readonly Chunk[]): FormToken[] {
+  return chunks.map((chunk) => ({ kind: chunk.kind === 'word' ? 'verbatim' : chunk.kind, text: chunk.text, pos: '', sentenceStart: chunk.sentenceStart, commaAfter: chunk.commaAfter }));
+}
+
+/** German and French words: lowercase ones and closed-class words opening a sentence compare lowercase; the rest as written. */
+function otherLanguageTokens(language: 'de' | 'fr', chunks: readonly Chunk[]): FormToken[] {
+  return chunks.map((chunk) => {
+    const base = { pos: '', sentenceStart: chunk.sentenceStart, commaAfter: chunk.commaAfter };
+    if (chunk.kind !== 'word') return { ...base, kind: chunk.kind, text: chunk.text };
+    const lower = chunk.text.toLowerCase();
+    if (chunk.text === lower) return { ...base, kind: 'word', text: lower };
+    if (chunk.sentenceStart && functionWords[language].has(lower) && /^\p{Lu}[^\p{Lu}]*$/u.test(chunk.text)) return { ...base, kind: 'word', text: lower };
+    return { ...base, kind: 'verbatim', text: chunk.text };
+  });
+}
+
+/** Politeness at the edges (and German "bitte" after the first word): see languages.ts. */
+function dropPoliteness(language: 'de' | 'fr', input: FormToken[]): FormToken[] {
+  let tokens = input;
+  const lower = (token: FormToken | undefined): string => (token && (token.kind === 'word' || token.kind === 'verbatim') ? token.text.toLowerCase() : '');
+  const matches = (phrase: readonly string[], at: number): boolean => phrase.every((word, k) => lower(tokens[at + k]) === word);
+  const { anywhereEdge, afterFirstWord } = politeness[language];
+  for (let changed = true; changed && tokens.length > 1; ) {
+    changed = false;
+    for (const phrase of anywhereEdge) {
+      const at = tokens.length - phrase.length;
+      if (at > 0 && matches(phrase, at) && (tokens[at]!.sentenceStart || tokens[at - 1]!.commaAfter)) {
+        tokens = tokens.slice(0, at).map((token, i) => (i === at - 1 ? { ...token, commaAfter: false } : token));
+        changed = true;
+        break;
+      }
+      if (tokens.length > phrase.length && matches(phrase, 0) && (tokens[phrase.length - 1]!.commaAfter || tokens[phrase.length]!.sentenceStart || phrase[0] === 'bitte')) {
+        tokens = [{ ...tokens[phrase.length]!, sentenceStart: true }, ...tokens.slice(phrase.length + 1)];
+        changed = true;
+        break;
+      }
     }
   }
-  return false;
-}
-
-const noRawItems: RawItems = { urls: [], emails: [], paths: [], identifiers: [], quoted: [] };
-
-/** Reads a question once (~70 µs): its index text, terms, guard features and time sensitivity. */
-export function analyseQuestion(text: string): QuestionFeatures {
-  if (text.length > maxQuestionLength) {
-    return { text, indexText: roughIndexText(text), terms: [], guards: extractGuards([], noRawItems, new Map()), timeSensitive: false };
+  for (const phrase of afterFirstWord) {
+    if (tokens.length > phrase.length + 1 && matches(phrase, 1)) {
+      tokens = [tokens[0]!, ...tokens.slice(1 + phrase.length)];
+      break;
+    }
   }
-  const tokens = tokenise(text);
-  const termAt = new Map<number, string>();
-  tokens.forEach((token, i) => {
-    const term = termOf(tokens, i);
-    if (term !== undefined) termAt.set(i, term);
-  });
-  return {
-    text,
-    indexText: indexTextOf(tokens),
-    terms: [...new Set(termAt.values())].sort(),
-    guards: extractGuards(tokens, rawItems(text), termAt),
-    timeSensitive: isTimeSensitive(tokens),
-  };
+  return tokens;
 }
 
-/** 0..1: how much of their content two questions share (see `jaccard`). */
+/** 0..1: the share of content terms two questions have in common; ranks candidates, decides nothing. */
 export function similarity(a: QuestionFeatures, b: QuestionFeatures): number {
-  return jaccard(a.terms, b.terms);
+  const left = new Set(a.terms);
+  let shared = 0;
+  for (const term of b.terms) if (left.has(term)) shared++;
+  const union = left.size + b.terms.length - shared;
+  return union === 0 ? 1 : shared / union;
 }
 
-export { defaultNearDuplicateThreshold as defaultThreshold } from '../../store/defaults.js';
-
-const viewOf = (features: QuestionFeatures): GuardView => ({
-  text: features.text,
-  words: features.indexText.length === 0 ? [] : features.indexText.split(' '),
-  guards: features.guards,
-});
-
-/**
- * Whether `incoming` may be answered with what was cached for `cached`. Similarity first (cheap
- * reject), then every guard; the first guard that disagrees is the reason. Pure and deterministic.
- */
-export function judgeNearDuplicate(cached: QuestionFeatures, incoming: QuestionFeatures, threshold: number): Verdict {
-  if (cached.text.length > maxQuestionLength || incoming.text.length > maxQuestionLength) return { match: false, score: 0, reason: 'too-long' };
-  if (cached.terms.length === 0 || incoming.terms.length === 0) return { match: false, score: 0, reason: 'empty' };
+/** Whether `incoming` may be answered with what was cached for `cached`. Pure and deterministic. */
+export function judgeNearDuplicate(cached: QuestionFeatures, incoming: QuestionFeatures): Verdict {
   const score = similarity(cached, incoming);
-  if (cached.timeSensitive || incoming.timeSensitive) return { match: false, score, reason: 'time-sensitive' };
-  if (score < threshold) return { match: false, score, reason: 'threshold' };
-  const a = viewOf(cached);
-  const b = viewOf(incoming);
-  for (const guard of guards) {
-    if (!guard.agree(a, b)) return { match: false, score, reason: guard.name };
-  }
-  return { match: true, score };
+  if (cached.text.length > maxQuestionLength || incoming.text.length > maxQuestionLength) return { match: false, score, reason: 'too-long' };
+  if (cached.time || incoming.time) return { match: false, score, reason: 'time-dependent' };
+  if (cached.form === '' || incoming.form === '' || cached.language !== incoming.language) return { match: false, score, reason: 'language' };
+  if (cached.form === incoming.form) return { match: true, score, by: 'same-form' };
+  if (cached.orderFree === incoming.orderFree && cached.words === incoming.words) return { match: true, score, by: 'list-order' };
+  return { match: false, score, reason: 'different' };
 }

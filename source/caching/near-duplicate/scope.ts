@@ -1,37 +1,34 @@
 import { createHash, type Hash } from 'node:crypto';
+import { forwardedRequestParts } from '../forwarded-request-parts.js';
 import { fingerprintJson, textDigest } from '../text-digest.js';
+import { maskVolatileSpans } from '../volatile-spans.js';
 import type { CacheableRequest } from '../cacheable-request.js';
 
 /** A question and the context it was asked in: everything but the question itself must match for L1b. */
-export interface QuestionInScope {
-  /** The last user question, with OpenClaw's volatile wrapping (timestamp, Runtime line) removed. */
+export interface LocatedQuestion {
+  /** The question: the last text of the last real user turn, without OpenClaw's timestamp. */
   question: string;
-  /** Hash of everything else that shapes the answer. */
-  scope: string;
+  /** Hash of everything else that shapes the answer, but the turn's timestamp. */
+  context: string;
+  /** OpenClaw's per-turn timestamp on the question, when it has one. */
+  stamp?: { day: string; minute: string };
 }
+
+export type StampResolution = 'day' | 'minute';
 
 /** OpenClaw moves this block to the end of every request; it is context, never the question. */
 const internalContextMarker = '<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>';
 
 /**
- * Volatile spans. OpenClaw stamps each user message with the minute it was sent
- * (`[Sat 2026-11-21 19:08 UTC] hello`) and puts a `Runtime: ... sessionId=<uuid>` line in the first one.
- * Kept as they are, no question would ever repeat across sessions or minutes. Dropped entirely, a
- * question whose answer depends on them could be answered with another day's answer. So:
- * - the timestamp keeps its day and loses its time, matching the day-resolution `Current date:` that
- *   OpenClaw's system prompt already carries (a new day is a new scope);
- * - session ids are masked: the session a question is asked in does not change its answer;
- * - questions that ask about the time itself ("today", "now", "current"...) are never served from L1b
- *   at all (`timeSensitive` in question analysis), since the day alone cannot answer them.
- * Only these known markers are touched; a UUID anywhere else (a tool result, a question) stays.
+ * OpenClaw stamps each user message with the minute it was sent (`[Sat 2026-11-21 19:08 UTC] hello`).
+ * Kept to the minute, no question would ever repeat; dropped, a question whose answer depends on the
+ * time could be answered with another hour's answer. So the question's own stamp enters the scope at
+ * the resolution the question needs (`scopeOf`): the minute for a question about the time of day, the
+ * day otherwise. Earlier user turns keep the day of theirs: the answers that follow them are in the
+ * scope too, so a turn whose answer depended on the minute pins the scope by that answer.
  */
-const openClawTimestamp = /^\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{4}-\d{2}-\d{2}) \d{2}:\d{2}(?: [A-Za-z+\-0-9:]+)?\] ?/;
-const runtimeLine = /\n\nRuntime: [^\n]*$/;
-const sessionIds = /\b(sessionId=|session=agent:[^|\s]*?:)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-
-export function stabiliseVolatileSpans(text: string): string {
-  return text.replace(openClawTimestamp, '[$1] ').replace(sessionIds, '$1*');
-}
+const openClawRuntimeLine = /\n\nRuntime: agent=[^\n]*$/;
+const openClawTimestamp = /^\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ((\d{4}-\d{2}-\d{2}) \d{2}:\d{2})(?: [A-Za-z+\-0-9:]+)?\] ?/;
 
 interface LooseMessage {
   role?: unknown;
@@ -43,57 +40,87 @@ interface LooseMessage {
 const deliveryFields = new Set(['model', 'stream', 'stream_options', 'messages', 'system']);
 
 /**
- * Finds the question a request asks and hashes its scope: caller, protocol, provider, base URL and
- * model; every answer-shaping field (tools, tool_choice, sampling, max tokens...); the system prompt;
- * every other message. undefined when the request is not a plain question: the last real user turn
- * must be text only and nothing but OpenClaw's internal context may follow it (no tool results).
+ * Messages a client puts after the question: OpenClaw's internal context (a user message), Claude Code's
+ * environment block (a `system` message after the prompt). They are context: they enter the scope.
  */
-export function locateQuestion(chat: CacheableRequest, callerId: string): QuestionInScope | undefined {
-  const messages = Array.isArray(chat.body.messages) ? (chat.body.messages as LooseMessage[]) : [];
+function isTrailingContext(message: LooseMessage | undefined): boolean {
+  if (!message) return false;
+  if (message.role === 'system' || message.role === 'developer') return true;
+  return message.role === 'user' && (lastText(message.content)?.text ?? '').startsWith(internalContextMarker);
+}
+
+/**
+ * Finds the question a request asks and hashes its context: caller, protocol, provider, base URL and
+ * model; the forwarded headers and query; every answer-shaping field (tools, tool_choice, sampling,
+ * metadata...); the system prompt; every other message, and the question's own message but its last
+ * text. Volatile spans are masked where their client puts them (volatile-spans.ts). undefined when the
+ * request is not a plain question: the last real user turn must be text only, followed by nothing but
+ * trailing context.
+ */
+export function locateQuestion(chat: CacheableRequest, callerId: string): LocatedQuestion | undefined {
+  const body = maskVolatileSpans(chat.body) ?? chat.body;
+  const messages = Array.isArray(body.messages) ? (body.messages as LooseMessage[]) : [];
   let index = messages.length - 1;
-  while (index >= 0 && isInternalContext(messages[index])) index -= 1;
+  while (index > 0 && isTrailingContext(messages[index])) index -= 1;
   const asked = messages[index];
   if (!asked || asked.role !== 'user') return undefined;
-  const text = plainText(asked.content);
-  if (text === undefined) return undefined;
-  const runtime = runtimeLine.exec(text)?.[0] ?? '';
-  const askedOnDay = openClawTimestamp.exec(text)?.[1] ?? '';
-  const question = text.slice(0, text.length - runtime.length).replace(openClawTimestamp, '').trim();
+  const last = lastText(asked.content);
+  if (!last) return undefined;
+  const stampMatch = openClawTimestamp.exec(last.text);
+  // OpenClaw's Runtime line (session ids masked by now) follows its first question: context, not question.
+  const runtime = openClawRuntimeLine.exec(last.text)?.[0] ?? '';
+  const question = last.text.slice(stampMatch ? stampMatch[0].length : 0, last.text.length - runtime.length).trim();
   if (!question) return undefined;
 
   const hash = createHash('sha256');
-  hash.update(JSON.stringify(['isartor-l1b/v1', callerId, chat.protocol, chat.target.providerId, chat.target.baseUrl, chat.upstreamModel]));
-  for (const [field, value] of Object.entries(chat.body)) {
+  hash.update(JSON.stringify(['isartor-l1b/v2', callerId, chat.protocol, chat.target.providerId, chat.target.baseUrl, chat.upstreamModel, forwardedRequestParts(chat)]));
+  for (const [field, value] of Object.entries(body)) {
     if (!deliveryFields.has(field)) update(hash, `${field}=${fingerprintJson(value)}`);
   }
   // Large texts enter by digest (remembered across requests), not by their 50 KB of characters.
-  update(hash, `system=${textDigest(stabiliseVolatileSpans(plainText(chat.body.system) ?? JSON.stringify(chat.body.system ?? null)))}`);
+  update(hash, `system=${typeof body.system === 'string' ? textDigest(body.system) : fingerprintJson(body.system ?? null)}`);
   messages.forEach((message, position) => {
-    if (position === index) {
-      // The question's own wrapping stays in the scope, stabilised: the day it was asked and its Runtime line.
-      update(hash, `asked:${JSON.stringify({ ...message, content: `${askedOnDay}${stabiliseVolatileSpans(runtime)}` })}`);
+    if (position !== index) {
+      update(hash, fingerprintJson(message.role === 'user' ? stampedOnDay(message) : message));
       return;
     }
-    const content = plainText(message.content);
-    update(hash, fingerprintJson({ ...message, content: content === undefined ? message.content : stabiliseVolatileSpans(content) }));
+    // The question's message without the question: its other blocks (Claude Code's reminders) and fields.
+    const content = Array.isArray(message.content)
+      ? message.content.map((block, i) => (i === last.at ? { ...(block as object), text: '' } : block))
+      : '';
+    update(hash, `asked:${fingerprintJson({ ...message, content })}${runtime}`);
   });
-  return { question, scope: hash.digest('hex') };
+  return { question, context: hash.digest('hex'), ...(stampMatch ? { stamp: { day: stampMatch[2]!, minute: stampMatch[1]! } } : {}) };
 }
 
-function isInternalContext(message: LooseMessage | undefined): boolean {
-  return message?.role === 'user' && (plainText(message.content) ?? '').startsWith(internalContextMarker);
+/** A user message with the OpenClaw stamp of its (last) text cut to the day. */
+function stampedOnDay(message: LooseMessage): LooseMessage {
+  const last = lastText(message.content);
+  const stamp = last && openClawTimestamp.exec(last.text);
+  if (!last || !stamp) return message;
+  const text = `[${stamp[2]}] ${last.text.slice(stamp[0].length)}`;
+  if (last.at === -1) return { ...message, content: text };
+  return { ...message, content: (message.content as object[]).map((block, i) => (i === last.at ? { ...block, text } : block)) };
 }
 
-/** The text of string content or of text-only parts/blocks; undefined when anything but text is there. */
-function plainText(content: unknown): string | undefined {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return undefined;
-  const texts: string[] = [];
+/** The scope a question is kept and looked up in: its context and, when stamped, the stamp at `resolution`. */
+export function scopeOf(located: LocatedQuestion, resolution: StampResolution): string {
+  if (!located.stamp) return located.context;
+  return `${located.context}@${resolution === 'minute' ? located.stamp.minute : located.stamp.day}`;
+}
+
+/**
+ * The last text of string content or of text blocks; undefined when anything but text is there (an
+ * image, a tool result: not a plain question). Earlier text blocks stay context.
+ */
+function lastText(content: unknown): { text: string; at: number } | undefined {
+  if (typeof content === 'string') return { text: content, at: -1 };
+  if (!Array.isArray(content) || content.length === 0) return undefined;
   for (const part of content as Array<{ type?: unknown; text?: unknown }>) {
     if (part?.type !== 'text' || typeof part.text !== 'string') return undefined;
-    texts.push(part.text);
   }
-  return texts.join('\n');
+  const at = content.length - 1;
+  return { text: (content[at] as { text: string }).text, at };
 }
 
 /** Length-prefixed, so two different sequences of parts can never hash alike. */

@@ -2,7 +2,10 @@ import { Index } from 'flexsearch';
 import { judgeNearDuplicate, type QuestionFeatures } from './question.js';
 
 export interface NearDuplicateStoreOptions {
-  /** Similarity a candidate needs before the guards are asked. */
+  /**
+   * The similarity setting. A match always has every content term in common (score 1), which any
+   * threshold from 0 to 1 admits: the judgement decides, and this no longer narrows or widens it.
+   */
   threshold: number;
   /** Index size: the most questions kept; the least recently used go first. */
   maxEntries: number;
@@ -31,31 +34,23 @@ interface Entry {
 
 interface Scope {
   index: Index;
-  /** Entries by their sorted content terms: the lookup for questions made only of common words. */
-  byTerms: Map<string, Set<number>>;
+  /** Entries by canonical form and by order-free form: every question the judgement can accept is in one of these. */
+  byForm: Map<string, Set<number>>;
   size: number;
 }
 
-/** Candidates judged per lookup; the guards are cheap but not free. */
+/** Candidates the index adds per lookup. */
 const candidatesPerLookup = 10;
-/**
- * Query terms per lookup. A near-duplicate must share the question's rare topic terms (the guards
- * insist on them anyway), so querying just the rarest few keeps posting lists short: at 100,000
- * entries, p99 under 2 ms where querying every term took 7 ms.
- */
+/** Query terms per lookup: the rarest few keep posting lists short (p99 under 2 ms at 100,000 entries). */
 const queryTerms = 3;
 const entryOverheadBytes = 256;
-/**
- * A term in more stored questions than this is too common to search by: merging its posting list was
- * the lookup's whole latency tail. A question made only of such terms has no topic word at all, so it
- * is looked up by its exact set of terms instead (which still finds case, order and stop-word variants).
- */
+/** A term in more stored questions than this narrows nothing and is never queried. */
 const commonTermLimit = 1000;
 
 /**
- * The L1b store: answers kept by (scope, question). Each scope has its own flexsearch index, so a
- * question asked in thousands of other contexts can never crowd the right context's entry out of the
- * candidate list, and a lookup never even sees another context's entries.
+ * The L1b store: answers kept by (scope, question). Each scope has its own flexsearch index over content
+ * terms, which finds similar questions; a map by canonical form makes sure the one the judgement will
+ * accept is always among the candidates, however many similar ones the index returns first.
  */
 export class NearDuplicateStore {
   readonly #options: NearDuplicateStoreOptions;
@@ -63,7 +58,6 @@ export class NearDuplicateStore {
   /** Insertion order is recency order: a hit re-inserts its entry. */
   readonly #entries = new Map<number, Entry>();
   readonly #scopes = new Map<string, Scope>();
-  /** How many stored questions contain each term: rarity for choosing query terms. */
   readonly #documentFrequency = new Map<string, number>();
   #nextId = 1;
   #bytes = 0;
@@ -81,18 +75,15 @@ export class NearDuplicateStore {
     return this.#bytes;
   }
 
-  /** The best stored answer whose question passes the threshold and every guard, if any. */
+  /** The best stored answer to the same question in this scope, if any. */
   find(scope: string, incoming: QuestionFeatures): NearDuplicateHit | undefined {
     const bucket = this.#scopes.get(scope);
-    if (!bucket || incoming.timeSensitive) return undefined;
-    const rarest = this.#rarestTerms(incoming.terms);
-    if (rarest.length === 0) return undefined;
-    // Common terms narrow nothing and cost the most to merge, so they never join the query.
-    const query = rarest.filter((term) => (this.#documentFrequency.get(term) ?? 0) <= commonTermLimit);
-    const ids =
-      query.length === 0
-        ? [...(bucket.byTerms.get(termsKey(incoming)) ?? [])].slice(0, candidatesPerLookup)
-        : (bucket.index.search(query.join(' '), { limit: candidatesPerLookup, suggest: true }) as number[]);
+    if (!bucket || incoming.time || incoming.form === '') return undefined;
+    const ids = new Set<number>([...(bucket.byForm.get(incoming.form) ?? []), ...(bucket.byForm.get(incoming.orderFree) ?? [])]);
+    const query = this.#rarestTerms(incoming.terms).filter((term) => (this.#documentFrequency.get(term) ?? 0) <= commonTermLimit);
+    if (query.length > 0) {
+      for (const id of bucket.index.search(query.join(' '), { limit: candidatesPerLookup, suggest: true }) as number[]) ids.add(id);
+    }
     const now = this.#now();
     let best: { entry: Entry; score: number } | undefined;
     for (const id of ids) {
@@ -102,7 +93,7 @@ export class NearDuplicateStore {
         this.#remove(entry);
         continue;
       }
-      const verdict = judgeNearDuplicate(entry.features, incoming, this.#options.threshold);
+      const verdict = judgeNearDuplicate(entry.features, incoming);
       if (verdict.match && (!best || verdict.score > best.score)) best = { entry, score: verdict.score };
     }
     if (!best) return undefined;
@@ -116,19 +107,18 @@ export class NearDuplicateStore {
    * another instance stored, which keeps its own expiry.
    */
   add(scope: string, features: QuestionFeatures, answer: object, expiresAt?: number): { json: string; expiresAt: number } | undefined {
-    if (features.timeSensitive || features.terms.length === 0) return undefined;
+    if (features.time || features.form === '') return undefined;
     const json = JSON.stringify(answer);
-    const bytes = Buffer.byteLength(json) + features.text.length * 2 + entryOverheadBytes;
+    const bytes = Buffer.byteLength(json) + features.text.length * 2 + features.form.length * 3 + entryOverheadBytes;
     if (bytes > this.#options.maxBytes) return undefined;
     let bucket = this.#scopes.get(scope);
     if (!bucket) {
-      bucket = { index: new Index({ tokenize: 'strict', resolution: 1, encode: splitTerms }), byTerms: new Map(), size: 0 };
+      bucket = { index: new Index({ tokenize: 'strict', resolution: 1, encode: splitTerms }), byForm: new Map(), size: 0 };
       this.#scopes.set(scope, bucket);
     }
     const entry: Entry = { id: this.#nextId++, scope, features, json, bytes, expiresAt: expiresAt ?? this.#now() + this.#options.ttlMs };
-    bucket.index.add(entry.id, termsKey(features));
-    const key = termsKey(features);
-    bucket.byTerms.set(key, (bucket.byTerms.get(key) ?? new Set()).add(entry.id));
+    if (features.terms.length > 0) bucket.index.add(entry.id, features.terms.join(' '));
+    for (const form of formsOf(features)) bucket.byForm.set(form, (bucket.byForm.get(form) ?? new Set()).add(entry.id));
     bucket.size += 1;
     for (const term of features.terms) this.#documentFrequency.set(term, (this.#documentFrequency.get(term) ?? 0) + 1);
     this.#entries.set(entry.id, entry);
@@ -150,11 +140,12 @@ export class NearDuplicateStore {
     }
     const bucket = this.#scopes.get(entry.scope);
     if (!bucket) return;
-    bucket.index.remove(entry.id);
-    const key = termsKey(entry.features);
-    const sameTerms = bucket.byTerms.get(key);
-    sameTerms?.delete(entry.id);
-    if (sameTerms?.size === 0) bucket.byTerms.delete(key);
+    if (entry.features.terms.length > 0) bucket.index.remove(entry.id);
+    for (const form of formsOf(entry.features)) {
+      const same = bucket.byForm.get(form);
+      same?.delete(entry.id);
+      if (same?.size === 0) bucket.byForm.delete(form);
+    }
     bucket.size -= 1;
     if (bucket.size === 0) this.#scopes.delete(entry.scope);
   }
@@ -168,15 +159,11 @@ export class NearDuplicateStore {
   }
 }
 
-function termsKey(features: QuestionFeatures): string {
-  return features.terms.join(' ');
+function formsOf(features: QuestionFeatures): string[] {
+  return features.orderFree === features.form ? [features.form] : [features.form, features.orderFree];
 }
 
-/**
- * The index holds content terms (the same terms similarity compares), not the question's words: a
- * short question's rarest words were otherwise "what" and "is". Split on spaces only, so a term like
- * `1.6` or `f-22` stays one term, as the frequency counts see it.
- */
+/** The index holds content terms; split on spaces only, as the terms are written. */
 function splitTerms(text: string): string[] {
   return text.split(' ').filter(Boolean);
 }

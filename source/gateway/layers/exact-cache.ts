@@ -1,11 +1,14 @@
 import type { ExactCacheState } from '../../state/exact-cache.js';
 import { exactCacheKey } from '../../caching/exact/exact-cache-key.js';
 import type { Layer } from '../context.js';
+import { isFaithful } from '../../protocols/answer-fidelity.js';
 import { replayAnswer } from '../replay-answer.js';
 
 /**
- * L1a: answers a request that is byte-for-byte the same as an earlier one from the same caller,
- * and keeps every complete answer a later layer produced, unless the client said no-store.
+ * L1a: answers a request that is byte-for-byte the same as an earlier one from the same caller (with
+ * the same forwarded headers and query), and keeps every complete answer a later layer produced, unless
+ * the client said no-store or the answer lacks something the provider sent (it could not be replayed
+ * faithfully). A stored answer that cannot be rebuilt in the requested stream form is not served.
  */
 export function exactCacheLayer(store: ExactCacheState | undefined): Layer {
   return async (ctx, next) => {
@@ -16,15 +19,16 @@ export function exactCacheLayer(store: ExactCacheState | undefined): Layer {
       ctx.cache = 'bypass';
     } else {
       const hit = await store.get(key);
+      ctx.cache = 'miss';
       if (hit !== undefined) {
         ctx.layer = 'l1a';
         ctx.cache = 'hit';
-        replayAnswer(ctx, hit);
-        return;
+        if (replayAnswer(ctx, hit)) return;
+        ctx.layer = 'gateway';
+        ctx.cache = 'miss';
       }
-      ctx.cache = 'miss';
     }
     await next();
-    if (ctx.completion && !chat.skipStore) store.set(key, ctx.completion);
+    if (ctx.completion && !chat.skipStore && isFaithful(ctx.completion)) store.set(key, ctx.completion);
   };
 }

@@ -1,32 +1,64 @@
-import type { Layer } from '../context.js';
-import { analyseQuestion } from '../../caching/near-duplicate/question.js';
-import { locateQuestion } from '../../caching/near-duplicate/scope.js';
+import type { Layer, RequestContext } from '../context.js';
+import { analyseQuestion, maxQuestionLength } from '../../caching/near-duplicate/question.js';
+import { locateQuestion, scopeOf } from '../../caching/near-duplicate/scope.js';
 import type { NearDuplicateCache } from '../../caching/near-duplicate/shared-cache.js';
+import { isFaithful } from '../../protocols/answer-fidelity.js';
 import { replayAnswer } from '../replay-answer.js';
 
 /**
- * L1b: after an exact miss, answers a question that is a near-duplicate of one asked before in the
- * same context (same caller, model, system prompt, tools, history and parameters), and only when
- * every guard agrees. Keeps complete answers to plain questions for later near-duplicates.
+ * Past this many bytes of request L1b does not even hash the context: such a request is rarely a plain
+ * question, and reading it would cost every other client time. The exact cache (L1a) still serves it.
+ */
+export const maxNearDuplicateRequestBytes = 8 * 1024 * 1024;
+
+function skip(ctx: RequestContext, reason: 'size' | 'time'): void {
+  ctx.skipped.push(`l1b:${reason}`);
+}
+
+/**
+ * L1b: after an exact miss, answers a question that is the same question (up to documented
+ * meaning-preserving rewrites, question.ts) as one asked before in the same context: same caller,
+ * model, forwarded headers and query, system prompt, tools, history and parameters. Keeps complete
+ * answers to plain questions for later ones. Says in `x-isartor-skipped` when it stayed out:
+ * `l1b:size` (request or question too large to analyse), `l1b:time` (the answer depends on when it is
+ * asked).
  */
 export function nearDuplicateCacheLayer(store: NearDuplicateCache | undefined): Layer {
   return async (ctx, next) => {
     const chat = ctx.chat;
+    if (!store || !chat) return next();
+    if (chat.raw.length > maxNearDuplicateRequestBytes) {
+      skip(ctx, 'size');
+      return next();
+    }
     // A Responses request is read through its chat view; its protocol keeps its scope apart.
-    const located = store && chat ? locateQuestion(chat.chatView ? { ...chat, body: chat.chatView } : chat, ctx.callerId) : undefined;
-    if (!store || !chat || !located) return next();
+    const located = locateQuestion(chat.chatView ? { ...chat, body: chat.chatView } : chat, ctx.callerId);
+    if (!located) return next();
+    if (located.question.length > maxQuestionLength) {
+      skip(ctx, 'size');
+      return next();
+    }
     const features = analyseQuestion(located.question);
+    if (features.time) {
+      skip(ctx, 'time');
+      return next();
+    }
+    // A question known to need the minute or the day it was asked never gets here: it is time-dependent.
+    // One in a language this code cannot read might: it is compared exactly, within the minute it was asked.
+    const scope = scopeOf(located, features.language === 'other' ? 'minute' : 'day');
     if (!chat.skipLookup) {
-      const hit = store.find(located.scope, features);
+      const hit = store.find(scope, features);
       if (hit) {
+        const before = { layer: ctx.layer, cache: ctx.cache };
         ctx.layer = 'l1b';
         ctx.cache = 'hit';
         ctx.similarity = hit.score;
-        replayAnswer(ctx, hit.json);
-        return;
+        if (replayAnswer(ctx, hit.json)) return;
+        Object.assign(ctx, before);
+        ctx.similarity = undefined;
       }
     }
     await next();
-    if (ctx.completion && !chat.skipStore) store.add(located.scope, features, ctx.completion);
+    if (ctx.completion && !chat.skipStore && isFaithful(ctx.completion)) store.add(scope, features, ctx.completion);
   };
 }

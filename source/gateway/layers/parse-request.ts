@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RoutingTable } from '../../routing/routing-table.js';
 import type { Layer, RequestContext } from '../context.js';
+import { canonicalQuery } from '../../caching/forwarded-request-parts.js';
 import { readBody } from '../read-body.js';
 import { sendError } from '../respond.js';
 import { prepareResponsesRequest, validateResponsesBody } from '../responses-request.js';
@@ -72,6 +73,7 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
       requestedModel,
       anthropicHeaders: anthropicHeadersOf(ctx.req.headers),
       betaQuery: /[?&]beta=true(&|$)/.test(ctx.req.url ?? ''),
+      query: canonicalQuery(ctx.req.url),
       skipLookup: cacheControl.has('no-cache'),
       skipStore: cacheControl.has('no-store'),
       routes,

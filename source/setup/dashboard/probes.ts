@@ -15,7 +15,7 @@ export interface ProbeSpec {
 
 export const probeCycle: readonly ProbeSpec[] = [
   { id: 'repeat', label: 'the same question', content: 'Which planet is known as the Red Planet?', expected: 'l3 the first time, then l1a' },
-  { id: 'reworded', label: 'reworded', content: 'which planet is known as the red planet', expected: 'l1b once the question is cached' },
+  { id: 'reworded', label: 'reworded', content: 'which planet is known as the Red Planet', expected: 'l1b once the question is cached' },
   { id: 'near-miss', label: 'a near-miss', content: 'Which planet is known as the Blue Planet?', expected: 'never l1b: it asks something else' },
 ];
 

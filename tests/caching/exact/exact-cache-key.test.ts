@@ -40,6 +40,32 @@ describe('exactCacheKey', () => {
     expect(exactCacheKey(chat(body, { protocol: 'anthropic' }), 'anonymous')).not.toBe(base);
   });
 
+  it('separates requests forwarded with other anthropic-beta or anthropic-version headers, or another query', () => {
+    const keys = [
+      base,
+      exactCacheKey(chat(body, { anthropicHeaders: { 'anthropic-beta': 'interleaved-thinking-2025-05-14' } }), 'anonymous'),
+      exactCacheKey(chat(body, { anthropicHeaders: { 'anthropic-beta': 'interleaved-thinking-2025-05-14,effort-2025-11-24' } }), 'anonymous'),
+      exactCacheKey(chat(body, { anthropicHeaders: { 'anthropic-version': '2023-06-01' } }), 'anonymous'),
+      exactCacheKey(chat(body, { query: 'beta=true' }), 'anonymous'),
+      exactCacheKey(chat(body, { query: 'beta=false' }), 'anonymous'),
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('keys a body with a declared volatile span by its content with the span masked, and nothing else', () => {
+    const claudeCode = (session: string, prompt = 'hi') => {
+      const parsed = {
+        model: 'm',
+        metadata: { user_id: JSON.stringify({ device_id: 'd'.repeat(64), account_uuid: '', session_id: session }) },
+        messages: [{ role: 'user', content: prompt }],
+      };
+      return chat(JSON.stringify(parsed), { body: parsed });
+    };
+    const a = exactCacheKey(claudeCode('5b3cd5f3-6fb3-42ef-b725-9e985e7af7f5'), 'anonymous');
+    expect(exactCacheKey(claudeCode('9c1d0a52-6e4b-4f0e-8f66-3f2b1d0c7a11'), 'anonymous')).toBe(a);
+    expect(exactCacheKey(claudeCode('9c1d0a52-6e4b-4f0e-8f66-3f2b1d0c7a11', 'hi!'), 'anonymous')).not.toBe(a);
+  });
+
   it('cannot be confused by a model name that mimics the field framing', () => {
     const a = exactCacheKey(chat(body, { upstreamModel: 'm\n{"x":1}' }), 'anonymous');
     const b = exactCacheKey(chat(`{"x":1}${body}`, { upstreamModel: 'm' }), 'anonymous');

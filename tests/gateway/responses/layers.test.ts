@@ -86,7 +86,7 @@ describe('POST /v1/responses through the layers', () => {
     await start({ nearDuplicateCache: { enabled: true } });
     const ask = (question: string) => post({ model: 'fake-model', instructions: 'Answer briefly.', input: question });
     expect((await ask('How do I reverse a list in Python?')).headers.get('x-isartor-layer')).toBe('l3');
-    const near = await ask('how do I reverse a list in python');
+    const near = await ask('how can I reverse a list in Python');
     expect(near.headers.get('x-isartor-layer')).toBe('l1b');
     expect(((await near.json()) as { output_text?: string; output: Array<{ content?: Array<{ text: string }> }> }).output[0]?.content?.[0]?.text).toBe('Echo: How do I reverse a list in Python?');
     const toolTurn = (output: string) => ({

@@ -52,7 +52,7 @@ describe.skipIf(!available && !process.env.CI)(`three instances on one Redis${av
     // The L1b entry travels by stream; the third instance's index learns it as it is announced. Its
     // probes say no-store, so a probe that comes too early cannot answer the next one itself.
     const learned = await eventually(async () => {
-      const near = await chatAs(c(), master, 'how to reverse a python list', { 'cache-control': 'no-store' });
+      const near = await chatAs(c(), master, 'how to reverse a list in Python', { 'cache-control': 'no-store' });
       return near.headers['x-isartor-layer'] === 'l1b' && JSON.parse(near.body).choices[0].message.content === `Echo: ${question}`;
     }, 5_000, 200);
     expect(learned).toBe(true);

@@ -1,0 +1,178 @@
+/**
+ * The canonical form of an English question: its chunks (chunks.ts) read by wink-nlp (tokens, parts of
+ * speech, lemmas) and brought into one form by the documented meaning-preserving rewrites only:
+ * - case, where it cannot name something: lowercase words, and closed-class words or imperative verbs
+ *   capitalised only because a sentence starts with them; anything else capitalised is a possible name;
+ * - contractions ("what's" = "what is", "can't" = "can not"; "'s" before a participle and "'d" stay as written);
+ * - politeness where it cannot be the thing asked about (greetings, "please", "thanks");
+ * - a closed list of phrasings (english-phrasings.ts); "an" = "a".
+ * Nothing else changes: tense, person, number, prepositions, numbers and symbols all stay as written.
+ */
+import winkNLP, { type ItsFunction } from 'wink-nlp';
+import model from 'wink-eng-lite-web-model';
+import type { Chunk } from './chunks.js';
+import { apostropheless, functionWords, imperativeVerbs, wouldVerbs } from './english-lexicon.js';
+import { applyPhrasings } from './english-phrasings.js';
+import type { FormToken } from './form-token.js';
+
+interface Tagged {
+  value: string;
+  lemma: string;
+  pos: string;
+  start: number;
+}
+
+type Nlp = ReturnType<typeof winkNLP>;
+let nlp: Nlp | undefined;
+
+/** Loads the model now rather than on the first question (a gateway with L1b on calls this at start). */
+export function loadQuestionReader(): void {
+  reader();
+}
+
+function reader(): Nlp {
+  nlp ??= winkNLP(model, ['sbd', 'pos']);
+  return nlp;
+}
+
+/** wink's tokens with their offsets; undefined if they do not lay out the text exactly (then nothing is rewritten). */
+function tag(text: string): Tagged[] | undefined {
+  const engine = reader();
+  const its = engine.its;
+  const tokens = engine.readDoc(text).tokens();
+  const values = tokens.out(its.value) as string[];
+  const spaces = tokens.out(its.precedingSpaces) as string[];
+  const lemmas = tokens.out(its.lemma as unknown as ItsFunction<string>) as string[];
+  const tags = tokens.out(its.pos) as string[];
+  const out: Tagged[] = [];
+  let offset = 0;
+  for (let i = 0; i < values.length; i++) {
+    offset += (spaces[i] ?? '').length;
+    const value = values[i] ?? '';
+    if (!text.startsWith(value, offset)) return undefined;
+    out.push({ value, lemma: lemmas[i] ?? value, pos: tags[i] ?? 'X', start: offset });
+    offset += value.length;
+  }
+  return offset === text.length ? out : undefined;
+}
+
+const allCapitals = /^\p{Lu}[\p{Lu}\p{N}'-]+$/u;
+const titleCase = /^\p{Lu}[^\p{Lu}]*$/u;
+
+/** How a written word is compared (see the rules at the top of this file): its kind; its text is `textOf`. */
+function kindOf(value: string, lower: string, lemma: string, pos: string, sentenceStart: boolean): FormToken['kind'] {
+  if (value === lower) {
+    // A lowercase word the lexicon knows only as a name ("france" -> "France") names the same thing.
+    const knownName = pos === 'PROPN' && lemma !== value && /^\p{Lu}/u.test(lemma) && !functionWords.has(lower);
+    return knownName ? 'name' : 'word';
+  }
+  if (value === 'I') return 'word';
+  if (allCapitals.test(value)) return 'acronym';
+  // A capital that only starts a sentence: folded for closed-class words and imperative verbs; any other
+  // first word may be a name ("Jaguar speed?"), so it stays one.
+  if (sentenceStart && (functionWords.has(lower) || imperativeVerbs.has(lower)) && titleCase.test(value)) return 'word';
+  return 'name';
+}
+
+/** One written word as a token. */
+function wordToken(value: string, lemma: string, pos: string, sentenceStart: boolean): FormToken {
+  const lower = value.toLowerCase();
+  const kind = kindOf(value, lower, lemma, pos, sentenceStart);
+  return { kind, text: kind === 'acronym' ? value : lower, pos, sentenceStart, commaAfter: false };
+}
+
+/** The English form, or undefined when the tagger's tokens do not fit the text (the caller then compares it exactly). */
+export function englishForm(text: string, chunks: readonly Chunk[]): FormToken[] | undefined {
+  const tagged = tag(text);
+  if (!tagged) return undefined;
+  const out: FormToken[] = [];
+  let cursor = 0;
+  for (const chunk of chunks) {
+    const end = chunk.start + chunk.text.length;
+    while (cursor < tagged.length && tagged[cursor]!.start < chunk.start) cursor++;
+    const pieces: Tagged[] = [];
+    while (cursor < tagged.length && tagged[cursor]!.start < end) pieces.push(tagged[cursor++]!);
+    const base = { sentenceStart: chunk.sentenceStart, commaAfter: false };
+    const pos = pieces[0]?.pos ?? '';
+    if (chunk.kind !== 'word') {
+      out.push({ ...base, kind: chunk.kind, text: chunk.text, pos });
+    } else if (pieces.length === 0 || pieces.map((p) => p.value).join('') !== chunk.text) {
+      return undefined;
+    } else {
+      out.push(...wordTokens(chunk, pieces, tagged[cursor], tagged[cursor + 1]));
+    }
+    out[out.length - 1]!.commaAfter = chunk.commaAfter;
+  }
+  return applyPhrasings(out);
+}
+
+/** One prose chunk as tokens: contractions split and spelled out, hyphenated words kept whole. */
+function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged | undefined, nextAfter: Tagged | undefined): FormToken[] {
+  const base = { sentenceStart: chunk.sentenceStart, commaAfter: false };
+  if (chunk.text.includes('-')) return [wordToken(chunk.text, chunk.text, pieces[0]!.pos, chunk.sentenceStart)];
+  const lower = chunk.text.toLowerCase();
+  const spelled = apostropheless.get(lower);
+  if (spelled && (chunk.text === lower || titleCase.test(chunk.text))) {
+    return spelled.map((text, k) => ({ ...base, sentenceStart: base.sentenceStart && k === 0, kind: 'word' as const, text, pos: k === 0 ? pieces[0]!.pos : 'AUX' }));
+  }
+  const out: FormToken[] = [];
+  (chunk.text.includes("'") ? splitContractions(pieces) : pieces).forEach((piece, k, all) => {
+    const pieces = all;
+    const sentenceStart = chunk.sentenceStart && k === 0;
+    const next = pieces[k + 1] ?? following;
+    const contraction = piece.value.includes("'") || k + 1 < pieces.length ? spellContraction(piece, pieces[k - 1], next, pieces[k + 2] ?? (pieces[k + 1] ? following : nextAfter)) : undefined;
+    if (contraction !== undefined) {
+      out.push({ kind: 'word', text: contraction, pos: piece.pos, sentenceStart, commaAfter: false });
+      return;
+    }
+    out.push(wordToken(piece.value, piece.lemma, piece.pos, sentenceStart));
+  });
+  return out;
+}
+
+/** wink leaves some contractions whole ("I'm"): split them as it splits the others ("I'd" -> "I" + "'d"). */
+function splitContractions(pieces: readonly Tagged[]): Tagged[] {
+  return pieces.flatMap((piece) => {
+    if (!piece.value.includes("'")) return [piece];
+    const match = /^(\p{L}+)('m|'re|'ve|'ll|'d|'s|n't)$/iu.exec(piece.value);
+    if (!match) return [piece];
+    const head = match[1]!;
+    return [
+      { value: head, lemma: head, pos: piece.pos === 'AUX' ? 'PRON' : piece.pos, start: piece.start },
+      { value: match[2]!, lemma: match[2]!, pos: 'AUX', start: piece.start + head.length },
+    ];
+  });
+}
+
+/** The spelled-out word for a contraction piece, or undefined when the piece is not one. */
+function spellContraction(piece: Tagged, previous: Tagged | undefined, next: Tagged | undefined, after: Tagged | undefined): string | undefined {
+  const value = piece.value.toLowerCase();
+  // First halves: "ca|n't", "wo|n't", "sha|n't".
+  if (next?.value.toLowerCase() === "n't") {
+    const first = ({ ca: 'can', wo: 'will', sha: 'shall' } as Record<string, string>)[value];
+    if (first) return first;
+  }
+  switch (value) {
+    case "n't":
+      return 'not';
+    case "'m":
+      return 'am';
+    case "'re":
+      return 'are';
+    case "'ve":
+      return 'have';
+    case "'ll":
+      return 'will';
+    case "'d":
+      return next && wouldVerbs.has(next.value.toLowerCase()) ? 'would' : "'d";
+    case "'s": {
+      if (previous?.value.toLowerCase() === 'let') return 'us';
+      if (piece.pos !== 'AUX') return "'s"; // possessive
+      // "what's going on" is "is"; "what's happened" and "what's he got" may be "has": left as written.
+      const verbs = [next, after].filter((token): token is Tagged => token !== undefined && token.pos === 'VERB');
+      return verbs.some((verb) => !verb.value.toLowerCase().endsWith('ing')) ? "'s" : 'is';
+    }
+    default:
+      return undefined;
+  }
+}

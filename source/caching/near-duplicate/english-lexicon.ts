@@ -1,0 +1,98 @@
+/** Word lists for the English canonical form (english-form.ts): every one is a closed list. */
+
+const words = (list: string): ReadonlySet<string> => new Set(list.trim().split(/\s+/));
+
+/**
+ * Closed-class words: a capital at a sentence start is only the sentence's. Elsewhere a capital is kept
+ * (as a possible name: "in May", "the Who"), and all capitals always are ("US", "IT", "WHO").
+ */
+export const functionWords = words(`
+  a an the this that these those some any each every no all both either neither
+  i me my mine myself we us our ours you your yours yourself he him his she her hers it its they them their
+  what which who whom whose why how when where whether if
+  is are was were be been being am do does did have has had can could may might must shall should will would
+  of in on at to for from by with about into onto over under between through during before after above below
+  and or but nor so yet not also just very too than then there here please
+  let lets many much more most few
+  hi hello hey hiya greetings thanks thank thx kindly pls plz
+`);
+
+/** Greetings that open a question and say nothing about it. */
+export const greetings = words(`hi hello hey hiya greetings`);
+
+/** Politeness words: removed only where they cannot be what is asked about (see english-form.ts). */
+export const pleaseWords = words(`please pls plz kindly`);
+
+/** Before these, "please" is the thing mentioned, not politeness: "how do you say please". */
+export const mentionVerbs = words(`say says said saying spell spelled spelt pronounce mean means meaning word translate translated write type is`);
+
+/** Words that make a following "please" a verb: "to please", "will please", "does not please". */
+export const verbBeforePlease = words(`to will would can could may might should must shall do does did not`);
+
+/** Thanks at the end (or start) of a question, longest first. */
+export const thanksPhrases: readonly (readonly string[])[] = [
+  ['thank', 'you', 'in', 'advance'], ['thank', 'you', 'very', 'much'], ['thanks', 'in', 'advance'], ['thanks', 'a', 'lot'],
+  ['many', 'thanks'], ['thank', 'you'], ['thanks'], ['thx'], ['ty'],
+];
+
+/**
+ * Verbs of a request: "can you X ..." asks the same as "X ..." for these, when an object follows
+ * ("can you write me a poem" = "write me a poem"; "can you write in Chinese" asks about ability and
+ * keeps its "can you").
+ */
+export const requestVerbs = words(`
+  explain tell write give list describe summarize summarise show translate define compare generate create suggest
+  find calculate compute convert draft rewrite rephrase correct fix check help name outline provide solve simplify
+  proofread
+`);
+export const requestModals = words(`can could would will`);
+/**
+ * Requests whatever their object: "can you explain X" is never a question about ability. Other request
+ * verbs drop "can you" only with "me"/"us" after them ("can you give me ...", not "can you give birth at 50").
+ */
+export const pureRequestVerbs = words(`explain summarise summarize describe define outline rephrase rewrite proofread draft list translate paraphrase simplify elaborate`);
+
+/**
+ * Verbs an imperative opens with that never name anything: the only content words whose capital at a
+ * sentence start is folded ("Explain recursion" = "explain recursion"). Any other capitalised first word
+ * may be a name ("Jaguar speed?", "Apple shares?") and stays one.
+ */
+export const imperativeVerbs = words(`
+  explain tell write give list describe summarize summarise show translate define compare generate create suggest
+  find calculate compute convert draft rewrite rephrase correct fix check help name outline provide solve simplify
+  proofread sort implement debug refactor optimise optimize draw design build recommend estimate analyse analyze
+  classify count predict paraphrase review edit format parse evaluate rank shorten expand continue complete improve
+  imagine pretend read say spell make let teach recite answer choose pick identify
+`);
+
+/** Openings that embed a question: "tell me what X is" asks "what is X". */
+export const embeddingPrefixes: readonly (readonly string[])[] = [
+  ['i', 'would', 'like', 'to', 'know'], ['i', 'want', 'to', 'know'], ['do', 'you', 'know'], ['i', 'wonder'], ['tell', 'me'],
+];
+export const questionWords = words(`what who where when why how which whose`);
+export const beForms = words(`is are was were`);
+export const auxiliaries = words(`is are was were am be do does did have has had can could may might must shall should will would`);
+
+/** The closed list of "how do I" phrasings: each asks for the way to do something. */
+export const howToPhrasings: readonly (readonly string[])[] = [
+  ['what', 'is', 'the', 'way', 'to'], ['what', 'is', 'a', 'way', 'to'], ['how', 'does', 'one'], ['how', 'can', 'one'],
+  ['how', 'do', 'i'], ['how', 'can', 'i'], ['how', 'to'],
+];
+
+/** "what does X mean" = "what is the meaning of X" = "what is meant by X". */
+export const meaningPhrasings: readonly (readonly string[])[] = [['what', 'is', 'the', 'meaning', 'of'], ['what', 'is', 'meant', 'by']];
+
+/** Spoken contractions written without an apostrophe, where no other word has the same spelling. */
+export const apostropheless: ReadonlyMap<string, readonly string[]> = new Map([
+  ['whats', ['what', 'is']], ['dont', ['do', 'not']], ['doesnt', ['does', 'not']], ['didnt', ['did', 'not']],
+  ['isnt', ['is', 'not']], ['arent', ['are', 'not']], ['wasnt', ['was', 'not']], ['werent', ['were', 'not']],
+  ['couldnt', ['could', 'not']], ['shouldnt', ['should', 'not']], ['wouldnt', ['would', 'not']], ['havent', ['have', 'not']],
+  ['hasnt', ['has', 'not']], ['hadnt', ['had', 'not']], ['youre', ['you', 'are']], ['theyre', ['they', 'are']],
+  ['whos', ['who', 'is']], ['hows', ['how', 'is']], ['wheres', ['where', 'is']],
+]);
+
+/** After "'d", these make it "would" ("I'd like"); anything else leaves "'d" as written ("I'd gone" is "had"). */
+export const wouldVerbs = words(`like love prefer rather want be say recommend suggest need`);
+
+/** List conjunctions: items on either side may swap when nothing else changes. */
+export const listConjunctions = words(`and or vs versus`);

@@ -1,0 +1,138 @@
+/**
+ * The closed list of English rewrites beyond case and contractions. Each one maps phrasings that ask the
+ * same thing onto one form, and only where it cannot touch what is asked:
+ * - greetings that open the question ("Hi, ...", "Hello there! ...");
+ * - thanks at its end or start ("..., thanks", "Thank you! ...");
+ * - "please"/"kindly" at a sentence start, after "can you", or at the end (not after "say", "to", "will"...);
+ * - "can/could/would/will you" + a request verb with an object = the request itself ("Can you explain X" = "Explain X");
+ * - "tell me / do you know / I want to know" + an embedded question = the question ("tell me what X is" = "what is X");
+ * - "how do I" = "how can I" = "how to" = "how does one" = "what is the way to", before a verb;
+ * - "what does X mean" = "what is the meaning of X" = "what is meant by X";
+ * - "explain/describe X to me" = "explain/describe X"; "an" = "a".
+ */
+import {
+  auxiliaries, beForms, embeddingPrefixes, greetings, howToPhrasings, meaningPhrasings, mentionVerbs, pleaseWords,
+  pureRequestVerbs, questionWords, requestModals, requestVerbs, thanksPhrases, verbBeforePlease, imperativeVerbs,
+} from './english-lexicon.js';
+import { isWord, type FormToken } from './form-token.js';
+
+const startsWith = (tokens: readonly FormToken[], phrase: readonly string[], at = 0): boolean =>
+  phrase.every((word, k) => isWord(tokens[at + k], word));
+
+/** A sentence or clause boundary follows token i (a comma, or the next token starts a sentence, or nothing follows). */
+const boundaryAfter = (tokens: readonly FormToken[], i: number): boolean =>
+  tokens[i]!.commaAfter || i + 1 >= tokens.length || tokens[i + 1]!.sentenceStart;
+
+export function applyPhrasings(input: FormToken[]): FormToken[] {
+  let tokens = dropGreetings(input);
+  tokens = dropThanks(tokens);
+  tokens = dropPlease(tokens);
+  tokens = dropRequestModal(tokens);
+  tokens = unembedQuestion(tokens);
+  tokens = foldHowTo(tokens);
+  tokens = foldMeaning(tokens);
+  if (isWord(tokens[0], 'explain', 'describe') && tokens.length > 3 && startsWith(tokens, ['to', 'me'], tokens.length - 2)) {
+    tokens = tokens.slice(0, -2);
+  }
+  return tokens.map((token) => (isWord(token, 'an') ? { ...token, text: 'a' } : token));
+}
+
+function dropGreetings(tokens: FormToken[]): FormToken[] {
+  if (!isWord(tokens[0]) || !greetings.has(tokens[0]!.text)) return tokens;
+  const length = isWord(tokens[1], 'there') ? 2 : 1;
+  const next = tokens[length];
+  if (!next) return tokens;
+  const opensQuestion = boundaryAfter(tokens, length - 1) || (isWord(next) && (questionWords.has(next.text) || auxiliaries.has(next.text) || pleaseWords.has(next.text)));
+  return opensQuestion ? [{ ...next, sentenceStart: true }, ...tokens.slice(length + 1)] : tokens;
+}
+
+function dropThanks(tokens: FormToken[]): FormToken[] {
+  for (const phrase of thanksPhrases) {
+    const at = tokens.length - phrase.length;
+    if (at > 0 && startsWith(tokens, phrase, at) && (tokens[at]!.sentenceStart || tokens[at - 1]!.commaAfter)) {
+      return dropThanks(tokens.slice(0, at).map((token, i) => (i === at - 1 ? { ...token, commaAfter: false } : token)));
+    }
+    if (tokens.length > phrase.length && startsWith(tokens, phrase) && boundaryAfter(tokens, phrase.length - 1)) {
+      return dropThanks([{ ...tokens[phrase.length]!, sentenceStart: true }, ...tokens.slice(phrase.length + 1)]);
+    }
+  }
+  return tokens;
+}
+
+function dropPlease(tokens: FormToken[]): FormToken[] {
+  const out: FormToken[] = [];
+  tokens.forEach((token, i) => {
+    if (!isWord(token) || !pleaseWords.has(token.text) || tokens.length === 1) {
+      out.push(token);
+      return;
+    }
+    const previous = out[out.length - 1];
+    const atStart = token.sentenceStart || previous === undefined;
+    const afterYou = isWord(previous, 'you') && requestModals.has(out[out.length - 2]?.text ?? '');
+    const atEnd = i === tokens.length - 1 || tokens[i + 1]!.sentenceStart;
+    const verbBefore = isWord(previous) && verbBeforePlease.has(previous!.text) && !afterYou;
+    const mentioned = isWord(previous) && mentionVerbs.has(previous!.text) && !previous!.commaAfter;
+    // At the end only after a comma, or closing an imperative: "why do kids forget please" may ask about the word.
+    const closesRequest = previous?.commaAfter === true || (isWord(out[0]) && imperativeVerbs.has(out[0]!.text));
+    const polite = !verbBefore && (atStart || afterYou || (atEnd && !mentioned && closesRequest));
+    if (!polite) {
+      out.push(token);
+      return;
+    }
+    if (atStart && tokens[i + 1]) tokens[i + 1] = { ...tokens[i + 1]!, sentenceStart: true };
+    if (previous && atEnd) out[out.length - 1] = { ...previous, commaAfter: false };
+  });
+  return out;
+}
+
+/** "can you" + request verb + object -> the request; "I want you to" / "I would like you to" + request verb likewise. */
+function dropRequestModal(tokens: FormToken[]): FormToken[] {
+  const prefixes = [['i', 'would', 'like', 'you', 'to'], ['i', 'want', 'you', 'to'], ['i', 'need', 'you', 'to']];
+  let length = 0;
+  if (isWord(tokens[0]) && requestModals.has(tokens[0]!.text) && isWord(tokens[1], 'you')) length = 2;
+  else length = prefixes.find((prefix) => startsWith(tokens, prefix))?.length ?? 0;
+  const verb = tokens[length];
+  const object = tokens[length + 1];
+  if (length === 0 || !isWord(verb) || !requestVerbs.has(verb!.text) || !object || object.pos === 'ADP' || object.kind === 'mark') return tokens;
+  // "can/could/would you" may ask about ability or possibility ("can you give birth at 50?", "can you tell if ..."):
+  // only pure request verbs, or a request to "me"/"us", are requests. "I want you to ..." always is one.
+  const modal = isWord(tokens[0]) && requestModals.has(tokens[0]!.text);
+  if (modal && !pureRequestVerbs.has(verb!.text) && !isWord(object, 'me', 'us')) return tokens;
+  return [{ ...verb!, sentenceStart: true }, ...tokens.slice(length + 1)];
+}
+
+/** "tell me what the capital of France is" -> "what is the capital of France". */
+function unembedQuestion(tokens: FormToken[]): FormToken[] {
+  const prefix = embeddingPrefixes.find((phrase) => startsWith(tokens, phrase));
+  if (!prefix) return tokens;
+  const at = prefix.length;
+  const wh = tokens[at];
+  if (!isWord(wh) || !questionWords.has(wh!.text) || tokens.length < at + 2) return tokens;
+  // Only one sentence: "tell me what X is. Also ..." is left alone.
+  if (tokens.slice(at + 1).some((token) => token.sentenceStart)) return tokens;
+  const rest = tokens.slice(at + 1);
+  if (isWord(rest[0]) && auxiliaries.has(rest[0]!.text)) return tokens.slice(at);
+  const last = rest[rest.length - 1]!;
+  if (rest.length >= 2 && isWord(last) && beForms.has(last.text)) return [wh!, last, ...rest.slice(0, -1)];
+  return tokens;
+}
+
+function foldHowTo(tokens: FormToken[]): FormToken[] {
+  const phrase = howToPhrasings.find((candidate) => startsWith(tokens, candidate));
+  if (!phrase) return tokens;
+  const next = tokens[phrase.length];
+  // A verb follows ("how do I sort", tagged a noun at times: "how does one sort"), never "the station".
+  if (!next || !(next.pos === 'VERB' || next.pos === 'AUX' || next.pos === 'NOUN' || isWord(next, 'not')) || next.kind !== 'word') return tokens;
+  return [{ kind: 'rewrite', text: 'how-to', pos: '', sentenceStart: true, commaAfter: false }, ...tokens.slice(phrase.length)];
+}
+
+function foldMeaning(tokens: FormToken[]): FormToken[] {
+  const marker: FormToken = { kind: 'rewrite', text: 'meaning-of', pos: '', sentenceStart: true, commaAfter: false };
+  const last = tokens.length - 1;
+  if (startsWith(tokens, ['what', 'does']) && last >= 3 && isWord(tokens[last], 'mean') && !tokens.slice(2, last).some((t) => t.sentenceStart)) {
+    return [marker, ...tokens.slice(2, last)];
+  }
+  const phrase = meaningPhrasings.find((candidate) => startsWith(tokens, candidate));
+  if (phrase && tokens.length > phrase.length) return [marker, ...tokens.slice(phrase.length)];
+  return tokens;
+}
