@@ -7,6 +7,7 @@ import {
   type AnthropicUsage,
 } from './anthropic.js';
 import { splitForReplay } from './openai-stream.js';
+import { anthropicEventSchema, conforms } from './provider-answer-schemas.js';
 
 /** One event as Anthropic writes it: the SSE event name repeats the data's `type`. */
 export function anthropicSseEvent(event: AnthropicStreamEvent): string {
@@ -44,8 +45,7 @@ function readEvent(message: EventSourceMessage): AnthropicStreamEvent | undefine
     // An `event: error` with a plain-text body is still an error, not garbage.
     return message.event === 'error' ? { type: 'error', error: { type: 'api_error', message: message.data } } : undefined;
   }
-  if (typeof data !== 'object' || data === null || typeof (data as { type?: unknown }).type !== 'string') return undefined;
-  return data as AnthropicStreamEvent;
+  return conforms(anthropicEventSchema, data) ? (data as AnthropicStreamEvent) : undefined;
 }
 
 /**

@@ -41,6 +41,7 @@ import {
 } from './anthropic.js';
 import { anthropicSseEvent } from './anthropic-stream.js';
 import { systemWithoutBookkeeping } from './client-bookkeeping.js';
+import { conforms, openAIChunkSchema } from './provider-answer-schemas.js';
 import type { ChatCompletion, ChatCompletionRequest, ChatMessage, ToolCall, Usage } from './openai.js';
 
 type OpenAIContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
@@ -365,6 +366,10 @@ export class OpenAIStreamToAnthropic {
       chunk = JSON.parse(data) as CompletionChunk;
     } catch {
       this.#fail('The upstream stream sent an event that is not JSON.');
+      return;
+    }
+    if (!conforms(openAIChunkSchema, chunk)) {
+      this.#fail('The upstream stream sent an event isartor cannot read (not a chat completion chunk).');
       return;
     }
     if (event === 'error' || chunk.error !== undefined) {

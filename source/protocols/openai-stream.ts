@@ -1,4 +1,5 @@
 import { createParser, type EventSourceParser } from 'eventsource-parser';
+import { conforms, openAIChunkSchema } from './provider-answer-schemas.js';
 import type { ChatCompletion, CompletionChoice, ToolCall, Usage } from './openai.js';
 
 interface ChunkToolCall {
@@ -98,7 +99,7 @@ export class ChatCompletionStreamAccumulator {
       this.#broken = true;
       return;
     }
-    if (chunk.error) {
+    if (!conforms(openAIChunkSchema, chunk) || chunk.error) {
       this.#broken = true;
       return;
     }
