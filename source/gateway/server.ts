@@ -147,7 +147,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     exactCacheLayer(exactCache),
     nearDuplicateCacheLayer(nearDuplicate),
     trimContextLayer(trimming),
-    upstreamLayer(options.routing, agents),
+    upstreamLayer(options.routing, agents, options.onWarning),
   ]);
   const routeCountTokens = composeLayers([
     auth,
@@ -169,7 +169,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const pendingRecords = new Set<Promise<void>>();
 
   const record = (ctx: RequestContext): void => {
-    const pending = requestRecordOf(ctx, userPrices())
+    const pending = requestRecordOf(ctx, userPrices(), options.onWarning)
       .then((finished) => {
         chargeVirtualKey(ctx, finished, unpricedWarned, options.onWarning);
         requestLog.append(finished);

@@ -69,13 +69,22 @@ export class AnthropicStreamAccumulator {
   /** The full answer, or undefined when the stream ended early, carried an error, or did not parse. */
   result(): AnthropicMessage | undefined {
     if (this.#broken || !this.#stopped || !this.#message) return undefined;
+    return this.#build(this.#message);
+  }
+
+  /** What the stream carried so far, finished or not: only for charging a client who left, never for the cache. */
+  delivered(): AnthropicMessage | undefined {
+    return this.#message ? this.#build(this.#message) : undefined;
+  }
+
+  #build(message: AnthropicMessage): AnthropicMessage {
     const content = [...this.#blocks]
       .sort(([a], [b]) => a - b)
       .map(([index, block]) => {
         const json = this.#inputJson.get(index);
         return json === undefined ? { ...block } : ({ ...block, input: parseToolInput(json) } as AnthropicResponseBlock);
       });
-    return { ...this.#message, content, usage: { ...this.#message.usage } };
+    return { ...message, content, usage: { ...message.usage } };
   }
 
   #onEvent(event: AnthropicStreamEvent | undefined): void {

@@ -331,12 +331,21 @@ export class OpenAIStreamToAnthropic {
   /** The whole answer, or undefined unless the upstream stream finished cleanly with [DONE]. */
   result(): AnthropicMessage | undefined {
     if (this.#failed || !this.#closed || !this.#sawDone || !this.#message) return undefined;
+    return this.#build(this.#message);
+  }
+
+  /** What the stream carried so far, finished or not: only for charging a client who left, never for the cache. */
+  delivered(): AnthropicMessage | undefined {
+    return this.#message ? this.#build(this.#message) : undefined;
+  }
+
+  #build(message: AnthropicMessage): AnthropicMessage {
     const content = this.#blocks.map((block) => ({ ...block }));
     for (const draft of this.#drafts) {
       const block = draft.blockIndex === undefined ? undefined : content[draft.blockIndex];
       if (block?.type === 'tool_use') block.input = parseToolInput(draft.arguments);
     }
-    return { ...this.#message, content, usage: { ...this.#message.usage } };
+    return { ...message, content, usage: { ...message.usage } };
   }
 
   #flush(): string {

@@ -60,9 +60,18 @@ export class ChatCompletionStreamAccumulator {
   /** The full answer, or undefined when the stream ended early, carried an error, or did not parse. */
   result(): ChatCompletion | undefined {
     if (this.#broken || !this.#sawDone || !this.#meta || this.#choices.size === 0) return undefined;
+    for (const draft of this.#choices.values()) if (draft.finishReason === null) return undefined;
+    return this.#build(this.#meta);
+  }
+
+  /** What the stream carried so far, finished or not: only for charging a client who left, never for the cache. */
+  delivered(): ChatCompletion | undefined {
+    return this.#meta ? this.#build(this.#meta) : undefined;
+  }
+
+  #build(meta: { id: string; created: number; model: string; systemFingerprint: string | null }): ChatCompletion {
     const choices: CompletionChoice[] = [];
     for (const [index, draft] of [...this.#choices].sort(([a], [b]) => a - b)) {
-      if (draft.finishReason === null) return undefined;
       const toolCalls = [...draft.toolCalls.values()];
       choices.push({
         index,
@@ -77,13 +86,13 @@ export class ChatCompletionStreamAccumulator {
       });
     }
     return {
-      id: this.#meta.id,
+      id: meta.id,
       object: 'chat.completion',
-      created: this.#meta.created,
-      model: this.#meta.model,
+      created: meta.created,
+      model: meta.model,
       choices,
       ...(this.#usage ? { usage: this.#usage } : {}),
-      system_fingerprint: this.#meta.systemFingerprint,
+      system_fingerprint: meta.systemFingerprint,
     };
   }
 
