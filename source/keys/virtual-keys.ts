@@ -178,8 +178,6 @@ export class VirtualKeys {
 
   /** A new key, returned once in plaintext; only its hash is kept. */
   create(changes: KeyChanges): { key: string; stored: StoredVirtualKey } {
-    this.#refresh('strict');
-    this.#refuseTakenAlias(changes.alias ?? null, undefined);
     const key = generateVirtualKey();
     const now = new Date(this.now()).toISOString();
     const stored = applyChanges(
@@ -200,24 +198,33 @@ export class VirtualKeys {
       changes,
       this.now(),
     );
-    this.#save([...this.#backend.current(), stored]);
+    // Whatever /key/generate would answer is computed before the key is kept: a key answered with an
+    // error must not exist afterwards (the caller never saw it, and a broken one would break /key/list).
+    this.describe(stored);
+    this.#transact((current) => {
+      refuseTakenAlias(current, changes.alias ?? null, undefined);
+      return [...current, stored];
+    });
     return { key, stored };
   }
 
   update(key: StoredVirtualKey, changes: KeyChanges): StoredVirtualKey {
-    this.#refresh('strict');
-    const current = this.#byId.get(key.id);
-    if (!current) throw new UserError(`The key ${describeKey(key)} no longer exists.`, { hint: 'List the keys with `isartor keys list`.' });
-    if (changes.alias !== undefined) this.#refuseTakenAlias(changes.alias, current.id);
-    const updated = applyChanges(current, changes, this.now());
-    this.#save(this.#backend.current().map((k) => (k.id === current.id ? updated : k)));
-    return updated;
+    let updated: StoredVirtualKey | undefined;
+    this.#transact((keys) => {
+      const current = keys.find((k) => k.id === key.id);
+      if (!current) throw new UserError(`The key ${describeKey(key)} no longer exists.`, { hint: 'List the keys with `isartor keys list`.' });
+      if (changes.alias !== undefined) refuseTakenAlias(keys, changes.alias, current.id);
+      const next = applyChanges(current, changes, this.now());
+      this.describe(next);
+      updated = next;
+      return keys.map((k) => (k.id === current.id ? next : k));
+    });
+    return updated!;
   }
 
   delete(keys: readonly StoredVirtualKey[]): void {
-    this.#refresh('strict');
     const ids = new Set(keys.map((key) => key.id));
-    this.#save(this.#backend.current().filter((key) => !ids.has(key.id)));
+    this.#transact((current) => current.filter((key) => !ids.has(key.id)));
   }
 
   describe(key: StoredVirtualKey): KeyInfo {
@@ -246,18 +253,12 @@ export class VirtualKeys {
     this.#ledger.close();
   }
 
-  #refuseTakenAlias(alias: string | null, exceptId: string | undefined): void {
-    if (alias === null) return;
-    const holder = this.#backend.current().find((key) => key.alias === alias && key.id !== exceptId);
-    if (holder) {
-      throw new UserError(`A virtual key with the alias "${alias}" already exists.`, {
-        hint: `Pick another alias, or delete the old key first (\`isartor keys delete ${alias}\`).`,
-      });
+  #transact(change: (current: readonly StoredVirtualKey[]) => readonly StoredVirtualKey[]): void {
+    if (this.#backend.transact) this.#backend.transact(change);
+    else {
+      this.#refresh('strict');
+      this.#backend.save(change(this.#backend.current()));
     }
-  }
-
-  #save(keys: readonly StoredVirtualKey[]): void {
-    this.#backend.save(keys);
     this.#index();
   }
 
@@ -272,6 +273,16 @@ export class VirtualKeys {
     const keys = this.#backend.current();
     this.#byHash = new Map(keys.map((key) => [key.tokenHash, key]));
     this.#byId = new Map(keys.map((key) => [key.id, key]));
+  }
+}
+
+function refuseTakenAlias(keys: readonly StoredVirtualKey[], alias: string | null, exceptId: string | undefined): void {
+  if (alias === null) return;
+  const holder = keys.find((key) => key.alias === alias && key.id !== exceptId);
+  if (holder) {
+    throw new UserError(`A virtual key with the alias "${alias}" already exists.`, {
+      hint: `Pick another alias, or delete the old key first (\`isartor keys delete ${alias}\`).`,
+    });
   }
 }
 
