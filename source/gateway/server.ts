@@ -6,6 +6,7 @@ import type { RoutingTable } from '../routing/routing-table.js';
 import type { ExactCacheSettings, NearDuplicateCacheSettings, TrimmingSettings } from '../store/config.js';
 import { UserError } from '../user-error.js';
 import { identifyClient } from '../stats/identify-client.js';
+import { findPrice } from '../stats/price-book.js';
 import type { ModelPrice } from '../stats/price-book.js';
 import { GatewayMetrics } from '../stats/prometheus-metrics.js';
 import { PromptChurnTracker } from '../stats/prompt-churn.js';
@@ -142,7 +143,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const routeModelRequest = composeLayers([
     auth,
     parseRequestLayer({ bodyLimitBytes: options.bodyLimitBytes, routing: options.routing }),
-    virtualKeyPolicyLayer(options.routing, virtualKeys, { admit: true }),
+    virtualKeyPolicyLayer(options.routing, virtualKeys, { admit: true, priceOf: (provider, model) => findPrice(provider, model, userPrices())?.price }),
     promptChurnLayer(churn),
     exactCacheLayer(exactCache),
     nearDuplicateCacheLayer(nearDuplicate),
