@@ -23,7 +23,8 @@ const openAIUsage = z.object({
 const openAIChunkToolCall = z.object({
   index: z.number().int().nonnegative().optional(),
   id: optionalString,
-  function: z.object({ name: optionalString, arguments: optionalString }).nullish(),
+  // Absent on a continuation delta; null is not a tool call anyone can run.
+  function: z.object({ name: optionalString, arguments: optionalString }).optional(),
 });
 
 const openAIChunkChoice = z.object({
