@@ -111,17 +111,13 @@ export function modelAllowed(key: StoredVirtualKey, requested: string, routing: 
 }
 
 /**
- * What a request will likely cost, reserved against its key's budget while it runs: its input at ~4 bytes
- * a token plus its max_tokens (at most 4,096; 512 when unset) of output, at the primary route's price.
- * An unpriced model reserves nothing, as it is charged nothing.
+ * A floor for what a request will cost, reserved against its key's budget while it runs until the key
+ * has a history (then its mean cost is reserved): its input at ~4 bytes a token, at the primary route's
+ * price. Output is not guessed: max_tokens is a ceiling, not an estimate. Unpriced models reserve nothing.
  */
 export function estimateCostUsd(chat: ChatRequest, priceOf: ((provider: string, model: string) => ModelPrice | undefined) | undefined): number {
   const price = priceOf?.(chat.target.providerId, chat.upstreamModel);
-  if (!price) return 0;
-  const body = chat.body as { max_tokens?: unknown; max_completion_tokens?: unknown };
-  const asked = typeof body.max_completion_tokens === 'number' ? body.max_completion_tokens : body.max_tokens;
-  const outputTokens = typeof asked === 'number' && asked > 0 ? Math.min(asked, 4096) : 512;
-  return ((chat.raw.length / 4) * price.input + outputTokens * price.output) / 1e6;
+  return price ? ((chat.raw.length / 4) * price.input) / 1e6 : 0;
 }
 
 /** Whether a key may be served by a route: by its `provider/model`, its model name, or an alias of it on the key's list. */
