@@ -76,8 +76,8 @@ export interface RequestContext {
   /** How the system prompt and tools differ from this tool's previous request; null for its first. */
   promptChurn?: PromptChurn | null;
   clientGone: boolean;
-  /** A streamed answer the client left before it finished: what had reached it, to charge (never to cache). */
-  deliveredAnswer?: object;
+  /** A streamed answer in progress: what has reached the client so far, to charge one who leaves (never to cache). */
+  deliveredAnswer?: () => object | undefined;
   /** The virtual key the caller presented (L0), and once admitted under its budget, how its cost is charged. */
   virtualKey?: { key: StoredVirtualKey; admission?: KeyAdmission };
 }

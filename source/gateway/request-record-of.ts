@@ -70,7 +70,10 @@ function responseOutputAsContent(answer: object): { content: unknown[] } {
 async function tokensOf(ctx: RequestContext): Promise<{ usage: TokenUsage; counted: RequestRecord['tokensCounted']; saved: TokenUsage | undefined }> {
   const hit = ctx.layer === 'l1a' || ctx.layer === 'l1b';
   const answer = (hit ? ctx.replayedAnswer : ctx.completion) as { choices?: unknown; content?: unknown } | undefined;
-  if (!answer && !hit && ctx.layer === 'l3' && ctx.chat && ctx.deliveredAnswer) return deliveredTokens(ctx.chat.body, ctx.deliveredAnswer);
+  if (!answer && !hit && ctx.layer === 'l3' && ctx.chat && clientHungUp(ctx)) {
+    const delivered = readDelivered(ctx);
+    if (delivered) return deliveredTokens(ctx.chat.body, delivered);
+  }
   if (!answer || !ctx.chat || (!hit && ctx.layer !== 'l3')) return { usage: noTokens, counted: 'none', saved: undefined };
   const provided = usageOf(answer);
   const usage = provided ?? {
@@ -115,4 +118,13 @@ function clampTokens<T extends { usage: TokenUsage; saved: TokenUsage | undefine
   const result = { ...tokens, usage: clamp(tokens.usage), saved: tokens.saved ? clamp(tokens.saved) : undefined };
   if (problems.length > 0) warn(problems.join(', '));
   return result;
+}
+
+function readDelivered(ctx: RequestContext): object | undefined {
+  try {
+    return ctx.deliveredAnswer?.();
+  } catch {
+    // What arrived could not be read back: charged as nothing, as before.
+    return undefined;
+  }
 }

@@ -221,6 +221,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (counted) inFlight += 1;
     res.once('close', () => {
       if (counted) inFlight -= 1;
+      // This listener runs before the layers' own: a client that left is known as such to the record.
+      if (!res.writableFinished) ctx.clientGone = true;
       // Health probes, scrapes and dashboards would drown out the requests that matter.
       if (!observabilityPaths.has(ctx.path)) options.log?.(formatRequestLogLine(ctx));
       // Unknown routes are recorded too (route, status, client; never a body): a client calling a path

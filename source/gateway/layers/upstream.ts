@@ -7,7 +7,7 @@ import { classifyNetworkError } from '../../providers/network-failure.js';
 import type { Route, RoutingTable } from '../../routing/routing-table.js';
 import type { ChatRequest, Layer, RequestContext } from '../context.js';
 import { describeNetworkFailure, sendError, sendNetworkFailure } from '../respond.js';
-import { midStreamError, planExchange, type Exchange, type StreamRelay } from '../upstream-exchange.js';
+import { midStreamError, planExchange, type Exchange } from '../upstream-exchange.js';
 import { collect, failAnswer, relayJson, relayStream, relayUpstreamError, tooLargeMessage } from './upstream-relay.js';
 import { retryDelayMs, isRetryableStatus, parseRetryAfterMs } from './upstream-retry.js';
 
@@ -90,7 +90,6 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
       throwHttpErrors: false,
       retry: { limit: 0 },
     });
-    let relay: StreamRelay | undefined;
     let settled = false;
     const settle = (outcome: AttemptOutcome): void => {
       if (settled) return;
@@ -103,11 +102,6 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
       if (ctx.res.writableFinished) return;
       ctx.clientGone = true;
       upstream.destroy();
-      try {
-        ctx.deliveredAnswer = relay?.delivered();
-      } catch {
-        // Nothing countable arrived; the request is charged as nothing.
-      }
       settle({ kind: 'committed' });
     };
     ctx.res.on('close', onClientClose);
@@ -131,7 +125,8 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
         const status = response.statusCode;
         const isStream = String(response.headers['content-type'] ?? '').includes('text/event-stream');
         if (status >= 200 && status < 300 && isStream) {
-          relay = exchange.openStream();
+          const relay = exchange.openStream();
+          ctx.deliveredAnswer = () => relay.delivered();
           relayStream(ctx, upstream, relay, route, { markWaited, done: () => settle({ kind: 'committed' }), fail });
           return;
         }
