@@ -7,7 +7,7 @@ import {
   type AnthropicUsage,
 } from './anthropic.js';
 import { splitForReplay } from './openai-stream.js';
-import { anthropicEventSchema, conforms } from './provider-answer-schemas.js';
+import { isAnthropicEvent } from './provider-answer-schemas.js';
 
 /** One event as Anthropic writes it: the SSE event name repeats the data's `type`. */
 export function anthropicSseEvent(event: AnthropicStreamEvent): string {
@@ -45,7 +45,7 @@ function readEvent(message: EventSourceMessage): AnthropicStreamEvent | undefine
     // An `event: error` with a plain-text body is still an error, not garbage.
     return message.event === 'error' ? { type: 'error', error: { type: 'api_error', message: message.data } } : undefined;
   }
-  return conforms(anthropicEventSchema, data) ? (data as AnthropicStreamEvent) : undefined;
+  return isAnthropicEvent(data) ? (data as AnthropicStreamEvent) : undefined;
 }
 
 /**
