@@ -126,7 +126,7 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
         const isStream = String(response.headers['content-type'] ?? '').includes('text/event-stream');
         if (status >= 200 && status < 300 && isStream) {
           const relay = exchange.openStream();
-          ctx.deliveredAnswer = () => relay.delivered();
+          ctx.deliveredAnswer = () => relay.delivered?.();
           relayStream(ctx, upstream, relay, route, { markWaited, done: () => settle({ kind: 'committed' }), fail });
           return;
         }
