@@ -70,7 +70,8 @@ const anthropicBlock = z.union([
 ]);
 
 const anthropicMessage = z.object({
-  role: z.enum(['user', 'assistant']),
+  // Claude Code sends role "system" messages too; the provider, not the gateway, judges roles.
+  role: z.string(),
   content: z.union([z.string(), z.array(anthropicBlock)]),
 });
 

@@ -18,7 +18,7 @@ const malformedAnthropic: Array<[string, unknown]> = [
   ['system: 5', anthropic([{ role: 'user', content: 'hi' }], { system: 5 })],
   ['tools: "x"', anthropic([{ role: 'user', content: 'hi' }], { tools: 'x' })],
   ['tools: [null]', anthropic([{ role: 'user', content: 'hi' }], { tools: [null] })],
-  ['a role that is not user or assistant', anthropic([{ role: 'robot', content: 'hi' }])],
+  ['a role that is not a string', anthropic([{ role: 5, content: 'hi' }])],
 ];
 
 const malformedOpenAI: Array<[string, unknown]> = [
