@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { keepServingThroughStrayErrors } from '../daemon/last-line-of-defence.js';
 import { serveGateway } from '../daemon/serve-gateway.js';
 import { startDetachedGateway } from '../daemon/start-detached.js';
 import { defaultGatewayPort } from '../store/config.js';
@@ -67,6 +68,8 @@ Stop a detached gateway with \`isartor down\`; see it with \`isartor status\`.`,
 }
 
 async function runForeground(stateDir: string, flags: UpFlags, gatewayApiKey: string | undefined, redisUrl: string | undefined): Promise<void> {
+  // From here on this process serves other programs: one stray error must not end it for all of them.
+  keepServingThroughStrayErrors(printWarning);
   const served = await serveGateway({
     stateDir,
     host: flags.host,

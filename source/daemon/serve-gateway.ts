@@ -80,7 +80,7 @@ export async function serveGateway(options: ServeOptions): Promise<ServedGateway
   }
   let running: RunningGateway;
   try {
-    running = await startGateway(gateway, { host, port });
+    running = await startGateway(gateway, { host, port }, { maxConnections: config.gateway.maxConnections });
   } catch (error) {
     await gateway.close();
     virtualKeys.close();

@@ -80,6 +80,8 @@ export interface RequestContext {
   clientGone: boolean;
   /** Layers that left this request alone for size or safety, as `<layer>:<reason>` (`l1b:time`, `l1b:size`, `l2.5:size`); sent as `x-isartor-skipped`. */
   skipped: string[];
+  /** A streamed answer in progress: what has reached the client so far, to charge one who leaves (never to cache). */
+  deliveredAnswer?: () => object | undefined;
   /** The virtual key the caller presented (L0), and once admitted under its budget, how its cost is charged. */
   virtualKey?: { key: StoredVirtualKey; admission?: KeyAdmission };
 }

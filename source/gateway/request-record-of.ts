@@ -11,7 +11,7 @@ import { clientHungUp, gatewayOverheadMs } from './respond.js';
  * tokens come from the provider's usage, or are counted with the tokenizer when the answer has none,
  * which is why this resolves later.
  */
-export function requestRecordOf(ctx: RequestContext, userPrices: Readonly<Record<string, ModelPrice>>): Promise<RequestRecord> {
+export function requestRecordOf(ctx: RequestContext, userPrices: Readonly<Record<string, ModelPrice>>, onWarning?: (message: string) => void): Promise<RequestRecord> {
   const round = (ms: number): number => Math.round(ms * 100) / 100;
   const provider = ctx.answeredBy?.provider ?? ctx.chat?.target.providerId ?? null;
   const model = ctx.answeredBy?.model ?? ctx.chat?.upstreamModel ?? null;
@@ -30,7 +30,8 @@ export function requestRecordOf(ctx: RequestContext, userPrices: Readonly<Record
     model,
     keyAlias: ctx.virtualKey ? keyLabel(ctx.virtualKey.key) : null,
   };
-  return tokensOf(ctx).then(({ usage, counted, saved }) => {
+  return tokensOf(ctx).then((tokens) => {
+    const { usage, counted, saved } = clampTokens(tokens, (what) => onWarning?.(`${provider ?? 'The provider'} reported ${what} for ${model ?? 'a model'}; counted as the nearest sane value.`));
     const found = findPrice(provider, model, userPrices);
     const trimmed = ctx.trimmedTokens ?? 0;
     const savedUsd = found ? (saved ? costOfUsage(found.price, saved) : 0) + costOfInputTokens(found.price, trimmed) : null;
@@ -69,6 +70,10 @@ function responseOutputAsContent(answer: object): { content: unknown[] } {
 async function tokensOf(ctx: RequestContext): Promise<{ usage: TokenUsage; counted: RequestRecord['tokensCounted']; saved: TokenUsage | undefined }> {
   const hit = ctx.layer === 'l1a' || ctx.layer === 'l1b';
   const answer = (hit ? ctx.replayedAnswer : ctx.completion) as { choices?: unknown; content?: unknown } | undefined;
+  if (!answer && !hit && ctx.layer === 'l3' && ctx.chat && clientHungUp(ctx)) {
+    const delivered = readDelivered(ctx);
+    if (delivered) return deliveredTokens(ctx.chat.body, delivered);
+  }
   if (!answer || !ctx.chat || (!hit && ctx.layer !== 'l3')) return { usage: noTokens, counted: 'none', saved: undefined };
   const provided = usageOf(answer);
   const usage = provided ?? {
@@ -77,4 +82,49 @@ async function tokensOf(ctx: RequestContext): Promise<{ usage: TokenUsage; count
   };
   if (hit) return { usage: noTokens, counted: provided ? 'provider' : 'estimated', saved: usage };
   return { usage, counted: provided ? 'provider' : 'estimated', saved: undefined };
+}
+
+/**
+ * A stream the client left: the provider still billed what it generated, so the client is charged for
+ * what reached it. The provider's usage counts when it had already come (a client that left right after
+ * the finish chunk); else the tokenizer estimates the request and the text delivered.
+ */
+async function deliveredTokens(body: Record<string, unknown>, delivered: object): Promise<{ usage: TokenUsage; counted: RequestRecord['tokensCounted']; saved: undefined }> {
+  const provided = usageOf(delivered);
+  if (provided && provided.outputTokens > 0) return { usage: provided, counted: 'provider', saved: undefined };
+  const usage = { inputTokens: await estimateInputTokens(body), outputTokens: await estimateOutputTokens(delivered as { choices?: unknown; content?: unknown }) };
+  return { usage, counted: 'estimated', saved: undefined };
+}
+
+/** No answer is larger than this; a count beyond it is a provider bug, not a bill. */
+const maxTokensPerRequest = 10_000_000;
+
+/**
+ * Provider usage is data from the network: a negative, fractional-NaN or absurd count would make counters go
+ * backwards (Prometheus refuses that) and budgets pay out. Counts are clamped to [0, 10M] and said once per record.
+ */
+function clampTokens<T extends { usage: TokenUsage; saved: TokenUsage | undefined }>(tokens: T, warn: (what: string) => void): T {
+  const problems: string[] = [];
+  const clamp = (usage: TokenUsage): TokenUsage => {
+    const fix = (name: string, value: number): number => {
+      if (Number.isFinite(value) && value >= 0 && value <= maxTokensPerRequest) return value;
+      problems.push(`${name} ${value}`);
+      return Number.isFinite(value) && value > 0 ? maxTokensPerRequest : 0;
+    };
+    const fixed: TokenUsage = { inputTokens: fix('input tokens', usage.inputTokens), outputTokens: fix('output tokens', usage.outputTokens) };
+    if (usage.cachedInputTokens !== undefined) fixed.cachedInputTokens = Math.min(fix('cached input tokens', usage.cachedInputTokens), fixed.inputTokens);
+    return fixed;
+  };
+  const result = { ...tokens, usage: clamp(tokens.usage), saved: tokens.saved ? clamp(tokens.saved) : undefined };
+  if (problems.length > 0) warn(problems.join(', '));
+  return result;
+}
+
+function readDelivered(ctx: RequestContext): object | undefined {
+  try {
+    return ctx.deliveredAnswer?.();
+  } catch {
+    // What arrived could not be read back: charged as nothing, as before.
+    return undefined;
+  }
 }

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { RequestContext } from './context.js';
+import { safeHeaderValue } from './header-value.js';
 import { anthropicErrorBody, anthropicErrorTypeForStatus } from '../protocols/anthropic.js';
 import { openAIErrorBody, openAIErrorTypeForStatus } from '../protocols/openai.js';
 import type { NetworkFailure } from '../providers/network-failure.js';
@@ -13,7 +14,8 @@ export function isartorHeaders(ctx: RequestContext): OutgoingHttpHeaders {
     'x-isartor-request-id': ctx.id,
   };
   if (ctx.cache) headers['x-isartor-cache'] = ctx.cache;
-  if (ctx.answeredBy) headers['x-isartor-upstream'] = `${ctx.answeredBy.provider}/${ctx.answeredBy.model}`;
+  // The model name may be the client's own (a provider without a configured model serves what was asked).
+  if (ctx.answeredBy) headers['x-isartor-upstream'] = safeHeaderValue(`${ctx.answeredBy.provider}/${ctx.answeredBy.model}`);
   if (ctx.attempts > 1) headers['x-isartor-attempts'] = String(ctx.attempts);
   if (ctx.similarity !== undefined) headers['x-isartor-similarity'] = ctx.similarity.toFixed(3);
   if (ctx.trimmedTokens !== undefined) headers['x-isartor-trimmed-tokens'] = String(ctx.trimmedTokens);

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { RoutingTable } from '../routing/routing-table.js';
 import { configDefaults, type ExactCacheSettings, type NearDuplicateCacheSettings, type TrimmingSettings } from '../store/config.js';
 import { UserError } from '../user-error.js';
 import { identifyClient } from '../stats/identify-client.js';
+import { findPrice } from '../stats/price-book.js';
 import type { ModelPrice } from '../stats/price-book.js';
 import { GatewayMetrics } from '../stats/prometheus-metrics.js';
 import { PromptChurnTracker } from '../stats/prompt-churn.js';
@@ -143,12 +144,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const routeModelRequest = composeLayers([
     auth,
     parseRequestLayer({ bodyLimitBytes: options.bodyLimitBytes, routing: options.routing }),
-    virtualKeyPolicyLayer(options.routing, virtualKeys, { admit: true }),
+    virtualKeyPolicyLayer(options.routing, virtualKeys, { admit: true, priceOf: (provider, model) => findPrice(provider, model, userPrices())?.price }),
     promptChurnLayer(churn),
     exactCacheLayer(exactCache),
     nearDuplicateCacheLayer(nearDuplicate),
     trimContextLayer(trimming),
-    upstreamLayer(options.routing, agents),
+    upstreamLayer(options.routing, agents, options.onWarning),
   ]);
   const routeCountTokens = composeLayers([
     auth,
@@ -170,7 +171,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const pendingRecords = new Set<Promise<void>>();
 
   const record = (ctx: RequestContext): void => {
-    const pending = requestRecordOf(ctx, userPrices())
+    const pending = requestRecordOf(ctx, userPrices(), options.onWarning)
       .then((finished) => {
         chargeVirtualKey(ctx, finished, unpricedWarned, options.onWarning);
         requestLog.append(finished);
@@ -221,6 +222,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (counted) inFlight += 1;
     res.once('close', () => {
       if (counted) inFlight -= 1;
+      // This listener runs before the layers' own: a client that left is known as such to the record.
+      if (!res.writableFinished) ctx.clientGone = true;
       // Health probes, scrapes and dashboards would drown out the requests that matter.
       if (!observabilityPaths.has(ctx.path)) options.log?.(formatRequestLogLine(ctx));
       // Unknown routes are recorded too (route, status, client; never a body): a client calling a path
@@ -346,8 +349,46 @@ export interface RunningGateway {
   stop(graceMs?: number): Promise<void>;
 }
 
-export async function startGateway(gateway: Gateway, listen: { host: string; port: number }): Promise<RunningGateway> {
-  const server = createServer({ keepAliveTimeout: 65_000 }, gateway.handle);
+/** How long slow or silent clients may hold a connection before it is closed for the others. */
+export interface ConnectionLimits {
+  /** Open connections at most; past it new ones are refused at once instead of descriptors running out. */
+  maxConnections: number;
+  /** A client must send its first request's headers within this (also a connection that sends nothing). */
+  headersTimeoutMs: number;
+  /** ...and its whole request (body included) within this; answers may take longer. */
+  requestTimeoutMs: number;
+}
+
+export const defaultConnectionLimits: ConnectionLimits = { maxConnections: 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 120_000 };
+
+export async function startGateway(
+  gateway: Gateway,
+  listen: { host: string; port: number },
+  limits: Partial<ConnectionLimits> = {},
+): Promise<RunningGateway> {
+  const { maxConnections, headersTimeoutMs, requestTimeoutMs } = { ...defaultConnectionLimits, ...limits };
+  // Node's headersTimeout starts at a connection's first byte: one that never sends any would stay open
+  // (and hold a descriptor) forever, so each connection gets that long to start its first request.
+  const silentTimers = new WeakMap<Socket, NodeJS.Timeout>();
+  const server = createServer(
+    // keepAliveTimeout stays above common client pools' idle time; the others bound slow clients.
+    { keepAliveTimeout: 65_000, headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs) },
+    (req, res) => {
+      const silent = silentTimers.get(req.socket);
+      if (silent) {
+        clearTimeout(silent);
+        silentTimers.delete(req.socket);
+      }
+      gateway.handle(req, res);
+    },
+  );
+  server.maxConnections = maxConnections;
+  server.on('connection', (socket: Socket) => {
+    const silent = setTimeout(() => socket.destroy(), headersTimeoutMs);
+    silent.unref();
+    silentTimers.set(socket, silent);
+    socket.once('close', () => clearTimeout(silent));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, listen)));
     server.listen(listen.port, listen.host, () => resolve());

@@ -18,6 +18,8 @@ export interface StreamRelay {
   end(): string;
   /** The complete answer in the caller's protocol, or undefined if the stream was incomplete. */
   result(): object | undefined;
+  /** What reached the caller so far, complete or not: for charging a client who left, never for the cache. */
+  delivered?(): object | undefined;
 }
 
 /** One request to one upstream: where it goes, what it says, and how its answer comes back. */
@@ -113,7 +115,7 @@ function bodyWithModel(chat: ChatRequest, model: string): Buffer | string {
 }
 
 /** Same protocol both sides: bytes go out exactly as they came in; the accumulator only watches. */
-function passthrough(accumulator: { push(bytes: Uint8Array): void; result(): object | undefined }): StreamRelay {
+function passthrough(accumulator: { push(bytes: Uint8Array): void; result(): object | undefined; delivered?(): object | undefined }): StreamRelay {
   return {
     push: (bytes) => {
       accumulator.push(bytes);
@@ -121,5 +123,6 @@ function passthrough(accumulator: { push(bytes: Uint8Array): void; result(): obj
     },
     end: () => '',
     result: () => accumulator.result(),
+    delivered: () => accumulator.delivered?.(),
   };
 }

@@ -1,14 +1,17 @@
 /** Durations as LiteLLM writes them: `30s`, `30m`, `1h`, `30d`, `2w`. */
 const unitMs = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
 
-export const durationFormat = 'a number and a unit: 30s, 30m, 1h, 30d or 2w';
+/** 100 years: a key or a budget window longer than this is a typo, and past it dates stop being printable. */
+export const maxDurationMs = 100 * 365 * 86_400_000;
 
-/** Milliseconds in a duration like `30d`; undefined when it is not one. */
+export const durationFormat = 'a number and a unit: 30s, 30m, 1h, 30d or 2w (at most 100 years)';
+
+/** Milliseconds in a duration like `30d`; undefined when it is not one, or longer than 100 years. */
 export function parseDuration(text: string): number | undefined {
-  const match = /^\s*(\d+)\s*([smhdw])\s*$/.exec(text);
+  const match = /^\s*(\d{1,12})\s*([smhdw])\s*$/.exec(text);
   if (!match) return undefined;
   const ms = Number(match[1]) * unitMs[match[2] as keyof typeof unitMs];
-  return ms > 0 ? ms : undefined;
+  return ms > 0 && ms <= maxDurationMs ? ms : undefined;
 }
 
 /** What a budget window needs: when the budget started counting, and how long each window lasts (null: one window, forever). */

@@ -11,6 +11,9 @@ export interface KeyChanges {
   metadata?: Record<string, unknown>;
 }
 
+/** Metadata is a label, not storage: every /key/list and keys.json write carries it. */
+const maxMetadataChars = 16 * 1024;
+
 export type ParsedFields = { ok: true; changes: KeyChanges } | { ok: false; message: string };
 
 /**
@@ -55,6 +58,7 @@ export function parseKeyFields(body: Record<string, unknown>): ParsedFields {
   if ('metadata' in body && body.metadata !== null) {
     const metadata = body.metadata;
     if (typeof metadata !== 'object' || Array.isArray(metadata)) return fail('`metadata` must be a JSON object.');
+    if (JSON.stringify(metadata).length > maxMetadataChars) return fail(`\`metadata\` must be under ${maxMetadataChars / 1024} KB as JSON: it is stored with the key and shown on every /key/list.`);
     changes.metadata = metadata as Record<string, unknown>;
   }
   return { ok: true, changes };

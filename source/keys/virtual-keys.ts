@@ -68,6 +68,10 @@ export class VirtualKeys {
   readonly #backend: KeysBackend;
   readonly #ledger: SpendStore;
   readonly #inFlight = new Map<string, number>();
+  /** USD reserved per key by requests in flight (their estimated cost), released when they are charged. */
+  readonly #reserved = new Map<string, number>();
+  /** Paid requests per key since start, for the mean cost a new request reserves. */
+  readonly #costs = new Map<string, { requests: number; usd: number }>();
   #byHash = new Map<string, StoredVirtualKey>();
   #byId = new Map<string, StoredVirtualKey>();
 
@@ -131,20 +135,28 @@ export class VirtualKeys {
   }
 
   /**
-   * Lets a request start unless the key's spend in this budget window already reached max_budget. Spend
-   * is charged when a request's cost is known, so the overspend is bounded by the requests in flight when
-   * the budget ran out.
+   * Lets a request start unless the key's spend in this budget window, plus what requests in flight are
+   * estimated to cost, already reached max_budget. Spend is charged when a request's cost is known; the
+   * overspend is bounded by how far the estimates fall short, not by how many requests run at once.
+   * `estimateUsd`: what this request is reserved at until the key has paid requests to average.
    */
-  admit(key: StoredVirtualKey): AdmissionResult | Promise<AdmissionResult> {
+  admit(key: StoredVirtualKey, estimateUsd = 0): AdmissionResult | Promise<AdmissionResult> {
     const maxBudget = key.maxBudget;
     if (maxBudget !== null && this.#ledger.admit) {
+      // A shared store decides across instances; reservations are this instance's own and do not apply there.
       return this.#ledger
         .admit(key.id, windowStartAt(windowRule(key), this.now()), maxBudget)
-        .then((verdict): AdmissionResult => (verdict.ok ? this.#admitted(key) : { ok: false, spend: verdict.spend, maxBudget, ...(verdict.unavailable ? { unavailable: true } : {}) }));
+        .then((verdict): AdmissionResult => (verdict.ok ? this.#admitted(key, 0) : { ok: false, spend: verdict.spend, maxBudget, ...(verdict.unavailable ? { unavailable: true } : {}) }));
     }
     const spend = this.spendOf(key);
-    if (maxBudget !== null && spend >= maxBudget) return { ok: false, spend, maxBudget };
-    return this.#admitted(key);
+    // What requests in flight are expected to cost counts as spent already: without it, 200 requests
+    // admitted at once would each see the same spend and all run, overshooting by 200 answers' worth.
+    const reserved = this.#reserved.get(key.id) ?? 0;
+    if (maxBudget !== null && spend + reserved >= maxBudget) return { ok: false, spend, maxBudget };
+    if (maxBudget === null) return this.#admitted(key, 0);
+    const history = this.#costs.get(key.id);
+    const guess = history ? history.usd / history.requests : estimateUsd;
+    return this.#admitted(key, Number.isFinite(guess) && guess > 0 ? guess : 0);
   }
 
   /** Brings these keys' spend up to date from a shared store (other instances charge too); at once for the file. */
@@ -157,7 +169,8 @@ export class VirtualKeys {
     await this.#backend.saved?.();
   }
 
-  #admitted(key: StoredVirtualKey): AdmissionResult {
+  #admitted(key: StoredVirtualKey, reservation: number): AdmissionResult {
+    if (reservation > 0) this.#reserved.set(key.id, (this.#reserved.get(key.id) ?? 0) + reservation);
     this.#inFlight.set(key.id, this.inFlight(key) + 1);
     let settled = false;
     return {
@@ -170,7 +183,14 @@ export class VirtualKeys {
           const left = this.inFlight(key) - 1;
           if (left > 0) this.#inFlight.set(key.id, left);
           else this.#inFlight.delete(key.id);
-          if (costUsd && costUsd > 0) this.#ledger.charge(key.id, costUsd, this.now());
+          const stillReserved = (this.#reserved.get(key.id) ?? 0) - reservation;
+          if (left > 0 && stillReserved > 1e-12) this.#reserved.set(key.id, stillReserved);
+          else this.#reserved.delete(key.id);
+          if (costUsd && costUsd > 0) {
+            this.#ledger.charge(key.id, costUsd, this.now());
+            const seen = this.#costs.get(key.id) ?? { requests: 0, usd: 0 };
+            this.#costs.set(key.id, { requests: seen.requests + 1, usd: seen.usd + costUsd });
+          }
         },
       },
     };
@@ -178,8 +198,6 @@ export class VirtualKeys {
 
   /** A new key, returned once in plaintext; only its hash is kept. */
   create(changes: KeyChanges): { key: string; stored: StoredVirtualKey } {
-    this.#refresh('strict');
-    this.#refuseTakenAlias(changes.alias ?? null, undefined);
     const key = generateVirtualKey();
     const now = new Date(this.now()).toISOString();
     const stored = applyChanges(
@@ -200,24 +218,33 @@ export class VirtualKeys {
       changes,
       this.now(),
     );
-    this.#save([...this.#backend.current(), stored]);
+    // Whatever /key/generate would answer is computed before the key is kept: a key answered with an
+    // error must not exist afterwards (the caller never saw it, and a broken one would break /key/list).
+    this.describe(stored);
+    this.#transact((current) => {
+      refuseTakenAlias(current, changes.alias ?? null, undefined);
+      return [...current, stored];
+    });
     return { key, stored };
   }
 
   update(key: StoredVirtualKey, changes: KeyChanges): StoredVirtualKey {
-    this.#refresh('strict');
-    const current = this.#byId.get(key.id);
-    if (!current) throw new UserError(`The key ${describeKey(key)} no longer exists.`, { hint: 'List the keys with `isartor keys list`.' });
-    if (changes.alias !== undefined) this.#refuseTakenAlias(changes.alias, current.id);
-    const updated = applyChanges(current, changes, this.now());
-    this.#save(this.#backend.current().map((k) => (k.id === current.id ? updated : k)));
-    return updated;
+    let updated: StoredVirtualKey | undefined;
+    this.#transact((keys) => {
+      const current = keys.find((k) => k.id === key.id);
+      if (!current) throw new UserError(`The key ${describeKey(key)} no longer exists.`, { hint: 'List the keys with `isartor keys list`.' });
+      if (changes.alias !== undefined) refuseTakenAlias(keys, changes.alias, current.id);
+      const next = applyChanges(current, changes, this.now());
+      this.describe(next);
+      updated = next;
+      return keys.map((k) => (k.id === current.id ? next : k));
+    });
+    return updated!;
   }
 
   delete(keys: readonly StoredVirtualKey[]): void {
-    this.#refresh('strict');
     const ids = new Set(keys.map((key) => key.id));
-    this.#save(this.#backend.current().filter((key) => !ids.has(key.id)));
+    this.#transact((current) => current.filter((key) => !ids.has(key.id)));
   }
 
   describe(key: StoredVirtualKey): KeyInfo {
@@ -246,18 +273,12 @@ export class VirtualKeys {
     this.#ledger.close();
   }
 
-  #refuseTakenAlias(alias: string | null, exceptId: string | undefined): void {
-    if (alias === null) return;
-    const holder = this.#backend.current().find((key) => key.alias === alias && key.id !== exceptId);
-    if (holder) {
-      throw new UserError(`A virtual key with the alias "${alias}" already exists.`, {
-        hint: `Pick another alias, or delete the old key first (\`isartor keys delete ${alias}\`).`,
-      });
+  #transact(change: (current: readonly StoredVirtualKey[]) => readonly StoredVirtualKey[]): void {
+    if (this.#backend.transact) this.#backend.transact(change);
+    else {
+      this.#refresh('strict');
+      this.#backend.save(change(this.#backend.current()));
     }
-  }
-
-  #save(keys: readonly StoredVirtualKey[]): void {
-    this.#backend.save(keys);
     this.#index();
   }
 
@@ -272,6 +293,16 @@ export class VirtualKeys {
     const keys = this.#backend.current();
     this.#byHash = new Map(keys.map((key) => [key.tokenHash, key]));
     this.#byId = new Map(keys.map((key) => [key.id, key]));
+  }
+}
+
+function refuseTakenAlias(keys: readonly StoredVirtualKey[], alias: string | null, exceptId: string | undefined): void {
+  if (alias === null) return;
+  const holder = keys.find((key) => key.alias === alias && key.id !== exceptId);
+  if (holder) {
+    throw new UserError(`A virtual key with the alias "${alias}" already exists.`, {
+      hint: `Pick another alias, or delete the old key first (\`isartor keys delete ${alias}\`).`,
+    });
   }
 }
 

@@ -7,6 +7,7 @@ import {
   type AnthropicUsage,
 } from './anthropic.js';
 import { markLossy } from './answer-fidelity.js';
+import { isAnthropicEvent } from './provider-answer-schemas.js';
 import { splitForReplay } from './replay-pieces.js';
 
 /** One event as Anthropic writes it: the SSE event name repeats the data's `type`. */
@@ -45,8 +46,7 @@ function readEvent(message: EventSourceMessage): AnthropicStreamEvent | undefine
     // An `event: error` with a plain-text body is still an error, not garbage.
     return message.event === 'error' ? { type: 'error', error: { type: 'api_error', message: message.data } } : undefined;
   }
-  if (typeof data !== 'object' || data === null || typeof (data as { type?: unknown }).type !== 'string') return undefined;
-  return data as AnthropicStreamEvent;
+  return isAnthropicEvent(data) ? (data as AnthropicStreamEvent) : undefined;
 }
 
 /**
@@ -72,15 +72,24 @@ export class AnthropicStreamAccumulator {
   /** The full answer, or undefined when the stream ended early, carried an error, or did not parse. */
   result(): AnthropicMessage | undefined {
     if (this.#broken || !this.#stopped || !this.#message) return undefined;
+    return this.#build(this.#message);
+  }
+
+  /** What the stream carried so far, finished or not: only for charging a client who left, never for the cache. */
+  delivered(): AnthropicMessage | undefined {
+    return this.#message ? this.#build(this.#message) : undefined;
+  }
+
+  #build(message: AnthropicMessage): AnthropicMessage {
     const content = [...this.#blocks]
       .sort(([a], [b]) => a - b)
       .map(([index, block]) => {
         const json = this.#inputJson.get(index);
         return json === undefined ? { ...block } : ({ ...block, input: parseToolInput(json) } as AnthropicResponseBlock);
       });
-    const message = { ...this.#message, content, usage: { ...this.#message.usage } };
-    if (this.#lossy) markLossy(message);
-    return message;
+    const built = { ...message, content, usage: { ...message.usage } };
+    if (this.#lossy) markLossy(built);
+    return built;
   }
 
   #onEvent(event: AnthropicStreamEvent | undefined): void {

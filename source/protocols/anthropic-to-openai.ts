@@ -41,6 +41,7 @@ import {
 } from './anthropic.js';
 import { anthropicSseEvent } from './anthropic-stream.js';
 import { systemWithoutBookkeeping } from './client-bookkeeping.js';
+import { conforms, openAIChunkSchema } from './provider-answer-schemas.js';
 import type { ChatCompletion, ChatCompletionRequest, ChatMessage, ToolCall, Usage } from './openai.js';
 
 type OpenAIContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
@@ -330,12 +331,21 @@ export class OpenAIStreamToAnthropic {
   /** The whole answer, or undefined unless the upstream stream finished cleanly with [DONE]. */
   result(): AnthropicMessage | undefined {
     if (this.#failed || !this.#closed || !this.#sawDone || !this.#message) return undefined;
+    return this.#build(this.#message);
+  }
+
+  /** What the stream carried so far, finished or not: only for charging a client who left, never for the cache. */
+  delivered(): AnthropicMessage | undefined {
+    return this.#message ? this.#build(this.#message) : undefined;
+  }
+
+  #build(message: AnthropicMessage): AnthropicMessage {
     const content = this.#blocks.map((block) => ({ ...block }));
     for (const draft of this.#drafts) {
       const block = draft.blockIndex === undefined ? undefined : content[draft.blockIndex];
       if (block?.type === 'tool_use') block.input = parseToolInput(draft.arguments);
     }
-    return { ...this.#message, content, usage: { ...this.#message.usage } };
+    return { ...message, content, usage: { ...message.usage } };
   }
 
   #flush(): string {
@@ -365,6 +375,10 @@ export class OpenAIStreamToAnthropic {
       chunk = JSON.parse(data) as CompletionChunk;
     } catch {
       this.#fail('The upstream stream sent an event that is not JSON.');
+      return;
+    }
+    if (!conforms(openAIChunkSchema, chunk)) {
+      this.#fail('The upstream stream sent an event isartor cannot read (not a chat completion chunk).');
       return;
     }
     if (event === 'error' || chunk.error !== undefined) {

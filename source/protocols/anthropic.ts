@@ -1,4 +1,5 @@
 /** The parts of Anthropic's Messages protocol the gateway reads, writes or translates. */
+import { anthropicMessageSchema, conforms } from './provider-answer-schemas.js';
 
 export interface CacheControl {
   type: 'ephemeral';
@@ -217,9 +218,7 @@ export function anthropicErrorTypeForStatus(status: number): AnthropicErrorType 
 
 /** A finished answer: only such a message may be cached. */
 export function isCompleteAnthropicMessage(value: unknown): value is AnthropicMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const message = value as Partial<AnthropicMessage>;
-  return message.type === 'message' && Array.isArray(message.content) && typeof message.stop_reason === 'string';
+  return conforms(anthropicMessageSchema, value);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { isEmptyField, markLossy } from './answer-fidelity.js';
+import { conforms, openAIChunkSchema } from './provider-answer-schemas.js';
 import type { ChatCompletion, CompletionChoice, ToolCall, Usage } from './openai.js';
 import { splitForReplay } from './replay-pieces.js';
 
@@ -94,9 +95,18 @@ export class ChatCompletionStreamAccumulator {
   /** The full answer, or undefined when the stream ended early, carried an error, or did not parse. */
   result(): ChatCompletion | undefined {
     if (this.#broken || !this.#sawDone || !this.#meta || this.#choices.size === 0) return undefined;
+    for (const draft of this.#choices.values()) if (draft.finishReason === null) return undefined;
+    return this.#build(this.#meta);
+  }
+
+  /** What the stream carried so far, finished or not: only for charging a client who left, never for the cache. */
+  delivered(): ChatCompletion | undefined {
+    return this.#meta ? this.#build(this.#meta) : undefined;
+  }
+
+  #build(meta: { id: string; created: number; model: string; systemFingerprint: string | null }): ChatCompletion {
     const choices: CompletionChoice[] = [];
     for (const [index, draft] of [...this.#choices].sort(([a], [b]) => a - b)) {
-      if (draft.finishReason === null) return undefined;
       const toolCalls = [...draft.toolCalls.values()];
       choices.push({
         index,
@@ -113,13 +123,13 @@ export class ChatCompletionStreamAccumulator {
       });
     }
     const completion: ChatCompletion = {
-      id: this.#meta.id,
+      id: meta.id,
       object: 'chat.completion',
-      created: this.#meta.created,
-      model: this.#meta.model,
+      created: meta.created,
+      model: meta.model,
       choices,
       ...(this.#usage ? { usage: this.#usage } : {}),
-      system_fingerprint: this.#meta.systemFingerprint,
+      system_fingerprint: meta.systemFingerprint,
       ...this.#extras,
     };
     if (this.#lossy) markLossy(completion);
@@ -138,7 +148,7 @@ export class ChatCompletionStreamAccumulator {
       this.#broken = true;
       return;
     }
-    if (typeof chunk !== 'object' || chunk === null || chunk.error) {
+    if (!conforms(openAIChunkSchema, chunk) || chunk.error) {
       this.#broken = true;
       return;
     }

@@ -341,6 +341,15 @@ export class AnthropicStreamToOpenAI {
   /** The whole answer, or undefined unless the upstream stream reached message_stop without an error. */
   result(): ChatCompletion | undefined {
     if (this.#failed || !this.#stopped) return undefined;
+    return this.#build();
+  }
+
+  /** What the stream carried so far, finished or not: only for charging a client who left, never for the cache. */
+  delivered(): ChatCompletion | undefined {
+    return this.#started ? this.#build() : undefined;
+  }
+
+  #build(): ChatCompletion {
     const toolCalls = this.#toolCalls.map((call) => ({ ...call, function: { ...call.function } }));
     return {
       id: this.#id,

@@ -1,4 +1,5 @@
 /** The parts of OpenAI's chat completions protocol the gateway reads or writes. */
+import { conforms, openAICompletionSchema } from './provider-answer-schemas.js';
 
 export interface ChatMessage {
   role: string;
@@ -92,11 +93,5 @@ export function openAIErrorTypeForStatus(status: number): OpenAIErrorType {
 
 /** A complete answer: every choice ended with a reason. Anything else must never be cached. */
 export function isCompleteCompletion(value: unknown): value is ChatCompletion {
-  if (typeof value !== 'object' || value === null) return false;
-  const choices = (value as { choices?: unknown }).choices;
-  return (
-    Array.isArray(choices) &&
-    choices.length > 0 &&
-    choices.every((c) => typeof c === 'object' && c !== null && typeof (c as CompletionChoice).finish_reason === 'string' && typeof (c as CompletionChoice).message === 'object')
-  );
+  return conforms(openAICompletionSchema, value);
 }

@@ -1,5 +1,5 @@
 import { resolveActiveTarget, resolveTarget, type UpstreamTarget } from '../providers/upstream-target.js';
-import type { IsartorConfig, RoutingSettings } from '../store/config.js';
+import { configDefaults, type IsartorConfig, type RoutingSettings } from '../store/config.js';
 import { UserError } from '../user-error.js';
 import { formatModelRef, parseModelRef } from './model-ref.js';
 
@@ -8,6 +8,8 @@ export interface Route {
   target: UpstreamTarget;
   connectTimeoutMs: number;
   timeoutMs: number;
+  /** The largest answer taken from this route (upstream.maxAnswerBytes). */
+  maxAnswerBytes: number;
 }
 
 export interface AdvertisedModel {
@@ -96,5 +98,6 @@ function withTimeouts(config: IsartorConfig, target: UpstreamTarget): Route {
     target,
     connectTimeoutMs: settings.connectTimeoutMs ?? config.upstream.connectTimeoutMs,
     timeoutMs: settings.timeoutMs ?? config.upstream.timeoutMs,
+    maxAnswerBytes: config.upstream.maxAnswerBytes ?? configDefaults.upstream.maxAnswerBytes,
   };
 }

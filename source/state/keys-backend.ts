@@ -12,6 +12,12 @@ export interface KeysBackend {
   current(): readonly StoredVirtualKey[];
   /** Replaces every key: the caller read them fresh (refresh('strict')) just before. */
   save(keys: readonly StoredVirtualKey[]): void;
+  /**
+   * Changes the keys as one step across processes: `change` gets the keys as stored right now and returns
+   * the new list, written before any other writer reads (the keys file holds a lock for it). A throw from
+   * `change` writes nothing. Without it, a change is refresh('strict') + save, atomic only within a process.
+   */
+  transact?(change: (current: readonly StoredVirtualKey[]) => readonly StoredVirtualKey[]): void;
   /** Resolves once every save reached where other instances read it (a shared store); rejects when it could not. */
   saved?(): Promise<void>;
 }

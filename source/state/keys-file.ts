@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomically } from './write-atomically.js';
 import { UserError } from '../user-error.js';
+import { dirname } from 'node:path';
 import type { KeysBackend } from './keys-backend.js';
 import type { StoredVirtualKey } from './virtual-key-record.js';
 import { fileFingerprint } from './file-fingerprint.js';
+import { ensureDir } from './ensure-dir.js';
+import { withKeysFileLock } from './keys-file-lock.js';
 
 interface KeysFile {
   version: 1;
@@ -21,6 +24,13 @@ export function fileKeysBackend(path: string, options: { recheckMs?: number; onW
   let seen = fileFingerprint(path);
   let checkedAt = Date.now();
   let warned = false;
+  const write = (next: readonly StoredVirtualKey[]): void => {
+    const file: KeysFile = { version: 1, keys: [...next] };
+    writeFileAtomically(path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
+    keys = [...next];
+    seen = fileFingerprint(path);
+    warned = false;
+  };
   return {
     refresh: (mode = 'throttled') => {
       const now = Date.now();
@@ -42,10 +52,15 @@ export function fileKeysBackend(path: string, options: { recheckMs?: number; onW
     },
     current: () => keys,
     save: (next) => {
-      const file: KeysFile = { version: 1, keys: [...next] };
-      writeFileAtomically(path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
-      keys = [...next];
-      seen = fileFingerprint(path);
+      ensureDir(dirname(path));
+      withKeysFileLock(path, () => write(next));
+    },
+    transact: (change) => {
+      ensureDir(dirname(path));
+      withKeysFileLock(path, () => {
+        // Read under the lock: what another process wrote a moment ago is kept, never overwritten.
+        write(change(readKeysFile(path)));
+      });
     },
   };
 }

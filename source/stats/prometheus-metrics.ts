@@ -5,6 +5,10 @@ import type { RequestRecord } from './request-record.js';
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const overheadBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
 
+/** Distinct client labels in /metrics (and tools in /stats) before the rest are counted as "other". */
+export const maxClientLabels = 50;
+export const otherClients = 'other';
+
 /**
  * The gateway's Prometheus metrics, fed by the same records as `isartor stats`. One registry per
  * gateway (not prom-client's global one), so two gateways in one process never mix their counts.
@@ -28,11 +32,17 @@ export class GatewayMetrics {
     this.#tokensSaved = new Counter({ name: 'isartor_tokens_saved_total', help: 'Tokens not sent to a provider: whole calls answered from cache, and context trimmed by L2.5.', labelNames: ['client', 'layer'], registers });
     this.#cost = new Counter({ name: 'isartor_cost_usd_total', help: 'USD spent at providers, from the pricing table (unpriced models count 0), by tool and virtual key.', labelNames: ['client', 'key'], registers });
     this.#costSaved = new Counter({ name: 'isartor_cost_saved_usd_total', help: 'USD not spent thanks to cache hits and trimming, by tool, layer and virtual key.', labelNames: ['client', 'layer', 'key'], registers });
+    // Among the defaults: isartor_nodejs_eventloop_lag_{p50,p90,p99,max}_seconds, from perf_hooks'
+    // monitorEventLoopDelay, over the time since the previous scrape.
     collectDefaultMetrics({ register: this.registry, prefix: 'isartor_' });
   }
 
+  /** The client labels given out so far; past `maxClientLabels` every new one counts as "other". */
+  readonly #clients = new Set<string>();
+
   observe(record: RequestRecord): void {
-    const { layer, client } = record;
+    const { layer } = record;
+    const client = this.#clientLabel(record.client);
     const key = record.keyAlias ?? 'none';
     this.#requests.inc({ layer, client, status: String(record.status), key });
     this.#latency.observe({ layer }, record.totalMs / 1000);
@@ -42,6 +52,17 @@ export class GatewayMetrics {
     if (record.tokensSaved) this.#tokensSaved.inc({ client, layer }, record.tokensSaved);
     if (record.costUsd) this.#cost.inc({ client, key }, record.costUsd);
     if (record.costSavedUsd) this.#costSaved.inc({ client, layer, key }, record.costSavedUsd);
+  }
+
+  /**
+   * Any client may name itself (x-isartor-client), and every name is a new time series: the first
+   * `maxClientLabels` names keep theirs (tools connect early and stay), later ones share "other".
+   */
+  #clientLabel(client: string): string {
+    if (this.#clients.has(client)) return client;
+    if (this.#clients.size >= maxClientLabels) return otherClients;
+    this.#clients.add(client);
+    return client;
   }
 
   render(): Promise<string> {

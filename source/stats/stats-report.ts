@@ -29,8 +29,9 @@ const units = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** `30m`, `24h`, `7d` (before now) or a date, as epoch ms; undefined when it is neither. */
 export function parseSince(value: string, now = Date.now()): number | undefined {
-  const relative = /^(\d+)\s*([smhd])$/.exec(value.trim());
-  if (relative) return now - Number(relative[1]) * units[relative[2] as keyof typeof units];
+  const relative = /^(\d{1,12})\s*([smhd])$/.exec(value.trim());
+  // Further back than a date can be written is "everything": 0, not a date that breaks toISOString.
+  if (relative) return Math.max(0, now - Number(relative[1]) * units[relative[2] as keyof typeof units]);
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : date;
 }

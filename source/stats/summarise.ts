@@ -67,17 +67,23 @@ function churnOf(records: readonly RequestRecord[]): StatsSummary['churn'] {
   };
 }
 
-/** One summary per tool, busiest first. */
-export function summariseByTool(records: readonly RequestRecord[]): Array<{ client: string } & StatsSummary> {
+/**
+ * One summary per tool, busiest first. Any client may name itself, so past the `limit` busiest the rest
+ * are summed as one "other" row: 5,000 invented names must not make /stats megabytes long.
+ */
+export function summariseByTool(records: readonly RequestRecord[], limit = 50): Array<{ client: string } & StatsSummary> {
   const byClient = new Map<string, RequestRecord[]>();
   for (const record of records) {
     const group = byClient.get(record.client);
     if (group) group.push(record);
     else byClient.set(record.client, [record]);
   }
-  return [...byClient]
-    .map(([client, group]) => ({ client, ...summarise(group) }))
-    .sort((a, b) => b.requests - a.requests || a.client.localeCompare(b.client));
+  const ranked = [...byClient].sort(([a, ga], [b, gb]) => gb.length - ga.length || a.localeCompare(b));
+  const kept = ranked.slice(0, limit);
+  const rest = ranked.slice(limit).flatMap(([, group]) => group);
+  const rows = kept.map(([client, group]) => ({ client, ...summarise(group) }));
+  if (rest.length > 0) rows.push({ client: 'other', ...summarise(rest) });
+  return rows;
 }
 
 /** One summary per virtual key (null: the gateway key or an open gateway), busiest first. */

@@ -28,6 +28,8 @@ export interface GatewaySettings {
   /** When set, every route but /health needs it. */
   apiKey?: string;
   bodyLimitBytes: number;
+  /** Open client connections at most; more wait in the kernel's queue, so idle ones cannot take every descriptor. */
+  maxConnections: number;
 }
 
 export interface ExactCacheSettings {
@@ -75,6 +77,8 @@ export interface UpstreamSettings {
   connectTimeoutMs: number;
   /** Whole-request limit, streaming included. */
   timeoutMs: number;
+  /** A provider answer larger than this (streamed or not) is cut off with a 502 or a stream error event. */
+  maxAnswerBytes: number;
 }
 
 export interface RoutingSettings {
@@ -126,7 +130,7 @@ export const configDefaults: Readonly<IsartorConfig> = Object.freeze({
   aliases: {},
   fallbacks: {},
   routing: { retries: 1, maxRetryAfterMs: 30_000 },
-  gateway: { host: '127.0.0.1', port: defaultGatewayPort, bodyLimitBytes: 20 * 1024 * 1024 },
+  gateway: { host: '127.0.0.1', port: defaultGatewayPort, bodyLimitBytes: 20 * 1024 * 1024, maxConnections: 1024 },
   cache: {
     exact: { enabled: true, ttlSeconds: 3600, maxBytes: 256 * 1024 * 1024 },
     nearDuplicate: { enabled: true, threshold: defaultNearDuplicateThreshold, maxEntries: 100_000, ttlSeconds: 3600, maxBytes: 128 * 1024 * 1024 },
@@ -140,7 +144,7 @@ export const configDefaults: Readonly<IsartorConfig> = Object.freeze({
     maxMessages: 5000,
     lossy: { collapseRepeatedLines: false, collapseBlankLines: false, stripTrailingWhitespace: false },
   },
-  upstream: { connectTimeoutMs: 10_000, timeoutMs: 600_000 },
+  upstream: { connectTimeoutMs: 10_000, timeoutMs: 600_000, maxAnswerBytes: 64 * 1024 * 1024 },
   store: { keyPrefix: 'isartor', budgetPolicy: 'local' as const, maxRecords: 200_000 },
   pricing: {},
 });
@@ -181,6 +185,7 @@ const schema: Schema<IsartorConfig> = {
       port: { type: 'integer', minimum: 0, maximum: 65535 },
       apiKey: { type: 'string' },
       bodyLimitBytes: positiveInteger,
+      maxConnections: positiveInteger,
     },
   },
   cache: {
@@ -220,7 +225,7 @@ const schema: Schema<IsartorConfig> = {
   },
   upstream: {
     type: 'object',
-    properties: { connectTimeoutMs: positiveInteger, timeoutMs: positiveInteger },
+    properties: { connectTimeoutMs: positiveInteger, timeoutMs: positiveInteger, maxAnswerBytes: positiveInteger },
   },
   store: {
     type: 'object',

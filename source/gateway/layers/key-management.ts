@@ -6,6 +6,7 @@ import { UserError } from '../../user-error.js';
 import { StoreUnavailableError } from '../../state/store-unavailable.js';
 import type { Layer, RequestContext } from '../context.js';
 import { readBody } from '../read-body.js';
+import { parseJsonBody } from '../json-body.js';
 import { sendError, sendJson } from '../respond.js';
 import { credentialMatches, presentedCredential } from './auth.js';
 
@@ -56,6 +57,10 @@ export function keyManagementLayer(gatewayApiKey: string | undefined, keys: Virt
     // A virtual key may read its own info, as LiteLLM's `curl /key/info -H "Authorization: Bearer <key>"`.
     if (ctx.path === '/key/info' && looksLikeVirtualKey(presented)) {
       const own = keys.findByKey(presented!);
+      if (own && keys.isExpired(own)) {
+        sendError(ctx, 401, `Authentication Error - Expired Key: the virtual key ${describeKey(own)} expired at ${own.expires}. Ask the gateway's owner for a new key, or to extend this one (POST /key/update with a new "duration").`, 'expired_virtual_key', authenticate);
+        return;
+      }
       if (own) {
         await keys.freshSpend([own]);
         sendJson(ctx, 200, { key: own.maskedKey, info: keys.describe(own) });
@@ -167,13 +172,10 @@ async function readJsonObject(ctx: RequestContext): Promise<Record<string, unkno
     sendError(ctx, 413, 'A key management request must be under 1 MB.', 'request_too_large', { connection: 'close' });
     return undefined;
   }
-  try {
-    const value = JSON.parse(read.body.toString('utf8') || '{}') as unknown;
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // answered below
-  }
-  sendError(ctx, 400, 'The request body must be a JSON object, like {"key_alias": "openclaw", "max_budget": 50}.', 'invalid_json');
+  const parsed = parseJsonBody(read.body.toString('utf8') || '{}');
+  if (parsed.ok && typeof parsed.value === 'object' && parsed.value !== null && !Array.isArray(parsed.value)) return parsed.value as Record<string, unknown>;
+  const why = parsed.ok ? '' : ` (${parsed.reason})`;
+  sendError(ctx, 400, `The request body must be a JSON object, like {"key_alias": "openclaw", "max_budget": 50}${why}.`, parsed.ok ? 'invalid_json' : parsed.code);
   return undefined;
 }
 

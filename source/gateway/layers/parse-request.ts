@@ -3,6 +3,8 @@ import type { RoutingTable } from '../../routing/routing-table.js';
 import type { Layer, RequestContext } from '../context.js';
 import { canonicalQuery } from '../../caching/forwarded-request-parts.js';
 import { readBody } from '../read-body.js';
+import { parseJsonBody } from '../json-body.js';
+import { anthropicRequestSchema, openAIRequestSchema, requestProblem } from '../../protocols/request-schemas.js';
 import { sendError } from '../respond.js';
 import { prepareResponsesRequest, validateResponsesBody } from '../responses-request.js';
 
@@ -35,15 +37,15 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
       );
       return;
     }
-    const parsed = parseJson(read.body);
+    const parsed = parseJsonBody(read.body.toString('utf8'));
     if (!parsed.ok) {
-      sendError(ctx, 400, `The request body is not valid JSON: ${parsed.reason}.`, 'invalid_json');
+      sendError(ctx, 400, `The request body is not valid JSON: ${parsed.reason}.`, parsed.code);
       return;
     }
     const problem =
       ctx.protocol === 'responses'
         ? validateObject(parsed.value) ?? validateResponsesBody(parsed.value as Record<string, unknown>) ?? validateModel(parsed.value as Record<string, unknown>)
-        : validate(parsed.value, ctx.protocol === 'anthropic' && options.requireMaxTokens !== false);
+        : validate(parsed.value, ctx.protocol === 'anthropic' && options.requireMaxTokens !== false) ?? shapeProblem(ctx, parsed.value);
     if (problem) {
       sendError(ctx, 400, problem.message, problem.code);
       return;
@@ -91,13 +93,13 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
   };
 }
 
-function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false; reason: string } {
-  if (raw.length === 0) return { ok: false, reason: 'the body is empty' };
-  try {
-    return { ok: true, value: JSON.parse(raw.toString('utf8')) };
-  } catch (error) {
-    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
-  }
+/** Every field a later layer reads has the type it assumes, so no layer meets a `content: 5`. */
+function shapeProblem(ctx: RequestContext, value: unknown): { message: string; code: string } | undefined {
+  const anthropic = ctx.protocol === 'anthropic';
+  const problem = requestProblem(anthropic ? anthropicRequestSchema : openAIRequestSchema, value);
+  if (!problem) return undefined;
+  const reference = anthropic ? 'https://docs.anthropic.com/en/api/messages' : 'https://platform.openai.com/docs/api-reference/chat/create';
+  return { message: `The request does not match the ${anthropic ? 'Anthropic Messages' : 'OpenAI chat completions'} API: ${problem}. See ${reference}.`, code: 'invalid_request_shape' };
 }
 
 function validateObject(value: unknown): { message: string; code: string } | undefined {

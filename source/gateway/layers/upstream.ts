@@ -6,9 +6,9 @@ import got, { type Request as GotRequest } from 'got';
 import { classifyNetworkError } from '../../providers/network-failure.js';
 import type { Route, RoutingTable } from '../../routing/routing-table.js';
 import type { ChatRequest, Layer, RequestContext } from '../context.js';
-import { describeNetworkFailure, isartorHeaders, sendError, sendJson, sendNetworkFailure } from '../respond.js';
-import { providerErrorMessage } from '../../providers/provider-error-message.js';
+import { describeNetworkFailure, sendError, sendNetworkFailure } from '../respond.js';
 import { midStreamError, planExchange, type Exchange } from '../upstream-exchange.js';
+import { collect, failAnswer, relayJson, relayStream, relayUpstreamError, tooLargeMessage } from './upstream-relay.js';
 import { retryDelayMs, isRetryableStatus, parseRetryAfterMs } from './upstream-retry.js';
 
 export interface UpstreamAgents {
@@ -38,7 +38,9 @@ type AttemptOutcome = { kind: 'committed' } | { kind: 'retryable'; retryAfterMs:
  * fallback in turn; the whole chain is retried `routing.retries` more times with backoff that honours
  * `retry-after`. The answer streams to the client as it arrives.
  */
-export function upstreamLayer(routing: RoutingTable, agents: UpstreamAgents): Layer {
+type Warn = (message: string) => void;
+
+export function upstreamLayer(routing: RoutingTable, agents: UpstreamAgents, onWarning?: Warn): Layer {
   return async (ctx) => {
     const chat = ctx.chat;
     if (!chat) return;
@@ -55,7 +57,7 @@ export function upstreamLayer(routing: RoutingTable, agents: UpstreamAgents): La
         if (ctx.clientGone) return;
         attempts += 1;
         ctx.attempts = attempts;
-        const outcome = await attempt(ctx, chat, route, agents);
+        const outcome = await attempt(ctx, chat, route, agents, onWarning);
         if (outcome.kind === 'committed') return;
         last = outcome;
       }
@@ -64,10 +66,19 @@ export function upstreamLayer(routing: RoutingTable, agents: UpstreamAgents): La
   };
 }
 
-function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: UpstreamAgents): Promise<AttemptOutcome> {
+function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: UpstreamAgents, onWarning: Warn | undefined): Promise<AttemptOutcome> {
   return new Promise((resolve) => {
-    const exchange = planExchange(chat, route);
     const provider = route.target.providerId;
+    let exchange: Exchange;
+    try {
+      exchange = planExchange(chat, route);
+    } catch (error) {
+      // The request passed validation but could not be translated: the caller's request, not the provider, is at fault.
+      onWarning?.(`Could not translate a request for ${provider}: ${errorText(error)}`);
+      sendError(ctx, 400, `isartor could not translate this request for ${provider}: ${errorText(error)}. Check the request against the API reference.`, 'untranslatable_request');
+      resolve({ kind: 'committed' });
+      return;
+    }
     ctx.answeredBy = { provider, model: exchange.model };
     const startedAt = performance.now();
     const waitBefore = ctx.upstreamWaitMs;
@@ -94,6 +105,14 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
       settle({ kind: 'committed' });
     };
     ctx.res.on('close', onClientClose);
+    /** Whatever the provider sent that cannot be used ends this request alone: 502, or an error event mid-stream. */
+    const fail = (message: string, code: string, error?: unknown): void => {
+      if (settled) return;
+      if (error !== undefined) onWarning?.(`${provider} sent an answer isartor could not read (${code}): ${errorText(error)}`);
+      upstream.destroy();
+      failAnswer(ctx, provider, message, code);
+      settle({ kind: 'committed' });
+    };
 
     // Time until the provider's last byte is the provider's time, not the gateway's (a streamed answer
     // takes as long as the model writes); the per-chunk relaying in between is counted with it.
@@ -101,37 +120,53 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
       ctx.upstreamWaitMs = waitBefore + performance.now() - startedAt;
     };
     upstream.on('response', (response: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
-      markWaited();
-      const status = response.statusCode;
-      const isStream = String(response.headers['content-type'] ?? '').includes('text/event-stream');
-      if (status >= 200 && status < 300 && isStream) {
-        relayStream(ctx, upstream, exchange, markWaited, () => settle({ kind: 'committed' }));
-        return;
-      }
-      collect(upstream, status < 300 ? Number.POSITIVE_INFINITY : errorBodyLimit, (body) => {
+      try {
         markWaited();
-        if (status < 300) {
-          relayJson(ctx, exchange, provider, body);
-          return settle({ kind: 'committed' });
+        const status = response.statusCode;
+        const isStream = String(response.headers['content-type'] ?? '').includes('text/event-stream');
+        if (status >= 200 && status < 300 && isStream) {
+          const relay = exchange.openStream();
+          ctx.deliveredAnswer = () => relay.delivered?.();
+          relayStream(ctx, upstream, relay, route, { markWaited, done: () => settle({ kind: 'committed' }), fail });
+          return;
         }
-        const retryAfter = response.headers['retry-after'];
-        const sendFailure = (): void => relayUpstreamError(ctx, exchange, provider, status, body, retryAfter);
-        if (isRetryableStatus(status)) settle({ kind: 'retryable', retryAfterMs: parseRetryAfterMs(retryAfter), sendFailure });
-        else {
-          sendFailure();
-          settle({ kind: 'committed' });
-        }
-      });
+        const ok = status < 300;
+        collect(upstream, ok ? route.maxAnswerBytes : errorBodyLimit, {
+          truncate: !ok,
+          tooLarge: () => fail(tooLargeMessage(route.maxAnswerBytes), 'upstream_answer_too_large'),
+          done: (body) => {
+            try {
+              markWaited();
+              if (ok) {
+                relayJson(ctx, exchange, provider, body);
+                return settle({ kind: 'committed' });
+              }
+              const retryAfter = response.headers['retry-after'];
+              const sendFailure = (): void => relayUpstreamError(ctx, exchange, provider, status, body, retryAfter);
+              if (isRetryableStatus(status)) settle({ kind: 'retryable', retryAfterMs: parseRetryAfterMs(retryAfter), sendFailure });
+              else {
+                sendFailure();
+                settle({ kind: 'committed' });
+              }
+            } catch (error) {
+              fail('answered with a body isartor could not read.', 'upstream_bad_body', error);
+            }
+          },
+        });
+      } catch (error) {
+        fail('answered in a way isartor could not read.', 'upstream_bad_answer', error);
+      }
     });
 
     upstream.on('error', (error: Error) => {
+      if (settled) return;
       if (ctx.clientGone) return settle({ kind: 'committed' });
       ctx.upstreamWaitMs = waitBefore + performance.now() - startedAt;
       const failure = classifyNetworkError(error, exchange.url, route.timeoutMs);
       if (ctx.res.headersSent) {
         // Mid-stream the status is gone and the client has part of an answer: no fallback can splice
         // onto it, so say it in the stream and end it. Nothing is cached.
-        ctx.res.end(midStreamError(ctx.protocol, describeNetworkFailure(provider, failure), `upstream_${failure.kind}`));
+        if (!ctx.res.writableEnded) ctx.res.end(midStreamError(ctx.protocol, describeNetworkFailure(provider, failure), `upstream_${failure.kind}`));
         return settle({ kind: 'committed' });
       }
       settle({ kind: 'retryable', retryAfterMs: undefined, sendFailure: () => sendNetworkFailure(ctx, provider, failure) });
@@ -139,96 +174,6 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
   });
 }
 
-function relayStream(ctx: RequestContext, upstream: GotRequest, exchange: Exchange, markWaited: () => void, done: () => void): void {
-  const relay = exchange.openStream();
-  ctx.res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    ...isartorHeaders(ctx),
-  });
-  // No flushHeaders(): the headers leave with the first chunk, one write instead of two.
-  upstream.on('data', (chunk: Buffer) => {
-    const out = relay.push(chunk);
-    if (out.length > 0) ctx.res.write(out);
-  });
-  upstream.on('end', () => {
-    markWaited();
-    const tail = relay.end();
-    const completion = relay.result();
-    if (completion) ctx.completion = completion;
-    ctx.res.end(tail);
-    done();
-  });
-}
-
-function relayJson(ctx: RequestContext, exchange: Exchange, provider: string, body: Buffer): void {
-  const text = body.toString('utf8');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    sendError(ctx, 502, `${provider} answered with a body that is not JSON.`, 'upstream_bad_body');
-    return;
-  }
-  const answer = exchange.answerFromJson(parsed);
-  if (answer) ctx.completion = answer;
-  if (exchange.sameProtocol) sendJson(ctx, 200, text);
-  else if (answer) sendJson(ctx, 200, answer);
-  else sendError(ctx, 502, `${provider} answered with a body isartor could not translate.`, 'upstream_bad_body');
-}
-
-function relayUpstreamError(
-  ctx: RequestContext,
-  exchange: Exchange,
-  provider: string,
-  status: number,
-  body: Buffer,
-  retryAfter: string | string[] | undefined,
-): void {
-  const detail = upstreamErrorMessage(body);
-  if (status === 401 || status === 403) {
-    // Never echo the key, masked or not: the fix is the same either way.
-    sendError(
-      ctx,
-      401,
-      `The upstream provider (${provider}) rejected the configured API key (HTTP ${status}). Store a valid key with \`isartor set-key -p ${provider}\`, then run \`isartor check\`.`,
-      'upstream_unauthorized',
-    );
-  } else if (status >= 500) {
-    sendError(ctx, 502, `The upstream provider (${provider}) failed with HTTP ${status}${detail ? `: ${detail}` : ''}.`, 'upstream_server_error');
-  } else {
-    // 400, 404, 422, 429...: the provider's own words are the most useful thing to pass on.
-    const headers = retryAfter ? { 'retry-after': String(retryAfter) } : {};
-    if (exchange.sameProtocol && detail !== undefined && isJsonError(body)) sendJson(ctx, status, body.toString('utf8'), headers);
-    else sendError(ctx, status, `The upstream provider (${provider}) answered HTTP ${status}${detail ? `: ${detail}` : ''}.`, `upstream_${status}`, headers);
-  }
-}
-
-/** The provider's own words: its JSON error message, else the start of whatever text it sent. */
-function upstreamErrorMessage(body: Buffer): string | undefined {
-  const text = body.toString('utf8').trim();
-  if (!text) return undefined;
-  return providerErrorMessage(text, 500) ?? text.slice(0, 200);
-}
-
-/** Both OpenAI's and Anthropic's error bodies keep the message at `error.message`. */
-function isJsonError(body: Buffer): boolean {
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { error?: { message?: unknown } };
-    return typeof parsed.error?.message === 'string';
-  } catch {
-    return false;
-  }
-}
-
-function collect(stream: GotRequest, limit: number, onEnd: (body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  stream.on('data', (chunk: Buffer) => {
-    if (size >= limit) return;
-    chunks.push(chunk);
-    size += chunk.length;
-  });
-  stream.on('end', () => onEnd(Buffer.concat(chunks)));
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

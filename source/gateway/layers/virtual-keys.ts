@@ -1,8 +1,9 @@
-import type { RoutingTable } from '../../routing/routing-table.js';
+import type { Route, RoutingTable } from '../../routing/routing-table.js';
 import type { RequestRecord } from '../../stats/request-record.js';
 import { describeKey, type VirtualKeys } from '../../keys/virtual-keys.js';
 import type { StoredVirtualKey } from '../../keys/virtual-key.js';
-import type { Layer, RequestContext } from '../context.js';
+import type { ChatRequest, Layer, RequestContext } from '../context.js';
+import type { ModelPrice } from '../../store/config.js';
 import { openAIErrorBody } from '../../protocols/openai.js';
 import { finalRefusalHeaders, sendError, sendJson } from '../respond.js';
 
@@ -39,7 +40,11 @@ export function identifyVirtualKey(ctx: RequestContext, keys: VirtualKeys, prese
  * and only while its spend in the current budget window is under max_budget. An admitted request is
  * charged when its record is made (`chargeVirtualKey`).
  */
-export function virtualKeyPolicyLayer(routing: RoutingTable, keys: VirtualKeys, options: { admit: boolean }): Layer {
+export function virtualKeyPolicyLayer(
+  routing: RoutingTable,
+  keys: VirtualKeys,
+  options: { admit: boolean; priceOf?: (provider: string, model: string) => ModelPrice | undefined },
+): Layer {
   return async (ctx, next) => {
     const vkey = ctx.virtualKey;
     if (!vkey || !ctx.chat) return next();
@@ -50,8 +55,11 @@ export function virtualKeyPolicyLayer(routing: RoutingTable, keys: VirtualKeys, 
       refuseModel(ctx, key, requested);
       return;
     }
+    // A fallback serves another model: the key must be allowed that one too, or the fallback is skipped.
+    const [primary, ...fallbacks] = ctx.chat.routes;
+    if (primary && fallbacks.length > 0) ctx.chat.routes = [primary, ...fallbacks.filter((route) => routeAllowed(key, route, requested, routing))];
     if (!options.admit) return next();
-    const admitted = await keys.admit(key);
+    const admitted = await keys.admit(key, key.maxBudget === null ? 0 : estimateCostUsd(ctx.chat!, options.priceOf));
     if (!admitted.ok && admitted.unavailable) {
       ctx.layer = 'l0';
       sendError(
@@ -100,6 +108,25 @@ export function modelAllowed(key: StoredVirtualKey, requested: string, routing: 
   if (!servedBy) return false;
   const modelPart = servedBy.slice(servedBy.indexOf('/') + 1);
   return key.models.includes(servedBy) || key.models.includes(modelPart);
+}
+
+/**
+ * A floor for what a request will cost, reserved against its key's budget while it runs until the key
+ * has a history (then its mean cost is reserved): its input at ~4 bytes a token, at the primary route's
+ * price. Output is not guessed: max_tokens is a ceiling, not an estimate. Unpriced models reserve nothing.
+ */
+export function estimateCostUsd(chat: ChatRequest, priceOf: ((provider: string, model: string) => ModelPrice | undefined) | undefined): number {
+  const price = priceOf?.(chat.target.providerId, chat.upstreamModel);
+  return price ? ((chat.raw.length / 4) * price.input) / 1e6 : 0;
+}
+
+/** Whether a key may be served by a route: by its `provider/model`, its model name, or an alias of it on the key's list. */
+function routeAllowed(key: StoredVirtualKey, route: Route, requested: string, routing: RoutingTable): boolean {
+  if (key.models.length === 0 || key.models.includes('*')) return true;
+  const model = route.target.model ?? requested;
+  const servedBy = `${route.target.providerId}/${model}`;
+  if (key.models.includes(model) || key.models.includes(servedBy)) return true;
+  return routing.advertisedModels().some((advertised) => advertised.servedBy === servedBy && key.models.includes(advertised.id));
 }
 
 /**

@@ -217,3 +217,27 @@ export const answerText = (a: Answer) => (a.kind === 'text' ? a.text : a.args);
 export const sse = (data: unknown) => `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
 export const namedSse = (data: { type: string }) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
 
+
+/** Fault injection: writes the mode's bytes as they are, honouring backpressure, then ends or cuts. */
+export async function sendRaw(ctx: Ctx, mode: Extract<FakeMode, { kind: 'raw' }>): Promise<void> {
+  if (ctx.closed) return;
+  ctx.res.writeHead(mode.status ?? 200, { 'content-type': mode.contentType ?? 'application/json' });
+  const pieces = typeof mode.body === 'string' ? [mode.body] : mode.body();
+  for (const piece of pieces) {
+    if (ctx.closed) return;
+    if (!ctx.res.write(piece)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          ctx.res.off('drain', done);
+          ctx.res.off('close', done);
+          resolve();
+        };
+        ctx.res.once('drain', done);
+        ctx.res.once('close', done);
+      });
+    }
+  }
+  if (ctx.closed) return;
+  if (mode.cut) dropConnection(ctx);
+  else ctx.res.end();
+}

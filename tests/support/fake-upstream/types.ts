@@ -36,7 +36,13 @@ export type FakeMode =
    * An agent's tool loop: a tool call while the conversation does not end in a tool result, text
    * (the usual reply) once it does. Set it without `times`: one agent turn is several requests.
    */
-  | { kind: 'toolLoop'; name: string; arguments: object };
+  | { kind: 'toolLoop'; name: string; arguments: object }
+  /**
+   * Fault injection: answer with exactly these bytes (a malformed answer, a cut stream...). `body` may be a
+   * function giving the pieces lazily, so a 600 MB answer is generated as it is sent, never held. With
+   * `cut`, the socket is destroyed after the last piece instead of the answer ending cleanly.
+   */
+  | { kind: 'raw'; status?: number; contentType?: string; body: string | (() => Iterable<string | Buffer>); cut?: boolean };
 
 export interface FakeUpstreamOptions {
   /** When set, requests must carry it as `Authorization: Bearer K`, `x-api-key: K` or `api-key: K`, else 401. */
