@@ -80,6 +80,8 @@ export interface RequestContext {
   clientGone: boolean;
   /** Layers that left this request alone for size or safety, as `<layer>:<reason>` (`l1b:time`, `l1b:size`, `l2.5:size`); sent as `x-isartor-skipped`. */
   skipped: string[];
+  /** Set by L1b's question analysis: the answer depends on when it is asked, so no cache keeps it (L1a included). */
+  timeDependent?: boolean;
   /** A streamed answer in progress: what has reached the client so far, to charge one who leaves (never to cache). */
   deliveredAnswer?: () => object | undefined;
   /** The virtual key the caller presented (L0), and once admitted under its budget, how its cost is charged. */

@@ -212,3 +212,28 @@ describe('L1b says when it stays out', () => {
     await plain.arrayBuffer();
   });
 });
+
+describe('an answer that depends on when it was asked is kept by no cache', () => {
+  // The same bytes an hour later are another question: "hours until midnight?" at 10:00 and at 21:00.
+  const timeQuestions = ['How many hours until midnight?', 'Should I say good morning or good evening?', 'How much is Tesla stock worth?'];
+
+  it('OpenAI callers: a byte-identical time-dependent request goes to the provider again; a plain one hits L1a', async () => {
+    await start('openai-compatible');
+    for (const question of timeQuestions) {
+      expect(await layerOf(await post('/v1/chat/completions', openAIQuestion(question))), question).toBe('l3/miss');
+      expect(await layerOf(await post('/v1/chat/completions', openAIQuestion(question))), question).toBe('l3/miss');
+    }
+    expect(await layerOf(await post('/v1/chat/completions', openAIQuestion('What is a monad?')))).toBe('l3/miss');
+    expect(await layerOf(await post('/v1/chat/completions', openAIQuestion('What is a monad?')))).toBe('l1a/hit');
+  });
+
+  it('Anthropic callers: the same', async () => {
+    await start('anthropic');
+    for (const question of timeQuestions) {
+      expect(await layerOf(await post('/v1/messages', anthropicQuestion(question))), question).toBe('l3/miss');
+      expect(await layerOf(await post('/v1/messages', anthropicQuestion(question))), question).toBe('l3/miss');
+    }
+    expect(await layerOf(await post('/v1/messages', anthropicQuestion('What is a monad?')))).toBe('l3/miss');
+    expect(await layerOf(await post('/v1/messages', anthropicQuestion('What is a monad?')))).toBe('l1a/hit');
+  });
+});

@@ -7,7 +7,7 @@ import { replayAnswer } from '../replay-answer.js';
 /**
  * L1a: answers a request that is byte-for-byte the same as an earlier one from the same caller (with
  * the same forwarded headers and query), and keeps every complete answer a later layer produced, unless
- * the client said no-store or the answer lacks something the provider sent (it could not be replayed
+ * the client said no-store, L1b found the question time-dependent, or the answer lacks something the provider sent (it could not be replayed
  * faithfully). A stored answer that cannot be rebuilt in the requested stream form is not served.
  */
 export function exactCacheLayer(store: ExactCacheState | undefined): Layer {
@@ -29,6 +29,8 @@ export function exactCacheLayer(store: ExactCacheState | undefined): Layer {
       }
     }
     await next();
-    if (ctx.completion && !chat.skipStore && isFaithful(ctx.completion)) store.set(key, ctx.completion);
+    // An answer that depends on the time it was asked ("hours until midnight?") is right only now: a byte-identical
+    // request an hour later must reach the provider again.
+    if (ctx.completion && !chat.skipStore && !ctx.timeDependent && isFaithful(ctx.completion)) store.set(key, ctx.completion);
   };
 }

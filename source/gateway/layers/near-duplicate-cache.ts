@@ -41,6 +41,7 @@ export function nearDuplicateCacheLayer(store: NearDuplicateCache | undefined): 
     const features = analyseQuestion(located.question);
     if (features.time) {
       skip(ctx, 'time');
+      ctx.timeDependent = true;
       return next();
     }
     // A question known to need the minute or the day it was asked never gets here: it is time-dependent.
