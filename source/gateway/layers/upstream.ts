@@ -2,13 +2,13 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import got, { type Request as GotRequest } from 'got';
 import { classifyNetworkError } from '../../providers/network-failure.js';
 import type { Route, RoutingTable } from '../../routing/routing-table.js';
 import type { ChatRequest, Layer, RequestContext } from '../context.js';
 import { describeNetworkFailure, isartorHeaders, sendError, sendJson, sendNetworkFailure } from '../respond.js';
 import { providerErrorMessage } from '../../providers/provider-error-message.js';
 import { midStreamError, planExchange, type Exchange } from '../upstream-exchange.js';
+import { UpstreamRequest } from '../upstream-request.js';
 import { retryDelayMs, isRetryableStatus, parseRetryAfterMs } from './upstream-retry.js';
 
 export interface UpstreamAgents {
@@ -71,13 +71,11 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
     ctx.answeredBy = { provider, model: exchange.model };
     const startedAt = performance.now();
     const waitBefore = ctx.upstreamWaitMs;
-    const upstream: GotRequest = got.stream.post(exchange.url, {
+    const upstream = new UpstreamRequest(exchange.url, {
       body: exchange.body,
       headers: exchange.headers,
-      agent: agents,
+      agents,
       timeout: { connect: route.connectTimeoutMs, request: route.timeoutMs },
-      throwHttpErrors: false,
-      retry: { limit: 0 },
     });
     let settled = false;
     const settle = (outcome: AttemptOutcome): void => {
@@ -139,7 +137,7 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
   });
 }
 
-function relayStream(ctx: RequestContext, upstream: GotRequest, exchange: Exchange, markWaited: () => void, done: () => void): void {
+function relayStream(ctx: RequestContext, upstream: UpstreamRequest, exchange: Exchange, markWaited: () => void, done: () => void): void {
   const relay = exchange.openStream();
   ctx.res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -222,7 +220,7 @@ function isJsonError(body: Buffer): boolean {
   }
 }
 
-function collect(stream: GotRequest, limit: number, onEnd: (body: Buffer) => void): void {
+function collect(stream: UpstreamRequest, limit: number, onEnd: (body: Buffer) => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
   stream.on('data', (chunk: Buffer) => {
