@@ -4,6 +4,8 @@ import { locateOpenClawConfig } from '../connectors/openclaw/config-path.js';
 import { gatewayKeyForClient, locateGateway, modelForClient } from '../connectors/core/connection-defaults.js';
 import { planOpenClawConnect, planOpenClawDisconnect, type OpenClawApi, type OpenClawPlan } from '../connectors/openclaw/plan.js';
 import type { ClientConnectionStatus } from '../connectors/core/connector.js';
+import { clientConnectors } from '../connectors/registry.js';
+import { connectClaudeCodeCommand } from './connect-claude-code.js';
 import { fetchHealth } from '../daemon/running-gateway.js';
 import { ConfigStore } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
@@ -48,6 +50,7 @@ Then: openclaw models status --agent main --probe`,
       }),
   );
   connect.addCommand(connectCodexCommand());
+  connect.addCommand(connectClaudeCodeCommand());
   connect.addCommand(
     new Command('status')
       .description('Which tools are connected to isartor, with which gateway URL and model.')
@@ -139,15 +142,16 @@ async function runConnectStatus(flags: { configPath?: string; json?: boolean }):
   for (const status of statuses) printClientStatus(status);
 }
 
-function printClientStatus(status: ClientConnectionStatus & { api?: string | null; primary?: boolean }): void {
-  const name = status.client.padEnd(10);
+function printClientStatus(status: ClientConnectionStatus & { api?: string | null; primary?: boolean; ignoredByClaudeCode?: boolean }): void {
+  const name = status.client.padEnd(12);
+  if (status.ignoredByClaudeCode) printWarning(`${status.configPath} has comments or trailing commas, so Claude Code ignores it entirely.`);
   if (!status.connected) {
     printLine(`${name} not connected (${status.configPath}). Connect it with ${paint('cyan', `isartor connect ${status.client}`)}.`);
     return;
   }
-  printLine(`${name} ${paint('green', 'connected')} to ${status.baseUrl}${status.api ? ` (${status.api})` : ''}, model ${status.models.join(', ')}`);
+  printLine(`${name} ${paint('green', 'connected')} to ${status.baseUrl}${status.api ? ` (${status.api})` : ''}, model ${status.models.join(', ') || "the client's own choice"}`);
   if (status.client === 'openclaw') {
-    printLine(`           ${status.primary ? "isartor is OpenClaw's primary model" : paint('yellow', "isartor is configured but not OpenClaw's primary model")}; config ${status.configPath}`);
+    printLine(`             ${status.primary ? "isartor is OpenClaw's primary model" : paint('yellow', "isartor is configured but not OpenClaw's primary model")}; config ${status.configPath}`);
   }
   if (status.client === 'codex') {
     printLine(`           ${status.primary ? "isartor is Codex's model provider" : paint('yellow', "isartor is configured but not Codex's model_provider")}; config ${status.configPath}`);

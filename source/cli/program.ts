@@ -29,6 +29,7 @@ Quick start:
   isartor check                verify key, base URL and model live
   isartor up --detach          start the gateway on http://127.0.0.1:8080
   isartor connect openclaw     point OpenClaw at it (shows the diff first)
+  isartor connect claude-code  point Claude Code at it (its settings.json env block)
   isartor status               see it running
   isartor stats --by-tool      cache hits, latency and tokens saved per tool
   isartor keys create --alias openclaw --budget 50   a tool's own key, budget and models

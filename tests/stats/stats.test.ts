@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,17 @@ describe('identifyClient', () => {
     expect(identifyClient({ 'user-agent': 'Anthropic/JS 1.2' })).toBe('anthropic-sdk');
     expect(identifyClient({ 'user-agent': 'aider/0.80' })).toBe('aider');
     expect(identifyClient({})).toBe('unknown');
+  });
+
+  it('names the traffic of real agent libraries by the User-Agent they really send (tests/support/captures/user-agents.json)', () => {
+    const recorded = JSON.parse(readFileSync(new URL('../support/captures/user-agents.json', import.meta.url), 'utf8')) as {
+      agents: Array<{ library: string; userAgent: string; expected: string }>;
+    };
+    expect(recorded.agents.length).toBeGreaterThanOrEqual(8);
+    for (const { library, userAgent, expected } of recorded.agents) expect(identifyClient({ 'user-agent': userAgent }), library).toBe(expected);
+    // A product named like a framework is not taken for one: only "ai/<version>" is the AI SDK.
+    expect(identifyClient({ 'user-agent': 'aim/1.0' })).toBe('unknown');
+    expect(identifyClient({ 'user-agent': 'mail/2.0 openai-ish' })).toBe('unknown');
   });
 
   it('ignores a header that is not a short plain name', () => {
