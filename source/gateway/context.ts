@@ -75,6 +75,8 @@ export interface RequestContext {
   trimmedTokens?: number;
   /** How the system prompt and tools differ from this tool's previous request; null for its first. */
   promptChurn?: PromptChurn | null;
+  /** Sets promptChurn; called when the request is recorded, after its answer went out. */
+  observePromptChurn?: () => void;
   clientGone: boolean;
   /** The virtual key the caller presented (L0), and once admitted under its budget, how its cost is charged. */
   virtualKey?: { key: StoredVirtualKey; admission?: KeyAdmission };

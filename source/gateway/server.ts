@@ -172,6 +172,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const pendingRecords = new Set<Promise<void>>();
 
   const record = (ctx: RequestContext): void => {
+    try {
+      ctx.observePromptChurn?.();
+    } catch (error) {
+      options.onWarning?.(`Could not compare a prompt with the previous one: ${error instanceof Error ? error.message : String(error)}`);
+    }
     const pending = requestRecordOf(ctx, userPrices())
       .then((finished) => {
         chargeVirtualKey(ctx, finished, unpricedWarned, options.onWarning);
