@@ -37,7 +37,7 @@ const byUrl: Array<[RegExp, string]> = [
   [/caching\/near-duplicate|layers\/near-duplicate|state\/near-duplicate|wink-/, 'L1b analysis + indexing'],
   [/trimming\/|layers\/trim-context/, 'L2.5 trimming'],
   [/protocols\//, 'response relay (SSE parse/accumulate)'],
-  [/layers\/upstream|upstream-exchange|node_modules\/(got|@sindresorhus|@szmarczak|cacheable-|http2-wrapper|decompress-response|responselike|lowercase-keys|form-data-encoder|p-cancelable|mimic-response|normalize-url|get-stream|defer-to-connect|keyv|type-fest)/, 'upstream client (got)'],
+  [/layers\/upstream|upstream-exchange|gateway\/upstream-request|node_modules\/(got|@sindresorhus|@szmarczak|cacheable-|http2-wrapper|decompress-response|responselike|lowercase-keys|form-data-encoder|p-cancelable|mimic-response|normalize-url|get-stream|defer-to-connect|keyv|type-fest)/, 'upstream request + relay (layers/upstream, got before)'],
   [/request-record-of|stats\/request-record|stats\/price-book/, 'request record'],
   [/state\/request-log|gateway\/request-log/, 'log writes (record + line)'],
   [/stats\/prometheus-metrics|stats\/request-feed/, 'metrics + feed'],

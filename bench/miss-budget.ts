@@ -52,7 +52,7 @@ try {
   process.kill(gateway.pid, 'SIGUSR2');
   await sleep(200);
   await gateway.stop(); // --cpu-prof writes the profile at exit
-  const stamps = readFileSync(marks, 'utf8').trim().split('\n').map(Number);
+  const stamps = readFileSync(marks, 'utf8').trim().split('\n').map((line) => Number(line.split(' ')[0]));
   const [fromUs, toUs] = [stamps[0], stamps.at(-1)];
   const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f)).sort((a, b) => statSync(b).size - statSync(a).size)[0]!;
   const { lines } = cpuBudget(file, result.ok, { fromUs: fromUs!, toUs: toUs! });
