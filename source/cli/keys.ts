@@ -8,6 +8,7 @@ import { resolveStateDir } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
 import { formatUsd as usd } from '../stats/format-usd.js';
 import { paint, printJson, printLine, printTable, printWarning } from '../terminal/output.js';
+import { isartorCommand } from '../terminal/invocation.js';
 
 const parseUsd = usdParser('an amount in USD, like 50');
 
@@ -41,7 +42,7 @@ export function keysCommand(): Command {
           printLine(paint('yellow', 'It is shown only this once: isartor keeps only its hash. Store it now.'));
           printInfo(info);
           printLine();
-          printLine(`Give it to a tool as its API key, e.g. ${paint('cyan', 'isartor connect openclaw --gateway-api-key <the key above>')}`);
+          printLine(`Give it to a tool as its API key, e.g. ${paint('cyan', isartorCommand('connect openclaw --gateway-api-key <the key above>'))}`);
         });
         warnIfNoMasterKey();
       }),
@@ -54,7 +55,7 @@ export function keysCommand(): Command {
         withKeys((store) => {
           const infos = store.list().map((key) => store.describe(key));
           if (flags.json) return printJson({ keys: infos, total_count: infos.length });
-          if (infos.length === 0) return printLine('No virtual keys yet. Create one: isartor keys create --alias openclaw --budget 50');
+          if (infos.length === 0) return printLine(`No virtual keys yet. Create one: ${isartorCommand('keys create --alias openclaw --budget 50')}`);
           printTable(
             ['alias', 'key', 'spend', 'budget', 'resets', 'models', 'expires'],
             infos.map((info) => [

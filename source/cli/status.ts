@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { findRunningGateway } from '../daemon/running-gateway.js';
 import { resolveStateDir, statePaths } from '../store/state-dir.js';
 import { paint, printJson, printLine } from '../terminal/output.js';
+import { isartorCommand } from '../terminal/invocation.js';
 
 export function statusCommand(): Command {
   return new Command('status')
@@ -13,7 +14,7 @@ export function statusCommand(): Command {
       const running = await findRunningGateway(statePaths(stateDir).pidFile);
       if (!running) {
         if (flags.json) printJson({ running: false, stateDir });
-        else printLine(`No isartor gateway is running for ${stateDir}. Start one with ${paint('cyan', 'isartor up --detach')}.`);
+        else printLine(`No isartor gateway is running for ${stateDir}. Start one with ${paint('cyan', isartorCommand('up --detach'))}.`);
         process.exitCode = 1;
         return;
       }

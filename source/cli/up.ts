@@ -5,6 +5,9 @@ import { defaultGatewayPort } from '../store/config.js';
 import { resolveStateDir, statePaths } from '../store/state-dir.js';
 import { parsePort } from '../terminal/option-parsers.js';
 import { paint, printLine, printWarning } from '../terminal/output.js';
+import { UserError } from '../user-error.js';
+import { preflightUp } from './up-preflight.js';
+import { isartorCommand } from '../terminal/invocation.js';
 
 interface UpFlags {
   port?: number;
@@ -29,6 +32,17 @@ Stop a detached gateway with \`isartor down\`; see it with \`isartor status\`.`,
     .action(async (flags: UpFlags) => {
       const stateDir = resolveStateDir();
       const gatewayApiKey = flags.gatewayApiKey ?? (process.env.ISARTOR_GATEWAY_API_KEY || undefined);
+      const preflight = await preflightUp({ stateDir, host: flags.host, port: flags.port, gatewayApiKey });
+      if (preflight.kind === 'alreadyRunning') {
+        // Asking for what already runs in the background is not a failure: scripts can call `up --detach` every time.
+        if (!flags.detach) {
+          throw new UserError(`An isartor gateway already runs for ${stateDir} in the background (pid ${preflight.pid}, ${preflight.url}).`, {
+            hint: `Its log is ${statePaths(stateDir).gatewayLog}. To run it in the foreground instead: \`isartor down\`, then \`isartor up\`.`,
+          });
+        }
+        printLine(`${paint('green', '✓')} The gateway already runs with these settings at ${paint('cyan', preflight.url)} (pid ${preflight.pid}); nothing to do.`);
+        return;
+      }
       if (flags.detach) {
         const record = await startDetachedGateway({
           stateDir,
@@ -41,7 +55,7 @@ Stop a detached gateway with \`isartor down\`; see it with \`isartor status\`.`,
         printLine(`  forwarding to ${record.provider}${record.model ? ` / ${record.model}` : ''}${record.authRequired ? ', gateway key required' : ''}`);
         printLine(`  OpenAI base URL for clients: ${record.url}/v1`);
         printLine(`  log: ${statePaths(stateDir).gatewayLog}`);
-        printLine(`  stop it with ${paint('cyan', 'isartor down')}`);
+        printLine(`  stop it with ${paint('cyan', isartorCommand('down'))}`);
         return;
       }
       await runForeground(stateDir, flags, gatewayApiKey);

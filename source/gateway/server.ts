@@ -378,7 +378,7 @@ export async function startGateway(gateway: Gateway, listen: { host: string; por
 function listenError(error: NodeJS.ErrnoException, listen: { host: string; port: number }): Error {
   if (error.code === 'EADDRINUSE') {
     return new UserError(`Port ${listen.port} on ${listen.host} is already in use.`, {
-      hint: `Stop whatever uses it (\`isartor status\` shows a running gateway), or pick another port with \`isartor up --port <port>\`.`,
+      hint: `Another program holds it (perhaps an isartor gateway of another ISARTOR_HOME). Pick another port with \`isartor up --port <port>\`.`,
       cause: error,
     });
   }

@@ -54,6 +54,9 @@ export class SummaryAccumulator {
   #usd = 0;
   #savedUsd = 0;
   #unpriced = 0;
+  /** Records that saved something, and those of them without a price for it. */
+  #saving = 0;
+  #savingUnpriced = 0;
   #compared = 0;
   #changed = 0;
   #systemBytes = 0;
@@ -71,6 +74,10 @@ export class SummaryAccumulator {
     this.#saved += record.tokensSaved;
     this.#usd += record.costUsd ?? 0;
     this.#savedUsd += record.costSavedUsd ?? 0;
+    if (record.tokensSaved > 0 || (record.costSavedUsd ?? 0) > 0) {
+      this.#saving += 1;
+      if (record.costSavedUsd === null) this.#savingUnpriced += 1;
+    }
     if ((record.inputTokens > 0 && record.costUsd === null) || (record.tokensSaved > 0 && record.costSavedUsd === null)) this.#unpriced += 1;
     const churn = record.churn;
     if (churn) {
@@ -94,7 +101,12 @@ export class SummaryAccumulator {
       latencyMs: this.#latency.percentiles(),
       overheadMs: this.#overhead.percentiles(),
       tokens: { input: this.#input, output: this.#output, saved: this.#saved },
-      cost: { usd: roundUsd(this.#usd), savedUsd: roundUsd(this.#savedUsd), unpricedRequests: this.#unpriced },
+      cost: {
+        usd: roundUsd(this.#usd),
+        // null: there were savings and no price applied to any of them.
+        savedUsd: this.#saving > 0 && this.#savingUnpriced === this.#saving ? null : roundUsd(this.#savedUsd),
+        unpricedRequests: this.#unpriced,
+      },
       churn: { compared: this.#compared, changed: this.#changed, systemBytes: this.#systemBytes, toolsBytes: this.#toolsBytes, last: this.#last },
     };
   }

@@ -12,8 +12,11 @@ export interface StatsSummary {
   latencyMs: { p50: number; p95: number };
   overheadMs: { p50: number; p95: number };
   tokens: { input: number; output: number; saved: number };
-  /** USD at providers and USD saved; requests on models without a price add nothing and are counted. */
-  cost: { usd: number; savedUsd: number; unpricedRequests: number };
+  /**
+   * USD at providers and USD saved; requests on models without a price add nothing and are counted.
+   * savedUsd is null when tokens were saved but none of those savings had a price: "unpriced", not $0.
+   */
+  cost: { usd: number; savedUsd: number | null; unpricedRequests: number };
   /** Prompt churn: of the requests compared with the tool's previous one, how many changed its system prompt or tools. */
   churn: { compared: number; changed: number; systemBytes: number; toolsBytes: number; last: (PromptChurn & { time: string }) | null };
 }
