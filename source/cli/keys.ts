@@ -4,6 +4,7 @@ import type { KeyChanges } from '../keys/key-fields.js';
 import { VirtualKeys, type KeyInfo } from '../keys/virtual-keys.js';
 import { usdParser } from '../terminal/option-parsers.js';
 import { ConfigStore } from '../store/config.js';
+import { openConfiguredState } from '../daemon/open-shared-state.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
 import { formatUsd as usd } from '../stats/format-usd.js';
@@ -25,13 +26,13 @@ export function keysCommand(): Command {
       .option('--budget-duration <duration>', `spend goes back to 0 this often (${durationFormat})`, parseDurationOption)
       .option('--json', 'print the key and its info as JSON')
       .addHelpText('after', '\nExample:\n  isartor keys create --alias openclaw --budget 50 --models claude-sonnet-4-5-20250929 --budget-duration 30d\n  isartor connect openclaw --gateway-api-key <the printed key>')
-      .action((flags: { alias: string; budget?: number; models?: string[]; duration?: string; budgetDuration?: string; json?: boolean }) => {
+      .action(async (flags: { alias: string; budget?: number; models?: string[]; duration?: string; budgetDuration?: string; json?: boolean }) => {
         const changes: KeyChanges = { alias: flags.alias.trim() };
         if (flags.budget !== undefined) changes.maxBudget = flags.budget;
         if (flags.models) changes.models = flags.models;
         if (flags.duration) changes.expiresInMs = parseDuration(flags.duration)!;
         if (flags.budgetDuration) changes.budgetDuration = flags.budgetDuration;
-        withKeys((store) => {
+        await withKeys((store) => {
           const { key, stored } = store.create(changes);
           const info = store.describe(stored);
           if (flags.json) return printJson({ key, ...info });
@@ -128,12 +129,21 @@ export function keysCommand(): Command {
   return keys;
 }
 
-function withKeys(run: (store: VirtualKeys) => void): void {
-  const store = VirtualKeys.open(resolveStateDir());
+/**
+ * Runs `run` on the keys where the gateway reads them: the state dir's files, or, when a Redis URL is
+ * set (ISARTOR_REDIS_URL or store.redisUrl), the deployment's Redis, so every instance sees the change.
+ */
+async function withKeys(run: (store: VirtualKeys) => void): Promise<void> {
+  const stateDir = resolveStateDir();
+  const shared = await openConfiguredState(new ConfigStore(stateDir).read());
+  const store = shared ? new VirtualKeys({ backend: shared.keysBackend, spendStore: (windowStartOf) => shared.spendStore(windowStartOf) }) : VirtualKeys.open(stateDir);
   try {
+    await store.freshSpend(store.list());
     run(store);
+    await store.saved();
   } finally {
     store.close();
+    await shared?.close();
   }
 }
 

@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { RequestLogFile } from '../state/request-log-file.js';
+import { openConfiguredState } from '../daemon/open-shared-state.js';
+import { ConfigStore } from '../store/config.js';
 import { formatUsd as usd } from '../stats/format-usd.js';
 import { buildStatsReport, parseSince, type StatsReport } from '../stats/stats-report.js';
 import type { StatsSummary } from '../stats/summarise.js';
@@ -22,7 +24,10 @@ numbers at GET /stats, Prometheus metrics at GET /metrics, and a live feed at GE
 Money is priced from the built-in table or your own: isartor pricing set <model> --input X --output Y`,
     )
     .action(async (flags: { byTool?: boolean; byKey?: boolean; since?: number; json?: boolean; wide?: boolean }) => {
-      const report = await buildStatsReport(new RequestLogFile(statePaths(resolveStateDir()).statsDir), flags.since);
+      const stateDir = resolveStateDir();
+      // With a Redis URL set, the deployment's records; else this state dir's.
+      const shared = await openConfiguredState(new ConfigStore(stateDir).read());
+      const report = await buildStatsReport(shared?.requestLog ?? new RequestLogFile(statePaths(stateDir).statsDir), flags.since).finally(() => shared?.close());
       if (report.skippedLines > 0) printWarning(`${report.skippedLines} unreadable line(s) in the request log were skipped.`);
       if (flags.json) {
         printJson({ ...report, tools: flags.byTool ? report.tools : undefined, keys: flags.byKey ? report.keys : undefined });

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { findRunningGateway } from '../daemon/running-gateway.js';
 import { resolveStateDir, statePaths } from '../store/state-dir.js';
+import type { StoreReport } from '../state/shared-state.js';
 import { paint, printJson, printLine } from '../terminal/output.js';
 import { isartorCommand } from '../terminal/invocation.js';
 
@@ -30,6 +31,7 @@ export function statusCommand(): Command {
         version: record.version,
         authRequired: record.authRequired,
         layers: health?.layers ?? null,
+        store: health?.store ?? null,
         stateDir,
       };
       if (flags.json) {
@@ -41,8 +43,16 @@ export function statusCommand(): Command {
       printLine(`  uptime    ${formatDuration(report.uptimeSeconds)}`);
       printLine(`  auth      ${record.authRequired ? 'gateway key required' : 'open to local programs'}`);
       if (health) printLine(`  layers    ${Object.entries(health.layers).filter(([, on]) => on).map(([name]) => name).join(', ')}`);
+      if (health?.store) printLine(`  store     ${describeStore(health.store)}`);
       else printLine(paint('yellow', '  /health is not answering right now (busy or hung).'));
     });
+}
+
+function describeStore(store: StoreReport): string {
+  if (store.kind === 'embedded') return 'embedded (this state dir)';
+  const buffered = store.buffered && store.buffered.records + store.buffered.charges > 0 ? `, waiting to be written: ${store.buffered.records} record(s), ${store.buffered.charges} charge(s)` : '';
+  if (store.connected) return `redis ${store.url}, connected${store.reconnects ? ` (reconnected ${store.reconnects}x)` : ''}${buffered}`;
+  return paint('yellow', `redis ${store.url}, UNREACHABLE since ${store.downSince ?? '?'}: reconnecting; caches miss, budgets follow store.budgetPolicy "${store.budgetPolicy}"${buffered}`);
 }
 
 function formatDuration(seconds: number): string {

@@ -14,6 +14,7 @@ interface UpFlags {
   host?: string;
   detach?: boolean;
   gatewayApiKey?: string;
+  redis?: string;
 }
 
 export function upCommand(): Command {
@@ -22,6 +23,7 @@ export function upCommand(): Command {
     .option('--port <port>', `port to listen on (default: config, else ${defaultGatewayPort})`, parsePort)
     .option('--host <host>', 'address to listen on (default: config, else 127.0.0.1)')
     .option('-d, --detach', 'run in the background; returns once /health answers (logs go to the state dir)')
+    .option('--redis <url>', 'share caches, virtual keys, spend and stats with the other instances on this Redis (redis://[:password@]host:port/db; a password is visible in shell history: prefer ISARTOR_REDIS_URL or store.redisUrl in config)')
     .option('--gateway-api-key <key>', 'require this key from clients (visible in shell history; prefer ISARTOR_GATEWAY_API_KEY or gateway.apiKey in config)')
     .addHelpText(
       'after',
@@ -43,12 +45,14 @@ Stop a detached gateway with \`isartor down\`; see it with \`isartor status\`.`,
         printLine(`${paint('green', '✓')} The gateway already runs with these settings at ${paint('cyan', preflight.url)} (pid ${preflight.pid}); nothing to do.`);
         return;
       }
+      const redisUrl = flags.redis ?? (process.env.ISARTOR_REDIS_URL || undefined);
       if (flags.detach) {
         const record = await startDetachedGateway({
           stateDir,
           host: flags.host,
           port: flags.port,
           gatewayApiKey,
+          redisUrl,
           command: { execPath: process.execPath, args: [...process.execArgv, process.argv[1] ?? ''] },
         });
         printLine(`${paint('green', '✓')} isartor gateway running at ${paint('cyan', record.url)} (pid ${record.pid})`);
@@ -58,22 +62,25 @@ Stop a detached gateway with \`isartor down\`; see it with \`isartor status\`.`,
         printLine(`  stop it with ${paint('cyan', isartorCommand('down'))}`);
         return;
       }
-      await runForeground(stateDir, flags, gatewayApiKey);
+      await runForeground(stateDir, flags, gatewayApiKey, redisUrl);
     });
 }
 
-async function runForeground(stateDir: string, flags: UpFlags, gatewayApiKey: string | undefined): Promise<void> {
+async function runForeground(stateDir: string, flags: UpFlags, gatewayApiKey: string | undefined, redisUrl: string | undefined): Promise<void> {
   const served = await serveGateway({
     stateDir,
     host: flags.host,
     port: flags.port,
     gatewayApiKey,
+    redisUrl,
     log: (line) => printLine(line),
     onWarning: printWarning,
   });
   const { record } = served;
   printLine(`isartor ${record.version} listening on ${record.url} (pid ${record.pid})`);
   printLine(`forwarding to ${record.provider}${record.model ? ` / ${record.model}` : ''}; OpenAI base URL for clients: ${record.url}/v1`);
+  const store = served.store();
+  printLine(store.kind === 'redis' ? `state shared on Redis ${store.url} with every instance that uses it` : `state in ${stateDir}`);
   printLine(record.authRequired ? 'gateway key required on every route but /health' : 'no gateway key set: any local program may use this gateway');
 
   let stopping = false;

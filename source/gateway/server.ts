@@ -98,16 +98,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const startedAt = Date.now();
   const shared = options.sharedState;
   const exactCacheLimits = { ttlMs: options.exactCache.ttlSeconds * 1000, maxBytes: options.exactCache.maxBytes };
+  // Embedded: this process's LRU, persisted to exactCacheFile. Shared: the deployment's Redis.
   const exactCache = !options.exactCache.enabled
     ? undefined
-    : shared
-      ? shared.exactCache(exactCacheLimits)
-      : await ExactCacheStore.open({
-        ttlMs: options.exactCache.ttlSeconds * 1000,
-        maxBytes: options.exactCache.maxBytes,
+    : (shared?.exactCache(exactCacheLimits) ??
+      (await ExactCacheStore.open({
+        ...exactCacheLimits,
         ...(options.exactCacheFile ? { file: options.exactCacheFile } : {}),
         ...(options.onWarning ? { onWarning: options.onWarning } : {}),
-      });
+      })));
   const nearDuplicateIndex = options.nearDuplicateCache?.enabled
     ? new NearDuplicateStore({
         threshold: options.nearDuplicateCache.threshold,
