@@ -12,6 +12,7 @@ import { openRedisState } from '../source/state/redis/redis-state.js';
 import { buildRoutingTable } from '../source/routing/routing-table.js';
 import { configDefaults, type IsartorConfig } from '../source/store/config.js';
 import { announce, shutdownOn } from './child-runtime.js';
+import { markOnSignal } from './profile-on-signal.js';
 
 const baseUrl = process.argv[2];
 if (!baseUrl) throw new Error('usage: gateway-child.ts http://127.0.0.1:PORT/v1');
@@ -56,4 +57,6 @@ shutdownOn(async () => {
   await sharedState?.close();
   rmSync(statsDir, { recursive: true, force: true });
 });
+// BENCH_PROFILE_MARKS: SIGUSR2 marks the start and end of the window a CPU budget looks at.
+if (process.env.BENCH_PROFILE_MARKS) markOnSignal(process.env.BENCH_PROFILE_MARKS);
 announce(running.url);

@@ -77,6 +77,8 @@ export interface RequestContext {
   trimmedTokens?: number;
   /** How the system prompt and tools differ from this tool's previous request; null for its first. */
   promptChurn?: PromptChurn | null;
+  /** Sets promptChurn; called when the request is recorded, after its answer went out. */
+  observePromptChurn?: () => void;
   clientGone: boolean;
   /** Layers that left this request alone for size or safety, as `<layer>:<reason>` (`l1b:time`, `l1b:size`, `l2.5:size`); sent as `x-isartor-skipped`. */
   skipped: string[];

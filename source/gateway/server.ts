@@ -11,6 +11,7 @@ import type { ModelPrice } from '../stats/price-book.js';
 import { GatewayMetrics } from '../stats/prometheus-metrics.js';
 import { PromptChurnTracker } from '../stats/prompt-churn.js';
 import { RequestFeed } from '../stats/request-feed.js';
+import { LiveStats } from '../stats/live-stats.js';
 import { MemoryRequestLog, type RequestLog } from '../state/request-log.js';
 import { requestRecordOf } from './request-record-of.js';
 import { isartorVersion } from '../version.js';
@@ -128,6 +129,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const masterAuth = authLayer(options.gatewayApiKey, { virtualKeys, masterOnly: true });
   const unpricedWarned = new Set<string>();
   const requestLog = shared?.requestLog ?? options.requestLog ?? new MemoryRequestLog();
+  const liveStats = new LiveStats(requestLog);
   const userPrices = options.userPrices ?? (() => ({}));
   const metrics = new GatewayMetrics();
   const feed = new RequestFeed();
@@ -159,7 +161,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   ]);
   const routeModels = composeLayers([auth, listModelsLayer(options.routing, agents)]);
   const routeModel = composeLayers([auth, retrieveModelLayer(options.routing, agents)]);
-  const routeStats = composeLayers([masterAuth, statsLayer(requestLog)]);
+  const routeStats = composeLayers([masterAuth, statsLayer(liveStats)]);
   const routeMetrics = composeLayers([masterAuth, metricsLayer(metrics)]);
   const routeEvents = composeLayers([masterAuth, eventsLayer(feed, liveFeeds)]);
   const routeKeys = keyManagementLayer(options.gatewayApiKey, virtualKeys);
@@ -171,10 +173,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const pendingRecords = new Set<Promise<void>>();
 
   const record = (ctx: RequestContext): void => {
+    try {
+      ctx.observePromptChurn?.();
+    } catch (error) {
+      options.onWarning?.(`Could not compare a prompt with the previous one: ${error instanceof Error ? error.message : String(error)}`);
+    }
     const pending = requestRecordOf(ctx, userPrices(), options.onWarning)
       .then((finished) => {
         chargeVirtualKey(ctx, finished, unpricedWarned, options.onWarning);
-        requestLog.append(finished);
+        liveStats.append(finished);
         metrics.observe(finished);
         feed.publish(finished);
       })

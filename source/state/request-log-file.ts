@@ -14,13 +14,30 @@ export interface RequestLogOptions {
 const liveName = 'requests.jsonl';
 const rotatedName = (n: number): string => `requests.${n}.jsonl`;
 
-/** The gateway's request records: append-only JSONL in `<state>/stats/`, rotated with a bounded total size. */
+/** The records of the kept files, parsed once, with what `/stats` needs to filter them cheaply. */
+interface InMemory {
+  records: RequestRecord[];
+  /** Arrival time of each record in epoch ms, parallel to `records`. */
+  times: number[];
+  /** Unreadable lines per file, with the file's mtime then (a window skips files written before it). */
+  skipped: Array<{ lines: number; mtimeMs: number }>;
+}
+
+/**
+ * The gateway's request records: append-only JSONL in `<state>/stats/`, rotated with a bounded total size.
+ * The first read parses the kept files once; later records join that copy as they are appended, so
+ * `/stats` (polled every 2 s by the dashboard) never re-reads and re-parses up to 16 MB per file.
+ */
 export class RequestLogFile implements RequestLog {
   readonly #dir: string;
   readonly #maxBytes: number;
   readonly #keep: number;
   #stream: WriteStream | undefined;
   #size = 0;
+  #memory: InMemory | undefined;
+  #generation = 0;
+  /** Appended records whose write has not completed yet, oldest first: a read of the file would miss them. */
+  readonly #unwritten: RequestRecord[] = [];
 
   constructor(dir: string, options: RequestLogOptions = {}) {
     this.#dir = dir;
@@ -32,12 +49,41 @@ export class RequestLogFile implements RequestLog {
     const line = `${JSON.stringify(record)}\n`;
     if (!this.#stream) this.#open();
     if (this.#size + line.length > this.#maxBytes && this.#size > 0) this.#rotate();
-    this.#stream!.write(line);
+    this.#unwritten.push(record);
+    // Write callbacks come in order, so the first unwritten record is the one this write completed.
+    this.#stream!.write(line, () => this.#unwritten.shift());
     this.#size += Buffer.byteLength(line);
+    if (this.#memory) {
+      this.#memory.records.push(record);
+      this.#memory.times.push(Date.parse(record.time));
+    }
   }
 
   read(sinceMs = 0): { records: RequestRecord[]; skipped: number } {
-    return readRequestLog(this.#dir, sinceMs, this.#keep);
+    this.#memory ??= this.#load();
+    const { records, times, skipped } = this.#memory;
+    const skippedLines = skipped.reduce((total, file) => total + (sinceMs > 0 && file.mtimeMs < sinceMs ? 0 : file.lines), 0);
+    if (sinceMs <= 0) return { records: records.slice(), skipped: skippedLines };
+    const kept: RequestRecord[] = [];
+    for (let i = 0; i < records.length; i++) if (times[i]! >= sinceMs) kept.push(records[i]!);
+    return { records: kept, skipped: skippedLines };
+  }
+
+  generation(): number {
+    return this.#generation;
+  }
+
+  #load(): InMemory {
+    const memory: InMemory = { records: [], times: [], skipped: [] };
+    for (const path of keptFiles(this.#dir, this.#keep)) {
+      const read = readRecordsOf(path, 0);
+      for (const record of read.records) memory.records.push(record);
+      memory.skipped.push({ lines: read.skipped, mtimeMs: statSync(path).mtimeMs });
+    }
+    // Appended but still on their way to the file: counted now, as a re-read later would.
+    for (const record of this.#unwritten) memory.records.push(record);
+    for (const record of memory.records) memory.times.push(Date.parse(record.time));
+    return memory;
   }
 
   async close(): Promise<void> {
@@ -63,6 +109,9 @@ export class RequestLogFile implements RequestLog {
     renameSync(join(this.#dir, liveName), join(this.#dir, rotatedName(1)));
     this.#stream = openForAppend(join(this.#dir, liveName));
     this.#size = 0;
+    // The oldest file just fell out of the kept set: the next read parses the kept files again (once per rotation).
+    this.#memory = undefined;
+    this.#generation += 1;
   }
 }
 
@@ -75,21 +124,32 @@ function openForAppend(path: string): WriteStream {
 export function readRequestLog(dir: string, sinceMs = 0, keep = 4): { records: RequestRecord[]; skipped: number } {
   const records: RequestRecord[] = [];
   let skipped = 0;
-  const files = [...Array.from({ length: keep }, (_, i) => rotatedName(keep - i)), liveName];
-  for (const name of files) {
-    const path = join(dir, name);
-    if (!existsSync(path)) continue;
+  for (const path of keptFiles(dir, keep)) {
     // A file last written before the window holds nothing in it: skip parsing megabytes of old records.
     if (sinceMs > 0 && statSync(path).mtimeMs < sinceMs) continue;
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      if (!line) continue;
-      try {
-        const record = JSON.parse(line) as RequestRecord;
-        if (typeof record.time !== 'string' || typeof record.layer !== 'string') throw new Error('not a record');
-        if (Date.parse(record.time) >= sinceMs) records.push(record);
-      } catch {
-        skipped += 1;
-      }
+    const read = readRecordsOf(path, sinceMs);
+    for (const record of read.records) records.push(record);
+    skipped += read.skipped;
+  }
+  return { records, skipped };
+}
+
+/** The kept files that exist, oldest first. */
+function keptFiles(dir: string, keep: number): string[] {
+  return [...Array.from({ length: keep }, (_, i) => rotatedName(keep - i)), liveName].map((name) => join(dir, name)).filter((path) => existsSync(path));
+}
+
+function readRecordsOf(path: string, sinceMs: number): { records: RequestRecord[]; skipped: number } {
+  const records: RequestRecord[] = [];
+  let skipped = 0;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line) continue;
+    try {
+      const record = JSON.parse(line) as RequestRecord;
+      if (typeof record.time !== 'string' || typeof record.layer !== 'string') throw new Error('not a record');
+      if (Date.parse(record.time) >= sinceMs) records.push(record);
+    } catch {
+      skipped += 1;
     }
   }
   return { records, skipped };

@@ -11,12 +11,19 @@ export interface RequestLog {
   append(record: RequestRecord): void;
   /** Records since `sinceMs`, oldest first. */
   read(sinceMs?: number): RecordsRead | Promise<RecordsRead>;
+  /**
+   * Changes whenever records leave the log other than by being read (rotation, a bound), so a summary
+   * kept beside the log knows when to start again. A log without it (shared with other instances) is
+   * read for every summary.
+   */
+  generation?(): number;
 }
 
 /** A bounded in-memory log, for gateways without a state dir (tests, embedding). */
 export class MemoryRequestLog implements RequestLog {
   readonly records: RequestRecord[] = [];
   readonly #max: number;
+  #generation = 0;
 
   constructor(max = 10_000) {
     this.#max = max;
@@ -24,7 +31,14 @@ export class MemoryRequestLog implements RequestLog {
 
   append(record: RequestRecord): void {
     this.records.push(record);
-    if (this.records.length > this.#max) this.records.splice(0, this.records.length - this.#max);
+    if (this.records.length > this.#max) {
+      this.records.splice(0, this.records.length - this.#max);
+      this.#generation += 1;
+    }
+  }
+
+  generation(): number {
+    return this.#generation;
   }
 
   read(sinceMs = 0): { records: RequestRecord[]; skipped: number } {

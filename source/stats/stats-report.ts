@@ -16,11 +16,22 @@ export interface StatsReport {
 
 export async function buildStatsReport(log: RequestLog, sinceMs: number | undefined): Promise<StatsReport> {
   const { records, skipped } = await log.read(sinceMs ?? 0);
+  return reportOf(sinceMs, summarise(records), summariseByTool(records), summariseByKey(records), skipped);
+}
+
+/** The report's shape, tools and keys busiest first (ties by name), from summaries made either way. */
+export function reportOf(
+  sinceMs: number | undefined,
+  total: StatsSummary,
+  tools: Array<{ client: string } & StatsSummary>,
+  keys: Array<{ keyAlias: string | null } & StatsSummary>,
+  skipped: number,
+): StatsReport {
   return {
     since: sinceMs ? new Date(sinceMs).toISOString() : null,
-    total: summarise(records),
-    tools: summariseByTool(records),
-    keys: summariseByKey(records),
+    total,
+    tools: tools.sort((a, b) => b.requests - a.requests || a.client.localeCompare(b.client)),
+    keys: keys.sort((a, b) => b.requests - a.requests || String(a.keyAlias).localeCompare(String(b.keyAlias))),
     skippedLines: skipped,
   };
 }

@@ -1,5 +1,6 @@
 import type { PromptChurn } from './prompt-churn.js';
 import type { RequestRecord } from './request-record.js';
+import { SummaryAccumulator } from './stats-accumulator.js';
 
 export interface StatsSummary {
   requests: number;
@@ -20,51 +21,11 @@ export interface StatsSummary {
   churn: { compared: number; changed: number; systemBytes: number; toolsBytes: number; last: (PromptChurn & { time: string }) | null };
 }
 
+/** Percentiles are nearest-rank to within 1% (see PercentileSketch); every other number is exact. */
 export function summarise(records: readonly RequestRecord[]): StatsSummary {
-  const layers: Record<string, number> = {};
-  for (const record of records) layers[record.layer] = (layers[record.layer] ?? 0) + 1;
-  const hits = (layers.l1a ?? 0) + (layers.l1b ?? 0);
-  const sum = (pick: (record: RequestRecord) => number): number => records.reduce((total, record) => total + pick(record), 0);
-  return {
-    requests: records.length,
-    layers,
-    cacheHitRate: records.length ? hits / records.length : 0,
-    errors: records.filter((record) => record.status >= 400).length,
-    latencyMs: percentiles(records.map((record) => record.totalMs)),
-    overheadMs: percentiles(records.map((record) => record.overheadMs)),
-    tokens: { input: sum((r) => r.inputTokens), output: sum((r) => r.outputTokens), saved: sum((r) => r.tokensSaved) },
-    cost: {
-      usd: roundUsd(sum((r) => r.costUsd ?? 0)),
-      savedUsd: savedUsdOf(records),
-      unpricedRequests: records.filter((r) => (r.inputTokens > 0 && r.costUsd === null) || (r.tokensSaved > 0 && r.costSavedUsd === null)).length,
-    },
-    churn: churnOf(records),
-  };
-}
-
-/** The priced part of the savings; null when there were savings and no price applied to any of them. */
-function savedUsdOf(records: readonly RequestRecord[]): number | null {
-  const saving = records.filter((r) => r.tokensSaved > 0 || (r.costSavedUsd ?? 0) > 0);
-  if (saving.length > 0 && saving.every((r) => r.costSavedUsd === null)) return null;
-  return roundUsd(records.reduce((total, r) => total + (r.costSavedUsd ?? 0), 0));
-}
-
-/** Nano-dollars: sums of many small floats otherwise print as 0.30000000000000004. */
-function roundUsd(usd: number): number {
-  return Math.round(usd * 1e9) / 1e9;
-}
-
-function churnOf(records: readonly RequestRecord[]): StatsSummary['churn'] {
-  const compared = records.filter((r) => r.churn);
-  const changed = compared.filter((r) => r.churn!.systemBytes > 0 || r.churn!.toolsBytes > 0);
-  const last = changed.at(-1);
-  return {
-    compared: compared.length,
-    changed: changed.length,
-    systemBytes: changed.reduce((total, r) => total + r.churn!.systemBytes, 0),
-    toolsBytes: changed.reduce((total, r) => total + r.churn!.toolsBytes, 0),
-    last: last ? { time: last.time, ...last.churn! } : null,
-  };
+  const summary = new SummaryAccumulator();
+  for (const record of records) summary.add(record);
+  return summary.summary();
 }
 
 /**
@@ -104,7 +65,8 @@ export function summariseByKey(records: readonly RequestRecord[]): Array<{ keyAl
 /** Nearest-rank percentiles: a value that actually occurred, not an interpolation. */
 export function percentiles(values: readonly number[]): { p50: number; p95: number } {
   if (values.length === 0) return { p50: 0, p95: 0 };
-  const sorted = [...values].sort((a, b) => a - b);
+  // A typed array sorts numbers natively, several times faster than Array#sort with a comparator.
+  const sorted = Float64Array.from(values).sort();
   const rank = (p: number): number => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
   return { p50: rank(0.5), p95: rank(0.95) };
 }

@@ -1,13 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import type { GatewayMetrics } from '../../stats/prometheus-metrics.js';
 import type { RequestFeed } from '../../stats/request-feed.js';
-import type { RequestLog } from '../../state/request-log.js';
-import { buildStatsReport, parseSince } from '../../stats/stats-report.js';
+import { parseSince } from '../../stats/stats-report.js';
+import type { LiveStats } from '../../stats/live-stats.js';
 import type { Layer } from '../context.js';
 import { isartorHeaders, sendError, sendJson } from '../respond.js';
 
 /** GET /stats[?since=24h]: the numbers `isartor stats --json` prints, from the same request log. */
-export function statsLayer(log: RequestLog): Layer {
+export function statsLayer(stats: LiveStats): Layer {
   return async (ctx) => {
     ctx.layer = 'gateway';
     const since = new URL(ctx.req.url ?? '/', 'http://gateway').searchParams.get('since');
@@ -16,7 +16,7 @@ export function statsLayer(log: RequestLog): Layer {
       sendError(ctx, 400, `?since=${since} is neither a duration like 30m, 24h or 7d nor a date like 2026-11-21.`, 'invalid_since');
       return;
     }
-    sendJson(ctx, 200, await buildStatsReport(log, sinceMs));
+    sendJson(ctx, 200, await stats.report(sinceMs));
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Request as GotRequest } from 'got';
+import type { UpstreamRequest } from '../upstream-request.js';
 import { providerErrorMessage } from '../../providers/provider-error-message.js';
 import type { RequestContext } from '../context.js';
 import { isartorHeaders, sendError, sendJson } from '../respond.js';
@@ -23,7 +23,7 @@ export function failAnswer(ctx: RequestContext, provider: string, message: strin
 /** Relays a streamed answer chunk by chunk; `onFailure` is told when it was cut (too large, unreadable). */
 export function relayStream(
   ctx: RequestContext,
-  upstream: GotRequest,
+  upstream: UpstreamRequest,
   relay: StreamRelay,
   limits: { maxAnswerBytes: number },
   handlers: { markWaited: () => void; done: () => void; fail: (message: string, code: string, error?: unknown) => void },
@@ -139,7 +139,7 @@ function isJsonError(body: Buffer): boolean {
  * Reads a whole body. Error bodies are read only `limit` far and the rest dropped; an answer past
  * `limit` is refused (`tooLarge`) and the upstream cut, so a runaway answer never sits in memory.
  */
-export function collect(stream: GotRequest, limit: number, handlers: { truncate: boolean; done: (body: Buffer) => void; tooLarge: () => void }): void {
+export function collect(stream: UpstreamRequest, limit: number, handlers: { truncate: boolean; done: (body: Buffer) => void; tooLarge: () => void }): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let over = false;

@@ -2,12 +2,12 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import got, { type Request as GotRequest } from 'got';
 import { classifyNetworkError } from '../../providers/network-failure.js';
 import type { Route, RoutingTable } from '../../routing/routing-table.js';
 import type { ChatRequest, Layer, RequestContext } from '../context.js';
 import { describeNetworkFailure, sendError, sendNetworkFailure } from '../respond.js';
 import { midStreamError, planExchange, type Exchange } from '../upstream-exchange.js';
+import { UpstreamRequest } from '../upstream-request.js';
 import { collect, failAnswer, relayJson, relayStream, relayUpstreamError, tooLargeMessage } from './upstream-relay.js';
 import { retryDelayMs, isRetryableStatus, parseRetryAfterMs } from './upstream-retry.js';
 
@@ -82,13 +82,11 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
     ctx.answeredBy = { provider, model: exchange.model };
     const startedAt = performance.now();
     const waitBefore = ctx.upstreamWaitMs;
-    const upstream: GotRequest = got.stream.post(exchange.url, {
+    const upstream = new UpstreamRequest(exchange.url, {
       body: exchange.body,
       headers: exchange.headers,
-      agent: agents,
+      agents,
       timeout: { connect: route.connectTimeoutMs, request: route.timeoutMs },
-      throwHttpErrors: false,
-      retry: { limit: 0 },
     });
     let settled = false;
     const settle = (outcome: AttemptOutcome): void => {

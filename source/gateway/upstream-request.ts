@@ -1,0 +1,98 @@
+import { EventEmitter } from 'node:events';
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { UpstreamAgents } from './layers/upstream.js';
+
+export interface UpstreamRequestOptions {
+  body: Buffer | string;
+  headers: Record<string, string>;
+  agents: UpstreamAgents;
+  /** Connecting (socket and TLS), and the whole exchange from start to last byte, in ms. */
+  timeout: { connect: number; request: number };
+}
+
+export interface UpstreamResponseHead {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+}
+
+/**
+ * One POST to a provider on the hot path of every model request, as a small event emitter with got's
+ * stream events ('response', 'data', 'end', 'error') and errors got would raise (ETIMEDOUT with the
+ * phase in `event`, ECONNRESET for a cut answer), so callers and `classifyNetworkError` read it alike.
+ *
+ * Why not got here: measured on the captured 59 KB OpenClaw request against the fake provider, got's
+ * stream API cost ~620 µs of CPU per request on the client side and node:http ~230 µs (bench/results/
+ * cpu-budget.md): option normalisation, hooks and a Duplex per request, for features this path turns
+ * off (retries, redirects, decompression). got stays for the cold paths (checks, model lists).
+ */
+export class UpstreamRequest extends EventEmitter {
+  #request;
+  #response: IncomingMessage | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #done = false;
+
+  constructor(url: string, options: UpstreamRequestOptions) {
+    super();
+    const target = new URL(url);
+    const https = target.protocol === 'https:';
+    const body = typeof options.body === 'string' ? Buffer.from(options.body) : options.body;
+    this.#request = (https ? httpsRequest : httpRequest)({
+      protocol: target.protocol,
+      hostname: target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname,
+      port: target.port || undefined,
+      path: `${target.pathname}${target.search}`,
+      method: 'POST',
+      headers: { ...options.headers, 'content-length': String(body.length) },
+      agent: https ? options.agents.https : options.agents.http,
+    });
+    this.#timer = setTimeout(() => this.#fail(timeoutError('request', options.timeout.request)), options.timeout.request);
+    this.#timer.unref();
+    this.#request.on('socket', (socket) => {
+      // A reused keep-alive socket is already connected; a new one gets the connect limit.
+      if (!socket.connecting) return;
+      const connectTimer = setTimeout(() => this.#fail(timeoutError('connect', options.timeout.connect)), options.timeout.connect);
+      connectTimer.unref();
+      socket.once(https ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
+      socket.once('close', () => clearTimeout(connectTimer));
+    });
+    this.#request.on('error', (error) => this.#fail(error));
+    this.#request.on('response', (response) => {
+      this.#response = response;
+      response.on('data', (chunk: Buffer) => this.emit('data', chunk));
+      response.on('end', () => {
+        if (this.#done) return;
+        this.#done = true;
+        clearTimeout(this.#timer);
+        this.emit('end');
+      });
+      response.on('error', (error) => this.#fail(error));
+      response.on('close', () => {
+        if (!this.#done && !response.complete) this.#fail(Object.assign(new Error('The provider closed the connection before the answer was complete.'), { code: 'ECONNRESET' }));
+      });
+      this.emit('response', { statusCode: response.statusCode ?? 502, headers: response.headers } satisfies UpstreamResponseHead);
+    });
+    this.#request.end(body);
+  }
+
+  /** Stops the exchange (the client left, or the answer was refused); no more events follow. */
+  destroy(): void {
+    this.#done = true;
+    clearTimeout(this.#timer);
+    this.#response?.destroy();
+    this.#request.destroy();
+  }
+
+  #fail(error: Error): void {
+    if (this.#done) return;
+    this.#done = true;
+    clearTimeout(this.#timer);
+    this.#response?.destroy();
+    this.#request.destroy();
+    this.emit('error', error);
+  }
+}
+
+function timeoutError(event: 'connect' | 'request', ms: number): Error {
+  return Object.assign(new Error(`Timeout awaiting '${event}' for ${ms}ms`), { code: 'ETIMEDOUT', event });
+}
