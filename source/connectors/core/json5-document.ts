@@ -68,8 +68,10 @@ export class Json5Document {
     if (this.#text.trim() === '') return `${JSON.stringify(next, null, 2)}\n`;
     const style = styleOf(this.#text);
     // A file that is only `{}` has no style to keep: write it out whole.
-    if (Object.keys(this.#value).length === 0 && !style.hasComments) return `${jju.stringify(next, style.options)}\n`;
-    const updated = this.#update(next, path, style);
+    if (Object.keys(this.#value).length === 0 && !style.hasComments) {
+      return `${style.options.mode === 'json' ? JSON.stringify(next, null, style.options.indent) : jju.stringify(next, style.options)}\n`;
+    }
+    const updated = keepTrailingComment(this.#text, this.#update(next, path, style));
     // Trust, but check: the text must read back as exactly the value meant.
     if (!isDeepStrictEqual(JSON5.parse(updated), next)) {
       throw new UserError(`isartor could not edit ${this.#path} in place without changing more than it meant to. Nothing was changed.`, {
@@ -106,6 +108,29 @@ export class Json5Document {
     }
     return jju.update(text, next, style.options);
   }
+}
+
+/**
+ * jju inserts a new last entry right after the previous entry's comma, before that entry's `// comment`,
+ * and removes an entry from the previous comma on: either way the comment would change owner or vanish.
+ * For a pure insertion or removal that starts at such a comment, the comment stays on its own line's end.
+ */
+function keepTrailingComment(before: string, after: string): string {
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  const removed = before.slice(start, before.length - end);
+  const inserted = after.slice(start, after.length - end);
+  if (removed !== '' && inserted !== '') return after;
+  const comment = /^[ \t]*\/\/[^\n]*/.exec(removed === '' ? before.slice(start) : removed)?.[0];
+  if (!comment) return after;
+  if (removed === '') {
+    if (!inserted.startsWith('\n')) return after;
+    return before.slice(0, start) + comment + inserted + before.slice(start + comment.length);
+  }
+  if (removed.length === comment.length) return after;
+  return before.slice(0, start) + comment + before.slice(before.length - end);
 }
 
 interface FileStyle {
