@@ -67,7 +67,7 @@ export async function runFromFlags(flags: SetupFlags, effects: SetupEffects, io:
   const gateway = started.gateway;
   ok(`${gateway.kind === 'reused' ? 'Reusing the gateway already running' : 'Gateway running'} at ${gateway.url} (pid ${gateway.pid})`);
   if (gateway.kind === 'reused' && (gateway.provider !== spec.id || gateway.model !== model)) {
-    out(`${paint('yellow', 'note:')} it still forwards to ${gateway.provider}${gateway.model ? ` / ${gateway.model}` : ''}; restart it with \`isartor down && isartor up --detach\`.`);
+    out(`${paint('yellow', 'note:')} it still forwards to ${gateway.provider}${gateway.model ? ` / ${gateway.model}` : ''}; restart it with \`isartor down && isartor up --detach --port ${new URL(gateway.url).port}\`.`);
   }
 
   if (!flags.openclaw) {
