@@ -7,6 +7,7 @@ import { locateOpenClawConfig } from '../connectors/openclaw/config-path.js';
 import { gatewayKeyForClient } from '../connectors/core/connection-defaults.js';
 import { planOpenClawConnect } from '../connectors/openclaw/plan.js';
 import { openClawPrimaryModel } from '../connectors/openclaw/status.js';
+import { saveGatewayAddress } from '../daemon/gateway-address.js';
 import { findRunningGateway } from '../daemon/running-gateway.js';
 import { startDetachedGateway } from '../daemon/start-detached.js';
 import { stopGateway } from '../daemon/stop-gateway.js';
@@ -110,6 +111,8 @@ export function createSetupEffects(options: RealEffectsOptions): SetupEffects {
           return { kind: 'portInUse', port: wanted, suggestedPort: await nextFreePort(config.gateway.host, wanted) };
         }
         const record = await startDetachedGateway({ stateDir, port: wanted, gatewayApiKey: env.ISARTOR_GATEWAY_API_KEY || undefined, command: isartorCommand() });
+        // A port chosen here (the port-in-use offer) becomes the config's, as `isartor up --port` does.
+        saveGatewayAddress(stateDir, { port: wanted }, config.gateway);
         return { kind: 'running', gateway: { url: record.url, pid: record.pid, provider: record.provider, model: record.model, apiKey, kind: 'started' } };
       } catch (error) {
         if (error instanceof UserError) return { kind: 'failed', message: error.message, hint: error.hint };

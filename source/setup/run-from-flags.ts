@@ -97,7 +97,9 @@ export async function runFromFlags(flags: SetupFlags, effects: SetupEffects, io:
   if (applied.backupPath) out(`  backup    ${applied.backupPath}`);
   if (applied.wrote) out(`  wrote     ${applied.configPath}`);
   for (const path of applied.deleted) out(`  deleted   ${path} (OpenClaw regenerates it)`);
-  ok('OpenClaw now uses isartor. Check it with `openclaw models status --agent main --probe`.');
+  ok('OpenClaw now uses isartor. Check it with `openclaw models status --agent main --probe` (OpenClaw 2026.9 needs Node >= 24.16),');
+  out('  or try a turn without OpenClaw\'s own gateway: `openclaw agent --local --agent main --message "Hello"`.');
+  out('  Start the gateway at every login with `isartor service install`.');
   return finish(out, gateway.url);
 }
 

@@ -39,8 +39,10 @@ export function ConfirmScreen({ state, dispatch }: ScreenProps) {
           {outcome.deleted.map((path) => (
             <Text key={path}>{`  deleted  ${path}`}</Text>
           ))}
-          <Text>OpenClaw now uses isartor. Check it with:</Text>
+          <Text>OpenClaw now uses isartor. Check it with (OpenClaw 2026.9 needs Node {'>='} 24.16):</Text>
           <Text color={theme.accent}>{'  openclaw models status --agent main --probe'}</Text>
+          <Text color={theme.accent}>{'  openclaw agent --local --agent main --message "Hello"'}</Text>
+          <Text>{'To start the gateway at every login (OpenClaw runs as a service too): '}<Text color={theme.accent}>isartor service install</Text></Text>
         </>
       ) : null}
       {status === 'declined' ? <Text color={theme.warn}>Nothing was written. `isartor connect openclaw` does it later.</Text> : null}

@@ -46,7 +46,7 @@ export function GatewayScreen({ state, dispatch }: ScreenProps) {
       {gateway.status === 'portInUse' ? (
         <>
           <Text color={theme.error}>{`✗ Port ${gateway.port} is already in use by another program.`}</Text>
-          <Text>{gateway.suggestedPort === undefined ? 'No free port nearby; start it yourself with `isartor up --detach --port <port>`.' : `Port ${gateway.suggestedPort} is free: press Enter to use it.`}</Text>
+          <Text>{gateway.suggestedPort === undefined ? 'No free port nearby; start it yourself with `isartor up --detach --port <port>`.' : `Port ${gateway.suggestedPort} is free: press Enter to use it (saved to isartor's config, so \`isartor up\` uses it from now on).`}</Text>
         </>
       ) : null}
       {gateway.status === 'failed' ? (
