@@ -66,7 +66,18 @@ function openclaw(world: World, args: string[]): Promise<{ code: number | null; 
   // OpenClaw goes silent when it sees VITEST (it thinks it is under its own tests): hand it a clean env.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST')));
   const child = spawn(openclawBin, args, {
-    env: { ...env, PATH: `${node24Bin}:${process.env.PATH}`, HOME: home, OPENCLAW_STATE_DIR: world.openclawDir, NO_COLOR: '1', CI: 'true' },
+    env: {
+      ...env,
+      PATH: `${node24Bin}:${process.env.PATH}`,
+      HOME: home,
+      OPENCLAW_STATE_DIR: world.openclawDir,
+      NO_COLOR: '1',
+      CI: 'true',
+      // Anything but the local gateway goes to a dead end: no test may reach a real provider.
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+      HTTP_PROXY: 'http://127.0.0.1:9',
+      NO_PROXY: '127.0.0.1,localhost',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
