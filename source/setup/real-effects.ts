@@ -131,7 +131,8 @@ export function createSetupEffects(options: RealEffectsOptions): SetupEffects {
       const config = store.read();
       try {
         const location = locateOpenClawConfig(options.openClawConfigPath, env);
-        const plan = planOpenClawConnect(location, { gatewayUrl: gateway.url, apiKey: gatewayKeyForClient(undefined, config, env), model, api: 'openai-completions' });
+        const connection = { gatewayUrl: gateway.url, apiKey: gatewayKeyForClient(undefined, config, env), model, api: 'openai-completions' as const };
+        const plan = planOpenClawConnect(location, connection, { isartorHome: stateDir });
         return { kind: 'ready', plan };
       } catch (error) {
         if (error instanceof UserError) return { kind: 'refused', message: error.message, hint: error.hint };
