@@ -196,6 +196,15 @@ describe('disconnect on OpenClaw docs-style JSON5', () => {
     expect(value.models).toBeUndefined();
   });
 
+  it('forgets the record of a connection the user took out by hand: the next connect records the config as it is then', () => {
+    const w = world(legacy);
+    applyOpenClawPlan(connect(w));
+    const byHand = legacy.replace("defaults: { model: 'groq/llama-3.3-70b'", "defaults: { model: 'groq/llama-3.1-8b'");
+    writeFileSync(w.location.configPath, byHand);
+    applyOpenClawPlan(connect(w));
+    expect(disconnect(w).after).toBe(byHand);
+  });
+
   it('removes a config that connect created, when nothing else was added to it', () => {
     const w = world();
     applyOpenClawPlan(connect(w));

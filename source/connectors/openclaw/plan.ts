@@ -65,8 +65,10 @@ export function planOpenClawConnect(location: OpenClawLocation, connection: Open
   const before = readIfExists(location.configPath);
   const block = managedProviderBlock(connection);
   const ref = `${managedProviderId}/${connection.model}`;
-  const earlier = readConnectionRecord(isartorHome, location.configPath);
   const document = Json5Document.parse(before ?? '', location.configPath);
+  // A record outlives a hand-made disconnect: it only speaks for a config that still has isartor's block.
+  const connected = document.get(['models', 'providers', managedProviderId]) !== undefined;
+  const earlier = connected ? readConnectionRecord(isartorHome, location.configPath) : undefined;
   const record = applyConnectEdits(document, block, ref, earlier, before === undefined);
   const after = before === undefined ? `${JSON.stringify(document.value, null, 2)}\n` : document.text;
   const deletions = staleRegistries(location.stateDir, (registry) => !registryMatches(registry, block, connection.model));
