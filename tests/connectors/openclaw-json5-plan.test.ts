@@ -197,12 +197,13 @@ describe('disconnect on OpenClaw docs-style JSON5', () => {
   });
 
   it('forgets the record of a connection the user took out by hand: the next connect records the config as it is then', () => {
-    const w = world(legacy);
+    const w = world();
+    applyOpenClawPlan(connect(w)); // created the file
+    writeFileSync(w.location.configPath, '// mine now\n{}\n');
     applyOpenClawPlan(connect(w));
-    const byHand = legacy.replace("defaults: { model: 'groq/llama-3.3-70b'", "defaults: { model: 'groq/llama-3.1-8b'");
-    writeFileSync(w.location.configPath, byHand);
-    applyOpenClawPlan(connect(w));
-    expect(disconnect(w).after).toBe(byHand);
+    const plan = disconnect(w);
+    expect(plan.deletions).toEqual([]);
+    expect(plan.after).toBe('// mine now\n{}\n');
   });
 
   it('removes a config that connect created, when nothing else was added to it', () => {
