@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDir } from '../../store/state-dir.js';
-import { writeFileAtomically } from '../../store/write-atomically.js';
+import { ensureDir } from '../../state/ensure-dir.js';
+import { writeFileAtomically } from '../../state/write-atomically.js';
 
 /** A value as it was before connect: `{}` when there was none, `{ value }` otherwise. */
 export interface PreviousValue {
