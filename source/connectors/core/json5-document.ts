@@ -71,13 +71,18 @@ export class Json5Document {
     if (Object.keys(this.#value).length === 0 && !style.hasComments) {
       return `${style.options.mode === 'json' ? JSON.stringify(next, null, style.options.indent) : jju.stringify(next, style.options)}\n`;
     }
-    const updated = keepTrailingComment(this.#text, this.#update(next, path, style));
-    // Trust, but check: the text must read back as exactly the value meant.
-    if (!isDeepStrictEqual(JSON5.parse(updated), next)) {
-      throw new UserError(`isartor could not edit ${this.#path} in place without changing more than it meant to. Nothing was changed.`, {
-        hint: 'Please report this with the file (secrets removed); meanwhile make the change by hand.',
-      });
+    const refused = new UserError(`isartor could not edit ${this.#path} in place without changing more than it meant to. Nothing was changed.`, {
+      hint: 'Please report this with the file (secrets removed); meanwhile make the change by hand.',
+    });
+    let updated: string;
+    try {
+      updated = keepTrailingComment(this.#text, this.#update(next, path, style));
+    } catch {
+      // JSON5 read the file, so jju's editor meeting something it cannot write is isartor's limit, not the file's fault.
+      throw refused;
     }
+    // Trust, but check: the text must read back as exactly the value meant.
+    if (!isDeepStrictEqual(JSON5.parse(updated), next)) throw refused;
     return updated;
   }
 
