@@ -5,13 +5,14 @@ import { locateOpenClawConfig } from '../connectors/openclaw/config-path.js';
 import { configuredGatewayUrl, gatewayKeyForClient, locateGateway, modelForClient } from '../connectors/core/connection-defaults.js';
 import { planOpenClawConnect, planOpenClawDisconnect, type OpenClawApi, type OpenClawPlan } from '../connectors/openclaw/plan.js';
 import type { ClientConnectionStatus } from '../connectors/core/connector.js';
-import { clientConnectors } from '../connectors/registry.js';
+import { connectClaudeCodeCommand } from './connect-claude-code.js';
 import { fetchHealth } from '../daemon/running-gateway.js';
 import { ConfigStore, type IsartorConfig } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
 import { canPrompt, paint, printJson, printLine, printWarning } from '../terminal/output.js';
 import { printDiff } from '../terminal/print-diff.js';
+import { connectCodexCommand } from './connect-codex.js';
 
 interface OpenClawFlags {
   model?: string;
@@ -54,10 +55,12 @@ OpenClaw 2026.9 needs Node >= 24.16. Then:
         await runConnectOpenClaw(flags);
       }),
   );
+  connect.addCommand(connectCodexCommand());
+  connect.addCommand(connectClaudeCodeCommand());
   connect.addCommand(
     new Command('status')
       .description('Which tools are connected to isartor, with which gateway URL and model.')
-      .option('--config-path <path>', 'path to openclaw.json')
+      .option('--config-path <path>', 'path to openclaw.json (other tools are found where they look themselves)')
       .option('--json', 'print the status as JSON')
       .action(async (flags: { configPath?: string; json?: boolean }) => {
         await runConnectStatus(flags);
@@ -141,6 +144,8 @@ async function warnIfGatewayDown(gatewayUrl: string): Promise<void> {
 
 async function runConnectStatus(flags: { configPath?: string; json?: boolean }): Promise<void> {
   const config = new ConfigStore(resolveStateDir()).read();
+  // Every client's config reader (TOML for Codex) loads only for this command.
+  const { clientConnectors } = await import('../connectors/registry.js');
   // --config-path names openclaw.json; every other client is found as it finds its own config.
   const statuses = clientConnectors().map((connector) => connector.status({ configPath: connector.id === 'openclaw' ? flags.configPath : undefined }));
   const checked = await Promise.all(statuses.map(async (status) => ({ ...status, gateway: status.connected && status.baseUrl ? await checkGateway(status.baseUrl) : null })));
@@ -157,30 +162,40 @@ async function checkGateway(baseUrl: string): Promise<{ url: string; answering: 
   return { url, answering: (await fetchHealth(url, 1500)) !== undefined };
 }
 
-type CheckedStatus = ClientConnectionStatus & { api?: string | null; primary?: boolean; gateway: { url: string; answering: boolean } | null };
+type CheckedStatus = ClientConnectionStatus & {
+  api?: string | null;
+  primary?: boolean;
+  ignoredByClaudeCode?: boolean;
+  gateway: { url: string; answering: boolean } | null;
+};
 
 function printClientStatus(status: CheckedStatus, config: IsartorConfig): void {
-  const name = status.client.padEnd(10);
+  const name = status.client.padEnd(12);
+  const indent = ' '.repeat(13);
+  if (status.ignoredByClaudeCode) printWarning(`${status.configPath} has comments or trailing commas, so Claude Code ignores it entirely.`);
   if (!status.connected) {
     printLine(`${name} not connected (${status.configPath}). Connect it with ${paint('cyan', `isartor connect ${status.client}`)}.`);
     return;
   }
-  printLine(`${name} ${paint('green', 'connected')} to ${status.baseUrl}${status.api ? ` (${status.api})` : ''}, model ${status.models.join(', ')}`);
+  printLine(`${name} ${paint('green', 'connected')} to ${status.baseUrl}${status.api ? ` (${status.api})` : ''}, model ${status.models.join(', ') || "the client's own choice"}`);
   if (status.client === 'openclaw') {
-    printLine(`           ${status.primary ? "isartor is OpenClaw's primary model" : paint('yellow', "isartor is configured but not OpenClaw's primary model")}; config ${status.configPath}`);
+    printLine(`             ${status.primary ? "isartor is OpenClaw's primary model" : paint('yellow', "isartor is configured but not OpenClaw's primary model")}; config ${status.configPath}`);
+  }
+  if (status.client === 'codex') {
+    printLine(`           ${status.primary ? "isartor is Codex's model provider" : paint('yellow', "isartor is configured but not Codex's model_provider")}; config ${status.configPath}`);
   }
   if (!status.gateway) return;
   if (status.gateway.answering) {
-    printLine(`           ${paint('green', 'gateway answering')} at ${status.gateway.url}`);
+    printLine(`${indent}${paint('green', 'gateway answering')} at ${status.gateway.url}`);
     return;
   }
-  printLine(`           ${paint('red', 'no gateway answers')} at ${status.gateway.url}: ${status.client} requests fail until one does.`);
+  printLine(`${indent}${paint('red', 'no gateway answers')} at ${status.gateway.url}: ${status.client} requests fail until one does.`);
   const target = new URL(status.gateway.url);
   const saved = configuredGatewayUrl(config);
   if (saved === status.gateway.url) {
-    printLine(`           Start it with ${paint('cyan', 'isartor up --detach')} (or at every login: ${paint('cyan', 'isartor service install')}).`);
+    printLine(`${indent}Start it with ${paint('cyan', 'isartor up --detach')} (or at every login: ${paint('cyan', 'isartor service install')}).`);
   } else {
-    printLine(`           Start it there with ${paint('cyan', `isartor up --detach --port ${target.port}`)} (saved for later starts),`);
-    printLine(`           or point ${status.client} at ${saved}, where \`isartor up\` listens: ${paint('cyan', `isartor connect ${status.client}`)}.`);
+    printLine(`${indent}Start it there with ${paint('cyan', `isartor up --detach --port ${target.port}`)} (saved for later starts),`);
+    printLine(`${indent}or point ${status.client} at ${saved}, where \`isartor up\` listens: ${paint('cyan', `isartor connect ${status.client}`)}.`);
   }
 }

@@ -30,6 +30,7 @@ Quick start:
   isartor check                verify key, base URL and model live
   isartor up --detach          start the gateway on http://127.0.0.1:8080 (--port saves another)
   isartor connect openclaw     point OpenClaw at it (shows the diff first)
+  isartor connect claude-code  point Claude Code at it (its settings.json env block)
   isartor status               see it running
   isartor service install      start it at every login (systemd user unit, launchd agent)
   isartor stats --by-tool      cache hits, latency and tokens saved per tool

@@ -11,7 +11,7 @@ export type { CallerProtocol } from '../protocols/caller-protocol.js';
 export type LayerName = 'l0' | 'l1a' | 'l1b' | 'l2.5' | 'l3' | 'gateway';
 export type CacheStatus = 'hit' | 'miss' | 'bypass';
 
-/** A parsed, validated model request (OpenAI chat completion or Anthropic message) and what the client asked of the cache. */
+/** A parsed, validated model request (OpenAI chat completion, Anthropic message or OpenAI response) and what the client asked of the cache. */
 export interface ChatRequest {
   protocol: CallerProtocol;
   /** The parsed JSON body, in the caller's protocol. */
@@ -36,6 +36,11 @@ export interface ChatRequest {
   target: UpstreamTarget;
   /** The model the primary route asks for: its configured one, or the client's when it has none. */
   upstreamModel: string;
+  /**
+   * A Responses request read as a chat completion (no ids, no delivery fields): what the layers that
+   * read conversations (L1b, prompt churn, token estimates) look at. Only for protocol 'responses'.
+   */
+  chatView?: Record<string, unknown>;
 }
 
 /** The one object every layer sees. Layers read what earlier layers set and add their own part. */

@@ -3,6 +3,8 @@ import type { AnthropicMessage } from '../protocols/anthropic.js';
 import { encodeAnthropicMessageAsSse } from '../protocols/anthropic-stream.js';
 import type { ChatCompletion } from '../protocols/openai.js';
 import { encodeCompletionAsSse } from '../protocols/openai-stream.js';
+import type { ResponseObject } from '../protocols/responses.js';
+import { encodeResponseAsSse } from '../protocols/responses-stream.js';
 import { isartorHeaders, sendJson } from './respond.js';
 
 /** Sends a stored answer (JSON text in the caller's protocol) as the caller's stream mode expects it. */
@@ -17,7 +19,9 @@ export function replayAnswer(ctx: RequestContext, json: string): void {
   const body =
     chat.protocol === 'anthropic'
       ? encodeAnthropicMessageAsSse(answer as AnthropicMessage)
-      : encodeCompletionAsSse(answer as ChatCompletion, { includeUsage: chat.includeUsage });
+      : chat.protocol === 'responses'
+        ? encodeResponseAsSse(answer as ResponseObject)
+        : encodeCompletionAsSse(answer as ChatCompletion, { includeUsage: chat.includeUsage });
   ctx.res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',

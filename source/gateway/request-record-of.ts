@@ -19,7 +19,8 @@ export function requestRecordOf(ctx: RequestContext, userPrices: Readonly<Record
     time: new Date(Date.now() - (performance.now() - ctx.receivedAt)).toISOString(),
     client: ctx.client,
     protocol: ctx.protocol,
-    route: ctx.path,
+    // Unknown routes are recorded too; a path is the caller's to choose, so a long one is cut.
+    route: ctx.path.length > 200 ? `${ctx.path.slice(0, 200)}…` : ctx.path,
     layer: ctx.layer,
     status: clientHungUp(ctx) ? 499 : ctx.res.statusCode,
     totalMs: round(performance.now() - ctx.receivedAt),
@@ -48,6 +49,18 @@ export function requestRecordOf(ctx: RequestContext, userPrices: Readonly<Record
 
 const noTokens: TokenUsage = { inputTokens: 0, outputTokens: 0 };
 
+/** A response's output items as the content blocks the token estimate reads (text, and tool calls as input JSON). */
+function responseOutputAsContent(answer: object): { content: unknown[] } {
+  const output = Array.isArray((answer as { output?: unknown }).output) ? ((answer as { output: Array<Record<string, unknown>> }).output) : [];
+  return {
+    content: output.flatMap((item) => {
+      if (item.type === 'message' && Array.isArray(item.content)) return item.content as unknown[];
+      if (item.type === 'function_call') return [{ type: 'tool_use', name: item.name, input: item.arguments }];
+      return [];
+    }),
+  };
+}
+
 /**
  * What the provider was paid for (an answer from L3), and what a cache hit saved (the call it
  * replaced). A hit costs nothing; a failed or abandoned call is counted as nothing, since providers
@@ -58,7 +71,10 @@ async function tokensOf(ctx: RequestContext): Promise<{ usage: TokenUsage; count
   const answer = (hit ? ctx.replayedAnswer : ctx.completion) as { choices?: unknown; content?: unknown } | undefined;
   if (!answer || !ctx.chat || (!hit && ctx.layer !== 'l3')) return { usage: noTokens, counted: 'none', saved: undefined };
   const provided = usageOf(answer);
-  const usage = provided ?? { inputTokens: await estimateInputTokens(ctx.chat.body), outputTokens: await estimateOutputTokens(answer) };
+  const usage = provided ?? {
+    inputTokens: await estimateInputTokens(ctx.chat.chatView ?? ctx.chat.body),
+    outputTokens: await estimateOutputTokens(ctx.chat.protocol === 'responses' ? responseOutputAsContent(answer) : answer),
+  };
   if (hit) return { usage: noTokens, counted: provided ? 'provider' : 'estimated', saved: usage };
   return { usage, counted: provided ? 'provider' : 'estimated', saved: undefined };
 }

@@ -60,7 +60,18 @@ export function errorBody(ctx: RequestContext, status: number, message: string, 
 
 /** Answers with an error the caller's SDK understands: OpenAI's `{error:{...}}` or Anthropic's `{type:"error",...}`. */
 export function sendError(ctx: RequestContext, status: number, message: string, code: string, extraHeaders: OutgoingHttpHeaders = {}): void {
-  sendJson(ctx, status, errorBody(ctx, status, message, code), extraHeaders);
+  sendJson(ctx, status, errorBody(ctx, status, message, code), { ...finalRefusalHeaders(status), ...extraHeaders });
+}
+
+/**
+ * A refusal that asking again cannot change says so with `x-should-retry: false`, which the OpenAI and
+ * Anthropic SDKs (and Claude Code, built on the latter) obey before their own rules. Without it Claude
+ * Code retries a 401 with backoff for about three minutes and prints nothing. 408, 409, 429 and 5xx are
+ * left to the client's judgment: waiting may help.
+ */
+export function finalRefusalHeaders(status: number): OutgoingHttpHeaders {
+  const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
+  return status >= 400 && !retryable ? { 'x-should-retry': 'false' } : {};
 }
 
 export function describeNetworkFailure(provider: string, failure: NetworkFailure): string {

@@ -26,7 +26,7 @@ import { openNearDuplicateCache } from '../caching/near-duplicate/shared-cache.j
 import { unsharedNearDuplicateEntries } from '../state/near-duplicate-entries.js';
 import type { SharedState, StoreReport } from '../state/shared-state.js';
 import { prepareTrimmer } from '../trimming/trim-request.js';
-import { listModelsLayer } from './layers/list-models.js';
+import { listModelsLayer, retrieveModelLayer } from './layers/list-models.js';
 import { eventsLayer, metricsLayer, statsLayer } from './layers/observability.js';
 import { promptChurnLayer } from './layers/prompt-churn.js';
 import { parseRequestLayer } from './layers/parse-request.js';
@@ -86,6 +86,7 @@ export interface Gateway {
 
 const chatPaths = new Set(['/v1/chat/completions', '/chat/completions']);
 const messagePaths = new Set(['/v1/messages', '/messages']);
+const responsesPaths = new Set(['/v1/responses', '/responses']);
 const countTokensPaths = new Set(['/v1/messages/count_tokens', '/messages/count_tokens']);
 const modelPaths = new Set(['/v1/models', '/models']);
 /** Requests about the gateway itself: neither logged line by line nor recorded in stats. */
@@ -138,7 +139,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       feed.publish(finished);
     }) ?? (() => {});
 
-  // Chat completions and Anthropic messages share one pipeline; the context's protocol tells the layers apart.
+  // Chat completions, Anthropic messages and Responses share one pipeline; the context's protocol tells the layers apart.
   const routeModelRequest = composeLayers([
     auth,
     parseRequestLayer({ bodyLimitBytes: options.bodyLimitBytes, routing: options.routing }),
@@ -156,6 +157,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     countTokensLayer(options.routing, agents),
   ]);
   const routeModels = composeLayers([auth, listModelsLayer(options.routing, agents)]);
+  const routeModel = composeLayers([auth, retrieveModelLayer(options.routing, agents)]);
   const routeStats = composeLayers([masterAuth, statsLayer(requestLog)]);
   const routeMetrics = composeLayers([masterAuth, metricsLayer(metrics)]);
   const routeEvents = composeLayers([masterAuth, eventsLayer(feed, liveFeeds)]);
@@ -199,8 +201,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     health: async (ctx) => sendJson(ctx, 200, health()),
     chat: routeModelRequest,
     messages: routeModelRequest,
+    responses: routeModelRequest,
     'count-tokens': routeCountTokens,
     models: routeModels,
+    model: routeModel,
     stats: routeStats,
     metrics: routeMetrics,
     events: routeEvents,
@@ -219,10 +223,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (counted) inFlight -= 1;
       // Health probes, scrapes and dashboards would drown out the requests that matter.
       if (!observabilityPaths.has(ctx.path)) options.log?.(formatRequestLogLine(ctx));
-      if (ctx.chat) record(ctx);
+      // Unknown routes are recorded too (route, status, client; never a body): a client calling a path
+      // isartor lacks should show up in `isartor stats`, not only in the log.
+      if (ctx.chat || route === 'unknown') record(ctx);
       if (inFlight === 0 && pendingRecords.size === 0) drainWaiters.splice(0).forEach((resolve) => resolve());
     });
-    if (route === 'messages' || route === 'count-tokens' || (route !== 'chat' && typeof req.headers['anthropic-version'] === 'string')) ctx.protocol = 'anthropic';
+    if (route === 'responses') ctx.protocol = 'responses';
+    else if (route === 'messages' || route === 'count-tokens' || (route !== 'chat' && typeof req.headers['anthropic-version'] === 'string')) ctx.protocol = 'anthropic';
     const run = handlers[route];
     run(ctx).catch((error: unknown) => {
       options.onWarning?.(`Unexpected error on ${ctx.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -259,7 +266,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   };
 }
 
-type Route = 'health' | 'chat' | 'messages' | 'count-tokens' | 'models' | 'stats' | 'metrics' | 'events' | 'keys' | 'wrong-method' | 'unknown';
+type Route =
+  | 'health'
+  | 'chat'
+  | 'messages'
+  | 'responses'
+  | 'count-tokens'
+  | 'models'
+  | 'model'
+  | 'stats'
+  | 'metrics'
+  | 'events'
+  | 'keys'
+  | 'wrong-method'
+  | 'unknown';
 
 function pickRoute(method: string, path: string): Route {
   if (path === '/health') return method === 'GET' || method === 'HEAD' ? 'health' : 'wrong-method';
@@ -267,13 +287,24 @@ function pickRoute(method: string, path: string): Route {
   if (chatPaths.has(path)) return method === 'POST' ? 'chat' : 'wrong-method';
   if (messagePaths.has(path)) return method === 'POST' ? 'messages' : 'wrong-method';
   if (countTokensPaths.has(path)) return method === 'POST' ? 'count-tokens' : 'wrong-method';
+  if (responsesPaths.has(path)) return method === 'POST' ? 'responses' : 'wrong-method';
   if (modelPaths.has(path)) return method === 'GET' ? 'models' : 'wrong-method';
+  if (/^(\/v1)?\/models\/[^/]+$/.test(path)) return method === 'GET' ? 'model' : 'wrong-method';
   if (path.startsWith('/key/')) return 'keys';
   return 'unknown';
 }
 
 const answerNotFound: Layer = async (ctx) => {
   ctx.layer = 'gateway';
+  if (/^(\/v1)?\/responses\//.test(ctx.path)) {
+    sendError(
+      ctx,
+      404,
+      `isartor keeps no responses, so ${ctx.req.method} ${ctx.path} (retrieving, cancelling or compacting a stored response) has nothing to act on. Send the whole conversation to POST /v1/responses with \`store: false\`.`,
+      'unknown_route',
+    );
+    return;
+  }
   sendError(
     ctx,
     404,

@@ -9,6 +9,7 @@ import { anthropicRequestToOpenAI, OpenAIStreamToAnthropic, openAICompletionToAn
 import { isCompleteCompletion, openAIErrorBody, type ChatCompletionRequest } from '../protocols/openai.js';
 import { ChatCompletionStreamAccumulator } from '../protocols/openai-stream.js';
 import { anthropicMessageToOpenAI, AnthropicStreamToOpenAI, openAIRequestToAnthropic } from '../protocols/openai-to-anthropic.js';
+import { planResponsesExchange } from './responses-exchange.js';
 
 /** Turns upstream stream bytes into what the caller receives, and remembers the whole answer. */
 export interface StreamRelay {
@@ -46,6 +47,9 @@ export function planExchange(chat: ChatRequest, route: Route): Exchange {
   const common = { 'content-type': 'application/json', 'user-agent': `isartor/${isartorVersion}`, ...authHeaders(target) };
   const accept = { accept: chat.stream ? 'text/event-stream' : 'application/json' };
 
+  if (chat.protocol === 'responses') {
+    return planResponsesExchange(chat, route, model, { ...common, ...accept }, passthrough, () => bodyWithModel(chat, model));
+  }
   if (chat.protocol === 'openai' && upstreamProtocol === 'openai') {
     return {
       model,
@@ -96,9 +100,10 @@ export function planExchange(chat: ChatRequest, route: Route): Exchange {
 
 /** The error event a stream ends with when the upstream fails after the answer has begun. */
 export function midStreamError(protocol: CallerProtocol, message: string, code: string): string {
-  return protocol === 'anthropic'
-    ? `event: error\ndata: ${JSON.stringify(anthropicErrorBody(message, 'api_error'))}\n\n`
-    : `data: ${JSON.stringify(openAIErrorBody(message, 'upstream_error', code))}\n\n`;
+  if (protocol === 'anthropic') return `event: error\ndata: ${JSON.stringify(anthropicErrorBody(message, 'api_error'))}\n\n`;
+  // A Responses stream's error event: the SDK raises it as an APIError, Codex reports it.
+  if (protocol === 'responses') return `event: error\ndata: ${JSON.stringify({ type: 'error', code, message, param: null })}\n\n`;
+  return `data: ${JSON.stringify(openAIErrorBody(message, 'upstream_error', code))}\n\n`;
 }
 
 /** The client's body as sent, unless the route's model replaces the one it named. */

@@ -9,6 +9,15 @@
  * - Images inside a tool result, and user blocks of types chat completions cannot hold (documents...),
  *   become a "[image omitted]" / "[document omitted]" text, so the model knows something was there.
  * - Of several answer choices only the first is read; reasoning text some providers add is not shown.
+ *
+ * The same Anthropic input always gives the same OpenAI messages, byte for byte, because OpenAI-style
+ * providers cache prompts by exact prefix:
+ * - A system text is a `system` message whether it came as a string or as text blocks (blocks join
+ *   with a blank line, like `system` itself); that holds for `system` and for a `role: "system"` message
+ *   inside `messages` (Claude Code sends its environment block once as blocks, then as a string).
+ * - A client's bookkeeping line (Claude Code's `x-anthropic-billing-header:` line) is not an instruction
+ *   and is left out (see client-bookkeeping.ts).
+ * - `metadata.user_id` goes to `user`, which is not part of the prompt.
  */
 import { randomUUID } from 'node:crypto';
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
@@ -31,6 +40,7 @@ import {
   type AnthropicUsage,
 } from './anthropic.js';
 import { anthropicSseEvent } from './anthropic-stream.js';
+import { systemWithoutBookkeeping } from './client-bookkeeping.js';
 import type { ChatCompletion, ChatCompletionRequest, ChatMessage, ToolCall, Usage } from './openai.js';
 
 type OpenAIContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
@@ -78,11 +88,17 @@ export function anthropicRequestToOpenAI(body: AnthropicMessagesRequest, upstrea
 /** Chat completions want one system message; several system blocks become paragraphs of it. */
 function systemText(system: AnthropicMessagesRequest['system']): string {
   if (system === undefined) return '';
-  if (typeof system === 'string') return system;
-  return system.map((block) => block.text).join('\n\n');
+  return joinSystemBlocks(systemWithoutBookkeeping(system));
+}
+
+function joinSystemBlocks(content: string | ReadonlyArray<{ type: string; text?: string }>): string {
+  if (typeof content === 'string') return content;
+  return content.map((block) => (block.type === 'text' && typeof block.text === 'string' ? block.text : omitted(block))).join('\n\n');
 }
 
 function translateMessage(message: AnthropicMessageParam): ChatMessage[] {
+  // Block or string, a system message is the same system text (never a user turn).
+  if (message.role === 'system') return [{ role: 'system', content: joinSystemBlocks(message.content) }];
   if (typeof message.content === 'string') return [{ role: message.role, content: message.content }];
   return message.role === 'assistant' ? [assistantMessage(message.content)] : userMessages(message.content);
 }

@@ -73,7 +73,11 @@ export type AnthropicResponseBlock =
   | AnthropicRedactedThinkingBlock;
 
 export interface AnthropicMessageParam {
-  role: 'user' | 'assistant';
+  /**
+   * `system` is not in the public Messages API, but Claude Code (2.1) sends its environment block as a
+   * system message after the first user turn, and Anthropic accepts it.
+   */
+  role: 'user' | 'assistant' | 'system';
   content: string | AnthropicContentBlock[];
 }
 

@@ -1,2 +1,2 @@
 /** The protocol a caller speaks; answers and errors go back in it. */
-export type CallerProtocol = 'openai' | 'anthropic';
+export type CallerProtocol = 'openai' | 'anthropic' | 'responses';

@@ -61,7 +61,9 @@ export type OpenAIErrorType =
   | 'rate_limit_error'
   | 'server_error'
   | 'upstream_error'
-  | 'timeout_error';
+  | 'timeout_error'
+  /** LiteLLM's type for a virtual key asking for a model it may not use (403); clients of LiteLLM match on it. */
+  | 'key_model_access_denied';
 
 export interface OpenAIErrorBody {
   error: { message: string; type: OpenAIErrorType; code: string | null; param: string | null };

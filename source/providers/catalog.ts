@@ -36,6 +36,12 @@ export interface ProviderSpec {
   keyUrl?: string;
   /** Headers every request to this provider carries. */
   extraHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Serves OpenAI's Responses API at `{baseUrl}/responses`: Responses callers (Codex) are passed through
+   * byte for byte instead of translated. An openai-compatible server that has it opts in with the
+   * provider setting `responsesApi: true`.
+   */
+  speaksResponses?: boolean;
 }
 
 export const anthropicVersion = '2023-06-01';
@@ -52,6 +58,7 @@ const catalog: readonly ProviderSpec[] = [
     keyCheck: 'openai-models',
     modelsAreListed: true,
     keyUrl: 'https://platform.openai.com/api-keys',
+    speaksResponses: true,
   },
   {
     id: 'anthropic',

@@ -10,6 +10,8 @@ export interface UpstreamTarget {
   apiKey: string | undefined;
   /** undefined: forward the model each client asks for (openai-compatible servers without a model set). */
   model: string | undefined;
+  /** Responses requests pass through to `{baseUrl}/responses` (the catalog's capability, or the user's opt-in). */
+  speaksResponses?: boolean;
 }
 
 /** The provider requests go to, or a UserError that says how to configure one. */
@@ -46,6 +48,7 @@ export function resolveTarget(config: IsartorConfig, providerId: string): Upstre
     baseUrl: baseUrl.replace(/\/+$/, ''),
     apiKey: settings.apiKey,
     model: settings.model ?? spec.defaultModel,
+    speaksResponses: settings.responsesApi ?? spec.speaksResponses ?? false,
   };
 }
 
@@ -72,6 +75,11 @@ export function authHeaders(target: UpstreamTarget): Record<string, string> {
 /** Where an OpenAI chat completion goes on an OpenAI-compatible provider. */
 export function chatCompletionsUrl(target: UpstreamTarget): string {
   return `${target.baseUrl}/chat/completions`;
+}
+
+/** Where a Responses request goes on a provider that speaks the Responses API. */
+export function responsesUrl(target: UpstreamTarget): string {
+  return `${target.baseUrl}/responses`;
 }
 
 /** Where an Anthropic message goes; `beta` keeps the caller's `?beta=true`. */

@@ -20,7 +20,7 @@ export interface RequestRecord {
   /** ISO time the request arrived. */
   time: string;
   client: string;
-  protocol: 'openai' | 'anthropic';
+  protocol: 'openai' | 'anthropic' | 'responses';
   route: string;
   layer: string;
   status: number;

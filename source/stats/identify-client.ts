@@ -15,6 +15,10 @@ const userAgentPatterns: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bzed\b/i, 'zed'],
   [/windsurf|codeium/i, 'windsurf'],
   [/gemini-cli|GeminiCLI/i, 'gemini-cli'],
+  // Frameworks before the SDKs they are built on (tests/support/captures/user-agents.json has the real strings).
+  [/^ai\/\d|\bai-sdk-provider-utils\//i, 'ai-sdk'],
+  [/langchain/i, 'langchain'],
+  [/^Agents\/(JavaScript|Python)\b/i, 'openai-agents'],
   [/^curl\//i, 'curl'],
   [/httpie/i, 'httpie'],
   [/^OpenAI\//i, 'openai-sdk'],

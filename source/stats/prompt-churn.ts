@@ -1,3 +1,4 @@
+import { systemWithoutBookkeeping, withoutBookkeepingLine } from '../protocols/client-bookkeeping.js';
 import type { PromptChurn } from '../state/request-record.js';
 
 export type { PromptChurn } from '../state/request-record.js';
@@ -35,8 +36,14 @@ export class PromptChurnTracker {
   }
 }
 
-/** The instructions in front of the conversation: Anthropic's `system`, or OpenAI's leading system/developer messages. */
+/**
+ * The instructions in front of the conversation: Anthropic's `system`, or OpenAI's leading system/developer
+ * messages. A client's bookkeeping line (Claude Code's billing header, new with every prompt) is not
+ * an instruction, so it is not counted as churn.
+ */
 function systemPromptOf(body: Record<string, unknown>): string {
+  if (typeof body.system === 'string') return withoutBookkeepingLine(body.system);
+  if (Array.isArray(body.system)) return textOf(systemWithoutBookkeeping(body.system.map(asTextBlock)));
   if (body.system !== undefined) return textOf(body.system);
   const messages = Array.isArray(body.messages) ? (body.messages as Array<{ role?: unknown; content?: unknown }>) : [];
   const leading: string[] = [];
@@ -45,6 +52,12 @@ function systemPromptOf(body: Record<string, unknown>): string {
     leading.push(textOf(message.content));
   }
   return leading.join('\n');
+}
+
+/** A system entry as a text block (a block without text keeps its JSON as its text, as textOf would print it). */
+function asTextBlock(block: unknown): { text: string } {
+  const text = (block as { text?: unknown } | null)?.text;
+  return typeof text === 'string' ? { text } : { text: JSON.stringify(block) };
 }
 
 function textOf(content: unknown): string {

@@ -18,6 +18,9 @@ export function usageOf(answer: unknown): TokenUsage | undefined {
     const cached = typeof details?.cached_tokens === 'number' ? details.cached_tokens : 0;
     return { inputTokens: count('prompt_tokens'), outputTokens: count('completion_tokens'), ...(cached ? { cachedInputTokens: cached } : {}) };
   }
+  // The Responses API counts like Anthropic's names, with cache hits inside input_tokens, as OpenAI does.
+  const responsesCached = (usage.input_tokens_details as { cached_tokens?: unknown } | undefined)?.cached_tokens;
+  if (typeof responsesCached === 'number' && responsesCached > 0) return { inputTokens: count('input_tokens'), outputTokens: count('output_tokens'), cachedInputTokens: responsesCached };
   const cached = count('cache_read_input_tokens');
   return {
     inputTokens: count('input_tokens') + cached + count('cache_creation_input_tokens'),

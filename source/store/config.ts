@@ -18,6 +18,8 @@ export interface ProviderSettings {
   timeoutMs?: number;
   /** Overrides upstream.connectTimeoutMs for this provider. */
   connectTimeoutMs?: number;
+  /** The provider serves OpenAI's Responses API at `{baseUrl}/responses` (an openai-compatible server that has it). */
+  responsesApi?: boolean;
 }
 
 export interface GatewaySettings {
@@ -117,6 +119,7 @@ const schema: Schema<IsartorConfig> = {
         baseUrl: { type: 'string' },
         timeoutMs: { type: 'integer', minimum: 1 },
         connectTimeoutMs: { type: 'integer', minimum: 1 },
+        responsesApi: { type: 'boolean' },
       },
       additionalProperties: false,
     },

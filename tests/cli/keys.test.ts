@@ -96,7 +96,7 @@ describe('isartor keys', () => {
         body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi from openclaw' }] }),
       });
     expect((await ask('fake-model')).status).toBe(200);
-    expect((await ask('fake-model-large')).status).toBe(401);
+    expect((await ask('fake-model-large')).status).toBe(403);
 
     const spend = await until(async () => {
       const info = JSON.parse((await cli('keys', 'info', 'openclaw', '--json')).stdout) as { info: { spend: number } };

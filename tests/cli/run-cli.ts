@@ -25,11 +25,16 @@ export interface CliOptions {
   input?: string;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Working directory (default: the repository). */
+  cwd?: string;
 }
 
 function cliEnv(options: CliOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ISARTOR_HOME: options.home, CI: 'true', NO_COLOR: '1', ...options.env };
+  // CODEX_HOME too: `connect status` reads Codex's config, which must never be the real one.
+  const env: NodeJS.ProcessEnv = { ...process.env, ISARTOR_HOME: options.home, CODEX_HOME: join(options.home, 'codex-home'), CI: 'true', NO_COLOR: '1', ...options.env };
   if (!options.env?.ISARTOR_GATEWAY_API_KEY) delete env.ISARTOR_GATEWAY_API_KEY;
+  // `connect status` reads Claude Code's settings: never the real ~/.claude, unless a test picks a HOME.
+  if (!options.env?.HOME && !options.env?.CLAUDE_CONFIG_DIR) env.CLAUDE_CONFIG_DIR = join(options.home, 'claude-config');
   return env;
 }
 
@@ -38,7 +43,7 @@ const children = new Set<ChildProcess>();
 /** Starts the CLI without waiting for it (e.g. a foreground `up`); killed by cleanupTempHomes(). */
 export function spawnCli(args: string[], options: CliOptions): ChildProcess {
   const child = spawn(process.execPath, [cliPath, ...args], {
-    cwd: repoRoot,
+    cwd: options.cwd ?? repoRoot,
     env: cliEnv(options),
     stdio: ['pipe', 'pipe', 'pipe'],
   });

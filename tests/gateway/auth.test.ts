@@ -15,6 +15,7 @@ describe('L0: the gateway key', () => {
     const response = await harness.chat(userMessage('hi'));
     expect(response.status).toBe(401);
     expect(response.headers.get('x-isartor-layer')).toBe('l0');
+    expect(response.headers.get('x-should-retry')).toBe('false');
     const body = (await response.json()) as { error: { message: string; type: string; code: string } };
     expect(body.error.type).toBe('authentication_error');
     expect(body.error.code).toBe('invalid_gateway_key');

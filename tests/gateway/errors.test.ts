@@ -66,6 +66,8 @@ describe('upstream failures become clear errors', () => {
     harness.fake.setMode({ kind: 'error', status: 401 });
     const response = await harness.chat(userMessage('hi'));
     expect(response.status).toBe(401);
+    // Final: asking again cannot fix a key (Claude Code would otherwise retry for minutes).
+    expect(response.headers.get('x-should-retry')).toBe('false');
     const text = await response.text();
     expect(text).toContain('rejected the configured API key');
     expect(text).toContain('isartor set-key');
@@ -78,6 +80,7 @@ describe('upstream failures become clear errors', () => {
     harness.fake.setMode({ kind: 'error', status: 503, message: 'overloaded right now' });
     const response = await harness.chat(userMessage('hi'));
     expect(response.status).toBe(502);
+    expect(response.headers.get('x-should-retry')).toBeNull();
     const error = await errorOf(response);
     expect(error.message).toContain('HTTP 503');
     expect(error.message).toContain('overloaded right now');
@@ -89,6 +92,8 @@ describe('upstream failures become clear errors', () => {
     const response = await harness.chat(userMessage('hi'));
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('7');
+    // Waiting helps here, so the client's own retry rules stay in charge.
+    expect(response.headers.get('x-should-retry')).toBeNull();
     expect((await errorOf(response)).message.length).toBeGreaterThan(0);
   });
 

@@ -94,7 +94,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
-    upstreamChatCalls: () => fake.requests.filter((r) => r.path.endsWith('/chat/completions') || r.path.endsWith('/messages')).length,
+    upstreamChatCalls: () => fake.requests.filter((r) => r.path.endsWith('/chat/completions') || r.path.endsWith('/messages') || r.path.endsWith('/responses')).length,
     records: undefined,
     close: async () => {
       await running.stop(1000);

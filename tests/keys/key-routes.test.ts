@@ -144,7 +144,7 @@ describe('who may use /key/*', () => {
     const keys = new VirtualKeys();
     harness = await startHarness({ virtualKeys: keys });
     const { key } = keys.create({ alias: 'limited', models: ['fake-model-large'] });
-    expect((await harness.chat(userMessage('hi'), { authorization: `Bearer ${key}` })).status).toBe(401);
+    expect((await harness.chat(userMessage('hi'), { authorization: `Bearer ${key}` })).status).toBe(403);
     expect((await harness.chat(userMessage('hi', { model: 'fake-model-large' }), { authorization: `Bearer ${key}` })).status).toBe(200);
     expect((await harness.chat(userMessage('hi'), { authorization: 'Bearer sk-isr-not-a-real-key' })).status).toBe(401);
     // Any other credential, or none, is what an open gateway always accepted.

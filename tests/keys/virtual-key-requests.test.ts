@@ -29,7 +29,7 @@ async function info(key: string): Promise<{ spend: number; max_budget: number | 
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 describe('model allowlist', () => {
-  it('allows the listed models and aliases (and aliases of listed models); anything else is 401 naming the model and the allowed ones', async () => {
+  it("allows the listed models and aliases (and aliases of listed models); anything else is a final 403: LiteLLM's answer for OpenAI callers, permission_error for Anthropic ones", async () => {
     harness = await startHarness({
       gatewayApiKey: master,
       model: null,
@@ -42,15 +42,18 @@ describe('model allowlist', () => {
     // "cheap" is an alias of an allowed model.
     expect((await ask('cheap')).status).toBe(200);
     const refused = await ask('fake-model-large');
-    expect(refused.status).toBe(401);
-    const message = ((await refused.json()) as { error: { message: string; code: string } }).error;
-    expect(message.code).toBe('model_not_allowed');
-    expect(message.message).toContain('"fake-model-large"');
-    expect(message.message).toContain('fake-model, sonnet');
-    // In the Anthropic format for an Anthropic caller.
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('x-should-retry')).toBe('false');
+    // What current LiteLLM answers (status, type, param, code and first sentence), then isartor's hint.
+    const error = ((await refused.json()) as { error: { message: string; type: string; param: string; code: string } }).error;
+    expect(error).toMatchObject({ type: 'key_model_access_denied', param: 'model', code: '403' });
+    expect(error.message).toMatch(/^The requested model 'fake-model-large' is not available for this API key, or the model name is invalid\. Check the models available to you and try again\./);
+    expect(error.message).toContain('can use: fake-model, sonnet');
+    // In the Anthropic format for an Anthropic caller: permission_error, which Claude Code does not retry.
     const anthropic = await harness.messages({ model: 'fake-model-large', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }, { 'x-api-key': key });
-    expect(anthropic.status).toBe(401);
-    expect(await anthropic.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error', message: expect.stringContaining('fake-model-large') } });
+    expect(anthropic.status).toBe(403);
+    expect(anthropic.headers.get('x-should-retry')).toBe('false');
+    expect(await anthropic.json()).toMatchObject({ type: 'error', error: { type: 'permission_error', message: expect.stringContaining("'fake-model-large'") } });
     expect(harness.upstreamChatCalls()).toBe(3);
     // The master key is not restricted.
     expect((await harness.chat(userMessage('x', { model: 'fake-model-large' }), asMaster)).status).toBe(200);
@@ -69,6 +72,8 @@ describe('expiry and budget windows (a test clock, no sleeping)', () => {
     now += 3_600_000;
     const openai = await harness.chat(userMessage('after'), bearer(key));
     expect(openai.status).toBe(401);
+    // Claude Code retries a plain 401 for minutes; this header makes it (and the SDKs) stop at once.
+    expect(openai.headers.get('x-should-retry')).toBe('false');
     expect(((await openai.json()) as { error: { message: string } }).error.message).toContain('Expired Key');
     const anthropic = await harness.messages({ model: 'fake-model', max_tokens: 16, messages: [{ role: 'user', content: 'after' }] }, { 'x-api-key': key });
     expect(anthropic.status).toBe(401);

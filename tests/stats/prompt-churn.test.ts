@@ -26,6 +26,33 @@ describe('PromptChurnTracker', () => {
   });
 });
 
+describe("Claude Code's billing header line is bookkeeping, not prompt churn", () => {
+  const claudeCode = (billing: string, harness: string) => ({
+    model: 'm',
+    system: [
+      { type: 'text', text: `x-anthropic-billing-header: cc_version=2.1.332.${billing}; cc_entrypoint=sdk-cli;` },
+      { type: 'text', text: harness },
+    ],
+    messages: [],
+  });
+
+  it('a new prompt (a new billing suffix) with the same instructions shows no churn', () => {
+    const tracker = new PromptChurnTracker();
+    tracker.observe('claude-code', claudeCode('862', 'You are Claude Code.\nBe careful.'));
+    expect(tracker.observe('claude-code', claudeCode('567', 'You are Claude Code.\nBe careful.'))).toMatchObject({ systemBytes: 0, systemLine: null });
+  });
+
+  it('a real change still shows, on its own line (line 2 of the instructions, not line 1 of the billing line)', () => {
+    const tracker = new PromptChurnTracker();
+    tracker.observe('claude-code', claudeCode('862', 'You are Claude Code.\nBe careful.'));
+    expect(tracker.observe('claude-code', claudeCode('567', 'You are Claude Code.\nBe brave.'))).toMatchObject({ systemLine: 2 });
+    // The same line anywhere but first is the caller's text, and its change counts.
+    const system = (suffix: string) => `Intro.\nx-anthropic-billing-header: cc_version=${suffix}`;
+    tracker.observe('other', { model: 'm', system: system('1'), messages: [] });
+    expect(tracker.observe('other', { model: 'm', system: system('2'), messages: [] })).toMatchObject({ systemBytes: 1, systemLine: 2 });
+  });
+});
+
 describe('changedSpan', () => {
   it('measures the differing middle in UTF-8 bytes', () => {
     expect(changedSpan('abcXYZdef', 'abcQdef')).toEqual({ start: 3, bytes: 3 });

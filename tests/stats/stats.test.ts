@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +21,17 @@ describe('identifyClient', () => {
     expect(identifyClient({})).toBe('unknown');
   });
 
+  it('names the traffic of real agent libraries by the User-Agent they really send (tests/support/captures/user-agents.json)', () => {
+    const recorded = JSON.parse(readFileSync(new URL('../support/captures/user-agents.json', import.meta.url), 'utf8')) as {
+      agents: Array<{ library: string; userAgent: string; expected: string }>;
+    };
+    expect(recorded.agents.length).toBeGreaterThanOrEqual(8);
+    for (const { library, userAgent, expected } of recorded.agents) expect(identifyClient({ 'user-agent': userAgent }), library).toBe(expected);
+    // A product named like a framework is not taken for one: only "ai/<version>" is the AI SDK.
+    expect(identifyClient({ 'user-agent': 'aim/1.0' })).toBe('unknown');
+    expect(identifyClient({ 'user-agent': 'mail/2.0 openai-ish' })).toBe('unknown');
+  });
+
   it('ignores a header that is not a short plain name', () => {
     expect(identifyClient({ 'x-isartor-client': 'bad name; drop table', 'user-agent': 'curl/8' })).toBe('curl');
   });
@@ -31,6 +42,9 @@ describe('usageOf', () => {
     expect(usageOf({ usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } })).toEqual({ inputTokens: 10, outputTokens: 5 });
     expect(usageOf({ usage: { input_tokens: 10, cache_read_input_tokens: 100, output_tokens: 7 } })).toEqual({ inputTokens: 110, outputTokens: 7, cachedInputTokens: 100 });
     expect(usageOf({ usage: { prompt_tokens: 10, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 8 } } })).toEqual({ inputTokens: 10, outputTokens: 5, cachedInputTokens: 8 });
+    // The Responses API: cache hits are inside input_tokens, as with OpenAI chat.
+    expect(usageOf({ usage: { input_tokens: 50, input_tokens_details: { cached_tokens: 30 }, output_tokens: 4, total_tokens: 54 } })).toEqual({ inputTokens: 50, outputTokens: 4, cachedInputTokens: 30 });
+    expect(usageOf({ usage: { input_tokens: 50, input_tokens_details: { cached_tokens: 0 }, output_tokens: 4, total_tokens: 54 } })).toEqual({ inputTokens: 50, outputTokens: 4 });
     expect(usageOf({})).toBeUndefined();
   });
 });

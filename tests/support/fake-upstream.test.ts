@@ -199,6 +199,26 @@ describe('fake upstream: OpenAI protocol via the real openai SDK', () => {
     expect(JSON.parse(final.choices[0]!.message.tool_calls![0]!.type === 'function' ? final.choices[0]!.message.tool_calls![0]!.function.arguments : '')).toEqual(args);
   });
 
+  it('toolLoop: a tool call first, text once the conversation ends with the tool result (OpenAI and Anthropic)', async () => {
+    const up = await start();
+    up.setMode({ kind: 'toolLoop', name: 'Bash', arguments: { command: 'echo hi' } });
+    const first = await client(up).chat.completions.create({ model: 'fake-model', messages: userMessage('run it') });
+    const call = first.choices[0]!.message.tool_calls![0]!;
+    expect(first.choices[0]!.finish_reason).toBe('tool_calls');
+    const second = await client(up).chat.completions.create({
+      model: 'fake-model',
+      messages: [...userMessage('run it'), first.choices[0]!.message, { role: 'tool', tool_call_id: call.id, content: 'hi' }],
+    });
+    expect(second.choices[0]!.finish_reason).toBe('stop');
+    const post = (messages: unknown[]) =>
+      anthropicFetch(up, { model: 'fake-model', max_tokens: 50, messages }).then((r) => r.json() as Promise<{ stop_reason: string; content: Array<{ id?: string }> }>);
+    // A trailing system message (as Claude Code sends) is not a tool result: still a tool call.
+    const tool = await post([{ role: 'user', content: 'run it' }, { role: 'system', content: 'env' }]);
+    expect(tool.stop_reason).toBe('tool_use');
+    const text = await post([{ role: 'user', content: 'run it' }, { role: 'assistant', content: tool.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: tool.content[0]!.id, content: 'hi' }] }]);
+    expect(text.stop_reason).toBe('end_turn');
+  });
+
   it('answers a non-streaming tool call', async () => {
     const up = await start();
     up.setMode({ kind: 'toolCall', name: 'lookup', arguments: { q: 'x' } });

@@ -14,5 +14,28 @@ import type { CacheableRequest } from '../cacheable-request.js';
 export function exactCacheKey(chat: CacheableRequest, callerId: string): string {
   // JSON array framing keeps the fields unambiguous whatever characters a model name contains.
   const routing = JSON.stringify(['isartor-l1a/v3', callerId, chat.protocol, chat.target.providerId, chat.target.baseUrl, chat.upstreamModel]);
-  return createHash('sha256').update(routing).update('\n').update(chat.raw).digest('hex');
+  return createHash('sha256').update(routing).update('\n').update(chat.protocol === 'responses' ? responsesKeyBytes(chat.body) : chat.raw).digest('hex');
+}
+
+/**
+ * Fields of a Responses request that never reach the model and change on every request of a Codex
+ * session: the provider-side prompt cache hint, the client's own turn metadata. Input item `id`s
+ * (fresh UUIDs per run in Codex) name items for storage, not their content. Keyed on the raw bytes,
+ * no Codex request would ever repeat; everything the model reads stays in the key.
+ */
+const unreadResponsesFields = new Set(['prompt_cache_key', 'client_metadata']);
+
+function responsesKeyBytes(body: Record<string, unknown>): string {
+  const kept: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(body)) {
+    if (unreadResponsesFields.has(field)) continue;
+    kept[field] = field === 'input' && Array.isArray(value) ? value.map(withoutItemId) : value;
+  }
+  return JSON.stringify(kept);
+}
+
+function withoutItemId(item: unknown): unknown {
+  if (typeof item !== 'object' || item === null || !('id' in item)) return item;
+  const { id: _id, ...rest } = item as Record<string, unknown>;
+  return rest;
 }

@@ -12,7 +12,8 @@ import { replayAnswer } from '../replay-answer.js';
 export function nearDuplicateCacheLayer(store: NearDuplicateCache | undefined): Layer {
   return async (ctx, next) => {
     const chat = ctx.chat;
-    const located = store && chat ? locateQuestion(chat, ctx.callerId) : undefined;
+    // A Responses request is read through its chat view; its protocol keeps its scope apart.
+    const located = store && chat ? locateQuestion(chat.chatView ? { ...chat, body: chat.chatView } : chat, ctx.callerId) : undefined;
     if (!store || !chat || !located) return next();
     const features = analyseQuestion(located.question);
     if (!chat.skipLookup) {

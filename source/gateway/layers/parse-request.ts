@@ -3,6 +3,7 @@ import type { RoutingTable } from '../../routing/routing-table.js';
 import type { Layer, RequestContext } from '../context.js';
 import { readBody } from '../read-body.js';
 import { sendError } from '../respond.js';
+import { prepareResponsesRequest, validateResponsesBody } from '../responses-request.js';
 
 export interface ParseRequestOptions {
   bodyLimitBytes: number;
@@ -12,8 +13,8 @@ export interface ParseRequestOptions {
 }
 
 /**
- * Reads and validates a model request in the caller's protocol (OpenAI chat completion or Anthropic
- * message); malformed input is answered here, in that protocol's error format, and goes no further.
+ * Reads and validates a model request in the caller's protocol (OpenAI chat completion, Anthropic
+ * message or OpenAI response); malformed input is answered here, in that protocol's error format, and goes no further.
  */
 export function parseRequestLayer(options: ParseRequestOptions): Layer {
   return async (ctx, next) => {
@@ -38,7 +39,10 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
       sendError(ctx, 400, `The request body is not valid JSON: ${parsed.reason}.`, 'invalid_json');
       return;
     }
-    const problem = validate(parsed.value, ctx.protocol === 'anthropic' && options.requireMaxTokens !== false);
+    const problem =
+      ctx.protocol === 'responses'
+        ? validateObject(parsed.value) ?? validateResponsesBody(parsed.value as Record<string, unknown>) ?? validateModel(parsed.value as Record<string, unknown>)
+        : validate(parsed.value, ctx.protocol === 'anthropic' && options.requireMaxTokens !== false);
     if (problem) {
       sendError(ctx, 400, problem.message, problem.code);
       return;
@@ -74,6 +78,13 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
       target: primary.target,
       upstreamModel,
     };
+    if (ctx.protocol === 'responses') {
+      const refusal = prepareResponsesRequest(ctx.chat);
+      if (refusal) {
+        sendError(ctx, 400, refusal.message, refusal.code);
+        return;
+      }
+    }
     await next();
   };
 }
@@ -87,10 +98,20 @@ function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false; rea
   }
 }
 
-function validate(value: unknown, requireMaxTokens: boolean): { message: string; code: string } | undefined {
+function validateObject(value: unknown): { message: string; code: string } | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { message: 'The request body must be a JSON object.', code: 'invalid_body' };
   }
+  return undefined;
+}
+
+function validateModel(value: Record<string, unknown>): { message: string; code: string } | undefined {
+  return value.model !== undefined && typeof value.model !== 'string' ? { message: '`model` must be a string.', code: 'invalid_model' } : undefined;
+}
+
+function validate(value: unknown, requireMaxTokens: boolean): { message: string; code: string } | undefined {
+  const notObject = validateObject(value);
+  if (notObject) return notObject;
   const { messages, model, max_tokens: maxTokens } = value as { messages?: unknown; model?: unknown; max_tokens?: unknown };
   if (!Array.isArray(messages) || messages.length === 0) {
     return { message: '`messages` is required and must be a non-empty array.', code: 'missing_messages' };

@@ -1,5 +1,6 @@
 import type { Layer } from '../context.js';
 import { trimRequestBody } from '../../trimming/trim-request.js';
+import { trimResponsesToolOutputs } from '../../trimming/trim-responses.js';
 
 /**
  * L2.5: before the provider is called, drops what it does not need (repeated instructions, duplicate
@@ -10,7 +11,8 @@ export function trimContextLayer(settings: { enabled: boolean; minSavedTokensPer
   return async (ctx, next) => {
     const chat = ctx.chat;
     if (settings.enabled && chat) {
-      const result = trimRequestBody(chat.body, chat.protocol, { minSavedTokens: settings.minSavedTokensPerMessage });
+      const options = { minSavedTokens: settings.minSavedTokensPerMessage };
+      const result = chat.protocol === 'responses' ? trimResponsesToolOutputs(chat.body, options) : trimRequestBody(chat.body, chat.protocol, options);
       ctx.trimmedTokens = result.tokensBefore - result.tokensAfter;
       if (result.changed) {
         chat.body = result.body;

@@ -3,7 +3,8 @@ import type { RequestRecord } from '../../stats/request-record.js';
 import { describeKey, type VirtualKeys } from '../../keys/virtual-keys.js';
 import type { StoredVirtualKey } from '../../keys/virtual-key.js';
 import type { Layer, RequestContext } from '../context.js';
-import { sendError } from '../respond.js';
+import { openAIErrorBody } from '../../protocols/openai.js';
+import { finalRefusalHeaders, sendError, sendJson } from '../respond.js';
 
 const authenticate = { 'www-authenticate': 'Bearer realm="isartor"' };
 
@@ -46,12 +47,7 @@ export function virtualKeyPolicyLayer(routing: RoutingTable, keys: VirtualKeys, 
     const requested = ctx.chat.requestedModel ?? ctx.chat.upstreamModel;
     if (!modelAllowed(key, requested, routing)) {
       ctx.layer = 'l0';
-      sendError(
-        ctx,
-        401,
-        `key not allowed to access model. The virtual key ${describeKey(key)} may not use "${requested}"; it can only use: ${key.models.join(', ')}. Ask for one of those, or have the gateway's owner add "${requested}" to the key (POST /key/update with "models").`,
-        'model_not_allowed',
-      );
+      refuseModel(ctx, key, requested);
       return;
     }
     if (!options.admit) return next();
@@ -80,6 +76,20 @@ export function virtualKeyPolicyLayer(routing: RoutingTable, keys: VirtualKeys, 
     vkey.admission = admitted.admission;
     await next();
   };
+}
+
+/**
+ * A model the key may not use: 403, which no client retries (Claude Code retries a 401 for minutes).
+ * OpenAI callers get LiteLLM's own answer (status, type `key_model_access_denied`, param, code "403", and
+ * its first sentence), so clients written for LiteLLM keep working; Anthropic callers get
+ * `permission_error`, which Claude Code shows at once. isartor adds what the key may use and the fix.
+ */
+function refuseModel(ctx: RequestContext, key: StoredVirtualKey, requested: string): void {
+  const message =
+    `The requested model '${requested}' is not available for this API key, or the model name is invalid. Check the models available to you and try again. ` +
+    `The virtual key ${describeKey(key)} can use: ${key.models.join(', ')}. Ask for one of those, or have the gateway's owner add "${requested}" to the key (POST /key/update with "models").`;
+  if (ctx.protocol === 'anthropic') sendError(ctx, 403, message, 'model_not_allowed');
+  else sendJson(ctx, 403, openAIErrorBody(message, 'key_model_access_denied', '403', 'model'), finalRefusalHeaders(403));
 }
 
 /** Whether a key may ask for a model: by the name asked, or by what an alias or a provider's model name resolves to. */

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { handleCountTokens, handleMessages } from './anthropic.js';
 import { handleChatCompletions, handleModel, handleTags, openaiModel } from './openai.js';
+import { handleResponses } from './responses.js';
 import { type Ctx, type Protocol, OK, lastUserText, openaiError, pause, presentedKeys, sendError, sendJson } from './shared.js';
 import type { FakeMode, FakeUpstream, FakeUpstreamOptions, RecordedRequest } from './types.js';
 
@@ -29,6 +30,7 @@ function matchRoute(method: string, pathname: string): Route | undefined {
   }
   if (method === 'POST') {
     if (rel === '/chat/completions') return { protocol: 'openai', modes: 'all', run: handleChatCompletions };
+    if (rel === '/responses') return { protocol: 'openai', modes: 'all', run: handleResponses };
     if (rel === '/messages') return { protocol: 'anthropic', modes: 'all', needsAnthropicVersion: true, run: handleMessages };
     if (rel === '/messages/count_tokens') return { protocol: 'anthropic', modes: 'errorOnly', needsAnthropicVersion: true, run: handleCountTokens };
   }

@@ -49,9 +49,23 @@ export function messagesText(messages: unknown): string {
   return Array.isArray(messages) ? messages.map((m) => contentText(m?.content)).join('\n') : '';
 }
 
+/** Whether the conversation's last turn carries a tool's result (chat `tool` message, Anthropic tool_result, Responses function_call_output). */
+export function endsWithToolResult(body: any): boolean {
+  if (Array.isArray(body?.input)) return body.input.at(-1)?.type === 'function_call_output';
+  const last = Array.isArray(body?.messages) ? body.messages.at(-1) : undefined;
+  if (last?.role === 'tool') return true;
+  return Array.isArray(last?.content) && last.content.some((block: any) => block?.type === 'tool_result');
+}
+
 export function lastUserText(body: any): string {
+  if (typeof body?.input === 'string') return body.input;
+  if (Array.isArray(body?.input)) {
+    const last = [...body.input].reverse().find((item: any) => item?.role === 'user');
+    return Array.isArray(last?.content) ? last.content.filter((p: any) => typeof p?.text === 'string').map((p: any) => p.text).join('\n') : contentText(last?.content);
+  }
   const messages: unknown[] = Array.isArray(body?.messages) ? body.messages : [];
-  const last = [...messages].reverse().find((m: any) => m?.role === 'user') as any;
+  // Anthropic carries tool results in user messages; the user's words are in the last one with text.
+  const last = [...messages].reverse().find((m: any) => m?.role === 'user' && contentText(m?.content) !== '') as any;
   return contentText(last?.content);
 }
 
@@ -191,7 +205,7 @@ export async function streamEvents(ctx: Ctx, protocol: Protocol, events: string[
 
 export function makeAnswer(ctx: Ctx, maxTokens: unknown): Answer {
   const mode = ctx.mode;
-  if (mode.kind === 'toolCall') {
+  if (mode.kind === 'toolCall' || (mode.kind === 'toolLoop' && !endsWithToolResult(ctx.rec.body))) {
     return { kind: 'tool', name: mode.name, args: JSON.stringify(mode.arguments), input: mode.arguments };
   }
   const text = ctx.opts.reply(ctx.rec);

@@ -15,7 +15,7 @@ export interface RecordedRequest {
 }
 
 /**
- * How the server answers. All modes apply to POST /v1/chat/completions and POST /v1/messages;
+ * How the server answers. All modes apply to POST /v1/chat/completions, POST /v1/responses and POST /v1/messages;
  * the listing endpoints (GET /v1/models[/id], GET /api/tags) and POST /v1/messages/count_tokens
  * only honour (and only consume) an 'error' mode.
  */
@@ -31,7 +31,12 @@ export type FakeMode =
   /** Non-stream: destroy the socket without answering. Stream: send `afterChunks` (default 2) SSE events, then destroy the socket. */
   | { kind: 'drop'; afterChunks?: number }
   /** Answer with a tool call (OpenAI tool_calls / Anthropic tool_use) instead of text. */
-  | { kind: 'toolCall'; name: string; arguments: object };
+  | { kind: 'toolCall'; name: string; arguments: object }
+  /**
+   * An agent's tool loop: a tool call while the conversation does not end in a tool result, text
+   * (the usual reply) once it does. Set it without `times`: one agent turn is several requests.
+   */
+  | { kind: 'toolLoop'; name: string; arguments: object };
 
 export interface FakeUpstreamOptions {
   /** When set, requests must carry it as `Authorization: Bearer K`, `x-api-key: K` or `api-key: K`, else 401. */

@@ -1,0 +1,117 @@
+import { Command } from 'commander';
+import { locateCodexConfig } from '../connectors/codex/config-path.js';
+import type { CodexPlan } from '../connectors/codex/plan.js';
+import { gatewayKeyForClient, locateGateway, modelForClient, placeholderGatewayKey } from '../connectors/core/connection-defaults.js';
+import { fetchHealth } from '../daemon/running-gateway.js';
+import { resolveActiveTarget } from '../providers/upstream-target.js';
+import { ConfigStore } from '../store/config.js';
+import { resolveStateDir } from '../store/state-dir.js';
+import { UserError } from '../user-error.js';
+import { canPrompt, paint, printLine, printWarning } from '../terminal/output.js';
+import { printDiff } from '../terminal/print-diff.js';
+
+interface CodexFlags {
+  model?: string;
+  configPath?: string;
+  gatewayApiKey?: string;
+  disconnect?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+export function connectCodexCommand(): Command {
+  return new Command('codex')
+    .description("Add isartor to Codex CLI's config.toml as a model provider (Responses API) and make it Codex's provider.")
+    .option('-m, --model <model>', "the model Codex asks for (default: isartor's configured model)")
+    .option('--config-path <path>', 'path to config.toml (default: $CODEX_HOME/config.toml, else ~/.codex/config.toml)')
+    .option('--gateway-api-key <key>', 'the gateway key Codex must send (default: the configured one)')
+    .option('--disconnect', 'remove only what isartor added (your later edits stay)')
+    .option('--dry-run', 'print the diff and write nothing')
+    .option('-y, --yes', 'write without asking (needed when there is no terminal to ask in)')
+    .addHelpText(
+      'after',
+      `
+Adds [model_providers.isartor] (base_url <gateway>/v1, wire_api = "responses", the x-isartor-client header
+and the gateway key when there is one) and sets model_provider and model. When the provider behind isartor
+does not speak the Responses API, web_search = "disabled" too: only OpenAI can run Codex's web search.
+Comments and formatting stay; the first time, the original is kept as config.toml.isartor-backup.
+
+Then: codex exec "Hello from Codex through isartor"`,
+    )
+    .action(async (flags: CodexFlags) => {
+      await runConnectCodex(flags);
+    });
+}
+
+async function runConnectCodex(flags: CodexFlags): Promise<void> {
+  // The TOML libraries load only for this command, not on every `isartor` start.
+  const { planCodexConnect, planCodexDisconnect } = await import('../connectors/codex/plan.js');
+  const { applyCodexPlan } = await import('../connectors/codex/connector.js');
+  const stateDir = resolveStateDir();
+  const config = new ConfigStore(stateDir).read();
+  const location = locateCodexConfig(flags.configPath);
+  const gateway = await locateGateway(stateDir, config);
+  let plan: CodexPlan;
+  if (flags.disconnect) plan = planCodexDisconnect(location);
+  else {
+    const key = gatewayKeyForClient(flags.gatewayApiKey, config);
+    plan = planCodexConnect(location, {
+      gatewayUrl: gateway.url,
+      apiKey: key === placeholderGatewayKey ? undefined : key,
+      model: modelForClient(flags.model, config),
+      disableWebSearch: !providerRunsBuiltInTools(config),
+    });
+  }
+  printLine(`Codex config: ${location.configPath}${location.source === 'default' ? '' : ` (from ${location.source})`}`);
+  if (plan.unchanged) {
+    printLine(`${paint('green', '✓')} ${flags.disconnect ? 'Codex is not connected to isartor' : 'Codex is already connected to isartor as planned'}: nothing to change.`);
+  } else {
+    printDiff(plan.diff);
+    if (flags.dryRun) {
+      printLine(paint('yellow', 'Dry run: nothing was written.'));
+      return;
+    }
+    if (!(await confirmed(flags, plan))) {
+      printLine('Nothing was written.');
+      return;
+    }
+    applyCodexPlan(plan);
+    printOutcome(plan);
+  }
+  if (!flags.disconnect && !gateway.answering && !(await fetchHealth(gateway.url, 1500))) {
+    printWarning(`Nothing answers at ${gateway.url} yet: start the gateway with \`isartor up --detach\` before using Codex.`);
+  }
+}
+
+/** OpenAI (or an openai-compatible server that opted in) runs Codex's built-in web search itself. */
+function providerRunsBuiltInTools(config: ReturnType<ConfigStore['read']>): boolean {
+  try {
+    return resolveActiveTarget(config).speaksResponses === true;
+  } catch {
+    return false;
+  }
+}
+
+async function confirmed(flags: CodexFlags, plan: CodexPlan): Promise<boolean> {
+  if (flags.yes) return true;
+  if (!canPrompt()) {
+    throw new UserError('Not writing without confirmation, and there is no terminal to ask in. Nothing was written.', {
+      hint: 'Re-run with --yes to apply this diff, or --dry-run to only see it.',
+    });
+  }
+  const { confirm } = await import('@inquirer/prompts');
+  return confirm({ message: `${plan.action === 'disconnect' ? 'Disconnect Codex from isartor' : 'Write these changes'}?`, default: false });
+}
+
+function printOutcome(plan: CodexPlan): void {
+  const { configPath } = plan.location;
+  if (plan.backup.create) printLine(`  backup    ${plan.backup.path}`);
+  if (plan.configChanges) printLine(`  wrote     ${configPath}`);
+  if (plan.backup.restore) printLine(`  removed   ${plan.backup.path} (its values went back where isartor had changed them)`);
+  if (plan.action === 'disconnect') {
+    printLine(`${paint('green', '✓')} Codex no longer goes through isartor.`);
+    return;
+  }
+  printLine(`${paint('green', '✓')} Codex now uses isartor. Check it with:`);
+  printLine(`  ${paint('cyan', 'codex exec "Hello from Codex through isartor"')}`);
+}

@@ -1,0 +1,99 @@
+import type { Route } from '../routing/routing-table.js';
+import type { ChatRequest } from './context.js';
+import { functionToolsOf, inputItemsOf, itemKind, UntranslatableRequest, type ResponsesRequest } from '../protocols/responses.js';
+import { refuseBuiltIns, responsesRequestToChat } from '../protocols/responses-to-chat.js';
+import { responsesRequestToAnthropic } from '../protocols/responses-to-anthropic.js';
+
+/** A Responses request the gateway refuses, with the message and code of its 400. */
+export interface ResponsesRefusal {
+  message: string;
+  code: string;
+}
+
+/** The shape checks a Responses body needs before anything reads it. */
+export function validateResponsesBody(value: Record<string, unknown>): ResponsesRefusal | undefined {
+  const input = value.input;
+  if (typeof input === 'string' ? input === '' : !Array.isArray(input) || input.length === 0) {
+    return { message: '`input` is required: a non-empty string, or a non-empty array of input items.', code: 'missing_input' };
+  }
+  if (Array.isArray(input) && !input.every((item) => typeof item === 'object' && item !== null && !Array.isArray(item))) {
+    return { message: 'Every entry of `input` must be an object (a message, function_call, function_call_output...).', code: 'invalid_input' };
+  }
+  if (value.tools !== undefined && !Array.isArray(value.tools)) return { message: '`tools` must be an array.', code: 'invalid_tools' };
+  return undefined;
+}
+
+/**
+ * Decides where a Responses request may go and how the other layers read it:
+ * - routes to providers that speak the Responses API take it as it is; the others only when it
+ *   translates without changing what it asks (no built-in tools, no `previous_response_id`);
+ *   routes that cannot serve it are dropped from the chain, and with none left it is refused;
+ * - `previous_response_id` points at a response stored upstream: such a request is never answered
+ *   from or kept in isartor's caches, since its bytes do not say what it asks;
+ * - `chatView`, the request read as a chat completion, is what L1b, prompt churn and token estimates read.
+ * Returns the refusal, or undefined after updating `chat`.
+ */
+export function prepareResponsesRequest(chat: ChatRequest): ResponsesRefusal | undefined {
+  const body = chat.body as ResponsesRequest;
+  const stored = typeof body.previous_response_id === 'string' && body.previous_response_id !== '';
+  let refusal: ResponsesRefusal | undefined;
+  const servable = chat.routes.filter((route) => {
+    const problem = routeProblem(body, route, stored);
+    refusal ??= problem;
+    return problem === undefined;
+  });
+  if (servable.length === 0) return refusal;
+  if (servable[0] !== chat.routes[0]) {
+    chat.target = servable[0]!.target;
+    chat.upstreamModel = servable[0]!.target.model ?? chat.requestedModel ?? chat.upstreamModel;
+  }
+  chat.routes = servable;
+  if (stored) {
+    chat.skipLookup = true;
+    chat.skipStore = true;
+  }
+  chat.chatView = chatViewOf(body, chat.upstreamModel);
+  return undefined;
+}
+
+function routeProblem(body: ResponsesRequest, route: Route, stored: boolean): ResponsesRefusal | undefined {
+  if (route.target.speaksResponses) return undefined;
+  if (stored) {
+    return {
+      message: `\`previous_response_id\` refers to a response stored by the provider, and ${route.target.providerId} does not speak the Responses API. isartor keeps no responses: send the whole conversation in \`input\` with \`store: false\` (Codex does), or route this model to OpenAI.`,
+      code: 'previous_response_not_stored',
+    };
+  }
+  try {
+    if (route.target.spec.protocol === 'anthropic') responsesRequestToAnthropic(body, route.target.model ?? 'model');
+    else refuseBuiltIns(body);
+    return undefined;
+  } catch (error) {
+    if (error instanceof UntranslatableRequest) return { message: error.message, code: error.param === 'tools' ? 'unsupported_tool' : 'unsupported_parameter' };
+    throw error;
+  }
+}
+
+/**
+ * The request as a chat completion, for the layers that read conversations. Built-in tools and their
+ * items (which only a passthrough route would see) are left out here; the scope of L1b still covers
+ * them through the fields it hashes from the view's tools.
+ */
+function chatViewOf(body: ResponsesRequest, model: string): Record<string, unknown> {
+  const { functions } = functionToolsOf(body.tools);
+  const input = inputItemsOf(body).filter((item) => ['message', 'function_call', 'function_call_output'].includes(itemKind(item)));
+  const choice = body.tool_choice as { type?: unknown } | undefined;
+  const view = responsesRequestToChat(
+    {
+      ...body,
+      input,
+      tools: functions,
+      tool_choice: typeof choice === 'object' && choice !== null && choice.type !== 'function' ? 'auto' : body.tool_choice,
+      stream: false,
+    },
+    model,
+  );
+  const builtIn = functionToolsOf(body.tools).builtIn;
+  // Built-in tools still shape the answer: they stay in the view (by name) so that L1b scopes differ.
+  return builtIn.length > 0 ? { ...view, built_in_tools: builtIn } : (view as Record<string, unknown>);
+}

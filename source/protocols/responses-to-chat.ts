@@ -1,0 +1,347 @@
+/**
+ * An OpenAI Responses caller (Codex, `openai.responses.create`) in front of an OpenAI-compatible chat
+ * completions upstream: the request goes out as a chat completion, and the answer (whole or streamed,
+ * event by event) comes back as a response.
+ *
+ * What cannot cross, and what happens to it:
+ * - `instructions` and system/developer messages become `system` messages where they stand (chat
+ *   servers without a `developer` role are the common case).
+ * - Built-in tools (web_search, file_search, computer_use, code_interpreter...) and input items of
+ *   their kinds are refused with a 400 naming them: a chat model cannot run them, and dropping them
+ *   would answer a different request. `namespace` tools (Codex) are flattened to `<namespace>__<name>`
+ *   functions, and calls to them come back as `{namespace, name}`.
+ * - `previous_response_id` is refused before translation (the gateway stores no responses).
+ * - Reasoning items in the input are dropped (a chat upstream cannot read another model's reasoning);
+ *   `reasoning.effort` becomes `reasoning_effort`; reasoning text some chat providers stream
+ *   (`reasoning_content`) comes back as a reasoning item with a summary.
+ * - `text.format` json_schema/json_object becomes `response_format`; `max_output_tokens` becomes `max_tokens`.
+ * - `store`, `include`, `prompt_cache_key`, `client_metadata`, `metadata`, `truncation` and
+ *   `service_tier` are not sent; the answer says `store: false`.
+ * - Images in a function_call_output become "[image omitted]": chat tool messages hold text.
+ * - Of several answer choices only the first is read.
+ */
+import { randomUUID } from 'node:crypto';
+import { createParser, type EventSourceParser } from 'eventsource-parser';
+import type { ChatCompletion, ChatCompletionRequest, ChatMessage, Usage } from './openai.js';
+import {
+  flatFunctionName,
+  functionToolsOf,
+  inputItemsOf,
+  itemKind,
+  namespacesOf,
+  responsesUsage,
+  splitFunctionName,
+  textOfContent,
+  UntranslatableRequest,
+  type ResponseObject,
+  type ResponsesInputItem,
+  type ResponsesRequest,
+  type ResponsesTool,
+  type ResponsesUsage,
+} from './responses.js';
+import { echoOf, ResponseEventWriter } from './responses-stream.js';
+
+// ---------------------------------------------------------------------------------------------------
+// Request
+
+type ChatPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string; detail?: string } };
+
+/** Throws UntranslatableRequest for what a chat upstream cannot do as asked. */
+export function responsesRequestToChat(body: ResponsesRequest, upstreamModel: string): ChatCompletionRequest {
+  refuseBuiltIns(body);
+  const messages: ChatMessage[] = [];
+  if (typeof body.instructions === 'string' && body.instructions !== '') messages.push({ role: 'system', content: body.instructions });
+  for (const item of inputItemsOf(body)) appendItem(messages, item);
+
+  const request: ChatCompletionRequest = { model: upstreamModel, messages };
+  const { functions } = functionToolsOf(body.tools);
+  if (functions.length > 0) {
+    request.tools = functions.map(chatTool);
+    const choice = chatToolChoice(body.tool_choice);
+    if (choice !== undefined) request.tool_choice = choice;
+    if (typeof body.parallel_tool_calls === 'boolean') request.parallel_tool_calls = body.parallel_tool_calls;
+  }
+  if (typeof body.max_output_tokens === 'number') request.max_tokens = body.max_output_tokens;
+  if (typeof body.temperature === 'number') request.temperature = body.temperature;
+  if (typeof body.top_p === 'number') request.top_p = body.top_p;
+  if (typeof body.reasoning?.effort === 'string') request.reasoning_effort = body.reasoning.effort;
+  const format = body.text?.format;
+  if (format?.type === 'json_schema') {
+    request.response_format = { type: 'json_schema', json_schema: { name: format.name ?? 'response', schema: format.schema, ...(typeof format.strict === 'boolean' ? { strict: format.strict } : {}) } };
+  } else if (format?.type === 'json_object') request.response_format = { type: 'json_object' };
+  if (typeof body.user === 'string') request.user = body.user;
+  if (body.stream === true) {
+    request.stream = true;
+    // response.completed carries usage, which chat streams only send when asked.
+    request.stream_options = { include_usage: true };
+  }
+  return request;
+}
+
+/** Built-in tools, a tool_choice naming one, and input items of built-in kinds: only OpenAI can run them. */
+export function refuseBuiltIns(body: ResponsesRequest): void {
+  const { builtIn } = functionToolsOf(body.tools);
+  if (builtIn.length > 0) {
+    throw new UntranslatableRequest(
+      `This request asks for built-in tools (${[...new Set(builtIn)].join(', ')}) that only OpenAI's Responses API can run, and the provider serving this model cannot. Remove them from \`tools\` (Codex: set \`web_search = "disabled"\` in config.toml; \`isartor connect codex\` does), or route this model to OpenAI.`,
+      'tools',
+    );
+  }
+  const choice = body.tool_choice as { type?: unknown } | undefined;
+  if (typeof choice === 'object' && choice !== null && choice.type !== 'function' && choice.type !== undefined) {
+    throw new UntranslatableRequest(`\`tool_choice\` of type "${String(choice.type)}" names a built-in tool this provider cannot run.`, 'tool_choice');
+  }
+  for (const item of inputItemsOf(body)) {
+    const kind = itemKind(item);
+    if (!translatableItems.has(kind)) {
+      throw new UntranslatableRequest(`Input items of type "${kind}" cannot be sent to this provider: only messages, function calls, their outputs and reasoning can.`, 'input');
+    }
+  }
+}
+
+const translatableItems = new Set(['message', 'function_call', 'function_call_output', 'reasoning']);
+
+function appendItem(messages: ChatMessage[], item: ResponsesInputItem): void {
+  switch (itemKind(item)) {
+    case 'message': {
+      const role = item.role === 'developer' ? 'system' : String(item.role ?? 'user');
+      if (role === 'assistant') {
+        const text = textOfContent(item.content);
+        if (text !== '') messages.push({ role: 'assistant', content: text });
+      } else if (role === 'system') {
+        const text = textOfContent(item.content);
+        if (text !== '') messages.push({ role: 'system', content: text });
+      } else messages.push({ role, content: userContent(item.content) });
+      return;
+    }
+    case 'function_call': {
+      const call = { id: String(item.call_id ?? ''), type: 'function' as const, function: { name: flatFunctionName(item), arguments: typeof item.arguments === 'string' ? item.arguments : '{}' } };
+      // Parallel calls (and text said before them) are one assistant turn in chat completions.
+      const last = messages.at(-1);
+      if (last?.role === 'assistant') {
+        last.tool_calls = [...((last.tool_calls as unknown[] | undefined) ?? []), call];
+        if (last.content === '') last.content = null;
+      } else messages.push({ role: 'assistant', content: null, tool_calls: [call] });
+      return;
+    }
+    case 'function_call_output':
+      messages.push({ role: 'tool', tool_call_id: String(item.call_id ?? ''), content: toolOutputText(item.output) });
+      return;
+    default:
+    // Reasoning: another model's thoughts (or encrypted ones) mean nothing to a chat upstream.
+  }
+}
+
+/** A string stays a string, as the caller wrote it; parts become chat parts. */
+function userContent(content: unknown): string | ChatPart[] {
+  if (typeof content === 'string') return content;
+  const parts: ChatPart[] = [];
+  for (const part of Array.isArray(content) ? (content as Array<Record<string, unknown>>) : []) {
+    if ((part?.type === 'input_text' || part?.type === 'output_text' || part?.type === 'text') && typeof part.text === 'string') parts.push({ type: 'text', text: part.text });
+    else if (part?.type === 'input_image' && typeof part.image_url === 'string') {
+      parts.push({ type: 'image_url', image_url: { url: part.image_url, ...(typeof part.detail === 'string' && part.detail !== 'auto' ? { detail: part.detail } : {}) } });
+    } else parts.push({ type: 'text', text: `[${typeof part?.type === 'string' ? part.type.replace(/^input_/, '') : 'part'} omitted]` });
+  }
+  return parts;
+}
+
+function toolOutputText(output: unknown): string {
+  if (typeof output === 'string') return output;
+  if (!Array.isArray(output)) return output === undefined ? '' : JSON.stringify(output);
+  return (output as Array<{ type?: unknown; text?: unknown }>)
+    .map((part) => (typeof part?.text === 'string' ? part.text : `[${typeof part?.type === 'string' ? part.type.replace(/^input_/, '') : 'part'} omitted]`))
+    .join('\n');
+}
+
+function chatTool(tool: ResponsesTool): object {
+  return {
+    type: 'function',
+    function: {
+      name: tool.name,
+      ...(typeof tool.description === 'string' ? { description: tool.description } : {}),
+      parameters: tool.parameters ?? { type: 'object', properties: {} },
+      ...(typeof tool.strict === 'boolean' ? { strict: tool.strict } : {}),
+    },
+  };
+}
+
+function chatToolChoice(choice: unknown): unknown {
+  if (choice === 'auto' || choice === 'none' || choice === 'required') return choice;
+  const named = choice as { type?: unknown; name?: unknown } | undefined;
+  if (named?.type === 'function' && typeof named.name === 'string') return { type: 'function', function: { name: named.name } };
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Answer
+
+/** What an answer needs from its request: the model name the caller used, namespaces, the echoed settings. */
+export interface ResponseContext {
+  requestedModel: string;
+  body: ResponsesRequest;
+}
+
+/** `resp_` plus the completion's own id, so the same completion always gives the same response id. */
+function responseId(completionId: string | undefined): string {
+  return `resp_${(completionId ?? randomUUID()).replace(/^chatcmpl-/, '').replace(/[^A-Za-z0-9_-]/g, '')}`;
+}
+
+/** length: the answer was cut at max tokens; content_filter: the provider withheld it. */
+function incompleteReason(finishReason: string | null | undefined): string | undefined {
+  if (finishReason === 'length') return 'max_output_tokens';
+  if (finishReason === 'content_filter') return 'content_filter';
+  return undefined;
+}
+
+function usageOfChat(usage: Usage | null | undefined): ResponsesUsage | null {
+  if (!usage) return null;
+  const cached = (usage.prompt_tokens_details as { cached_tokens?: unknown } | undefined)?.cached_tokens;
+  const reasoning = (usage.completion_tokens_details as { reasoning_tokens?: unknown } | undefined)?.reasoning_tokens;
+  return responsesUsage(usage.prompt_tokens ?? 0, usage.completion_tokens ?? 0, typeof cached === 'number' ? cached : 0, typeof reasoning === 'number' ? reasoning : 0);
+}
+
+export function chatCompletionToResponse(completion: ChatCompletion, context: ResponseContext): ResponseObject {
+  const writer = new ResponseEventWriter({ id: responseId(completion.id), model: context.requestedModel, createdAt: completion.created, echo: echoOf(context.body, context.requestedModel) });
+  const namespaces = namespacesOf(context.body.tools);
+  const choice = completion.choices[0];
+  const message = choice?.message;
+  if (typeof message?.reasoning_content === 'string') writer.reasoning(message.reasoning_content);
+  if (typeof message?.content === 'string') writer.text(message.content);
+  if (typeof message?.refusal === 'string' && message.refusal !== '') writer.text(message.refusal);
+  (message?.tool_calls ?? []).forEach((call, index) => {
+    writer.startFunctionCall(index, { callId: call.id, ...splitFunctionName(call.function.name, namespaces) });
+    writer.functionArguments(index, call.function.arguments || '{}');
+  });
+  writer.complete(usageOfChat(completion.usage), incompleteReason(choice?.finish_reason));
+  writer.flush();
+  return writer.response();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Streamed answer
+
+interface ChunkToolCall {
+  index?: number;
+  id?: string;
+  function?: { name?: string; arguments?: string };
+}
+
+interface ChatChunk {
+  id?: string;
+  created?: number;
+  choices?: Array<{
+    index?: number;
+    delta?: { content?: string | null; refusal?: string | null; reasoning_content?: string | null; tool_calls?: ChunkToolCall[] };
+    finish_reason?: string | null;
+  }>;
+  usage?: Usage | null;
+  x_groq?: { usage?: Usage };
+  error?: { message?: unknown; code?: unknown; type?: unknown };
+}
+
+/**
+ * Translates a chat completion stream into Responses events as it arrives, and keeps the whole
+ * response for caching. The first chunk opens the response; text, reasoning text and each tool call
+ * index become items in the order they start; `[DONE]` completes it with the usage chunk's counts.
+ */
+export class ChatStreamToResponses {
+  readonly #context: ResponseContext;
+  readonly #namespaces: Set<string>;
+  readonly #parser: EventSourceParser;
+  readonly #decoder = new TextDecoder();
+  #writer: ResponseEventWriter | undefined;
+  /** A tool call's name can arrive after its index appears; it opens once named. */
+  readonly #pendingCalls = new Map<number, { id: string; name: string; arguments: string }>();
+  #finishReason: string | null = null;
+  #usage: Usage | undefined;
+  #ended = false;
+
+  constructor(context: ResponseContext) {
+    this.#context = context;
+    this.#namespaces = namespacesOf(context.body.tools);
+    this.#parser = createParser({ onEvent: (event) => this.#onData(event.data) });
+  }
+
+  push(bytes: Uint8Array): string {
+    if (!this.#writer?.finished) this.#parser.feed(this.#decoder.decode(bytes, { stream: true }));
+    return this.#writer?.flush() ?? '';
+  }
+
+  /** The upstream stream ended: without `[DONE]` the answer is incomplete, and fails. */
+  end(): string {
+    if (this.#ended) return '';
+    this.#ended = true;
+    const writer = this.#ensureWriter(undefined);
+    if (!writer.finished) writer.fail('The upstream stream ended before the answer was complete.', 'upstream_error');
+    return writer.flush();
+  }
+
+  result(): ResponseObject | undefined {
+    const response = this.#writer?.response();
+    return response?.status === 'completed' ? response : undefined;
+  }
+
+  #ensureWriter(chunk: ChatChunk | undefined): ResponseEventWriter {
+    if (!this.#writer) {
+      const model = this.#context.requestedModel;
+      this.#writer = new ResponseEventWriter({ id: responseId(chunk?.id), model, ...(chunk?.created ? { createdAt: chunk.created } : {}), echo: echoOf(this.#context.body, model) });
+    }
+    return this.#writer;
+  }
+
+  #onData(data: string): void {
+    const writer = this.#writer;
+    if (writer?.finished) return;
+    if (data === '[DONE]') {
+      this.#finish();
+      return;
+    }
+    let chunk: ChatChunk;
+    try {
+      chunk = JSON.parse(data) as ChatChunk;
+    } catch {
+      this.#ensureWriter(undefined).fail('The upstream stream sent an event that could not be read.', 'upstream_error');
+      return;
+    }
+    if (chunk.error) {
+      const message = typeof chunk.error.message === 'string' ? chunk.error.message : 'The upstream reported an error.';
+      this.#ensureWriter(chunk).fail(message, typeof chunk.error.code === 'string' ? chunk.error.code : 'upstream_error');
+      return;
+    }
+    const out = this.#ensureWriter(chunk);
+    out.start();
+    const usage = chunk.usage ?? chunk.x_groq?.usage;
+    if (usage) this.#usage = usage;
+    const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
+    if (!choice) return;
+    const delta = choice.delta ?? {};
+    if (typeof delta.reasoning_content === 'string') out.reasoning(delta.reasoning_content);
+    if (typeof delta.content === 'string') out.text(delta.content);
+    if (typeof delta.refusal === 'string') out.text(delta.refusal);
+    for (const call of delta.tool_calls ?? []) this.#onToolCall(out, call);
+    if (choice.finish_reason) this.#finishReason = choice.finish_reason;
+  }
+
+  #onToolCall(out: ResponseEventWriter, call: ChunkToolCall): void {
+    const index = call.index ?? 0;
+    const pending = this.#pendingCalls.get(index) ?? { id: '', name: '', arguments: '' };
+    this.#pendingCalls.set(index, pending);
+    if (call.id) pending.id = call.id;
+    if (call.function?.name) pending.name += call.function.name;
+    const piece = call.function?.arguments ?? '';
+    if (pending.name === '') {
+      pending.arguments += piece;
+      return;
+    }
+    out.startFunctionCall(index, { callId: pending.id || `call_${index}`, ...splitFunctionName(pending.name, this.#namespaces) });
+    out.functionArguments(index, pending.arguments + piece);
+    pending.arguments = '';
+  }
+
+  #finish(): void {
+    const out = this.#ensureWriter(undefined);
+    // A tool without parameters may stream no argument text; "{}" keeps callers that parse it working.
+    for (const index of this.#pendingCalls.keys()) if (!out.hasArguments(index)) out.functionArguments(index, '{}');
+    out.complete(usageOfChat(this.#usage), incompleteReason(this.#finishReason));
+  }
+}

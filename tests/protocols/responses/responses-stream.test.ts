@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { encodeResponseAsSse, ResponsesStreamAccumulator } from '../../../source/protocols/responses-stream.js';
+import { isCompleteResponse, type ResponseObject } from '../../../source/protocols/responses.js';
+import { responsesEvents } from './sse-events.js';
+
+const stored: ResponseObject = {
+  id: 'resp_1',
+  object: 'response',
+  created_at: 1_700_000_000,
+  status: 'completed',
+  error: null,
+  incomplete_details: null,
+  model: 'gpt-x',
+  store: false,
+  tools: [],
+  output: [
+    { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'why' }], encrypted_content: 'opaque' },
+    { type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'A long answer '.repeat(10), annotations: [{ type: 'url_citation', url: 'https://x' }] }] },
+    { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'close_agent', namespace: 'multi_agent_v1', arguments: '{"target":"a"}', status: 'completed' },
+  ],
+  usage: { input_tokens: 5, input_tokens_details: { cached_tokens: 0 }, output_tokens: 7, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 12 },
+};
+
+describe('encodeResponseAsSse (replay)', () => {
+  it('replays a stored response as the full event sequence, ids kept, ending in response.completed with the stored response', () => {
+    const events = responsesEvents(encodeResponseAsSse(stored));
+    expect(events.slice(0, 2).map((event) => event.type)).toEqual(['response.created', 'response.in_progress']);
+    expect(events[0]!.response).toMatchObject({ id: 'resp_1', status: 'in_progress', output: [] });
+    // Reasoning (encrypted content and all) arrives whole; text and arguments as deltas.
+    expect(events[2]).toMatchObject({ type: 'response.output_item.added', item: stored.output[0] });
+    expect(events.filter((event) => event.type === 'response.output_text.delta').length).toBeGreaterThan(1);
+    expect(events.filter((event) => event.type === 'response.output_text.delta').every((event) => event.item_id === 'msg_1')).toBe(true);
+    expect(events.filter((event) => event.type === 'response.function_call_arguments.delta').map((event) => event.delta).join('')).toBe('{"target":"a"}');
+    const completed = events.at(-1)!;
+    expect(completed.type).toBe('response.completed');
+    expect(completed.response).toEqual(stored);
+  });
+
+  it('round-trips through the passthrough accumulator', () => {
+    const accumulator = new ResponsesStreamAccumulator();
+    const bytes = Buffer.from(encodeResponseAsSse(stored));
+    for (let i = 0; i < bytes.length; i += 7) accumulator.push(bytes.subarray(i, i + 7));
+    expect(accumulator.result()).toEqual(stored);
+    expect(isCompleteResponse(accumulator.result())).toBe(true);
+  });
+});
+
+describe('ResponsesStreamAccumulator', () => {
+  const event = (data: object) => Buffer.from(`event: ${(data as { type: string }).type}\ndata: ${JSON.stringify(data)}\n\n`);
+
+  it('keeps nothing from a failed, incomplete, errored or cut-off stream', () => {
+    const failed = new ResponsesStreamAccumulator();
+    failed.push(event({ type: 'response.created', response: { ...stored, status: 'in_progress' } }));
+    failed.push(event({ type: 'response.failed', response: { ...stored, status: 'failed' } }));
+    expect(failed.result()).toBeUndefined();
+    const incomplete = new ResponsesStreamAccumulator();
+    incomplete.push(event({ type: 'response.incomplete', response: { ...stored, status: 'incomplete' } }));
+    expect(incomplete.result()).toBeUndefined();
+    const errored = new ResponsesStreamAccumulator();
+    errored.push(event({ type: 'error', code: 'x', message: 'y' }));
+    errored.push(event({ type: 'response.completed', response: stored }));
+    expect(errored.result()).toBeUndefined();
+    const cut = new ResponsesStreamAccumulator();
+    cut.push(event({ type: 'response.created', response: stored }));
+    expect(cut.result()).toBeUndefined();
+  });
+});
