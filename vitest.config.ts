@@ -7,6 +7,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Every test gets its own temp ISARTOR_HOME; never the real home.
-    setupFiles: ['tests/support/isolate-home.ts'],
+    setupFiles: ['tests/support/isolate-home.ts', 'tests/support/plain-invocation.ts'],
   },
 });

@@ -1,12 +1,14 @@
 // Child process: the isartor gateway, configured as `isartor up` would be for an openai-compatible
 // provider at the fake upstream: every layer at its default (L1a in memory only, no cache file; L1b and
 // L2.5 on), no gateway key, and a request record per request appended to a log file in a temp dir.
-//   node --import tsx bench/gateway-child.ts http://127.0.0.1:PORT/v1   (env BENCH_UPSTREAM_KEY)
+// With BENCH_REDIS_URL, state is shared on that Redis instead, as `isartor up --redis` does.
+//   node --import tsx bench/gateway-child.ts http://127.0.0.1:PORT/v1   (env BENCH_UPSTREAM_KEY, BENCH_REDIS_URL)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGateway, startGateway } from '../source/gateway/server.js';
 import { RequestLogFile } from '../source/state/request-log-file.js';
+import { openRedisState } from '../source/state/redis/redis-state.js';
 import { buildRoutingTable } from '../source/routing/routing-table.js';
 import { configDefaults, type IsartorConfig } from '../source/store/config.js';
 import { announce, shutdownOn } from './child-runtime.js';
@@ -21,6 +23,17 @@ const config: IsartorConfig = {
   providers: { 'openai-compatible': { baseUrl, apiKey, model: 'fake-model' } },
 };
 
+const redisUrl = process.env.BENCH_REDIS_URL;
+const sharedState = redisUrl
+  ? await openRedisState({
+      url: redisUrl,
+      keyPrefix: `bench-${process.pid}`,
+      budgetPolicy: 'local',
+      maxRecords: config.store.maxRecords,
+      nearDuplicateMaxEntries: config.cache.nearDuplicate.maxEntries,
+      log: (line) => process.stderr.write(`${line}\n`),
+    })
+  : undefined;
 const statsDir = mkdtempSync(join(tmpdir(), 'isartor-bench-stats-'));
 const requestLog = new RequestLogFile(statsDir);
 const gateway = await createGateway({
@@ -32,6 +45,7 @@ const gateway = await createGateway({
   // `isartor up` logs one line per request; format it (that cost is real) but write it nowhere.
   log: () => {},
   requestLog,
+  ...(sharedState ? { sharedState } : {}),
   onWarning: (message) => process.stderr.write(`gateway warning: ${message}\n`),
 });
 const running = await startGateway(gateway, { host: '127.0.0.1', port: 0 });
@@ -39,6 +53,7 @@ const running = await startGateway(gateway, { host: '127.0.0.1', port: 0 });
 shutdownOn(async () => {
   await running.stop(1_000);
   await requestLog.close();
+  await sharedState?.close();
   rmSync(statsDir, { recursive: true, force: true });
 });
 announce(running.url);

@@ -21,6 +21,8 @@ import { ansiToSvg } from './ansi-to-svg.js';
 
 const columns = 80;
 const rows = 24;
+// The pictures show advice as an installed user sees it, not as `npm run media` was started.
+process.env.ISARTOR_INVOKED_AS = 'isartor';
 const outDir = new URL('../media/', import.meta.url);
 
 class FakeStdout extends EventEmitter {
@@ -116,7 +118,7 @@ function baseEffects(patch: Partial<SetupEffects> = {}): SetupEffects {
       subscriber.onStatus('live');
       return () => {};
     },
-    probe: async () => ({ status: 200, layer: 'l1a', latencyMs: 3 }),
+    probe: async (_gateway, probe) => ({ probe, status: 200, layer: 'l1a', latencyMs: 3 }),
     stopGateway: async () => {},
     ...patch,
   };

@@ -13,6 +13,7 @@ import { UserError } from '../user-error.js';
 import { canPrompt, paint, printJson, printLine, printWarning } from '../terminal/output.js';
 import { printDiff } from '../terminal/print-diff.js';
 import { connectCodexCommand } from './connect-codex.js';
+import { isartorCommand } from '../terminal/invocation.js';
 
 interface OpenClawFlags {
   model?: string;
@@ -174,7 +175,7 @@ function printClientStatus(status: CheckedStatus, config: IsartorConfig): void {
   const indent = ' '.repeat(13);
   if (status.ignoredByClaudeCode) printWarning(`${status.configPath} has comments or trailing commas, so Claude Code ignores it entirely.`);
   if (!status.connected) {
-    printLine(`${name} not connected (${status.configPath}). Connect it with ${paint('cyan', `isartor connect ${status.client}`)}.`);
+    printLine(`${name} not connected (${status.configPath}). Connect it with ${paint('cyan', isartorCommand(`connect ${status.client}`))}.`);
     return;
   }
   printLine(`${name} ${paint('green', 'connected')} to ${status.baseUrl}${status.api ? ` (${status.api})` : ''}, model ${status.models.join(', ') || "the client's own choice"}`);

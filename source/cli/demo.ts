@@ -6,6 +6,7 @@ import { percentiles } from '../stats/summarise.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { parsePort } from '../terminal/option-parsers.js';
 import { paint, printJson, printLine, printTable } from '../terminal/output.js';
+import { isartorCommand } from '../terminal/invocation.js';
 
 export function demoCommand(): Command {
   return new Command('demo')
@@ -20,7 +21,7 @@ export function demoCommand(): Command {
       else printDemo(demo);
       if (!flags.keepRunning) {
         await demo.stop();
-        if (!flags.json) printLine(`\nWith a real provider: ${paint('cyan', 'npx isartor-setup')}, or ${paint('cyan', 'npx isartor set-key -p groq')} then ${paint('cyan', 'npx isartor up')}.`);
+        if (!flags.json) printLine(`\nWith a real provider: ${paint('cyan', isartorCommand('setup'))}, or ${paint('cyan', isartorCommand('set-key -p groq'))} then ${paint('cyan', isartorCommand('up --detach'))}.`);
         return;
       }
       printLine(`\nTry it: curl ${demo.url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"${simulatedModel}","messages":[{"role":"user","content":"Who wrote Hamlet?"}]}' -i`);

@@ -4,10 +4,12 @@ import type { KeyChanges } from '../keys/key-fields.js';
 import { VirtualKeys, type KeyInfo } from '../keys/virtual-keys.js';
 import { usdParser } from '../terminal/option-parsers.js';
 import { ConfigStore } from '../store/config.js';
+import { openConfiguredState } from '../daemon/open-shared-state.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
 import { formatUsd as usd } from '../stats/format-usd.js';
 import { paint, printJson, printLine, printTable, printWarning } from '../terminal/output.js';
+import { isartorCommand } from '../terminal/invocation.js';
 
 const parseUsd = usdParser('an amount in USD, like 50');
 
@@ -24,13 +26,13 @@ export function keysCommand(): Command {
       .option('--budget-duration <duration>', `spend goes back to 0 this often (${durationFormat})`, parseDurationOption)
       .option('--json', 'print the key and its info as JSON')
       .addHelpText('after', '\nExample:\n  isartor keys create --alias openclaw --budget 50 --models claude-sonnet-4-5-20250929 --budget-duration 30d\n  isartor connect openclaw --gateway-api-key <the printed key>')
-      .action((flags: { alias: string; budget?: number; models?: string[]; duration?: string; budgetDuration?: string; json?: boolean }) => {
+      .action(async (flags: { alias: string; budget?: number; models?: string[]; duration?: string; budgetDuration?: string; json?: boolean }) => {
         const changes: KeyChanges = { alias: flags.alias.trim() };
         if (flags.budget !== undefined) changes.maxBudget = flags.budget;
         if (flags.models) changes.models = flags.models;
         if (flags.duration) changes.expiresInMs = parseDuration(flags.duration)!;
         if (flags.budgetDuration) changes.budgetDuration = flags.budgetDuration;
-        withKeys((store) => {
+        await withKeys((store) => {
           const { key, stored } = store.create(changes);
           const info = store.describe(stored);
           if (flags.json) return printJson({ key, ...info });
@@ -41,7 +43,7 @@ export function keysCommand(): Command {
           printLine(paint('yellow', 'It is shown only this once: isartor keeps only its hash. Store it now.'));
           printInfo(info);
           printLine();
-          printLine(`Give it to a tool as its API key, e.g. ${paint('cyan', 'isartor connect openclaw --gateway-api-key <the key above>')}`);
+          printLine(`Give it to a tool as its API key, e.g. ${paint('cyan', isartorCommand('connect openclaw --gateway-api-key <the key above>'))}`);
         });
         warnIfNoMasterKey();
       }),
@@ -54,7 +56,7 @@ export function keysCommand(): Command {
         withKeys((store) => {
           const infos = store.list().map((key) => store.describe(key));
           if (flags.json) return printJson({ keys: infos, total_count: infos.length });
-          if (infos.length === 0) return printLine('No virtual keys yet. Create one: isartor keys create --alias openclaw --budget 50');
+          if (infos.length === 0) return printLine(`No virtual keys yet. Create one: ${isartorCommand('keys create --alias openclaw --budget 50')}`);
           printTable(
             ['alias', 'key', 'spend', 'budget', 'resets', 'models', 'expires'],
             infos.map((info) => [
@@ -127,12 +129,21 @@ export function keysCommand(): Command {
   return keys;
 }
 
-function withKeys(run: (store: VirtualKeys) => void): void {
-  const store = VirtualKeys.open(resolveStateDir());
+/**
+ * Runs `run` on the keys where the gateway reads them: the state dir's files, or, when a Redis URL is
+ * set (ISARTOR_REDIS_URL or store.redisUrl), the deployment's Redis, so every instance sees the change.
+ */
+async function withKeys(run: (store: VirtualKeys) => void): Promise<void> {
+  const stateDir = resolveStateDir();
+  const shared = await openConfiguredState(new ConfigStore(stateDir).read());
+  const store = shared ? new VirtualKeys({ backend: shared.keysBackend, spendStore: (windowStartOf) => shared.spendStore(windowStartOf) }) : VirtualKeys.open(stateDir);
   try {
+    await store.freshSpend(store.list());
     run(store);
+    await store.saved();
   } finally {
     store.close();
+    await shared?.close();
   }
 }
 

@@ -47,7 +47,7 @@ export function pricingCommand(): Command {
           const slash = model.indexOf('/');
           const found = findPrice(null, model, user) ?? (slash > 0 ? findPrice(model.slice(0, slash), model.slice(slash + 1), user) : undefined);
           if (flags.json) return printJson(found ?? null);
-          if (!found) throw new UserError(`No price is known for "${model}": its cost shows as unpriced in stats.`, { hint: `Set one: isartor pricing set ${model} --input X --output Y` });
+          if (!found) throw new UserError(`No price is known for "${model}": its cost shows as unpriced in stats.`, { hint: `Set one: \`isartor pricing set ${model} --input X --output Y\`` });
           printLine(`${model}: ${describePrice(found.price)} (${found.source === 'user' ? 'your price' : `built-in, checked ${builtinPricesCheckedOn}`}, entry "${found.key}")`);
           return;
         }

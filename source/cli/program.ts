@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { wrapHelpAt80 } from '../terminal/help-layout.js';
 import { isartorVersion } from '../version.js';
 import { aliasCommand } from './alias.js';
 import { checkCommand } from './check.js';
@@ -65,5 +66,5 @@ State (config, cache, logs, pid) lives in $ISARTOR_HOME, default ~/.isartor.`,
   ]) {
     program.addCommand(command.exitOverride());
   }
-  return program;
+  return wrapHelpAt80(program);
 }

@@ -5,6 +5,7 @@ import { ConfigStore, type IsartorConfig } from '../store/config.js';
 import { maskSecret } from '../store/mask-secret.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { paint, printJson, printLine, printTable } from '../terminal/output.js';
+import { isartorCommand } from '../terminal/invocation.js';
 
 interface ProviderRow {
   id: string;
@@ -28,7 +29,7 @@ export function providersCommand(): Command {
         return;
       }
       if (rows.length === 0) {
-        printLine(`No provider is configured yet. Add one with ${paint('cyan', 'isartor set-key -p <provider>')}.`);
+        printLine(`No provider is configured yet. Add one with ${paint('cyan', isartorCommand('set-key -p <provider>'))}.`);
         return;
       }
       printTable(

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { findProvider, providerIds, type ProviderSpec } from '../providers/catalog.js';
+import { unknownProviderError } from '../providers/suggest-provider.js';
 import { ConfigStore } from '../store/config.js';
 import { maskSecret } from '../store/mask-secret.js';
 import { resolveStateDir } from '../store/state-dir.js';
@@ -7,6 +8,7 @@ import { UserError } from '../user-error.js';
 import { parseHttpUrl } from '../terminal/option-parsers.js';
 import { noticeIfGatewayRunning } from './restart-notice.js';
 import { canPrompt, paint, printLine } from '../terminal/output.js';
+import { isartorCommand } from '../terminal/invocation.js';
 
 interface SetKeyFlags {
   provider: string;
@@ -48,7 +50,7 @@ Examples:
 async function runSetKey(flags: SetKeyFlags): Promise<void> {
   const spec = findProvider(flags.provider);
   if (!spec) {
-    throw new UserError(`Unknown provider "${flags.provider}".`, { hint: `Choose one of: ${providerIds.join(', ')}.` });
+    throw unknownProviderError(flags.provider);
   }
   const stateDir = resolveStateDir();
   const store = new ConfigStore(stateDir);
@@ -75,7 +77,7 @@ async function runSetKey(flags: SetKeyFlags): Promise<void> {
   printLine(`  base URL  ${saved.baseUrl ?? spec.baseUrl}`);
   printLine(`  config    ${store.path} (readable only by you)`);
   await noticeIfGatewayRunning(stateDir);
-  printLine(`Next: ${paint('cyan', `isartor check${config.provider === spec.id ? '' : ` -p ${spec.id}`}`)}`);
+  printLine(`Next: ${paint('cyan', isartorCommand(`check${config.provider === spec.id ? '' : ` -p ${spec.id}`}`))}`);
 }
 
 /** The key to store: a flag, stdin, a hidden prompt, or the one already stored. */

@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { RequestLogFile } from '../state/request-log-file.js';
+import { openConfiguredState } from '../daemon/open-shared-state.js';
+import { ConfigStore } from '../store/config.js';
 import { formatUsd as usd } from '../stats/format-usd.js';
 import { buildStatsReport, parseSince, type StatsReport } from '../stats/stats-report.js';
 import type { StatsSummary } from '../stats/summarise.js';
@@ -13,6 +15,7 @@ export function statsCommand(): Command {
     .option('--by-key', 'one row per virtual key alias (see `isartor keys`)')
     .option('--since <when>', 'only requests since then: 30m, 24h, 7d, or a date', parseSinceOption)
     .option('--json', 'print the numbers as JSON (the same shape as GET /stats)')
+    .option('--wide', 'every column: requests per layer, p95, tokens in and out, cost (wider than 80 columns)')
     .addHelpText(
       'after',
       `
@@ -20,8 +23,11 @@ Recorded by the gateway in $ISARTOR_HOME/stats/ (no prompt text, no keys). A run
 numbers at GET /stats, Prometheus metrics at GET /metrics, and a live feed at GET /events.
 Money is priced from the built-in table or your own: isartor pricing set <model> --input X --output Y`,
     )
-    .action(async (flags: { byTool?: boolean; byKey?: boolean; since?: number; json?: boolean }) => {
-      const report = await buildStatsReport(new RequestLogFile(statePaths(resolveStateDir()).statsDir), flags.since);
+    .action(async (flags: { byTool?: boolean; byKey?: boolean; since?: number; json?: boolean; wide?: boolean }) => {
+      const stateDir = resolveStateDir();
+      // With a Redis URL set, the deployment's records; else this state dir's.
+      const shared = await openConfiguredState(new ConfigStore(stateDir).read());
+      const report = await buildStatsReport(shared?.requestLog ?? new RequestLogFile(statePaths(stateDir).statsDir), flags.since).finally(() => shared?.close());
       if (report.skippedLines > 0) printWarning(`${report.skippedLines} unreadable line(s) in the request log were skipped.`);
       if (flags.json) {
         printJson({ ...report, tools: flags.byTool ? report.tools : undefined, keys: flags.byKey ? report.keys : undefined });
@@ -31,34 +37,63 @@ Money is priced from the built-in table or your own: isartor pricing set <model>
         printLine('No requests recorded yet. They appear here once a tool talks to the gateway (`isartor up`).');
         return;
       }
-      printStatsTables(report, Boolean(flags.byTool));
-      if (flags.byKey) printKeysTable(report);
+      const layout = flags.wide ? wideLayout : narrowLayout;
+      printStatsTables(report, Boolean(flags.byTool), layout);
+      if (flags.byKey) printKeysTable(report, layout);
+      if (!flags.wide) printLine(paint('dim', 'More columns (per layer, p95, tokens in/out, cost): --wide.'));
     });
 }
 
-function printStatsTables(report: StatsReport, byTool: boolean): void {
+function printStatsTables(report: StatsReport, byTool: boolean, layout: Layout): void {
   const { total } = report;
-  const rows = byTool ? report.tools.map((tool) => statsRow(tool.client, tool)) : [statsRow('all', total)];
-  if (byTool && report.tools.length > 1) rows.push(statsRow('total', total));
-  printTable(columns, rows, { rightAlignFrom: 1 });
+  const rows = byTool ? report.tools.map((tool) => layout.row(tool.client, tool)) : [layout.row('all', total)];
+  if (byTool && report.tools.length > 1) rows.push(layout.row('total', total));
+  printTable(layout.columns, rows, { rightAlignFrom: 1 });
   printLine();
-  printLine(`Saved: ${paint('green', `${total.tokens.saved.toLocaleString('en-US')} tokens`)} and ${paint('green', usd(total.cost.savedUsd))}; spent ${usd(total.cost.usd)} at providers.`);
+  const [spent] = moneyCells(total);
+  const savedMoney = total.cost.savedUsd === null ? ' (unpriced)' : ` and ${paint('green', usd(total.cost.savedUsd))}`;
+  printLine(`Saved: ${paint('green', `${total.tokens.saved.toLocaleString('en-US')} tokens`)}${savedMoney}; spent ${spent === 'unpriced' ? 'unpriced' : `${spent} at providers`}.`);
   if (total.cost.unpricedRequests > 0) {
-    printLine(paint('dim', `${total.cost.unpricedRequests} request(s) used models without a price; \`isartor pricing list\` shows which are known, \`isartor pricing set <model> --input X --output Y\` adds one.`));
+    printLine(paint('dim', `${total.cost.unpricedRequests} request(s) used models without a price.`));
+    printLine(paint('dim', '  known prices: `isartor pricing list`'));
+    printLine(paint('dim', '  add one:      `isartor pricing set <model> --input X --output Y`'));
   }
   const churning = (byTool ? report.tools : [{ client: 'all', ...total }]).filter((tool) => tool.churn.compared > 0);
   if (churning.length > 0) {
     printLine();
-    printLine('Prompt churn (changes to the system prompt or tools since the same tool\'s previous request; each one breaks the provider\'s prompt cache):');
+    printLine("Prompt churn (each change to a tool's system prompt or tool list since its");
+    printLine("previous request breaks the provider's prompt cache):");
+    // The last change (a timestamp and what changed) is wide: --wide shows it.
+    const wide = layout === wideLayout;
     printTable(
-      ['tool', 'compared', 'changed', 'system bytes', 'tools bytes', 'last change'],
-      churning.map((tool) => [tool.client, String(tool.churn.compared), String(tool.churn.changed), String(tool.churn.systemBytes), String(tool.churn.toolsBytes), describeLastChange(tool.churn.last)]),
+      ['tool', 'compared', 'changed', 'system bytes', 'tools bytes', ...(wide ? ['last change'] : [])],
+      churning.map((tool) => [shorten(tool.client, 18), String(tool.churn.compared), String(tool.churn.changed), String(tool.churn.systemBytes), String(tool.churn.toolsBytes), ...(wide ? [describeLastChange(tool.churn.last)] : [])]),
       { rightAlignFrom: 1 },
     );
   }
 }
 
-const columns = ['tool', 'requests', 'l1a', 'l1b', 'l3', 'hit rate', 'errors', 'p50 ms', 'p95 ms', 'tokens in', 'tokens out', 'tokens saved', 'cost', 'saved'];
+interface Layout {
+  columns: readonly string[];
+  row(name: string, s: StatsSummary): string[];
+}
+
+const wideColumns = ['tool', 'requests', 'l1a', 'l1b', 'l3', 'hit rate', 'errors', 'p50 ms', 'p95 ms', 'tokens in', 'tokens out', 'tokens saved', 'cost', 'saved'];
+
+/** Fits 80 columns: what a person asks first (how many, how often cached, how fast, what it saved). */
+const narrowLayout: Layout = {
+  columns: ['tool', 'requests', 'hit rate', 'errors', 'p50 ms', 'tokens saved', 'saved'],
+  row: (name, s) => {
+    const wide = statsRow(name, s);
+    return [shorten(name, 18), wide[1]!, wide[5]!, wide[6]!, wide[7]!, wide[11]!, wide[13]!];
+  },
+};
+
+const wideLayout: Layout = { columns: wideColumns, row: statsRow };
+
+function shorten(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+}
 
 function statsRow(name: string, s: StatsSummary): string[] {
   return [
@@ -81,14 +116,14 @@ function statsRow(name: string, s: StatsSummary): string[] {
 /** A tool whose every request used an unpriced model has no known cost: say so instead of $0. */
 function moneyCells(s: StatsSummary): string[] {
   const pricedRequests = s.requests - s.cost.unpricedRequests;
-  if (s.cost.unpricedRequests > 0 && s.cost.usd === 0 && s.cost.savedUsd === 0 && pricedRequests <= s.errors) return ['unpriced', 'unpriced'];
+  if (s.cost.unpricedRequests > 0 && s.cost.usd === 0 && !s.cost.savedUsd && pricedRequests <= s.errors) return ['unpriced', 'unpriced'];
   return [usd(s.cost.usd), usd(s.cost.savedUsd)];
 }
 
-function printKeysTable(report: StatsReport): void {
+function printKeysTable(report: StatsReport, layout: Layout): void {
   printLine();
   printLine('Per virtual key ("-" is the gateway key, or no key):');
-  printTable(['key', ...columns.slice(1)], report.keys.map((key) => statsRow(key.keyAlias ?? '-', key)), { rightAlignFrom: 1 });
+  printTable(['key', ...layout.columns.slice(1)], report.keys.map((key) => layout.row(key.keyAlias ?? '-', key)), { rightAlignFrom: 1 });
 }
 
 function describeLastChange(last: StatsSummary['churn']['last']): string {

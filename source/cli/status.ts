@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { findRunningGateway } from '../daemon/running-gateway.js';
 import { resolveStateDir, statePaths } from '../store/state-dir.js';
+import type { StoreReport } from '../state/shared-state.js';
 import { paint, printJson, printLine } from '../terminal/output.js';
+import { isartorCommand } from '../terminal/invocation.js';
 
 export function statusCommand(): Command {
   return new Command('status')
@@ -13,7 +15,7 @@ export function statusCommand(): Command {
       const running = await findRunningGateway(statePaths(stateDir).pidFile);
       if (!running) {
         if (flags.json) printJson({ running: false, stateDir });
-        else printLine(`No isartor gateway is running for ${stateDir}. Start one with ${paint('cyan', 'isartor up --detach')}.`);
+        else printLine(`No isartor gateway is running for ${stateDir}. Start one with ${paint('cyan', isartorCommand('up --detach'))}.`);
         process.exitCode = 1;
         return;
       }
@@ -29,6 +31,7 @@ export function statusCommand(): Command {
         version: record.version,
         authRequired: record.authRequired,
         layers: health?.layers ?? null,
+        store: health?.store ?? null,
         stateDir,
       };
       if (flags.json) {
@@ -40,8 +43,16 @@ export function statusCommand(): Command {
       printLine(`  uptime    ${formatDuration(report.uptimeSeconds)}`);
       printLine(`  auth      ${record.authRequired ? 'gateway key required' : 'open to local programs'}`);
       if (health) printLine(`  layers    ${Object.entries(health.layers).filter(([, on]) => on).map(([name]) => name).join(', ')}`);
+      if (health?.store) printLine(`  store     ${describeStore(health.store)}`);
       else printLine(paint('yellow', '  /health is not answering right now (busy or hung).'));
     });
+}
+
+function describeStore(store: StoreReport): string {
+  if (store.kind === 'embedded') return 'embedded (this state dir)';
+  const buffered = store.buffered && store.buffered.records + store.buffered.charges > 0 ? `, waiting to be written: ${store.buffered.records} record(s), ${store.buffered.charges} charge(s)` : '';
+  if (store.connected) return `redis ${store.url}, connected${store.reconnects ? ` (reconnected ${store.reconnects}x)` : ''}${buffered}`;
+  return paint('yellow', `redis ${store.url}, UNREACHABLE since ${store.downSince ?? '?'}: reconnecting; caches miss, budgets follow store.budgetPolicy "${store.budgetPolicy}"${buffered}`);
 }
 
 function formatDuration(seconds: number): string {

@@ -6,12 +6,16 @@ import { ConfigStore, defaultGatewayPort, type GatewaySettings } from '../store/
 import { resolveStateDir, statePaths } from '../store/state-dir.js';
 import { parsePort } from '../terminal/option-parsers.js';
 import { paint, printLine, printWarning } from '../terminal/output.js';
+import { UserError } from '../user-error.js';
+import { preflightUp } from './up-preflight.js';
+import { isartorCommand } from '../terminal/invocation.js';
 
 interface UpFlags {
   port?: number;
   host?: string;
   detach?: boolean;
   gatewayApiKey?: string;
+  redis?: string;
 }
 
 export function upCommand(): Command {
@@ -20,6 +24,7 @@ export function upCommand(): Command {
     .option('--port <port>', `port to listen on, saved to config for the next start (default: config, else ${defaultGatewayPort})`, parsePort)
     .option('--host <host>', 'address to listen on, saved to config for the next start (default: config, else 127.0.0.1)')
     .option('-d, --detach', 'run in the background; returns once /health answers (logs go to the state dir)')
+    .option('--redis <url>', 'share caches, virtual keys, spend and stats with the other instances on this Redis (redis://[:password@]host:port/db; a password is visible in shell history: prefer ISARTOR_REDIS_URL or store.redisUrl in config)')
     .option('--gateway-api-key <key>', 'require this key from clients (visible in shell history; prefer ISARTOR_GATEWAY_API_KEY or gateway.apiKey in config)')
     .addHelpText(
       'after',
@@ -33,12 +38,25 @@ Stop a detached gateway with \`isartor down\`; see it with \`isartor status\`.`,
       const stateDir = resolveStateDir();
       const gatewayApiKey = flags.gatewayApiKey ?? (process.env.ISARTOR_GATEWAY_API_KEY || undefined);
       const previous = new ConfigStore(stateDir).read().gateway;
+      const preflight = await preflightUp({ stateDir, host: flags.host, port: flags.port, gatewayApiKey });
+      if (preflight.kind === 'alreadyRunning') {
+        // Asking for what already runs in the background is not a failure: scripts can call `up --detach` every time.
+        if (!flags.detach) {
+          throw new UserError(`An isartor gateway already runs for ${stateDir} in the background (pid ${preflight.pid}, ${preflight.url}).`, {
+            hint: `Its log is ${statePaths(stateDir).gatewayLog}. To run it in the foreground instead: \`isartor down\`, then \`isartor up\`.`,
+          });
+        }
+        printLine(`${paint('green', '✓')} The gateway already runs with these settings at ${paint('cyan', preflight.url)} (pid ${preflight.pid}); nothing to do.`);
+        return;
+      }
+      const redisUrl = flags.redis ?? (process.env.ISARTOR_REDIS_URL || undefined);
       if (flags.detach) {
         const record = await startDetachedGateway({
           stateDir,
           host: flags.host,
           port: flags.port,
           gatewayApiKey,
+          redisUrl,
           command: { execPath: process.execPath, args: [...process.execArgv, process.argv[1] ?? ''] },
         });
         printLine(`${paint('green', '✓')} isartor gateway running at ${paint('cyan', record.url)} (pid ${record.pid})`);
@@ -46,31 +64,34 @@ Stop a detached gateway with \`isartor down\`; see it with \`isartor status\`.`,
         printLine(`  forwarding to ${record.provider}${record.model ? ` / ${record.model}` : ''}${record.authRequired ? ', gateway key required' : ''}`);
         printLine(`  OpenAI base URL for clients: ${record.url}/v1`);
         printLine(`  log: ${statePaths(stateDir).gatewayLog}`);
-        printLine(`  stop it with ${paint('cyan', 'isartor down')}`);
+        printLine(`  stop it with ${paint('cyan', isartorCommand('down'))}`);
         return;
       }
-      await runForeground(stateDir, flags, gatewayApiKey, previous);
+      await runForeground(stateDir, flags, gatewayApiKey, redisUrl, previous);
     });
 }
 
 /** Saves --host/--port once the gateway listens there, and says so. */
 function reportSavedAddress(stateDir: string, flags: UpFlags, previous: GatewaySettings): void {
   const saved = saveGatewayAddress(stateDir, { host: flags.host, port: flags.port }, previous);
-  if (saved.length > 0) printLine(`  saved ${saved.join(' and ')} to config: a plain \`isartor up\` listens there from now on`);
+  if (saved.length > 0) printLine(`  saved ${saved.join(' and ')} to config: a plain \`${isartorCommand('up')}\` listens there from now on`);
 }
 
-async function runForeground(stateDir: string, flags: UpFlags, gatewayApiKey: string | undefined, previous: GatewaySettings): Promise<void> {
+async function runForeground(stateDir: string, flags: UpFlags, gatewayApiKey: string | undefined, redisUrl: string | undefined, previous: GatewaySettings): Promise<void> {
   const served = await serveGateway({
     stateDir,
     host: flags.host,
     port: flags.port,
     gatewayApiKey,
+    redisUrl,
     log: (line) => printLine(line),
     onWarning: printWarning,
   });
   const { record } = served;
   printLine(`isartor ${record.version} listening on ${record.url} (pid ${record.pid})`);
   printLine(`forwarding to ${record.provider}${record.model ? ` / ${record.model}` : ''}; OpenAI base URL for clients: ${record.url}/v1`);
+  const store = served.store();
+  printLine(store.kind === 'redis' ? `state shared on Redis ${store.url} with every instance that uses it` : `state in ${stateDir}`);
   printLine(record.authRequired ? 'gateway key required on every route but /health' : 'no gateway key set: any local program may use this gateway');
   reportSavedAddress(stateDir, flags, previous);
 

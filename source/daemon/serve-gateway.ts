@@ -1,10 +1,12 @@
-import { createGateway, startGateway, type RunningGateway } from '../gateway/server.js';
+import { createGateway, startGateway, type Gateway, type RunningGateway } from '../gateway/server.js';
 import { VirtualKeys } from '../keys/virtual-keys.js';
 import { buildRoutingTable } from '../routing/routing-table.js';
 import { ConfigStore } from '../store/config.js';
 import { liveConfig } from '../store/live-config.js';
 import { ensureDir, statePaths } from '../store/state-dir.js';
 import { RequestLogFile } from '../state/request-log-file.js';
+import { openConfiguredState } from './open-shared-state.js';
+import type { StoreReport } from '../state/shared-state.js';
 import { isartorVersion } from '../version.js';
 import { removeGatewayRecord, writeGatewayRecord, type GatewayRecord } from './pid-file.js';
 import { refuseIfGatewayRunning } from './running-gateway.js';
@@ -14,6 +16,8 @@ export interface ServeOptions {
   host?: string | undefined;
   port?: number | undefined;
   gatewayApiKey?: string | undefined;
+  /** Shares state with other instances on this Redis (`--redis`, ISARTOR_REDIS_URL); else store.redisUrl, else embedded. */
+  redisUrl?: string | undefined;
   log: (line: string) => void;
   onWarning: (message: string) => void;
 }
@@ -21,6 +25,8 @@ export interface ServeOptions {
 export interface ServedGateway {
   running: RunningGateway;
   record: GatewayRecord;
+  /** Where state lives, as /health says it. */
+  store(): StoreReport;
   /** Lets in-flight requests finish, saves the cache, and removes the pid record. */
   shutdown(graceMs?: number): Promise<void>;
 }
@@ -42,31 +48,43 @@ export async function serveGateway(options: ServeOptions): Promise<ServedGateway
     );
   }
   ensureDir(paths.cacheDir);
-  const requestLog = new RequestLogFile(paths.statsDir);
+  const shared = await openConfiguredState(config, { redisUrl: options.redisUrl, log: options.log });
+  const requestLog = shared ? undefined : new RequestLogFile(paths.statsDir);
   const currentConfig = liveConfig(store, { onWarning: options.onWarning });
-  // `isartor keys create|delete` edit the same files; the gateway picks their changes up as they happen.
-  const virtualKeys = VirtualKeys.open(options.stateDir, { onWarning: options.onWarning });
+  // `isartor keys create|delete` edit the same files (or Redis); the gateway picks their changes up as they happen.
+  const virtualKeys = shared
+    ? new VirtualKeys({ backend: shared.keysBackend, spendStore: (windowStartOf) => shared.spendStore(windowStartOf) })
+    : VirtualKeys.open(options.stateDir, { onWarning: options.onWarning });
   if (virtualKeys.skippedLedgerLines > 0) options.onWarning(`${virtualKeys.skippedLedgerLines} unreadable line(s) in the spend ledger were skipped (a crash mid-write leaves one).`);
-  const gateway = await createGateway({
-    routing,
-    gatewayApiKey,
-    bodyLimitBytes: config.gateway.bodyLimitBytes,
-    exactCache: config.cache.exact,
-    nearDuplicateCache: config.cache.nearDuplicate,
-    trimming: config.trimming,
-    exactCacheFile: paths.exactCacheFile,
-    log: options.log,
-    requestLog,
-    userPrices: () => currentConfig().pricing,
-    onWarning: options.onWarning,
-    virtualKeys,
-  });
+  let gateway: Gateway;
+  try {
+    gateway = await createGateway({
+      routing,
+      gatewayApiKey,
+      bodyLimitBytes: config.gateway.bodyLimitBytes,
+      exactCache: config.cache.exact,
+      nearDuplicateCache: config.cache.nearDuplicate,
+      trimming: config.trimming,
+      exactCacheFile: paths.exactCacheFile,
+      log: options.log,
+      ...(requestLog ? { requestLog } : {}),
+      ...(shared ? { sharedState: shared } : {}),
+      userPrices: () => currentConfig().pricing,
+      onWarning: options.onWarning,
+      virtualKeys,
+    });
+  } catch (error) {
+    virtualKeys.close();
+    await shared?.close();
+    throw error;
+  }
   let running: RunningGateway;
   try {
     running = await startGateway(gateway, { host, port });
   } catch (error) {
     await gateway.close();
     virtualKeys.close();
+    await shared?.close();
     throw error;
   }
   const record: GatewayRecord = {
@@ -84,10 +102,12 @@ export async function serveGateway(options: ServeOptions): Promise<ServedGateway
   return {
     running,
     record,
+    store: () => gateway.health().store,
     shutdown: async (graceMs) => {
       await running.stop(graceMs);
-      await requestLog.close();
+      await requestLog?.close();
       virtualKeys.close();
+      await shared?.close();
       removeGatewayRecord(paths.pidFile);
     },
   };

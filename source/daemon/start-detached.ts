@@ -18,6 +18,8 @@ export interface DetachOptions {
   host?: string | undefined;
   port?: number | undefined;
   gatewayApiKey?: string | undefined;
+  /** The shared store's URL (`--redis`); it may hold a password, so it travels like the key. */
+  redisUrl?: string | undefined;
   /** How to run `isartor` again: node, its flags, and the CLI script. */
   command: { execPath: string; args: string[] };
   readyTimeoutMs?: number;
@@ -39,6 +41,7 @@ export async function startDetachedGateway(options: DetachOptions): Promise<Gate
   // The key travels in the environment, never on a command line that `ps` shows.
   const env: NodeJS.ProcessEnv = { ...process.env, ISARTOR_HOME: options.stateDir };
   if (options.gatewayApiKey) env.ISARTOR_GATEWAY_API_KEY = options.gatewayApiKey;
+  if (options.redisUrl) env.ISARTOR_REDIS_URL = options.redisUrl;
   const child = spawn(options.command.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd], env });
   closeSync(logFd);
   child.unref();

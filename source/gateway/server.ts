@@ -97,16 +97,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const startedAt = Date.now();
   const shared = options.sharedState;
   const exactCacheLimits = { ttlMs: options.exactCache.ttlSeconds * 1000, maxBytes: options.exactCache.maxBytes };
+  // Embedded: this process's LRU, persisted to exactCacheFile. Shared: the deployment's Redis.
   const exactCache = !options.exactCache.enabled
     ? undefined
-    : shared
-      ? shared.exactCache(exactCacheLimits)
-      : await ExactCacheStore.open({
-        ttlMs: options.exactCache.ttlSeconds * 1000,
-        maxBytes: options.exactCache.maxBytes,
+    : (shared?.exactCache(exactCacheLimits) ??
+      (await ExactCacheStore.open({
+        ...exactCacheLimits,
         ...(options.exactCacheFile ? { file: options.exactCacheFile } : {}),
         ...(options.onWarning ? { onWarning: options.onWarning } : {}),
-      });
+      })));
   const nearDuplicateIndex = options.nearDuplicateCache?.enabled
     ? new NearDuplicateStore({
         threshold: options.nearDuplicateCache.threshold,
@@ -371,7 +370,7 @@ export async function startGateway(gateway: Gateway, listen: { host: string; por
 function listenError(error: NodeJS.ErrnoException, listen: { host: string; port: number }): Error {
   if (error.code === 'EADDRINUSE') {
     return new UserError(`Port ${listen.port} on ${listen.host} is already in use.`, {
-      hint: `Stop whatever uses it (\`isartor status\` shows a running gateway), or pick another port with \`isartor up --port <port>\`.`,
+      hint: `Another program holds it (perhaps an isartor gateway of another ISARTOR_HOME). Pick another port with \`isartor up --port <port>\`.`,
       cause: error,
     });
   }

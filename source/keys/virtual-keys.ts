@@ -147,6 +147,11 @@ export class VirtualKeys {
     return this.#admitted(key);
   }
 
+  /** Brings these keys' spend up to date from a shared store (other instances charge too); at once for the file. */
+  async freshSpend(keys: readonly StoredVirtualKey[]): Promise<void> {
+    await this.#ledger.refresh?.(keys.map((key) => key.id));
+  }
+
   /** Resolves once key changes reached the shared store, so another instance knows them; at once for the file. */
   async saved(): Promise<void> {
     await this.#backend.saved?.();

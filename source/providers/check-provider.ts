@@ -58,7 +58,7 @@ export async function checkProvider(target: UpstreamTarget, options: { timeoutMs
       retry: { limit: 0 },
     });
   } catch (error) {
-    const failure = classifyNetworkError(error, probe.url, timeoutMs);
+    const failure = classifyNetworkError(error, probe.url, timeoutMs, target.providerId);
     return { ...base, ok: false, status: null, latencyMs: elapsed(startedAt), modelFound: null, problem: failure };
   }
   const latencyMs = elapsed(startedAt);
@@ -135,6 +135,14 @@ function problemForStatus(target: UpstreamTarget, status: number, body: string):
   const provider = target.providerId;
   const detail = providerErrorMessage(body, 300);
   const getKey = target.spec.keyUrl ? ` (get one at ${target.spec.keyUrl})` : '';
+  if (status === 401 && !target.apiKey) {
+    // No key was sent, so none was rejected: the server wants one.
+    return {
+      kind: 'unauthorized',
+      message: `${provider} answered HTTP 401: it wants an API key, and none was given${detail ? ` (${detail})` : ''}.`,
+      fix: `Store one with \`isartor set-key -p ${provider}\`${getKey}.`,
+    };
+  }
   if (status === 401) {
     return {
       kind: 'unauthorized',

@@ -16,7 +16,8 @@ interface ErrorLike {
   cause?: unknown;
 }
 
-export function classifyNetworkError(error: unknown, url: string, timeoutMs?: number): NetworkFailure {
+/** `providerId`, when known, makes the fix a command that runs as printed (`set-key` needs `-p`). */
+export function classifyNetworkError(error: unknown, url: string, timeoutMs?: number, providerId?: string): NetworkFailure {
   const { code, message = String(error), event } = (error ?? {}) as ErrorLike;
   const origin = safeOrigin(url);
   switch (code) {
@@ -33,7 +34,7 @@ export function classifyNetworkError(error: unknown, url: string, timeoutMs?: nu
       return {
         kind: 'refused',
         message: `Connection refused by ${origin}: nothing is listening there.`,
-        fix: 'Start the server, or fix the base URL with `isartor set-key --base-url`.',
+        fix: `Start the server, or fix the base URL with \`isartor set-key -p ${providerId ?? '<provider>'} --base-url <url>\`.`,
       };
     case 'ENOTFOUND':
     case 'EAI_AGAIN':

@@ -1,6 +1,7 @@
 import type { IsartorConfig } from '../store/config.js';
 import { UserError } from '../user-error.js';
 import { findProvider, providerIds, type ProviderSpec } from './catalog.js';
+import { didYouMean, unknownProviderError } from './suggest-provider.js';
 
 /** One configured provider, resolved: where requests go, how they authenticate, which model they use. */
 export interface UpstreamTarget {
@@ -19,7 +20,7 @@ export function resolveActiveTarget(config: IsartorConfig): UpstreamTarget {
   const providerId = config.provider;
   if (!providerId) {
     throw new UserError('No provider is configured yet.', {
-      hint: 'Run `isartor set-key -p <provider>` first, for example `isartor set-key -p groq`.',
+      hint: 'Set one up with the wizard, `isartor setup`, or store a key with `isartor set-key -p <provider>` (for example `isartor set-key -p groq`).',
     });
   }
   return resolveTarget(config, providerId);
@@ -28,8 +29,10 @@ export function resolveActiveTarget(config: IsartorConfig): UpstreamTarget {
 export function resolveTarget(config: IsartorConfig, providerId: string): UpstreamTarget {
   const spec = findProvider(providerId);
   if (!spec) {
+    // A name typed on the command line (check -p) is a typo; the default provider in the config is not.
+    if (providerId !== config.provider) throw unknownProviderError(providerId);
     throw new UserError(`The configured provider "${providerId}" is not one isartor knows.`, {
-      hint: `Run \`isartor set-key -p <provider>\` with one of: ${providerIds.join(', ')}.`,
+      hint: `${didYouMean(providerId)}Run \`isartor set-key -p <provider>\` with one of: ${providerIds.join(', ')}.`,
     });
   }
   const settings = config.providers[spec.id] ?? {};

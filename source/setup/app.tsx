@@ -1,8 +1,11 @@
 import { useApp } from 'ink';
 import { useEffect, useReducer, useRef } from 'react';
+import { SizeGuard } from './components/size-guard.js';
 import { ThemeProvider, type Theme } from './components/theme.js';
 import type { SetupEffects } from './effects.js';
-import { initialSetupState, setupReducer, type SetupState } from './flow.js';
+import { initialSetupState, progressOf, setupReducer, type SetupState } from './flow.js';
+import type { WizardProgress } from './progress.js';
+import { probeAt } from './dashboard/probes.js';
 import { useDashboardFeed } from './hooks/use-dashboard-feed.js';
 import { BaseUrlScreen } from './screens/base-url.js';
 import { ConfirmScreen } from './screens/confirm.js';
@@ -37,6 +40,23 @@ export function SetupApp({ effects, theme, initialState, refreshMs = 2000, onSta
   latest.current = state;
 
   useEffect(() => onStateChange?.(state), [state, onStateChange]);
+
+  // How far this run got is kept in the state dir, so Ctrl+C and a second run can resume it. Nothing is
+  // written before a provider is chosen (opening the wizard must not forget an older run), and reaching
+  // the dashboard forgets it.
+  const savedProgress = useRef<{ progress: WizardProgress | undefined; key: string } | undefined>(undefined);
+  useEffect(() => {
+    if (!effects.saveProgress || state.mode !== 'setup') return;
+    if (!state.providerId) return;
+    const reachedDashboard = state.screen === 'dashboard';
+    const previous = savedProgress.current?.progress ?? state.overview?.progress;
+    const progress = reachedDashboard ? undefined : progressOf(state, previous);
+    if (!reachedDashboard && !progress) return;
+    const key = JSON.stringify(progress ?? null);
+    if (savedProgress.current?.key === key) return;
+    savedProgress.current = { progress, key };
+    void effects.saveProgress(progress).catch(() => {});
+  }, [state.screen, state.providerId, state.baseUrl, state.model, state.key.source, state.gateway.status, state.mode]);
 
   // Each effect below starts when the state enters the status that asks for it; a cleanup marks its
   // result stale, so going back (Esc) while it runs drops the answer instead of applying it.
@@ -113,6 +133,10 @@ export function SetupApp({ effects, theme, initialState, refreshMs = 2000, onSta
       (finding) => live && dispatch({ type: 'openClawFound', finding }),
       () => {},
     );
+    void effects.findAgents?.().then(
+      (agents) => live && dispatch({ type: 'agentsFound', agents }),
+      () => {},
+    );
     return () => {
       live = false;
     };
@@ -122,7 +146,8 @@ export function SetupApp({ effects, theme, initialState, refreshMs = 2000, onSta
     const { gateway, model } = latest.current;
     if (state.plan.status !== 'planning' || !gateway.handle) return;
     let live = true;
-    effects.planOpenClaw({ gateway: gateway.handle, model: model ?? gateway.handle.model ?? '' }).then(
+    const agentId = latest.current.agentId;
+    effects.planOpenClaw({ gateway: gateway.handle, model: model ?? gateway.handle.model ?? '', ...(agentId === 'openclaw' ? {} : { agentId }) }).then(
       (outcome) => {
         if (!live) return;
         if (outcome.kind === 'ready') dispatch({ type: 'planReady', plan: outcome.plan });
@@ -138,7 +163,8 @@ export function SetupApp({ effects, theme, initialState, refreshMs = 2000, onSta
   useEffect(() => {
     const plan = latest.current.plan.plan;
     if (state.write.status !== 'writing' || !plan) return;
-    effects.applyOpenClaw(plan).then(
+    const agentId = latest.current.agentId;
+    (agentId === 'openclaw' ? effects.applyOpenClaw(plan) : effects.applyOpenClaw(plan, agentId)).then(
       (outcome) => dispatch({ type: 'writeFinished', outcome }),
       (error: unknown) => dispatch({ type: 'writeFailed', message: messageOf(error) }),
     );
@@ -149,7 +175,7 @@ export function SetupApp({ effects, theme, initialState, refreshMs = 2000, onSta
   useEffect(() => {
     const handle = latest.current.gateway.handle;
     if (state.dashboard.probe.status !== 'running' || !handle) return;
-    void effects.probe(handle).then((result) => dispatch({ type: 'probeFinished', result }));
+    void effects.probe(handle, probeAt(latest.current.dashboard.probe.sent)).then((result) => dispatch({ type: 'probeFinished', result }));
   }, [state.dashboard.probe.status]);
 
   useEffect(() => {
@@ -168,7 +194,11 @@ export function SetupApp({ effects, theme, initialState, refreshMs = 2000, onSta
     return () => clearTimeout(timer);
   }, [state.dashboard.finished]);
 
-  return <ThemeProvider theme={theme}>{renderScreen(state, dispatch)}</ThemeProvider>;
+  return (
+    <ThemeProvider theme={theme}>
+      <SizeGuard>{renderScreen(state, dispatch)}</SizeGuard>
+    </ThemeProvider>
+  );
 }
 
 function renderScreen(state: SetupState, dispatch: React.Dispatch<Parameters<typeof setupReducer>[1]>) {

@@ -1,6 +1,8 @@
-import type { OpenClawPlan } from '../connectors/openclaw/plan.js';
+import type { ConnectorPlan } from '../connectors/core/connector.js';
 import type { CheckResult } from '../providers/check-provider.js';
 import type { LiveRequestRecord, StatsReport } from './gateway-contracts.js';
+import type { ProbeSpec } from './dashboard/probes.js';
+import type { WizardProgress } from './progress.js';
 
 /** What is already set up when the wizard opens. Holds no secret: keys are masked. */
 export interface SetupOverview {
@@ -9,6 +11,10 @@ export interface SetupOverview {
   configured: { providerId: string; model: string | undefined; maskedKey: string | undefined } | undefined;
   /** Provider ids with a key in isartor's config. */
   storedKeys: string[];
+  /** Each configured provider's stored base URL and model (no key), to prefill and preselect them. */
+  providers?: Record<string, { baseUrl: string | undefined; model: string | undefined }>;
+  /** An unfinished wizard run to pick up. */
+  progress?: WizardProgress | undefined;
   /** Provider id -> the environment variable that holds a key for it. */
   envKeys: Record<string, string>;
   gateway: { url: string; pid: number; provider: string; model: string | null } | undefined;
@@ -58,7 +64,20 @@ export type GatewayStartOutcome =
   | { kind: 'portInUse'; port: number; suggestedPort: number | undefined }
   | { kind: 'failed'; message: string; hint: string | undefined };
 
-export type PlanOutcome = { kind: 'ready'; plan: OpenClawPlan } | { kind: 'refused'; message: string; hint: string | undefined };
+/** A connector's plan for one client config file (OpenClaw's, Claude Code's, Codex's, ...). */
+export type AgentPlan = ConnectorPlan & { location: { configPath: string } };
+
+/** An agent tool other than OpenClaw that a registered connector found installed. */
+export interface AgentFinding {
+  /** The connector id, as in `isartor connect <id>`. */
+  id: string;
+  displayName: string;
+  configPath: string;
+  configExists: boolean;
+  version: string | undefined;
+}
+
+export type PlanOutcome = { kind: 'ready'; plan: AgentPlan } | { kind: 'refused'; message: string; hint: string | undefined };
 
 export interface ApplyOutcome {
   configPath: string;
@@ -69,6 +88,8 @@ export interface ApplyOutcome {
 }
 
 export interface ProbeResult {
+  /** Which probe of the cycle was sent. */
+  probe: ProbeSpec;
   status: number;
   /** x-isartor-layer, or '?' when the answer had none. */
   layer: string;
@@ -98,13 +119,18 @@ export interface SetupEffects {
   /** The demo gateway (simulated provider, no key, no network). */
   startDemo(): Promise<GatewayHandle>;
   findOpenClaw(): Promise<OpenClawFinding>;
-  /** The plan `isartor connect openclaw --dry-run` prints. */
-  planOpenClaw(options: { gateway: GatewayHandle; model: string }): Promise<PlanOutcome>;
-  applyOpenClaw(plan: OpenClawPlan): Promise<ApplyOutcome>;
+  /** The other registered connectors' clients found on this machine (config dir or binary on PATH). */
+  findAgents?(): Promise<AgentFinding[]>;
+  /** The plan `isartor connect <agent> --dry-run` prints; OpenClaw's unless another agent is named. */
+  planOpenClaw(options: { gateway: GatewayHandle; model: string; agentId?: string }): Promise<PlanOutcome>;
+  applyOpenClaw(plan: AgentPlan, agentId?: string): Promise<ApplyOutcome>;
   fetchStats(gateway: GatewayHandle): Promise<StatsReport>;
   /** Streams /events until the returned function is called; reconnects on its own. */
   subscribeEvents(gateway: GatewayHandle, subscriber: EventsSubscriber): () => void;
-  probe(gateway: GatewayHandle): Promise<ProbeResult>;
+  /** Sends one probe of the cycle (dashboard/probes.ts) and says which layer answered. */
+  probe(gateway: GatewayHandle, probe: ProbeSpec): Promise<ProbeResult>;
   /** `isartor down` (or stops the demo). */
   stopGateway(gateway: GatewayHandle): Promise<void>;
+  /** Keeps how far the wizard got (undefined: forget it), so Ctrl+C and a second run can resume. */
+  saveProgress?(progress: WizardProgress | undefined): Promise<void>;
 }

@@ -1,8 +1,8 @@
-import type { OpenClawPlan } from '../connectors/openclaw/plan.js';
 import { findProvider, type ProviderSpec } from '../providers/catalog.js';
 import type { CheckResult } from '../providers/check-provider.js';
-import type { ApplyOutcome, EventsStatus, GatewayHandle, KeySource, OpenClawFinding, ProbeResult, SetupOverview } from './effects.js';
+import type { AgentFinding, AgentPlan, ApplyOutcome, EventsStatus, GatewayHandle, KeySource, OpenClawFinding, ProbeResult, SetupOverview } from './effects.js';
 import type { LiveRequestRecord, StatsReport } from './gateway-contracts.js';
+import { isProgressStep, type WizardProgress } from './progress.js';
 
 /**
  * The whole wizard as one pure reducer (as ink-ui's widgets are): screens render a state and dispatch
@@ -23,7 +23,8 @@ export interface DashboardState {
   /** Arrival times (ms) of the last requests, for requests per second. */
   arrivals: number[];
   now: number;
-  probe: { status: 'idle' | 'running' | 'done'; result: ProbeResult | undefined };
+  /** `sent` counts the probes sent so far: the next one is probeAt(sent). */
+  probe: { status: 'idle' | 'running' | 'done'; result: ProbeResult | undefined; sent: number };
   quitting: 'leave' | 'stop' | undefined;
   /** The wizard may exit: quit with the gateway left running, or the gateway has stopped. */
   finished: boolean;
@@ -49,15 +50,23 @@ export interface SetupState {
     hint: string | undefined;
   };
   openClaw: { status: 'idle' | 'looking' | 'found' | 'absent' | 'skipped'; finding: OpenClawFinding | undefined };
-  plan: { status: 'idle' | 'planning' | 'ready' | 'refused'; plan: OpenClawPlan | undefined; message: string | undefined; hint: string | undefined };
+  /** Agent tools besides OpenClaw that registered connectors found installed. */
+  agents: AgentFinding[];
+  /** The tool the planned edit is for: 'openclaw', or another connector's id. */
+  agentId: string;
+  plan: { status: 'idle' | 'planning' | 'ready' | 'refused'; plan: AgentPlan | undefined; message: string | undefined; hint: string | undefined };
   write: { status: 'idle' | 'writing' | 'written' | 'declined' | 'failed' | 'unchanged'; outcome: ApplyOutcome | undefined; message: string | undefined };
   dashboard: DashboardState;
+  /** Where a shortcut from Welcome goes once the gateway runs: the dashboard, or the step a resumed run left off at. */
+  jump: 'dashboard' | 'openclaw' | undefined;
 }
 
 export type SetupAction =
   | { type: 'overviewLoaded'; overview: SetupOverview }
   | { type: 'setupStarted' }
   | { type: 'demoChosen' }
+  | { type: 'resumeChosen' }
+  | { type: 'dashboardChosen' }
   | { type: 'back' }
   | { type: 'providerChosen'; providerId: string }
   | { type: 'baseUrlEntered'; baseUrl: string }
@@ -76,7 +85,9 @@ export type SetupAction =
   | { type: 'openClawFound'; finding: OpenClawFinding }
   | { type: 'openClawSkipped' }
   | { type: 'planRequested' }
-  | { type: 'planReady'; plan: OpenClawPlan }
+  | { type: 'planReady'; plan: AgentPlan }
+  | { type: 'agentsFound'; agents: AgentFinding[] }
+  | { type: 'agentChosen'; agentId: string }
   | { type: 'planRefused'; message: string; hint: string | undefined }
   | { type: 'diffAccepted' }
   | { type: 'writeConfirmed' }
@@ -111,6 +122,8 @@ export function initialSetupState(options: { demo?: boolean; port?: number | und
     model: undefined,
     gateway: { status: 'idle', port: options.port, restart: false, suggestedPort: undefined, handle: undefined, message: undefined, hint: undefined },
     openClaw: { status: 'idle', finding: undefined },
+    agents: [],
+    agentId: 'openclaw',
     plan: { status: 'idle', plan: undefined, message: undefined, hint: undefined },
     write: { status: 'idle', outcome: undefined, message: undefined },
     dashboard: {
@@ -121,11 +134,12 @@ export function initialSetupState(options: { demo?: boolean; port?: number | und
       seen: 0,
       arrivals: [],
       now: options.now ?? 0,
-      probe: { status: 'idle', result: undefined },
+      probe: { status: 'idle', result: undefined, sent: 0 },
       quitting: undefined,
       finished: false,
       stopError: undefined,
     },
+    jump: undefined,
   };
   return options.demo ? setupReducer(state, { type: 'demoChosen' }) : state;
 }
@@ -154,7 +168,17 @@ export function setupReducer(state: SetupState, action: SetupAction): SetupState
       return state.screen === 'welcome' ? { ...state, screen: 'provider', mode: 'setup' } : state;
 
     case 'demoChosen':
-      return { ...state, mode: 'demo', screen: 'gateway', gateway: { ...state.gateway, status: 'starting', message: undefined, hint: undefined } };
+      return { ...state, mode: 'demo', screen: 'gateway', jump: undefined, gateway: { ...state.gateway, status: 'starting', message: undefined, hint: undefined } };
+
+    case 'resumeChosen': {
+      const progress = state.overview?.progress;
+      return state.screen === 'welcome' && progress ? resume(state, progress) : state;
+    }
+
+    case 'dashboardChosen':
+      // The running gateway is reused (or the configured one started), then the dashboard opens.
+      if (state.screen !== 'welcome' || !(state.overview?.gateway || state.overview?.configured)) return state;
+      return { ...state, mode: 'setup', screen: 'gateway', jump: 'dashboard', gateway: { ...state.gateway, status: 'starting', restart: false, message: undefined, hint: undefined } };
 
     case 'back':
       return back(state);
@@ -166,10 +190,11 @@ export function setupReducer(state: SetupState, action: SetupAction): SetupState
       const next: SetupState = {
         ...state,
         providerId: spec.id,
-        baseUrl: sameProvider ? state.baseUrl : undefined,
+        // Coming back to a provider: its stored base URL is where it lives.
+        baseUrl: sameProvider ? state.baseUrl : state.overview?.providers?.[spec.id]?.baseUrl,
         key: { value: undefined, source: 'none', check: 'idle', result: undefined },
         models: [],
-        model: undefined,
+        model: sameProvider ? state.model : undefined,
       };
       if (spec.baseUrl === undefined) return { ...next, screen: 'baseUrl' };
       return enterKeyScreen(next, spec);
@@ -190,8 +215,10 @@ export function setupReducer(state: SetupState, action: SetupAction): SetupState
       if (state.screen !== 'key' || state.key.check !== 'checking') return state;
       if (!action.result.ok) return { ...state, key: { ...state.key, check: 'failed', result: action.result } };
       const spec = chosenProvider(state);
-      const models = modelChoices(spec, action.result);
-      return { ...state, screen: 'model', key: { ...state.key, check: 'ok', result: action.result }, models, model: state.model ?? spec?.defaultModel ?? models[0] };
+      // The model chosen before (this run, a resumed one, or the config) stays the one Enter picks.
+      const preferred = state.model ?? (spec ? state.overview?.providers?.[spec.id]?.model : undefined);
+      const models = modelChoices(spec, action.result, preferred);
+      return { ...state, screen: 'model', key: { ...state.key, check: 'ok', result: action.result }, models, model: preferred ?? spec?.defaultModel ?? models[0] };
     }
 
     case 'keyRetried':
@@ -212,8 +239,10 @@ export function setupReducer(state: SetupState, action: SetupAction): SetupState
     case 'gatewayStarted':
       if (state.screen !== 'gateway' || state.gateway.status !== 'starting') return state;
       {
-        const next: SetupState = { ...state, gateway: { ...state.gateway, status: 'running', handle: action.gateway, message: undefined, hint: undefined } };
-        return state.mode === 'demo' ? openDashboard(next) : next;
+        const next: SetupState = { ...state, jump: undefined, gateway: { ...state.gateway, status: 'running', handle: action.gateway, message: undefined, hint: undefined } };
+        if (state.mode === 'demo' || state.jump === 'dashboard') return openDashboard(next);
+        if (state.jump === 'openclaw') return { ...next, screen: 'openclaw', openClaw: { status: 'looking', finding: undefined } };
+        return next;
       }
 
     case 'gatewayPortInUse':
@@ -249,7 +278,15 @@ export function setupReducer(state: SetupState, action: SetupAction): SetupState
 
     case 'planRequested':
       if (state.screen !== 'openclaw' || state.openClaw.status === 'looking') return state;
-      return { ...state, screen: 'diff', plan: { status: 'planning', plan: undefined, message: undefined, hint: undefined } };
+      return { ...state, screen: 'diff', agentId: 'openclaw', plan: { status: 'planning', plan: undefined, message: undefined, hint: undefined } };
+
+    case 'agentsFound':
+      return state.screen === 'openclaw' ? { ...state, agents: action.agents } : state;
+
+    case 'agentChosen':
+      // Another registered tool instead of OpenClaw: the same diff, confirm and write steps, through its connector.
+      if (state.screen !== 'openclaw' || state.openClaw.status === 'looking' || !state.agents.some((agent) => agent.id === action.agentId)) return state;
+      return { ...state, screen: 'diff', agentId: action.agentId, plan: { status: 'planning', plan: undefined, message: undefined, hint: undefined } };
 
     case 'planReady':
       if (state.screen !== 'diff' || state.plan.status !== 'planning') return state;
@@ -309,11 +346,11 @@ export function setupReducer(state: SetupState, action: SetupAction): SetupState
 
     case 'probeStarted':
       if (state.screen !== 'dashboard' || state.dashboard.probe.status === 'running') return state;
-      return withDashboard(state, { probe: { status: 'running', result: state.dashboard.probe.result } });
+      return withDashboard(state, { probe: { ...state.dashboard.probe, status: 'running' } });
 
     case 'probeFinished':
       if (state.dashboard.probe.status !== 'running') return state;
-      return withDashboard(state, { probe: { status: 'done', result: action.result } });
+      return withDashboard(state, { probe: { status: 'done', result: action.result, sent: state.dashboard.probe.sent + 1 } });
 
     case 'quitRequested':
       if (state.screen !== 'dashboard' || state.dashboard.quitting) return state;
@@ -347,11 +384,42 @@ function withDashboard(state: SetupState, patch: Partial<DashboardState>): Setup
   return { ...state, dashboard: { ...state.dashboard, ...patch } };
 }
 
-/** The provider's own list when the check could read it, with the catalog default first. */
-function modelChoices(spec: ProviderSpec | undefined, result: CheckResult): string[] {
+/** The provider's own list when the check could read it, with the catalog default first and the model chosen before ahead of it when the list lacks it. */
+function modelChoices(spec: ProviderSpec | undefined, result: CheckResult, preferred: string | undefined): string[] {
   const listed = result.availableModels ?? [];
-  const first = spec?.defaultModel ? [spec.defaultModel] : [];
+  const first = [...(preferred && !listed.includes(preferred) ? [preferred] : []), ...(spec?.defaultModel ? [spec.defaultModel] : [])];
   return [...new Set([...first, ...listed])];
+}
+
+/** A run that stopped before the dashboard, continued: each field as it was, on the step it reached. */
+function resume(state: SetupState, progress: WizardProgress): SetupState {
+  const spec = findProvider(progress.providerId);
+  if (!spec) return state;
+  const keySource = progress.saved && progress.keySource === 'typed' ? 'stored' : progress.keySource;
+  const base: SetupState = { ...state, mode: 'setup', providerId: spec.id, baseUrl: progress.baseUrl ?? state.overview?.providers?.[spec.id]?.baseUrl, model: progress.model, models: [] };
+  const step = progress.step;
+  if (step === 'provider') return { ...base, screen: 'provider' };
+  if (step === 'baseUrl' || (spec.baseUrl === undefined && !base.baseUrl)) return { ...base, screen: 'baseUrl' };
+  if (step === 'key' || step === 'model' || !progress.saved) {
+    // A typed key was not kept: it is asked for again. Any other source is checked at once.
+    if (keySource === 'typed' || step === 'key') return enterKeyScreen({ ...base, key: { value: undefined, source: 'none', check: 'idle', result: undefined } }, spec);
+    return { ...base, screen: 'key', key: { value: undefined, source: keySource, check: 'checking', result: undefined } };
+  }
+  // The provider was saved: start (or reuse) the gateway, then go on to the step after it.
+  return {
+    ...base,
+    screen: 'gateway',
+    key: { value: undefined, source: keySource, check: 'ok', result: undefined },
+    jump: step === 'gateway' ? undefined : 'openclaw',
+    gateway: { ...state.gateway, status: 'starting', restart: false, message: undefined, hint: undefined },
+  };
+}
+
+/** What to keep of this run for the next one; undefined when there is nothing to resume (not started, a demo, or finished). */
+export function progressOf(state: SetupState, previous: WizardProgress | undefined): WizardProgress | undefined {
+  if (state.mode !== 'setup' || !state.providerId || state.screen === 'dashboard' || state.screen === 'welcome' || !isProgressStep(state.screen)) return undefined;
+  const saved = Boolean(previous?.saved && previous.providerId === state.providerId) || ['openclaw', 'diff', 'confirm'].includes(state.screen) || (state.screen === 'gateway' && state.gateway.status !== 'idle');
+  return { providerId: state.providerId, baseUrl: state.baseUrl, model: state.model, keySource: state.key.source, step: state.screen, saved };
 }
 
 function back(state: SetupState): SetupState {
@@ -372,7 +440,7 @@ function back(state: SetupState): SetupState {
     case 'gateway':
       // A start in progress cannot be taken back; wait for it to finish.
       if (state.gateway.status === 'starting') return state;
-      if (state.mode === 'demo') return { ...state, screen: 'welcome', mode: 'setup', gateway: { ...state.gateway, status: 'idle' } };
+      if (state.mode === 'demo' || !state.providerId) return { ...state, screen: 'welcome', mode: 'setup', jump: undefined, gateway: { ...state.gateway, status: 'idle' } };
       return { ...state, screen: 'model', gateway: { ...state.gateway, status: 'idle' } };
     case 'openclaw':
       return { ...state, screen: 'gateway', openClaw: { status: 'idle', finding: undefined } };

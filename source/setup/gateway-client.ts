@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { createParser } from 'eventsource-parser';
+import { probeAt, type ProbeSpec } from './dashboard/probes.js';
 import type { EventsSubscriber, GatewayHandle, ProbeResult } from './effects.js';
 import type { LiveRequestRecord, StatsReport } from './gateway-contracts.js';
 
@@ -22,19 +23,19 @@ export async function fetchGatewayStats(gateway: Pick<GatewayHandle, 'url' | 'ap
 }
 
 /** Sends one small chat completion through the gateway and reports which layer answered and how fast. */
-export async function probeGateway(gateway: Pick<GatewayHandle, 'url' | 'apiKey' | 'model'>, options: { timeoutMs?: number } = {}): Promise<ProbeResult> {
+export async function probeGateway(gateway: Pick<GatewayHandle, 'url' | 'apiKey' | 'model'>, probe: ProbeSpec = probeAt(0), options: { timeoutMs?: number } = {}): Promise<ProbeResult> {
   const startedAt = performance.now();
   try {
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-isartor-client': setupClientName, ...authHeader(gateway) },
-      body: JSON.stringify({ model: gateway.model ?? 'isartor-probe', max_tokens: 16, messages: [{ role: 'user', content: 'Reply with the single word: pong' }] }),
+      body: JSON.stringify({ model: gateway.model ?? 'isartor-probe', max_tokens: 16, messages: [{ role: 'user', content: probe.content }] }),
       signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
     });
     await response.arrayBuffer();
-    return { status: response.status, layer: response.headers.get('x-isartor-layer') ?? '?', latencyMs: Math.round(performance.now() - startedAt) };
+    return { probe, status: response.status, layer: response.headers.get('x-isartor-layer') ?? '?', latencyMs: Math.round(performance.now() - startedAt) };
   } catch (error) {
-    return { status: 0, layer: '?', latencyMs: Math.round(performance.now() - startedAt), error: error instanceof Error ? error.message : String(error) };
+    return { probe, status: 0, layer: '?', latencyMs: Math.round(performance.now() - startedAt), error: error instanceof Error ? error.message : String(error) };
   }
 }
 

@@ -5,14 +5,14 @@ import { binaryVersion } from '../connectors/core/binary-version.js';
 import { applyOpenClawPlan } from '../connectors/openclaw/apply.js';
 import { locateOpenClawConfig } from '../connectors/openclaw/config-path.js';
 import { gatewayKeyForClient } from '../connectors/core/connection-defaults.js';
-import { planOpenClawConnect } from '../connectors/openclaw/plan.js';
+import { planOpenClawConnect, type OpenClawPlan } from '../connectors/openclaw/plan.js';
+import { clientConnectors, findClientConnector } from '../connectors/registry.js';
 import { openClawPrimaryModel } from '../connectors/openclaw/status.js';
 import { saveGatewayAddress } from '../daemon/gateway-address.js';
 import { findRunningGateway } from '../daemon/running-gateway.js';
 import { startDetachedGateway } from '../daemon/start-detached.js';
 import { stopGateway } from '../daemon/stop-gateway.js';
-import { runDemo, type DemoSession } from '../demo/run-demo.js';
-import { simulatedModel } from '../demo/simulated-provider.js';
+import type { DemoSession } from '../demo/run-demo.js';
 import { findProvider, listProviders } from '../providers/catalog.js';
 import { checkProvider } from '../providers/check-provider.js';
 import { keyFromEnv } from '../providers/key-env.js';
@@ -21,8 +21,9 @@ import { ConfigStore, configDefaults, type IsartorConfig } from '../store/config
 import { maskSecret } from '../store/mask-secret.js';
 import { statePaths } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
-import type { GatewayHandle, OpenClawFinding, ProviderInput, SetupEffects } from './effects.js';
+import type { AgentFinding, AgentPlan, GatewayHandle, OpenClawFinding, ProviderInput, SetupEffects } from './effects.js';
 import { fetchGatewayStats, probeGateway, subscribeGatewayEvents } from './gateway-client.js';
+import { readProgressFile, writeProgressFile } from './progress-file.js';
 
 export interface RealEffectsOptions {
   stateDir: string;
@@ -79,6 +80,8 @@ export function createSetupEffects(options: RealEffectsOptions): SetupEffects {
           .filter(([, settings]) => Boolean(settings.apiKey))
           .map(([id]) => id),
         envKeys,
+        providers: Object.fromEntries(Object.entries(config.providers).map(([id, settings]) => [id, { baseUrl: settings.baseUrl, model: settings.model }])),
+        progress: readProgressFile(stateDir),
         gateway: running ? { url: running.record.url, pid: running.record.pid, provider: running.record.provider, model: running.record.model } : undefined,
         openClaw: await findOpenClaw(),
         defaultPort: config.gateway.port,
@@ -121,18 +124,41 @@ export function createSetupEffects(options: RealEffectsOptions): SetupEffects {
     },
 
     startDemo: async () => {
+      // Loaded on demand: the demo brings the whole gateway (and its NLP model) with it.
+      const [{ runDemo }, { simulatedModel }] = await Promise.all([import('../demo/run-demo.js'), import('../demo/simulated-provider.js')]);
       demo = await runDemo({ stateDir, port: 0 });
       return { url: demo.url, pid: process.pid, provider: 'simulated (demo)', model: simulatedModel, apiKey: undefined, kind: 'demo' };
     },
 
     findOpenClaw,
 
-    planOpenClaw: async ({ gateway, model }) => {
+    findAgents: async () => {
+      // Every registered client but OpenClaw (the wizard's own step), offered when it is installed.
+      const others = clientConnectors().filter((connector) => connector.id !== 'openclaw');
+      const found = await Promise.all(
+        others.map(async (connector): Promise<AgentFinding | undefined> => {
+          try {
+            const detection = await connector.detect({ env });
+            return detection.installed ? { id: connector.id, displayName: connector.displayName, configPath: detection.configPath, configExists: detection.configExists, version: detection.version } : undefined;
+          } catch {
+            return undefined;
+          }
+        }),
+      );
+      return found.filter((agent): agent is AgentFinding => agent !== undefined);
+    },
+
+    planOpenClaw: async ({ gateway, model, agentId = 'openclaw' }) => {
       const config = store.read();
       try {
+        const apiKey = gatewayKeyForClient(undefined, config, env);
+        if (agentId !== 'openclaw') {
+          const connector = findClientConnector(agentId);
+          if (!connector) return { kind: 'refused', message: `isartor has no connector for ${agentId}.`, hint: undefined };
+          return { kind: 'ready', plan: connector.planConnect({ gatewayUrl: gateway.url, apiKey, model }, env) as AgentPlan };
+        }
         const location = locateOpenClawConfig(options.openClawConfigPath, env);
-        const connection = { gatewayUrl: gateway.url, apiKey: gatewayKeyForClient(undefined, config, env), model, api: 'openai-completions' as const };
-        const plan = planOpenClawConnect(location, connection, { isartorHome: stateDir });
+        const plan = planOpenClawConnect(location, { gatewayUrl: gateway.url, apiKey, model, api: 'openai-completions' }, { isartorHome: stateDir });
         return { kind: 'ready', plan };
       } catch (error) {
         if (error instanceof UserError) return { kind: 'refused', message: error.message, hint: error.hint };
@@ -140,8 +166,13 @@ export function createSetupEffects(options: RealEffectsOptions): SetupEffects {
       }
     },
 
-    applyOpenClaw: async (plan) => {
-      applyOpenClawPlan(plan);
+    applyOpenClaw: async (plan, agentId = 'openclaw') => {
+      if (agentId === 'openclaw') applyOpenClawPlan(plan as OpenClawPlan);
+      else {
+        const connector = findClientConnector(agentId);
+        if (!connector) throw new Error(`isartor has no connector for ${agentId}.`);
+        connector.apply(plan);
+      }
       return {
         configPath: plan.location.configPath,
         wrote: plan.configChanges,
@@ -152,7 +183,9 @@ export function createSetupEffects(options: RealEffectsOptions): SetupEffects {
 
     fetchStats: (gateway) => fetchGatewayStats(gateway),
     subscribeEvents: (gateway, subscriber) => subscribeGatewayEvents(gateway, subscriber),
-    probe: (gateway) => probeGateway(gateway),
+    probe: (gateway, probe) => probeGateway(gateway, probe),
+
+    saveProgress: async (progress) => writeProgressFile(stateDir, progress),
 
     stopGateway: async (gateway: GatewayHandle) => {
       if (gateway.kind === 'demo') {

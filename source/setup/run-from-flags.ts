@@ -1,7 +1,10 @@
 import { printDiff } from '../terminal/print-diff.js';
 import { paint } from '../terminal/output.js';
+import { isartorCommand } from '../terminal/invocation.js';
+import { describeLayer, probeAt } from './dashboard/probes.js';
 import { findProvider, providerIds } from '../providers/catalog.js';
 import { keyEnvNames } from '../providers/key-env.js';
+import { unknownProviderError } from '../providers/suggest-provider.js';
 import { maskSecret } from '../store/mask-secret.js';
 import { UserError } from '../user-error.js';
 import type { KeySource, SetupEffects } from './effects.js';
@@ -23,16 +26,16 @@ export async function runFromFlags(flags: SetupFlags, effects: SetupEffects, io:
   const ok = (text: string) => out(`${paint('green', '✓')} ${text}`);
   if (flags.demo) return runDemoFromFlags(effects, out);
   if (!flags.provider) {
-    out(`isartor-setup is an interactive wizard, but ${io.reason}, so it will not wait for key presses.`);
+    out(`The setup wizard is interactive, but ${io.reason}, so it will not wait for key presses.`);
     out('Pass flags to do the same job without it:');
-    out('  isartor-setup --provider groq --key-env GROQ_API_KEY --model openai/gpt-oss-120b --yes');
-    out('  isartor-setup --provider ollama --no-openclaw');
-    out('  isartor-setup --demo                 a demo gateway, no key needed');
-    out('Without --yes, openclaw.json is not written: the diff is printed instead. `isartor-setup --help` lists every flag.');
+    out(`  ${isartorCommand('setup --provider groq --key-env GROQ_API_KEY --model openai/gpt-oss-120b --yes')}`);
+    out(`  ${isartorCommand('setup --provider ollama --no-openclaw')}`);
+    out(`  ${isartorCommand('setup --demo')}                 a demo gateway, no key needed`);
+    out('Without --yes, openclaw.json is not written: the diff is printed instead. `isartor setup --help` lists every flag.');
     return 2;
   }
   const spec = findProvider(flags.provider);
-  if (!spec) throw new UserError(`Unknown provider "${flags.provider}".`, { hint: `Choose one of: ${providerIds.join(', ')}.` });
+  if (!spec) throw unknownProviderError(flags.provider);
 
   const overview = await effects.inspect();
   const { source, apiKey } = chooseKey(spec.id, spec.auth === 'none', spec.keyRequired, flags, io.env, overview.storedKeys);
@@ -44,7 +47,9 @@ export async function runFromFlags(flags: SetupFlags, effects: SetupEffects, io:
   const check = await effects.checkKey(input);
   if (!check.ok) {
     out(`${paint('red', '✗')} ${check.problem?.message ?? 'The check failed.'}`);
-    if (check.problem) out(`  fix: ${check.problem.fix}`);
+    // In a flag run, the key comes from --key-env, not from set-key's prompt.
+    const noKeyGiven = source === 'none' && check.problem?.kind === 'unauthorized';
+    if (check.problem) out(`  fix: ${noKeyGiven ? `Pass --key-env <VAR> naming the variable that holds the key${keyEnvNames(spec)[0] ? `, e.g. --key-env ${keyEnvNames(spec)[0]}` : ''}.` : check.problem.fix}`);
     return 1;
   }
   ok(`${spec.label} answered HTTP ${check.status ?? '-'} in ${check.latencyMs} ms`);
@@ -77,7 +82,7 @@ export async function runFromFlags(flags: SetupFlags, effects: SetupEffects, io:
   const finding = await effects.findOpenClaw();
   if (!finding.configExists && !finding.version) {
     out(`OpenClaw was not found (no ${finding.configPath}, no openclaw command on PATH).`);
-    out('Install it with `npm i -g openclaw && openclaw onboard --install-daemon`, then run isartor-setup again; the gateway works without it.');
+    out('Install it with `npm i -g openclaw && openclaw onboard --install-daemon`, then run `isartor setup` again; the gateway works without it.');
     return finish(out, gateway.url);
   }
   out(`OpenClaw: ${finding.configPath}${finding.version ? ` (openclaw ${finding.version})` : ''}; primary model ${finding.primaryModel ?? '(none set)'}`);
@@ -135,7 +140,7 @@ function describeKey(source: KeySource, apiKey: string | undefined, flags: Setup
 
 function finish(out: (line: string) => void, url: string): number {
   out(`Done. The gateway keeps running at ${url}: \`isartor stats --by-tool\` shows what it did, \`isartor down\` stops it.`);
-  out('Run `npx isartor-setup` in a terminal for the live dashboard.');
+  out('Run `isartor setup` in a terminal for the live dashboard.');
   return 0;
 }
 
@@ -144,11 +149,13 @@ async function runDemoFromFlags(effects: SetupEffects, out: (line: string) => vo
   const gateway = await effects.startDemo();
   try {
     out(`${paint('green', '✓')} Demo gateway at ${gateway.url}`);
-    for (const label of ['first probe', 'same probe again']) {
-      const result = await effects.probe(gateway);
-      out(`  ${label.padEnd(18)} HTTP ${result.status}  layer ${result.layer.padEnd(4)} ${result.latencyMs} ms${result.error ? `  (${result.error})` : ''}`);
+    // The dashboard's probe cycle, with the first question sent twice: l3, l1a, l1b, then l3 for the near-miss.
+    for (const [index, probe] of [probeAt(0), probeAt(0), probeAt(1), probeAt(2)].entries()) {
+      const result = await effects.probe(gateway, probe);
+      const label = index === 1 ? 'the same again' : probe.label;
+      out(`  ${label.padEnd(18)} HTTP ${result.status}  ${describeLayer(result.layer).padEnd(26)} ${result.latencyMs} ms${result.error ? `  (${result.error})` : ''}`);
     }
-    out('l3 = forwarded to the provider; l1a = answered from the exact cache.');
+    out('A near-miss must never get a cached answer: it differs in meaning, so the provider answers it.');
   } finally {
     await effects.stopGateway(gateway);
   }

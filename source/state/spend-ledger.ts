@@ -14,6 +14,8 @@ export interface SpendStore {
    * Absent (the file): `windowSpend` decides.
    */
   admit?(keyId: string, windowStartMs: number, maxBudget: number): Promise<{ ok: boolean; spend: number; unavailable?: boolean }>;
+  /** A shared store reads these keys' spend again (before key info is shown); absent: always current. */
+  refresh?(keyIds: readonly string[]): Promise<void>;
   /** Lines (or entries) that could not be read back. */
   readonly skippedLines: number;
   close(): void;

@@ -11,8 +11,11 @@ export interface StatsSummary {
   latencyMs: { p50: number; p95: number };
   overheadMs: { p50: number; p95: number };
   tokens: { input: number; output: number; saved: number };
-  /** USD at providers and USD saved; requests on models without a price add nothing and are counted. */
-  cost: { usd: number; savedUsd: number; unpricedRequests: number };
+  /**
+   * USD at providers and USD saved; requests on models without a price add nothing and are counted.
+   * savedUsd is null when tokens were saved but none of those savings had a price: "unpriced", not $0.
+   */
+  cost: { usd: number; savedUsd: number | null; unpricedRequests: number };
   /** Prompt churn: of the requests compared with the tool's previous one, how many changed its system prompt or tools. */
   churn: { compared: number; changed: number; systemBytes: number; toolsBytes: number; last: (PromptChurn & { time: string }) | null };
 }
@@ -32,11 +35,18 @@ export function summarise(records: readonly RequestRecord[]): StatsSummary {
     tokens: { input: sum((r) => r.inputTokens), output: sum((r) => r.outputTokens), saved: sum((r) => r.tokensSaved) },
     cost: {
       usd: roundUsd(sum((r) => r.costUsd ?? 0)),
-      savedUsd: roundUsd(sum((r) => r.costSavedUsd ?? 0)),
+      savedUsd: savedUsdOf(records),
       unpricedRequests: records.filter((r) => (r.inputTokens > 0 && r.costUsd === null) || (r.tokensSaved > 0 && r.costSavedUsd === null)).length,
     },
     churn: churnOf(records),
   };
+}
+
+/** The priced part of the savings; null when there were savings and no price applied to any of them. */
+function savedUsdOf(records: readonly RequestRecord[]): number | null {
+  const saving = records.filter((r) => r.tokensSaved > 0 || (r.costSavedUsd ?? 0) > 0);
+  if (saving.length > 0 && saving.every((r) => r.costSavedUsd === null)) return null;
+  return roundUsd(records.reduce((total, r) => total + (r.costSavedUsd ?? 0), 0));
 }
 
 /** Nano-dollars: sums of many small floats otherwise print as 0.30000000000000004. */

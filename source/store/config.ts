@@ -65,6 +65,21 @@ export interface RoutingSettings {
   maxRetryAfterMs: number;
 }
 
+/** Where state lives: this process and its state dir (the default), or one Redis shared by several instances. */
+export interface StoreSettings {
+  /** `redis://[:password@]host:port/db` (or `rediss://`); unset: embedded. `--redis` and ISARTOR_REDIS_URL win over it. */
+  redisUrl?: string;
+  /** Every Redis key of this deployment starts with it, so several deployments can share one Redis. */
+  keyPrefix: string;
+  /**
+   * What budgeted virtual keys get while Redis is unreachable: `local` admits while this instance's last
+   * known spend plus its own charges since stay under the budget; `refuse` answers 503 until Redis is back.
+   */
+  budgetPolicy: 'local' | 'refuse';
+  /** Request records the shared stream keeps (older ones are trimmed): what `/stats` can see. */
+  maxRecords: number;
+}
+
 export interface IsartorConfig {
   /** The default provider: it serves every model name that is not an alias. */
   provider?: string;
@@ -78,6 +93,7 @@ export interface IsartorConfig {
   cache: { exact: ExactCacheSettings; nearDuplicate: NearDuplicateCacheSettings };
   trimming: TrimmingSettings;
   upstream: UpstreamSettings;
+  store: StoreSettings;
   /** The user's prices (USD per million tokens), by `model` or `provider/model`; they win over the built-in table. */
   pricing: Record<string, ModelPrice>;
 }
@@ -98,6 +114,7 @@ export const configDefaults: Readonly<IsartorConfig> = Object.freeze({
   },
   trimming: { enabled: true, minSavedTokensPerMessage: 32 },
   upstream: { connectTimeoutMs: 10_000, timeoutMs: 600_000 },
+  store: { keyPrefix: 'isartor', budgetPolicy: 'local' as const, maxRecords: 200_000 },
   pricing: {},
 });
 
@@ -162,6 +179,15 @@ const schema: Schema<IsartorConfig> = {
   upstream: {
     type: 'object',
     properties: { connectTimeoutMs: positiveInteger, timeoutMs: positiveInteger },
+  },
+  store: {
+    type: 'object',
+    properties: {
+      redisUrl: { type: 'string', pattern: '^rediss?://' },
+      keyPrefix: { type: 'string', pattern: '^[A-Za-z0-9_.:-]+$' },
+      budgetPolicy: { type: 'string', enum: ['local', 'refuse'] },
+      maxRecords: positiveInteger,
+    },
   },
   pricing: {
     type: 'object',
@@ -258,6 +284,7 @@ function withDefaults(raw: Partial<IsartorConfig>): IsartorConfig {
     },
     trimming: { ...configDefaults.trimming, ...raw.trimming },
     upstream: { ...configDefaults.upstream, ...raw.upstream },
+    store: { ...configDefaults.store, ...raw.store },
     pricing: { ...raw.pricing },
   };
 }

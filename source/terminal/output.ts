@@ -1,4 +1,5 @@
 import { styleText } from 'node:util';
+import { runnableAdvice } from './invocation.js';
 
 type Style = 'green' | 'red' | 'yellow' | 'cyan' | 'dim' | 'bold';
 
@@ -16,8 +17,9 @@ export function canPrompt(): boolean {
   return Boolean(process.stdin.isTTY && process.stdout.isTTY) && process.env.CI !== 'true';
 }
 
+/** Prints a line; a backticked `isartor ...` in it names the CLI the way this process was invoked. */
 export function printLine(text = ''): void {
-  process.stdout.write(`${text}\n`);
+  process.stdout.write(`${runnableAdvice(text)}\n`);
 }
 
 export function printJson(value: unknown): void {
@@ -25,7 +27,7 @@ export function printJson(value: unknown): void {
 }
 
 export function printWarning(message: string): void {
-  process.stderr.write(`${paint('yellow', 'warning:', process.stderr)} ${message}\n`);
+  process.stderr.write(`${paint('yellow', 'warning:', process.stderr)} ${runnableAdvice(message)}\n`);
 }
 
 /** Columns padded to their widest cell, two spaces apart; columns from `rightAlignFrom` on are numbers, right-aligned. */

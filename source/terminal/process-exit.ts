@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { UserError } from '../user-error.js';
 import { paint } from './output.js';
+import { runnableAdvice } from './invocation.js';
 
 /** `isartor ... | head` closes the pipe early: stop quietly instead of crashing on the next write. */
 export function stopQuietlyOnClosedPipe(): void {
@@ -19,8 +20,8 @@ export function stopQuietlyOnClosedPipe(): void {
 export function reportFatalError(error: unknown, programName: string): number {
   if (error instanceof CommanderError) return error.exitCode;
   if (error instanceof UserError) {
-    process.stderr.write(`${paint('red', 'error:', process.stderr)} ${error.message}\n`);
-    if (error.hint) process.stderr.write(`${error.hint}\n`);
+    process.stderr.write(`${paint('red', 'error:', process.stderr)} ${runnableAdvice(error.message)}\n`);
+    if (error.hint) process.stderr.write(`${runnableAdvice(error.hint)}\n`);
     return error.exitCode;
   }
   process.stderr.write(`${paint('red', `${programName} crashed:`, process.stderr)} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

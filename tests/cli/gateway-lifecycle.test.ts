@@ -60,9 +60,17 @@ describe('the new-user flow: set-key, up --detach, status, requests, down', () =
     expect(JSON.parse(second.body).choices[0].message.content).toBe('Echo: hello gateway');
     expect(chatRequestsUpstream()).toBe(1);
 
+    // The same gateway asked for again: nothing to do, and not a failure.
     const again = await cli('up', '--detach', '--port', String(port));
-    expect(again.code).not.toBe(0);
-    expect(again.stderr).toContain('already runs');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`already runs with these settings at ${url} (pid ${pid}); nothing to do`);
+    // Other settings: refused, saying what differs.
+    const other = await cli('up', '--detach', '--port', String(port + 1));
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toContain(`port ${port} (asked: ${port + 1})`);
+    const foreground = await cli('up', '--port', String(port));
+    expect(foreground.code).not.toBe(0);
+    expect(foreground.stderr).toContain('already runs');
 
     const down = await cli('down');
     expect(down.code, down.stderr).toBe(0);

@@ -14,7 +14,7 @@ describe('isartor setup', () => {
     expect(help.stdout).toContain('--key-env');
     const demo = await runCli(['setup', '--demo'], { home, timeoutMs: 30_000 });
     expect(demo.code).toBe(0);
-    expect(demo.stdout).toMatch(/same probe again\s+HTTP 200\s+layer l1a/);
+    expect(demo.stdout).toMatch(/the same again\s+HTTP 200\s+l1a \(exact cache\)/);
     const unknown = await runCli(['setup', '--no-such-flag'], { home });
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('--no-such-flag');

@@ -49,10 +49,15 @@ describe('isartor stats', () => {
     expect(miss).toBeGreaterThan(0);
     expect(json.total.tokens.saved).toBe(2 * miss);
 
+    // 80 columns by default; --wide adds requests per layer, p95, tokens in/out and cost.
     const table = await cli('stats', '--by-tool');
-    expect(table.stdout).toMatch(/^tool\s+requests\s+l1a\s+l1b\s+l3\s+hit rate/m);
-    expect(table.stdout).toMatch(/^openclaw\s+2\s+1\s+0\s+1\s+50\.0 %/m);
+    expect(table.stdout).toMatch(/^tool\s+requests\s+hit rate\s+errors\s+p50 ms\s+tokens saved\s+saved$/m);
+    expect(table.stdout).toMatch(/^openclaw\s+2\s+50\.0 %\s+0\s/m);
     expect(table.stdout).toMatch(/^total\s+3\s/m);
+    expect(table.stdout.split('\n').filter((line) => line.length > 80)).toEqual([]);
+    const wide = await cli('stats', '--by-tool', '--wide');
+    expect(wide.stdout).toMatch(/^tool\s+requests\s+l1a\s+l1b\s+l3\s+hit rate/m);
+    expect(wide.stdout).toMatch(/^openclaw\s+2\s+1\s+0\s+1\s+50\.0 %/m);
     expect((await cli('stats', '--since', '1m', '--json')).stdout).toContain('"requests": 3');
     expect((await cli('stats', '--since', 'yesterday-ish')).code).not.toBe(0);
   });

@@ -58,6 +58,8 @@ describe('upstream targets', () => {
     expect(() => resolveActiveTarget(config({}))).toThrow(/No provider is configured/);
     expect(() => resolveTarget(config({}), 'groq')).toThrow(/No API key is stored for groq/);
     expect(() => resolveTarget(config({ azure: { apiKey: 'K' } }), 'azure')).toThrow(/needs a base URL/);
-    expect(() => resolveTarget(config({}), 'martian')).toThrow(/not one isartor knows/);
+    // A name typed with -p is a typo, with the nearest names; a default in the config isartor no longer knows says so.
+    expect(() => resolveTarget(config({}), 'martian')).toThrow(/Unknown provider "martian"/);
+    expect(() => resolveTarget({ ...config({}), provider: 'martian' }, 'martian')).toThrow(/not one isartor knows/);
   });
 });

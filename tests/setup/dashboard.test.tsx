@@ -37,7 +37,8 @@ describe('dashboard', () => {
     const effects = fakeEffects({ fetchStats: async () => busy });
     const ui = renderApp(effects, atDashboard());
     let frame = await waitForFrame(ui, 'hit rate  41.0%');
-    expect(frame).toContain('isartor dashboard  ● live  http://127.0.0.1:8080 → groq/openai/gpt-oss-120b');
+    expect(frame).toContain('isartor dashboard  ● live  http://127.0.0.1:8080');
+    expect(frame).toContain('forwards  groq / openai/gpt-oss-120b');
     expect(frame).toMatch(/last 24 h\s+1\.2k req/);
     expect(frame).toContain('errors 3');
     expect(frame).toContain('l1a 400   l1b 106   l3 720   gateway 8');
@@ -76,13 +77,26 @@ describe('dashboard', () => {
     expect(frame).toContain('● no /events');
   });
 
-  it('p sends a probe and shows the layer and latency it got', async () => {
-    const effects = fakeEffects();
+  it('p cycles through the same question, a rewording and a near-miss, saying what each tests, expects and got', async () => {
+    const layers = ['l3', 'l1b', 'l3', 'l1a'];
+    const effects = fakeEffects({ probe: async (_gateway, probe) => ({ probe, status: 200, layer: layers.shift() ?? 'l1a', latencyMs: 3 }) });
     const ui = renderApp(effects, atDashboard());
-    await waitForFrame(ui, 'press p to send');
-    const frame = await press(ui, 'p', 'probe: HTTP 200, layer l1a, 3.0 ms');
-    expect(frame).toBeTruthy();
-    expect(effects.probe).toHaveBeenCalledWith(fakeGateway);
+    await waitForFrame(ui, 'probe: p asks the gateway a question');
+    let frame = await press(ui, 'p', /got\s+l3 \(the provider\), HTTP 200, 3\.0 ms/);
+    expect(frame).toContain('probe 1/3, the same question: "Which planet is known as the Red Planet?"');
+    expect(frame).toMatch(/expect\s+l3 the first time, then l1a/);
+    frame = await press(ui, 'p', /got\s+l1b \(near-duplicate cache\)/);
+    expect(frame).toContain('probe 2/3, reworded: "which planet is known as the red planet"');
+    frame = await press(ui, 'p', /probe 3\/3, a near-miss.*\n.*\n.*got\s+l3/);
+    expect(frame).toMatch(/expect\s+never l1b/);
+    frame = await press(ui, 'p', /probe 1\/3.*\n.*\n.*got\s+l1a \(exact cache\)/);
+    const sent = (effects.probe as unknown as { mock: { calls: Array<[unknown, { content: string }]> } }).mock.calls.map(([gateway, probe]) => [gateway, probe.content]);
+    expect(sent).toEqual([
+      [fakeGateway, 'Which planet is known as the Red Planet?'],
+      [fakeGateway, 'which planet is known as the red planet'],
+      [fakeGateway, 'Which planet is known as the Blue Planet?'],
+      [fakeGateway, 'Which planet is known as the Red Planet?'],
+    ]);
   });
 
   it('q quits, leaves the gateway running and says how to stop it', async () => {

@@ -1,5 +1,6 @@
 // SetupEffects for tests: every effect a vi.fn with a sensible default, overridable per test.
 import { vi } from 'vitest';
+import type { ProbeSpec } from '../../source/setup/dashboard/probes.js';
 import type { CheckResult } from '../../source/providers/check-provider.js';
 import type { EventsSubscriber, GatewayHandle, OpenClawFinding, SetupEffects, SetupOverview } from '../../source/setup/effects.js';
 import { summarise } from '../../source/stats/summarise.js';
@@ -80,7 +81,7 @@ export function fakeEffects(overrides: Partial<SetupEffects> = {}): FakeEffects 
         unsubscribed = true;
       };
     }),
-    probe: vi.fn(async () => ({ status: 200, layer: 'l1a', latencyMs: 3 })),
+    probe: vi.fn(async (_gateway: GatewayHandle, probe: ProbeSpec) => ({ probe, status: 200, layer: 'l1a', latencyMs: 3 })),
     stopGateway: vi.fn(async () => {}),
   };
   // Overrides are spied on too, so tests can ask what was called either way.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OpenClawPlan } from '../../source/connectors/openclaw/plan.js';
+import { probeAt } from '../../source/setup/dashboard/probes.js';
 import { initialSetupState, rateWindowMs, recentLimit, requestsPerSecond, setupReducer, type SetupAction, type SetupState } from '../../source/setup/flow.js';
 import { fakeFinding, fakeGateway, fakeOverview, okCheck, record, stats, unauthorizedCheck } from './fake-effects.js';
 
@@ -176,7 +177,8 @@ describe('setup flow reducer', () => {
   it('probeStarted and probeFinished', () => {
     const probing = run([...toDashboard, { type: 'probeStarted' }]);
     expect(probing.dashboard.probe.status).toBe('running');
-    expect(run([{ type: 'probeFinished', result: { status: 200, layer: 'l1a', latencyMs: 2 } }], probing).dashboard.probe).toMatchObject({ status: 'done', result: { layer: 'l1a' } });
+    const done = run([{ type: 'probeFinished', result: { probe: probeAt(0), status: 200, layer: 'l1a', latencyMs: 2 } }], probing).dashboard.probe;
+    expect(done).toMatchObject({ status: 'done', result: { layer: 'l1a' }, sent: 1 });
   });
 
   it('quitRequested leaves the gateway running (q) or stops it first (d); gatewayStopped finishes', () => {

@@ -47,7 +47,7 @@ describe('isartor-setup without a terminal', () => {
   it('explains itself and exits instead of waiting for key presses', async () => {
     const { code, stdout } = await runSetup([], home);
     expect(code).toBe(2);
-    expect(stdout).toContain('isartor-setup is an interactive wizard, but CI is set');
+    expect(stdout).toContain('The setup wizard is interactive, but CI is set');
     expect(stdout).toContain('--provider groq --key-env GROQ_API_KEY');
     expect(stdout).toContain('Without --yes, openclaw.json is not written');
   });
@@ -112,11 +112,13 @@ describe('isartor-setup without a terminal', () => {
     }
   });
 
-  it('--demo runs the demo gateway, probes it twice (l3, then l1a) and stops it', async () => {
+  it("--demo runs the demo gateway, sends the dashboard's probe cycle (l3, l1a, l1b, and l3 for the near-miss) and stops it", async () => {
     const { code, stdout } = await runSetup(['--demo'], home);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/first probe\s+HTTP 200\s+layer l3/);
-    expect(stdout).toMatch(/same probe again\s+HTTP 200\s+layer l1a/);
+    expect(stdout).toMatch(/the same question\s+HTTP 200\s+l3 \(the provider\)/);
+    expect(stdout).toMatch(/the same again\s+HTTP 200\s+l1a \(exact cache\)/);
+    expect(stdout).toMatch(/reworded\s+HTTP 200\s+l1b \(near-duplicate cache\)/);
+    expect(stdout).toMatch(/a near-miss\s+HTTP 200\s+l3 \(the provider\)/);
     expect(stdout).toContain('Demo gateway stopped.');
   });
 });

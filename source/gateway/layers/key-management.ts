@@ -57,6 +57,7 @@ export function keyManagementLayer(gatewayApiKey: string | undefined, keys: Virt
     if (ctx.path === '/key/info' && looksLikeVirtualKey(presented)) {
       const own = keys.findByKey(presented!);
       if (own) {
+        await keys.freshSpend([own]);
         sendJson(ctx, 200, { key: own.maskedKey, info: keys.describe(own) });
         return;
       }
@@ -141,7 +142,9 @@ async function deleteKeys(ctx: RequestContext, keys: VirtualKeys): Promise<void>
 
 async function listKeys(ctx: RequestContext, keys: VirtualKeys): Promise<void> {
   const alias = new URL(ctx.req.url ?? '/', 'http://gateway').searchParams.get('key_alias');
-  const listed = keys.list().filter((key) => alias === null || key.alias === alias).map((key) => keys.describe(key));
+  const chosen = keys.list().filter((key) => alias === null || key.alias === alias);
+  await keys.freshSpend(chosen);
+  const listed = chosen.map((key) => keys.describe(key));
   sendJson(ctx, 200, { keys: listed, total_count: listed.length, current_page: 1, total_pages: 1 });
 }
 
@@ -150,6 +153,7 @@ async function keyInfo(ctx: RequestContext, keys: VirtualKeys): Promise<void> {
   if (!reference) return sendError(ctx, 400, 'With the master key, /key/info needs `?key=<key, token or alias>`; a virtual key can ask about itself without it.', 'missing_key');
   const found = keys.find(reference);
   if (!found) return sendError(ctx, 404, `No virtual key matches "${safeReference(reference)}". List them with GET /key/list.`, 'key_not_found');
+  await keys.freshSpend([found]);
   sendJson(ctx, 200, { key: found.maskedKey, info: keys.describe(found) });
 }
 

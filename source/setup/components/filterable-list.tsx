@@ -1,5 +1,7 @@
 import { Box, Text, useInput } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { layoutWidth, useTerminalSize } from '../hooks/use-terminal-size.js';
+import { applyEdits, editEvents } from '../input/edit-events.js';
 import { useTheme } from './theme.js';
 
 export interface ListItem {
@@ -23,7 +25,11 @@ export interface FilterableListProps {
 /** Type to filter, ↑/↓ to move, Enter to pick. Matches value or label, case-insensitively. */
 export function FilterableList({ items, onSelect, limit, allowCustom = false, initialValue, isActive = true }: FilterableListProps) {
   const theme = useTheme();
+  const width = layoutWidth(useTerminalSize());
   const [filter, setFilter] = useState('');
+  // Several input events can arrive before React renders again; each must build on the one before.
+  const latestFilter = useRef(filter);
+  latestFilter.current = filter;
   const needle = filter.trim().toLowerCase();
   const shown = needle ? rank(items, needle) : items;
   const [cursor, setCursor] = useState(() => Math.max(0, items.findIndex((item) => item.value === initialValue)));
@@ -41,11 +47,12 @@ export function FilterableList({ items, onSelect, limit, allowCustom = false, in
         const item = shown[cursor];
         if (item) onSelect(item.value);
         else if (allowCustom && filter.trim()) onSelect(filter.trim());
-      } else if (key.backspace || key.delete) {
-        setFilter((f) => f.slice(0, -1));
-        setCursor(0);
-      } else if (!key.ctrl && !key.meta && !key.escape && !key.tab && !key.leftArrow && !key.rightArrow && input && !/[\r\n]/.test(input)) {
-        setFilter((f) => f + input);
+      } else {
+        // Typed text, a burst of Backspaces or a paste: read as key events, never appended raw.
+        const { value: next } = applyEdits(latestFilter.current, editEvents(input, key).filter((event) => event.kind !== 'submit'));
+        if (next === latestFilter.current) return;
+        latestFilter.current = next;
+        setFilter(next);
         setCursor(0);
       }
     },
@@ -68,11 +75,14 @@ export function FilterableList({ items, onSelect, limit, allowCustom = false, in
       </Text>
       {visible.map((item, index) => {
         const selected = top + index === cursor;
+        // The note ("✓ key stored") matters more than the label's tail: the label gives way.
+        const labelWidth = width - 2 - (item.note ? item.note.length + 2 : 0);
+        const label = item.label.length > labelWidth ? `${item.label.slice(0, Math.max(1, labelWidth - 1))}…` : item.label;
         return (
           <Text key={item.value} wrap="truncate-end">
             <Text color={selected ? theme.accent : undefined} bold={selected}>
               {selected ? '❯ ' : '  '}
-              {item.label}
+              {label}
             </Text>
             {item.note ? <Text color={theme.ok}>{`  ${item.note}`}</Text> : null}
           </Text>

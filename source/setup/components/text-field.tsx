@@ -1,5 +1,7 @@
 import { Text, useInput } from 'ink';
+import { useRef } from 'react';
 import { maskSecret } from '../../store/mask-secret.js';
+import { applyEdits, editEvents } from '../input/edit-events.js';
 import { useTheme } from './theme.js';
 
 export interface TextFieldProps {
@@ -12,23 +14,26 @@ export interface TextFieldProps {
   isActive?: boolean;
 }
 
-/** A one-line input. Esc, arrows and Ctrl combinations are left to the screen around it. */
+/**
+ * A one-line input. Each input string is read as key events (a burst of Backspaces deletes, a paste's
+ * control bytes are dropped); Ctrl+U clears, Ctrl+W deletes a word. Esc, arrows and other Ctrl
+ * combinations are left to the screen around it.
+ */
 export function TextField({ value, onChange, onSubmit, secret = false, placeholder = '', isActive = true }: TextFieldProps) {
   const theme = useTheme();
+  // Several input events can arrive before React renders again; each must build on the one before.
+  const latest = useRef(value);
+  latest.current = value;
   useInput(
     (input, key) => {
-      if (key.return) {
-        onSubmit(value);
-        return;
+      const events = editEvents(input, key);
+      if (events.length === 0) return;
+      const { value: next, submitted } = applyEdits(latest.current, events);
+      if (next !== latest.current) {
+        latest.current = next;
+        onChange(next);
       }
-      if (key.backspace || key.delete) {
-        onChange(value.slice(0, -1));
-        return;
-      }
-      if (key.ctrl || key.meta || key.escape || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown) return;
-      // A paste arrives as one string; keys never contain line breaks.
-      const typed = input.replace(/[\r\n]/g, '');
-      if (typed) onChange(value + typed);
+      if (submitted) onSubmit(next);
     },
     { isActive },
   );

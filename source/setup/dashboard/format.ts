@@ -19,10 +19,10 @@ export function formatMs(ms: number): string {
   return `${ms.toFixed(1)} ms`;
 }
 
-/** One request of the log, e.g. `12:00:01 openclaw     l1a  200    3 ms  openai/gpt-oss-120b  saved 1.2k tok`. */
+/** One request of the log, e.g. `12:00:01 openclaw       l1a  200    3 ms  openai/gpt-oss-120b  saved 1.2k tok`. */
 export function requestLine(record: LiveRequestRecord, width: number): string {
   const time = record.time.length >= 19 ? record.time.slice(11, 19) : record.time;
   const saved = record.tokensSaved > 0 ? `  saved ${formatCount(record.tokensSaved)} tok` : '';
-  const line = `${time} ${record.client.slice(0, 12).padEnd(12)} ${record.layer.padEnd(7)} ${String(record.status).padStart(3)} ${formatMs(record.totalMs).padStart(8)}  ${record.model ?? '-'}${saved}`;
+  const line = `${time} ${record.client.slice(0, 13).padEnd(13)} ${record.layer.padEnd(7)} ${String(record.status).padStart(3)} ${formatMs(record.totalMs).padStart(7)}  ${record.model ?? '-'}${saved}`;
   return line.length > width ? `${line.slice(0, width - 1)}…` : line;
 }

@@ -1,6 +1,7 @@
 import { Spinner } from '@inkjs/ui';
 import { Text, useInput } from 'ink';
 import { diffLineKind, diffLines } from '../../terminal/diff-lines.js';
+import { isartorCommand } from '../../terminal/invocation.js';
 import { Frame } from '../components/frame.js';
 import { useTheme } from '../components/theme.js';
 import type { ScreenProps } from './screen-props.js';
@@ -8,6 +9,7 @@ import type { ScreenProps } from './screen-props.js';
 export function ConfirmScreen({ state, dispatch }: ScreenProps) {
   const theme = useTheme();
   const plan = state.plan.plan;
+  const agentName = state.agents.find((agent) => agent.id === state.agentId)?.displayName ?? 'OpenClaw';
   const { status, outcome, message } = state.write;
   useInput((input, key) => {
     if (status === 'idle') {
@@ -23,8 +25,8 @@ export function ConfirmScreen({ state, dispatch }: ScreenProps) {
   const keys = status === 'idle' ? 'y write · n or Enter do not write · Esc back to the diff' : status === 'writing' ? 'Ctrl+C quit' : 'Enter open the dashboard';
   return (
     <Frame step={7} title="Confirm" keys={keys}>
-      <Text wrap="truncate-middle">{`${plan.before === undefined ? 'Create' : 'Edit'} ${plan.location.configPath}: +${added} -${removed} lines`}</Text>
-      {plan.backup.create ? <Text wrap="truncate-middle">{`The original is kept as ${plan.backup.path}.`}</Text> : null}
+      <Text>{`${plan.before === undefined ? 'Create' : 'Edit'} ${plan.location.configPath}: +${added} -${removed} lines`}</Text>
+      {plan.backup.create ? <Text>{`The original is kept as ${plan.backup.path}.`}</Text> : null}
       {plan.deletions.length ? <Text>{`${plan.deletions.length} stale models.json file(s) are deleted; OpenClaw regenerates them.`}</Text> : null}
       {status === 'idle' ? (
         <Text bold>
@@ -39,13 +41,22 @@ export function ConfirmScreen({ state, dispatch }: ScreenProps) {
           {outcome.deleted.map((path) => (
             <Text key={path}>{`  deleted  ${path}`}</Text>
           ))}
-          <Text>OpenClaw now uses isartor. Check it with (OpenClaw 2026.9 needs Node {'>='} 24.16):</Text>
-          <Text color={theme.accent}>{'  openclaw models status --agent main --probe'}</Text>
-          <Text color={theme.accent}>{'  openclaw agent --local --agent main --message "Hello"'}</Text>
-          <Text>{'To start the gateway at every login (OpenClaw runs as a service too): '}<Text color={theme.accent}>isartor service install</Text></Text>
+          {state.agentId === 'openclaw' ? (
+            <>
+              <Text>OpenClaw now uses isartor (OpenClaw 2026.9 needs Node {'>='} 24.16). Check it with:</Text>
+              <Text color={theme.accent}>{'  openclaw models status --agent main --probe'}</Text>
+              <Text color={theme.accent}>{'  openclaw agent --local --agent main --message "Hello"'}</Text>
+            </>
+          ) : (
+            <Text>{`${agentName} now uses isartor: its next request shows up in the dashboard.`}</Text>
+          )}
+          <Text>
+            {'Start the gateway at every login: '}
+            <Text color={theme.accent}>{isartorCommand('service install')}</Text>
+          </Text>
         </>
       ) : null}
-      {status === 'declined' ? <Text color={theme.warn}>Nothing was written. `isartor connect openclaw` does it later.</Text> : null}
+      {status === 'declined' ? <Text color={theme.warn}>{`Nothing was written. \`${isartorCommand(`connect ${state.agentId}`)}\` does it later.`}</Text> : null}
       {status === 'failed' ? (
         <>
           <Text color={theme.error}>{`✗ ${message ?? 'The write failed.'}`}</Text>

@@ -1,15 +1,17 @@
 import { Spinner } from '@inkjs/ui';
 import { Box, Static, Text, useInput } from 'ink';
 import { formatCount, formatMs, formatPercent, formatUsd, requestLine } from '../dashboard/format.js';
+import { describeLayer, probeAt, probeCycle, type ProbeSpec } from '../dashboard/probes.js';
 import { requestsPerSecond } from '../flow.js';
 import { summarise } from '../../stats/summarise.js';
 import type { LiveRequestRecord, StatsSummary } from '../gateway-contracts.js';
 import { useTheme } from '../components/theme.js';
 import { layoutWidth, useTerminalSize } from '../hooks/use-terminal-size.js';
+import { isartorCommand } from '../../terminal/invocation.js';
 import type { ScreenProps } from './screen-props.js';
 
 /** Live rows besides the tool table; the table gets what is left of the terminal. */
-const fixedRows = 13;
+const fixedRows = 16;
 /** Must stay below flow.ts's recentLimit. */
 const logEpochSize = 100;
 
@@ -54,8 +56,10 @@ export function DashboardScreen({ state, dispatch }: ScreenProps) {
           </Text>
           {'  '}
           <Text color={events === 'live' ? theme.ok : theme.warn}>{`● ${events === 'live' ? 'live' : events === 'unavailable' ? 'no /events' : events}`}</Text>
-          {`  ${handle?.url ?? ''} → ${handle?.provider ?? '?'}${handle?.model ? `/${handle.model}` : ''}`}
+          {`  ${handle?.url ?? ''}`}
         </Text>
+        {/* The upstream on its own line: a long model name must not be cut. */}
+        <Text>{`forwards  ${handle?.provider ?? '?'}${handle?.model ? ` / ${handle.model}` : ''}`}</Text>
         {state.mode === 'demo' ? <Text color={theme.muted}>Demo: a simulated provider answers; no key, no network. Press p to send requests.</Text> : null}
         <Text>
           {`req/s ${requestsPerSecond(dashboard).toFixed(1).padStart(5)}   last 24 h ${formatCount(total.requests).padStart(6)} req   hit rate `}
@@ -79,27 +83,48 @@ export function DashboardScreen({ state, dispatch }: ScreenProps) {
               {`${tool.client.slice(0, 15).padEnd(16)}${formatCount(tool.requests).padStart(9)}${formatPercent(tool.cacheHitRate).padStart(10)}${formatMs(tool.latencyMs.p50).padStart(10)}${formatCount(tool.tokens.saved).padStart(11)}${formatUsd(tool.cost.savedUsd).padStart(10)}`}
             </Text>
           ))}
-          {tools.length > toolRows ? <Text color={theme.muted}>{`and ${tools.length - toolRows} more (isartor stats --by-tool)`}</Text> : null}
+          {tools.length > toolRows ? <Text color={theme.muted}>{`and ${tools.length - toolRows} more (${isartorCommand('stats --by-tool')})`}</Text> : null}
         </Box>
-        <Box marginTop={1}>
-          {probe.status === 'running' ? (
-            <Spinner label="probe: sending a prompt through the gateway..." />
-          ) : probe.result ? (
-            <Text>
-              {'probe: '}
-              {probe.result.error ? (
-                <Text color={theme.error}>{`failed: ${probe.result.error}`}</Text>
-              ) : (
-                <Text color={probe.result.status >= 400 ? theme.error : theme.ok}>{`HTTP ${probe.result.status}, layer ${probe.result.layer}, ${formatMs(probe.result.latencyMs)}`}</Text>
-              )}
-            </Text>
-          ) : (
-            <Text color={theme.muted}>{`probe: press p to send "pong?" through the gateway`}</Text>
-          )}
-        </Box>
+        <ProbeLines state={state} />
         <QuitLine state={state} />
       </Box>
     </>
+  );
+}
+
+/** What the probe sends, what a healthy gateway answers with, and what it got. */
+function ProbeLines({ state }: Pick<ScreenProps, 'state'>) {
+  const theme = useTheme();
+  const { probe } = state.dashboard;
+  const next = probeAt(probe.sent);
+  const shown = probe.status === 'running' ? next : probe.result?.probe;
+  const number = (spec: ProbeSpec) => `${probeCycle.indexOf(spec) + 1}/${probeCycle.length}`;
+  if (!shown) {
+    return (
+      <Box marginTop={1} flexDirection="column">
+        <Text color={theme.muted} wrap="truncate-end">{'probe: p asks the gateway a question: the same one, reworded, then a near-miss,'}</Text>
+        <Text color={theme.muted} wrap="truncate-end">{'  to show l1a (exact cache), l1b (near-duplicate cache) and l3 (the provider).'}</Text>
+        <Text> </Text>
+      </Box>
+    );
+  }
+  const result = probe.status === 'running' ? undefined : probe.result;
+  return (
+    <Box marginTop={1} flexDirection="column">
+      <Text wrap="truncate-end">{`probe ${number(shown)}, ${shown.label}: "${shown.content}"`}</Text>
+      <Text wrap="truncate-end" color={theme.muted}>{`  expect  ${shown.expected}`}</Text>
+      {probe.status === 'running' ? (
+        <Spinner label="sending it through the gateway..." />
+      ) : result?.error ? (
+        <Text color={theme.error} wrap="truncate-end">{`  got     no answer: ${result.error}`}</Text>
+      ) : result ? (
+        <Text wrap="truncate-end">
+          {'  got     '}
+          <Text color={result.status >= 400 ? theme.error : theme.ok}>{`${describeLayer(result.layer)}, HTTP ${result.status}, ${formatMs(result.latencyMs)}`}</Text>
+          <Text color={theme.muted}>{`  (p: ${probeAt(probe.sent).label} next)`}</Text>
+        </Text>
+      ) : null}
+    </Box>
   );
 }
 
@@ -108,7 +133,7 @@ function QuitLine({ state }: Pick<ScreenProps, 'state'>) {
   const { dashboard, gateway, mode } = state;
   const url = gateway.handle?.url ?? '';
   if (dashboard.quitting === 'leave') {
-    return <Text>{`Bye. The gateway keeps running at ${url}; stop it with \`isartor down\`.`}</Text>;
+    return <Text>{`Bye. The gateway keeps running at ${url}; stop it with \`${isartorCommand('down')}\`.`}</Text>;
   }
   if (dashboard.quitting === 'stop') {
     if (!dashboard.finished) return <Spinner label={mode === 'demo' ? 'Stopping the demo gateway...' : 'Stopping the gateway...'} />;

@@ -1,6 +1,7 @@
 import { Spinner } from '@inkjs/ui';
 import { Text, useInput } from 'ink';
 import { DiffView } from '../components/diff-view.js';
+import { runnableAdvice } from '../../terminal/invocation.js';
 import { Frame } from '../components/frame.js';
 import { useTheme } from '../components/theme.js';
 import { layoutWidth, useTerminalSize } from '../hooks/use-terminal-size.js';
@@ -35,7 +36,7 @@ export function DiffScreen({ state, dispatch }: ScreenProps) {
       {status === 'refused' ? (
         <>
           <Text color={theme.error}>{`✗ ${message ?? 'isartor cannot edit this file safely.'}`}</Text>
-          {hint ? <Text>{hint}</Text> : null}
+          {hint ? <Text>{runnableAdvice(hint)}</Text> : null}
           <Text bold>Nothing was written.</Text>
         </>
       ) : null}
@@ -44,7 +45,7 @@ export function DiffScreen({ state, dispatch }: ScreenProps) {
       ) : null}
       {status === 'ready' && plan && !plan.unchanged ? (
         <>
-          <Text wrap="truncate-middle">{`${plan.before === undefined ? 'Create' : 'Edit'} ${plan.location.configPath}:`}</Text>
+          <Text>{`${plan.before === undefined ? 'Create' : 'Edit'} ${plan.location.configPath}:`}</Text>
           <DiffView diff={plan.diff} height={height} width={layoutWidth(size)} />
           {shownDeletions.map((deletion) => (
             <Text key={deletion.path} color={theme.warn} wrap="truncate-middle">{`delete ${deletion.path} (OpenClaw regenerates it)`}</Text>

@@ -1,5 +1,6 @@
 import { Spinner } from '@inkjs/ui';
 import { Text, useInput } from 'ink';
+import { isartorCommand, runnableAdvice } from '../../terminal/invocation.js';
 import { Frame } from '../components/frame.js';
 import { useTheme } from '../components/theme.js';
 import type { ScreenProps } from './screen-props.js';
@@ -46,13 +47,13 @@ export function GatewayScreen({ state, dispatch }: ScreenProps) {
       {gateway.status === 'portInUse' ? (
         <>
           <Text color={theme.error}>{`✗ Port ${gateway.port} is already in use by another program.`}</Text>
-          <Text>{gateway.suggestedPort === undefined ? 'No free port nearby; start it yourself with `isartor up --detach --port <port>`.' : `Port ${gateway.suggestedPort} is free: press Enter to use it (saved to isartor's config, so \`isartor up\` uses it from now on).`}</Text>
+          <Text>{gateway.suggestedPort === undefined ? `No free port nearby; start it yourself with \`${isartorCommand('up --detach --port <port>')}\`.` : `Port ${gateway.suggestedPort} is free: press Enter to use it (saved as isartor's port).`}</Text>
         </>
       ) : null}
       {gateway.status === 'failed' ? (
         <>
           <Text color={theme.error}>{`✗ ${gateway.message ?? 'The gateway did not start.'}`}</Text>
-          {gateway.hint ? <Text>{gateway.hint}</Text> : null}
+          {gateway.hint ? <Text>{runnableAdvice(gateway.hint)}</Text> : null}
         </>
       ) : null}
     </Frame>

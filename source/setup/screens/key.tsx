@@ -2,6 +2,7 @@ import { Spinner } from '@inkjs/ui';
 import { Box, Text, useInput } from 'ink';
 import { useState } from 'react';
 import { keyEnvNames } from '../../providers/key-env.js';
+import { runnableAdvice } from '../../terminal/invocation.js';
 import { Frame } from '../components/frame.js';
 import { TextField } from '../components/text-field.js';
 import { useTheme } from '../components/theme.js';
@@ -67,7 +68,7 @@ export function KeyScreen({ state, dispatch }: ScreenProps) {
                   secret
                   value={value}
                   isActive={typing}
-                  placeholder={enterMeans ? `(${enterMeans.toLowerCase()})` : ''}
+                  placeholder={enterMeans ? `(${enterMeans.charAt(0).toLowerCase()}${enterMeans.slice(1)})` : ''}
                   onChange={(next) => {
                     setValue(next);
                     setError(undefined);
@@ -89,7 +90,7 @@ export function KeyScreen({ state, dispatch }: ScreenProps) {
             <Text color={theme.error}>{`✗ ${result.problem.message}`}</Text>
             <Text>
               <Text color={theme.accent}>fix: </Text>
-              {fixFor(result.problem.kind, result.problem.fix)}
+              {runnableAdvice(fixFor(result.problem.kind, result.problem.fix))}
             </Text>
           </>
         ) : null}

@@ -3,19 +3,31 @@ import { Box, Text, useInput } from 'ink';
 import { findProvider } from '../../providers/catalog.js';
 import { Frame } from '../components/frame.js';
 import { useTheme } from '../components/theme.js';
+import { stepLabels } from '../progress.js';
 import type { ScreenProps } from './screen-props.js';
 
 export function WelcomeScreen({ state, dispatch }: ScreenProps) {
   const theme = useTheme();
   const { overview } = state;
+  const progress = overview?.progress;
+  const canOpenDashboard = Boolean(overview?.gateway || overview?.configured);
   useInput((input, key) => {
     if (key.return) dispatch({ type: 'setupStarted' });
     else if (input === 'd') dispatch({ type: 'demoChosen' });
+    else if (input === 'r' && progress) dispatch({ type: 'resumeChosen' });
+    else if (input === 'o' && canOpenDashboard) dispatch({ type: 'dashboardChosen' });
   });
   const configured = overview?.configured;
   const openClaw = overview?.openClaw;
+  const keys = [
+    progress ? `r resume at ${stepLabels[progress.step]}` : undefined,
+    progress ? 'Enter start over' : 'Enter start setup',
+    canOpenDashboard ? `o open the dashboard` : undefined,
+    progress || canOpenDashboard ? 'd demo' : 'd try the demo, no key needed',
+    'Ctrl+C quit',
+  ].filter(Boolean).join(' · ');
   return (
-    <Frame title="Welcome" keys="Enter start setup · d try the demo, no key needed · Ctrl+C quit">
+    <Frame title="Welcome" keys={keys}>
       <Text>Routes OpenClaw through isartor, a local gateway that caches what it safely can:</Text>
       <Text color={theme.muted}>  provider → key → model → gateway → OpenClaw → review the edit → write it,</Text>
       <Text>then stays open as a live dashboard of the gateway.</Text>
@@ -51,6 +63,12 @@ export function WelcomeScreen({ state, dispatch }: ScreenProps) {
                 <Text color={theme.muted}>not found</Text>
               )}
             </Text>
+            {progress ? (
+              <Text wrap="truncate-end">
+                {'  resume    '}
+                <Text color={theme.warn}>{`${progress.providerId}${progress.model ? ` / ${progress.model}` : ''}, setup stopped at ${stepLabels[progress.step]} (press r)`}</Text>
+              </Text>
+            ) : null}
           </>
         )}
       </Box>

@@ -146,8 +146,9 @@ describe('POST /v1/responses through the layers', () => {
     const { key } = (await generated.json()) as { key: string };
     expect((await post({ model: 'fake-model', input: 'hi' }, { authorization: `Bearer ${key}` })).status).toBe(200);
     const refused = await post({ model: 'fake-model-large', input: 'hi' }, { authorization: `Bearer ${key}` });
-    expect(refused.status).toBe(401);
-    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('model_not_allowed');
+    // A final 403 in LiteLLM's shape (issue 17), which clients do not retry.
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: unknown }).error).toMatchObject({ type: 'key_model_access_denied', param: 'model', code: '403' });
     expect((await post({ model: 'fake-model', input: 'hi' })).status).toBe(401);
   });
 

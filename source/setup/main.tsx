@@ -1,7 +1,8 @@
-#!/usr/bin/env node
+/** The wizard's program, loaded by index.ts once it has said that it is loading. */
 import { render } from 'ink';
 import { reportFatalError, stopQuietlyOnClosedPipe } from '../terminal/process-exit.js';
 import { resolveStateDir } from '../store/state-dir.js';
+import { isartorCommand, runnableAdvice } from '../terminal/invocation.js';
 import { SetupApp } from './app.js';
 import { themeFor } from './components/theme.js';
 import { initialSetupState, type SetupState } from './flow.js';
@@ -19,13 +20,15 @@ async function main(): Promise<number> {
   const interactive = isInteractiveTerminal(process.stdin, process.stdout, process.env);
   if (!interactive || wantsFlagRun(flags)) {
     const reason = process.env.CI ? 'CI is set' : 'standard input or output is not a terminal';
-    return runFromFlags(flags, effects, { out: (line) => process.stdout.write(`${line}\n`), env: process.env, reason });
+    return runFromFlags(flags, effects, { out: (line) => process.stdout.write(`${runnableAdvice(line)}\n`), env: process.env, reason });
   }
   return runWizard(flags, effects);
 }
 
 async function runWizard(flags: SetupFlags, effects: ReturnType<typeof createSetupEffects>): Promise<number> {
   let last: SetupState | undefined;
+  // index.ts left a "loading" line for the seconds the imports take; the wizard draws over it.
+  process.stdout.write('\r\u001B[2K');
   const instance = render(
     <SetupApp
       effects={effects}
@@ -45,10 +48,15 @@ async function runWizard(flags: SetupFlags, effects: ReturnType<typeof createSet
       await effects.stopGateway(handle).catch(() => {});
       process.stdout.write('Setup interrupted; the demo gateway has stopped.\n');
     } else {
-      process.stdout.write(`Setup interrupted. The gateway keeps running at ${handle.url}; stop it with \`isartor down\`.\n`);
+      process.stdout.write(`Setup interrupted. The gateway keeps running at ${handle.url}; stop it with \`${isartorCommand('down')}\`.\n`);
+      if (last?.providerId && last.screen !== 'dashboard') process.stdout.write(`Run \`${isartorCommand('setup')}\` and press r to resume where you left off.\n`);
     }
   } else if (!last?.dashboard.finished) {
-    process.stdout.write('Setup interrupted; run `npx isartor-setup` to pick up where you left off.\n');
+    process.stdout.write(
+      last?.providerId && last.mode === 'setup'
+        ? `Setup interrupted; run \`${isartorCommand('setup')}\` and press r to resume where you left off.\n`
+        : 'Setup interrupted before anything was chosen; nothing was saved.\n',
+    );
   }
   return 0;
 }
