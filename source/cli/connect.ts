@@ -1,13 +1,13 @@
+import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { applyOpenClawPlan } from '../connectors/openclaw/apply.js';
 import { locateOpenClawConfig } from '../connectors/openclaw/config-path.js';
-import { gatewayKeyForClient, locateGateway, modelForClient } from '../connectors/core/connection-defaults.js';
+import { configuredGatewayUrl, gatewayKeyForClient, locateGateway, modelForClient } from '../connectors/core/connection-defaults.js';
 import { planOpenClawConnect, planOpenClawDisconnect, type OpenClawApi, type OpenClawPlan } from '../connectors/openclaw/plan.js';
 import type { ClientConnectionStatus } from '../connectors/core/connector.js';
-import { clientConnectors } from '../connectors/registry.js';
 import { connectClaudeCodeCommand } from './connect-claude-code.js';
 import { fetchHealth } from '../daemon/running-gateway.js';
-import { ConfigStore } from '../store/config.js';
+import { ConfigStore, type IsartorConfig } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
 import { canPrompt, paint, printJson, printLine, printWarning } from '../terminal/output.js';
@@ -21,6 +21,7 @@ interface OpenClawFlags {
   gatewayApiKey?: string;
   api: OpenClawApi;
   disconnect?: boolean;
+  restoreBackup?: boolean;
   dryRun?: boolean;
   yes?: boolean;
 }
@@ -34,17 +35,22 @@ export function connectCommand(): Command {
       .option('--config-path <path>', 'path to openclaw.json (default: as OpenClaw resolves it)')
       .option('--gateway-api-key <key>', 'the gateway key OpenClaw must send (default: the configured one)')
       .addOption(new Option('--api <api>', 'the protocol OpenClaw speaks to isartor').choices(['openai-completions', 'anthropic-messages']).default('openai-completions'))
-      .option('--disconnect', 'restore the backup, or remove only what isartor added')
+      .option('--disconnect', 'remove what isartor added and put back what it replaced; later edits stay')
+      .option('--restore-backup', 'disconnect by putting back the backup of the first connect instead (the diff shows what that undoes)')
       .option('--dry-run', 'print the diff and write nothing')
       .option('-y, --yes', 'write without asking (needed when there is no terminal to ask in)')
       .addHelpText(
         'after',
         `
 Config path, as OpenClaw resolves it: --config-path, $OPENCLAW_CONFIG_PATH, $OPENCLAW_STATE_DIR/openclaw.json,
-$OPENCLAW_HOME/.openclaw/openclaw.json, ~/.openclaw/openclaw.json. The first time, the original is kept as
-openclaw.json.isartor-backup. Stale per-agent models.json registries are deleted; OpenClaw regenerates them.
+$OPENCLAW_HOME/.openclaw/openclaw.json, ~/.openclaw/openclaw.json. JSON and JSON5 (unquoted keys, comments,
+trailing commas) are edited in place, in the file's own style. The first time, the original is kept as
+openclaw.json.isartor-backup, and what isartor changed is recorded in $ISARTOR_HOME/connectors/openclaw.json:
+--disconnect undoes exactly that. Stale per-agent models.json registries are deleted; OpenClaw regenerates them.
 
-Then: openclaw models status --agent main --probe`,
+OpenClaw 2026.9 needs Node >= 24.16. Then:
+  openclaw models status --agent main --probe
+  openclaw agent --local --agent main --message "Hello"   (a try without OpenClaw's own gateway)`,
       )
       .action(async (flags: OpenClawFlags) => {
         await runConnectOpenClaw(flags);
@@ -70,17 +76,17 @@ async function runConnectOpenClaw(flags: OpenClawFlags): Promise<void> {
   const location = locateOpenClawConfig(flags.configPath);
   const gateway = await locateGateway(stateDir, config);
   const gatewayUrl = gateway.url;
-  const plan = flags.disconnect
-    ? planOpenClawDisconnect(location)
-    : planOpenClawConnect(location, {
-        gatewayUrl,
-        apiKey: gatewayKeyForClient(flags.gatewayApiKey, config),
-        model: modelForClient(flags.model, config),
-        api: flags.api,
-      });
+  const disconnect = Boolean(flags.disconnect || flags.restoreBackup);
+  const plan = disconnect
+    ? planOpenClawDisconnect(location, { isartorHome: stateDir, restoreBackup: flags.restoreBackup })
+    : planOpenClawConnect(
+        location,
+        { gatewayUrl, apiKey: gatewayKeyForClient(flags.gatewayApiKey, config), model: modelForClient(flags.model, config), api: flags.api },
+        { isartorHome: stateDir },
+      );
   printLine(`OpenClaw config: ${location.configPath}${location.source === 'default' ? '' : ` (from ${location.source})`}`);
   if (plan.unchanged) {
-    printLine(`${paint('green', '✓')} ${flags.disconnect ? 'OpenClaw is not connected to isartor' : 'OpenClaw is already connected to isartor as planned'}: nothing to change.`);
+    printLine(`${paint('green', '✓')} ${disconnect ? 'OpenClaw is not connected to isartor' : 'OpenClaw is already connected to isartor as planned'}: nothing to change.`);
   } else {
     printDiff(plan.diff);
     if (flags.dryRun) {
@@ -94,7 +100,7 @@ async function runConnectOpenClaw(flags: OpenClawFlags): Promise<void> {
     applyOpenClawPlan(plan);
     printOutcome(plan);
   }
-  if (!flags.disconnect && !gateway.answering) await warnIfGatewayDown(gatewayUrl);
+  if (!disconnect && !gateway.answering) await warnIfGatewayDown(gatewayUrl);
 }
 
 async function confirmed(flags: OpenClawFlags, plan: OpenClawPlan): Promise<boolean> {
@@ -115,36 +121,58 @@ function printOutcome(plan: OpenClawPlan): void {
   if (plan.backup.create) printLine(`  backup    ${plan.backup.path}`);
   if (plan.backup.restore) printLine(`  restored  ${configPath} from its backup`);
   else if (plan.configChanges) printLine(`  wrote     ${configPath}`);
-  for (const deletion of plan.deletions) printLine(`  deleted   ${deletion.path} (OpenClaw regenerates it)`);
+  for (const deletion of plan.deletions) {
+    printLine(`  deleted   ${deletion.path}${deletion.path === configPath ? ' (isartor had created it)' : ' (OpenClaw regenerates it)'}`);
+  }
   if (plan.action === 'disconnect') {
+    if (!plan.backup.restore && plan.backup.remove) printLine(`  removed   ${plan.backup.path} (the config is back to it)`);
+    else if (!plan.backup.restore && existsSync(plan.backup.path)) {
+      printLine(`  kept      ${plan.backup.path}: your config from before the first connect (\`--restore-backup\` puts it back)`);
+    }
     printLine(`${paint('green', '✓')} OpenClaw no longer goes through isartor.`);
     return;
   }
-  printLine(`${paint('green', '✓')} OpenClaw now uses isartor. Check it with:`);
+  printLine(`${paint('green', '✓')} OpenClaw now uses isartor. Check it with (OpenClaw 2026.9 needs Node >= 24.16):`);
   printLine(`  ${paint('cyan', 'openclaw models status --agent main --probe')}`);
-  printLine(`  ${paint('cyan', 'openclaw agent --agent main -m "Hello from OpenClaw through Isartor"')}`);
+  printLine(`  ${paint('cyan', 'openclaw agent --local --agent main --message "Hello from OpenClaw through Isartor"')}   (without OpenClaw's own gateway)`);
 }
 
 async function warnIfGatewayDown(gatewayUrl: string): Promise<void> {
   if (!(await fetchHealth(gatewayUrl, 1500))) {
-    printWarning(`Nothing answers at ${gatewayUrl} yet: start the gateway with \`isartor up --detach\` before using OpenClaw.`);
+    printWarning(`Nothing answers at ${gatewayUrl} yet: start the gateway with \`isartor up --detach\` (it listens there) before using OpenClaw.`);
   }
 }
 
 async function runConnectStatus(flags: { configPath?: string; json?: boolean }): Promise<void> {
+  const config = new ConfigStore(resolveStateDir()).read();
   // Every client's config reader (TOML for Codex) loads only for this command.
   const { clientConnectors } = await import('../connectors/registry.js');
   // --config-path names openclaw.json; every other client is found as it finds its own config.
   const statuses = clientConnectors().map((connector) => connector.status({ configPath: connector.id === 'openclaw' ? flags.configPath : undefined }));
+  const checked = await Promise.all(statuses.map(async (status) => ({ ...status, gateway: status.connected && status.baseUrl ? await checkGateway(status.baseUrl) : null })));
   if (flags.json) {
-    printJson({ clients: statuses });
+    printJson({ clients: checked });
     return;
   }
-  for (const status of statuses) printClientStatus(status);
+  for (const status of checked) printClientStatus(status, config);
 }
 
-function printClientStatus(status: ClientConnectionStatus & { api?: string | null; primary?: boolean; ignoredByClaudeCode?: boolean }): void {
+/** Whether an isartor gateway answers where the client sends its requests (its base URL without /v1). */
+async function checkGateway(baseUrl: string): Promise<{ url: string; answering: boolean }> {
+  const url = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+  return { url, answering: (await fetchHealth(url, 1500)) !== undefined };
+}
+
+type CheckedStatus = ClientConnectionStatus & {
+  api?: string | null;
+  primary?: boolean;
+  ignoredByClaudeCode?: boolean;
+  gateway: { url: string; answering: boolean } | null;
+};
+
+function printClientStatus(status: CheckedStatus, config: IsartorConfig): void {
   const name = status.client.padEnd(12);
+  const indent = ' '.repeat(13);
   if (status.ignoredByClaudeCode) printWarning(`${status.configPath} has comments or trailing commas, so Claude Code ignores it entirely.`);
   if (!status.connected) {
     printLine(`${name} not connected (${status.configPath}). Connect it with ${paint('cyan', isartorCommand(`connect ${status.client}`))}.`);
@@ -156,5 +184,19 @@ function printClientStatus(status: ClientConnectionStatus & { api?: string | nul
   }
   if (status.client === 'codex') {
     printLine(`           ${status.primary ? "isartor is Codex's model provider" : paint('yellow', "isartor is configured but not Codex's model_provider")}; config ${status.configPath}`);
+  }
+  if (!status.gateway) return;
+  if (status.gateway.answering) {
+    printLine(`${indent}${paint('green', 'gateway answering')} at ${status.gateway.url}`);
+    return;
+  }
+  printLine(`${indent}${paint('red', 'no gateway answers')} at ${status.gateway.url}: ${status.client} requests fail until one does.`);
+  const target = new URL(status.gateway.url);
+  const saved = configuredGatewayUrl(config);
+  if (saved === status.gateway.url) {
+    printLine(`${indent}Start it with ${paint('cyan', 'isartor up --detach')} (or at every login: ${paint('cyan', 'isartor service install')}).`);
+  } else {
+    printLine(`${indent}Start it there with ${paint('cyan', `isartor up --detach --port ${target.port}`)} (saved for later starts),`);
+    printLine(`${indent}or point ${status.client} at ${saved}, where \`isartor up\` listens: ${paint('cyan', `isartor connect ${status.client}`)}.`);
   }
 }

@@ -14,6 +14,7 @@ import { pricingCommand } from './pricing.js';
 import { setupCommand } from './setup.js';
 import { statsCommand } from './stats.js';
 import { statusCommand } from './status.js';
+import { serviceCommand } from './service.js';
 import { upCommand } from './up.js';
 
 export function buildProgram(): Command {
@@ -28,10 +29,11 @@ export function buildProgram(): Command {
 Quick start:
   isartor set-key -p groq      store a provider key (hidden prompt)
   isartor check                verify key, base URL and model live
-  isartor up --detach          start the gateway on http://127.0.0.1:8080
+  isartor up --detach          start the gateway on http://127.0.0.1:8080 (--port saves another)
   isartor connect openclaw     point OpenClaw at it (shows the diff first)
   isartor connect claude-code  point Claude Code at it (its settings.json env block)
   isartor status               see it running
+  isartor service install      start it at every login (systemd user unit, launchd agent)
   isartor stats --by-tool      cache hits, latency and tokens saved per tool
   isartor keys create --alias openclaw --budget 50   a tool's own key, budget and models
   isartor down                 stop it
@@ -55,6 +57,7 @@ State (config, cache, logs, pid) lives in $ISARTOR_HOME, default ~/.isartor.`,
     downCommand(),
     connectCommand(),
     statusCommand(),
+    serviceCommand(),
     statsCommand(),
     pricingCommand(),
     keysCommand(),

@@ -1,4 +1,6 @@
+import { restartCommand } from '../daemon/gateway-address.js';
 import { findRunningGateway } from '../daemon/running-gateway.js';
+import { ConfigStore } from '../store/config.js';
 import { statePaths } from '../store/state-dir.js';
 import { paint, printLine } from '../terminal/output.js';
 
@@ -6,6 +8,7 @@ import { paint, printLine } from '../terminal/output.js';
 export async function noticeIfGatewayRunning(stateDir: string): Promise<void> {
   const running = await findRunningGateway(statePaths(stateDir).pidFile);
   if (running) {
-    printLine(paint('yellow', `The running gateway (pid ${running.record.pid}) still uses the old settings: restart it with \`isartor down && isartor up --detach\`.`));
+    const command = restartCommand(running.record, new ConfigStore(stateDir).read().gateway);
+    printLine(paint('yellow', `The running gateway (pid ${running.record.pid}) still uses the old settings: restart it with \`${command}\`.`));
   }
 }

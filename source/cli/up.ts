@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { keepServingThroughStrayErrors } from '../daemon/last-line-of-defence.js';
 import { serveGateway } from '../daemon/serve-gateway.js';
+import { saveGatewayAddress } from '../daemon/gateway-address.js';
 import { startDetachedGateway } from '../daemon/start-detached.js';
-import { defaultGatewayPort } from '../store/config.js';
+import { ConfigStore, defaultGatewayPort, type GatewaySettings } from '../store/config.js';
 import { resolveStateDir, statePaths } from '../store/state-dir.js';
 import { parsePort } from '../terminal/option-parsers.js';
 import { paint, printLine, printWarning } from '../terminal/output.js';
@@ -21,8 +22,8 @@ interface UpFlags {
 export function upCommand(): Command {
   return new Command('up')
     .description('Start the gateway: in the foreground with a request log, or in the background with --detach.')
-    .option('--port <port>', `port to listen on (default: config, else ${defaultGatewayPort})`, parsePort)
-    .option('--host <host>', 'address to listen on (default: config, else 127.0.0.1)')
+    .option('--port <port>', `port to listen on, saved to config for the next start (default: config, else ${defaultGatewayPort})`, parsePort)
+    .option('--host <host>', 'address to listen on, saved to config for the next start (default: config, else 127.0.0.1)')
     .option('-d, --detach', 'run in the background; returns once /health answers (logs go to the state dir)')
     .option('--redis <url>', 'share caches, virtual keys, spend and stats with the other instances on this Redis (redis://[:password@]host:port/db; a password is visible in shell history: prefer ISARTOR_REDIS_URL or store.redisUrl in config)')
     .option('--gateway-api-key <key>', 'require this key from clients (visible in shell history; prefer ISARTOR_GATEWAY_API_KEY or gateway.apiKey in config)')
@@ -30,11 +31,14 @@ export function upCommand(): Command {
       'after',
       `
 Every route but /health then needs "Authorization: Bearer <key>" or "x-api-key: <key>".
+--port and --host are saved to config once the gateway listens, so a plain \`isartor up\` (a restart, the
+login service of \`isartor service install\`) comes back at the address clients were pointed at.
 Stop a detached gateway with \`isartor down\`; see it with \`isartor status\`.`,
     )
     .action(async (flags: UpFlags) => {
       const stateDir = resolveStateDir();
       const gatewayApiKey = flags.gatewayApiKey ?? (process.env.ISARTOR_GATEWAY_API_KEY || undefined);
+      const previous = new ConfigStore(stateDir).read().gateway;
       const preflight = await preflightUp({ stateDir, host: flags.host, port: flags.port, gatewayApiKey });
       if (preflight.kind === 'alreadyRunning') {
         // Asking for what already runs in the background is not a failure: scripts can call `up --detach` every time.
@@ -57,17 +61,24 @@ Stop a detached gateway with \`isartor down\`; see it with \`isartor status\`.`,
           command: { execPath: process.execPath, args: [...process.execArgv, process.argv[1] ?? ''] },
         });
         printLine(`${paint('green', '✓')} isartor gateway running at ${paint('cyan', record.url)} (pid ${record.pid})`);
+        reportSavedAddress(stateDir, flags, previous);
         printLine(`  forwarding to ${record.provider}${record.model ? ` / ${record.model}` : ''}${record.authRequired ? ', gateway key required' : ''}`);
         printLine(`  OpenAI base URL for clients: ${record.url}/v1`);
         printLine(`  log: ${statePaths(stateDir).gatewayLog}`);
         printLine(`  stop it with ${paint('cyan', isartorCommand('down'))}`);
         return;
       }
-      await runForeground(stateDir, flags, gatewayApiKey, redisUrl);
+      await runForeground(stateDir, flags, gatewayApiKey, redisUrl, previous);
     });
 }
 
-async function runForeground(stateDir: string, flags: UpFlags, gatewayApiKey: string | undefined, redisUrl: string | undefined): Promise<void> {
+/** Saves --host/--port once the gateway listens there, and says so. */
+function reportSavedAddress(stateDir: string, flags: UpFlags, previous: GatewaySettings): void {
+  const saved = saveGatewayAddress(stateDir, { host: flags.host, port: flags.port }, previous);
+  if (saved.length > 0) printLine(`  saved ${saved.join(' and ')} to config: a plain \`${isartorCommand('up')}\` listens there from now on`);
+}
+
+async function runForeground(stateDir: string, flags: UpFlags, gatewayApiKey: string | undefined, redisUrl: string | undefined, previous: GatewaySettings): Promise<void> {
   // From here on this process serves other programs: one stray error must not end it for all of them.
   keepServingThroughStrayErrors(printWarning);
   const served = await serveGateway({
@@ -85,6 +96,7 @@ async function runForeground(stateDir: string, flags: UpFlags, gatewayApiKey: st
   const store = served.store();
   printLine(store.kind === 'redis' ? `state shared on Redis ${store.url} with every instance that uses it` : `state in ${stateDir}`);
   printLine(record.authRequired ? 'gateway key required on every route but /health' : 'no gateway key set: any local program may use this gateway');
+  reportSavedAddress(stateDir, flags, previous);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

@@ -8,6 +8,7 @@ import { gatewayKeyForClient } from '../connectors/core/connection-defaults.js';
 import { planOpenClawConnect, type OpenClawPlan } from '../connectors/openclaw/plan.js';
 import { clientConnectors, findClientConnector } from '../connectors/registry.js';
 import { openClawPrimaryModel } from '../connectors/openclaw/status.js';
+import { saveGatewayAddress } from '../daemon/gateway-address.js';
 import { findRunningGateway } from '../daemon/running-gateway.js';
 import { startDetachedGateway } from '../daemon/start-detached.js';
 import { stopGateway } from '../daemon/stop-gateway.js';
@@ -113,6 +114,8 @@ export function createSetupEffects(options: RealEffectsOptions): SetupEffects {
           return { kind: 'portInUse', port: wanted, suggestedPort: await nextFreePort(config.gateway.host, wanted) };
         }
         const record = await startDetachedGateway({ stateDir, port: wanted, gatewayApiKey: env.ISARTOR_GATEWAY_API_KEY || undefined, command: isartorCommand() });
+        // A port chosen here (the port-in-use offer) becomes the config's, as `isartor up --port` does.
+        saveGatewayAddress(stateDir, { port: wanted }, config.gateway);
         return { kind: 'running', gateway: { url: record.url, pid: record.pid, provider: record.provider, model: record.model, apiKey, kind: 'started' } };
       } catch (error) {
         if (error instanceof UserError) return { kind: 'failed', message: error.message, hint: error.hint };
@@ -155,7 +158,7 @@ export function createSetupEffects(options: RealEffectsOptions): SetupEffects {
           return { kind: 'ready', plan: connector.planConnect({ gatewayUrl: gateway.url, apiKey, model }, env) as AgentPlan };
         }
         const location = locateOpenClawConfig(options.openClawConfigPath, env);
-        const plan = planOpenClawConnect(location, { gatewayUrl: gateway.url, apiKey, model, api: 'openai-completions' });
+        const plan = planOpenClawConnect(location, { gatewayUrl: gateway.url, apiKey, model, api: 'openai-completions' }, { isartorHome: stateDir });
         return { kind: 'ready', plan };
       } catch (error) {
         if (error instanceof UserError) return { kind: 'refused', message: error.message, hint: error.hint };

@@ -72,7 +72,7 @@ export async function runFromFlags(flags: SetupFlags, effects: SetupEffects, io:
   const gateway = started.gateway;
   ok(`${gateway.kind === 'reused' ? 'Reusing the gateway already running' : 'Gateway running'} at ${gateway.url} (pid ${gateway.pid})`);
   if (gateway.kind === 'reused' && (gateway.provider !== spec.id || gateway.model !== model)) {
-    out(`${paint('yellow', 'note:')} it still forwards to ${gateway.provider}${gateway.model ? ` / ${gateway.model}` : ''}; restart it with \`isartor down && isartor up --detach\`.`);
+    out(`${paint('yellow', 'note:')} it still forwards to ${gateway.provider}${gateway.model ? ` / ${gateway.model}` : ''}; restart it with \`isartor down && isartor up --detach --port ${new URL(gateway.url).port}\`.`);
   }
 
   if (!flags.openclaw) {
@@ -102,7 +102,9 @@ export async function runFromFlags(flags: SetupFlags, effects: SetupEffects, io:
   if (applied.backupPath) out(`  backup    ${applied.backupPath}`);
   if (applied.wrote) out(`  wrote     ${applied.configPath}`);
   for (const path of applied.deleted) out(`  deleted   ${path} (OpenClaw regenerates it)`);
-  ok('OpenClaw now uses isartor. Check it with `openclaw models status --agent main --probe`.');
+  ok('OpenClaw now uses isartor. Check it with `openclaw models status --agent main --probe` (OpenClaw 2026.9 needs Node >= 24.16),');
+  out('  or try a turn without OpenClaw\'s own gateway: `openclaw agent --local --agent main --message "Hello"`.');
+  out('  Start the gateway at every login with `isartor service install`.');
   return finish(out, gateway.url);
 }
 

@@ -284,6 +284,14 @@ export class ConfigStore {
     });
   }
 
+  /** Stores where the gateway listens; `isartor up` without --host/--port listens there. */
+  saveGatewayAddress(address: { host?: string | undefined; port?: number | undefined }): void {
+    translateConfError(this.path, () => {
+      if (address.host !== undefined) this.#conf.set('gateway.host', address.host);
+      if (address.port !== undefined) this.#conf.set('gateway.port', address.port);
+    });
+  }
+
   /** Sets (or with undefined, removes) the `provider/model` an alias names. */
   setAlias(name: string, ref: string | undefined): void {
     const aliases = { ...this.read().aliases };

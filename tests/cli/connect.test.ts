@@ -81,15 +81,31 @@ describe('isartor connect openclaw', () => {
     expect(readFileSync(configPath(), 'utf8')).toBe('{\n  "agents": ,\n}\n');
   });
 
-  it('--disconnect restores the backup; connect status reports both states', async () => {
+  it('--disconnect undoes only what connect did, keeping later edits; connect status reports both states', async () => {
     writeFileSync(configPath(), original);
     await cli('connect', 'openclaw', '--yes');
     const status = JSON.parse((await cli('connect', 'status', '--json')).stdout);
     expect(status.clients[0]).toMatchObject({ client: 'openclaw', connected: true, primary: true, baseUrl: 'http://127.0.0.1:8080/v1', models: ['openai/gpt-oss-120b'] });
-    expect((await cli('connect', 'openclaw', '--disconnect', '--yes')).code).toBe(0);
-    expect(readFileSync(configPath(), 'utf8')).toBe(original);
+    writeFileSync(configPath(), readFileSync(configPath(), 'utf8').replace('"lastTouchedVersion": "2026.9.6"', '"lastTouchedVersion": "2026.9.7"'));
+    const result = await cli('connect', 'openclaw', '--disconnect', '--yes');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('kept      ');
+    expect(readFileSync(configPath(), 'utf8')).toBe(original.replace('2026.9.6', '2026.9.7'));
     expect((await cli('connect', 'status')).stdout).toContain('not connected');
-  });
+  }, 60_000);
+
+  it('--restore-backup shows what putting the backup back undoes, then does it', async () => {
+    writeFileSync(configPath(), original);
+    await cli('connect', 'openclaw', '--yes');
+    writeFileSync(configPath(), readFileSync(configPath(), 'utf8').replace('2026.9.6', '2026.9.7'));
+    const result = await cli('connect', 'openclaw', '--restore-backup', '--yes');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('-  "meta": { "lastTouchedVersion": "2026.9.7" },');
+    expect(result.stdout).toContain('restored  ');
+    expect(readFileSync(configPath(), 'utf8')).toBe(original);
+    expect(existsSync(`${configPath()}.isartor-backup`)).toBe(false);
+  }, 60_000);
+
 
   it('points OpenClaw at the running gateway, whose requests it then attributes to openclaw', async () => {
     const fake: FakeUpstream = await startFakeUpstream({ apiKey: 'sk-up' });

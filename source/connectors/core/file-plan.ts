@@ -12,6 +12,8 @@ export interface PlannedBackup {
   path: string;
   create: boolean;
   restore: boolean;
+  /** Remove the backup without restoring it (the config already is what it holds). */
+  remove?: boolean;
 }
 
 /** What every connector's plan says about one client config file, computed without writing anything. */
@@ -40,12 +42,16 @@ export function planFileChange(
   after: string,
   deletions: PlannedDeletion[],
   backup: PlannedBackup,
-  deletionNote: string,
+  deletionNote: string | ((deletion: PlannedDeletion) => string),
 ): FilePlan {
   const configChanges = before !== after;
   const patches = configChanges ? [createTwoFilesPatch(configPath, configPath, before ?? '', after, before === undefined ? '(new file)' : '', '')] : [];
-  for (const deletion of deletions) patches.push(createTwoFilesPatch(deletion.path, '/dev/null', deletion.content, '', '', deletionNote));
-  return { before, after, configChanges, deletions, backup, diff: patches.join(''), unchanged: !configChanges && deletions.length === 0 && !backup.restore };
+  for (const deletion of deletions) {
+    const note = typeof deletionNote === 'string' ? deletionNote : deletionNote(deletion);
+    patches.push(createTwoFilesPatch(deletion.path, '/dev/null', deletion.content, '', '', note));
+  }
+  const unchanged = !configChanges && deletions.length === 0 && !backup.restore && !backup.remove;
+  return { before, after, configChanges, deletions, backup, diff: patches.join(''), unchanged };
 }
 
 export function readIfExists(path: string): string | undefined {

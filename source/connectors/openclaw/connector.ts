@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { resolveStateDir } from '../../store/state-dir.js';
 import { binaryVersion } from '../core/binary-version.js';
 import type { ClientConnector } from '../core/connector.js';
 import { applyOpenClawPlan } from './apply.js';
@@ -19,10 +20,10 @@ export function openClawConnector(api: OpenClawApi = 'openai-completions'): Clie
     },
     planConnect(request, env = process.env) {
       const location = locateOpenClawConfig(request.configPath, env);
-      return planOpenClawConnect(location, { gatewayUrl: request.gatewayUrl, apiKey: request.apiKey, model: request.model, api });
+      return planOpenClawConnect(location, { gatewayUrl: request.gatewayUrl, apiKey: request.apiKey, model: request.model, api }, { isartorHome: resolveStateDir(env) });
     },
     planDisconnect({ configPath, env = process.env } = {}) {
-      return planOpenClawDisconnect(locateOpenClawConfig(configPath, env));
+      return planOpenClawDisconnect(locateOpenClawConfig(configPath, env), { isartorHome: resolveStateDir(env) });
     },
     apply: applyOpenClawPlan,
     status({ configPath, env = process.env } = {}) {

@@ -1,11 +1,17 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
+import { resolveStateDir } from '../../store/state-dir.js';
 import { UserError } from '../../user-error.js';
 import { backupPathOf, planFileChange, readIfExists, type FilePlan, type PlannedDeletion } from '../core/file-plan.js';
-import { JsoncDocument } from '../core/jsonc-document.js';
-import { isRecord, valueAt as at } from '../core/json-value.js';
+import { isRecord } from '../core/json-value.js';
+import { Json5Document } from '../core/json5-document.js';
 import type { OpenClawLocation } from './config-path.js';
+import { applyConnectEdits } from './connect-edits.js';
+import { readConnectionRecord, type OpenClawConnectionRecord } from './connection-record.js';
+import { applyDisconnectEdits } from './disconnect-edits.js';
+import { managedProviderId } from './model-refs.js';
+
+export { managedProviderId } from './model-refs.js';
 
 export type OpenClawApi = 'openai-completions' | 'anthropic-messages';
 
@@ -21,13 +27,17 @@ export interface OpenClawConnection {
 
 export type { PlannedDeletion };
 
-/** Everything a connect or disconnect would do, computed without writing anything. Deletions: stale per-agent registries OpenClaw regenerates from the config. */
+/**
+ * Everything a connect or disconnect would do, computed without writing anything. Deletions: stale per-agent
+ * registries OpenClaw regenerates from the config, and on disconnect a config that connect created.
+ */
 export interface OpenClawPlan extends FilePlan {
   action: 'connect' | 'disconnect';
   location: OpenClawLocation;
+  /** What connect changed, kept in isartor's state dir (`path`) for disconnect; undefined forgets it. */
+  record: { path: string; next: OpenClawConnectionRecord | undefined };
 }
 
-export const managedProviderId = 'isartor';
 export const clientHeader = { 'x-isartor-client': 'openclaw' } as const;
 
 /** The provider block isartor owns in openclaw.json. */
@@ -45,22 +55,36 @@ export function managedProviderBlock(connection: OpenClawConnection): Record<str
   };
 }
 
-export function planOpenClawConnect(location: OpenClawLocation, connection: OpenClawConnection): OpenClawPlan {
+export interface PlanOptions {
+  /** isartor's state dir, where the record of what connect changed is kept (default: $ISARTOR_HOME). */
+  isartorHome?: string;
+}
+
+export function planOpenClawConnect(location: OpenClawLocation, connection: OpenClawConnection, options: PlanOptions = {}): OpenClawPlan {
+  const isartorHome = options.isartorHome ?? resolveStateDir();
   const before = readIfExists(location.configPath);
   const block = managedProviderBlock(connection);
   const ref = `${managedProviderId}/${connection.model}`;
-  const minimal = { models: { providers: { [managedProviderId]: block } }, agents: { defaults: { model: { primary: ref } } } };
-  const after =
-    before === undefined
-      ? `${JSON.stringify(minimal, null, 2)}\n`
-      : editConfig(location.configPath, before, (document, value) => connectEdits(document, value, block, ref), JSON.stringify(minimal, null, 2));
+  const document = Json5Document.parse(before ?? '', location.configPath);
+  // A record outlives a hand-made disconnect: it only speaks for a config that still has isartor's block.
+  const connected = document.get(['models', 'providers', managedProviderId]) !== undefined;
+  const earlier = connected ? readConnectionRecord(isartorHome, location.configPath) : undefined;
+  const record = applyConnectEdits(document, block, ref, earlier, before === undefined);
+  const after = before === undefined ? `${JSON.stringify(document.value, null, 2)}\n` : document.text;
   const deletions = staleRegistries(location.stateDir, (registry) => !registryMatches(registry, block, connection.model));
   const backupPath = backupPathOf(location.configPath);
-  return finishPlan('connect', location, before, after, deletions, { path: backupPath, create: before !== undefined && !existsSync(backupPath), restore: false });
+  const backup = { path: backupPath, create: before !== undefined && !existsSync(backupPath), restore: false, remove: false };
+  // A connect that changes nothing keeps the earlier record as it is (its time included).
+  const unchangedConfig = before === after && earlier !== undefined;
+  return finishPlan('connect', location, before, after, deletions, backup, { path: isartorHome, next: unchangedConfig ? earlier : record });
 }
 
-/** Restores the backup when there is one; otherwise removes only what isartor added. */
-export function planOpenClawDisconnect(location: OpenClawLocation): OpenClawPlan {
+/**
+ * Removes exactly what connect added and puts back what it replaced, keeping every later edit. With
+ * `restoreBackup`, puts back the backup taken at the first connect instead (later edits are lost: the diff shows them).
+ */
+export function planOpenClawDisconnect(location: OpenClawLocation, options: PlanOptions & { restoreBackup?: boolean } = {}): OpenClawPlan {
+  const isartorHome = options.isartorHome ?? resolveStateDir();
   const before = readIfExists(location.configPath);
   if (before === undefined) {
     throw new UserError(`There is no OpenClaw config at ${location.configPath}, so nothing to disconnect.`, {
@@ -68,10 +92,24 @@ export function planOpenClawDisconnect(location: OpenClawLocation): OpenClawPlan
     });
   }
   const backupPath = backupPathOf(location.configPath);
-  const backup = readIfExists(backupPath);
-  const after = backup ?? editConfig(location.configPath, before, (document, value) => disconnectEdits(document, value));
+  const backupText = readIfExists(backupPath);
   const deletions = staleRegistries(location.stateDir, (registry) => registry !== undefined);
-  return finishPlan('disconnect', location, before, after, deletions, { path: backupPath, create: false, restore: backup !== undefined });
+  const record = { path: isartorHome, next: undefined };
+  if (options.restoreBackup) {
+    if (backupText === undefined) {
+      throw new UserError(`There is no backup at ${backupPath} to restore.`, { hint: 'Run `isartor connect openclaw --disconnect` to remove only what isartor added.' });
+    }
+    return finishPlan('disconnect', location, before, backupText, deletions, { path: backupPath, create: false, restore: true, remove: true }, record);
+  }
+  const earlier = readConnectionRecord(isartorHome, location.configPath);
+  const document = Json5Document.parse(before, location.configPath);
+  applyDisconnectEdits(document, earlier);
+  const emptied = earlier?.createdFile === true && Object.keys(document.value).length === 0;
+  if (emptied) deletions.unshift({ path: location.configPath, content: before });
+  const after = emptied ? before : document.text;
+  // The backup is the safety net; once the config is back to it byte for byte, it has nothing more to offer.
+  const remove = backupText !== undefined && backupText === after;
+  return finishPlan('disconnect', location, before, after, deletions, { path: backupPath, create: false, restore: false, remove }, record);
 }
 
 function finishPlan(
@@ -81,87 +119,10 @@ function finishPlan(
   after: string,
   deletions: PlannedDeletion[],
   backup: OpenClawPlan['backup'],
+  record: OpenClawPlan['record'],
 ): OpenClawPlan {
-  return { action, location, ...planFileChange(location.configPath, before, after, deletions, backup, '(deleted: OpenClaw regenerates it)') };
-}
-
-type Edits = (document: JsoncDocument, value: Record<string, unknown>) => void;
-
-function editConfig(path: string, text: string, edits: Edits, snippet?: string): string {
-  const { document, editable, value } = JsoncDocument.parse(text, path);
-  if (!editable) {
-    const paste = snippet ? `Merge this into it by hand (keep your other settings):\n${snippet}` : 'Remove the isartor provider and isartor/... model references by hand.';
-    throw new UserError(
-      `${path} uses JSON5 syntax that isartor cannot edit in place without reformatting it (${JsoncDocument.describeFirstJsoncProblem(text)}). Nothing was changed.`,
-      { hint: `Quote its keys and use double-quoted strings so isartor can edit it, or do it yourself. ${paste}` },
-    );
-  }
-  edits(document, value);
-  return document.text;
-}
-
-function connectEdits(document: JsoncDocument, value: Record<string, unknown>, block: Record<string, unknown>, ref: string): void {
-  if (!isDeepStrictEqual(at(value, ['models', 'providers', managedProviderId]), block)) document.set(['models', 'providers', managedProviderId], block);
-  setModelChoice(document, ['agents', 'defaults', 'model'], at(value, ['agents', 'defaults', 'model']), ref, true);
-  const agents = at(value, ['agents', 'list']);
-  if (Array.isArray(agents)) {
-    const index = mainAgentIndex(agents);
-    const agent = agents[index] as { model?: unknown } | undefined;
-    // Only an agent that overrides the model needs the new one; the rest inherit the default.
-    if (agent?.model !== undefined) setModelChoice(document, ['agents', 'list', index, 'model'], agent.model, ref, false);
-  }
-  // An allowlist that lacks the managed model makes OpenClaw answer "Model is not allowed".
-  const allowed = at(value, ['agents', 'defaults', 'models']);
-  if (isRecord(allowed)) {
-    for (const key of Object.keys(allowed)) if (isManagedRef(key) && key !== ref) document.set(['agents', 'defaults', 'models', key], undefined);
-    if (!(ref in allowed)) document.set(['agents', 'defaults', 'models', ref], {});
-  }
-  const policy = at(value, ['agents', 'defaults', 'modelPolicy', 'allow']);
-  if (Array.isArray(policy)) {
-    const next = [...policy.filter((entry) => !(typeof entry === 'string' && isManagedRef(entry) && entry !== ref)), ...(policy.includes(ref) ? [] : [ref])];
-    if (!isDeepStrictEqual(next, policy)) document.set(['agents', 'defaults', 'modelPolicy', 'allow'], next);
-  }
-}
-
-function disconnectEdits(document: JsoncDocument, value: Record<string, unknown>): void {
-  if (at(value, ['models', 'providers', managedProviderId]) !== undefined) document.set(['models', 'providers', managedProviderId], undefined);
-  const defaults = at(value, ['agents', 'defaults', 'model']);
-  if (typeof defaults === 'string' && isManagedRef(defaults)) document.set(['agents', 'defaults', 'model'], undefined);
-  if (isRecord(defaults)) {
-    if (typeof defaults.primary === 'string' && isManagedRef(defaults.primary)) document.set(['agents', 'defaults', 'model', 'primary'], undefined);
-    if (Array.isArray(defaults.fallbacks) && defaults.fallbacks.some(isManagedRef)) {
-      document.set(['agents', 'defaults', 'model', 'fallbacks'], defaults.fallbacks.filter((entry) => !isManagedRef(entry)));
-    }
-  }
-  const agents = at(value, ['agents', 'list']);
-  if (Array.isArray(agents)) {
-    agents.forEach((agent, index) => {
-      const model = (agent as { model?: unknown }).model;
-      if (typeof model === 'string' && isManagedRef(model)) document.set(['agents', 'list', index, 'model'], undefined);
-      if (isRecord(model) && typeof model.primary === 'string' && isManagedRef(model.primary)) document.set(['agents', 'list', index, 'model', 'primary'], undefined);
-    });
-  }
-  const allowed = at(value, ['agents', 'defaults', 'models']);
-  if (isRecord(allowed)) for (const key of Object.keys(allowed)) if (isManagedRef(key)) document.set(['agents', 'defaults', 'models', key], undefined);
-  const policy = at(value, ['agents', 'defaults', 'modelPolicy', 'allow']);
-  if (Array.isArray(policy) && policy.some(isManagedRef)) document.set(['agents', 'defaults', 'modelPolicy', 'allow'], policy.filter((entry) => !isManagedRef(entry)));
-}
-
-/** `model` may be a plain ref or `{ primary, fallbacks }`; keep its shape and the fallbacks. */
-function setModelChoice(document: JsoncDocument, path: Array<string | number>, current: unknown, ref: string, createIfMissing: boolean): void {
-  if (typeof current === 'string') {
-    if (current !== ref) document.set(path, ref);
-  } else if (isRecord(current)) {
-    if (current.primary !== ref) document.set([...path, 'primary'], ref);
-  } else if (createIfMissing) {
-    document.set(path, { primary: ref });
-  }
-}
-
-/** The `main` agent, else the one marked default. */
-function mainAgentIndex(agents: unknown[]): number {
-  const main = agents.findIndex((agent) => isRecord(agent) && agent.id === 'main');
-  return main !== -1 ? main : agents.findIndex((agent) => isRecord(agent) && agent.default === true);
+  const note = (deletion: PlannedDeletion) => (deletion.path === location.configPath ? '(deleted: isartor created it)' : '(deleted: OpenClaw regenerates it)');
+  return { action, location, record, ...planFileChange(location.configPath, before, after, deletions, backup, note) };
 }
 
 /** Per-agent models.json files whose isartor entry `isStale` says must go. */
@@ -197,8 +158,4 @@ function registryMatches(registry: unknown, block: Record<string, unknown>, mode
     registry.api === block.api &&
     models.some((entry) => isRecord(entry) && entry.id === model)
   );
-}
-
-function isManagedRef(entry: unknown): boolean {
-  return typeof entry === 'string' && entry.startsWith(`${managedProviderId}/`);
 }

@@ -43,12 +43,17 @@ export function ConfirmScreen({ state, dispatch }: ScreenProps) {
           ))}
           {state.agentId === 'openclaw' ? (
             <>
-              <Text>OpenClaw now uses isartor. Check it with:</Text>
+              <Text>OpenClaw now uses isartor (OpenClaw 2026.9 needs Node {'>='} 24.16). Check it with:</Text>
               <Text color={theme.accent}>{'  openclaw models status --agent main --probe'}</Text>
+              <Text color={theme.accent}>{'  openclaw agent --local --agent main --message "Hello"'}</Text>
             </>
           ) : (
             <Text>{`${agentName} now uses isartor: its next request shows up in the dashboard.`}</Text>
           )}
+          <Text>
+            {'Start the gateway at every login: '}
+            <Text color={theme.accent}>{isartorCommand('service install')}</Text>
+          </Text>
         </>
       ) : null}
       {status === 'declined' ? <Text color={theme.warn}>{`Nothing was written. \`${isartorCommand(`connect ${state.agentId}`)}\` does it later.`}</Text> : null}

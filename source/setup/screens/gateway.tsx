@@ -47,7 +47,7 @@ export function GatewayScreen({ state, dispatch }: ScreenProps) {
       {gateway.status === 'portInUse' ? (
         <>
           <Text color={theme.error}>{`✗ Port ${gateway.port} is already in use by another program.`}</Text>
-          <Text>{gateway.suggestedPort === undefined ? `No free port nearby; start it yourself with \`${isartorCommand('up --detach --port <port>')}\`.` : `Port ${gateway.suggestedPort} is free: press Enter to use it.`}</Text>
+          <Text>{gateway.suggestedPort === undefined ? `No free port nearby; start it yourself with \`${isartorCommand('up --detach --port <port>')}\`.` : `Port ${gateway.suggestedPort} is free: press Enter to use it (saved as isartor's port).`}</Text>
         </>
       ) : null}
       {gateway.status === 'failed' ? (

@@ -43,7 +43,7 @@ export function OpenClawScreen({ state, dispatch }: ScreenProps) {
       {status === 'absent' && finding ? (
         <>
           <Text color={theme.warn}>{`OpenClaw was not found: no config at ${finding.configPath} and no openclaw command on PATH.`}</Text>
-          <Text>Install it, then run this wizard again:</Text>
+          <Text>Install it (it needs Node {'>='} 24.16), then run this wizard again:</Text>
           <Text color={theme.accent}>{'  npm i -g openclaw && openclaw onboard --install-daemon'}</Text>
           <Text>Or continue without it: the gateway works for any OpenAI or Anthropic client.</Text>
         </>
