@@ -5,9 +5,9 @@ import { gatewayKeyForClient, locateGateway, placeholderGatewayKey } from '../co
 import { fetchHealth } from '../daemon/running-gateway.js';
 import { ConfigStore } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
-import { UserError } from '../user-error.js';
-import { canPrompt, paint, printLine, printWarning } from '../terminal/output.js';
+import { paint, printLine, printWarning } from '../terminal/output.js';
 import { printDiff } from '../terminal/print-diff.js';
+import { confirmWrite } from './confirm-write.js';
 
 interface ClaudeCodeFlags {
   model?: string;
@@ -64,7 +64,7 @@ async function runConnectClaudeCode(flags: ClaudeCodeFlags): Promise<void> {
       printLine(paint('yellow', 'Dry run: nothing was written.'));
       return;
     }
-    if (!(await confirmed(flags, plan))) {
+    if (!(await confirmWrite(flags, plan.action, 'Claude Code'))) {
       printLine('Nothing was written.');
       return;
     }
@@ -78,17 +78,6 @@ async function runConnectClaudeCode(flags: ClaudeCodeFlags): Promise<void> {
   if (!gateway.answering && !(await fetchHealth(gateway.url, 1500))) {
     printWarning(`Nothing answers at ${gateway.url} yet: start the gateway with \`isartor up --detach\` before using Claude Code.`);
   }
-}
-
-async function confirmed(flags: ClaudeCodeFlags, plan: ClaudeCodePlan): Promise<boolean> {
-  if (flags.yes) return true;
-  if (!canPrompt()) {
-    throw new UserError('Not writing without confirmation, and there is no terminal to ask in. Nothing was written.', {
-      hint: 'Re-run with --yes to apply this diff, or --dry-run to only see it.',
-    });
-  }
-  const { confirm } = await import('@inquirer/prompts');
-  return confirm({ message: `${plan.action === 'disconnect' ? 'Disconnect Claude Code from isartor' : 'Write these changes'}?`, default: false });
 }
 
 function printOutcome(plan: ClaudeCodePlan): void {

@@ -6,9 +6,9 @@ import { fetchHealth } from '../daemon/running-gateway.js';
 import { resolveActiveTarget } from '../providers/upstream-target.js';
 import { ConfigStore } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
-import { UserError } from '../user-error.js';
-import { canPrompt, paint, printLine, printWarning } from '../terminal/output.js';
+import { paint, printLine, printWarning } from '../terminal/output.js';
 import { printDiff } from '../terminal/print-diff.js';
+import { confirmWrite } from './confirm-write.js';
 
 interface CodexFlags {
   model?: string;
@@ -71,7 +71,7 @@ async function runConnectCodex(flags: CodexFlags): Promise<void> {
       printLine(paint('yellow', 'Dry run: nothing was written.'));
       return;
     }
-    if (!(await confirmed(flags, plan))) {
+    if (!(await confirmWrite(flags, plan.action, 'Codex'))) {
       printLine('Nothing was written.');
       return;
     }
@@ -90,17 +90,6 @@ function providerRunsBuiltInTools(config: ReturnType<ConfigStore['read']>): bool
   } catch {
     return false;
   }
-}
-
-async function confirmed(flags: CodexFlags, plan: CodexPlan): Promise<boolean> {
-  if (flags.yes) return true;
-  if (!canPrompt()) {
-    throw new UserError('Not writing without confirmation, and there is no terminal to ask in. Nothing was written.', {
-      hint: 'Re-run with --yes to apply this diff, or --dry-run to only see it.',
-    });
-  }
-  const { confirm } = await import('@inquirer/prompts');
-  return confirm({ message: `${plan.action === 'disconnect' ? 'Disconnect Codex from isartor' : 'Write these changes'}?`, default: false });
 }
 
 function printOutcome(plan: CodexPlan): void {

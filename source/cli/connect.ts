@@ -9,11 +9,11 @@ import { connectClaudeCodeCommand } from './connect-claude-code.js';
 import { fetchHealth } from '../daemon/running-gateway.js';
 import { ConfigStore, type IsartorConfig } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
-import { UserError } from '../user-error.js';
-import { canPrompt, paint, printJson, printLine, printWarning } from '../terminal/output.js';
+import { paint, printJson, printLine, printWarning } from '../terminal/output.js';
 import { printDiff } from '../terminal/print-diff.js';
 import { connectCodexCommand } from './connect-codex.js';
 import { isartorCommand } from '../terminal/invocation.js';
+import { confirmWrite } from './confirm-write.js';
 
 interface OpenClawFlags {
   model?: string;
@@ -93,7 +93,7 @@ async function runConnectOpenClaw(flags: OpenClawFlags): Promise<void> {
       printLine(paint('yellow', 'Dry run: nothing was written.'));
       return;
     }
-    if (!(await confirmed(flags, plan))) {
+    if (!(await confirmWrite(flags, plan.action, 'OpenClaw'))) {
       printLine('Nothing was written.');
       return;
     }
@@ -102,19 +102,6 @@ async function runConnectOpenClaw(flags: OpenClawFlags): Promise<void> {
   }
   if (!disconnect && !gateway.answering) await warnIfGatewayDown(gatewayUrl);
 }
-
-async function confirmed(flags: OpenClawFlags, plan: OpenClawPlan): Promise<boolean> {
-  if (flags.yes) return true;
-  if (!canPrompt()) {
-    throw new UserError('Not writing without confirmation, and there is no terminal to ask in. Nothing was written.', {
-      hint: 'Re-run with --yes to apply this diff, or --dry-run to only see it.',
-    });
-  }
-  const { confirm } = await import('@inquirer/prompts');
-  const what = plan.action === 'disconnect' ? 'Disconnect OpenClaw from isartor' : 'Write these changes';
-  return confirm({ message: `${what}?`, default: false });
-}
-
 
 function printOutcome(plan: OpenClawPlan): void {
   const { configPath } = plan.location;
