@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, openSync, readFileSync, renameSync, statSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, openSync, readFileSync, readSync, renameSync, statSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDir } from './ensure-dir.js';
 import type { RequestLog } from './request-log.js';
@@ -36,8 +36,8 @@ export class RequestLogFile implements RequestLog {
   #size = 0;
   #memory: InMemory | undefined;
   #generation = 0;
-  /** Appended records whose write has not completed yet, oldest first: a read of the file would miss them. */
-  readonly #unwritten: RequestRecord[] = [];
+  /** Appended records whose write callback has not run yet, oldest first, with their lines. */
+  readonly #unwritten: Array<{ record: RequestRecord; line: string }> = [];
 
   constructor(dir: string, options: RequestLogOptions = {}) {
     this.#dir = dir;
@@ -49,7 +49,7 @@ export class RequestLogFile implements RequestLog {
     const line = `${JSON.stringify(record)}\n`;
     if (!this.#stream) this.#open();
     if (this.#size + line.length > this.#maxBytes && this.#size > 0) this.#rotate();
-    this.#unwritten.push(record);
+    this.#unwritten.push({ record, line });
     // Write callbacks come in order, so the first unwritten record is the one this write completed.
     this.#stream!.write(line, () => this.#unwritten.shift());
     this.#size += Buffer.byteLength(line);
@@ -80,10 +80,35 @@ export class RequestLogFile implements RequestLog {
       for (const record of read.records) memory.records.push(record);
       memory.skipped.push({ lines: read.skipped, mtimeMs: statSync(path).mtimeMs });
     }
-    // Appended but still on their way to the file: counted now, as a re-read later would.
-    for (const record of this.#unwritten) memory.records.push(record);
+    // Appended but still on their way to the file: counted now, as a re-read later would. A write can be on
+    // disk before its callback has run, so the oldest of them may already be in what was just parsed.
+    for (const { record } of this.#unwritten.slice(this.#unwrittenOnDisk())) memory.records.push(record);
     for (const record of memory.records) memory.times.push(Date.parse(record.time));
     return memory;
+  }
+
+  /** How many of the oldest unwritten records the live file already ends with (writes land in order). */
+  #unwrittenOnDisk(): number {
+    if (this.#unwritten.length === 0) return 0;
+    const path = join(this.#dir, liveName);
+    if (!existsSync(path)) return 0;
+    const size = statSync(path).size;
+    const wanted = Math.min(size, this.#unwritten.reduce((total, entry) => total + Buffer.byteLength(entry.line), 0));
+    const tail = Buffer.alloc(wanted);
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, tail, 0, wanted, size - wanted);
+    } finally {
+      closeSync(fd);
+    }
+    const text = tail.toString('utf8');
+    let expected = '';
+    let onDisk = 0;
+    for (let k = 1; k <= this.#unwritten.length; k++) {
+      expected += this.#unwritten[k - 1]!.line;
+      if (text.endsWith(expected)) onDisk = k;
+    }
+    return onDisk;
   }
 
   async close(): Promise<void> {
