@@ -83,12 +83,14 @@ describe('keys.json across processes', () => {
     for (let round = 0; round < 6; round += 1) {
       // Two writers at once; one is killed at a random moment, the other finishes.
       const victim = spawnCli(['keys', 'create', '--alias', `victim-${round}`, '--json'], { home });
+      // Listened for from the start: on a quiet machine the victim may finish before it is killed.
+      const victimClosed = new Promise((resolve) => victim.once('close', resolve));
       let victimOut = '';
       victim.stdout?.setEncoding('utf8').on('data', (chunk: string) => (victimOut += chunk));
       const survivor = runCli(['keys', 'create', '--alias', `survivor-${round}`, '--json'], { home, timeoutMs: 60_000 });
       await sleep(200 + Math.floor(Math.random() * 1200));
       victim.kill('SIGKILL');
-      await new Promise((resolve) => victim.once('close', resolve));
+      await victimClosed;
       const done = await survivor;
       expect(done.code, done.stderr).toBe(0);
       printed.push((JSON.parse(done.stdout) as { key: string }).key);
