@@ -7,17 +7,30 @@
  */
 import { z } from 'zod';
 
-/** Token counts a cache may keep and stats may add up: whole, not negative, not absurd. */
-const tokenCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const index = z.number().int().nonnegative();
 
-const usage = z.object({
-  input_tokens: tokenCount,
-  output_tokens: tokenCount,
-  total_tokens: tokenCount.optional(),
-  input_tokens_details: z.object({ cached_tokens: tokenCount.nullish() }).nullish(),
-  output_tokens_details: z.object({ reasoning_tokens: tokenCount.nullish() }).nullish(),
-});
+/** Usage with the count fields stats read, as numbers (stats clamp what they add up). */
+function usageOf(count: z.ZodNumber) {
+  return z.object({
+    input_tokens: count,
+    output_tokens: count,
+    total_tokens: count.optional(),
+    input_tokens_details: z.object({ cached_tokens: count.nullish() }).nullish(),
+    output_tokens_details: z.object({ reasoning_tokens: count.nullish() }).nullish(),
+  });
+}
+const usage = usageOf(z.number().finite());
+/** No answer is this large; a count past it, negative or fractional is a provider's bug. */
+const plausibleUsage = usageOf(z.number().int().nonnegative().max(10_000_000)).nullable();
+
+/**
+ * Whether a response's usage is counts a provider could mean. An answer with negative or absurd counts is
+ * still served (as it came, stats clamp the numbers) but not cached: a replay would repeat the nonsense
+ * to every later caller, and each hit would count it as saved.
+ */
+export function hasPlausibleUsage(response: object): boolean {
+  return plausibleUsage.safeParse((response as { usage?: unknown }).usage ?? null).success;
+}
 
 const knownItemTypes = ['message', 'function_call', 'reasoning'];
 const knownPartTypes = ['output_text', 'refusal'];
