@@ -101,7 +101,7 @@ function keepOnlyIfPlausible(ctx: RequestContext, answer: object): object {
 
 export function relayUpstreamError(
   ctx: RequestContext,
-  exchange: Exchange,
+  exchange: Pick<Exchange, 'sameProtocol'>,
   provider: string,
   status: number,
   body: Buffer,
@@ -142,6 +142,9 @@ function isJsonError(body: Buffer): boolean {
     return false;
   }
 }
+
+/** Upstream error bodies are read only this far; they are for the user's eyes, not for storage. */
+export const errorBodyLimit = 64 * 1024;
 
 /**
  * Reads a whole body. Error bodies are read only `limit` far and the rest dropped; an answer past
