@@ -22,7 +22,7 @@ export class NormalizedEvents {
 
   add(raw: StreamEvent): void {
     const event: StreamEvent = { type: raw.type };
-    for (const [field, value] of Object.entries(raw)) if (!streamOnlyFields.has(field)) event[field] = value;
+    for (const field in raw) if (!streamOnlyFields.has(field)) event[field] = raw[field];
     if ((event.type === 'response.created' || event.type === 'response.in_progress') && typeof event.response === 'object' && event.response !== null) {
       const snapshot = event.response as Record<string, unknown>;
       event.response = Object.fromEntries(snapshotFields.map((field) => [field, snapshot[field]]));
@@ -34,12 +34,12 @@ export class NormalizedEvents {
       this.items.set(at, list);
     }
     const last = list.at(-1);
-    if (last && event.type.endsWith('.delta') && last.type === event.type && typeof last.delta === 'string' && typeof event.delta === 'string' && samePlace(last, event)) {
-      last.delta += event.delta;
-      if (Array.isArray(last.logprobs) && Array.isArray(event.logprobs)) last.logprobs = [...last.logprobs, ...event.logprobs];
-      else if (last.logprobs !== event.logprobs) last.logprobs = [last.logprobs, event.logprobs];
+    if (last && last.type === event.type && continues(last, event)) {
+      last.delta = (last.delta as string) + (event.delta as string);
+      if (Array.isArray(event.logprobs) && event.logprobs.length > 0) (last.logprobs as unknown[]).push(...(event.logprobs as unknown[]));
       return;
     }
+    if (Array.isArray(event.logprobs)) event.logprobs = [...event.logprobs];
     list.push(event);
   }
 
@@ -48,11 +48,20 @@ export class NormalizedEvents {
   }
 }
 
-/** Two deltas continue each other when they differ only in their text (and its logprobs). */
-function samePlace(a: StreamEvent, b: StreamEvent): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const key of keys) if (key !== 'delta' && key !== 'logprobs' && !isDeepStrictEqual(a[key], b[key])) return false;
-  return true;
+/** The fields a delta event may have for it to be joined with the one before. */
+const deltaFields = new Set(['type', 'item_id', 'output_index', 'content_index', 'summary_index', 'delta', 'logprobs']);
+
+/**
+ * Whether `next` continues `last`'s text: both deltas of the same type at the same place, with text,
+ * logprobs both arrays or both absent, and no other field (a field a delta should not have stays on an
+ * event of its own, where the comparison sees it).
+ */
+function continues(last: StreamEvent, next: StreamEvent): boolean {
+  if (!next.type.endsWith('.delta') || typeof last.delta !== 'string' || typeof next.delta !== 'string') return false;
+  for (const field in next) if (!deltaFields.has(field)) return false;
+  for (const field in last) if (!deltaFields.has(field)) return false;
+  if (Array.isArray(last.logprobs) !== Array.isArray(next.logprobs) || (last.logprobs === undefined) !== (next.logprobs === undefined)) return false;
+  return last.item_id === next.item_id && last.output_index === next.output_index && last.content_index === next.content_index && last.summary_index === next.summary_index;
 }
 
 function sorted(items: Map<number, StreamEvent[]>): StreamEvent[][] {

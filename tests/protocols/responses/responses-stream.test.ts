@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { encodeResponseAsSse, ResponsesStreamAccumulator } from '../../../source/protocols/responses-stream.js';
 import { isCompleteResponse, type ResponseObject } from '../../../source/protocols/responses.js';
 import { responsesEvents } from './sse-events.js';
+import { isFaithful } from '../../../source/protocols/answer-fidelity.js';
+import { finalResponse, responseEvents, sseOf } from '../../gateway/responses/openai-streams.js';
 
 const stored: ResponseObject = {
   id: 'resp_1',
@@ -64,5 +66,41 @@ describe('ResponsesStreamAccumulator', () => {
     const cut = new ResponsesStreamAccumulator();
     cut.push(event({ type: 'response.created', response: stored }));
     expect(cut.result()).toBeUndefined();
+  });
+});
+
+describe('ResponsesStreamAccumulator keeps only what a replay gives back', () => {
+  const message = { type: 'message', id: 'msg_q', status: 'completed', role: 'assistant', content: [{ type: 'output_text', annotations: [], logprobs: [], text: 'A quiet answer with several words.' }] };
+  const feed = (events: Array<Record<string, any> & { type: string }>) => {
+    const accumulator = new ResponsesStreamAccumulator();
+    const bytes = Buffer.from(sseOf(events));
+    for (let i = 0; i < bytes.length; i += 5) accumulator.push(bytes.subarray(i, i + 5));
+    return accumulator.result();
+  };
+  const withDeltas = (edit: (event: Record<string, any>, index: number) => Record<string, any>) => {
+    let n = 0;
+    return responseEvents(finalResponse([message])).map((event) => (event.type === 'response.output_text.delta' ? (edit(event, n++) as typeof event) : event));
+  };
+
+  it('a stream as OpenAI writes it is faithful', () => {
+    const result = feed(responseEvents(finalResponse([message])));
+    expect(result).toBeDefined();
+    expect(isFaithful(result!)).toBe(true);
+  });
+
+  it('a field on one delta in the middle is not hidden by joining the deltas', () => {
+    const result = feed(withDeltas((event, n) => (n === 3 ? { ...event, annotation: { type: 'url_citation' } } : event)));
+    expect(isFaithful(result!)).toBe(false);
+  });
+
+  it('deltas with logprobs null are read without harm, and not taken for a replay (which writes [])', () => {
+    const result = feed(withDeltas((event) => ({ ...event, logprobs: null })));
+    expect(isFaithful(result!)).toBe(false);
+  });
+
+  it('a final response whose output lacks a streamed item is not faithful', () => {
+    const final = finalResponse([message]);
+    const events = responseEvents(finalResponse([message, { ...message, id: 'msg_extra' }])).map((event) => (event.type === 'response.completed' ? { ...event, response: final } : event));
+    expect(isFaithful(feed(events)!)).toBe(false);
   });
 });
