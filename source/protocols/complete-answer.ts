@@ -9,7 +9,6 @@ import { isCompleteResponse } from './responses.js';
  */
 export function isCompleteAnswer(protocol: CallerProtocol, answer: unknown): boolean {
   if (protocol === 'anthropic') return isCompleteAnthropicMessage(answer);
-  // Responses answers are checked by their own module's test (not yet a schema of what replay reads).
   if (protocol === 'responses') return isCompleteResponse(answer);
   return isCompleteCompletion(answer);
 }

@@ -47,6 +47,8 @@ import {
 } from './responses.js';
 import { echoOf, ResponseEventWriter } from './responses-stream.js';
 import { refuseBuiltIns, type ResponseContext } from './responses-to-chat.js';
+import { isEmptyField, markLossy } from './answer-fidelity.js';
+import { WrittenEvents } from './responses-replay-check.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Request
@@ -181,17 +183,26 @@ function usageOfAnthropic(usage: AnthropicUsage): ResponsesUsage {
 export function anthropicMessageToResponse(message: AnthropicMessage, context: ResponseContext): ResponseObject {
   const writer = new ResponseEventWriter({ id: responseId(message.id), model: context.requestedModel, echo: echoOf(context.body, context.requestedModel) });
   const namespaces = namespacesOf(context.body.tools);
+  let lossy = false;
   message.content.forEach((block, index) => {
-    if (block.type === 'text') writer.text(block.text);
-    else if (block.type === 'tool_use') {
+    if (block.type === 'text') {
+      writer.text(block.text);
+      if (!isEmptyField((block as { citations?: unknown }).citations)) lossy = true;
+    } else if (block.type === 'tool_use') {
       writer.startFunctionCall(index, { callId: block.id, ...splitFunctionName(block.name, namespaces) });
       writer.functionArguments(index, JSON.stringify(block.input ?? {}));
-    }
+    } else lossy = true;
   });
   writer.complete(usageOfAnthropic(message.usage), incompleteReason(message.stop_reason));
   writer.flush();
-  return writer.response();
+  const response = writer.response();
+  // Thinking, server tools, citations: the caller's answer lacks them, and no cache may keep it.
+  if (lossy) markLossy(response);
+  return response;
 }
+
+/** Events a Messages stream may hold whose content the translation carries (or that carry none). */
+const translatedEvents = new Set(['ping', 'message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop', 'error']);
 
 /**
  * Translates an Anthropic Messages stream into Responses events as it arrives, and keeps the whole
@@ -208,6 +219,10 @@ export class AnthropicStreamToResponses {
   #usage: AnthropicUsage = { input_tokens: 0, output_tokens: 0 };
   #stopReason: string | null = null;
   #ended = false;
+  /** What the client was sent, to check the replay of the stored answer against. */
+  readonly #written = new WrittenEvents();
+  /** The provider sent something the translation does not carry (thinking, citations, server tools...). */
+  #lossy = false;
 
   constructor(context: ResponseContext) {
     this.#context = context;
@@ -216,7 +231,7 @@ export class AnthropicStreamToResponses {
 
   push(bytes: Uint8Array): string {
     if (!this.#writer?.finished) this.#reader.push(bytes);
-    return this.#writer?.flush() ?? '';
+    return this.#written.observe(this.#writer?.flush() ?? '');
   }
 
   end(): string {
@@ -225,12 +240,14 @@ export class AnthropicStreamToResponses {
     if (!this.#writer?.finished) this.#reader.end();
     const writer = this.#ensureWriter(undefined);
     if (!writer.finished) writer.fail('The upstream stream ended before the answer was complete.', 'upstream_error');
-    return writer.flush();
+    return this.#written.observe(writer.flush());
   }
 
   result(): ResponseObject | undefined {
     const response = this.#writer?.response();
-    return response?.status === 'completed' ? response : undefined;
+    if (response?.status !== 'completed') return undefined;
+    if (this.#lossy || !this.#written.replayMatches(response)) markLossy(response);
+    return response;
   }
 
   #ensureWriter(messageId: string | undefined): ResponseEventWriter {
@@ -246,6 +263,7 @@ export class AnthropicStreamToResponses {
       return;
     }
     if (event.type === 'ping') return;
+    if (!translatedEvents.has(event.type)) this.#lossy = true;
     if (event.type === 'error') {
       const message = typeof event.error?.message === 'string' ? event.error.message : 'The upstream reported an error.';
       this.#ensureWriter(undefined).fail(message, typeof event.error?.type === 'string' ? event.error.type : 'api_error');
@@ -268,16 +286,19 @@ export class AnthropicStreamToResponses {
     switch (event.type) {
       case 'content_block_start': {
         const block = event.content_block;
-        if (block.type === 'text') out.text(block.text);
-        else if (block.type === 'tool_use') {
+        if (block.type === 'text') {
+          out.text(block.text);
+          if (!isEmptyField((block as { citations?: unknown }).citations)) this.#lossy = true;
+        } else if (block.type === 'tool_use') {
           out.startFunctionCall(event.index, { callId: block.id, ...splitFunctionName(block.name, this.#namespaces) });
           this.#toolInputs.set(event.index, block.input);
-        }
+        } else this.#lossy = true;
         return;
       }
       case 'content_block_delta':
         if (event.delta.type === 'text_delta') out.text(event.delta.text);
         else if (event.delta.type === 'input_json_delta') out.functionArguments(event.index, event.delta.partial_json);
+        else this.#lossy = true;
         return;
       case 'content_block_stop':
         // A tool without parameters streams no input JSON; its start input ("{}") is its arguments.

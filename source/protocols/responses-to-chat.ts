@@ -40,6 +40,9 @@ import {
   type ResponsesUsage,
 } from './responses.js';
 import { echoOf, ResponseEventWriter } from './responses-stream.js';
+import { markLossy, isEmptyField } from './answer-fidelity.js';
+import { conforms, openAIChunkSchema } from './provider-answer-schemas.js';
+import { WrittenEvents } from './responses-replay-check.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Request
@@ -207,14 +210,28 @@ export function chatCompletionToResponse(completion: ChatCompletion, context: Re
   const message = choice?.message;
   if (typeof message?.reasoning_content === 'string') writer.reasoning(message.reasoning_content);
   if (typeof message?.content === 'string') writer.text(message.content);
-  if (typeof message?.refusal === 'string' && message.refusal !== '') writer.text(message.refusal);
+  if (typeof message?.refusal === 'string') writer.refusal(message.refusal);
   (message?.tool_calls ?? []).forEach((call, index) => {
     writer.startFunctionCall(index, { callId: call.id, ...splitFunctionName(call.function.name, namespaces) });
     writer.functionArguments(index, call.function.arguments || '{}');
   });
   writer.complete(usageOfChat(completion.usage), incompleteReason(choice?.finish_reason));
   writer.flush();
-  return writer.response();
+  const response = writer.response();
+  if (answerCarriesMore(completion)) markLossy(response);
+  return response;
+}
+
+/** Message fields the translation carries into the response. */
+const translatedMessageFields = new Set(['role', 'content', 'refusal', 'reasoning_content', 'tool_calls']);
+
+/** Whether a whole completion holds answer content the translation leaves out (see carriesMore). */
+function answerCarriesMore(completion: ChatCompletion): boolean {
+  if (completion.choices.length > 1) return true;
+  const choice = completion.choices[0] as (Record<string, unknown> & { message?: Record<string, unknown> }) | undefined;
+  if (!isEmptyField(choice?.logprobs)) return true;
+  for (const [field, value] of Object.entries(choice?.message ?? {})) if (!translatedMessageFields.has(field) && !isEmptyField(value)) return true;
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -255,6 +272,10 @@ export class ChatStreamToResponses {
   #finishReason: string | null = null;
   #usage: Usage | undefined;
   #ended = false;
+  /** What the client was sent, to check the replay of the stored answer against. */
+  readonly #written = new WrittenEvents();
+  /** The provider sent something the translation does not carry: the client's answer lacks it, and no cache keeps it. */
+  #lossy = false;
 
   constructor(context: ResponseContext) {
     this.#context = context;
@@ -264,7 +285,7 @@ export class ChatStreamToResponses {
 
   push(bytes: Uint8Array): string {
     if (!this.#writer?.finished) this.#parser.feed(this.#decoder.decode(bytes, { stream: true }));
-    return this.#writer?.flush() ?? '';
+    return this.#written.observe(this.#writer?.flush() ?? '');
   }
 
   /** The upstream stream ended: without `[DONE]` the answer is incomplete, and fails. */
@@ -273,12 +294,14 @@ export class ChatStreamToResponses {
     this.#ended = true;
     const writer = this.#ensureWriter(undefined);
     if (!writer.finished) writer.fail('The upstream stream ended before the answer was complete.', 'upstream_error');
-    return writer.flush();
+    return this.#written.observe(writer.flush());
   }
 
   result(): ResponseObject | undefined {
     const response = this.#writer?.response();
-    return response?.status === 'completed' ? response : undefined;
+    if (response?.status !== 'completed') return undefined;
+    if (this.#lossy || !this.#written.replayMatches(response)) markLossy(response);
+    return response;
   }
 
   #ensureWriter(chunk: ChatChunk | undefined): ResponseEventWriter {
@@ -303,21 +326,26 @@ export class ChatStreamToResponses {
       this.#ensureWriter(undefined).fail('The upstream stream sent an event that could not be read.', 'upstream_error');
       return;
     }
-    if (chunk.error) {
+    if (typeof chunk === 'object' && chunk !== null && chunk.error) {
       const message = typeof chunk.error.message === 'string' ? chunk.error.message : 'The upstream reported an error.';
       this.#ensureWriter(chunk).fail(message, typeof chunk.error.code === 'string' ? chunk.error.code : 'upstream_error');
+      return;
+    }
+    if (!conforms(openAIChunkSchema, chunk)) {
+      this.#ensureWriter(undefined).fail('The upstream stream sent an event that could not be read.', 'upstream_error');
       return;
     }
     const out = this.#ensureWriter(chunk);
     out.start();
     const usage = chunk.usage ?? chunk.x_groq?.usage;
     if (usage) this.#usage = usage;
+    if (!this.#lossy) this.#lossy = carriesMore(chunk);
     const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
     if (!choice) return;
     const delta = choice.delta ?? {};
     if (typeof delta.reasoning_content === 'string') out.reasoning(delta.reasoning_content);
     if (typeof delta.content === 'string') out.text(delta.content);
-    if (typeof delta.refusal === 'string') out.text(delta.refusal);
+    if (typeof delta.refusal === 'string') out.refusal(delta.refusal);
     for (const call of delta.tool_calls ?? []) this.#onToolCall(out, call);
     if (choice.finish_reason) this.#finishReason = choice.finish_reason;
   }
@@ -341,7 +369,33 @@ export class ChatStreamToResponses {
   #finish(): void {
     const out = this.#ensureWriter(undefined);
     // A tool without parameters may stream no argument text; "{}" keeps callers that parse it working.
-    for (const index of this.#pendingCalls.keys()) if (!out.hasArguments(index)) out.functionArguments(index, '{}');
+    for (const [index, pending] of this.#pendingCalls) {
+      if (pending.name === '') {
+        out.fail('The upstream stream sent a tool call without a name.', 'upstream_error');
+        return;
+      }
+      if (!out.hasArguments(index)) out.functionArguments(index, '{}');
+    }
     out.complete(usageOfChat(this.#usage), incompleteReason(this.#finishReason));
   }
+}
+
+/** Chunk fields about the stream or the provider, not the answer: a translation may leave them out. */
+const chunkMetaFields = new Set(['id', 'object', 'created', 'model', 'system_fingerprint', 'service_tier', 'choices', 'usage', 'x_groq', 'obfuscation', 'provider']);
+/** Delta fields the translation carries into the response. */
+const translatedDeltaFields = new Set(['role', 'content', 'refusal', 'reasoning_content', 'tool_calls']);
+
+/**
+ * Whether a chunk holds answer content the translation leaves out: another choice (only the first is
+ * read), logprobs, a delta field or chunk field this code does not translate (OpenRouter's `reasoning`,
+ * audio, citations...).
+ */
+function carriesMore(chunk: ChatChunk): boolean {
+  for (const [field, value] of Object.entries(chunk)) if (!chunkMetaFields.has(field) && !isEmptyField(value)) return true;
+  for (const choice of chunk.choices ?? []) {
+    const fields = choice as Record<string, unknown>;
+    if ((choice.index ?? 0) !== 0 || !isEmptyField(fields.logprobs)) return true;
+    for (const [field, value] of Object.entries(choice.delta ?? {})) if (!translatedDeltaFields.has(field) && !isEmptyField(value)) return true;
+  }
+  return false;
 }

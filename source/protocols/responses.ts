@@ -1,3 +1,5 @@
+import { completeResponseSchema } from './responses-answer-schemas.js';
+
 /** The parts of OpenAI's Responses API (`POST /v1/responses`) the gateway reads, writes or translates. */
 
 export interface ResponsesRequest {
@@ -109,11 +111,12 @@ export interface ResponseObject {
   [field: string]: unknown;
 }
 
-/** A finished answer: only such a response may be cached and replayed. */
+/**
+ * A finished answer with every field the replay, stats and caches read, of the types they read them as
+ * (responses-answer-schemas.ts): only such a response may be cached and replayed.
+ */
 export function isCompleteResponse(value: unknown): value is ResponseObject {
-  if (typeof value !== 'object' || value === null) return false;
-  const response = value as Partial<ResponseObject>;
-  return response.object === 'response' && response.status === 'completed' && Array.isArray(response.output);
+  return completeResponseSchema.safeParse(value).success;
 }
 
 /**

@@ -4,6 +4,8 @@ import type { RequestContext } from '../context.js';
 import { isartorHeaders, sendError, sendJson } from '../respond.js';
 import { midStreamError, type Exchange, type StreamRelay } from '../upstream-exchange.js';
 import { isCompleteAnswer } from '../../protocols/complete-answer.js';
+import { markLossy } from '../../protocols/answer-fidelity.js';
+import { hasPlausibleUsage } from '../../protocols/responses-answer-schemas.js';
 
 /**
  * How a provider's answer reaches the client. Every step that reads what the provider sent runs inside
@@ -62,7 +64,7 @@ export function relayStream(
       handlers.fail('sent a stream isartor could not read.', 'upstream_bad_stream', error);
       return;
     }
-    if (completion && isCompleteAnswer(ctx.protocol, completion)) ctx.completion = completion;
+    if (completion && isCompleteAnswer(ctx.protocol, completion)) ctx.completion = keepOnlyIfPlausible(ctx, completion);
     if (!ctx.res.writableEnded) ctx.res.end(tail);
     handlers.done();
   });
@@ -84,16 +86,22 @@ export function relayJson(ctx: RequestContext, exchange: Exchange, provider: str
   } catch {
     answer = undefined;
   }
-  if (answer && isCompleteAnswer(ctx.protocol, answer)) ctx.completion = answer;
+  if (answer && isCompleteAnswer(ctx.protocol, answer)) ctx.completion = keepOnlyIfPlausible(ctx, answer);
   else answer = undefined;
   if (exchange.sameProtocol) sendJson(ctx, 200, text);
   else if (answer) sendJson(ctx, 200, answer);
   else sendError(ctx, 502, `${provider} answered with a body isartor could not translate.`, 'upstream_bad_body');
 }
 
+/** A Responses answer with usage no provider could mean is served and counted (clamped), never cached. */
+function keepOnlyIfPlausible(ctx: RequestContext, answer: object): object {
+  if (ctx.protocol === 'responses' && !hasPlausibleUsage(answer)) markLossy(answer);
+  return answer;
+}
+
 export function relayUpstreamError(
   ctx: RequestContext,
-  exchange: Exchange,
+  exchange: Pick<Exchange, 'sameProtocol'>,
   provider: string,
   status: number,
   body: Buffer,
@@ -134,6 +142,9 @@ function isJsonError(body: Buffer): boolean {
     return false;
   }
 }
+
+/** Upstream error bodies are read only this far; they are for the user's eyes, not for storage. */
+export const errorBodyLimit = 64 * 1024;
 
 /**
  * Reads a whole body. Error bodies are read only `limit` far and the rest dropped; an answer past
