@@ -117,7 +117,7 @@ async function connectedWorld(upstream: 'anthropic' | 'openai-compatible', ...co
 
 // Locally the test waits for `npm run setup:claude-code`; in CI a missing install must fail, not skip.
 describe.runIf(!installed && process.env.CI === 'true')('the Claude Code end-to-end prerequisites', () => {
-  it('are installed (.ci/run runs .ci/install-claude-code.sh)', () => {
+  it('are installed (.ci/run runs `npm run setup:claude-code`)', () => {
     expect.fail(`Claude Code is not installed at ${claudeBin}: run \`npm run setup:claude-code\`.`);
   });
 });

@@ -90,7 +90,7 @@ afterAll(async () => {
 
 // Locally the test waits for `npm run setup:codex`; in CI a missing install must fail, not skip.
 describe.runIf(!installed && process.env.CI === 'true')('the Codex end-to-end prerequisites', () => {
-  it('are installed (.ci/run runs .ci/install-codex.sh)', () => {
+  it('are installed (.ci/run runs `npm run setup:codex`)', () => {
     expect.fail(`Codex is not installed at ${codexBin}: run \`npm run setup:codex\`.`);
   });
 });
