@@ -12,7 +12,6 @@
 // Environment: BENCH_CAPTURE (capture file), BENCH_CONNECTIONS (16), BENCH_DURATION (8 s),
 // BENCH_WARMUP (2 s), BENCH_HIT_SAMPLES (500), BENCH_PROFILE=1 (also CPU-profile the gateway's miss path;
 // BENCH_KEEP_PROFILE=1 keeps the .cpuprofile for Chrome DevTools).
-import { gatewayNodeFlags } from '../source/daemon/start-detached.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { agentSession } from './agent-session.js';
 import { tmpdir } from 'node:os';
@@ -21,12 +20,8 @@ import { cpuMeter, machineBusyMs, machineLoad } from './cpu.js';
 import { checkStream, keepAliveAgent, percentile, runLoad, send, type LoadResult } from './load.js';
 import { topSelfTime } from './profile.js';
 import { machine, type Sample, type ScenarioResult } from './report.js';
-import { benchDir, killAllNow, repoRoot, spawnServer, stopAll, type ChildServer } from './servers.js';
+import { benchDir, benchReply as reply, benchUpstreamKey as upstreamKey, killAllNow, repoRoot, runBenchmark, spawnFakeUpstream, spawnGateway, spawnServer, stopAll, type ChildServer } from './servers.js';
 import { loadCapture, syntheticWorkload, tokenSource, type Workload } from './workload.js';
-
-const upstreamKey = 'bench-upstream-key';
-const reply =
-  'Hi! I am your OpenClaw assistant, running in this workspace. Tell me what you want to build, fix or look up, and I will get started right away.';
 
 const settings = {
   connections: [8, 32],
@@ -93,12 +88,8 @@ async function main(): Promise<void> {
   }
   console.log('');
 
-  const upstream = await spawnServer('fake-upstream', 'fake-upstream-child.ts', { env: { BENCH_UPSTREAM_KEY: upstreamKey, BENCH_REPLY: reply } });
-  const [proxy, gateway] = await Promise.all([
-    spawnServer('bare-proxy', 'bare-proxy.ts', { args: [upstream.url] }),
-    // The same Node flags a detached `isartor up` runs with.
-    spawnServer('gateway', 'gateway-child.ts', { nodeFlags: gatewayNodeFlags, args: [`${upstream.url}/v1`], env: { BENCH_UPSTREAM_KEY: upstreamKey, BENCH_PROFILE_MARKS: gatewayMarks } }),
-  ]);
+  const upstream = await spawnFakeUpstream();
+  const [proxy, gateway] = await Promise.all([spawnServer('bare-proxy', 'bare-proxy.ts', { args: [upstream.url] }), spawnGateway('gateway', upstream, { env: { BENCH_PROFILE_MARKS: gatewayMarks } })]);
   for (const s of [upstream, proxy, gateway]) console.log(`${s.name.padEnd(14)} ${s.url}  (pid ${s.pid})`);
 
   const tokens = tokenSource();
@@ -350,12 +341,4 @@ async function runSession(gateway: ChildServer & { marks?: string }, workload: W
   return { requests: bodies.length, minKB: bodies[0]!.length / 1024, maxKB: bodies.at(-1)!.length / 1024, p50: percentile(sorted, 50), max: sorted.at(-1)!, eldP99, eldMax, trimmed };
 }
 
-try {
-  await main();
-} catch (error) {
-  process.exitCode = 1;
-  console.error(`\nBenchmark failed: ${error instanceof Error ? error.message : String(error)}`);
-} finally {
-  await stopAll();
-  clearTimeout(watchdog);
-}
+await runBenchmark(main, () => clearTimeout(watchdog));

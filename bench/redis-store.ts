@@ -10,15 +10,12 @@
 // Prints a table and the ratios; writes bench/results/redis.md. Timings are only comparable inside one run.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { gatewayNodeFlags } from '../source/daemon/start-detached.js';
 import { startTestRedis, type TestRedis } from '../tests/support/redis-server.js';
 import { machine } from './report.js';
 import { keepAliveAgent, percentile, runLoad, send, type LoadResult } from './load.js';
-import { benchDir, killAllNow, repoRoot, spawnServer, stopAll, type ChildServer } from './servers.js';
+import { benchDir, benchUpstreamKey as upstreamKey, killAllNow, repoRoot, runBenchmark, spawnFakeUpstream, spawnGateway, type ChildServer } from './servers.js';
 import { loadCapture, syntheticWorkload, tokenSource, type Workload } from './workload.js';
 
-const upstreamKey = 'bench-upstream-key';
-const reply = 'Hi! I am your OpenClaw assistant, running in this workspace. Tell me what you want to build, fix or look up, and I will get started right away.';
 const hitSamples = Number(process.env.BENCH_HIT_SAMPLES ?? 1000);
 const durationSec = Number(process.env.BENCH_DURATION ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -39,11 +36,10 @@ async function main(): Promise<void> {
   const workload = loadCapture(capturePath, upstreamKey) ?? syntheticWorkload(upstreamKey);
   console.log(`Workload: ${workload.source === 'synthetic' ? 'synthetic' : relative(process.cwd(), resolve(workload.source))}, ${(workload.bodyBytes / 1024).toFixed(1)} KB body`);
   redis = await startTestRedis();
-  const upstream = await spawnServer('fake-upstream', 'fake-upstream-child.ts', { env: { BENCH_UPSTREAM_KEY: upstreamKey, BENCH_REPLY: reply } });
-  const env = { BENCH_UPSTREAM_KEY: upstreamKey };
+  const upstream = await spawnFakeUpstream();
   const [embedded, shared] = await Promise.all([
-    spawnServer('embedded', 'gateway-child.ts', { nodeFlags: gatewayNodeFlags, args: [`${upstream.url}/v1`], env, startTimeoutMs: 90_000 }),
-    spawnServer('redis', 'gateway-child.ts', { nodeFlags: gatewayNodeFlags, args: [`${upstream.url}/v1`], env: { ...env, BENCH_REDIS_URL: redis.url }, startTimeoutMs: 90_000 }),
+    spawnGateway('embedded', upstream, { startTimeoutMs: 90_000 }),
+    spawnGateway('redis', upstream, { env: { BENCH_REDIS_URL: redis.url }, startTimeoutMs: 90_000 }),
   ]);
   const tokens = tokenSource();
   const unique = () => workload.body(tokens.unique());
@@ -125,12 +121,4 @@ function sample(values: number[]): Sample {
 
 const fmt = (s: Sample): string => `${s.p50.toFixed(2)} / ${s.p90.toFixed(2)} / ${s.p99.toFixed(2)}`;
 
-try {
-  await main();
-} catch (error) {
-  process.exitCode = 1;
-  console.error(`\nBenchmark failed: ${error instanceof Error ? error.message : String(error)}`);
-} finally {
-  await stopAll();
-  await redis?.close();
-}
+await runBenchmark(main, () => redis?.close());

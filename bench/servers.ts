@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { gatewayNodeFlags } from '../source/daemon/start-detached.js';
 
 export const benchDir = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = dirname(benchDir);
@@ -80,5 +81,34 @@ export async function stopAll(): Promise<void> {
 export function killAllNow(): void {
   for (const child of running) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+/** The key the benchmarks' fake upstream wants; their workloads and gateways send it. */
+export const benchUpstreamKey = 'bench-upstream-key';
+/** What the fake upstream answers: a short agent greeting, about as long as a first turn's answer. */
+export const benchReply =
+  'Hi! I am your OpenClaw assistant, running in this workspace. Tell me what you want to build, fix or look up, and I will get started right away.';
+
+/** The fake upstream (bench/fake-upstream-child.ts) answering benchReply. */
+export function spawnFakeUpstream(): Promise<ChildServer> {
+  return spawnServer('fake-upstream', 'fake-upstream-child.ts', { env: { BENCH_UPSTREAM_KEY: benchUpstreamKey, BENCH_REPLY: benchReply } });
+}
+
+/** A gateway (bench/gateway-child.ts) in front of `upstream`, with the Node flags a detached `isartor up` runs with. */
+export function spawnGateway(name: string, upstream: ChildServer, options: Omit<SpawnOptions, 'args' | 'nodeFlags'> = {}): Promise<ChildServer> {
+  return spawnServer(name, 'gateway-child.ts', { ...options, nodeFlags: gatewayNodeFlags, args: [`${upstream.url}/v1`], env: { BENCH_UPSTREAM_KEY: benchUpstreamKey, ...options.env } });
+}
+
+/** Runs a benchmark's main: a failure is one line and exit code 1, and the servers stop whatever happens, then `cleanup`. */
+export async function runBenchmark(main: () => Promise<void>, cleanup?: () => unknown): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    process.exitCode = 1;
+    console.error(`\nBenchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await stopAll();
+    await cleanup?.();
   }
 }

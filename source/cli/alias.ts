@@ -18,7 +18,8 @@ export function aliasCommand(): Command {
 Examples:
   isartor alias claude-sonnet-4-5-20250929 groq/openai/gpt-oss-120b
   isartor alias claude-sonnet-4-5-20250929 --remove
-The provider must be configured (\`isartor set-key -p <provider> --keep-default\`).`,
+The provider must be configured
+(\`isartor set-key -p <provider> --keep-default\`).`,
     )
     .action(async (name: string | undefined, refText: string | undefined, flags: { remove?: boolean }) => {
       const stateDir = resolveStateDir();

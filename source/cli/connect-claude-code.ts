@@ -32,10 +32,12 @@ export function connectClaudeCodeCommand(): Command {
     .addHelpText(
       'after',
       `
-Sets ANTHROPIC_BASE_URL (the gateway), ANTHROPIC_AUTH_TOKEN (the gateway key, else a placeholder: Claude Code
-sends nothing without one), ANTHROPIC_CUSTOM_HEADERS (adds "x-isartor-client: claude-code" to yours) and,
-with --model, ANTHROPIC_MODEL. The first time, the original is kept as settings.json.isartor-backup;
---disconnect puts those variables back as they were and leaves the rest of the file alone.
+Sets ANTHROPIC_BASE_URL (the gateway), ANTHROPIC_AUTH_TOKEN (the gateway key,
+else a placeholder: Claude Code sends nothing without one),
+ANTHROPIC_CUSTOM_HEADERS (adds "x-isartor-client: claude-code" to yours) and,
+with --model, ANTHROPIC_MODEL. The first time, the original is kept as
+settings.json.isartor-backup; --disconnect puts those variables back as they
+were and leaves the rest of the file alone.
 
 Then: claude -p "Hello through isartor"`,
     )

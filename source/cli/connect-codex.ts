@@ -31,10 +31,13 @@ export function connectCodexCommand(): Command {
     .addHelpText(
       'after',
       `
-Adds [model_providers.isartor] (base_url <gateway>/v1, wire_api = "responses", the x-isartor-client header
-and the gateway key when there is one) and sets model_provider and model. When the provider behind isartor
-does not speak the Responses API, web_search = "disabled" too: only OpenAI can run Codex's web search.
-Comments and formatting stay; the first time, the original is kept as config.toml.isartor-backup.
+Adds [model_providers.isartor] (base_url <gateway>/v1, wire_api = "responses",
+the x-isartor-client header and the gateway key when there is one) and sets
+model_provider and model. When the provider behind isartor does not speak the
+Responses API, web_search = "disabled" too: only OpenAI can run Codex's web
+search.
+Comments and formatting stay; the first time, the original is kept as
+config.toml.isartor-backup.
 
 Then: codex exec "Hello from Codex through isartor"`,
     )

@@ -42,15 +42,19 @@ export function connectCommand(): Command {
       .addHelpText(
         'after',
         `
-Config path, as OpenClaw resolves it: --config-path, $OPENCLAW_CONFIG_PATH, $OPENCLAW_STATE_DIR/openclaw.json,
-$OPENCLAW_HOME/.openclaw/openclaw.json, ~/.openclaw/openclaw.json. JSON and JSON5 (unquoted keys, comments,
-trailing commas) are edited in place, in the file's own style. The first time, the original is kept as
-openclaw.json.isartor-backup, and what isartor changed is recorded in $ISARTOR_HOME/connectors/openclaw.json:
---disconnect undoes exactly that. Stale per-agent models.json registries are deleted; OpenClaw regenerates them.
+Config path, as OpenClaw resolves it: --config-path, $OPENCLAW_CONFIG_PATH,
+$OPENCLAW_STATE_DIR/openclaw.json, $OPENCLAW_HOME/.openclaw/openclaw.json,
+~/.openclaw/openclaw.json. JSON and JSON5 (unquoted keys, comments, trailing
+commas) are edited in place, in the file's own style. The first time, the
+original is kept as openclaw.json.isartor-backup, and what isartor changed is
+recorded in $ISARTOR_HOME/connectors/openclaw.json: --disconnect undoes exactly
+that. Stale per-agent models.json registries are deleted; OpenClaw regenerates
+them.
 
 OpenClaw 2026.9 needs Node >= 24.16. Then:
   openclaw models status --agent main --probe
-  openclaw agent --local --agent main --message "Hello"   (a try without OpenClaw's own gateway)`,
+  openclaw agent --local --agent main --message "Hello"
+      (a try without OpenClaw's own gateway)`,
       )
       .action(async (flags: OpenClawFlags) => {
         await runConnectOpenClaw(flags);

@@ -18,7 +18,8 @@ export function fallbacksCommand(): Command {
       `
 Examples:
   isartor fallbacks default openai/gpt-4o-mini ollama/llama3.2
-  isartor fallbacks claude-sonnet-4-5-20250929 anthropic/claude-sonnet-4-5-20250929
+  isartor fallbacks claude-sonnet-4-5-20250929 \\
+    anthropic/claude-sonnet-4-5-20250929
   isartor fallbacks default --clear
 400, 401, 403 and 404 are never retried: another provider would not fix them.`,
     )

@@ -25,7 +25,7 @@ export function keysCommand(): Command {
       .option('--duration <duration>', `expire after this long (${durationFormat})`, parseDurationOption)
       .option('--budget-duration <duration>', `spend goes back to 0 this often (${durationFormat})`, parseDurationOption)
       .option('--json', 'print the key and its info as JSON')
-      .addHelpText('after', '\nExample:\n  isartor keys create --alias openclaw --budget 50 --models claude-sonnet-4-5-20250929 --budget-duration 30d\n  isartor connect openclaw --gateway-api-key <the printed key>')
+      .addHelpText('after', '\nExample:\n  isartor keys create --alias openclaw --budget 50 \\\n    --models claude-sonnet-4-5-20250929 --budget-duration 30d\n  isartor connect openclaw --gateway-api-key <the printed key>')
       .action(async (flags: { alias: string; budget?: number; models?: string[]; duration?: string; budgetDuration?: string; json?: boolean }) => {
         const changes: KeyChanges = { alias: flags.alias.trim() };
         if (flags.budget !== undefined) changes.maxBudget = flags.budget;

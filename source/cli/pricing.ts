@@ -18,7 +18,7 @@ export function pricingCommand(): Command {
       .requiredOption('--input <usd>', 'USD per million input tokens', parseUsd)
       .requiredOption('--output <usd>', 'USD per million output tokens', parseUsd)
       .option('--cached-input <usd>', "USD per million input tokens served from the provider's prompt cache (default: the input price)", parseUsd)
-      .addHelpText('after', '\nExample:\n  isartor pricing set my-azure-deployment --input 2.5 --output 10 --cached-input 1.25')
+      .addHelpText('after', '\nExample:\n  isartor pricing set my-azure-deployment --input 2.5 --output 10 \\\n    --cached-input 1.25')
       .action((model: string, flags: { input: number; output: number; cachedInput?: number }) => {
         const price: ModelPrice = { input: flags.input, output: flags.output, ...(flags.cachedInput === undefined ? {} : { cachedInput: flags.cachedInput }) };
         new ConfigStore(resolveStateDir()).setPrice(model.trim(), price);

@@ -29,13 +29,17 @@ export function buildProgram(): Command {
 Quick start:
   isartor set-key -p groq      store a provider key (hidden prompt)
   isartor check                verify key, base URL and model live
-  isartor up --detach          start the gateway on http://127.0.0.1:8080 (--port saves another)
+  isartor up --detach          start the gateway on http://127.0.0.1:8080
+                               (--port saves another)
   isartor connect openclaw     point OpenClaw at it (shows the diff first)
-  isartor connect claude-code  point Claude Code at it (its settings.json env block)
+  isartor connect claude-code  point Claude Code at it
+                               (its settings.json env block)
   isartor status               see it running
-  isartor service install      start it at every login (systemd user unit, launchd agent)
+  isartor service install      start it at every login
+                               (systemd user unit, launchd agent)
   isartor stats --by-tool      cache hits, latency and tokens saved per tool
-  isartor keys create --alias openclaw --budget 50   a tool's own key, budget and models
+  isartor keys create --alias openclaw --budget 50
+                               a tool's own key, budget and models
   isartor down                 stop it
   isartor demo                 try it without a key (built-in echo provider)
 

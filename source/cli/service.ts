@@ -20,8 +20,9 @@ export function serviceCommand(): Command {
       .addHelpText(
         'after',
         `
-The service runs \`isartor up\` with this Node and this isartor, so it listens where the config says (\`isartor up
---port\` saves the port). It restarts the gateway when it fails and appends its output to the state dir's log.
+The service runs \`isartor up\` with this Node and this isartor, so it listens
+where the config says (\`isartor up --port\` saves the port). It restarts the
+gateway when it fails and appends its output to the state dir's log.
 After a Node upgrade or moving isartor, run \`isartor service install\` again.`,
       )
       .action(async (flags: { dryRun?: boolean }) => {

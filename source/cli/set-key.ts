@@ -31,16 +31,22 @@ export function setKeyCommand(): Command {
     .addHelpText(
       'after',
       `
-With no key flag, a terminal gets a hidden prompt; without a terminal, pass --key or --key-stdin.
-Running it again for the same provider keeps the stored key unless a new one is given.
+With no key flag, a terminal gets a hidden prompt; without a terminal, pass
+--key or --key-stdin.
+Running it again for the same provider keeps the stored key unless a new one is
+given.
 
 Examples:
   isartor set-key -p groq
   isartor set-key -p openai --model gpt-4o-mini
-  isartor set-key -p openai-compatible --base-url http://127.0.0.1:8000/v1 --model my-model
-  isartor set-key -p azure --base-url https://<resource>.openai.azure.com/openai/v1 --model <deployment>
+  isartor set-key -p openai-compatible --base-url http://127.0.0.1:8000/v1 \\
+    --model my-model
+  isartor set-key -p azure \\
+    --base-url https://<resource>.openai.azure.com/openai/v1 \\
+    --model <deployment>
   isartor set-key -p ollama --model llama3.2
-  isartor set-key -p openai --keep-default      a second provider, for aliases and fallbacks`,
+  isartor set-key -p openai --keep-default
+      a second provider, for aliases and fallbacks`,
     )
     .action(async (flags: SetKeyFlags) => {
       await runSetKey(flags);

@@ -19,9 +19,11 @@ export function statsCommand(): Command {
     .addHelpText(
       'after',
       `
-Recorded by the gateway in $ISARTOR_HOME/stats/ (no prompt text, no keys). A running gateway serves the same
-numbers at GET /stats, Prometheus metrics at GET /metrics, and a live feed at GET /events.
-Money is priced from the built-in table or your own: isartor pricing set <model> --input X --output Y`,
+Recorded by the gateway in $ISARTOR_HOME/stats/ (no prompt text, no keys). A
+running gateway serves the same numbers at GET /stats, Prometheus metrics at
+GET /metrics, and a live feed at GET /events.
+Money is priced from the built-in table or your own:
+  isartor pricing set <model> --input X --output Y`,
     )
     .action(async (flags: { byTool?: boolean; byKey?: boolean; since?: number; json?: boolean; wide?: boolean }) => {
       const stateDir = resolveStateDir();

@@ -30,9 +30,11 @@ export function upCommand(): Command {
     .addHelpText(
       'after',
       `
-Every route but /health then needs "Authorization: Bearer <key>" or "x-api-key: <key>".
---port and --host are saved to config once the gateway listens, so a plain \`isartor up\` (a restart, the
-login service of \`isartor service install\`) comes back at the address clients were pointed at.
+Every route but /health then needs "Authorization: Bearer <key>" or
+"x-api-key: <key>".
+--port and --host are saved to config once the gateway listens, so a plain
+\`isartor up\` (a restart, the login service of \`isartor service install\`) comes
+back at the address clients were pointed at.
 Stop a detached gateway with \`isartor down\`; see it with \`isartor status\`.`,
     )
     .action(async (flags: UpFlags) => {

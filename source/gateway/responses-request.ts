@@ -1,7 +1,8 @@
 import type { Route } from '../routing/routing-table.js';
 import type { ChatRequest } from './context.js';
 import { functionToolsOf, inputItemsOf, itemKind, UntranslatableRequest, type ResponsesRequest } from '../protocols/responses.js';
-import { refuseBuiltIns, responsesRequestToChat } from '../protocols/responses-to-chat.js';
+import { refuseBuiltIns } from '../protocols/responses-input.js';
+import { responsesRequestToChat } from '../protocols/responses-to-chat.js';
 import { responsesRequestToAnthropic } from '../protocols/responses-to-anthropic.js';
 
 /** A Responses request the gateway refuses, with the message and code of its 400. */

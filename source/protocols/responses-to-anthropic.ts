@@ -5,7 +5,7 @@
  *
  * What cannot cross, and what happens to it:
  * - `instructions` and every system/developer message join Anthropic's one `system` (paragraphs).
- * - Built-in tools and their items are refused with a 400 (see responses-to-chat.ts); `namespace` tools
+ * - Built-in tools and their items are refused with a 400 (see responses-input.ts); `namespace` tools
  *   are flattened to `<namespace>__<name>` and calls to them come back as `{namespace, name}`.
  * - `max_tokens` is required by Anthropic: `max_output_tokens`, else 4096. `temperature` is clamped to [0, 1].
  * - `text.format` json_schema/json_object is refused with a 400: Anthropic would answer in free text.
@@ -30,23 +30,10 @@ import {
 } from './anthropic.js';
 import { AnthropicEventReader } from './anthropic-stream.js';
 import { defaultMaxTokens } from './openai-to-anthropic.js';
-import {
-  flatFunctionName,
-  functionToolsOf,
-  inputItemsOf,
-  itemKind,
-  namespacesOf,
-  responsesUsage,
-  splitFunctionName,
-  textOfContent,
-  UntranslatableRequest,
-  type ResponseObject,
-  type ResponsesInputItem,
-  type ResponsesRequest,
-  type ResponsesUsage,
-} from './responses.js';
+import { functionToolsOf, namespacesOf, responsesUsage, splitFunctionName, UntranslatableRequest, type ResponseObject, type ResponsesRequest, type ResponsesUsage } from './responses.js';
+import { readResponsesInput, refuseBuiltIns, type ResponsesInputPiece } from './responses-input.js';
 import { echoOf, ResponseEventWriter } from './responses-stream.js';
-import { refuseBuiltIns, type ResponseContext } from './responses-to-chat.js';
+import type { ResponseContext } from './responses-to-chat.js';
 import { isEmptyField, markLossy } from './answer-fidelity.js';
 import { WrittenEvents } from './responses-replay-check.js';
 
@@ -60,9 +47,8 @@ export function responsesRequestToAnthropic(body: ResponsesRequest, upstreamMode
     throw new UntranslatableRequest(`\`text.format\` "${format}" cannot be enforced by an Anthropic model; it would answer in free text. Route this model to an OpenAI-compatible provider, or drop text.format.`, 'text.format');
   }
   const system: string[] = [];
-  if (typeof body.instructions === 'string' && body.instructions !== '') system.push(body.instructions);
   const messages: AnthropicMessageParam[] = [];
-  for (const item of inputItemsOf(body)) appendItem(messages, system, item);
+  for (const piece of readResponsesInput(body)) appendPiece(messages, system, piece);
 
   const request: AnthropicMessagesRequest = { model: upstreamModel, max_tokens: typeof body.max_output_tokens === 'number' ? body.max_output_tokens : defaultMaxTokens, messages };
   if (system.length > 0) request.system = system.join('\n\n');
@@ -85,32 +71,24 @@ export function responsesRequestToAnthropic(body: ResponsesRequest, upstreamMode
   return request;
 }
 
-function appendItem(messages: AnthropicMessageParam[], system: string[], item: ResponsesInputItem): void {
-  switch (itemKind(item)) {
-    case 'message': {
-      if (item.role === 'system' || item.role === 'developer') {
-        const text = textOfContent(item.content);
-        if (text !== '') system.push(text);
-        return;
-      }
-      if (item.role === 'assistant') {
-        const text = textOfContent(item.content);
-        if (text !== '') append(messages, 'assistant', [{ type: 'text', text }]);
-        return;
-      }
-      append(messages, 'user', userBlocks(item.content));
+function appendPiece(messages: AnthropicMessageParam[], system: string[], piece: ResponsesInputPiece): void {
+  switch (piece.kind) {
+    case 'system':
+      system.push(piece.text);
       return;
-    }
+    case 'assistant':
+      append(messages, 'assistant', [{ type: 'text', text: piece.text }]);
+      return;
+    case 'user':
+      append(messages, 'user', userBlocks(piece.content));
+      return;
     case 'function_call':
-      append(messages, 'assistant', [{ type: 'tool_use', id: String(item.call_id ?? ''), name: flatFunctionName(item), input: parseToolInput(typeof item.arguments === 'string' ? item.arguments : '') }]);
+      append(messages, 'assistant', [{ type: 'tool_use', id: piece.callId, name: piece.name, input: parseToolInput(piece.arguments ?? '') }]);
       return;
     case 'function_call_output': {
-      const content = toolResultContent(item.output);
-      append(messages, 'user', [{ type: 'tool_result', tool_use_id: String(item.call_id ?? ''), ...(content === undefined ? {} : { content }) }]);
-      return;
+      const content = toolResultContent(piece.output);
+      append(messages, 'user', [{ type: 'tool_result', tool_use_id: piece.callId, ...(content === undefined ? {} : { content }) }]);
     }
-    default:
-    // Reasoning items: Anthropic cannot read OpenAI's (encrypted) reasoning.
   }
 }
 

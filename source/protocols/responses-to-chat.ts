@@ -23,22 +23,8 @@
 import { randomUUID } from 'node:crypto';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { ChatCompletion, ChatCompletionRequest, ChatMessage, Usage } from './openai.js';
-import {
-  flatFunctionName,
-  functionToolsOf,
-  inputItemsOf,
-  itemKind,
-  namespacesOf,
-  responsesUsage,
-  splitFunctionName,
-  textOfContent,
-  UntranslatableRequest,
-  type ResponseObject,
-  type ResponsesInputItem,
-  type ResponsesRequest,
-  type ResponsesTool,
-  type ResponsesUsage,
-} from './responses.js';
+import { functionToolsOf, namespacesOf, responsesUsage, splitFunctionName, type ResponseObject, type ResponsesRequest, type ResponsesTool, type ResponsesUsage } from './responses.js';
+import { readResponsesInput, refuseBuiltIns, type ResponsesInputPiece } from './responses-input.js';
 import { echoOf, ResponseEventWriter } from './responses-stream.js';
 import { markLossy, isEmptyField } from './answer-fidelity.js';
 import { conforms, openAIChunkSchema } from './provider-answer-schemas.js';
@@ -53,8 +39,7 @@ type ChatPart = { type: 'text'; text: string } | { type: 'image_url'; image_url:
 export function responsesRequestToChat(body: ResponsesRequest, upstreamModel: string): ChatCompletionRequest {
   refuseBuiltIns(body);
   const messages: ChatMessage[] = [];
-  if (typeof body.instructions === 'string' && body.instructions !== '') messages.push({ role: 'system', content: body.instructions });
-  for (const item of inputItemsOf(body)) appendItem(messages, item);
+  for (const piece of readResponsesInput(body)) appendPiece(messages, piece);
 
   const request: ChatCompletionRequest = { model: upstreamModel, messages };
   const { functions } = functionToolsOf(body.tools);
@@ -81,44 +66,17 @@ export function responsesRequestToChat(body: ResponsesRequest, upstreamModel: st
   return request;
 }
 
-/** Built-in tools, a tool_choice naming one, and input items of built-in kinds: only OpenAI can run them. */
-export function refuseBuiltIns(body: ResponsesRequest): void {
-  const { builtIn } = functionToolsOf(body.tools);
-  if (builtIn.length > 0) {
-    throw new UntranslatableRequest(
-      `This request asks for built-in tools (${[...new Set(builtIn)].join(', ')}) that only OpenAI's Responses API can run, and the provider serving this model cannot. Remove them from \`tools\` (Codex: set \`web_search = "disabled"\` in config.toml; \`isartor connect codex\` does), or route this model to OpenAI.`,
-      'tools',
-    );
-  }
-  const choice = body.tool_choice as { type?: unknown } | undefined;
-  if (typeof choice === 'object' && choice !== null && choice.type !== 'function' && choice.type !== undefined) {
-    throw new UntranslatableRequest(`\`tool_choice\` of type "${String(choice.type)}" names a built-in tool this provider cannot run.`, 'tool_choice');
-  }
-  for (const item of inputItemsOf(body)) {
-    const kind = itemKind(item);
-    if (!translatableItems.has(kind)) {
-      throw new UntranslatableRequest(`Input items of type "${kind}" cannot be sent to this provider: only messages, function calls, their outputs and reasoning can.`, 'input');
-    }
-  }
-}
-
-const translatableItems = new Set(['message', 'function_call', 'function_call_output', 'reasoning']);
-
-function appendItem(messages: ChatMessage[], item: ResponsesInputItem): void {
-  switch (itemKind(item)) {
-    case 'message': {
-      const role = item.role === 'developer' ? 'system' : String(item.role ?? 'user');
-      if (role === 'assistant') {
-        const text = textOfContent(item.content);
-        if (text !== '') messages.push({ role: 'assistant', content: text });
-      } else if (role === 'system') {
-        const text = textOfContent(item.content);
-        if (text !== '') messages.push({ role: 'system', content: text });
-      } else messages.push({ role, content: userContent(item.content) });
+function appendPiece(messages: ChatMessage[], piece: ResponsesInputPiece): void {
+  switch (piece.kind) {
+    case 'system':
+    case 'assistant':
+      messages.push({ role: piece.kind, content: piece.text });
       return;
-    }
+    case 'user':
+      messages.push({ role: piece.role, content: userContent(piece.content) });
+      return;
     case 'function_call': {
-      const call = { id: String(item.call_id ?? ''), type: 'function' as const, function: { name: flatFunctionName(item), arguments: typeof item.arguments === 'string' ? item.arguments : '{}' } };
+      const call = { id: piece.callId, type: 'function' as const, function: { name: piece.name, arguments: piece.arguments ?? '{}' } };
       // Parallel calls (and text said before them) are one assistant turn in chat completions.
       const last = messages.at(-1);
       if (last?.role === 'assistant') {
@@ -128,10 +86,7 @@ function appendItem(messages: ChatMessage[], item: ResponsesInputItem): void {
       return;
     }
     case 'function_call_output':
-      messages.push({ role: 'tool', tool_call_id: String(item.call_id ?? ''), content: toolOutputText(item.output) });
-      return;
-    default:
-    // Reasoning: another model's thoughts (or encrypted ones) mean nothing to a chat upstream.
+      messages.push({ role: 'tool', tool_call_id: piece.callId, content: toolOutputText(piece.output) });
   }
 }
 

@@ -34,14 +34,17 @@ export function buildSetupProgram(): Command {
     .addHelpText(
       'after',
       `
-In a terminal, isartor-setup is an interactive wizard (Esc goes back, Ctrl+C quits) that ends in a live
-dashboard of the gateway: p sends a probe, q quits and leaves the gateway running, d stops it and quits.
+In a terminal, isartor-setup is an interactive wizard (Esc goes back, Ctrl+C
+quits) that ends in a live dashboard of the gateway: p sends a probe, q quits
+and leaves the gateway running, d stops it and quits.
 
-Without a terminal (piped, or CI set), or with --provider or --yes, it runs from flags and prints plain
-progress lines:
-  isartor-setup --provider groq --key-env GROQ_API_KEY --model openai/gpt-oss-120b --yes
+Without a terminal (piped, or CI set), or with --provider or --yes, it runs from
+flags and prints plain progress lines:
+  isartor-setup --provider groq --key-env GROQ_API_KEY \\
+    --model openai/gpt-oss-120b --yes
   isartor-setup --provider ollama --model llama3.2 --no-openclaw
-  isartor-setup --provider openai-compatible --base-url http://127.0.0.1:8000/v1 --model my-model --yes
+  isartor-setup --provider openai-compatible \\
+    --base-url http://127.0.0.1:8000/v1 --model my-model --yes
   isartor-setup --demo
 
 State (config, cache, logs) lives in $ISARTOR_HOME, default ~/.isartor.`,

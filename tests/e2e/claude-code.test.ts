@@ -2,18 +2,16 @@
 // of the fake upstream, connected by `isartor connect claude-code`. `.ci/run` installs it first
 // (`npm run setup:claude-code` does it locally). Its own traffic goes nowhere else: the proxies point at a
 // dead port, and telemetry and non-essential traffic are off.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StatsReport } from '../../source/stats/stats-report.js';
-import { cleanupTempHomes, freePort, makeTempHome, repoRoot, runCli } from '../cli/run-cli.js';
-import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
+import { freePort, makeTempHome, repoRoot } from '../cli/run-cli.js';
+import { failWhenMissingInCi, gatewaysBeforeFakeUpstream, runClient } from './support/real-client.js';
 
 const claudeBin = join(repoRoot, '.cache', 'claude-code-e2e', 'node_modules', '.bin', 'claude');
 const installed = existsSync(claudeBin);
-const deadEnd = 'http://127.0.0.1:9';
 const prompt = 'Run echo isartor-e2e with Bash and tell me what it printed';
 
 interface World {
@@ -31,19 +29,8 @@ interface ClaudeResult {
   json: { is_error: boolean; result: string; num_turns: number; session_id: string } | undefined;
 }
 
-let fake: FakeUpstream;
-const worlds: World[] = [];
-
-beforeAll(async () => {
-  if (installed) fake = await startFakeUpstream({ apiKey: 'sk-upstream' });
-});
-afterAll(async () => {
-  for (const world of worlds) await isartor(world, 'down');
-  await cleanupTempHomes();
-  await fake?.close();
-});
-
-const isartor = (world: World, ...args: string[]) => runCli(args, { home: world.home, env: { HOME: world.userHome, CLAUDE_CONFIG_DIR: '' }, timeoutMs: 30_000 });
+const e2e = gatewaysBeforeFakeUpstream<World>({ installed, isartorEnv: (world) => ({ HOME: world.userHome, CLAUDE_CONFIG_DIR: '' }) });
+const isartor = e2e.isartor;
 
 /** A gateway in front of the fake upstream, speaking Anthropic (pass-through) or OpenAI (translation). */
 async function newWorld(upstream: 'anthropic' | 'openai-compatible'): Promise<World> {
@@ -51,54 +38,26 @@ async function newWorld(upstream: 'anthropic' | 'openai-compatible'): Promise<Wo
   const world: World = { home, userHome: join(home, 'user-home'), workdir: join(home, 'work'), port: await freePort() };
   mkdirSync(world.userHome, { recursive: true });
   mkdirSync(world.workdir, { recursive: true });
-  worlds.push(world);
-  const baseUrl = upstream === 'anthropic' ? fake.anthropicBaseUrl : fake.openaiBaseUrl;
-  const setKey = await isartor(world, 'set-key', '-p', upstream, '--base-url', baseUrl, '--key', 'sk-upstream', '--model', 'fake-model');
-  expect(setKey.code, setKey.stderr).toBe(0);
-  const up = await isartor(world, 'up', '--detach', '--port', String(world.port));
-  expect(up.code, up.stderr).toBe(0);
+  await e2e.pointAtFake(world, upstream);
+  await e2e.up(world, world.port);
   return world;
 }
 
 /** `claude -p` in a clean environment: only what settings.json and the dead-end proxies give it. */
-function claude(world: World, args: string[]): Promise<ClaudeResult> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(ANTHROPIC_|CLAUDE|VITEST|npm_)/.test(name)));
-  const child = spawn(claudeBin, ['-p', ...args, '--output-format', 'json'], {
+async function claude(world: World, args: string[]): Promise<ClaudeResult> {
+  const { code, stdout, stderr } = await runClient(claudeBin, ['-p', ...args, '--output-format', 'json'], {
     cwd: world.workdir,
-    env: {
-      ...inherited,
-      HOME: world.userHome,
-      HTTPS_PROXY: deadEnd,
-      HTTP_PROXY: deadEnd,
-      ALL_PROXY: deadEnd,
-      https_proxy: deadEnd,
-      http_proxy: deadEnd,
-      NO_PROXY: '127.0.0.1,localhost',
-      no_proxy: '127.0.0.1,localhost',
-      DISABLE_TELEMETRY: '1',
-      DISABLE_AUTOUPDATER: '1',
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { HOME: world.userHome, DISABLE_TELEMETRY: '1', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
+    drop: /^(ANTHROPIC_|CLAUDE|npm_)/,
+    killAfterMs: 90_000,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  // A guard, not a timing assertion: a client retrying a refusal would sit here for minutes.
-  const guard = setTimeout(() => child.kill('SIGKILL'), 90_000);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(guard);
-      let json: ClaudeResult['json'];
-      try {
-        json = JSON.parse(stdout) as ClaudeResult['json'];
-      } catch {
-        json = undefined;
-      }
-      resolve({ code, stderr: `${stderr}${stdout}`.slice(-3000), json });
-    }),
-  );
+  let json: ClaudeResult['json'];
+  try {
+    json = JSON.parse(stdout) as ClaudeResult['json'];
+  } catch {
+    json = undefined;
+  }
+  return { code, stderr: `${stderr}${stdout}`.slice(-3000), json };
 }
 
 /** The gateway's request lines for /v1/messages, as `isartor up --detach` logs them. */
@@ -111,29 +70,24 @@ async function connectedWorld(upstream: 'anthropic' | 'openai-compatible', ...co
   const world = await newWorld(upstream);
   const connect = await isartor(world, 'connect', 'claude-code', '--yes', ...connectArgs);
   expect(connect.code, connect.stderr).toBe(0);
-  fake.setMode({ kind: 'toolLoop', name: 'Bash', arguments: { command: 'echo isartor-e2e', description: 'Print a marker' } });
+  e2e.fake.setMode({ kind: 'toolLoop', name: 'Bash', arguments: { command: 'echo isartor-e2e', description: 'Print a marker' } });
   return world;
 }
 
-// Locally the test waits for `npm run setup:claude-code`; in CI a missing install must fail, not skip.
-describe.runIf(!installed && process.env.CI === 'true')('the Claude Code end-to-end prerequisites', () => {
-  it('are installed (.ci/run runs .ci/install-claude-code.sh)', () => {
-    expect.fail(`Claude Code is not installed at ${claudeBin}: run \`npm run setup:claude-code\`.`);
-  });
-});
+failWhenMissingInCi(installed, 'Claude Code', 'setup:claude-code', `at ${claudeBin}`);
 if (!installed && process.env.CI !== 'true') console.log(`tests/e2e/claude-code.test.ts skipped: Claude Code is not installed (run \`npm run setup:claude-code\`).`);
 
 describe.skipIf(!installed)('the real Claude Code CLI through isartor', () => {
   for (const upstream of ['anthropic', 'openai-compatible'] as const) {
     it(`completes a Bash tool loop through ${upstream === 'anthropic' ? 'pass-through to an Anthropic' : 'translation to an OpenAI-compatible'} upstream, counted as claude-code`, async () => {
       const world = await connectedWorld(upstream);
-      const upstreamCalls = fake.requests.length;
+      const upstreamCalls = e2e.fake.requests.length;
       const run = await claude(world, [prompt, '--allowedTools', 'Bash']);
       expect(run.json, run.stderr).toBeDefined();
       expect(run.json!.is_error, run.stderr).toBe(false);
       // A tool call, Claude Code ran it, then the text answer: two model turns.
       expect(run.json!.num_turns).toBe(2);
-      const sent = fake.requests.slice(upstreamCalls);
+      const sent = e2e.fake.requests.slice(upstreamCalls);
       expect(sent.map((request) => request.path)).toEqual(Array(2).fill(upstream === 'anthropic' ? '/v1/messages' : '/v1/chat/completions'));
       // Claude Code really ran the command: its output came back as the tool result.
       expect(JSON.stringify(sent[1]!.body)).toContain('isartor-e2e');
@@ -152,13 +106,13 @@ describe.skipIf(!installed)('the real Claude Code CLI through isartor', () => {
     const world = await connectedWorld('anthropic');
     const first = await claude(world, [prompt, '--allowedTools', 'Bash']);
     expect(first.json?.is_error, first.stderr).toBe(false);
-    const afterFirst = fake.requests.length;
+    const afterFirst = e2e.fake.requests.length;
     const second = await claude(world, [prompt, '--allowedTools', 'Bash']);
     expect(second.json?.is_error, second.stderr).toBe(false);
     expect(second.json!.session_id).not.toBe(first.json!.session_id);
     expect(second.json!.result).toBe(first.json!.result);
     // Both requests of the second run are the first run's again (the replayed tool call carries its id).
-    expect(fake.requests.length - afterFirst).toBe(0);
+    expect(e2e.fake.requests.length - afterFirst).toBe(0);
     await isartor(world, 'down');
     const stats = await isartor(world, 'stats', '--by-tool', '--json');
     const report = JSON.parse(stats.stdout) as StatsReport;

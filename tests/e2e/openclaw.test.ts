@@ -1,13 +1,12 @@
 // The real OpenClaw CLI (npm openclaw@2026.9.6 on Node 24) talking to a real isartor gateway in front of
 // the fake upstream. `.ci/run` installs OpenClaw first (`npm run setup:openclaw` does it locally).
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSON5 from 'json5';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupTempHomes, freePort, makeTempHome, repoRoot, runCli } from '../cli/run-cli.js';
-import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { freePort, makeTempHome, repoRoot } from '../cli/run-cli.js';
+import { failWhenMissingInCi, gatewaysBeforeFakeUpstream, runClient, type ClientRun } from './support/real-client.js';
 
 const installDir = join(repoRoot, '.cache', 'openclaw-e2e', 'node_modules');
 const openclawBin = join(installDir, '.bin', 'openclaw');
@@ -35,56 +34,23 @@ interface World {
   port: number;
 }
 
-let fake: FakeUpstream;
-const worlds: World[] = [];
-
-beforeAll(async () => {
-  if (installed) fake = await startFakeUpstream({ apiKey: 'sk-upstream' });
-});
-afterAll(async () => {
-  for (const world of worlds) await isartor(world, 'down');
-  await cleanupTempHomes();
-  await fake?.close();
-});
-
-const isartor = (world: World, ...args: string[]) => runCli(args, { home: world.home, env: { OPENCLAW_STATE_DIR: world.openclawDir }, timeoutMs: 30_000 });
+const e2e = gatewaysBeforeFakeUpstream<World>({ installed, isartorEnv: (world) => ({ OPENCLAW_STATE_DIR: world.openclawDir }) });
+const isartor = e2e.isartor;
 
 /** A gateway, an OpenClaw state dir and a fresh HOME (OpenClaw keeps a 30 s cooldown after a 401 in its state). */
 async function newWorld(gatewayKey?: string): Promise<World> {
   const world: World = { home: makeTempHome(), openclawDir: mkdtempSync(join(tmpdir(), 'isartor-e2e-openclaw-')), port: await freePort() };
-  worlds.push(world);
-  expect((await isartor(world, 'set-key', '-p', 'openai-compatible', '--base-url', fake.openaiBaseUrl, '--key', 'sk-upstream', '--model', 'fake-model')).code).toBe(0);
-  const up = await isartor(world, 'up', '--detach', '--port', String(world.port), ...(gatewayKey ? ['--gateway-api-key', gatewayKey] : []));
-  expect(up.code, up.stderr).toBe(0);
+  await e2e.pointAtFake(world);
+  await e2e.up(world, world.port, ...(gatewayKey ? ['--gateway-api-key', gatewayKey] : []));
   writeFileSync(join(world.openclawDir, 'openclaw.json'), json5Config);
   return world;
 }
 
-function openclaw(world: World, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function openclaw(world: World, args: string[]): Promise<ClientRun> {
   const home = join(world.openclawDir, `home-${Date.now()}`);
   mkdirSync(home, { recursive: true });
-  // OpenClaw goes silent when it sees VITEST (it thinks it is under its own tests): hand it a clean env.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST')));
-  const child = spawn(openclawBin, args, {
-    env: {
-      ...env,
-      PATH: `${node24Bin}:${process.env.PATH}`,
-      HOME: home,
-      OPENCLAW_STATE_DIR: world.openclawDir,
-      NO_COLOR: '1',
-      CI: 'true',
-      // Anything but the local gateway goes to a dead end: no test may reach a real provider.
-      HTTPS_PROXY: 'http://127.0.0.1:9',
-      HTTP_PROXY: 'http://127.0.0.1:9',
-      NO_PROXY: '127.0.0.1,localhost',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  // runClient leaves VITEST out: OpenClaw goes silent when it sees it (it thinks it is under its own tests).
+  return runClient(openclawBin, args, { env: { PATH: `${node24Bin}:${process.env.PATH}`, HOME: home, OPENCLAW_STATE_DIR: world.openclawDir, NO_COLOR: '1', CI: 'true' } });
 }
 
 /** `openclaw models status --probe` exits 0 even when a probe fails: the status is in the JSON. */
@@ -98,12 +64,7 @@ async function probeStatus(world: World): Promise<string | undefined> {
 
 const providerOf = (world: World) => JSON5.parse(readFileSync(join(world.openclawDir, 'openclaw.json'), 'utf8')).models.providers.isartor;
 
-// Locally the test waits for `npm run setup:openclaw`; in CI a missing install must fail, not skip.
-describe.runIf(!installed && process.env.CI === 'true')('the OpenClaw end-to-end prerequisites', () => {
-  it('are installed (.ci/run runs .ci/install-openclaw.sh)', () => {
-    expect.fail(`OpenClaw is not installed under ${installDir}: run \`npm run setup:openclaw\`.`);
-  });
-});
+failWhenMissingInCi(installed, 'OpenClaw', 'setup:openclaw', `under ${installDir}`);
 
 describe.skipIf(!installed)('the real OpenClaw CLI through isartor', () => {
   it('connects, probes ok, and an agent turn returns the upstream answer, counted as openclaw traffic', async () => {
