@@ -2,7 +2,8 @@
 // provider at the fake upstream: every layer at its default (L1a in memory only, no cache file; L1b and
 // L2.5 on), no gateway key, and a request record per request appended to a log file in a temp dir.
 // With BENCH_REDIS_URL, state is shared on that Redis instead, as `isartor up --redis` does.
-//   node --import tsx bench/gateway-child.ts http://127.0.0.1:PORT/v1   (env BENCH_UPSTREAM_KEY, BENCH_REDIS_URL)
+// BENCH_LAYERS=off switches L1a, L1b and L2.5 off, to measure the pipeline every request pays.
+//   node --import tsx bench/gateway-child.ts http://127.0.0.1:PORT/v1   (env BENCH_UPSTREAM_KEY, BENCH_REDIS_URL, BENCH_LAYERS)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { markOnSignal } from './profile-on-signal.js';
 const baseUrl = process.argv[2];
 if (!baseUrl) throw new Error('usage: gateway-child.ts http://127.0.0.1:PORT/v1');
 const apiKey = process.env.BENCH_UPSTREAM_KEY ?? 'bench-upstream-key';
+const layersOff = process.env.BENCH_LAYERS === 'off';
 
 const config: IsartorConfig = {
   ...configDefaults,
@@ -40,9 +42,9 @@ const requestLog = new RequestLogFile(statsDir);
 const gateway = await createGateway({
   routing: buildRoutingTable(config),
   bodyLimitBytes: config.gateway.bodyLimitBytes,
-  exactCache: { ...config.cache.exact, enabled: true },
-  nearDuplicateCache: config.cache.nearDuplicate,
-  trimming: config.trimming,
+  exactCache: { ...config.cache.exact, enabled: !layersOff },
+  nearDuplicateCache: { ...config.cache.nearDuplicate, enabled: config.cache.nearDuplicate.enabled && !layersOff },
+  trimming: { ...config.trimming, enabled: config.trimming.enabled && !layersOff },
   // `isartor up` logs one line per request; format it (that cost is real) but write it nowhere.
   log: () => {},
   requestLog,

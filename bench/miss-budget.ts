@@ -2,7 +2,8 @@
 // steady state: the fake upstream and the gateway in their own processes, a warm-up, then the
 // profiler runs while autocannon sends unique requests (each one an L1a miss that is stored).
 //
-//   npm run bench:budget            (BENCH_CAPTURE, BENCH_CONNECTIONS=16, BENCH_DURATION=8, BENCH_STREAM=0 for JSON answers)
+//   npm run bench:budget            (BENCH_CAPTURE, BENCH_CONNECTIONS=16, BENCH_DURATION=8, BENCH_STREAM=0 for JSON answers,
+//                                    BENCH_HIT=1 for the hit path: the same body every time, answered from L1a)
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -20,11 +21,13 @@ const durationSec = Number(process.env.BENCH_DURATION ?? 8);
 const stream = process.env.BENCH_STREAM !== '0';
 const capturePath = process.env.BENCH_CAPTURE ?? join(repoRoot, '..', 'shared', 'data', 'openclaw-captures', 'openai-completions-agent-turn.json');
 const label = process.env.BENCH_LABEL ?? 'current';
+const hitPath = process.env.BENCH_HIT === '1';
 
 const workload = loadCapture(capturePath, upstreamKey) ?? syntheticWorkload(upstreamKey);
 const tokens = tokenSource();
+const hitToken = tokens.unique();
 const body = (): Buffer => {
-  const raw = workload.body(tokens.unique());
+  const raw = workload.body(hitPath ? hitToken : tokens.unique());
   if (stream) return raw;
   const parsed = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
   delete parsed.stream;
@@ -61,13 +64,13 @@ try {
   // ran last; the shares are what the profile tells, and /proc says how much CPU there was to share.
   const rows = lines.filter((l) => (l.percent * cpuPerRequest) / 100 >= 1);
   const table = [
-    `| part of the miss path | CPU µs/req | share | shared helper called from |`,
+    `| part of the ${hitPath ? 'hit' : 'miss'} path | CPU µs/req | share | shared helper called from |`,
     `| --- | ---: | ---: | --- |`,
     ...rows.map((l) => `| ${l.part} | ${((l.percent * cpuPerRequest) / 100).toFixed(0)} | ${l.percent.toFixed(1)}% | ${l.calledFrom} |`),
     `| **gateway CPU per request** (user+sys from /proc, under the profiler) | **${cpuPerRequest.toFixed(0)}** | 100% | |`,
   ].join('\n');
   const heading =
-    `## ${label}: miss path, ${(workload.bodyBytes / 1024).toFixed(1)} KB ${workload.source === 'synthetic' ? 'synthetic' : 'captured OpenClaw'} request, stream ${stream}, ${connections} connections, ${durationSec} s, ` +
+    `## ${label}: ${hitPath ? 'hit path (L1a)' : 'miss path'}, ${(workload.bodyBytes / 1024).toFixed(1)} KB ${workload.source === 'synthetic' ? 'synthetic' : 'captured OpenClaw'} request, stream ${stream}, ${connections} connections, ${durationSec} s, ` +
     `${result.ok} requests (${result.rps.toFixed(0)} rps under the profiler), ${new Date().toISOString()}, background load ${load?.toFixed(2) ?? '?'} of 2 cores`;
   console.log(`${heading}\n\n${table}\n`);
   const out = join(benchDir, 'results', 'cpu-budget.md');

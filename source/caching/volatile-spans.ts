@@ -1,3 +1,4 @@
+import { deepFreeze, FrozenPartMemo, isDeeplyFrozen } from '../json/frozen.js';
 /**
  * Volatile spans: values a client puts in every request that change per run or session without changing
  * what the request asks. Kept, no request would repeat across sessions; masked everywhere, a tool result or
@@ -15,7 +16,7 @@
 
 const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 /** OpenClaw's Runtime line, as the last paragraph of a text: `\n\nRuntime: agent=main | ... | sessionId=<uuid> | ...`. */
-const openClawRuntimeLine = /(\n\nRuntime: agent=[^\n]*)$/;
+const openClawRuntimeLineStart = '\n\nRuntime: agent=';
 const openClawSessionFields = new RegExp(`\\b(sessionId=|session=agent:[^|\\s]*?:)${uuid}`, 'g');
 const legacyClaudeCodeUserId = new RegExp(`^(user_[0-9a-f]+_account_(?:${uuid})?_session_)${uuid}$`);
 
@@ -23,9 +24,10 @@ export const maskedMarker = '*';
 
 /** The text with its trailing OpenClaw Runtime line's session ids masked; the same text when it has none. */
 export function maskOpenClawRuntimeLine(text: string): string {
-  const line = openClawRuntimeLine.exec(text);
-  if (!line) return text;
-  return text.slice(0, line.index) + line[1]!.replace(openClawSessionFields, `$1${maskedMarker}`);
+  // Only the last paragraph can be the line: found from the end, not by scanning a 50 KB prompt.
+  const start = text.lastIndexOf(openClawRuntimeLineStart);
+  if (start === -1 || text.indexOf('\n', start + 2) !== -1) return text;
+  return text.slice(0, start) + text.slice(start).replace(openClawSessionFields, `$1${maskedMarker}`);
 }
 
 /** Claude Code's `metadata.user_id` with its session id masked; the same value when it is not Claude Code's. */
@@ -89,14 +91,25 @@ export function maskVolatileSpans(body: Record<string, unknown>): Record<string,
     const firstUser = messages.findIndex((message) => message?.role === 'user');
     for (const at of [system, firstUser]) {
       if (at === -1) continue;
-      const message = messages[at]!;
-      const content = maskLastText(message.content, maskOpenClawRuntimeLine);
-      if (content !== message.content) {
-        maskedMessages[at] = { ...message, content };
+      const masked = maskedMessage(messages[at]!);
+      if (masked !== messages[at]) {
+        maskedMessages[at] = masked;
         changed = true;
       }
     }
     if (changed) set('messages', maskedMessages);
   }
   return out;
+}
+
+/** A message shared between requests (json/frozen.ts) is masked once; its masked copy is frozen too, so its fingerprint is remembered as well. */
+const maskedMessages = new FrozenPartMemo<LooseMessage>();
+
+function maskedMessage(message: LooseMessage): LooseMessage {
+  return maskedMessages.get(message, () => {
+    const content = maskLastText(message.content, maskOpenClawRuntimeLine);
+    if (content === message.content) return message;
+    const masked = { ...message, content };
+    return isDeeplyFrozen(message) ? deepFreeze(masked) : masked;
+  });
 }

@@ -5,6 +5,7 @@
  * with a 400 in the caller's protocol naming the first field at fault.
  */
 import { z } from 'zod';
+import { FrozenPartMemo } from '../json/frozen.js';
 
 const anyObject = z.record(z.string(), z.unknown());
 
@@ -22,18 +23,20 @@ const openAIMessage = z.object({
   tool_call_id: z.string().nullish(),
 });
 
-export const openAIRequestSchema = z.object({
-  model: z.string().optional(),
-  messages: z.array(openAIMessage).min(1),
-  stream: z.boolean().nullish(),
-  stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
-  tools: z.array(z.object({ type: z.string(), function: anyObject.optional() })).nullish(),
-  tool_choice: z.union([z.string(), anyObject]).nullish(),
-  n: z.number().int().positive().nullish(),
-  max_tokens: z.number().int().nonnegative().nullish(),
-  max_completion_tokens: z.number().int().nonnegative().nullish(),
-  stop: z.union([z.string(), z.array(z.string())]).nullish(),
-});
+export const openAIRequestSchema: RequestSchema = {
+  parts: { messages: openAIMessage, tools: z.array(z.object({ type: z.string(), function: anyObject.optional() })).nullish() },
+  rest: z.object({
+    model: z.string().optional(),
+    messages: z.array(z.unknown()).min(1),
+    stream: z.boolean().nullish(),
+    stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
+    tool_choice: z.union([z.string(), anyObject]).nullish(),
+    n: z.number().int().positive().nullish(),
+    max_tokens: z.number().int().nonnegative().nullish(),
+    max_completion_tokens: z.number().int().nonnegative().nullish(),
+    stop: z.union([z.string(), z.array(z.string())]).nullish(),
+  }),
+};
 
 // ---------------------------------------------------------------------------------------------------
 // Anthropic messages
@@ -75,24 +78,77 @@ const anthropicMessage = z.object({
   content: z.union([z.string(), z.array(anthropicBlock)]),
 });
 
-export const anthropicRequestSchema = z.object({
-  model: z.string().optional(),
-  messages: z.array(anthropicMessage).min(1),
-  system: z.union([z.string(), z.array(anthropicTextBlock)]).nullish(),
-  tools: z.array(z.object({ name: z.string(), input_schema: anyObject.nullish(), description: z.string().nullish() })).nullish(),
-  tool_choice: z.object({ type: z.string(), name: z.string().optional() }).nullish(),
-  stop_sequences: z.array(z.string()).nullish(),
-  metadata: z.object({ user_id: z.string().nullish() }).nullish(),
-  stream: z.boolean().nullish(),
-  max_tokens: z.number().int().nullish(),
-});
+export const anthropicRequestSchema: RequestSchema = {
+  parts: {
+    messages: anthropicMessage,
+    system: z.union([z.string(), z.array(anthropicTextBlock)]).nullish(),
+    tools: z.array(z.object({ name: z.string(), input_schema: anyObject.nullish(), description: z.string().nullish() })).nullish(),
+  },
+  rest: z.object({
+    model: z.string().optional(),
+    messages: z.array(z.unknown()).min(1),
+    tool_choice: z.object({ type: z.string(), name: z.string().optional() }).nullish(),
+    stop_sequences: z.array(z.string()).nullish(),
+    metadata: z.object({ user_id: z.string().nullish() }).nullish(),
+    stream: z.boolean().nullish(),
+    max_tokens: z.number().int().nullish(),
+  }),
+};
+
+/**
+ * A request's schema in two halves: `parts` are the fields that recur, byte for byte, in every request
+ * of a conversation (each message, the system prompt, the tools), checked one by one so that a part
+ * shared between requests (json/frozen.ts) is checked once; `rest` is everything else, with `messages`
+ * only required to be a non-empty array there.
+ */
+export interface RequestSchema {
+  /** `messages` names the schema of one message; any other field, the schema of the whole field. */
+  parts: { messages: z.ZodType } & Record<string, z.ZodType>;
+  rest: z.ZodType;
+}
+
+interface Problem {
+  path: PropertyKey[];
+  message: string;
+}
+
+/** Problems (or null) of shared parts, per schema. */
+const checkedParts = new WeakMap<z.ZodType, FrozenPartMemo<Problem | null>>();
+
+function problemOf(schema: z.ZodType, value: unknown): Problem | null {
+  let memo = checkedParts.get(schema);
+  if (!memo) checkedParts.set(schema, (memo = new FrozenPartMemo()));
+  return memo.get(value, () => {
+    const result = schema.safeParse(value);
+    if (result.success) return null;
+    const issue = result.error.issues[0];
+    return { path: issue?.path ?? [], message: issue?.message ?? 'does not match the API' };
+  });
+}
 
 /** The first problem with a request, as "`messages.0.content`: expected string, received number". */
-export function requestProblem(schema: z.ZodType, value: unknown): string | undefined {
-  const result = schema.safeParse(value);
-  if (result.success) return undefined;
-  const issue = result.error.issues[0];
-  if (!issue) return 'the request does not match the API';
-  const path = issue.path.length > 0 ? `\`${issue.path.map(String).join('.')}\`` : 'the body';
-  return `${path}: ${issue.message}`;
+export function requestProblem(schema: RequestSchema, value: unknown): string | undefined {
+  const found = firstProblem(schema, value);
+  if (!found) return undefined;
+  const path = found.path.length > 0 ? `\`${found.path.map(String).join('.')}\`` : 'the body';
+  return `${path}: ${found.message}`;
+}
+
+function firstProblem(schema: RequestSchema, value: unknown): Problem | null {
+  const rest = problemOf(schema.rest, value);
+  if (rest) return rest;
+  const body = value as Record<string, unknown>;
+  for (const [field, partSchema] of Object.entries(schema.parts)) {
+    if (field === 'messages') {
+      const messages = body.messages as unknown[];
+      for (let index = 0; index < messages.length; index += 1) {
+        const problem = problemOf(partSchema, messages[index]);
+        if (problem) return { path: ['messages', index, ...problem.path], message: problem.message };
+      }
+    } else {
+      const problem = problemOf(partSchema, body[field]);
+      if (problem) return { path: [field, ...problem.path], message: problem.message };
+    }
+  }
+  return null;
 }

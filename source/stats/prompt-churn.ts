@@ -1,3 +1,4 @@
+import { FrozenPartMemo } from '../json/frozen.js';
 import { systemWithoutBookkeeping, withoutBookkeepingLine } from '../protocols/client-bookkeeping.js';
 import type { PromptChurn } from '../state/request-record.js';
 
@@ -9,6 +10,9 @@ interface LastPrompt {
   tools: Map<string, string>;
 }
 
+/** The JSON of a tools list shared between requests (json/frozen.ts) is made once. */
+const toolsJsonOf = new FrozenPartMemo<string>();
+
 /** Remembers the last prompt of this many tools; the oldest is forgotten first. */
 const maxTracked = 64;
 
@@ -19,7 +23,7 @@ export class PromptChurnTracker {
   observe(tool: string, body: Record<string, unknown>): PromptChurn | null {
     const system = systemPromptOf(body);
     const tools = Array.isArray(body.tools) ? (body.tools as unknown[]) : [];
-    const toolsJson = JSON.stringify(tools);
+    const toolsJson = toolsJsonOf.get(tools, () => JSON.stringify(tools));
     const previous = this.#last.get(tool);
     this.#last.delete(tool);
     const current: LastPrompt = { system, toolsJson, tools: previous && previous.toolsJson === toolsJson ? previous.tools : toolsByName(tools) };

@@ -1,4 +1,5 @@
 /** Small JSON helpers the trimmer's files share. */
+export { deepFreeze } from '../json/frozen.js';
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -17,14 +18,6 @@ export function mapIfChanged<T>(items: readonly T[], map: (item: T) => T): T[] {
     return next;
   });
   return changed ? out : (items as T[]);
-}
-
-export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const field of Object.values(value)) deepFreeze(field);
-  }
-  return value;
 }
 
 /** A structural copy; strings are immutable and shared. */

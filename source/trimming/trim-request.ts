@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fingerprintJson } from '../caching/text-digest.js';
+import { FrozenPartMemo } from '../json/frozen.js';
 import { loadTokenizer, tokenizerLoaded } from '../stats/count-tokens.js';
 import { approximateChars, cloneJson, deepFreeze, isRecord } from './json.js';
 import { noLossyRules, type LossySettings } from './lossy/apply-lossy.js';
@@ -139,10 +140,9 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
   // First pass: what each message says about colour (memoised by the message's own hash).
   let skippedForSize = 0;
   for (const raw of rawUnits) {
-    const json = fingerprintJson(raw.value);
-    const hash = createHash('sha256').update(raw.kind).update('\u0000').update(json).digest('base64');
+    const { json, hash, chars } = unitIdentity(raw.kind, raw.value);
     let summary: UnitSummary | undefined;
-    if (approximateChars(raw.value) > maxMessageChars) skippedForSize += 1;
+    if (chars > maxMessageChars) skippedForSize += 1;
     else {
       summary = summaries.get(hash);
       if (!summary) {
@@ -227,6 +227,22 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
   if (hasSystem) out.system = outputs.shift();
   out.messages = outputs;
   return { body: out, changed, tokensBefore, tokensAfter, rules, skippedForSize };
+}
+
+/** A message's fingerprint, hash and size; for a message shared between requests (json/frozen.ts), computed once. */
+const identities = { 'anthropic-system': new FrozenPartMemo<UnitIdentity>(), 'anthropic-message': new FrozenPartMemo<UnitIdentity>(), 'openai-message': new FrozenPartMemo<UnitIdentity>() } satisfies Record<UnitKind, FrozenPartMemo<UnitIdentity>>;
+
+interface UnitIdentity {
+  json: string;
+  hash: string;
+  chars: number;
+}
+
+function unitIdentity(kind: UnitKind, value: unknown): UnitIdentity {
+  return identities[kind].get(value, () => {
+    const json = fingerprintJson(value);
+    return { json, hash: createHash('sha256').update(kind).update('\u0000').update(json).digest('base64'), chars: approximateChars(value) };
+  });
 }
 
 /** Plain keys shared by results that differ in colour: their colour is information and stays. */

@@ -7,12 +7,13 @@ import { describe, expect, it } from 'vitest';
 // Arrows point down: front ends -> gateway/daemon/connectors -> engines -> settings and state.
 // `root` is source/user-error.ts and source/version.ts, which everyone may use.
 const engines = ['protocols', 'caching', 'trimming', 'providers', 'routing', 'keys', 'stats'] as const;
-const base = ['root', 'store', 'state'] as const;
+const base = ['root', 'json', 'store', 'state'] as const;
 const allowedImports: Record<string, readonly string[]> = {
   root: [],
+  json: ['root'],
   state: ['root'],
   store: ['root', 'state'],
-  protocols: ['root'],
+  protocols: ['root', 'json'],
   caching: [...base, 'protocols'],
   trimming: [...base, 'protocols', 'caching', 'stats'],
   providers: [...base, 'protocols'],
@@ -23,7 +24,7 @@ const allowedImports: Record<string, readonly string[]> = {
   daemon: [...base, ...engines, 'gateway'],
   connectors: [...base, 'providers', 'routing', 'daemon'],
   demo: [...base, ...engines, 'gateway', 'daemon'],
-  terminal: [...base],
+  terminal: ['root', 'store', 'state'],
   cli: [...base, ...engines, 'daemon', 'connectors', 'demo', 'terminal'],
   setup: [...base, 'providers', 'routing', 'keys', 'stats', 'daemon', 'connectors', 'demo', 'terminal'],
 };

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { forwardedRequestParts } from '../forwarded-request-parts.js';
 import { fingerprintJson, textDigest } from '../text-digest.js';
+import { deepFreeze, FrozenPartMemo, isDeeplyFrozen } from '../../json/frozen.js';
 import { maskVolatileSpans } from '../volatile-spans.js';
 import type { CacheableRequest } from '../cacheable-request.js';
 
@@ -93,8 +94,18 @@ export function locateQuestion(chat: CacheableRequest, callerId: string): Locate
   return { question, context: hash.digest('hex'), ...(stampMatch ? { stamp: { day: stampMatch[2]!, minute: stampMatch[1]! } } : {}) };
 }
 
-/** A user message with the OpenClaw stamp of its (last) text cut to the day. */
+/** Earlier user messages recur in every later request: a shared one's day-stamped copy is made once (and frozen, so its fingerprint is remembered too). */
+const dayStamped = new FrozenPartMemo<LooseMessage>();
+
 function stampedOnDay(message: LooseMessage): LooseMessage {
+  return dayStamped.get(message, () => {
+    const copy = stampedOnDayCopy(message);
+    return copy !== message && isDeeplyFrozen(message) ? deepFreeze(copy) : copy;
+  });
+}
+
+/** A user message with the OpenClaw stamp of its (last) text cut to the day. */
+function stampedOnDayCopy(message: LooseMessage): LooseMessage {
   const last = lastText(message.content);
   const stamp = last && openClawTimestamp.exec(last.text);
   if (!last || !stamp) return message;

@@ -6,7 +6,7 @@ import { UserError } from '../../user-error.js';
 import { StoreUnavailableError } from '../../state/store-unavailable.js';
 import type { Layer, RequestContext } from '../context.js';
 import { readBody } from '../read-body.js';
-import { parseJsonBody } from '../json-body.js';
+import { parseJsonBody } from '../../json/checked-parse.js';
 import { sendError, sendJson } from '../respond.js';
 import { credentialMatches, presentedCredential } from './auth.js';
 

@@ -3,7 +3,7 @@ import type { RoutingTable } from '../../routing/routing-table.js';
 import type { Layer, RequestContext } from '../context.js';
 import { canonicalQuery } from '../../caching/forwarded-request-parts.js';
 import { readBody } from '../read-body.js';
-import { parseJsonBody } from '../json-body.js';
+import { readJsonBody } from '../../json/recurring-parts.js';
 import { anthropicRequestSchema, openAIRequestSchema, requestProblem } from '../../protocols/request-schemas.js';
 import { sendError } from '../respond.js';
 import { prepareResponsesRequest, validateResponsesBody } from '../responses-request.js';
@@ -37,7 +37,8 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
       );
       return;
     }
-    const parsed = parseJsonBody(read.body.toString('utf8'));
+    // Parts this body shares with recent ones (the system prompt, tools, earlier turns) are reused, frozen.
+    const parsed = readJsonBody(read.body);
     if (!parsed.ok) {
       sendError(ctx, 400, `The request body is not valid JSON: ${parsed.reason}.`, parsed.code);
       return;
