@@ -374,8 +374,10 @@ export async function startGateway(
   limits: Partial<ConnectionLimits> = {},
 ): Promise<RunningGateway> {
   const { maxConnections, headersTimeoutMs, requestTimeoutMs } = { ...defaultConnectionLimits, ...limits };
-  // Node's headersTimeout starts at a connection's first byte: one that never sends any would stay open
-  // (and hold a descriptor) forever, so each connection gets that long to start its first request.
+  // A connection that never sends a byte must not hold a descriptor forever. Node 20.20's own check
+  // (every connectionsCheckingInterval) also closes it, answering 408 first; this timer bounds it at
+  // headersTimeout itself, on any Node version. Whichever runs first closes it: a late event loop makes
+  // it Node's check, so a client may see a 408 before the close, or a bare close.
   const silentTimers = new WeakMap<Socket, NodeJS.Timeout>();
   const server = createServer(
     // keepAliveTimeout stays above common client pools' idle time; the others bound slow clients.
