@@ -6,7 +6,8 @@ import { classifyNetworkError } from '../../providers/network-failure.js';
 import type { Route, RoutingTable } from '../../routing/routing-table.js';
 import type { ChatRequest, Layer, RequestContext } from '../context.js';
 import { describeNetworkFailure, sendError, sendNetworkFailure } from '../respond.js';
-import { midStreamError, planExchange, type Exchange } from '../upstream-exchange.js';
+import { midStreamError, planExchange, type Exchange, type StreamRelay } from '../upstream-exchange.js';
+import { isCompleteAnswer } from '../../protocols/complete-answer.js';
 import { UpstreamRequest } from '../upstream-request.js';
 import { collect, failAnswer, relayJson, relayStream, relayUpstreamError, tooLargeMessage } from './upstream-relay.js';
 import { retryDelayMs, isRetryableStatus, parseRetryAfterMs } from './upstream-retry.js';
@@ -99,9 +100,15 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
     const onClientClose = (): void => {
       if (ctx.res.writableFinished) return;
       ctx.clientGone = true;
+      // A client may leave as soon as the answer's last event reached it (Codex closes right after
+      // `response.completed`), before the provider's stream has ended: that answer is whole, and kept.
+      const whole = finishedStream?.();
+      if (whole) ctx.completion = whole;
       upstream.destroy();
       settle({ kind: 'committed' });
     };
+    /** Set once a stream is relayed: the whole answer when its final event has arrived, else undefined. */
+    let finishedStream: (() => object | undefined) | undefined;
     ctx.res.on('close', onClientClose);
     /** Whatever the provider sent that cannot be used ends this request alone: 502, or an error event mid-stream. */
     const fail = (message: string, code: string, error?: unknown): void => {
@@ -125,6 +132,7 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
         if (status >= 200 && status < 300 && isStream) {
           const relay = exchange.openStream();
           ctx.deliveredAnswer = () => relay.delivered?.();
+          finishedStream = () => completeResult(ctx, relay);
           relayStream(ctx, upstream, relay, route, { markWaited, done: () => settle({ kind: 'committed' }), fail });
           return;
         }
@@ -174,4 +182,15 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The stream's answer if the provider already sent all of it (its final event), else undefined; never throws. */
+function completeResult(ctx: RequestContext, relay: StreamRelay): object | undefined {
+  try {
+    relay.end();
+    const result = relay.result();
+    return result && isCompleteAnswer(ctx.protocol, result) ? result : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,94 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createGateway, startGateway, type RunningGateway } from '../../source/gateway/server.js';
+import { buildRoutingTable } from '../../source/routing/routing-table.js';
+import { configDefaults } from '../../source/store/config.js';
+
+// Codex closes its connection as soon as `response.completed` reaches it, and a provider may end its
+// stream a moment after its last event ([DONE]). The answer is whole by then: it is kept for the caches.
+// A client that leaves before the last event got part of an answer: nothing is kept.
+const chunk = (delta: object, finish: string | null = null): string =>
+  `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'fake-model', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+
+let upstream: Server | undefined;
+let running: RunningGateway | undefined;
+afterEach(async () => {
+  await running?.stop(100);
+  upstream?.close();
+  running = undefined;
+  upstream = undefined;
+});
+
+/** A chat provider that sends the answer and [DONE], then ends the stream `endDelayMs` later; with `pauseMs`, it pauses that long after the first chunk. */
+async function start(endDelayMs: number, pauseMs = 0): Promise<{ calls: () => number }> {
+  let calls = 0;
+  upstream = createServer((req, res) => {
+    req.resume();
+    req.on('end', async () => {
+      calls += 1;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(chunk({ role: 'assistant', content: 'Paris ' }));
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      res.write(chunk({ content: 'is the capital.' }));
+      res.write(chunk({}, 'stop'));
+      res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'fake-model', choices: [], usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 } })}\n\n`);
+      res.write('data: [DONE]\n\n');
+      setTimeout(() => res.end(), endDelayMs);
+    });
+  });
+  await new Promise<void>((resolve) => upstream!.listen(0, '127.0.0.1', resolve));
+  const routing = buildRoutingTable({
+    ...configDefaults,
+    provider: 'openai-compatible',
+    providers: { 'openai-compatible': { baseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, apiKey: 'k', model: 'fake-model' } },
+  });
+  const gateway = await createGateway({ routing, bodyLimitBytes: 1 << 20, exactCache: { ...configDefaults.cache.exact, enabled: true } });
+  running = await startGateway(gateway, { host: '127.0.0.1', port: 0 });
+  return { calls: () => calls };
+}
+
+const callers = {
+  responses: { path: '/v1/responses', last: 'response.completed', body: { model: 'fake-model', stream: true, store: false, input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'capital of France?' }] }] } },
+  openai: { path: '/v1/chat/completions', last: '[DONE]', body: { model: 'fake-model', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'capital of France?' }] } },
+  anthropic: { path: '/v1/messages', last: 'message_stop', body: { model: 'fake-model', stream: true, max_tokens: 50, messages: [{ role: 'user', content: 'capital of France?' }] } },
+} as const;
+
+/** Streams the answer; hangs up as soon as `leaveAt` appears in it. */
+function ask(path: string, body: object, leaveAt?: string): Promise<{ layer: string | undefined }> {
+  return new Promise((resolve) => {
+    const req = request(`${running!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      const done = (): void => resolve({ layer: res.headers['x-isartor-layer'] as string | undefined });
+      res.on('data', (piece: string) => {
+        text += piece;
+        if (leaveAt && text.includes(leaveAt)) req.destroy();
+      });
+      res.on('end', done);
+      res.on('close', done);
+    });
+    req.on('error', () => {});
+    req.end(JSON.stringify(body));
+  });
+}
+
+describe('a client that leaves once the whole answer reached it', () => {
+  for (const [protocol, caller] of Object.entries(callers)) {
+    it(`${protocol}: the answer is kept, and the same request is then an L1a hit`, async () => {
+      const upstreamCalls = await start(400);
+      await ask(caller.path, caller.body, caller.last);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect((await ask(caller.path, caller.body)).layer).toBe('l1a');
+      expect(upstreamCalls.calls()).toBe(1);
+    });
+  }
+
+  it('a client that leaves before the last event: nothing is kept, the next request goes to the provider', async () => {
+    const upstreamCalls = await start(0, 300);
+    await ask(callers.openai.path, callers.openai.body, 'Paris');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect((await ask(callers.openai.path, callers.openai.body)).layer).toBe('l3');
+    expect(upstreamCalls.calls()).toBe(2);
+  });
+});
