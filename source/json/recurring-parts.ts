@@ -55,8 +55,13 @@ export class RecurringJsonParts {
     const bucket = this.#buckets.get(raw.toString('latin1', at, Math.min(raw.length, at + bucketKeyBytes)));
     if (!bucket) return undefined;
     for (const part of bucket) {
-      const end = at + part.bytes.length;
-      if (end <= raw.length && raw.compare(part.bytes, 0, part.bytes.length, at, end) === 0) {
+      const length = part.bytes.length;
+      const end = at + length;
+      // Parts of one bucket share their first bytes; versions of a long part mostly differ at the end,
+      // so its last bytes are compared first, and the whole only when they match.
+      const tail = Math.max(0, length - bucketKeyBytes);
+      if (end > raw.length || raw.compare(part.bytes, tail, length, at + tail, end) !== 0) continue;
+      if (raw.compare(part.bytes, 0, length, at, end) === 0) {
         this.#recency.delete(part);
         this.#recency.add(part);
         return part;
