@@ -23,9 +23,6 @@ interface InMemory {
   skipped: Array<{ lines: number; mtimeMs: number }>;
 }
 
-/** How long a record may wait to be written with the records that follow it. */
-const batchMs = 10;
-
 /**
  * The gateway's request records: append-only JSONL in `<state>/stats/`, rotated with a bounded total size.
  * The first read parses the kept files once; later records join that copy as they are appended, so
@@ -54,13 +51,14 @@ export class RequestLogFile implements RequestLog {
     if (this.#size + line.length > this.#maxBytes && this.#size > 0) this.#rotate();
     this.#unwritten.push({ record, line });
     const stream = this.#stream!;
-    // Records of the next few milliseconds leave in one write: at a thousand requests a second a write per
-    // record cost more CPU than making the record. Closing (or rotating) the stream flushes what waits.
+    // Records made in one turn of the event loop leave in one write (under load many requests end in the
+    // same turn, and a write per record cost more CPU than making it); the next turn writes them, so a
+    // reader of the file is never more than a turn behind. Closing (or rotating) the stream flushes too.
     if (!stream.writableCorked) {
       stream.cork();
-      setTimeout(() => {
+      setImmediate(() => {
         if (stream.writableCorked) stream.uncork();
-      }, batchMs).unref();
+      });
     }
     // Write callbacks come in order, so the first unwritten record is the one this write completed.
     stream.write(line, () => this.#unwritten.shift());
