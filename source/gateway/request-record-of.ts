@@ -72,7 +72,7 @@ async function tokensOf(ctx: RequestContext): Promise<{ usage: TokenUsage; count
   const answer = (hit ? ctx.replayedAnswer : ctx.completion) as { choices?: unknown; content?: unknown } | undefined;
   if (!answer && !hit && ctx.layer === 'l3' && ctx.chat && clientHungUp(ctx)) {
     const delivered = readDelivered(ctx);
-    if (delivered) return deliveredTokens(ctx.chat.body, delivered);
+    if (delivered) return deliveredTokens(ctx.chat.chatView ?? ctx.chat.body, ctx.chat.protocol === 'responses' ? { ...delivered, ...responseOutputAsContent(delivered) } : delivered);
   }
   if (!answer || !ctx.chat || (!hit && ctx.layer !== 'l3')) return { usage: noTokens, counted: 'none', saved: undefined };
   const provided = usageOf(answer);

@@ -20,7 +20,7 @@ export function planResponsesExchange(
   route: Route,
   model: string,
   headers: Record<string, string>,
-  passthrough: (accumulator: { push(bytes: Uint8Array): void; result(): object | undefined }) => StreamRelay,
+  passthrough: (accumulator: { push(bytes: Uint8Array): void; result(): object | undefined; delivered?(): object | undefined }) => StreamRelay,
   bodyWithModel: () => Buffer | string,
 ): Exchange {
   const target = route.target;

@@ -22,6 +22,8 @@ export class ResponsesStreamAccumulator {
   #final: ResponseObject | undefined;
   #terminal: string | undefined;
   #broken = false;
+  /** What the stream carried so far, by output index: text and call arguments (to charge a client who leaves). */
+  readonly #deliveredItems = new Map<number, { type: 'message'; text: string } | { type: 'function_call'; name: string; arguments: string }>();
 
   constructor() {
     this.#parser = createParser({ onEvent: (event) => this.#onData(event.data) });
@@ -35,6 +37,24 @@ export class ResponsesStreamAccumulator {
   /** Whether the stream ended as a Responses stream ends (completed, incomplete, failed or an error event). */
   get ended(): boolean {
     return this.#terminal !== undefined;
+  }
+
+  /**
+   * What the stream carried so far, finished or not, as a response whose output holds the text and the
+   * call arguments seen: only for charging a client who left, never for the cache. The final response
+   * when it came (its usage is the provider's).
+   */
+  delivered(): ResponseObject | undefined {
+    if (this.#final) return this.#final;
+    if (this.#deliveredItems.size === 0) return undefined;
+    const output = [...this.#deliveredItems.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([, item]) =>
+        item.type === 'message'
+          ? { type: 'message', role: 'assistant', status: 'incomplete', content: [{ type: 'output_text', text: item.text, annotations: [] }] }
+          : { type: 'function_call', status: 'incomplete', name: item.name, arguments: item.arguments, call_id: '' },
+      );
+    return { object: 'response', status: 'incomplete', output } as unknown as ResponseObject;
   }
 
   result(): ResponseObject | undefined {
@@ -63,10 +83,28 @@ export class ResponsesStreamAccumulator {
       return;
     }
     if (event.type === 'keepalive') return;
+    this.#noteDelivered(event as unknown as Record<string, unknown>);
     this.#events.add(event);
     if (event.type === 'response.completed') {
       if (isCompleteResponse(event.response)) this.#final = event.response;
       else this.#broken = true;
+    }
+  }
+
+  #noteDelivered(event: Record<string, unknown>): void {
+    const index = typeof event.output_index === 'number' ? event.output_index : 0;
+    const delta = typeof event.delta === 'string' ? event.delta : '';
+    if (event.type === 'response.output_text.delta' || event.type === 'response.refusal.delta') {
+      const item = this.#deliveredItems.get(index);
+      if (item?.type === 'message') item.text += delta;
+      else this.#deliveredItems.set(index, { type: 'message', text: delta });
+    } else if (event.type === 'response.output_item.added') {
+      const added = event.item as { type?: unknown; name?: unknown } | undefined;
+      if (added?.type === 'function_call') this.#deliveredItems.set(index, { type: 'function_call', name: typeof added.name === 'string' ? added.name : '', arguments: '' });
+    } else if (event.type === 'response.function_call_arguments.delta') {
+      const item = this.#deliveredItems.get(index);
+      if (item?.type === 'function_call') item.arguments += delta;
+      else this.#deliveredItems.set(index, { type: 'function_call', name: '', arguments: delta });
     }
   }
 }

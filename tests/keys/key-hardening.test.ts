@@ -122,6 +122,40 @@ describe('a client that leaves a stream', () => {
   });
 });
 
+describe('a Responses client (Codex) that leaves a passed-through stream', () => {
+  it('is charged for the text that reached it, as a chat client is', async () => {
+    harness = await startHarness({
+      gatewayApiKey: master,
+      config: { pricing, providers: { 'openai-compatible': { responsesApi: true } } },
+      fake: { chunkDelayMs: 30, reply: () => 'one two three four five six seven eight nine ten' },
+    });
+    harness.records = [];
+    const { key } = (await (await post('/key/generate', { max_budget: 100 })).json()) as { key: string };
+    const controller = new AbortController();
+    const response = await fetch(`${harness.url}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(key) },
+      body: JSON.stringify({ model: 'fake-model', stream: true, store: false, input: 'leave early' }),
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    let seen = '';
+    while (!seen.includes('three')) seen += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    await reader.cancel().catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await harness.gateway.drained();
+    const record = harness.records.at(-1)!;
+    expect(record.status).toBe(499);
+    expect(record.tokensCounted).toBe('estimated');
+    expect(record.outputTokens).toBeGreaterThan(0);
+    expect(record.inputTokens).toBeGreaterThan(0);
+    expect(record.costUsd).toBeGreaterThan(0);
+    const info = (await (await fetch(`${harness.url}/key/info`, { headers: bearer(key) })).json()) as { info: { spend: number } };
+    expect(info.info.spend).toBeCloseTo(record.costUsd!, 9);
+  });
+});
+
 describe('client labels', () => {
   it('are bounded in /metrics and /stats: past the first 50 (or the 50 busiest), the rest count as "other"', async () => {
     harness = await startHarness({ gatewayApiKey: master });
