@@ -35,8 +35,19 @@ export async function waitForFrame(ui: Rendered, expected: string | RegExp | ((f
 /** Writes a key and waits until the frame changes (and, when given, shows `expected`). */
 export async function press(ui: Rendered, key: string, expected?: string | RegExp | ((frame: string) => boolean)): Promise<string> {
   const before = ui.lastFrame() ?? '';
+  const changed = (frame: string): boolean =>
+    frame !== before && (expected === undefined || (typeof expected === 'string' ? frame.includes(expected) : expected instanceof RegExp ? expected.test(frame) : expected(frame)));
   ui.stdin.write(key);
-  return waitForFrame(ui, (frame) => frame !== before && (expected === undefined || (typeof expected === 'string' ? frame.includes(expected) : expected instanceof RegExp ? expected.test(frame) : expected(frame))));
+  // A key written before the screen's input handler is attached (React runs it in a passive effect,
+  // later on a busy machine) is lost, as it would be for a person, who presses again: when nothing at
+  // all has changed a second later, the key is sent once more.
+  try {
+    return await waitForFrame(ui, changed, 1000);
+  } catch {
+    if ((ui.lastFrame() ?? '') !== before) return waitForFrame(ui, changed);
+    ui.stdin.write(key);
+    return waitForFrame(ui, changed);
+  }
 }
 
 /** Types text one character at a time, as a person would. */
