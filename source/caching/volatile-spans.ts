@@ -1,4 +1,4 @@
-import { deepFreeze, FrozenPartMemo, isDeeplyFrozen } from '../json/frozen.js';
+import { FrozenPartMemo } from '../json/frozen.js';
 /**
  * Volatile spans: values a client puts in every request that change per run or session without changing
  * what the request asks. Kept, no request would repeat across sessions; masked everywhere, a tool result or
@@ -106,10 +106,8 @@ export function maskVolatileSpans(body: Record<string, unknown>): Record<string,
 const maskedMessages = new FrozenPartMemo<LooseMessage>();
 
 function maskedMessage(message: LooseMessage): LooseMessage {
-  return maskedMessages.get(message, () => {
+  return maskedMessages.getShared(message, () => {
     const content = maskLastText(message.content, maskOpenClawRuntimeLine);
-    if (content === message.content) return message;
-    const masked = { ...message, content };
-    return isDeeplyFrozen(message) ? deepFreeze(masked) : masked;
+    return content === message.content ? message : { ...message, content };
   });
 }

@@ -36,4 +36,12 @@ export class FrozenPartMemo<V> {
     this.#values.set(part, value);
     return value;
   }
+
+  /**
+   * For a memo of derived copies (a masked or restamped message): like get, and the copy made from a
+   * frozen part is frozen too, so that what is in turn computed from the copy is remembered as well.
+   */
+  getShared(part: unknown, compute: () => V): V {
+    return this.get(part, () => (isDeeplyFrozen(part) ? deepFreeze(compute()) : compute()));
+  }
 }

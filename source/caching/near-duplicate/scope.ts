@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { forwardedRequestParts } from '../forwarded-request-parts.js';
 import { fingerprintJson, textDigest } from '../text-digest.js';
-import { deepFreeze, FrozenPartMemo, isDeeplyFrozen } from '../../json/frozen.js';
+import { FrozenPartMemo } from '../../json/frozen.js';
 import { maskVolatileSpans } from '../volatile-spans.js';
 import type { CacheableRequest } from '../cacheable-request.js';
 
@@ -98,10 +98,7 @@ export function locateQuestion(chat: CacheableRequest, callerId: string): Locate
 const dayStamped = new FrozenPartMemo<LooseMessage>();
 
 function stampedOnDay(message: LooseMessage): LooseMessage {
-  return dayStamped.get(message, () => {
-    const copy = stampedOnDayCopy(message);
-    return copy !== message && isDeeplyFrozen(message) ? deepFreeze(copy) : copy;
-  });
+  return dayStamped.getShared(message, () => stampedOnDayCopy(message));
 }
 
 /** A user message with the OpenClaw stamp of its (last) text cut to the day. */

@@ -96,6 +96,8 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
       ctx.res.off('close', onClientClose);
       resolve(outcome);
     };
+    /** Set once a stream is relayed: the whole answer when its final event has arrived, else undefined. */
+    let finishedStream: (() => object | undefined) | undefined;
     // A client that hangs up must not keep the provider generating (and billing) tokens.
     const onClientClose = (): void => {
       if (ctx.res.writableFinished) return;
@@ -107,8 +109,6 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
       upstream.destroy();
       settle({ kind: 'committed' });
     };
-    /** Set once a stream is relayed: the whole answer when its final event has arrived, else undefined. */
-    let finishedStream: (() => object | undefined) | undefined;
     ctx.res.on('close', onClientClose);
     /** Whatever the provider sent that cannot be used ends this request alone: 502, or an error event mid-stream. */
     const fail = (message: string, code: string, error?: unknown): void => {
