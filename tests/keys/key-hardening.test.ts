@@ -93,66 +93,50 @@ describe('fallbacks and a key\'s model list', () => {
   });
 });
 
+/**
+ * A client on a virtual key with a tiny budget that leaves a slowly streamed answer once "three" reached
+ * it: it is charged what it received (the tokenizer's estimate: the provider's usage had not come), and
+ * the key's spend is that charge.
+ */
+async function leaveEarly(options: { path: string; body: object; config?: NonNullable<Parameters<typeof startHarness>[0]>['config'] }): Promise<void> {
+  harness = await startHarness({ gatewayApiKey: master, config: { pricing, ...options.config }, fake: { chunkDelayMs: 30, reply: () => 'one two three four five six seven eight nine ten' } });
+  harness.records = [];
+  const { key } = (await (await post('/key/generate', { max_budget: 100 })).json()) as { key: string };
+  const controller = new AbortController();
+  const response = await fetch(`${harness.url}${options.path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...bearer(key) },
+    body: JSON.stringify(options.body),
+    signal: controller.signal,
+  });
+  const reader = response.body!.getReader();
+  let seen = '';
+  while (!seen.includes('three')) seen += new TextDecoder().decode((await reader.read()).value);
+  controller.abort();
+  await reader.cancel().catch(() => {});
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await harness.gateway.drained();
+  const record = harness.records.at(-1)!;
+  expect(record.status).toBe(499);
+  expect(record.tokensCounted).toBe('estimated');
+  expect(record.inputTokens).toBeGreaterThan(0);
+  expect(record.outputTokens).toBeGreaterThan(0);
+  expect(record.costUsd).toBeGreaterThan(0);
+  const info = (await (await fetch(`${harness.url}/key/info`, { headers: bearer(key) })).json()) as { info: { spend: number } };
+  expect(info.info.spend).toBeCloseTo(record.costUsd!, 9);
+}
+
 describe('a client that leaves a stream', () => {
   it('is charged for what reached it (provider usage if it came, else the tokenizer estimate), so a tiny budget runs out', async () => {
-    harness = await startHarness({ gatewayApiKey: master, config: { pricing }, fake: { chunkDelayMs: 30, reply: () => 'one two three four five six seven eight nine ten' } });
-    harness.records = [];
-    const { key } = (await (await post('/key/generate', { max_budget: 100 })).json()) as { key: string };
-    const controller = new AbortController();
-    const response = await fetch(`${harness.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...bearer(key) },
-      body: JSON.stringify(userMessage('leave early', { stream: true })),
-      signal: controller.signal,
-    });
-    const reader = response.body!.getReader();
-    let seen = '';
-    while (!seen.includes('three')) seen += new TextDecoder().decode((await reader.read()).value);
-    controller.abort();
-    await reader.cancel().catch(() => {});
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await harness.gateway.drained();
-    const record = harness.records.at(-1)!;
-    expect(record.status).toBe(499);
-    expect(record.tokensCounted).toBe('estimated');
-    expect(record.outputTokens).toBeGreaterThan(0);
-    expect(record.costUsd).toBeGreaterThan(0);
-    const info = (await (await fetch(`${harness.url}/key/info`, { headers: bearer(key) })).json()) as { info: { spend: number } };
-    expect(info.info.spend).toBeCloseTo(record.costUsd!, 9);
+    await leaveEarly({ path: '/v1/chat/completions', body: userMessage('leave early', { stream: true }) });
   });
-});
 
-describe('a Responses client (Codex) that leaves a passed-through stream', () => {
-  it('is charged for the text that reached it, as a chat client is', async () => {
-    harness = await startHarness({
-      gatewayApiKey: master,
-      config: { pricing, providers: { 'openai-compatible': { responsesApi: true } } },
-      fake: { chunkDelayMs: 30, reply: () => 'one two three four five six seven eight nine ten' },
+  it('a Responses client (Codex) leaving a passed-through stream is charged for the text that reached it, as a chat client is', async () => {
+    await leaveEarly({
+      path: '/v1/responses',
+      body: { model: 'fake-model', stream: true, store: false, input: 'leave early' },
+      config: { providers: { 'openai-compatible': { responsesApi: true } } },
     });
-    harness.records = [];
-    const { key } = (await (await post('/key/generate', { max_budget: 100 })).json()) as { key: string };
-    const controller = new AbortController();
-    const response = await fetch(`${harness.url}/v1/responses`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...bearer(key) },
-      body: JSON.stringify({ model: 'fake-model', stream: true, store: false, input: 'leave early' }),
-      signal: controller.signal,
-    });
-    const reader = response.body!.getReader();
-    let seen = '';
-    while (!seen.includes('three')) seen += new TextDecoder().decode((await reader.read()).value);
-    controller.abort();
-    await reader.cancel().catch(() => {});
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await harness.gateway.drained();
-    const record = harness.records.at(-1)!;
-    expect(record.status).toBe(499);
-    expect(record.tokensCounted).toBe('estimated');
-    expect(record.outputTokens).toBeGreaterThan(0);
-    expect(record.inputTokens).toBeGreaterThan(0);
-    expect(record.costUsd).toBeGreaterThan(0);
-    const info = (await (await fetch(`${harness.url}/key/info`, { headers: bearer(key) })).json()) as { info: { spend: number } };
-    expect(info.info.spend).toBeCloseTo(record.costUsd!, 9);
   });
 });
 
