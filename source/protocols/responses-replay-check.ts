@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
+import { markLossy } from './answer-fidelity.js';
 import type { ResponseObject } from './responses.js';
 import { encodeResponseAsSse } from './responses-replay.js';
 
@@ -125,5 +126,15 @@ export class WrittenEvents {
   /** Whether replaying `final` gives the events written. */
   replayMatches(final: ResponseObject): boolean {
     return this.#readable && replayMatches(this.events, final);
+  }
+
+  /**
+   * The response a translated stream ends with, as a relay's result: only a completed one, marked lossy
+   * when the translation dropped something (`lossy`) or when replaying it would not give the events written.
+   */
+  keptResponse(response: ResponseObject | undefined, lossy: boolean): ResponseObject | undefined {
+    if (response?.status !== 'completed') return undefined;
+    if (lossy || !this.replayMatches(response)) markLossy(response);
+    return response;
   }
 }

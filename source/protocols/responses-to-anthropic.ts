@@ -222,10 +222,7 @@ export class AnthropicStreamToResponses {
   }
 
   result(): ResponseObject | undefined {
-    const response = this.#writer?.response();
-    if (response?.status !== 'completed') return undefined;
-    if (this.#lossy || !this.#written.replayMatches(response)) markLossy(response);
-    return response;
+    return this.#written.keptResponse(this.#writer?.response(), this.#lossy);
   }
 
   #ensureWriter(messageId: string | undefined): ResponseEventWriter {

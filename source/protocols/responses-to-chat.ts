@@ -253,10 +253,7 @@ export class ChatStreamToResponses {
   }
 
   result(): ResponseObject | undefined {
-    const response = this.#writer?.response();
-    if (response?.status !== 'completed') return undefined;
-    if (this.#lossy || !this.#written.replayMatches(response)) markLossy(response);
-    return response;
+    return this.#written.keptResponse(this.#writer?.response(), this.#lossy);
   }
 
   #ensureWriter(chunk: ChatChunk | undefined): ResponseEventWriter {
