@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { UserError } from '../../user-error.js';
 import type { ClientConnectionStatus } from '../core/connector.js';
 import { backupPathOf, readIfExists } from '../core/file-plan.js';
-import { isRecord, valueAt } from '../core/json-value.js';
+import { isRecord, isStrictJson, valueAt } from '../core/json-value.js';
 import { JsoncDocument } from '../core/jsonc-document.js';
 import { carriesClientHeader } from './plan.js';
 import type { ClaudeCodeLocation } from './settings-path.js';
@@ -42,13 +42,4 @@ export function claudeCodeStatus(location: ClaudeCodeLocation): ClaudeCodeConnec
     baseUrl: typeof env.ANTHROPIC_BASE_URL === 'string' ? env.ANTHROPIC_BASE_URL : null,
     models: typeof env.ANTHROPIC_MODEL === 'string' ? [env.ANTHROPIC_MODEL] : [],
   };
-}
-
-function isStrictJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -11,3 +11,13 @@ export function valueAt(value: unknown, path: ReadonlyArray<string | number>): u
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Whether the text is plain JSON (no comments, trailing commas or other JSON5). */
+export function isStrictJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

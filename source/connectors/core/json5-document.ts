@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import jju from 'jju';
 import JSON5 from 'json5';
 import { UserError } from '../../user-error.js';
-import { valueAt } from './json-value.js';
+import { isStrictJson, valueAt } from './json-value.js';
 
 export type DocumentPath = ReadonlyArray<string | number>;
 
@@ -224,13 +224,4 @@ function emptyContainerOn(value: Record<string, unknown>, path: DocumentPath): D
     if (isEmptyObject) found = path.slice(0, depth + 1);
   }
   return found;
-}
-
-function isStrictJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,4 +1,4 @@
-import got from 'got';
+import got, { type Response as GotResponse } from 'got';
 import { classifyNetworkError } from '../../providers/network-failure.js';
 import { authHeaders, modelsUrl } from '../../providers/upstream-target.js';
 import type { AdvertisedModel, RoutingTable } from '../../routing/routing-table.js';
@@ -78,18 +78,24 @@ function anthropicList(models: AdvertisedModel[]): object {
   return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
 }
 
-async function forwardProviderModel(ctx: RequestContext, routing: RoutingTable, agents: UpstreamAgents, id: string): Promise<void> {
+/** A GET to the default provider's models endpoint, once (no retries), its errors as answers. */
+function getFromProvider(url: string, routing: RoutingTable, agents: UpstreamAgents): Promise<GotResponse<string>> {
   const { target, connectTimeoutMs } = routing.defaultRoute;
+  return got(url, {
+    headers: authHeaders(target),
+    agent: agents,
+    timeout: { connect: connectTimeoutMs, request: 30_000 },
+    throwHttpErrors: false,
+    retry: { limit: 0 },
+  });
+}
+
+async function forwardProviderModel(ctx: RequestContext, routing: RoutingTable, agents: UpstreamAgents, id: string): Promise<void> {
+  const { target } = routing.defaultRoute;
   ctx.layer = 'l3';
   const url = `${modelsUrl(target)}/${encodeURIComponent(id)}`;
   try {
-    const response = await got(url, {
-      headers: authHeaders(target),
-      agent: agents,
-      timeout: { connect: connectTimeoutMs, request: 30_000 },
-      throwHttpErrors: false,
-      retry: { limit: 0 },
-    });
+    const response = await getFromProvider(url, routing, agents);
     if (response.statusCode === 404) sendModelNotFound(ctx, id);
     else if (response.statusCode !== 200) sendError(ctx, 502, `${target.providerId} answered HTTP ${response.statusCode} when asked for the model "${id}".`, `upstream_${response.statusCode}`);
     else sendJson(ctx, 200, response.body);
@@ -99,17 +105,11 @@ async function forwardProviderModel(ctx: RequestContext, routing: RoutingTable, 
 }
 
 async function forwardProviderList(ctx: RequestContext, routing: RoutingTable, agents: UpstreamAgents): Promise<void> {
-  const { target, connectTimeoutMs } = routing.defaultRoute;
+  const { target } = routing.defaultRoute;
   ctx.layer = 'l3';
   const url = modelsUrl(target);
   try {
-    const response = await got(url, {
-      headers: authHeaders(target),
-      agent: agents,
-      timeout: { connect: connectTimeoutMs, request: 30_000 },
-      throwHttpErrors: false,
-      retry: { limit: 0 },
-    });
+    const response = await getFromProvider(url, routing, agents);
     if (response.statusCode !== 200) {
       sendError(ctx, 502, `${target.providerId} answered HTTP ${response.statusCode} when asked for its models.`, `upstream_${response.statusCode}`);
       return;
