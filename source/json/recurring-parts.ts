@@ -88,12 +88,6 @@ export class RecurringJsonParts {
     return frozen;
   }
 
-  clear(): void {
-    this.#buckets.clear();
-    this.#recency.clear();
-    this.#bytes = 0;
-  }
-
   get size(): number {
     return this.#recency.size;
   }
