@@ -75,7 +75,6 @@ async function connectedWorld(upstream: 'anthropic' | 'openai-compatible', ...co
 }
 
 failWhenMissingInCi(installed, 'Claude Code', 'setup:claude-code', `at ${claudeBin}`);
-if (!installed && process.env.CI !== 'true') console.log(`tests/e2e/claude-code.test.ts skipped: Claude Code is not installed (run \`npm run setup:claude-code\`).`);
 
 describe.skipIf(!installed)('the real Claude Code CLI through isartor', () => {
   for (const upstream of ['anthropic', 'openai-compatible'] as const) {
