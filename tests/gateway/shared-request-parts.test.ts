@@ -89,28 +89,32 @@ describe('requests that share parts with earlier ones', () => {
     }
   });
 
-  it('one changed byte inside a shared part (the system prompt, a tool, an earlier turn) is another request, never a hit', async () => {
-    harness = await startHarness({ nearDuplicateCache: {} });
-    const base = openAITurns(3)[2]!;
-    const text = JSON.stringify({ ...base, stream: false });
-    const first = await harness.chat(text);
-    await first.arrayBuffer();
-    const changes = [
-      text.replace('never guess a file name', 'never guess a file nime'),
-      text.replace('"name":"tool_5"', '"name":"tool_6"'),
-      text.replace('line 1: compiling', 'line 1: Compiling'),
-      text.replace('log-0.txt', 'log-9.txt'),
-    ];
-    for (const changed of changes) {
-      expect(changed).not.toBe(text);
-      const response = await harness.chat(changed);
-      await response.arrayBuffer();
-      expect(response.headers.get('x-isartor-cache')).toBe('miss');
-    }
-    const repeat = await harness.chat(text);
-    await repeat.arrayBuffer();
-    expect(repeat.headers.get('x-isartor-layer')).toBe('l1a');
-  });
+  const callers = {
+    openai: { provider: 'openai-compatible', turns: openAITurns, send: (h: Harness, body: string) => h.chat(body) },
+    anthropic: { provider: 'anthropic', turns: anthropicTurns, send: (h: Harness, body: string) => h.messages(body) },
+  } as const;
+  for (const [protocol, caller] of Object.entries(callers)) {
+    it(`${protocol}: one changed byte inside a shared part (the system prompt, a tool, an earlier turn) is another request, never a hit`, async () => {
+      harness = await startHarness({ provider: caller.provider, nearDuplicateCache: {} });
+      const text = JSON.stringify({ ...caller.turns(3)[2]!, stream: false });
+      await (await caller.send(harness, text)).arrayBuffer();
+      const changes = [
+        text.replace('never guess a file name', 'never guess a file nime'),
+        text.replace('"name":"tool_5"', '"name":"tool_6"'),
+        text.replace('line 1: compiling', 'line 1: Compiling'),
+        text.replace('log-0.txt', 'log-9.txt'),
+      ];
+      for (const changed of changes) {
+        expect(changed).not.toBe(text);
+        const response = await caller.send(harness, changed);
+        await response.arrayBuffer();
+        expect(response.headers.get('x-isartor-cache')).toBe('miss');
+      }
+      const repeat = await caller.send(harness, text);
+      await repeat.arrayBuffer();
+      expect(repeat.headers.get('x-isartor-layer')).toBe('l1a');
+    });
+  }
 
   it('a malformed body that reuses a shared part is refused as before, and the next good one is served', async () => {
     harness = await startHarness();
