@@ -20,8 +20,11 @@ afterEach(async () => {
   upstream = undefined;
 });
 
-/** A chat provider that sends the answer and [DONE], then ends the stream `endDelayMs` later; with `pauseMs`, it pauses that long after the first chunk. */
-async function start(endDelayMs: number, pauseMs = 0): Promise<{ calls: () => number }> {
+/**
+ * A chat provider that sends the answer and [DONE], then ends the stream `endDelayMs` later; with `pauseMs`,
+ * it pauses that long after the first chunk; with `malformed`, that chunk carries it (a wrong type).
+ */
+async function start(endDelayMs: number, pauseMs = 0, malformed?: object): Promise<{ calls: () => number }> {
   let calls = 0;
   upstream = createServer((req, res) => {
     req.resume();
@@ -30,7 +33,7 @@ async function start(endDelayMs: number, pauseMs = 0): Promise<{ calls: () => nu
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(chunk({ role: 'assistant', content: 'Paris ' }));
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
-      res.write(chunk({ content: 'is the capital.' }));
+      res.write(chunk({ content: 'is the capital.', ...malformed }));
       res.write(chunk({}, 'stop'));
       res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'fake-model', choices: [], usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 } })}\n\n`);
       res.write('data: [DONE]\n\n');
@@ -90,5 +93,19 @@ describe('a client that leaves once the whole answer reached it', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect((await ask(callers.openai.path, callers.openai.body)).layer).toBe('l3');
     expect(upstreamCalls.calls()).toBe(2);
+  });
+
+  it('a malformed answer is not kept even when its [DONE] came before the client left', async () => {
+    for (const malformed of [{ content: 5 }, { tool_calls: 'none' }, { role: null, content: { text: 'x' } }]) {
+      const upstreamCalls = await start(400, 0, malformed);
+      await ask(callers.openai.path, callers.openai.body, '[DONE]');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect((await ask(callers.openai.path, callers.openai.body)).layer).toBe('l3');
+      expect(upstreamCalls.calls()).toBe(2);
+      await running?.stop(100);
+      upstream?.close();
+    }
+    running = undefined;
+    upstream = undefined;
   });
 });
