@@ -84,6 +84,8 @@ export interface RequestContext {
   skipped: string[];
   /** Set by L1b's question analysis: the answer depends on when it is asked, so no cache keeps it (L1a included). */
   timeDependent?: boolean;
+  /** A provider's answer went out with 200 (streamed or whole); without `completion` it was not a whole answer. */
+  answerRelayed?: boolean;
   /** A streamed answer in progress: what has reached the client so far, to charge one who leaves (never to cache). */
   deliveredAnswer?: () => object | undefined;
   /** The virtual key the caller presented (L0), and once admitted under its budget, how its cost is charged. */

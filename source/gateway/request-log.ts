@@ -1,13 +1,14 @@
 import { keyLabel } from '../keys/virtual-key.js';
 import type { RequestContext } from './context.js';
-import { clientHungUp, gatewayOverheadMs } from './respond.js';
+import { gatewayOverheadMs, outcomeStatus } from './respond.js';
 
 /**
  * One line per request for the foreground console and the detached log file. It names no key and
  * no prompt text: only what a user needs to see what the gateway did.
  */
 export function formatRequestLogLine(ctx: RequestContext): string {
-  const status = clientHungUp(ctx) ? 'client-closed' : String(ctx.res.statusCode);
+  const outcome = outcomeStatus(ctx);
+  const status = outcome === 499 ? 'client-closed' : String(outcome);
   const parts = [
     new Date().toISOString(),
     status,

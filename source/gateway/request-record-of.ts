@@ -3,8 +3,9 @@ import { estimateInputTokens, estimateOutputTokens } from '../stats/count-tokens
 import { costOfInputTokens, costOfUsage, findPrice, type ModelPrice } from '../stats/price-book.js';
 import { usageOf, type RequestRecord, type TokenUsage } from '../stats/request-record.js';
 import { keyLabel } from '../keys/virtual-key.js';
+import { hasPlausibleUsage, maxPlausibleTokens } from '../protocols/answer-usage.js';
 import type { RequestContext } from './context.js';
-import { clientHungUp, gatewayOverheadMs } from './respond.js';
+import { clientHungUp, gatewayOverheadMs, outcomeStatus } from './respond.js';
 
 /**
  * The stats record of a finished model request. Timings are read at once (the request just ended);
@@ -22,7 +23,7 @@ export function requestRecordOf(ctx: RequestContext, userPrices: Readonly<Record
     // Unknown routes are recorded too; a path is the caller's to choose, so a long one is cut.
     route: ctx.path.length > 200 ? `${ctx.path.slice(0, 200)}…` : ctx.path,
     layer: ctx.layer,
-    status: clientHungUp(ctx) ? 499 : ctx.res.statusCode,
+    status: outcomeStatus(ctx),
     totalMs: round(performance.now() - ctx.receivedAt),
     upstreamMs: round(ctx.upstreamWaitMs),
     overheadMs: round(gatewayOverheadMs(ctx)),
@@ -75,7 +76,7 @@ async function tokensOf(ctx: RequestContext): Promise<{ usage: TokenUsage; count
     if (delivered) return deliveredTokens(ctx.chat.chatView ?? ctx.chat.body, ctx.chat.protocol === 'responses' ? { ...delivered, ...responseOutputAsContent(delivered) } : delivered);
   }
   if (!answer || !ctx.chat || (!hit && ctx.layer !== 'l3')) return { usage: noTokens, counted: 'none', saved: undefined };
-  const provided = usageOf(answer);
+  const provided = trustedUsageOf(answer);
   const usage = provided ?? {
     inputTokens: await estimateInputTokens(ctx.chat.chatView ?? ctx.chat.body),
     outputTokens: await estimateOutputTokens(ctx.chat.protocol === 'responses' ? responseOutputAsContent(answer) : answer),
@@ -90,14 +91,26 @@ async function tokensOf(ctx: RequestContext): Promise<{ usage: TokenUsage; count
  * the finish chunk); else the tokenizer estimates the request and the text delivered.
  */
 async function deliveredTokens(body: Record<string, unknown>, delivered: object): Promise<{ usage: TokenUsage; counted: RequestRecord['tokensCounted']; saved: undefined }> {
-  const provided = usageOf(delivered);
-  if (provided && provided.outputTokens > 0) return { usage: provided, counted: 'provider', saved: undefined };
+  const provided = trustedUsageOf(delivered);
+  if (provided) return { usage: provided, counted: 'provider', saved: undefined };
   const usage = { inputTokens: await estimateInputTokens(body), outputTokens: await estimateOutputTokens(delivered as { choices?: unknown; content?: unknown }) };
   return { usage, counted: 'estimated', saved: undefined };
 }
 
+/**
+ * The provider's usage when it can be believed, else undefined (and the tokenizer estimates): counts no
+ * provider could mean (negative, absurd, not numbers) would charge a key for tokens nobody delivered, or
+ * for none. A count of 0 is no count at all (every request reads tokens, and an answer writes some): a
+ * stream cut before its usage chunk, or a translated answer whose provider sent none or garbage, says 0.
+ */
+function trustedUsageOf(answer: object): TokenUsage | undefined {
+  if (!hasPlausibleUsage(answer)) return undefined;
+  const usage = usageOf(answer);
+  return usage && usage.inputTokens > 0 && usage.outputTokens > 0 ? usage : undefined;
+}
+
 /** No answer is larger than this; a count beyond it is a provider bug, not a bill. */
-const maxTokensPerRequest = 10_000_000;
+const maxTokensPerRequest = maxPlausibleTokens;
 
 /**
  * Provider usage is data from the network: a negative, fractional-NaN or absurd count would make counters go

@@ -23,9 +23,25 @@ export function isartorHeaders(ctx: RequestContext): OutgoingHttpHeaders {
   return headers;
 }
 
-/** The client hung up before its answer was complete. */
+/**
+ * The client hung up before its whole answer reached it. One that left right after the last event (Codex
+ * closes on `response.completed`) got all of it: that answer is kept, charged and recorded as delivered.
+ */
 export function clientHungUp(ctx: RequestContext): boolean {
-  return ctx.clientGone && !ctx.res.writableFinished;
+  return ctx.clientGone && !ctx.res.writableFinished && !ctx.completion;
+}
+
+/**
+ * The status a request is logged and recorded with: what the client saw, except 499 for a client that
+ * left before its whole answer, and 502 for a provider's answer that went out with 200 but was not a
+ * whole answer (a stream broken off or ended by an error event, a malformed answer passed on as it came):
+ * the provider failed that request, and stats count it as an error.
+ */
+export function outcomeStatus(ctx: RequestContext): number {
+  if (clientHungUp(ctx)) return 499;
+  const status = ctx.res.statusCode;
+  if (status === 200 && ctx.answerRelayed && !ctx.completion) return 502;
+  return status;
 }
 
 /** Time the gateway itself spent on this request so far, not counting the wait for the provider. */

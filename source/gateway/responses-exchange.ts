@@ -5,10 +5,10 @@ import type { ChatRequest } from './context.js';
 import { isCompleteAnthropicMessage, type AnthropicMessage } from '../protocols/anthropic.js';
 import { isCompleteCompletion } from '../protocols/openai.js';
 import { isCompleteResponse, type ResponsesRequest } from '../protocols/responses.js';
-import { ResponsesStreamAccumulator, responsesErrorEvent } from '../protocols/responses-stream.js';
+import { ResponsesStreamAccumulator } from '../protocols/responses-stream.js';
 import { ChatStreamToResponses, chatCompletionToResponse, responsesRequestToChat } from '../protocols/responses-to-chat.js';
 import { AnthropicStreamToResponses, anthropicMessageToResponse, responsesRequestToAnthropic } from '../protocols/responses-to-anthropic.js';
-import type { Exchange, StreamRelay } from './upstream-exchange.js';
+import { passthrough, type Exchange } from './upstream-exchange.js';
 
 /**
  * The exchange for a Responses caller: passed through byte for byte to a provider that speaks the
@@ -20,7 +20,6 @@ export function planResponsesExchange(
   route: Route,
   model: string,
   headers: Record<string, string>,
-  passthrough: (accumulator: { push(bytes: Uint8Array): void; result(): object | undefined; delivered?(): object | undefined }) => StreamRelay,
   bodyWithModel: () => Buffer | string,
 ): Exchange {
   const target = route.target;
@@ -33,7 +32,7 @@ export function planResponsesExchange(
       headers,
       body: bodyWithModel(),
       sameProtocol: true,
-      openStream: () => endingWithError(new ResponsesStreamAccumulator(), passthrough),
+      openStream: () => passthrough(new ResponsesStreamAccumulator(), 'responses'),
       answerFromJson: (json) => (isCompleteResponse(json) ? json : undefined),
     };
   }
@@ -56,18 +55,5 @@ export function planResponsesExchange(
     sameProtocol: false,
     openStream: () => new ChatStreamToResponses(context),
     answerFromJson: (json) => (isCompleteCompletion(json) ? chatCompletionToResponse(json, context) : undefined),
-  };
-}
-
-/**
- * Same protocol both sides: bytes go out exactly as they came in, and the accumulator only watches. A
- * stream that ends without a terminal event (completed, incomplete, failed, error) gets an `error` event
- * at the end, so that the client hears why its answer stopped instead of waiting for the rest.
- */
-function endingWithError(accumulator: ResponsesStreamAccumulator, passthrough: (accumulator: ResponsesStreamAccumulator) => StreamRelay): StreamRelay {
-  const relay = passthrough(accumulator);
-  return {
-    ...relay,
-    end: () => relay.end() + (accumulator.ended ? '' : responsesErrorEvent('The provider ended the stream before the response was complete; nothing was cached. Try again.', 'upstream_incomplete_stream')),
   };
 }

@@ -228,15 +228,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const counted = route !== 'events';
     if (counted) inFlight += 1;
     res.once('close', () => {
-      if (counted) inFlight -= 1;
-      // This listener runs before the layers' own: a client that left is known as such to the record.
+      // This listener runs before the layers' own: a client that left is known as such to them.
       if (!res.writableFinished) ctx.clientGone = true;
-      // Health probes, scrapes and dashboards would drown out the requests that matter.
-      if (!observabilityPaths.has(ctx.path)) options.log?.(formatRequestLogLine(ctx));
-      // Unknown routes are recorded too (route, status, client; never a body): a client calling a path
-      // isartor lacks should show up in `isartor stats`, not only in the log.
-      if (ctx.chat || route === 'unknown') record(ctx);
-      if (inFlight === 0 && pendingRecords.size === 0) drainWaiters.splice(0).forEach((resolve) => resolve());
+      // The log line and the record wait for the layers' own close handlers: the upstream layer keeps the
+      // whole answer of a client that left right after its last event, and the record must say so.
+      process.nextTick(() => {
+        if (counted) inFlight -= 1;
+        // Health probes, scrapes and dashboards would drown out the requests that matter.
+        if (!observabilityPaths.has(ctx.path)) options.log?.(formatRequestLogLine(ctx));
+        // Unknown routes are recorded too (route, status, client; never a body): a client calling a path
+        // isartor lacks should show up in `isartor stats`, not only in the log.
+        if (ctx.chat || route === 'unknown') record(ctx);
+        if (inFlight === 0 && pendingRecords.size === 0) drainWaiters.splice(0).forEach((resolve) => resolve());
+      });
     });
     if (route === 'responses') ctx.protocol = 'responses';
     else if (route === 'messages' || route === 'count-tokens' || (route !== 'chat' && typeof req.headers['anthropic-version'] === 'string')) ctx.protocol = 'anthropic';

@@ -10,12 +10,13 @@ import { isCompleteCompletion, openAIErrorBody, type ChatCompletionRequest } fro
 import { ChatCompletionStreamAccumulator } from '../protocols/openai-stream.js';
 import { anthropicMessageToOpenAI, AnthropicStreamToOpenAI, openAIRequestToAnthropic } from '../protocols/openai-to-anthropic.js';
 import { planResponsesExchange } from './responses-exchange.js';
+import { EventAlignedBytes } from '../protocols/sse-event-boundary.js';
 
 /** Turns upstream stream bytes into what the caller receives, and remembers the whole answer. */
 export interface StreamRelay {
   push(bytes: Buffer): string | Buffer;
   /** What to write when the upstream stream ends cleanly. */
-  end(): string;
+  end(): string | Buffer;
   /** The complete answer in the caller's protocol, or undefined if the stream was incomplete. */
   result(): object | undefined;
   /** What reached the caller so far, complete or not: for charging a client who left, never for the cache. */
@@ -50,7 +51,7 @@ export function planExchange(chat: ChatRequest, route: Route): Exchange {
   const accept = { accept: chat.stream ? 'text/event-stream' : 'application/json' };
 
   if (chat.protocol === 'responses') {
-    return planResponsesExchange(chat, route, model, { ...common, ...accept }, passthrough, () => bodyWithModel(chat, model));
+    return planResponsesExchange(chat, route, model, { ...common, ...accept }, () => bodyWithModel(chat, model));
   }
   if (chat.protocol === 'openai' && upstreamProtocol === 'openai') {
     return {
@@ -59,7 +60,7 @@ export function planExchange(chat: ChatRequest, route: Route): Exchange {
       headers: { ...common, ...accept },
       body: bodyWithModel(chat, model),
       sameProtocol: true,
-      openStream: () => passthrough(new ChatCompletionStreamAccumulator()),
+      openStream: () => passthrough(new ChatCompletionStreamAccumulator(), 'openai'),
       answerFromJson: (json) => (isCompleteCompletion(json) ? json : undefined),
     };
   }
@@ -71,7 +72,7 @@ export function planExchange(chat: ChatRequest, route: Route): Exchange {
       headers: { ...common, ...accept, 'anthropic-version': anthropicVersion, ...chat.anthropicHeaders },
       body: bodyWithModel(chat, model),
       sameProtocol: true,
-      openStream: () => passthrough(new AnthropicStreamAccumulator()),
+      openStream: () => passthrough(new AnthropicStreamAccumulator(), 'anthropic'),
       answerFromJson: (json) => (isCompleteAnthropicMessage(json) ? json : undefined),
     };
   }
@@ -114,14 +115,33 @@ function bodyWithModel(chat: ChatRequest, model: string): Buffer | string {
   return JSON.stringify({ ...chat.body, model });
 }
 
-/** Same protocol both sides: bytes go out exactly as they came in; the accumulator only watches. */
-function passthrough(accumulator: { push(bytes: Uint8Array): void; result(): object | undefined; delivered?(): object | undefined }): StreamRelay {
+/** What watches a passed-through stream: the whole answer for the caches, and whether the stream ended as its protocol ends. */
+export interface StreamWatcher {
+  push(bytes: Uint8Array): void;
+  result(): object | undefined;
+  delivered?(): object | undefined;
+  readonly ended: boolean;
+}
+
+/**
+ * Same protocol both sides: bytes go out as they came in, event by event (sse-event-boundary.ts); the
+ * accumulator only watches. A stream that ends without its protocol's last event ([DONE], message_stop,
+ * response.completed) or an error gets an error event at the end, so that the client hears why its
+ * answer stopped instead of taking a part for the whole.
+ */
+export function passthrough(accumulator: StreamWatcher, protocol: CallerProtocol): StreamRelay {
+  const aligned = new EventAlignedBytes();
   return {
     push: (bytes) => {
       accumulator.push(bytes);
-      return bytes;
+      return aligned.push(bytes);
     },
-    end: () => '',
+    end: () => {
+      const rest = aligned.rest();
+      if (accumulator.ended) return rest;
+      // An unfinished last event is never dispatched by an SSE reader: the error takes its place.
+      return midStreamError(protocol, 'The provider ended the stream before the answer was complete; nothing was cached. Try again.', 'upstream_incomplete_stream');
+    },
     result: () => accumulator.result(),
     delivered: () => accumulator.delivered?.(),
   };

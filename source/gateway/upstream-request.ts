@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { UpstreamAgents } from './layers/upstream.js';
 
 export interface UpstreamRequestOptions {
@@ -59,8 +60,11 @@ export class UpstreamRequest extends EventEmitter {
     this.#request.on('error', (error) => this.#fail(error));
     this.#request.on('response', (response) => {
       this.#response = response;
-      response.on('data', (chunk: Buffer) => this.emit('data', chunk));
-      response.on('end', () => {
+      const body = decompressed(response, (error) => this.#fail(error));
+      body.on('data', (chunk: Buffer) => {
+        if (!this.#done) this.emit('data', chunk);
+      });
+      body.on('end', () => {
         if (this.#done) return;
         this.#done = true;
         clearTimeout(this.#timer);
@@ -95,4 +99,20 @@ export class UpstreamRequest extends EventEmitter {
 
 function timeoutError(event: 'connect' | 'request', ms: number): Error {
   return Object.assign(new Error(`Timeout awaiting '${event}' for ${ms}ms`), { code: 'ETIMEDOUT', event });
+}
+
+/**
+ * The answer's bytes as the provider meant them. isartor asks for no compression, but a provider or a
+ * proxy in front of it may compress anyway (`content-encoding: gzip`): passed on as it came, that would
+ * reach the client as garbage under isartor's own headers, and no cache or translator could read it.
+ */
+function decompressed(response: IncomingMessage, fail: (error: Error) => void): NodeJS.ReadableStream {
+  const encoding = String(response.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const decoder =
+    encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : undefined;
+  if (!decoder) return response;
+  decoder.on('error', (error: Error & { code?: string }) =>
+    fail(Object.assign(new Error(`The provider sent a ${encoding}-compressed answer that could not be decompressed (${error.code ?? error.message}).`), { code: 'EBADCOMPRESSION' })),
+  );
+  return response.pipe(decoder);
 }

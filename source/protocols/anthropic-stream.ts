@@ -7,6 +7,7 @@ import {
   type AnthropicUsage,
 } from './anthropic.js';
 import { markLossy } from './answer-fidelity.js';
+import { isRunnableArguments } from './tool-arguments.js';
 import { isAnthropicEvent } from './provider-answer-schemas.js';
 import { splitForReplay } from './replay-pieces.js';
 
@@ -60,13 +61,20 @@ export class AnthropicStreamAccumulator {
   /** Tool input arrives as JSON text in pieces; it is parsed once the answer is asked for. */
   readonly #inputJson = new Map<number, string>();
   #stopped = false;
+  #ended = false;
   #broken = false;
   /** A delta of a type this code does not know: the rebuilt answer lacks it (see answer-fidelity.ts). */
   #lossy = false;
 
   push(bytes: Uint8Array): void {
-    if (this.#broken || this.#stopped) return;
+    // Read on after a fault too: whether the stream ended properly decides what the client is told.
+    if (this.#ended) return;
     this.#reader.push(bytes);
+  }
+
+  /** Whether the stream ended as a Messages stream ends: message_stop, or the provider's own error event. */
+  get ended(): boolean {
+    return this.#ended;
   }
 
   /** The full answer, or undefined when the stream ended early, carried an error, or did not parse. */
@@ -81,18 +89,23 @@ export class AnthropicStreamAccumulator {
   }
 
   #build(message: AnthropicMessage): AnthropicMessage {
+    let runnable = true;
     const content = [...this.#blocks]
       .sort(([a], [b]) => a - b)
       .map(([index, block]) => {
         const json = this.#inputJson.get(index);
-        return json === undefined ? { ...block } : ({ ...block, input: parseToolInput(json) } as AnthropicResponseBlock);
+        if (json === undefined) return { ...block };
+        runnable &&= isRunnableArguments(json);
+        return { ...block, input: parseToolInput(json) } as AnthropicResponseBlock;
       });
     const built = { ...message, content, usage: { ...message.usage } };
-    if (this.#lossy) markLossy(built);
+    // Tool input that is not a JSON object was passed on as it came, but reads back as `{}`: never cached.
+    if (this.#lossy || !runnable) markLossy(built);
     return built;
   }
 
   #onEvent(event: AnthropicStreamEvent | undefined): void {
+    if (event?.type === 'error' || event?.type === 'message_stop') this.#ended = true;
     if (this.#broken || this.#stopped) return;
     if (!event || event.type === 'error') {
       this.#broken = true;

@@ -42,6 +42,8 @@ import {
 import { anthropicSseEvent } from './anthropic-stream.js';
 import { systemWithoutBookkeeping } from './client-bookkeeping.js';
 import { conforms, openAIChunkSchema } from './provider-answer-schemas.js';
+import { markLossy } from './answer-fidelity.js';
+import { isRunnableArguments } from './tool-arguments.js';
 import type { ChatCompletion, ChatCompletionRequest, ChatMessage, ToolCall, Usage } from './openai.js';
 
 type OpenAIContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
@@ -210,7 +212,7 @@ export function openAICompletionToAnthropic(completion: ChatCompletion, requeste
   for (const call of toolCalls) {
     content.push({ type: 'tool_use', id: toolUseId(call.id), name: call.function.name, input: parseToolInput(call.function.arguments) });
   }
-  return {
+  const translated: AnthropicMessage = {
     id: anthropicMessageId(completion.id),
     type: 'message',
     role: 'assistant',
@@ -220,6 +222,9 @@ export function openAICompletionToAnthropic(completion: ChatCompletion, requeste
     stop_sequence: null,
     usage: anthropicUsage(completion.usage),
   };
+  // Arguments that are not a JSON object became `{}`: served so, never cached (tool-arguments.ts).
+  if (toolCalls.some((call) => !isRunnableArguments(call.function.arguments))) markLossy(translated);
+  return translated;
 }
 
 /**
@@ -341,11 +346,16 @@ export class OpenAIStreamToAnthropic {
 
   #build(message: AnthropicMessage): AnthropicMessage {
     const content = this.#blocks.map((block) => ({ ...block }));
+    let runnable = true;
     for (const draft of this.#drafts) {
       const block = draft.blockIndex === undefined ? undefined : content[draft.blockIndex];
       if (block?.type === 'tool_use') block.input = parseToolInput(draft.arguments);
+      runnable &&= isRunnableArguments(draft.arguments);
     }
-    return { ...message, content, usage: { ...message.usage } };
+    const built = { ...message, content, usage: { ...message.usage } };
+    // Arguments that are not a JSON object became `{}`: served so, never cached (tool-arguments.ts).
+    if (!runnable) markLossy(built);
+    return built;
   }
 
   #flush(): string {

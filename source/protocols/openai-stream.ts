@@ -80,6 +80,8 @@ export class ChatCompletionStreamAccumulator {
   readonly #extras: Record<string, unknown> = {};
   #usage: Usage | undefined;
   #sawDone = false;
+  /** The provider's own error chunk (`{"error": ...}`) came: the client has been told. */
+  #sawError = false;
   #broken = false;
   #lossy = false;
 
@@ -88,8 +90,16 @@ export class ChatCompletionStreamAccumulator {
   }
 
   push(bytes: Uint8Array): void {
-    if (this.#broken) return;
+    // Read on after a fault too: whether the stream ended properly decides what the client is told.
     this.#parser.feed(this.#decoder.decode(bytes, { stream: true }));
+  }
+
+  /** Whether the stream ended as a chat stream ends: [DONE], every choice finished, or the provider's own error chunk. */
+  get ended(): boolean {
+    if (this.#sawDone || this.#sawError) return true;
+    if (this.#choices.size === 0) return false;
+    for (const draft of this.#choices.values()) if (draft.finishReason === null) return false;
+    return true;
   }
 
   /** The full answer, or undefined when the stream ended early, carried an error, or did not parse. */
@@ -141,6 +151,10 @@ export class ChatCompletionStreamAccumulator {
       this.#sawDone = true;
       return;
     }
+    if (this.#broken) {
+      if (!this.#sawError && data.includes('"error"')) this.#sawError = isErrorChunk(data);
+      return;
+    }
     let chunk: CompletionChunk;
     try {
       chunk = JSON.parse(data) as CompletionChunk;
@@ -149,6 +163,7 @@ export class ChatCompletionStreamAccumulator {
       return;
     }
     if (!conforms(openAIChunkSchema, chunk) || chunk.error) {
+      this.#sawError = Boolean((chunk as CompletionChunk | null)?.error);
       this.#broken = true;
       return;
     }
@@ -225,6 +240,14 @@ export class ChatCompletionStreamAccumulator {
       }
     }
     if (choice.finish_reason) draft.finishReason = choice.finish_reason;
+  }
+}
+
+function isErrorChunk(data: string): boolean {
+  try {
+    return Boolean((JSON.parse(data) as { error?: unknown } | null)?.error);
+  } catch {
+    return false;
   }
 }
 

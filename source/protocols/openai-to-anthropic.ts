@@ -26,6 +26,7 @@ import {
   type AnthropicUsage,
 } from './anthropic.js';
 import { AnthropicEventReader } from './anthropic-stream.js';
+import { tokenCount } from './answer-usage.js';
 import { openAIErrorBody, type ChatCompletion, type ChatCompletionRequest, type ChatMessage, type OpenAIErrorType, type ToolCall, type Usage } from './openai.js';
 
 /** Anthropic requires max_tokens; this is what a caller that set none gets. */
@@ -262,15 +263,16 @@ function openAIFinishReason(stopReason: string | null): string {
  * Anthropic counts cache reads and cache writes apart from input_tokens; OpenAI's prompt_tokens include
  * everything read, with cache hits repeated in prompt_tokens_details.cached_tokens.
  */
-function openAIUsage(usage: AnthropicUsage): Usage {
-  const cacheRead = usage.cache_read_input_tokens ?? 0;
-  const cacheWrite = usage.cache_creation_input_tokens ?? 0;
-  const prompt = usage.input_tokens + cacheRead + cacheWrite;
+function openAIUsage(usage: Partial<AnthropicUsage> | null | undefined): Usage {
+  const cacheRead = tokenCount(usage?.cache_read_input_tokens);
+  const cacheWrite = tokenCount(usage?.cache_creation_input_tokens);
+  const prompt = tokenCount(usage?.input_tokens) + cacheRead + cacheWrite;
+  const completion = tokenCount(usage?.output_tokens);
   return {
     prompt_tokens: prompt,
-    completion_tokens: usage.output_tokens,
-    total_tokens: prompt + usage.output_tokens,
-    ...(usage.cache_read_input_tokens != null ? { prompt_tokens_details: { cached_tokens: cacheRead } } : {}),
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    ...(usage?.cache_read_input_tokens != null ? { prompt_tokens_details: { cached_tokens: cacheRead } } : {}),
   };
 }
 

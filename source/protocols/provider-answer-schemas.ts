@@ -13,12 +13,12 @@ const optionalString = z.string().nullish();
 // ---------------------------------------------------------------------------------------------------
 // OpenAI chat completions
 
-const openAIUsage = z.object({
-  prompt_tokens: count.optional(),
-  completion_tokens: count.optional(),
-  total_tokens: count.optional(),
-  prompt_tokens_details: z.object({ cached_tokens: count.nullish() }).nullish(),
-});
+/**
+ * Usage is read for stats and budgets only, and judged there (answer-usage.ts): counts of the wrong type
+ * or size never fail an answer whose text is fine. An object, in both protocols.
+ */
+const usageObject = z.record(z.string(), z.unknown());
+const openAIUsage = usageObject;
 
 const openAIChunkToolCall = z.object({
   index: z.number().int().nonnegative().optional(),
@@ -80,12 +80,7 @@ export const openAICompletionSchema = z.object({
 // ---------------------------------------------------------------------------------------------------
 // Anthropic messages
 
-const anthropicUsage = z.object({
-  input_tokens: count.nullish(),
-  output_tokens: count.nullish(),
-  cache_creation_input_tokens: count.nullish(),
-  cache_read_input_tokens: count.nullish(),
-});
+const anthropicUsage = usageObject;
 
 /** The block fields translators and the replay read; block types newer than this code pass with a `type`. */
 const anthropicBlock = z.union([
@@ -106,7 +101,7 @@ const anthropicStartBlock = z.union([
 const anthropicMessageStart = z.object({
   id: z.string(),
   content: z.array(z.unknown()).optional(),
-  usage: anthropicUsage,
+  usage: anthropicUsage.nullish(),
 });
 
 const blockIndex = z.number().int().nonnegative();
@@ -152,7 +147,7 @@ export const anthropicMessageSchema = z.object({
   content: z.array(anthropicBlock),
   stop_reason: z.string(),
   stop_sequence: z.string().nullish(),
-  usage: anthropicUsage.extend({ input_tokens: count, output_tokens: count }),
+  usage: anthropicUsage.nullish(),
 });
 
 /** True when `value` has every field `schema` names, with the types the code reads them as. */

@@ -21,6 +21,8 @@ export class ResponsesStreamAccumulator {
   readonly #events = new NormalizedEvents();
   #final: ResponseObject | undefined;
   #terminal: string | undefined;
+  /** Something came after the terminal event. */
+  #afterEnd = false;
   #broken = false;
   /** What the stream carried so far, by output index: text and call arguments (to charge a client who leaves). */
   readonly #deliveredItems = new Map<number, { type: 'message'; text: string } | { type: 'function_call'; name: string; arguments: string }>();
@@ -59,7 +61,8 @@ export class ResponsesStreamAccumulator {
 
   result(): ResponseObject | undefined {
     if (this.#broken || !this.#final) return undefined;
-    if (!replayMatches(this.#events, this.#final)) markLossy(this.#final);
+    // Events after the end (a second response.completed) are not part of the answer, but the client got them: never cached.
+    if (this.#afterEnd || !replayMatches(this.#events, this.#final)) markLossy(this.#final);
     return this.#final;
   }
 
@@ -77,8 +80,12 @@ export class ResponsesStreamAccumulator {
     const afterEnd = this.#terminal !== undefined;
     if (typeof type === 'string' && terminalEvents.has(type)) this.#terminal ??= type;
     if (this.#broken) return;
-    // An unreadable event, a failure, or anything after the end: nothing of this stream is an answer to keep.
-    if (!isResponsesEvent(event) || afterEnd || event.type === 'error' || event.type === 'response.failed') {
+    if (afterEnd) {
+      this.#afterEnd = true;
+      return;
+    }
+    // An unreadable event or a failure: nothing of this stream is an answer to keep.
+    if (!isResponsesEvent(event) || event.type === 'error' || event.type === 'response.failed') {
       this.#broken = true;
       return;
     }

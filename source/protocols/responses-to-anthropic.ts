@@ -35,6 +35,7 @@ import { readResponsesInput, refuseBuiltIns, type ResponsesInputPiece } from './
 import { echoOf, ResponseEventWriter } from './responses-stream.js';
 import type { ResponseContext } from './responses-to-chat.js';
 import { isEmptyField, markLossy } from './answer-fidelity.js';
+import { tokenCount } from './answer-usage.js';
 import { WrittenEvents } from './responses-replay-check.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -153,9 +154,9 @@ function incompleteReason(stopReason: string | null | undefined): string | undef
 }
 
 /** Anthropic counts cache reads and writes apart from input_tokens; Responses input_tokens include them. */
-function usageOfAnthropic(usage: AnthropicUsage): ResponsesUsage {
-  const cacheRead = usage.cache_read_input_tokens ?? 0;
-  return responsesUsage(usage.input_tokens + cacheRead + (usage.cache_creation_input_tokens ?? 0), usage.output_tokens, cacheRead);
+function usageOfAnthropic(usage: Partial<AnthropicUsage> | null | undefined): ResponsesUsage {
+  const cacheRead = tokenCount(usage?.cache_read_input_tokens);
+  return responsesUsage(tokenCount(usage?.input_tokens) + cacheRead + tokenCount(usage?.cache_creation_input_tokens), tokenCount(usage?.output_tokens), cacheRead);
 }
 
 export function anthropicMessageToResponse(message: AnthropicMessage, context: ResponseContext): ResponseObject {

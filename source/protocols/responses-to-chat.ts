@@ -27,6 +27,7 @@ import { functionToolsOf, namespacesOf, responsesUsage, splitFunctionName, type 
 import { readResponsesInput, refuseBuiltIns, type ResponsesInputPiece } from './responses-input.js';
 import { echoOf, ResponseEventWriter } from './responses-stream.js';
 import { markLossy, isEmptyField } from './answer-fidelity.js';
+import { tokenCount } from './answer-usage.js';
 import { conforms, openAIChunkSchema } from './provider-answer-schemas.js';
 import { WrittenEvents } from './responses-replay-check.js';
 
@@ -155,7 +156,7 @@ function usageOfChat(usage: Usage | null | undefined): ResponsesUsage | null {
   if (!usage) return null;
   const cached = (usage.prompt_tokens_details as { cached_tokens?: unknown } | undefined)?.cached_tokens;
   const reasoning = (usage.completion_tokens_details as { reasoning_tokens?: unknown } | undefined)?.reasoning_tokens;
-  return responsesUsage(usage.prompt_tokens ?? 0, usage.completion_tokens ?? 0, typeof cached === 'number' ? cached : 0, typeof reasoning === 'number' ? reasoning : 0);
+  return responsesUsage(tokenCount(usage.prompt_tokens), tokenCount(usage.completion_tokens), tokenCount(cached), tokenCount(reasoning));
 }
 
 export function chatCompletionToResponse(completion: ChatCompletion, context: ResponseContext): ResponseObject {
@@ -320,6 +321,11 @@ export class ChatStreamToResponses {
 
   #finish(): void {
     const out = this.#ensureWriter(undefined);
+    // [DONE] before any choice finished: the answer stopped short (or never began), as the Anthropic translation also holds.
+    if (this.#finishReason === null) {
+      out.fail('The upstream stream ended before the answer was complete.', 'upstream_error');
+      return;
+    }
     // A tool without parameters may stream no argument text; "{}" keeps callers that parse it working.
     for (const [index, pending] of this.#pendingCalls) {
       if (pending.name === '') {

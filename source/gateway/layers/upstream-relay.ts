@@ -5,7 +5,10 @@ import { isartorHeaders, sendError, sendJson } from '../respond.js';
 import { midStreamError, type Exchange, type StreamRelay } from '../upstream-exchange.js';
 import { isCompleteAnswer } from '../../protocols/complete-answer.js';
 import { markLossy } from '../../protocols/answer-fidelity.js';
-import { hasPlausibleUsage } from '../../protocols/responses-answer-schemas.js';
+import { hasPlausibleUsage } from '../../protocols/answer-usage.js';
+import { hasUnreadableToolArguments } from '../../protocols/tool-arguments.js';
+import { isUtf8 } from 'node:buffer';
+import { Utf8Check } from '../../protocols/utf8-check.js';
 
 /**
  * How a provider's answer reaches the client. Every step that reads what the provider sent runs inside
@@ -30,20 +33,23 @@ export function relayStream(
   limits: { maxAnswerBytes: number },
   handlers: { markWaited: () => void; done: () => void; fail: (message: string, code: string, error?: unknown) => void },
 ): void {
-  ctx.res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    ...isartorHeaders(ctx),
-  });
   let received = 0;
-  // No flushHeaders(): the headers leave with the first chunk, one write instead of two.
+  const utf8 = new Utf8Check();
+  // The headers leave with the first bytes the client gets, in one write: until then a provider that
+  // fails (a reset after its headers, a first chunk that cannot be read) can still be replaced by a fallback.
+  const write = (out: string | Buffer, last: boolean): void => {
+    if (ctx.res.writableEnded) return;
+    if (!ctx.res.headersSent) startStream(ctx);
+    if (last) ctx.res.end(out);
+    else if (out.length > 0) ctx.res.write(out);
+  };
   upstream.on('data', (chunk: Buffer) => {
     received += chunk.length;
     if (received > limits.maxAnswerBytes) {
       handlers.fail(tooLargeMessage(limits.maxAnswerBytes), 'upstream_answer_too_large');
       return;
     }
+    utf8.push(chunk);
     let out: string | Buffer;
     try {
       out = relay.push(chunk);
@@ -51,11 +57,11 @@ export function relayStream(
       handlers.fail('sent a stream isartor could not read.', 'upstream_bad_stream', error);
       return;
     }
-    if (out.length > 0 && !ctx.res.writableEnded) ctx.res.write(out);
+    if (out.length > 0) write(out, false);
   });
   upstream.on('end', () => {
     handlers.markWaited();
-    let tail: string;
+    let tail: string | Buffer;
     let completion: object | undefined;
     try {
       tail = relay.end();
@@ -64,38 +70,89 @@ export function relayStream(
       handlers.fail('sent a stream isartor could not read.', 'upstream_bad_stream', error);
       return;
     }
-    if (completion && isCompleteAnswer(ctx.protocol, completion)) ctx.completion = keepOnlyIfPlausible(ctx, completion);
-    if (!ctx.res.writableEnded) ctx.res.end(tail);
+    if (!ctx.res.headersSent && !(completion && isCompleteAnswer(ctx.protocol, completion))) {
+      handlers.fail('ended its stream without sending an answer.', 'upstream_empty_stream');
+      return;
+    }
+    if (completion && isCompleteAnswer(ctx.protocol, completion)) ctx.completion = keepOnlyIfFaithful(completion, utf8.valid());
+    write(tail, true);
     handlers.done();
   });
 }
 
-/** A whole JSON answer: passed on as it is when the protocols match, translated when they do not. */
-export function relayJson(ctx: RequestContext, exchange: Exchange, provider: string, body: Buffer): void {
+function startStream(ctx: RequestContext): void {
+  ctx.answerRelayed = true;
+  ctx.res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    ...isartorHeaders(ctx),
+  });
+}
+
+/** Why a whole answer cannot be passed on: it ends this attempt, and a fallback may do better. */
+export interface UnusableAnswer {
+  message: string;
+  code: string;
+}
+
+/**
+ * A whole JSON answer: passed on as it is when the protocols match, translated when they do not.
+ * Returns why not when it is not an answer at all (not JSON, an error object with 200, JSON of another
+ * shape): nothing was sent then. Same protocol both sides, an answer of the caller's kind that fails a
+ * check is passed on as it came (when in doubt, forward), just not cached.
+ */
+export function relayJson(ctx: RequestContext, exchange: Exchange, body: Buffer): UnusableAnswer | undefined {
   const text = body.toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    sendError(ctx, 502, `${provider} answered with a body that is not JSON.`, 'upstream_bad_body');
-    return;
+    return { message: 'answered with a body that is not JSON.', code: 'upstream_bad_body' };
   }
+  const error = errorObjectMessage(parsed);
+  if (error !== undefined) return { message: `answered 200 with an error instead of an answer: ${error}`, code: 'upstream_error_body' };
   let answer: object | undefined;
   try {
     answer = exchange.answerFromJson(parsed);
   } catch {
     answer = undefined;
   }
-  if (answer && isCompleteAnswer(ctx.protocol, answer)) ctx.completion = keepOnlyIfPlausible(ctx, answer);
+  if (answer && isCompleteAnswer(ctx.protocol, answer)) ctx.completion = keepOnlyIfFaithful(answer, isUtf8(body));
   else answer = undefined;
-  if (exchange.sameProtocol) sendJson(ctx, 200, text);
+  if (exchange.sameProtocol && (answer || isAnswerShaped(ctx.protocol, parsed))) sendJson(ctx, 200, text);
   else if (answer) sendJson(ctx, 200, answer);
-  else sendError(ctx, 502, `${provider} answered with a body isartor could not translate.`, 'upstream_bad_body');
+  else return { message: exchange.sameProtocol ? 'answered with JSON that is not an answer.' : 'answered with a body isartor could not translate.', code: 'upstream_bad_body' };
+  ctx.answerRelayed = true;
+  return undefined;
 }
 
-/** A Responses answer with usage no provider could mean is served and counted (clamped), never cached. */
-function keepOnlyIfPlausible(ctx: RequestContext, answer: object): object {
-  if (ctx.protocol === 'responses' && !hasPlausibleUsage(answer)) markLossy(answer);
+/** The error message of a body that is an error object (OpenAI's `{error:{message}}`, Anthropic's `{type:"error",...}`), else undefined. */
+function errorObjectMessage(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { error, type } = body as { error?: unknown; type?: unknown };
+  if (error === undefined || error === null || (type !== undefined && type !== 'error')) return undefined;
+  const message = typeof error === 'string' ? error : (error as { message?: unknown }).message;
+  return typeof message === 'string' ? message.slice(0, 300) : JSON.stringify(error).slice(0, 300);
+}
+
+/** JSON that is an answer of the caller's protocol by its marker (a chat completion's choices, a message, a response). */
+function isAnswerShaped(protocol: RequestContext['protocol'], body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const answer = body as { choices?: unknown; type?: unknown; object?: unknown };
+  if (protocol === 'anthropic') return answer.type === 'message';
+  if (protocol === 'responses') return answer.object === 'response';
+  return Array.isArray(answer.choices) || answer.object === 'chat.completion';
+}
+
+/**
+ * Served, counted, but never cached: an answer with usage no provider could mean (counted by estimate, see
+ * request-record-of.ts), one whose bytes were not UTF-8 (what a client decoded may differ from what a
+ * replay would give), one with a tool call whose arguments are not a JSON object (no tool can run it, and
+ * a replay would hand the same broken call to every later request).
+ */
+function keepOnlyIfFaithful(answer: object, wellFormedUtf8: boolean): object {
+  if (!wellFormedUtf8 || !hasPlausibleUsage(answer) || hasUnreadableToolArguments(answer)) markLossy(answer);
   return answer;
 }
 

@@ -110,11 +110,15 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
       settle({ kind: 'committed' });
     };
     ctx.res.on('close', onClientClose);
-    /** Whatever the provider sent that cannot be used ends this request alone: 502, or an error event mid-stream. */
+    /**
+     * Whatever the provider sent that cannot be used ends this attempt: before any byte reached the client,
+     * the next route may answer instead (else a 502); after, an error event ends the stream.
+     */
     const fail = (message: string, code: string, error?: unknown): void => {
       if (settled) return;
       if (error !== undefined) onWarning?.(`${provider} sent an answer isartor could not read (${code}): ${errorText(error)}`);
       upstream.destroy();
+      if (!ctx.res.headersSent) return settle({ kind: 'retryable', retryAfterMs: undefined, sendFailure: () => failAnswer(ctx, provider, message, code) });
       failAnswer(ctx, provider, message, code);
       settle({ kind: 'committed' });
     };
@@ -144,8 +148,8 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
             try {
               markWaited();
               if (ok) {
-                relayJson(ctx, exchange, provider, body);
-                return settle({ kind: 'committed' });
+                const unusable = relayJson(ctx, exchange, body);
+                return unusable ? fail(unusable.message, unusable.code) : settle({ kind: 'committed' });
               }
               const retryAfter = response.headers['retry-after'];
               const sendFailure = (): void => relayUpstreamError(ctx, exchange, provider, status, body, retryAfter);

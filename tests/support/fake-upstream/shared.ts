@@ -1,6 +1,7 @@
 // Helpers shared by the protocol handlers: text/token utilities, error bodies, and the
 // per-request context that writes JSON and SSE responses.
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeMode, FakeUpstreamOptions, RecordedRequest } from './types.js';
 
@@ -164,7 +165,7 @@ export function pause(ctx: Ctx, ms: number): Promise<void> {
 }
 
 /** Writes one chunk and waits until it is flushed to the socket (or the socket is gone). */
-function writeChunk(ctx: Ctx, data: string): Promise<void> {
+function writeChunk(ctx: Ctx, data: string | Buffer): Promise<void> {
   if (ctx.closed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
@@ -218,14 +219,22 @@ export const sse = (data: unknown) => `data: ${typeof data === 'string' ? data :
 export const namedSse = (data: { type: string }) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
 
 
-/** Fault injection: writes the mode's bytes as they are, honouring backpressure, then ends or cuts. */
+/** Fault injection: writes the mode's bytes as they are, honouring backpressure, then ends, cuts or hangs. */
 export async function sendRaw(ctx: Ctx, mode: Extract<FakeMode, { kind: 'raw' }>): Promise<void> {
   if (ctx.closed) return;
-  ctx.res.writeHead(mode.status ?? 200, { 'content-type': mode.contentType ?? 'application/json' });
-  const pieces = typeof mode.body === 'string' ? [mode.body] : mode.body();
+  const headers: Record<string, string> = { 'content-type': mode.contentType ?? 'application/json' };
+  if (mode.encoding) headers['content-encoding'] = mode.encoding;
+  ctx.res.writeHead(mode.status ?? 200, headers);
+  ctx.res.flushHeaders();
+  const lazy = typeof mode.body === 'string' ? [mode.body] : mode.body();
+  const pieces = mode.encoding === 'gzip' ? halves(gzipSync(Buffer.concat([...lazy].map((piece) => Buffer.from(piece))))) : lazy;
+  let first = true;
   for (const piece of pieces) {
+    if (!first && mode.pauseMs) await pause(ctx, mode.pauseMs);
+    first = false;
     if (ctx.closed) return;
-    if (!ctx.res.write(piece)) {
+    if (mode.pauseMs) await writeChunk(ctx, piece);
+    else if (!ctx.res.write(piece)) {
       await new Promise<void>((resolve) => {
         const done = () => {
           ctx.res.off('drain', done);
@@ -237,7 +246,13 @@ export async function sendRaw(ctx: Ctx, mode: Extract<FakeMode, { kind: 'raw' }>
       });
     }
   }
-  if (ctx.closed) return;
+  if (ctx.closed || mode.hang) return;
   if (mode.cut) dropConnection(ctx);
   else ctx.res.end();
+}
+
+/** A compressed body in two writes, so the receiver must decompress across chunks. */
+function halves(bytes: Buffer): Buffer[] {
+  const middle = Math.floor(bytes.length / 2);
+  return [bytes.subarray(0, middle), bytes.subarray(middle)];
 }

@@ -39,10 +39,23 @@ export type FakeMode =
   | { kind: 'toolLoop'; name: string; arguments: object }
   /**
    * Fault injection: answer with exactly these bytes (a malformed answer, a cut stream...). `body` may be a
-   * function giving the pieces lazily, so a 600 MB answer is generated as it is sent, never held. With
-   * `cut`, the socket is destroyed after the last piece instead of the answer ending cleanly.
+   * function giving the pieces lazily, so a 600 MB answer is generated as it is sent, never held. The headers
+   * leave first, on their own. With `cut`, the socket is destroyed after the last piece instead of the
+   * answer ending cleanly (with an empty body: headers, then a reset).
    */
-  | { kind: 'raw'; status?: number; contentType?: string; body: string | (() => Iterable<string | Buffer>); cut?: boolean };
+  | {
+      kind: 'raw';
+      status?: number;
+      contentType?: string;
+      body: string | (() => Iterable<string | Buffer>);
+      cut?: boolean;
+      /** Wait this long between pieces, so that each arrives on its own (a character split across chunks). */
+      pauseMs?: number;
+      /** Send the body gzip-compressed, with `content-encoding: gzip` (whether the client asked for it or not). */
+      encoding?: 'gzip';
+      /** After the last piece, neither end nor cut: the answer never finishes (for idle and total timeouts). */
+      hang?: boolean;
+    };
 
 export interface FakeUpstreamOptions {
   /** When set, requests must carry it as `Authorization: Bearer K`, `x-api-key: K` or `api-key: K`, else 401. */

@@ -1,0 +1,288 @@
+// Every provider fault (tests/support/fake-upstream/fault-matrix.ts) for every caller protocol (chat
+// completions, Anthropic messages, Responses) on every provider protocol (OpenAI-compatible chat,
+// Anthropic, Responses passed through), streamed and whole. For each: what the client gets (an answer, or
+// an error in its own protocol's format), that a bad answer is kept by neither cache (the same request
+// and a reworded one reach the provider again), that the virtual key is charged what its record says
+// and the record is sane, and that /health still answers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestRecord } from '../../source/stats/request-record.js';
+import { matrixFaults, multiByteText, type Expectation, type MatrixFault, type Wire } from '../support/fake-upstream/fault-matrix.js';
+import type { FakeMode } from '../support/fake-upstream/types.js';
+import { startHarness, type Harness, type HarnessOptions } from './harness.js';
+
+type Caller = 'chat' | 'messages' | 'responses';
+const master = 'sk-master-fault-matrix-0123456789';
+const pricing = { 'fake-model': { input: 1000, output: 2000 }, 'fake-model-large': { input: 1000, output: 2000 } };
+
+/** The caller protocol each wire means when the two are the same (bytes may then pass unchanged). */
+const sameProtocol = (caller: Caller, wire: Wire): boolean =>
+  (caller === 'chat' && wire === 'chat') || (caller === 'messages' && wire === 'anthropic') || (caller === 'responses' && wire === 'responses');
+
+const paths: Record<Caller, string> = { chat: '/v1/chat/completions', messages: '/v1/messages', responses: '/v1/responses' };
+
+function requestBody(caller: Caller, stream: boolean, text: string): object {
+  if (caller === 'chat') return { model: 'fake-model', stream, ...(stream ? { stream_options: { include_usage: true } } : {}), messages: [{ role: 'user', content: text }] };
+  if (caller === 'messages') return { model: 'fake-model', max_tokens: 100, stream, messages: [{ role: 'user', content: text }] };
+  return { model: 'fake-model', stream, store: false, input: text };
+}
+
+function ask(harness: Harness, key: string, caller: Caller, stream: boolean, text: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${harness.url}${paths[caller]}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', authorization: `Bearer ${key}`, ...headers },
+    body: JSON.stringify(requestBody(caller, stream, text)),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading what the client got, in its own protocol
+
+type Json = Record<string, any>;
+
+/** The JSON events of an SSE body; data that is not JSON is skipped (a passed-on fault may hold some). */
+function events(body: string): Json[] {
+  const out: Json[] = [];
+  for (const block of body.split(/\r?\n\r?\n/)) {
+    const data = block
+      .split(/\r?\n/)
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => line.slice(5).trimStart())
+      .join('\n');
+    if (data === '' || data === '[DONE]') continue;
+    try {
+      const value = JSON.parse(data);
+      if (value && typeof value === 'object') out.push(value);
+    } catch {
+      // not JSON: a passed-on fault
+    }
+  }
+  return out;
+}
+
+interface Read {
+  text: string;
+  toolCall: string | undefined;
+  /** The stream's last event is an error in the caller's protocol. */
+  endsWithError: boolean;
+}
+
+function readAnswer(caller: Caller, stream: boolean, body: string): Read {
+  if (stream) {
+    const list = events(body);
+    const last = list.at(-1);
+    if (caller === 'chat') {
+      const text = list.map((e) => (typeof e.choices?.[0]?.delta?.content === 'string' ? e.choices[0].delta.content : '')).join('');
+      const toolCall = list.flatMap((e) => e.choices?.[0]?.delta?.tool_calls ?? []).find((c: Json) => c?.function?.name)?.function.name;
+      return { text, toolCall, endsWithError: typeof last?.error?.message === 'string' };
+    }
+    if (caller === 'messages') {
+      const text = list.filter((e) => e.type === 'content_block_delta' && e.delta?.type === 'text_delta').map((e) => e.delta.text).join('');
+      const toolCall = list.find((e) => e.type === 'content_block_start' && e.content_block?.type === 'tool_use')?.content_block.name;
+      return { text, toolCall, endsWithError: last?.type === 'error' && typeof last.error?.message === 'string' };
+    }
+    const text = list.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta).join('');
+    const toolCall = list.find((e) => e.type === 'response.output_item.added' && e.item?.type === 'function_call')?.item.name;
+    return { text, toolCall, endsWithError: (last?.type === 'error' && typeof last.message === 'string') || last?.type === 'response.failed' };
+  }
+  const json = JSON.parse(body) as Json;
+  if (caller === 'chat') return { text: json.choices?.[0]?.message?.content ?? '', toolCall: json.choices?.[0]?.message?.tool_calls?.[0]?.function?.name, endsWithError: false };
+  if (caller === 'messages') {
+    const content: Json[] = json.content ?? [];
+    return { text: content.filter((b) => b.type === 'text').map((b) => b.text).join(''), toolCall: content.find((b) => b.type === 'tool_use')?.name, endsWithError: false };
+  }
+  const output: Json[] = json.output ?? [];
+  const text = output.flatMap((item) => (item.type === 'message' ? item.content : [])).filter((p: Json) => p.type === 'output_text').map((p: Json) => p.text).join('');
+  return { text, toolCall: output.find((item) => item.type === 'function_call')?.name, endsWithError: false };
+}
+
+/** An error body in the caller's protocol: OpenAI's `{error:{message}}`, Anthropic's `{type:"error",error:{message}}`. */
+function isCallerError(caller: Caller, body: string): boolean {
+  try {
+    const json = JSON.parse(body) as Json;
+    return typeof json?.error?.message === 'string' && (caller !== 'messages' || json.type === 'error');
+  } catch {
+    return false;
+  }
+}
+
+function providerBytes(mode: FakeMode): Buffer | undefined {
+  if (mode.kind !== 'raw' || mode.encoding) return undefined;
+  const pieces = typeof mode.body === 'string' ? [mode.body] : [...mode.body()];
+  return Buffer.concat(pieces.map((piece) => Buffer.from(piece)));
+}
+
+function expectFailure(caller: Caller, stream: boolean, status: number, body: string): void {
+  if (status !== 200) {
+    expect(status).toBeGreaterThanOrEqual(400);
+    expect(isCallerError(caller, body), body.slice(0, 300)).toBe(true);
+    return;
+  }
+  expect(stream, `a whole answer failed with 200: ${body.slice(0, 300)}`).toBe(true);
+  expect(readAnswer(caller, true, body).endsWithError, body.slice(-400)).toBe(true);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The matrix
+
+interface Setup {
+  wire: Wire;
+  callers: Caller[];
+}
+
+const setups: Setup[] = [
+  { wire: 'chat', callers: ['chat', 'messages', 'responses'] },
+  { wire: 'anthropic', callers: ['chat', 'messages', 'responses'] },
+  { wire: 'responses', callers: ['responses'] },
+];
+
+function harnessOptions(wire: Wire, extra: Partial<HarnessOptions> = {}): HarnessOptions {
+  return {
+    provider: wire === 'anthropic' ? 'anthropic' : 'openai-compatible',
+    gatewayApiKey: master,
+    nearDuplicateCache: {},
+    upstream: { maxAnswerBytes: 256 * 1024 },
+    ...extra,
+    config: {
+      pricing,
+      routing: { retries: 0, maxRetryAfterMs: 30_000 },
+      ...(wire === 'responses' ? { providers: { 'openai-compatible': { responsesApi: true } } } : {}),
+      ...extra.config,
+    },
+  };
+}
+
+async function virtualKey(harness: Harness): Promise<string> {
+  const answer = await fetch(`${harness.url}/key/generate`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${master}` }, body: '{}' });
+  return ((await answer.json()) as { key: string }).key;
+}
+
+async function spendOf(harness: Harness, key: string): Promise<number> {
+  const answer = await fetch(`${harness.url}/key/info`, { headers: { authorization: `Bearer ${key}` } });
+  return ((await answer.json()) as { info: { spend: number } }).info.spend;
+}
+
+let caseNumber = 0;
+
+async function checkFault(harness: Harness, key: string, fault: MatrixFault, wire: Wire, caller: Caller, stream: boolean): Promise<void> {
+  caseNumber += 1;
+  const question = `Name one river in country number ${caseNumber}.`;
+  const mode = fault.mode(wire, stream, `River ${caseNumber}: the Isar flows through Munich.`)!;
+  const servedText = fault.name.startsWith('multi-byte') ? multiByteText : `River ${caseNumber}: the Isar flows through Munich.`;
+  const expectation: Expectation = typeof fault.expect === 'function' ? fault.expect(wire, stream) : fault.expect;
+  const same = sameProtocol(caller, wire);
+  const records = harness.records!;
+  await harness.gateway.drained();
+  const recordsBefore = records.length;
+  const spendBefore = await spendOf(harness, key);
+
+  harness.fake.setMode(mode, { times: 1 });
+  const first = await ask(harness, key, caller, stream, question);
+  const firstBytes = Buffer.from(await first.arrayBuffer());
+  const firstText = firstBytes.toString('utf8');
+
+  let failed = false;
+  if (expectation === 'serve') {
+    expect(first.status, firstText.slice(0, 400)).toBe(200);
+    const read = readAnswer(caller, stream, firstText);
+    expect(read.endsWithError, firstText.slice(-400)).toBe(false);
+    if (fault.toolCall) expect(read.toolCall).toBe('get_weather');
+    else if (fault.exactText === false) expect(read.text).toMatch(/River \d+: the Isar flows through Munich\./);
+    else expect(read.text).toBe(servedText);
+  } else if (expectation === 'fail' || !same) {
+    expectFailure(caller, stream, first.status, firstText);
+    failed = true;
+  } else {
+    // Same protocol both sides: an error in the caller's format, or the provider's own bytes unchanged.
+    const bytes = providerBytes(mode);
+    const passed = first.status === 200 && (!stream || bytes === undefined || firstBytes.subarray(0, bytes.length).equals(bytes));
+    if (!passed) expectFailure(caller, stream, first.status, firstText);
+    failed = true;
+  }
+  if (fault.name.startsWith('HTTP 429 with retry-after')) expect(first.headers.get('retry-after')).toBe('2');
+
+  // The record says what happened, and the key was charged what the record says.
+  await harness.gateway.drained();
+  const added = records.slice(recordsBefore);
+  expect(added).toHaveLength(1);
+  const record = added[0]!;
+  for (const count of [record.inputTokens, record.outputTokens, record.tokensSaved]) {
+    expect(Number.isFinite(count)).toBe(true);
+    expect(count).toBeGreaterThanOrEqual(0);
+    expect(count).toBeLessThan(1_000_000);
+  }
+  if (failed) expect(record.status, `recorded as ${record.status}`).toBeGreaterThanOrEqual(400);
+  else expect(record.status).toBe(200);
+  if (first.status !== 200) expect(record.costUsd ?? 0).toBe(0);
+  if (expectation === 'serve') {
+    expect(record.costUsd).toBeGreaterThan(0);
+    if (fault.usage) expect(record.tokensCounted).toBe(fault.usage);
+  }
+  expect(await spendOf(harness, key)).toBeCloseTo(spendBefore + (record.costUsd ?? 0), 9);
+
+  // A reworded question (L1b) and the same one (L1a) with the provider healthy again.
+  const callsBefore = harness.upstreamChatCalls();
+  const reworded = await ask(harness, key, caller, stream, question.replace('Name one', 'Name  one'), { 'cache-control': 'no-store' });
+  await reworded.text();
+  expect(reworded.status).toBe(200);
+  const again = await ask(harness, key, caller, stream, question);
+  const againText = await again.text();
+  expect(again.status).toBe(200);
+  const cache = typeof fault.cache === 'function' ? fault.cache({ wire, same, caller, stream }) : fault.cache;
+  if (cache === 'never') {
+    expect(reworded.headers.get('x-isartor-cache')).not.toBe('hit');
+    expect(again.headers.get('x-isartor-cache')).not.toBe('hit');
+    expect(harness.upstreamChatCalls()).toBe(callsBefore + 2);
+  } else {
+    expect(reworded.headers.get('x-isartor-layer')).toBe('l1b');
+    expect(again.headers.get('x-isartor-layer')).toBe('l1a');
+    expect(harness.upstreamChatCalls()).toBe(callsBefore);
+    // The replay is the answer the first client got, characters intact.
+    expect(readAnswer(caller, stream, againText).text).toBe(servedText);
+  }
+  expect((await fetch(`${harness.url}/health`)).status).toBe(200);
+}
+
+for (const setup of setups) {
+  describe(`a ${setup.wire} provider that misbehaves`, () => {
+    let harness: Harness;
+    let key: string;
+    beforeAll(async () => {
+      harness = await startHarness(harnessOptions(setup.wire));
+      harness.records = [];
+      key = await virtualKey(harness);
+    });
+    afterAll(() => harness.close());
+
+    for (const fault of matrixFaults.filter((f) => !f.slow)) {
+      for (const caller of setup.callers) {
+        for (const stream of fault.streams) {
+          if (!fault.mode(setup.wire, stream, 'x')) continue;
+          it(`${fault.name} (${stream ? 'stream' : 'whole'}), asked in ${caller}`, async () => {
+            await checkFault(harness, key, fault, setup.wire, caller, stream);
+          });
+        }
+      }
+    }
+  });
+
+  describe(`a ${setup.wire} provider that stops sending (upstream timeout)`, () => {
+    let harness: Harness;
+    let key: string;
+    beforeAll(async () => {
+      harness = await startHarness(harnessOptions(setup.wire, { upstream: { maxAnswerBytes: 256 * 1024, timeoutMs: 1500 } }));
+      harness.records = [];
+      key = await virtualKey(harness);
+    });
+    afterAll(() => harness.close());
+
+    for (const fault of matrixFaults.filter((f) => f.slow)) {
+      for (const caller of setup.callers) {
+        for (const stream of fault.streams) {
+          it(`${fault.name} (${stream ? 'stream' : 'whole'}), asked in ${caller}`, async () => {
+            await checkFault(harness, key, fault, setup.wire, caller, stream);
+          });
+        }
+      }
+    }
+  });
+}
