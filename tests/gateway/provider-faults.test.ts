@@ -33,7 +33,8 @@ for (const upstream of ['openai', 'anthropic'] as const) {
   describe(`a faulty ${upstream} provider fails one request, never the gateway, and nothing wrong is cached`, () => {
     let harness: Harness;
     beforeAll(async () => {
-      harness = await startHarness({ provider: upstream === 'openai' ? 'openai-compatible' : 'anthropic' });
+      // No second try: an unusable answer ends the attempt, and a retry would hide what the client is told.
+      harness = await startHarness({ provider: upstream === 'openai' ? 'openai-compatible' : 'anthropic', config: { routing: { retries: 0, maxRetryAfterMs: 30_000 } } });
       harness.records = [];
     });
     afterAll(() => harness.close());
@@ -95,7 +96,7 @@ async function checkFault(harness: Harness, fault: ProviderFault, caller: Caller
 describe('an answer larger than upstream.maxAnswerBytes', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ upstream: { maxAnswerBytes: 4 * 1024 * 1024 } });
+    harness = await startHarness({ upstream: { maxAnswerBytes: 4 * 1024 * 1024 }, config: { routing: { retries: 0, maxRetryAfterMs: 30_000 } } });
   });
   afterAll(() => harness.close());
 

@@ -19,6 +19,8 @@ export interface ProviderFault {
    * In no case is a faulty answer cached.
    */
   outcome?: 'fail' | 'either' | 'serve';
+  /** A served answer that is whole and right (only its usage is missing): it may be cached. */
+  cacheable?: boolean;
 }
 
 const sse = (...events: unknown[]): string => events.map((data) => `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`).join('');
@@ -153,7 +155,8 @@ export const providerFaults: ProviderFault[] = [
   { name: 'anthropic json: content 5', upstream: 'anthropic', stream: false, mode: json(message({ content: 5 })) },
   { name: 'anthropic json: content [null]', upstream: 'anthropic', stream: false, mode: json(message({ content: [null] })) },
   { name: 'anthropic json: tool_use input null', upstream: 'anthropic', stream: false, mode: json(message({ content: [{ type: 'tool_use', id: 't', name: 'n', input: null }], stop_reason: 'tool_use' })) },
-  { name: 'anthropic json: usage missing', upstream: 'anthropic', stream: false, mode: json(message({ usage: undefined })) },
+  // Usage is for stats only: an answer without it is served (and counted by the tokenizer).
+  { name: 'anthropic json: usage missing', upstream: 'anthropic', stream: false, mode: json(message({ usage: undefined })), outcome: 'serve', cacheable: true },
   { name: 'anthropic json: not JSON', upstream: 'anthropic', stream: false, mode: json('Internal Server Error') },
   { name: 'anthropic json: negative usage', upstream: 'anthropic', stream: false, outcome: 'serve', mode: json(message({ usage: { input_tokens: -3, output_tokens: -1 } })) },
 ];
