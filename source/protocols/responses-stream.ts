@@ -30,8 +30,3 @@ export function echoOf(body: Record<string, unknown>, model: string): ResponseEc
     ...(typeof body.user === 'string' ? { user: body.user } : {}),
   } as ResponseEcho;
 }
-
-/** The `error` event a Responses stream ends with when it cannot go on; the SDK raises it as an APIError. */
-export function responsesErrorEvent(message: string, code: string): string {
-  return `event: error\ndata: ${JSON.stringify({ type: 'error', code, message, param: null })}\n\n`;
-}
