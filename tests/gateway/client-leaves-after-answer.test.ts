@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createGateway, startGateway, type RunningGateway } from '../../source/gateway/server.js';
 import { buildRoutingTable } from '../../source/routing/routing-table.js';
 import { configDefaults } from '../../source/store/config.js';
+import type { RequestRecord } from '../../source/stats/request-record.js';
 
 // Codex closes its connection as soon as `response.completed` reaches it, and a provider may end its
 // stream a moment after its last event ([DONE]). The answer is whole by then: it is kept for the caches.
@@ -24,7 +25,8 @@ afterEach(async () => {
  * A chat provider that sends the answer and [DONE], then ends the stream `endDelayMs` later; with `pauseMs`,
  * it pauses that long after the first chunk; with `malformed`, that chunk carries it (a wrong type).
  */
-async function start(endDelayMs: number, pauseMs = 0, malformed?: object): Promise<{ calls: () => number }> {
+async function start(endDelayMs: number, pauseMs = 0, malformed?: object): Promise<{ calls: () => number; records: RequestRecord[]; drained: () => Promise<void> }> {
+  const records: RequestRecord[] = [];
   let calls = 0;
   upstream = createServer((req, res) => {
     req.resume();
@@ -46,9 +48,14 @@ async function start(endDelayMs: number, pauseMs = 0, malformed?: object): Promi
     provider: 'openai-compatible',
     providers: { 'openai-compatible': { baseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, apiKey: 'k', model: 'fake-model' } },
   });
-  const gateway = await createGateway({ routing, bodyLimitBytes: 1 << 20, exactCache: { ...configDefaults.cache.exact, enabled: true } });
+  const gateway = await createGateway({
+    routing,
+    bodyLimitBytes: 1 << 20,
+    exactCache: { ...configDefaults.cache.exact, enabled: true },
+    requestLog: { append: (record) => records.push(record), read: () => ({ records, skipped: 0 }) },
+  });
   running = await startGateway(gateway, { host: '127.0.0.1', port: 0 });
-  return { calls: () => calls };
+  return { calls: () => calls, records, drained: () => gateway.drained() };
 }
 
 const callers = {
@@ -78,9 +85,12 @@ function ask(path: string, body: object, leaveAt?: string): Promise<{ layer: str
 
 describe('a client that leaves once the whole answer reached it', () => {
   for (const [protocol, caller] of Object.entries(callers)) {
-    it(`${protocol}: the answer is kept, and the same request is then an L1a hit`, async () => {
+    it(`${protocol}: the answer is kept, recorded as delivered (200, the provider's usage), and the same request is then an L1a hit`, async () => {
       const upstreamCalls = await start(400);
       await ask(caller.path, caller.body, caller.last);
+      await upstreamCalls.drained();
+      expect(upstreamCalls.records).toHaveLength(1);
+      expect(upstreamCalls.records[0]).toMatchObject({ status: 200, layer: 'l3', tokensCounted: 'provider', outputTokens: 3 });
       await new Promise((resolve) => setTimeout(resolve, 600));
       expect((await ask(caller.path, caller.body)).layer).toBe('l1a');
       expect(upstreamCalls.calls()).toBe(1);
@@ -90,6 +100,8 @@ describe('a client that leaves once the whole answer reached it', () => {
   it('a client that leaves before the last event: nothing is kept, the next request goes to the provider', async () => {
     const upstreamCalls = await start(0, 300);
     await ask(callers.openai.path, callers.openai.body, 'Paris');
+    await upstreamCalls.drained();
+    expect(upstreamCalls.records[0]).toMatchObject({ status: 499, tokensCounted: 'estimated' });
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect((await ask(callers.openai.path, callers.openai.body)).layer).toBe('l3');
     expect(upstreamCalls.calls()).toBe(2);
