@@ -58,6 +58,7 @@ function responseOutputAsContent(answer: object): { content: unknown[] } {
     content: output.flatMap((item) => {
       if (item.type === 'message' && Array.isArray(item.content)) return item.content as unknown[];
       if (item.type === 'function_call') return [{ type: 'tool_use', name: item.name, input: item.arguments }];
+      if (item.type === 'custom_tool_call') return [{ type: 'tool_use', name: item.name, input: item.input }];
       return [];
     }),
   };

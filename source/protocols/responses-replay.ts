@@ -3,9 +3,9 @@ import type { ResponseObject, ResponsesOutputItem } from './responses.js';
 
 /**
  * Whether a stored response can be replayed as a stream with the events OpenAI would have sent for it.
- * Messages (text without annotations or logprobs, refusals), reasoning summaries and function calls can;
- * annotations and logprobs arrive at places in the text no stored answer records, and other item types
- * (web searches, custom tool calls, reasoning text...) have events of their own that a replay would not
+ * Messages (text without annotations or logprobs, refusals), reasoning summaries, function calls and custom
+ * (freeform) tool calls can; annotations and logprobs arrive at places in the text no stored answer records,
+ * and other item types (web searches, reasoning text...) have events of their own that a replay would not
  * give back. Such an answer is replayed only as JSON; a streaming caller gets a fresh answer.
  */
 export function isStreamReplayable(response: ResponseObject): boolean {
@@ -15,6 +15,7 @@ export function isStreamReplayable(response: ResponseObject): boolean {
 function isReplayableItem(item: ResponsesOutputItem): boolean {
   const fields = item as Record<string, unknown>;
   if (item.type === 'function_call') return true;
+  if (item.type === 'custom_tool_call') return typeof fields.input === 'string';
   if (item.type === 'reasoning') return isEmpty(fields.content);
   if (item.type !== 'message' || !Array.isArray(fields.content)) return false;
   return (fields.content as Array<Record<string, unknown>>).every(

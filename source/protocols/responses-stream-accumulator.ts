@@ -107,8 +107,8 @@ export class ResponsesStreamAccumulator {
       else this.#deliveredItems.set(index, { type: 'message', text: delta });
     } else if (event.type === 'response.output_item.added') {
       const added = event.item as { type?: unknown; name?: unknown } | undefined;
-      if (added?.type === 'function_call') this.#deliveredItems.set(index, { type: 'function_call', name: typeof added.name === 'string' ? added.name : '', arguments: '' });
-    } else if (event.type === 'response.function_call_arguments.delta') {
+      if (added?.type === 'function_call' || added?.type === 'custom_tool_call') this.#deliveredItems.set(index, { type: 'function_call', name: typeof added.name === 'string' ? added.name : '', arguments: '' });
+    } else if (event.type === 'response.function_call_arguments.delta' || event.type === 'response.custom_tool_call_input.delta') {
       const item = this.#deliveredItems.get(index);
       if (item?.type === 'function_call') item.arguments += delta;
       else this.#deliveredItems.set(index, { type: 'function_call', name: '', arguments: delta });

@@ -45,6 +45,10 @@ export function itemEvents(item: Item, index: number): Event[] {
     events.push({ type: 'response.output_item.added', output_index: index, item: { ...item, arguments: '', status: 'in_progress' } });
     for (const delta of pieces(item.arguments, 2)) events.push({ type: 'response.function_call_arguments.delta', ...at, delta, obfuscation: padding() });
     events.push({ type: 'response.function_call_arguments.done', ...at, name: item.name, arguments: item.arguments });
+  } else if (item.type === 'custom_tool_call') {
+    events.push({ type: 'response.output_item.added', output_index: index, item: { ...item, input: '' } });
+    for (const delta of pieces(item.input, 5)) events.push({ type: 'response.custom_tool_call_input.delta', ...at, delta, obfuscation: padding() });
+    events.push({ type: 'response.custom_tool_call_input.done', ...at, input: item.input });
   } else events.push({ type: 'response.output_item.added', output_index: index, item });
   events.push({ type: 'response.output_item.done', output_index: index, item });
   return events;

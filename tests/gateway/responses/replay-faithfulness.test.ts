@@ -64,6 +64,10 @@ describe('a provider that speaks the Responses API (passed through)', () => {
     ['a reasoning item with two summary parts and encrypted content', [reasoning('rs_r', '**Thinking**\n\nAbout it.', '**More**\n\nStill thinking.'), message('msg_r', text('Done thinking.'))]],
     ['a refusal', [message('msg_x', refusal("I'm sorry, I can't help with that."))]],
     [
+      "a custom (freeform) tool call, as Codex's apply_patch streams it",
+      [{ type: 'custom_tool_call', id: 'ctc_p', call_id: 'call_p', name: 'apply_patch', input: '*** Begin Patch\n*** Update File: a.txt\n@@\n-old\n+new\n*** End Patch\n' }],
+    ],
+    [
       'several output items, one message with text and a refusal',
       [reasoning('rs_m'), message('msg_m1', text('First I look.')), call('fc_m', 'exec_command', '{"cmd":"cat README.md"}'), message('msg_m2', text('Some of it. '), refusal('The rest I will not.'))],
     ],
