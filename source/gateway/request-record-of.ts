@@ -72,7 +72,8 @@ function responseOutputAsContent(answer: object): { content: unknown[] } {
 async function tokensOf(ctx: RequestContext): Promise<{ usage: TokenUsage; counted: RequestRecord['tokensCounted']; saved: TokenUsage | undefined }> {
   const hit = ctx.layer === 'l1a' || ctx.layer === 'l1b';
   const answer = (hit ? ctx.replayedAnswer : ctx.completion) as { choices?: unknown; content?: unknown } | undefined;
-  if (!answer && !hit && ctx.layer === 'l3' && ctx.chat && clientHungUp(ctx)) {
+  // Part of a stream reached the client, which then left or got an error event: the provider billed it.
+  if (!answer && !hit && ctx.layer === 'l3' && ctx.chat && (clientHungUp(ctx) || ctx.answerRelayed)) {
     const delivered = readDelivered(ctx);
     if (delivered) return deliveredTokens(ctx.chat.chatView ?? ctx.chat.body, ctx.chat.protocol === 'responses' ? { ...delivered, ...responseOutputAsContent(delivered) } : delivered);
   }
@@ -87,8 +88,8 @@ async function tokensOf(ctx: RequestContext): Promise<{ usage: TokenUsage; count
 }
 
 /**
- * A stream the client left: the provider still billed what it generated, so the client is charged for
- * what reached it. The provider's usage counts when it had already come (a client that left right after
+ * A stream the client left, or that broke off with an error: the provider still billed what it generated,
+ * so the client is charged for what reached it. The provider's usage counts when it had already come (a client that left right after
  * the finish chunk); else the tokenizer estimates the request and the text delivered.
  */
 async function deliveredTokens(body: Record<string, unknown>, delivered: object): Promise<{ usage: TokenUsage; counted: RequestRecord['tokensCounted']; saved: undefined }> {

@@ -82,6 +82,17 @@ export class ResponseEventWriter {
     return this.#response;
   }
 
+  /** What was written so far, the open item's text included: for charging a client whose stream broke off, never for the cache. */
+  delivered(): ResponseObject {
+    const output = [...this.#response.output];
+    const open = this.#current;
+    if (open?.kind === 'message') {
+      const current = open.part ? [{ type: 'output_text', annotations: [], logprobs: [], text: open.part.text } as ContentPart] : [];
+      output[open.index] = { ...open.item, content: [...open.parts, ...current] };
+    }
+    return { ...this.#response, output };
+  }
+
   start(): void {
     if (this.#started) return;
     this.#started = true;

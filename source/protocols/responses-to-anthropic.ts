@@ -226,6 +226,11 @@ export class AnthropicStreamToResponses {
     return this.#written.keptResponse(this.#writer?.response(), this.#lossy);
   }
 
+  /** What the stream carried so far, finished or not: only for charging a client whose stream broke off, never for the cache. */
+  delivered(): ResponseObject | undefined {
+    return this.#writer?.started ? this.#writer.delivered() : undefined;
+  }
+
   #ensureWriter(messageId: string | undefined): ResponseEventWriter {
     const model = this.#context.requestedModel;
     this.#writer ??= new ResponseEventWriter({ id: responseId(messageId), model, echo: echoOf(this.#context.body, model) });

@@ -257,6 +257,11 @@ export class ChatStreamToResponses {
     return this.#written.keptResponse(this.#writer?.response(), this.#lossy);
   }
 
+  /** What the stream carried so far, finished or not: only for charging a client whose stream broke off, never for the cache. */
+  delivered(): ResponseObject | undefined {
+    return this.#writer?.started ? this.#writer.delivered() : undefined;
+  }
+
   #ensureWriter(chunk: ChatChunk | undefined): ResponseEventWriter {
     if (!this.#writer) {
       const model = this.#context.requestedModel;
