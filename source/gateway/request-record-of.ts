@@ -66,8 +66,8 @@ function responseOutputAsContent(answer: object): { content: unknown[] } {
 
 /**
  * What the provider was paid for (an answer from L3), and what a cache hit saved (the call it
- * replaced). A hit costs nothing; a failed or abandoned call is counted as nothing, since providers
- * do not say what a cut-off stream cost.
+ * replaced). A hit costs nothing, and so does a call that failed before any of its answer reached the
+ * client; the part of a stream that did reach it is charged (deliveredTokens).
  */
 async function tokensOf(ctx: RequestContext): Promise<{ usage: TokenUsage; counted: RequestRecord['tokensCounted']; saved: TokenUsage | undefined }> {
   const hit = ctx.layer === 'l1a' || ctx.layer === 'l1b';
@@ -89,14 +89,17 @@ async function tokensOf(ctx: RequestContext): Promise<{ usage: TokenUsage; count
 
 /**
  * A stream the client left, or that broke off with an error: the provider still billed what it generated,
- * so the client is charged for what reached it. The provider's usage counts when it had already come (a client that left right after
- * the finish chunk); else the tokenizer estimates the request and the text delivered.
+ * so the client is charged for what reached it (counts no provider could mean are not taken). The tokenizer counts the text delivered; a provider count that had already come is
+ * charged when it is larger (the usage chunk of a client that left just after it). A count made before
+ * the end is never taken alone: Anthropic's message_start says 1 output token for any answer.
  */
 async function deliveredTokens(body: Record<string, unknown>, delivered: object): Promise<{ usage: TokenUsage; counted: RequestRecord['tokensCounted']; saved: undefined }> {
-  const provided = trustedUsageOf(delivered);
-  if (provided) return { usage: provided, counted: 'provider', saved: undefined };
-  const usage = { inputTokens: await estimateInputTokens(body), outputTokens: await estimateOutputTokens(delivered as { choices?: unknown; content?: unknown }) };
-  return { usage, counted: 'estimated', saved: undefined };
+  const provided = hasPlausibleUsage(delivered) ? usageOf(delivered) : undefined;
+  const outputTokens = await estimateOutputTokens(delivered as { choices?: unknown; content?: unknown });
+  if (provided && provided.outputTokens > 0 && provided.outputTokens >= outputTokens) return { usage: provided, counted: 'provider', saved: undefined };
+  const inputTokens = provided && provided.inputTokens > 0 ? provided.inputTokens : await estimateInputTokens(body);
+  const cached = provided?.cachedInputTokens ? { cachedInputTokens: provided.cachedInputTokens } : {};
+  return { usage: { inputTokens, outputTokens, ...cached }, counted: 'estimated', saved: undefined };
 }
 
 /**

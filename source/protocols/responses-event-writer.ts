@@ -82,15 +82,20 @@ export class ResponseEventWriter {
     return this.#response;
   }
 
-  /** What was written so far, the open item's text included: for charging a client whose stream broke off, never for the cache. */
-  delivered(): ResponseObject {
-    const output = [...this.#response.output];
+  /**
+   * What has been written so far, each open item with the text it has so far: for charging a client
+   * who left mid-answer, never for the cache.
+   */
+  written(): ResponseObject {
+    if (this.#finished) return this.#response;
     const open = this.#current;
-    if (open?.kind === 'message') {
-      const current = open.part ? [{ type: 'output_text', annotations: [], logprobs: [], text: open.part.text } as ContentPart] : [];
-      output[open.index] = { ...open.item, content: [...open.parts, ...current] };
-    }
-    return { ...this.#response, output };
+    const output = this.#response.output.map((item, index): ResponsesOutputItem => {
+      if (open?.index !== index) return item;
+      if (open.kind === 'message') return { ...open.item, content: open.part ? [...open.parts, finishedPart(open.part)] : [...open.parts] };
+      if (open.kind === 'reasoning') return { ...open.item, summary: [{ type: 'summary_text', text: open.text }] };
+      return { ...open.item };
+    });
+    return { ...this.#response, status: 'incomplete', output };
   }
 
   start(): void {
@@ -223,12 +228,6 @@ export class ResponseEventWriter {
       this.#emit({ type: 'response.output_item.added', output_index: index, item: { ...call, arguments: '', status: 'in_progress' } });
       for (const delta of splitForReplay(call.arguments)) this.#emit({ type: 'response.function_call_arguments.delta', ...at, delta });
       this.#emit({ type: 'response.function_call_arguments.done', ...at, name: call.name, arguments: call.arguments });
-    } else if (item.type === 'custom_tool_call' && typeof item.input === 'string') {
-      // A freeform tool's call (Codex's apply_patch): its input streams as text, as a function call's arguments do.
-      const input = item.input;
-      this.#emit({ type: 'response.output_item.added', output_index: index, item: { ...item, input: '', ...('status' in item ? { status: 'in_progress' } : {}) } });
-      for (const delta of splitForReplay(input)) this.#emit({ type: 'response.custom_tool_call_input.delta', ...at, delta });
-      this.#emit({ type: 'response.custom_tool_call_input.done', ...at, input });
     } else this.#emit({ type: 'response.output_item.added', output_index: index, item });
     this.#emit({ type: 'response.output_item.done', output_index: index, item });
   }
@@ -265,14 +264,9 @@ export class ResponseEventWriter {
     if (!part) return;
     open.part = undefined;
     const at = { item_id: open.item.id, output_index: open.index, content_index: open.parts.length };
-    let done: ContentPart;
-    if (part.type === 'refusal') {
-      done = { type: 'refusal', refusal: part.text };
-      this.#emit({ type: 'response.refusal.done', ...at, refusal: part.text });
-    } else {
-      done = { type: 'output_text', annotations: [], logprobs: [], text: part.text };
-      this.#emit({ type: 'response.output_text.done', ...at, text: part.text, logprobs: [] });
-    }
+    const done = finishedPart(part);
+    if (part.type === 'refusal') this.#emit({ type: 'response.refusal.done', ...at, refusal: part.text });
+    else this.#emit({ type: 'response.output_text.done', ...at, text: part.text, logprobs: [] });
     this.#emit({ type: 'response.content_part.done', ...at, part: done });
     open.parts.push(done);
   }
@@ -333,4 +327,9 @@ export class ResponseEventWriter {
     const { type, ...fields } = event;
     this.#out.push(sseEvent({ type, sequence_number: this.#sequence++, ...fields }));
   }
+}
+
+/** A content part as it stands once closed. */
+function finishedPart(part: { type: 'output_text' | 'refusal'; text: string }): ContentPart {
+  return part.type === 'refusal' ? { type: 'refusal', refusal: part.text } : { type: 'output_text', annotations: [], logprobs: [], text: part.text };
 }

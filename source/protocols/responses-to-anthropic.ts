@@ -226,9 +226,10 @@ export class AnthropicStreamToResponses {
     return this.#written.keptResponse(this.#writer?.response(), this.#lossy);
   }
 
-  /** What the stream carried so far, finished or not: only for charging a client whose stream broke off, never for the cache. */
+  /** What reached the client so far, finished or not: only for charging a client who left, never for the cache. */
   delivered(): ResponseObject | undefined {
-    return this.#writer?.started ? this.#writer.delivered() : undefined;
+    const written = this.#writer?.written();
+    return written && { ...written, usage: usageOfAnthropic(this.#usage) };
   }
 
   #ensureWriter(messageId: string | undefined): ResponseEventWriter {

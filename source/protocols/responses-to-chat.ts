@@ -257,9 +257,10 @@ export class ChatStreamToResponses {
     return this.#written.keptResponse(this.#writer?.response(), this.#lossy);
   }
 
-  /** What the stream carried so far, finished or not: only for charging a client whose stream broke off, never for the cache. */
+  /** What reached the client so far, finished or not: only for charging a client who left, never for the cache. */
   delivered(): ResponseObject | undefined {
-    return this.#writer?.started ? this.#writer.delivered() : undefined;
+    const written = this.#writer?.written();
+    return written && this.#usage ? { ...written, usage: usageOfChat(this.#usage) } : written;
   }
 
   #ensureWriter(chunk: ChatChunk | undefined): ResponseEventWriter {
