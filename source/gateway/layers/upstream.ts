@@ -102,6 +102,10 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
     const onClientClose = (): void => {
       if (ctx.res.writableFinished) return;
       ctx.clientGone = true;
+      // What reached the client, read now: the record is made after this, and ending the relay below
+      // closes a translator's answer.
+      const delivered = deliveredSoFar(ctx);
+      ctx.deliveredAnswer = () => delivered;
       // A client may leave as soon as the answer's last event reached it (Codex closes right after
       // `response.completed`), before the provider's stream has ended: that answer is whole, and kept.
       const whole = finishedStream?.();
@@ -186,6 +190,14 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function deliveredSoFar(ctx: RequestContext): object | undefined {
+  try {
+    return ctx.deliveredAnswer?.();
+  } catch {
+    return undefined;
+  }
 }
 
 /** The stream's answer if the provider already sent all of it (its final event), else undefined; never throws. */
