@@ -228,6 +228,12 @@ export class ResponseEventWriter {
       this.#emit({ type: 'response.output_item.added', output_index: index, item: { ...call, arguments: '', status: 'in_progress' } });
       for (const delta of splitForReplay(call.arguments)) this.#emit({ type: 'response.function_call_arguments.delta', ...at, delta });
       this.#emit({ type: 'response.function_call_arguments.done', ...at, name: call.name, arguments: call.arguments });
+    } else if (item.type === 'custom_tool_call' && typeof item.input === 'string') {
+      // A freeform tool's call (Codex's apply_patch): its input streams as text, as a function call's arguments do.
+      const input = item.input;
+      this.#emit({ type: 'response.output_item.added', output_index: index, item: { ...item, input: '', ...('status' in item ? { status: 'in_progress' } : {}) } });
+      for (const delta of splitForReplay(input)) this.#emit({ type: 'response.custom_tool_call_input.delta', ...at, delta });
+      this.#emit({ type: 'response.custom_tool_call_input.done', ...at, input });
     } else this.#emit({ type: 'response.output_item.added', output_index: index, item });
     this.#emit({ type: 'response.output_item.done', output_index: index, item });
   }
