@@ -43,12 +43,13 @@ const outputItem = z.union([
   z.object({ type: z.string().refine((type) => !knownItemTypes.includes(type)) }),
 ]);
 
-/** A finished Responses answer, the only kind that may be cached and replayed. */
+/** A finished Responses answer: the only kind that may be counted from, cached and replayed. */
 export const completeResponseSchema = z.object({
   id: z.string(),
   object: z.literal('response'),
   created_at: z.number().finite(),
-  status: z.literal('completed'),
+  // 'incomplete' (max_output_tokens, a filter) is a whole answer too: served and counted, never cached (upstream-relay.ts).
+  status: z.enum(['completed', 'incomplete']),
   model: z.string(),
   error: z.null().optional(),
   output: z.array(outputItem),

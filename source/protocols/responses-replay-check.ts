@@ -129,12 +129,12 @@ export class WrittenEvents {
   }
 
   /**
-   * The response a translated stream ends with, as a relay's result: only a completed one, marked lossy
+   * The response a translated stream ends with, as a relay's result: only a completed or incomplete one (not a failed one), marked lossy
    * when the translation dropped something (`lossy`) or when replaying it would not give the events written.
    */
   keptResponse(response: ResponseObject | undefined, lossy: boolean): ResponseObject | undefined {
-    if (response?.status !== 'completed') return undefined;
-    if (lossy || !this.replayMatches(response)) markLossy(response);
+    if (response?.status !== 'completed' && response?.status !== 'incomplete') return undefined;
+    if (lossy || response.status === 'incomplete' || !this.replayMatches(response)) markLossy(response);
     return response;
   }
 }

@@ -62,7 +62,8 @@ export class ResponsesStreamAccumulator {
   result(): ResponseObject | undefined {
     if (this.#broken || !this.#final) return undefined;
     // Events after the end (a second response.completed) are not part of the answer, but the client got them: never cached.
-    if (this.#afterEnd || !replayMatches(this.#events, this.#final)) markLossy(this.#final);
+    // An incomplete answer (max_output_tokens) is whole as the provider meant it: counted, never cached.
+    if (this.#afterEnd || this.#final.status === 'incomplete' || !replayMatches(this.#events, this.#final)) markLossy(this.#final);
     return this.#final;
   }
 
@@ -92,7 +93,7 @@ export class ResponsesStreamAccumulator {
     if (event.type === 'keepalive') return;
     this.#noteDelivered(event as unknown as Record<string, unknown>);
     this.#events.add(event);
-    if (event.type === 'response.completed') {
+    if (event.type === 'response.completed' || event.type === 'response.incomplete') {
       if (isCompleteResponse(event.response)) this.#final = event.response;
       else this.#broken = true;
     }

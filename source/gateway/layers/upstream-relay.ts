@@ -25,14 +25,18 @@ export function failAnswer(ctx: RequestContext, provider: string, message: strin
   sendError(ctx, 502, `The upstream provider (${provider}) ${message}`, code);
 }
 
-/** Relays a streamed answer chunk by chunk; `onFailure` is told when it was cut (too large, unreadable). */
+/**
+ * Relays a streamed answer chunk by chunk; `fail` is told when it was cut (too large, unreadable).
+ * Returns what a client that leaves early got: the whole answer (to keep) when the provider's final event
+ * had already come, else undefined; never throws.
+ */
 export function relayStream(
   ctx: RequestContext,
   upstream: UpstreamRequest,
   relay: StreamRelay,
   limits: { maxAnswerBytes: number },
   handlers: { markWaited: () => void; done: () => void; fail: (message: string, code: string, error?: unknown) => void },
-): void {
+): () => object | undefined {
   let received = 0;
   const utf8 = new Utf8Check();
   // The headers leave with the first bytes the client gets, in one write: until then a provider that
@@ -78,6 +82,15 @@ export function relayStream(
     write(tail, true);
     handlers.done();
   });
+  return () => {
+    try {
+      relay.end();
+      const completion = relay.result();
+      return completion && isCompleteAnswer(ctx.protocol, completion) ? keepOnlyIfFaithful(completion, utf8.valid()) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 function startStream(ctx: RequestContext): void {
@@ -152,8 +165,13 @@ function isAnswerShaped(protocol: RequestContext['protocol'], body: unknown): bo
  * a replay would hand the same broken call to every later request).
  */
 function keepOnlyIfFaithful(answer: object, wellFormedUtf8: boolean): object {
-  if (!wellFormedUtf8 || !hasPlausibleUsage(answer) || hasUnreadableToolArguments(answer)) markLossy(answer);
+  if (!wellFormedUtf8 || !hasPlausibleUsage(answer) || hasUnreadableToolArguments(answer) || isIncomplete(answer)) markLossy(answer);
   return answer;
+}
+
+/** A Responses answer cut short by `max_output_tokens` or a filter: whole as the provider meant it (served, counted), but not kept. */
+function isIncomplete(answer: object): boolean {
+  return (answer as { status?: unknown }).status === 'incomplete';
 }
 
 export function relayUpstreamError(

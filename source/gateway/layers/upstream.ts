@@ -6,8 +6,7 @@ import { classifyNetworkError } from '../../providers/network-failure.js';
 import type { Route, RoutingTable } from '../../routing/routing-table.js';
 import type { ChatRequest, Layer, RequestContext } from '../context.js';
 import { describeNetworkFailure, sendError, sendNetworkFailure } from '../respond.js';
-import { midStreamError, planExchange, type Exchange, type StreamRelay } from '../upstream-exchange.js';
-import { isCompleteAnswer } from '../../protocols/complete-answer.js';
+import { midStreamError, planExchange, type Exchange } from '../upstream-exchange.js';
 import { UpstreamRequest } from '../upstream-request.js';
 import { collect, failAnswer, relayJson, relayStream, relayUpstreamError, tooLargeMessage } from './upstream-relay.js';
 import { retryDelayMs, isRetryableStatus, parseRetryAfterMs } from './upstream-retry.js';
@@ -140,8 +139,7 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
         if (status >= 200 && status < 300 && isStream) {
           const relay = exchange.openStream();
           ctx.deliveredAnswer = () => relay.delivered?.();
-          finishedStream = () => completeResult(ctx, relay);
-          relayStream(ctx, upstream, relay, route, { markWaited, done: () => settle({ kind: 'committed' }), fail });
+          finishedStream = relayStream(ctx, upstream, relay, route, { markWaited, done: () => settle({ kind: 'committed' }), fail });
           return;
         }
         const ok = status < 300;
@@ -195,17 +193,6 @@ function errorText(error: unknown): string {
 function deliveredSoFar(ctx: RequestContext): object | undefined {
   try {
     return ctx.deliveredAnswer?.();
-  } catch {
-    return undefined;
-  }
-}
-
-/** The stream's answer if the provider already sent all of it (its final event), else undefined; never throws. */
-function completeResult(ctx: RequestContext, relay: StreamRelay): object | undefined {
-  try {
-    relay.end();
-    const result = relay.result();
-    return result && isCompleteAnswer(ctx.protocol, result) ? result : undefined;
   } catch {
     return undefined;
   }

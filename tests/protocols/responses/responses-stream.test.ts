@@ -51,14 +51,15 @@ describe('encodeResponseAsSse (replay)', () => {
 describe('ResponsesStreamAccumulator', () => {
   const event = (data: object) => Buffer.from(`event: ${(data as { type: string }).type}\ndata: ${JSON.stringify(data)}\n\n`);
 
-  it('keeps nothing from a failed, incomplete, errored or cut-off stream', () => {
+  it('keeps nothing from a failed, errored or cut-off stream, and an incomplete one only to count it (never to cache)', () => {
     const failed = new ResponsesStreamAccumulator();
     failed.push(event({ type: 'response.created', response: { ...stored, status: 'in_progress' } }));
     failed.push(event({ type: 'response.failed', response: { ...stored, status: 'failed' } }));
     expect(failed.result()).toBeUndefined();
     const incomplete = new ResponsesStreamAccumulator();
     incomplete.push(event({ type: 'response.incomplete', response: { ...stored, status: 'incomplete' } }));
-    expect(incomplete.result()).toBeUndefined();
+    expect(incomplete.result()).toMatchObject({ status: 'incomplete' });
+    expect(isFaithful(incomplete.result()!)).toBe(false);
     const errored = new ResponsesStreamAccumulator();
     errored.push(event({ type: 'error', code: 'x', message: 'y' }));
     errored.push(event({ type: 'response.completed', response: stored }));

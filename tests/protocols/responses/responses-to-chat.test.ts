@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isFaithful } from '../../../source/protocols/answer-fidelity.js';
 import { chatCompletionToResponse, ChatStreamToResponses, responsesRequestToChat } from '../../../source/protocols/responses-to-chat.js';
 import { UntranslatableRequest, type ResponsesRequest } from '../../../source/protocols/responses.js';
 import type { ChatCompletion } from '../../../source/protocols/openai.js';
@@ -209,10 +210,11 @@ describe('ChatStreamToResponses', () => {
     expect(responsesEvents(feedBytewise(empty, ''))).toEqual([{ type: 'error', sequence_number: 0, code: 'upstream_error', message: 'The upstream stream ended before the answer was complete.', param: null }]);
   });
 
-  it('a length finish completes as response.incomplete, which is not cached', () => {
+  it('a length finish completes as response.incomplete, which is counted but not cached', () => {
     const relay = new ChatStreamToResponses(context);
     const events = responsesEvents(feedBytewise(relay, chatSse([chunk({ content: 'Part' }), chunk({}, 'length'), usageChunk])));
     expect(events.at(-1)).toMatchObject({ type: 'response.incomplete', response: { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } } });
-    expect(relay.result()).toBeUndefined();
+    expect(relay.result()).toMatchObject({ status: 'incomplete' });
+    expect(isFaithful(relay.result()!)).toBe(false);
   });
 });

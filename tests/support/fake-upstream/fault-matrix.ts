@@ -19,6 +19,8 @@ export interface GoodAnswer {
   usage?: WireUsage | 'missing';
   /** A tool call instead of text; `arguments` is sent as it is (it may not be JSON). */
   tool?: { name: string; arguments: string };
+  /** Cut short by the token limit (chat `length`, Anthropic `max_tokens`, a Responses `incomplete` answer). */
+  truncated?: boolean;
 }
 
 type Json = Record<string, any>;
@@ -73,7 +75,7 @@ export function streamEventsOf(wire: Wire, answer: GoodAnswer): Array<Json | '[D
       events.push(chunk({ tool_calls: [{ index: 0, id: 'call_matrix', type: 'function', function: { name: answer.tool.name, arguments: '' } }] }));
       for (const piece of pieces(answer.tool.arguments)) events.push(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
     } else for (const piece of pieces(answer.text)) events.push(chunk({ content: piece }));
-    events.push(chunk({}, answer.tool ? 'tool_calls' : 'stop'));
+    events.push(chunk({}, answer.tool ? 'tool_calls' : answer.truncated ? 'length' : 'stop'));
     const usage = chatUsage(answer.usage);
     if (usage) events.push({ ...chatHead, choices: [], usage });
     events.push('[DONE]');
@@ -93,11 +95,12 @@ export function streamEventsOf(wire: Wire, answer: GoodAnswer): Array<Json | '[D
       { type: 'ping' },
       ...deltas.map((delta) => ({ type: 'content_block_delta', index: 0, delta })),
       { type: 'content_block_stop', index: 0 },
-      { type: 'message_delta', delta: { stop_reason: answer.tool ? 'tool_use' : 'end_turn', stop_sequence: null }, ...(usage ? { usage: { output_tokens: usage.output_tokens } } : {}) },
+      { type: 'message_delta', delta: { stop_reason: answer.tool ? 'tool_use' : answer.truncated ? 'max_tokens' : 'end_turn', stop_sequence: null }, ...(usage ? { usage: { output_tokens: usage.output_tokens } } : {}) },
       { type: 'message_stop' },
     ];
   }
-  return responseEvents(wholeAnswerOf('responses', answer));
+  const final = wholeAnswerOf('responses', answer);
+  return responseEvents(final, (events) => (answer.truncated ? events.map((event) => (event.type === 'response.completed' ? { ...event, type: 'response.incomplete' } : event)) : events));
 }
 
 /** A whole (non-streamed) answer. */
@@ -107,17 +110,20 @@ export function wholeAnswerOf(wire: Wire, answer: GoodAnswer): Json {
       ? { role: 'assistant', content: null, tool_calls: [{ id: 'call_matrix', type: 'function', function: { name: answer.tool.name, arguments: answer.tool.arguments } }] }
       : { role: 'assistant', content: answer.text };
     const usage = chatUsage(answer.usage);
-    return { id: 'chatcmpl-matrix', object: 'chat.completion', created: 1_764_000_000, model: 'fake-model', choices: [{ index: 0, message, logprobs: null, finish_reason: answer.tool ? 'tool_calls' : 'stop' }], ...(usage ? { usage } : {}) };
+    const finish = answer.tool ? 'tool_calls' : answer.truncated ? 'length' : 'stop';
+    return { id: 'chatcmpl-matrix', object: 'chat.completion', created: 1_764_000_000, model: 'fake-model', choices: [{ index: 0, message, logprobs: null, finish_reason: finish }], ...(usage ? { usage } : {}) };
   }
   if (wire === 'anthropic') {
     const usage = anthropicUsage(answer.usage);
     const content = answer.tool ? [{ type: 'tool_use', id: 'toolu_matrix', name: answer.tool.name, input: raw(answer.tool.arguments) }] : [{ type: 'text', text: answer.text }];
-    return { id: 'msg_matrix', type: 'message', role: 'assistant', model: 'fake-model', content, stop_reason: answer.tool ? 'tool_use' : 'end_turn', stop_sequence: null, ...(usage ? { usage } : {}) };
+    const stop = answer.tool ? 'tool_use' : answer.truncated ? 'max_tokens' : 'end_turn';
+    return { id: 'msg_matrix', type: 'message', role: 'assistant', model: 'fake-model', content, stop_reason: stop, stop_sequence: null, ...(usage ? { usage } : {}) };
   }
   const item = answer.tool
     ? { type: 'function_call', id: 'fc_matrix', call_id: 'call_matrix', name: answer.tool.name, arguments: answer.tool.arguments, status: 'completed' }
     : { type: 'message', id: 'msg_matrix', status: 'completed', role: 'assistant', content: [{ type: 'output_text', annotations: [], logprobs: [], text: answer.text }] };
-  return finalResponse([item], { usage: responsesUsage(answer.usage) });
+  const cut = answer.truncated ? { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } } : {};
+  return finalResponse([item], { usage: responsesUsage(answer.usage), ...cut });
 }
 
 /** One SSE event as the wire writes it: chat without event names, the others with `event: <type>`. */
@@ -263,6 +269,15 @@ export const matrixFaults: MatrixFault[] = [
     mode: (wire, isStream, text) => (isStream ? stream(goodStream(wire, good(text))) : whole(jsonText(wholeAnswerOf(wire, good(text))))),
     expect: 'serve',
     cache: 'kept',
+    usage: 'provider',
+  },
+  {
+    name: 'control: an answer cut short by the token limit',
+    streams: [true, false],
+    mode: (wire, isStream, text) => (isStream ? stream(goodStream(wire, { text, truncated: true })) : whole(jsonText(wholeAnswerOf(wire, { text, truncated: true })))),
+    expect: 'serve',
+    // Whole as the provider meant it; a Responses answer that is `incomplete` is served and counted, not kept.
+    cache: ({ caller }) => (caller === 'responses' ? 'never' : 'kept'),
     usage: 'provider',
   },
   {
