@@ -81,8 +81,13 @@ function wordToken(value: string, lemma: string, pos: string, sentenceStart: boo
   return { kind, text: kind === 'acronym' ? value : lower, pos, sentenceStart, commaAfter: false };
 }
 
-/** The English form, or undefined when the tagger's tokens do not fit the text (the caller then compares it exactly). */
-export function englishForm(text: string, chunks: readonly Chunk[]): FormToken[] | undefined {
+/**
+ * The English form, or undefined when the tagger's tokens do not fit the text (the caller then compares
+ * it exactly). `written` is the question before the phrasings: its words in their own order (contractions
+ * spelled out), which is what time dependence is read from ("tell me what time it is" becomes "what is
+ * time it", where "what time" is gone).
+ */
+export function englishForm(text: string, chunks: readonly Chunk[]): { written: FormToken[]; form: FormToken[] } | undefined {
   const tagged = tag(text);
   if (!tagged) return undefined;
   const out: FormToken[] = [];
@@ -103,7 +108,7 @@ export function englishForm(text: string, chunks: readonly Chunk[]): FormToken[]
     }
     out[out.length - 1]!.commaAfter = chunk.commaAfter;
   }
-  return applyPhrasings(out);
+  return { written: out.map((token) => ({ ...token })), form: applyPhrasings(out) };
 }
 
 /** One prose chunk as tokens: contractions split and spelled out, hyphenated words kept whole. */

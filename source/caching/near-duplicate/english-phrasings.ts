@@ -1,10 +1,11 @@
 /**
  * The closed list of English rewrites beyond case and contractions. Each one maps phrasings that ask the
  * same thing onto one form, and only where it cannot touch what is asked:
- * - greetings that open the question ("Hi, ...", "Hello there! ...");
+ * - greetings that open the question, before a word ("Hi, what ...", "Hello there! Explain ..."; not "Hello, World");
  * - thanks at its end or start ("..., thanks", "Thank you! ...");
- * - "please"/"kindly" at a sentence start, after "can you", or at the end (not after "say", "to", "will"...);
- * - "can/could/would/will you" + a request verb with an object = the request itself ("Can you explain X" = "Explain X");
+ * - "please"/"kindly" at a sentence start or after "can you"; "please" also at the end (not after "say", "to", "will"...);
+ * - "can/could/would/will you" + a request verb with an object = the request itself ("Can you explain X" = "Explain X"),
+ *   unless an "as" (a judgement) or another "you" follows;
  * - "tell me / do you know / I want to know" + an embedded question = the question ("tell me what X is" = "what is X");
  * - "how do I" = "how can I" = "how to" = "how does one" = "what is the way to", before a verb;
  * - "what does X mean" = "what is the meaning of X" = "what is meant by X";
@@ -41,8 +42,10 @@ function dropGreetings(tokens: FormToken[]): FormToken[] {
   if (!isWord(tokens[0]) || !greetings.has(tokens[0]!.text)) return tokens;
   const length = isWord(tokens[1], 'there') ? 2 : 1;
   const next = tokens[length];
-  if (!next) return tokens;
-  const opensQuestion = boundaryAfter(tokens, length - 1) || (isWord(next) && (questionWords.has(next.text) || auxiliaries.has(next.text) || pleaseWords.has(next.text)));
+  // Only before a word: a name, number or code after it may be what the greeting belongs to ("Hello, World
+  // program", "Hey, Jude chords", "Hi, Mom is a song by whom?").
+  if (!next || next.kind !== 'word') return tokens;
+  const opensQuestion = boundaryAfter(tokens, length - 1) || questionWords.has(next.text) || auxiliaries.has(next.text) || pleaseWords.has(next.text);
   return opensQuestion ? [{ ...next, sentenceStart: true }, ...tokens.slice(length + 1)] : tokens;
 }
 
@@ -74,7 +77,9 @@ function dropPlease(tokens: FormToken[]): FormToken[] {
     const mentioned = isWord(previous) && mentionVerbs.has(previous!.text) && !previous!.commaAfter;
     // At the end only after a comma, or closing an imperative: "why do kids forget please" may ask about the word.
     const closesRequest = previous?.commaAfter === true || (isWord(out[0]) && imperativeVerbs.has(out[0]!.text));
-    const polite = !verbBefore && (atStart || afterYou || (atEnd && !mentioned && closesRequest));
+    // "kindly" closing a sentence says how to do it ("treat others kindly"); only "please" closes a request politely.
+    const closingPlease = token.text !== 'kindly';
+    const polite = !verbBefore && (atStart || afterYou || (atEnd && closingPlease && !mentioned && closesRequest));
     if (!polite) {
       out.push(token);
       return;
@@ -98,6 +103,9 @@ function dropRequestModal(tokens: FormToken[]): FormToken[] {
   // only pure request verbs, or a request to "me"/"us", are requests. "I want you to ..." always is one.
   const modal = isWord(tokens[0]) && requestModals.has(tokens[0]!.text);
   if (modal && !pureRequestVerbs.has(verb!.text) && !isWord(object, 'me', 'us')) return tokens;
+  // "Would you describe yourself as shy?", "could you list Pluto as a planet?" ask for a judgement; "can you
+  // summarise a book you have not read?" asks about the one addressed: the modal stays.
+  if (modal && tokens.slice(length + 1).some((token) => isWord(token, 'as', 'you'))) return tokens;
   return [{ ...verb!, sentenceStart: true }, ...tokens.slice(length + 1)];
 }
 
