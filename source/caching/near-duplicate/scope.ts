@@ -54,11 +54,13 @@ function isTrailingContext(message: LooseMessage | undefined): boolean {
  * Finds the question a request asks and hashes its context: caller, protocol, provider, base URL and
  * model; the forwarded headers and query; every answer-shaping field (tools, tool_choice, sampling,
  * metadata...); the system prompt; every other message, and the question's own message but its last
- * text. Volatile spans are masked where their client puts them (volatile-spans.ts). undefined when the
+ * text; and `protocolContext`, what the caller's protocol says beyond the chat body read here (a Responses
+ * request read through its chat view: responses-context.ts). Volatile spans are masked where their client
+ * puts them (volatile-spans.ts). undefined when the
  * request is not a plain question: the last real user turn must be text only, followed by nothing but
  * trailing context.
  */
-export function locateQuestion(chat: CacheableRequest, callerId: string): LocatedQuestion | undefined {
+export function locateQuestion(chat: CacheableRequest, callerId: string, protocolContext?: string): LocatedQuestion | undefined {
   const body = maskVolatileSpans(chat.body) ?? chat.body;
   const messages = Array.isArray(body.messages) ? (body.messages as LooseMessage[]) : [];
   let index = messages.length - 1;
@@ -75,6 +77,7 @@ export function locateQuestion(chat: CacheableRequest, callerId: string): Locate
 
   const hash = createHash('sha256');
   hash.update(JSON.stringify(['isartor-l1b/v2', callerId, chat.protocol, chat.target.providerId, chat.target.baseUrl, chat.upstreamModel, forwardedRequestParts(chat)]));
+  if (protocolContext !== undefined) update(hash, `protocol=${protocolContext}`);
   for (const [field, value] of Object.entries(body)) {
     if (!deliveryFields.has(field)) update(hash, `${field}=${fingerprintJson(value)}`);
   }
