@@ -9,11 +9,11 @@
  * - "tell me / do you know / I want to know" + an embedded question = the question ("tell me what X is" = "what is X");
  * - "how do I" = "how can I" = "how to" = "how does one" = "what is the way to", before a verb;
  * - "what does X mean" = "what is the meaning of X" = "what is meant by X";
- * - "explain/describe X to me" = "explain/describe X"; "an" = "a".
+ * - "explain/describe X to me" = "explain/describe X" (not after "from", "to", "route"...); "an" = "a".
  */
 import {
   auxiliaries, beForms, embeddingPrefixes, greetings, howToPhrasings, meaningPhrasings, mentionVerbs, pleaseWords,
-  pureRequestVerbs, questionWords, requestModals, requestVerbs, thanksPhrases, verbBeforePlease, imperativeVerbs,
+  pureRequestVerbs, questionWords, requestModals, requestVerbs, speechVerbs, thanksPhrases, verbBeforePlease, imperativeVerbs,
 } from './english-lexicon.js';
 import { isWord, type FormToken } from './form-token.js';
 
@@ -32,7 +32,9 @@ export function applyPhrasings(input: FormToken[]): FormToken[] {
   tokens = unembedQuestion(tokens);
   tokens = foldHowTo(tokens);
   tokens = foldMeaning(tokens);
-  if (isWord(tokens[0], 'explain', 'describe') && tokens.length > 3 && startsWith(tokens, ['to', 'me'], tokens.length - 2)) {
+  // Not where "to me" may be where to go: "describe the route from the airport to me".
+  const motion = tokens.slice(1, -2).some((token) => isWord(token, 'from', 'to', 'toward', 'towards', 'into', 'route', 'way', 'directions'));
+  if (isWord(tokens[0], 'explain', 'describe') && tokens.length > 3 && startsWith(tokens, ['to', 'me'], tokens.length - 2) && !motion) {
     tokens = tokens.slice(0, -2);
   }
   return tokens.map((token) => (isWord(token, 'an') ? { ...token, text: 'a' } : token));
@@ -52,7 +54,7 @@ function dropGreetings(tokens: FormToken[]): FormToken[] {
 function dropThanks(tokens: FormToken[]): FormToken[] {
   for (const phrase of thanksPhrases) {
     const at = tokens.length - phrase.length;
-    if (at > 0 && startsWith(tokens, phrase, at) && (tokens[at]!.sentenceStart || tokens[at - 1]!.commaAfter)) {
+    if (at > 0 && startsWith(tokens, phrase, at) && (tokens[at]!.sentenceStart || (tokens[at - 1]!.commaAfter && !quotesSpeech(tokens, at)))) {
       return dropThanks(tokens.slice(0, at).map((token, i) => (i === at - 1 ? { ...token, commaAfter: false } : token)));
     }
     if (tokens.length > phrase.length && startsWith(tokens, phrase) && boundaryAfter(tokens, phrase.length - 1)) {
@@ -60,6 +62,15 @@ function dropThanks(tokens: FormToken[]): FormToken[] {
     }
   }
   return tokens;
+}
+
+/** Thanks after a comma in a sentence about saying something may be what is said: "a message saying no, thanks". */
+function quotesSpeech(tokens: readonly FormToken[], at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) {
+    if (isWord(tokens[i]) && speechVerbs.has(tokens[i]!.text)) return true;
+    if (tokens[i]!.sentenceStart) return false;
+  }
+  return false;
 }
 
 function dropPlease(tokens: FormToken[]): FormToken[] {

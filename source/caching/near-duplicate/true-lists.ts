@@ -4,8 +4,8 @@
  * single noun or adjective or one name (with an article at most), nothing modifying the list as a whole
  * from before or after it ("red apples and pears", "apple and pear trees" are not lists of their items),
  * and no number or code among the items. Phrases with prepositions ("Windows at work and Linux at home")
- * or verbs are never reordered, nor names set against each other with "vs" (a fixture: "Arsenal vs Chelsea"
- * is played at Arsenal's ground), nor any list in a question that points at an item by its place ("the
+ * or verbs are never reordered, nor names or acronyms set against each other with "vs" (a fixture: "Arsenal vs
+ * Chelsea" is played at Arsenal's ground, "PSG vs OM" in Paris), nor any list in a question that points at an item by its place ("the
  * former", "respectively", "the first one"). The order-free form sorts each such list's items; question.ts
  * accepts it only when nothing else differs (the same words, in the same places outside the lists).
  */
@@ -69,7 +69,7 @@ export function findTrueLists(tokens: readonly FormToken[]): Span[][] {
     // Names joined by "and" may be one title ("Crime and Punishment", "War and Peace"); a choice ("or", "vs") never is.
     if (token.text === 'and' && items.some((item) => tokens.slice(item.start, item.end).some((t) => t.kind === 'name' || t.kind === 'acronym'))) return;
     // Names set against each other may be a fixture or a case, where the first is the home side or the plaintiff.
-    if (versus && items.some((item) => tokens.slice(item.start, item.end).some((t) => t.kind === 'name'))) return;
+    if (versus && items.some((item) => tokens.slice(item.start, item.end).some((t) => t.kind === 'name' || t.kind === 'acronym'))) return;
     const classes = new Set(items.map((item) => classOf(tokens, item)));
     if (classes.size !== 1 || classes.has(undefined)) return;
     const before = tokens[items[0]!.start - 1];

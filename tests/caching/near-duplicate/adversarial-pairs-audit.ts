@@ -153,6 +153,7 @@ export const auditPairs: readonly PairFamily[] = [
       ['Tea or coffee: is the former healthier?', 'Coffee or tea: is the former healthier?'],
       ['Python or Java: which is the first one alphabetically?', 'Java or Python: which is the first one alphabetically?'],
       ['Where is Arsenal vs Chelsea played?', 'Where is Chelsea vs Arsenal played?'],
+      ['Where is PSG vs OM played?', 'Where is OM vs PSG played?'],
       ['What is rock and roll?', 'What is roll and rock?'],
       ['Translate this from German into English', 'Translate this from English into German'],
       ['Is the left join or the right join kept?', 'Is the right join kept?'],
@@ -292,6 +293,9 @@ export const auditPairs: readonly PairFamily[] = [
       ['Please Please Me: when was it released?', 'Me: when was it released?'],
       ['Describe the moon to me', 'Describe the moon to me and my son'],
       ['Hi, Mom is a song by whom?', 'Mom is a song by whom?'],
+      ['Describe the route from the airport to me', 'Describe the route from the airport'],
+      ['Write a message saying no, thanks', 'Write a message saying no'],
+      ['Draft a reply telling them yes, thank you', 'Draft a reply telling them yes'],
     ],
   },
   {
