@@ -248,9 +248,15 @@ describe('a question asked again in another context reaches the provider', () =>
     expect(await runVariants('openai', openaiBase, openaiVariants)).toEqual([]);
   });
 
-  it('OpenAI chat: another model the route forwards as asked', async () => {
-    const wrong = await runVariants('openai', openaiBase, [{ name: 'model', change: (b) => ({ ...b, model: 'other-model' }) }], { model: null });
-    expect(wrong).toEqual([]);
+  it('another model, whether the route forwards it as asked or sends every name to one model (the answer carries the name)', async () => {
+    const model: Variant = { name: 'model', change: (b) => ({ ...b, model: 'other-model' }) };
+    expect(await runVariants('openai', openaiBase, [model], { model: null })).toEqual([]);
+    await harness!.close();
+    expect(await runVariants('openai', openaiBase, [model])).toEqual([]);
+    await harness!.close();
+    expect(await runVariants('anthropic', anthropicBase, [model])).toEqual([]);
+    await harness!.close();
+    expect(await runVariants('responses', responsesBase, [model])).toEqual([]);
   });
 
   it('Anthropic messages: another system prompt, tools, turn, tool result, parameter or header', async () => {

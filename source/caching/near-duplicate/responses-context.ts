@@ -5,14 +5,14 @@
  * reasoning.summary, include, truncation, top_logprobs, built-in tools and their settings, custom tools,
  * reasoning items, item references, file ids...). Every one of them can change the answer, so the scope
  * also holds the request as it came: each field but the input, the fields never sent and the delivery
- * (model, stream), and each input item but the question's own text, items named by id keyed as L1a keys
+ * (stream), and each input item but the question's own text, items named by id keyed as L1a keys
  * them (responses-items.ts).
  */
 import { fingerprintJson } from '../text-digest.js';
 import { unreadResponsesFields, withoutStorageId } from '../responses-items.js';
 
-/** How the answer is delivered, not what it says; the upstream model enters the scope on its own. */
-const deliveryFields = new Set(['model', 'stream', 'stream_options', 'input']);
+/** How the answer is delivered, not what it says (the input is read item by item below). */
+const deliveryFields = new Set(['stream', 'stream_options', 'input']);
 const notAsker = new Set(['system', 'developer', 'assistant']);
 
 type Item = Record<string, unknown>;

@@ -37,8 +37,12 @@ interface LooseMessage {
   [field: string]: unknown;
 }
 
-/** Fields that never change an answer: who asked for what delivery. */
-const deliveryFields = new Set(['model', 'stream', 'stream_options', 'messages', 'system']);
+/**
+ * Fields that never change an answer: what delivery was asked for (messages and system are hashed apart).
+ * The model asked for is not one of them even when the route sends every name to one upstream model: the
+ * answer carries the name it was asked by.
+ */
+const deliveryFields = new Set(['stream', 'stream_options', 'messages', 'system']);
 
 /**
  * Messages a client puts after the question: OpenClaw's internal context (a user message), Claude Code's
