@@ -186,6 +186,22 @@ export const auditPairs: readonly PairFamily[] = [
     ],
   },
   {
+    family: 'names written lowercase on purpose',
+    verdict: 'different',
+    pairs: [
+      ['What is Chile?', 'What is chile?'],
+      ['What is Chad?', 'What is chad?'],
+      ['Tell me about Jordan', 'Tell me about jordan'],
+      ['How do I wear a Panama?', 'How do I wear a panama?'],
+      ['Is Chile spicy?', 'Is chile spicy?'],
+      ['Who is Chad?', 'Who is chad?'],
+      ['What does Jordan mean?', 'What does jordan mean?'],
+      ['How hot is Chile?', 'How hot is chile?'],
+      ['Why is Chad so popular?', 'Why is chad so popular?'],
+      ['What is Panama known for?', 'What is panama known for?'],
+    ],
+  },
+  {
     family: 'code tokens, flags and identifiers',
     verdict: 'different',
     pairs: [
@@ -350,6 +366,16 @@ export const auditPairs: readonly PairFamily[] = [
       ['How can I reverse a string in Go?', 'How do I reverse a string in Go?'],
       ['I want you to explain closures', 'Explain closures'],
       ['Do you know what a hash map is?', 'What is a hash map?'],
+    ],
+  },
+  {
+    family: 'written without capitals',
+    verdict: 'same',
+    pairs: [
+      ['where is peru', 'Where is Peru?'],
+      ['how big is canada', 'How big is Canada?'],
+      ['what should i see in egypt', 'What should I see in Egypt?'],
+      ['what is the capital of france', 'What is the capital of France?'],
     ],
   },
   {
