@@ -281,6 +281,19 @@ describe('a question asked again in another context reaches the provider', () =>
     expect(await runVariants('responses', builtInOnlyBase(responsesBase), [{ name: 'tool_choice', change: (b) => ({ ...b, tool_choice: 'required' }) }], options)).toEqual([]);
   });
 
+  it('Responses: what Codex changes on every run (item ids, prompt_cache_key, client_metadata) does not split the scope', async () => {
+    harness = await startHarness({ nearDuplicateCache: {} });
+    const codexRun = (run: string, text: string): Body => ({
+      ...responsesBase,
+      input: (withQuestion(responsesBase, text, 'responses').input as Body[]).map((item, i) => ({ ...item, id: `msg_${run}_${i}` })),
+      prompt_cache_key: `session-${run}`,
+      client_metadata: { turn_id: `turn-${run}` },
+    });
+    const send = (body: Body) => fetch(`${harness!.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(await layerOf(await send(codexRun('a', question(0))))).toBe('200 l3');
+    expect(await layerOf(await send(codexRun('b', reworded(0))))).toBe('200 l1b');
+  });
+
   it('Responses passed through: a conversation kept by the provider is never answered from a cache', async () => {
     harness = await startHarness({ nearDuplicateCache: {}, config: { providers: { 'openai-compatible': { responsesApi: true } } } });
     const body = { ...withQuestion(responsesBase, question(0), 'responses'), conversation: 'conv_1' };
