@@ -66,18 +66,9 @@ function isTrailingContext(message: LooseMessage | undefined): boolean {
  */
 export function locateQuestion(chat: CacheableRequest, callerId: string, protocolContext?: string): LocatedQuestion | undefined {
   const body = maskVolatileSpans(chat.body) ?? chat.body;
-  const messages = Array.isArray(body.messages) ? (body.messages as LooseMessage[]) : [];
-  let index = messages.length - 1;
-  while (index > 0 && isTrailingContext(messages[index])) index -= 1;
-  const asked = messages[index];
-  if (!asked || asked.role !== 'user') return undefined;
-  const last = lastText(asked.content);
-  if (!last) return undefined;
-  const stampMatch = openClawTimestamp.exec(last.text);
-  // OpenClaw's Runtime line (session ids masked by now) follows its first question: context, not question.
-  const runtime = openClawRuntimeLine.exec(last.text)?.[0] ?? '';
-  const question = last.text.slice(stampMatch ? stampMatch[0].length : 0, last.text.length - runtime.length).trim();
-  if (!question) return undefined;
+  const found = findQuestion(body);
+  if (!found) return undefined;
+  const { messages, index, last, stampMatch, runtime, question } = found;
 
   const hash = createHash('sha256');
   hash.update(JSON.stringify(['isartor-l1b/v2', callerId, chat.protocol, chat.target.providerId, chat.target.baseUrl, chat.upstreamModel, forwardedRequestParts(chat)]));
@@ -99,6 +90,30 @@ export function locateQuestion(chat: CacheableRequest, callerId: string, protoco
     update(hash, `asked:${fingerprintJson({ ...message, content })}${runtime}`);
   });
   return { question, context: hash.digest('hex'), ...(stampMatch ? { stamp: { day: stampMatch[2]!, minute: stampMatch[1]! } } : {}) };
+}
+
+/**
+ * The question a chat body asks, without hashing anything: the last text of the last real user turn,
+ * followed by nothing but trailing context, without OpenClaw's timestamp and Runtime line.
+ */
+function findQuestion(body: Record<string, unknown>) {
+  const messages = Array.isArray(body.messages) ? (body.messages as LooseMessage[]) : [];
+  let index = messages.length - 1;
+  while (index > 0 && isTrailingContext(messages[index])) index -= 1;
+  const asked = messages[index];
+  if (!asked || asked.role !== 'user') return undefined;
+  const last = lastText(asked.content);
+  if (!last) return undefined;
+  const stampMatch = openClawTimestamp.exec(last.text);
+  // OpenClaw's Runtime line (session ids masked by now) follows its first question: context, not question.
+  const runtime = openClawRuntimeLine.exec(last.text)?.[0] ?? '';
+  const question = last.text.slice(stampMatch ? stampMatch[0].length : 0, last.text.length - runtime.length).trim();
+  return question ? { messages, index, last, stampMatch, runtime, question } : undefined;
+}
+
+/** The question a request asks (as locateQuestion finds it), for a reader that needs no scope: L1a's time check. */
+export function questionOf(body: Record<string, unknown>): string | undefined {
+  return findQuestion(body)?.question;
 }
 
 /** Earlier user messages recur in every later request: a shared one's day-stamped copy is made once (and frozen, so its fingerprint is remembered too). */
