@@ -17,6 +17,9 @@ import {
 } from './english-lexicon.js';
 import { isWord, type FormToken } from './form-token.js';
 
+/** Verbs of how someone comes across: "how do I look?" is not "how to look?". */
+const appearanceVerbs = new Set(['look', 'sound', 'seem', 'appear', 'smell', 'taste', 'feel', 'come']);
+
 const startsWith = (tokens: readonly FormToken[], phrase: readonly string[], at = 0): boolean =>
   phrase.every((word, k) => isWord(tokens[at + k], word));
 
@@ -57,7 +60,8 @@ function dropThanks(tokens: FormToken[]): FormToken[] {
     if (at > 0 && startsWith(tokens, phrase, at) && (tokens[at]!.sentenceStart || (tokens[at - 1]!.commaAfter && !quotesSpeech(tokens, at)))) {
       return dropThanks(tokens.slice(0, at).map((token, i) => (i === at - 1 ? { ...token, commaAfter: false } : token)));
     }
-    if (tokens.length > phrase.length && startsWith(tokens, phrase) && boundaryAfter(tokens, phrase.length - 1)) {
+    // At the start only before a word, as a greeting: "Thanks, Dad!" thanks someone.
+    if (tokens.length > phrase.length && startsWith(tokens, phrase) && boundaryAfter(tokens, phrase.length - 1) && tokens[phrase.length]!.kind === 'word') {
       return dropThanks([{ ...tokens[phrase.length]!, sentenceStart: true }, ...tokens.slice(phrase.length + 1)]);
     }
   }
@@ -142,6 +146,9 @@ function foldHowTo(tokens: FormToken[]): FormToken[] {
   const next = tokens[phrase.length];
   // A verb follows ("how do I sort", tagged a noun at times: "how does one sort"), never "the station".
   if (!next || !(next.pos === 'VERB' || next.pos === 'AUX' || next.pos === 'NOUN' || isWord(next, 'not')) || next.kind !== 'word') return tokens;
+  // "How do I look?", "how do I sound to you?" ask for a judgement of the asker, not for a way to do something.
+  const after = tokens[phrase.length + 1];
+  if (appearanceVerbs.has(next.text) && (!after || isWord(after, 'to', 'in', 'on', 'with', 'today', 'now'))) return tokens;
   return [{ kind: 'rewrite', text: 'how-to', pos: '', sentenceStart: true, commaAfter: false }, ...tokens.slice(phrase.length)];
 }
 

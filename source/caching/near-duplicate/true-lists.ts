@@ -3,11 +3,12 @@
  * Python" asks. A true list here is two or more items joined by commas and one "and"/"or"/"vs", each item a
  * single noun or adjective or one name (with an article at most), nothing modifying the list as a whole
  * from before or after it ("red apples and pears", "apple and pear trees" are not lists of their items),
- * and no number or code among the items. Phrases with prepositions ("Windows at work and Linux at home")
- * or verbs are never reordered, nor names or acronyms set against each other with "vs" (a fixture: "Arsenal vs
- * Chelsea" is played at Arsenal's ground, "PSG vs OM" in Paris), nor any list in a question that points at an item by its place ("the
- * former", "respectively", "the first one"). The order-free form sorts each such list's items; question.ts
- * accepts it only when nothing else differs (the same words, in the same places outside the lists).
+ * and no number or code among the items. Never reordered: phrases with prepositions ("Windows at work and
+ * Linux at home") or verbs; names or acronyms set against each other with "vs" (a fixture: "Arsenal vs
+ * Chelsea" is played at Arsenal's ground, "PSG vs OM" in Paris); any list in a question that points at an
+ * item by its place ("the former", "respectively", "the first one") or relates the items in order ("the
+ * ratio of boys and girls"). The order-free form sorts each such list's items; question.ts accepts it only
+ * when nothing else differs (the same words, in the same places outside the lists).
  */
 import { listConjunctions } from './english-lexicon.js';
 import { isWord, renderForm, type FormToken } from './form-token.js';
@@ -102,9 +103,11 @@ export function orderFreeForm(tokens: readonly FormToken[], form: string): strin
 
 /** Words that point at an item by its place in the list: "the former", "respectively", "the first one". */
 const positionWords = new Set(['former', 'latter', 'respectively', 'formerly', 'latterly']);
+/** Relations whose terms come in an order: "the ratio of boys and girls" is 2:1 where "of girls and boys" is 1:2. */
+const orderedRelations = new Set(['ratio', 'ratios', 'proportion', 'quotient', 'minus', 'divided', 'divide', 'subtract', 'subtracted', 'percentage', 'percent', 'odds']);
 const ordinals = new Set(['first', 'second', 'third', 'last', 'other']);
 
-/** Whether the question refers to a list item by its position, so that reordering would change the referent. */
+/** Whether the question refers to a list item by its position, or relates the items in order: reordering would change the answer. */
 function refersToPosition(tokens: readonly FormToken[]): boolean {
-  return tokens.some((token, i) => isWord(token) && (positionWords.has(token.text) || (ordinals.has(token.text) && isWord(tokens[i - 1], 'the'))));
+  return tokens.some((token, i) => isWord(token) && (positionWords.has(token.text) || orderedRelations.has(token.text) || (ordinals.has(token.text) && isWord(tokens[i - 1], 'the'))));
 }

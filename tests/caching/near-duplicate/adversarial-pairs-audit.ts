@@ -155,6 +155,8 @@ export const auditPairs: readonly PairFamily[] = [
       ['Where is Arsenal vs Chelsea played?', 'Where is Chelsea vs Arsenal played?'],
       ['Where is PSG vs OM played?', 'Where is OM vs PSG played?'],
       ['What is rock and roll?', 'What is roll and rock?'],
+      ['What is the ratio of boys and girls in a class of 20 boys and 10 girls?', 'What is the ratio of girls and boys in a class of 20 boys and 10 girls?'],
+      ['What is the ratio of cats and dogs?', 'What is the ratio of dogs and cats?'],
       ['Translate this from German into English', 'Translate this from English into German'],
       ['Is the left join or the right join kept?', 'Is the right join kept?'],
       ['Subtract 3 from 10', 'Subtract 10 from 3'],
@@ -312,6 +314,9 @@ export const auditPairs: readonly PairFamily[] = [
       ['Describe the route from the airport to me', 'Describe the route from the airport'],
       ['Write a message saying no, thanks', 'Write a message saying no'],
       ['Draft a reply telling them yes, thank you', 'Draft a reply telling them yes'],
+      ['How do I look?', 'How to look?'],
+      ['How do I sound to you?', 'How to sound to you?'],
+      ['Thanks, Dad! What is a monad?', 'Dad! What is a monad?'],
     ],
   },
   {
