@@ -115,8 +115,12 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
   return { written: out.map((token) => ({ ...token })), form: applyPhrasings(out) };
 }
 
-/** No word starts with a capital but the pronoun "I" (and "I'm", "I'd"...): the writer does not use case. */
+/**
+ * The writer does not use case: no word starts with a capital but the pronoun "I" (and "I'm", "I'd"...),
+ * or the pronoun itself is written "i" ("How can i get freebies in india?").
+ */
 function writtenWithoutCapitals(chunks: readonly Chunk[]): boolean {
+  if (chunks.some((chunk) => /^i(?:'\p{L}+)?$/u.test(chunk.text))) return true;
   return !chunks.some((chunk) => /^\P{L}*\p{Lu}/u.test(chunk.text) && !/^I(?:'\p{L}+)?$/u.test(chunk.text));
 }
 

@@ -381,6 +381,7 @@ export const auditPairs: readonly PairFamily[] = [
       ['how big is canada', 'How big is Canada?'],
       ['what should i see in egypt', 'What should I see in Egypt?'],
       ['what is the capital of france', 'What is the capital of France?'],
+      ['How can i get a visa for india?', 'How do I get a visa for India?'],
     ],
   },
   {
