@@ -64,7 +64,7 @@ function isTrailingContext(message: LooseMessage | undefined): boolean {
  * request is not a plain question: the last real user turn must be text only, followed by nothing but
  * trailing context.
  */
-export function locateQuestion(chat: CacheableRequest, callerId: string, protocolContext?: string): LocatedQuestion | undefined {
+export function locateQuestion(chat: CacheableRequest, callerId: string, protocolContext?: () => string): LocatedQuestion | undefined {
   const body = maskVolatileSpans(chat.body) ?? chat.body;
   const found = findQuestion(body);
   if (!found) return undefined;
@@ -72,7 +72,8 @@ export function locateQuestion(chat: CacheableRequest, callerId: string, protoco
 
   const hash = createHash('sha256');
   hash.update(JSON.stringify(['isartor-l1b/v2', callerId, chat.protocol, chat.target.providerId, chat.target.baseUrl, chat.upstreamModel, forwardedRequestParts(chat)]));
-  if (protocolContext !== undefined) update(hash, `protocol=${protocolContext}`);
+  // Read only for a request that asks a question: most agent turns end in a tool result and never get here.
+  if (protocolContext !== undefined) update(hash, `protocol=${protocolContext()}`);
   for (const [field, value] of Object.entries(body)) {
     if (!deliveryFields.has(field)) update(hash, `${field}=${fingerprintJson(value)}`);
   }

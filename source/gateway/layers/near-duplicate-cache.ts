@@ -34,7 +34,7 @@ export function nearDuplicateCacheLayer(store: NearDuplicateCache | undefined): 
     }
     // A Responses request is read through its chat view, and scoped by the request as it came too.
     const located = chat.chatView
-      ? locateQuestion({ ...chat, body: chat.chatView }, ctx.callerId, responsesContext(chat.body))
+      ? locateQuestion({ ...chat, body: chat.chatView }, ctx.callerId, () => responsesContext(chat.body))
       : locateQuestion(chat, ctx.callerId);
     if (!located) return next();
     if (located.question.length > maxQuestionLength) {
