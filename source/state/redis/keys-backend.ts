@@ -22,6 +22,9 @@ export class RedisKeysBackend implements KeysBackend {
   #generation = 0;
   readonly #writes = new Set<Promise<void>>();
   #failed: Error | undefined;
+  /** The reload reloadNow() runs, and the one queued behind it for callers that came while it ran. */
+  #reloading: Promise<void> | undefined;
+  #queued: Promise<void> | undefined;
 
   constructor(redis: Redis, options: { prefix: string; instanceId: string }) {
     this.#redis = redis;
@@ -61,6 +64,23 @@ export class RedisKeysBackend implements KeysBackend {
     if (JSON.stringify(keys) === JSON.stringify(this.#keys)) return;
     this.#keys = keys;
     this.#changed = true;
+  }
+
+  /**
+   * One HGETALL at a time however many lookups miss at once. A caller that comes while one runs waits for
+   * the next: the running one may have read the hash before the key it looks for was written.
+   */
+  reloadNow(): Promise<void> {
+    if (this.#redis.status !== 'ready') return Promise.resolve();
+    if (!this.#reloading) {
+      this.#reloading = this.reload().finally(() => (this.#reloading = undefined));
+      return this.#reloading;
+    }
+    this.#queued ??= this.#reloading.then(() => {
+      this.#queued = undefined;
+      return this.reloadNow();
+    });
+    return this.#queued;
   }
 
   refresh(): boolean {
