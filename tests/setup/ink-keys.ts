@@ -24,7 +24,7 @@ const matcher = (expected: Expected) => (frame: string): boolean =>
 const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 /** Resolves once the last frame satisfies `expected` (a substring, a pattern or a predicate). */
-export async function waitForFrame(ui: Rendered, expected: Expected, timeoutMs = 4000): Promise<string> {
+export async function waitForFrame(ui: Rendered, expected: Expected, timeoutMs = 10_000): Promise<string> {
   const matches = matcher(expected);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
