@@ -9,7 +9,8 @@ import { lastStreamId, type StreamReader } from './stream-reader.js';
  * instances changing different keys at once never lose each other's change. Each change is announced
  * on the stream `<prefix>:keys:changes`; every instance reads the hash again when another announces one,
  * and after a reconnect, so a key made or deleted anywhere applies everywhere within the reader's
- * round trip. Lookups are served from this instance's copy.
+ * round trip. Lookups are served from this instance's copy; one that misses reads the hash first
+ * (reloadNow), so a new key works everywhere at once, before its announcement arrives.
  */
 export class RedisKeysBackend implements KeysBackend {
   readonly #redis: Redis;
