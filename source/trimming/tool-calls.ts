@@ -43,3 +43,25 @@ export function isFileContent(call: ToolCall | undefined): boolean {
   if (!call) return false;
   return readToolName.test(call.name) || viewCommand.test(call.arguments) || printsFile.test(call.arguments);
 }
+
+/**
+ * A unified diff's hunk header (`@@ -12,7 +12,8 @@`), possibly coloured, at the start of a line: the result
+ * quotes files (`git diff`, `git show`, `git log -p`, `diff -u`, a patch tool). What follows `+`, `-` and ` `
+ * are a file's bytes, and a `\r` or escape byte in them is content: rendering it like a terminal would
+ * overwrite the `+`/`-` markers and the text before it (a changed progress line in a fixture would come out
+ * as another line with no marker).
+ */
+const hunkHeader = /^(?:\u001b\[[0-9;]*m)*@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/mu;
+
+/**
+ * Whether a tool result quotes file contents (by its call, or by being a diff): such a result is data,
+ * never rendered or recoloured, only deduplicated.
+ */
+export function quotesFiles(call: ToolCall | undefined, texts: readonly string[]): boolean {
+  return isFileContent(call) || texts.some((text) => hunkHeader.test(text));
+}
+
+/** What identifies a call for "the same call ran again": its tool and its exact arguments. */
+export function callIdentity(call: ToolCall): string {
+  return `${call.name}\u0000${call.arguments}`;
+}

@@ -8,9 +8,10 @@ import { LruMemo } from './memo.js';
 import { Pacer } from './pacer.js';
 import { addCounts, type RuleCounts, type TrimRule } from './rules.js';
 import { summariseUnit, type UnitSummary } from './unit-summary.js';
-import { toolCallsById } from './tool-calls.js';
+import { callIdentity, toolCallsById, type ToolCall } from './tool-calls.js';
 import { trimUnit, type UnitKind, type TrimState, type Delta } from './trim-unit.js';
 import { countTokensPaced } from './token-count.js';
+import { unreadKey } from './repeated-text.js';
 
 export type { TrimRule } from './rules.js';
 
@@ -73,7 +74,7 @@ export interface TrimOptions {
 }
 
 /** Bumped whenever a rule changes, so memoised results of an older rule set are never reused. */
-const trimmerVersion = 'l2.5/v4-lossless';
+const trimmerVersion = 'l2.5/v5-lossless';
 
 export const defaultMaxMessageChars = 512 * 1024;
 
@@ -144,10 +145,15 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
     let summary: UnitSummary | undefined;
     if (chars > maxMessageChars) skippedForSize += 1;
     else {
-      summary = summaries.get(hash);
+      // A result's summary depends on its call too (a file read is never coloured output), and call ids
+      // are not unique across conversations (some servers number them call_0, call_1, ...).
+      const summaryKey = `${hash}\u0000${resultCalls(raw.value, calls)
+        .map(([, call]) => (call ? callIdentity(call) : '-'))
+        .join('\u0000')}`;
+      summary = summaries.get(summaryKey);
       if (!summary) {
         summary = await summariseUnit(raw.kind, raw.value, calls, pacer);
-        summaries.set(hash, summary, 100 + 100 * summary.colouredResults.length);
+        summaries.set(summaryKey, summary, 100 + 100 * summary.colouredResults.length);
       }
     }
     units.push({ ...raw, json, hash, summary });
@@ -171,6 +177,12 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
     // here can repeat it: nothing to analyse or remember. (Once a later turn follows it, its memo key
     // changes and it is trimmed like any other message.) Too large a message is left alone too.
     if ((unit.protect && index === units.length - 1) || unit.summary === undefined) {
+      if (unit.summary === undefined) {
+        // Too large to analyse, but its results are the latest runs of their calls: a later identical
+        // result must not refer past them to an older run.
+        chain = createHash('sha256').update(chain).update('\u0000S\u0000').update(unit.hash).digest('base64');
+        pending.push(unanalysedDelta(unit.value, calls));
+      }
       if (options.countAll) {
         const count = await countUnitTokens(unit.value, pacer);
         tokensBefore += count;
@@ -266,7 +278,25 @@ function memoWeight(entry: MemoEntry, jsonLength: number): number {
 
 function applyDelta(earlierText: LayeredSet, state: TrimState, delta: Delta): void {
   earlierText.addLayer(delta.text);
-  for (const [key, id] of delta.results) if (!state.results.has(key)) state.results.set(key, id);
+  for (const [call, result] of delta.results) state.results.set(call, result);
+}
+
+/** The tool results of a message, in order: their call ids and calls (undefined when not in the request). */
+function resultCalls(message: unknown, calls: ReadonlyMap<string, ToolCall>): Array<[string, ToolCall | undefined]> {
+  if (!isRecord(message)) return [];
+  const ids: string[] = [];
+  if ((message.role === 'tool' || message.role === 'function') && typeof message.tool_call_id === 'string') ids.push(message.tool_call_id);
+  for (const block of Array.isArray(message.content) ? message.content : []) {
+    if (isRecord(block) && block.type === 'tool_result' && typeof block.tool_use_id === 'string') ids.push(block.tool_use_id);
+  }
+  return ids.map((id) => [id, calls.get(id)]);
+}
+
+/** A message left unanalysed: each of its results becomes the latest of its call, matching nothing. */
+function unanalysedDelta(message: unknown, calls: ReadonlyMap<string, ToolCall>): Delta {
+  const results: Delta['results'] = [];
+  for (const [id, call] of resultCalls(message, calls)) if (call) results.push([callIdentity(call), { key: '', id }]);
+  return { text: new Set([unreadKey]), results };
 }
 
 /**

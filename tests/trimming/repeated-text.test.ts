@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { referenceRepeatedParagraphs } from '../../source/trimming/repeated-text.js';
 
 const nothingEarlier = { has: () => false };
+const fresh = () => ({ earlier: nothingEarlier, added: new Set<string>() });
 
 describe('instruction paragraphs', () => {
   it('split losslessly: with nothing said earlier, any text comes back as the same bytes', () => {
@@ -10,8 +11,7 @@ describe('instruction paragraphs', () => {
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
         const text = pieces.join('');
-        const added: string[] = [];
-        expect(referenceRepeatedParagraphs(text, nothingEarlier, added).text).toBe(text);
+        expect(referenceRepeatedParagraphs(text, fresh()).text).toBe(text);
       }),
     );
   });
@@ -20,10 +20,9 @@ describe('instruction paragraphs', () => {
     const prose = 'Always run the whole test suite before you report back, and never commit to the main branch directly; open a feature branch for each change you make, then ask for a review.';
     const list = `1. ${prose}\n2. ${prose}`;
     const fenced = `\`\`\`\n${prose}\n\`\`\``;
-    const added: string[] = [];
-    referenceRepeatedParagraphs(`${prose}\n\n${list}\n\n${fenced}`, nothingEarlier, added);
-    const earlier = new Set(added);
-    const later = referenceRepeatedParagraphs(`Intro.\n\n${prose}\n\n${list}\n\n${fenced}\n`, earlier, []);
+    const first = fresh();
+    referenceRepeatedParagraphs(`${prose}\n\n${list}\n\n${fenced}`, first);
+    const later = referenceRepeatedParagraphs(`Intro.\n\n${prose}\n\n${list}\n\n${fenced}\n`, { earlier: first.added, added: new Set() });
     expect(later.replaced).toBe(1);
     expect(later.text).toBe(`Intro.\n\n[paragraph repeated verbatim from an earlier message: "${prose.slice(0, 60)}…"]\n\n${list}\n\n${fenced}\n`);
   });

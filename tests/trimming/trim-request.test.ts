@@ -83,7 +83,7 @@ describe('trimRequestBody, OpenAI', () => {
     expect(messages[0]!.content).toBe(`You are a coding agent.\n\n${paragraph}`);
     expect(messages[1]!.content).toEqual([{ type: 'text', text: `Fix the bug.\n\n${reference(paragraph)}` }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'high' } }]);
     expect(messages[3]!.content).toBe('ok 12 tests\n');
-    expect(messages[5]!.content).toBe('[tool call call_2 ran again and printed exactly the same output as tool call call_1 above]');
+    expect(messages[5]!.content).toMatch(/^\[tool call call_2 printed exactly the same output as the previous \S+ call with the same arguments above \(tool call call_1\)\]$/u);
     // The last user message is protected, although it repeats the paragraph.
     expect(messages[6]).toEqual((copy.messages as Json[])[6]);
     expect(result.rules).toEqual({ 'repeated-paragraph': 1, 'terminal-render': 1, 'duplicate-tool-result': 1 });
