@@ -5,6 +5,8 @@ export interface ToolCall {
   name: string;
   /** The call's arguments as sent (OpenAI's JSON string, or Anthropic's `input` as JSON). */
   arguments: string;
+  /** Its place among the request's calls, in order. */
+  order: number;
 }
 
 /** Tool call id -> call, from OpenAI `tool_calls` and Anthropic `tool_use` blocks. */
@@ -15,12 +17,12 @@ export function toolCallsById(messages: readonly unknown[]): Map<string, ToolCal
     for (const call of Array.isArray(message.tool_calls) ? message.tool_calls : []) {
       if (isRecord(call) && typeof call.id === 'string' && isRecord(call.function) && typeof call.function.name === 'string') {
         const args = call.function.arguments;
-        calls.set(call.id, { name: call.function.name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}) });
+        calls.set(call.id, { name: call.function.name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}), order: calls.size });
       }
     }
     for (const block of Array.isArray(message.content) ? message.content : []) {
       if (isRecord(block) && block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') {
-        calls.set(block.id, { name: block.name, arguments: JSON.stringify(block.input ?? {}) });
+        calls.set(block.id, { name: block.name, arguments: JSON.stringify(block.input ?? {}), order: calls.size });
       }
     }
   }

@@ -295,7 +295,7 @@ function resultCalls(message: unknown, calls: ReadonlyMap<string, ToolCall>): Ar
 /** A message left unanalysed: each of its results becomes the latest of its call, matching nothing. */
 function unanalysedDelta(message: unknown, calls: ReadonlyMap<string, ToolCall>): Delta {
   const results: Delta['results'] = [];
-  for (const [id, call] of resultCalls(message, calls)) if (call) results.push([callIdentity(call), { key: '', id }]);
+  for (const [id, call] of resultCalls(message, calls)) if (call) results.push([callIdentity(call), { key: '', id, order: call.order }]);
   return { text: new Set([unreadKey]), results };
 }
 

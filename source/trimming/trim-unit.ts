@@ -19,6 +19,8 @@ export interface LatestResult {
   /** The rendered result's key; '' for a result that was not analysed (it never matches). */
   key: string;
   id: string;
+  /** Its call's place among the calls: "the previous call" must have been made before this one. */
+  order: number;
 }
 
 /** What trimming one message (or the system prompt) added to the running state. */
@@ -156,8 +158,8 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
     const identity = callIdentity(call);
     const key = allText ? resultKey(rendered) : '';
     const previous = latestResult(identity, work);
-    work.addedResults.push([identity, { key, id }]);
-    if (key !== '' && previous !== undefined && previous.key === key && previous.id !== id) {
+    work.addedResults.push([identity, { key, id, order: call.order }]);
+    if (key !== '' && previous !== undefined && previous.key === key && previous.id !== id && previous.order < call.order) {
       const reference = duplicateReference(previous.id, id, call.name);
       if (reference.length < texts.reduce((sum, text) => sum + text.length, 0)) {
         const replaced = replaceWithReference(content, reference);

@@ -161,6 +161,62 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 under attack,
     expect(outputsOf(protocol, sent)).toEqual(pairs);
   });
 
+  it('two identical calls made in parallel, their results answered in the other order: both arrive whole', async () => {
+    // "The previous call" of the result that comes second would be the call made after it.
+    const args = JSON.stringify({ command: 'pytest -q' });
+    let body: Json;
+    if (protocol === 'openai') {
+      body = {
+        model: 'fake-model',
+        messages: [
+          { role: 'user', content: 'Run the tests twice at once.' },
+          { role: 'assistant', content: null, tool_calls: ['call_a', 'call_b'].map((id) => ({ id, type: 'function', function: { name: 'exec', arguments: args } })) },
+          { role: 'tool', tool_call_id: 'call_b', content: adv.pytestRun },
+          { role: 'tool', tool_call_id: 'call_a', content: adv.pytestRun },
+          { role: 'user', content: question },
+        ],
+      };
+    } else if (protocol === 'anthropic') {
+      body = {
+        model: 'fake-model',
+        max_tokens: 256,
+        messages: [
+          { role: 'user', content: 'Run the tests twice at once.' },
+          { role: 'assistant', content: ['toolu_a', 'toolu_b'].map((id) => ({ type: 'tool_use', id, name: 'exec', input: { command: 'pytest -q' } })) },
+          { role: 'user', content: ['toolu_b', 'toolu_a'].map((id) => ({ type: 'tool_result', tool_use_id: id, content: adv.pytestRun })) },
+          { role: 'assistant', content: 'Both ran.' },
+          { role: 'user', content: question },
+        ],
+      };
+    } else {
+      body = {
+        model: 'fake-model',
+        input: [
+          { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Run the tests twice at once.' }] },
+          ...['call_a', 'call_b'].map((id) => ({ type: 'function_call', call_id: id, name: 'exec', arguments: args })),
+          ...['call_b', 'call_a'].map((id) => ({ type: 'function_call_output', call_id: id, output: adv.pytestRun })),
+        ],
+      };
+    }
+    const response = protocol === 'openai' ? await harness.chat(body) : protocol === 'anthropic' ? await harness.messages(body) : await fetch(`${harness.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(response.status).toBe(200);
+    await response.text();
+    expect(outputsOf(protocol, harness.fake.requests.at(-1)!.body as Json)).toEqual([adv.pytestRun, adv.pytestRun]);
+  });
+
+  it('the next turn sends every earlier message byte for byte as the turn before did (the provider prompt cache keeps hitting)', async () => {
+    const turns: Turn[] = [{ user: adv.instruction }, { assistant: 'Understood.' }, exec('pytest -q', adv.pytestRun), exec('pytest -q', adv.pytestRun), { user: `Reminder:\n\n${adv.instruction}` }, exec('git status', adv.gitStatusClean)];
+    const first = (await send(turns)).sent;
+    const second = (await send([...turns, { assistant: 'The tree is clean.' }, exec('git status', adv.gitStatusClean), exec('pytest -q', adv.pytestRun)])).sent;
+    const items = (body: Json): unknown[] => (protocol === 'responses' ? (body.input as unknown[]) : (body.messages as unknown[]));
+    // All but the question that ended the first turn (the last user message is sent as it is while it is
+    // last), and for Anthropic the assistant's "Noted." before it, which the next turn does not have.
+    const before = items(first).slice(0, protocol === 'anthropic' ? -2 : -1);
+    expect(before.length).toBeGreaterThan(5);
+    expect(JSON.stringify(items(second).slice(0, before.length))).toBe(JSON.stringify(before));
+    if (protocol === 'anthropic') expect(JSON.stringify(second.system)).toBe(JSON.stringify(first.system));
+  });
+
   it('a diff of a file that holds a carriage return and an escape byte arrives byte for byte (the + and - markers stay)', async () => {
     const { sent } = await send([{ user: 'Review the fixture change.' }, exec('git diff tests/fixtures/progress.txt', adv.diffWithCarriageReturn), exec('git show HEAD -- tests/fixtures/progress.txt', adv.colouredDiffWithEscapes)]);
     expect(outputsOf(protocol, sent)).toEqual([adv.diffWithCarriageReturn, adv.colouredDiffWithEscapes]);
@@ -175,7 +231,8 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 under attack,
   it('unicode, emoji, RTL and combining characters in outputs and repeated paragraphs arrive well-formed', async () => {
     const turns: Turn[] = [{ user: adv.emojiParagraph }, { assistant: 'Noted.' }, { user: `Again:\n\n${adv.emojiParagraph}` }, exec('cat notes.txt', adv.unicodeOutput), exec('cat notes.txt', adv.unicodeOutput)];
     const { sent } = await send(turns);
-    for (const text of strings(sent)) expect(text.isWellFormed(), JSON.stringify(text.slice(0, 80))).toBe(true);
+    // A lone surrogate (half an emoji) is not valid UTF-8: providers refuse it.
+    for (const text of strings(sent)) expect(/\p{Cs}/u.test(text), JSON.stringify(text.slice(0, 80))).toBe(false);
     expect(outputsOf(protocol, sent)[0]).toBe(adv.unicodeOutput);
     if (protocol !== 'responses') {
       // The reference quotes the paragraph's start, whole graphemes only: the model can find it.
