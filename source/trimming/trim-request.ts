@@ -305,13 +305,16 @@ function unanalysedDelta(message: unknown, calls: ReadonlyMap<string, ToolCall>)
  */
 class LayeredSet {
   readonly #layers: Array<ReadonlySet<string>> = [];
+  /** Small layers (most messages leave a few keys) are copied into one set, so a lookup is not one per message. */
+  readonly #small = new Set<string>();
 
   addLayer(layer: ReadonlySet<string>): void {
-    if (layer.size > 0) this.#layers.push(layer);
+    if (layer.size > 64) this.#layers.push(layer);
+    else for (const key of layer) this.#small.add(key);
   }
 
   has(key: string): boolean {
-    return this.#layers.some((layer) => layer.has(key));
+    return this.#small.has(key) || this.#layers.some((layer) => layer.has(key));
   }
 }
 
