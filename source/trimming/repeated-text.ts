@@ -36,7 +36,8 @@ const seenHas = (seen: Seen, key: string): boolean => seen.added.has(key) || see
 const fence = /^\s*(?:```|~~~)/u;
 const listItem = /^\s*(?:[-*+•‣◦]|\d{1,3}[.)]|[a-zA-Z][.)]|\(\d{1,3}\)|\[[ xX]\])\s/u;
 
-const digest = (kind: string, text: string): string => `${kind}${createHash('sha256').update(text).digest('base64')}`;
+/** A text's key: short texts (never referenced, only remembered as places) stand as themselves, unhashed. */
+const digest = (kind: string, text: string): string => (text.length < minRepeatChars ? `${kind}=${text}` : `${kind}${createHash('sha256').update(text).digest('base64')}`);
 
 const previewLength = 60;
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
