@@ -33,8 +33,12 @@ export function toolCallsById(messages: readonly unknown[]): Map<string, ToolCal
 const readToolName = /(^|[_.-])(read|cat|view|open|get_?file|file_?read|fetch_?file|read_?file)([_.-]|$)/i;
 /** An editor tool asked to show a file (`str_replace_editor`, `str_replace_based_edit_tool`: `"command": "view"`). */
 const viewCommand = /"command"\s*:\s*"view"/u;
-/** A shell command that prints a file (`cat`, `head`, `sed -n`, ...), at the start of a command or after a pipe or `;`. */
-const printsFile = /(?:^|["\s;&|(`]|\\n)(?:sudo\s+)?(?:cat|head|tail|less|more|bat|batcat|nl|tac|xxd|hexdump|od|type|Get-Content|gc)\s|(?:^|["\s;&|(`])sed\s+-n\s/u;
+/**
+ * A shell command that prints a file (`cat`, `head`, `sed -n`, a file at a revision with `git show REV:path`
+ * or `git cat-file -p`, ...), at the start of a command or after a pipe or `;`.
+ */
+const printsFile =
+  /(?:^|["\s;&|(`]|\\n)(?:sudo\s+)?(?:cat|head|tail|less|more|bat|batcat|nl|tac|xxd|hexdump|od|type|Get-Content|gc)\s|(?:^|["\s;&|(`])sed\s+-n\s|(?:^|["\s;&|(`])git\s+(?:show\s+[^\s"]*:|cat-file\s)/u;
 
 /**
  * Whether a result is a file's contents rather than a program's terminal output. Such a result is never
@@ -47,13 +51,13 @@ export function isFileContent(call: ToolCall | undefined): boolean {
 }
 
 /**
- * A unified diff's hunk header (`@@ -12,7 +12,8 @@`), possibly coloured, at the start of a line: the result
- * quotes files (`git diff`, `git show`, `git log -p`, `diff -u`, a patch tool). What follows `+`, `-` and ` `
- * are a file's bytes, and a `\r` or escape byte in them is content: rendering it like a terminal would
+ * A diff's hunk header, possibly coloured, on a line of its own: unified (`@@ -12,7 +12,8 @@`), context
+ * (`*** 12,18 ****`) or normal (`12c12`, `3,4d2`). The result quotes files (`git diff`, `git show`,
+ * `git log -p`, `diff`, a patch tool). What follows `+`, `-`, `<`, `>` and ` ` are a file's bytes, and a `\r` or escape byte in them is content: rendering it like a terminal would
  * overwrite the `+`/`-` markers and the text before it (a changed progress line in a fixture would come out
  * as another line with no marker).
  */
-const hunkHeader = /^(?:\u001b\[[0-9;]*m)*@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/mu;
+const hunkHeader = /^(?:\u001b\[[0-9;]*m)*(?:@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@|\*\*\* \d+(?:,\d+)? \*\*\*\*$|\d+(?:,\d+)?[acd]\d+(?:,\d+)?$)/mu;
 
 /**
  * Whether a tool result quotes file contents (by its call, or by being a diff): such a result is data,

@@ -217,9 +217,16 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 under attack,
     if (protocol === 'anthropic') expect(JSON.stringify(second.system)).toBe(JSON.stringify(first.system));
   });
 
-  it('a diff of a file that holds a carriage return and an escape byte arrives byte for byte (the + and - markers stay)', async () => {
-    const { sent } = await send([{ user: 'Review the fixture change.' }, exec('git diff tests/fixtures/progress.txt', adv.diffWithCarriageReturn), exec('git show HEAD -- tests/fixtures/progress.txt', adv.colouredDiffWithEscapes)]);
-    expect(outputsOf(protocol, sent)).toEqual([adv.diffWithCarriageReturn, adv.colouredDiffWithEscapes]);
+  it('a diff or a file at a revision holding a carriage return or an escape byte arrives byte for byte (the + and - markers stay)', async () => {
+    const outputs = [adv.diffWithCarriageReturn, adv.colouredDiffWithEscapes, adv.progressFixture, adv.normalDiffWithCarriageReturn];
+    const { sent } = await send([
+      { user: 'Review the fixture change.' },
+      exec('git diff tests/fixtures/progress.txt', outputs[0]!),
+      exec('git show HEAD -- tests/fixtures/progress.txt', outputs[1]!),
+      exec('git show HEAD~1:tests/fixtures/progress.txt', outputs[2]!),
+      exec('diff old/progress.txt tests/fixtures/progress.txt', outputs[3]!),
+    ]);
+    expect(outputsOf(protocol, sent)).toEqual(outputs);
   });
 
   it('a message too large to analyse still counts as the latest run of its call', async () => {
