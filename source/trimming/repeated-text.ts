@@ -41,7 +41,6 @@ const digest = (kind: string, text: string): string => (text.length < minRepeatC
 
 const previewLength = 60;
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-// eslint-disable-next-line no-control-regex
 const simpleText = /^[\u0000-\u02ff]*$/u;
 
 /**
