@@ -21,8 +21,10 @@ export type { TrimRule } from './rules.js';
  * 1. in a tool result, what a terminal would never have shown: frames overwritten by `\r`, cursor movement
  *    and erase sequences, spinners and progress redraws (the final screen stays byte for byte), and colour
  *    where it is decoration (colour-policy.ts);
- * 2. repeats: a tool result byte-identical to an earlier one, and an instruction paragraph or text block
- *    byte-identical to one in an earlier message, each replaced by a short reference to the first.
+ * 2. repeats: a tool result byte-identical to the previous result of the same call (same tool, same
+ *    arguments), and an instruction paragraph or text block byte-identical to one in an earlier message,
+ *    each replaced by a short reference the model can resolve without call ids (trim-unit.ts,
+ *    repeated-text.ts): when it could be taken to mean another earlier text, the repeat is sent whole.
  * Lossy rules (collapsing repeated lines, blank lines, trailing whitespace) run only when switched on.
  * It never changes the last user message, tools or any other non-message field, images, tool calls,
  * cache_control markers, or the order, roles and ids of messages; file contents are only deduplicated.
