@@ -44,23 +44,22 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const simpleText = /^[\u0000-\u02ff]*$/u;
 
 /**
- * The start a reference quotes: the first line, verbatim, up to 60 characters, in whole graphemes (an
- * emoji or an accented letter is never cut in two; half a surrogate pair is not even valid UTF-8).
+ * The start a reference quotes: the text's first 60 characters, verbatim (line breaks included, so texts
+ * that open with the same line, such as `<system-reminder>`, are still told apart), in whole graphemes:
+ * an emoji or an accented letter is never cut in two (half a surrogate pair is not even valid UTF-8).
  */
 export function preview(text: string): string {
   const start = text.trimStart();
-  const eol = start.indexOf('\n');
-  const line = (eol === -1 ? start : start.slice(0, eol)).replace(/\r$/u, '');
   // Below U+0300 there are no surrogate pairs or combining marks: cut directly.
-  if (simpleText.test(line.slice(0, previewLength + 1))) return line.slice(0, previewLength);
+  if (simpleText.test(start.slice(0, previewLength + 1))) return start.slice(0, previewLength).trimEnd();
   let out = '';
   let count = 0;
-  for (const { segment } of graphemes.segment(line)) {
+  for (const { segment } of graphemes.segment(start)) {
     if (count === previewLength) break;
     out += segment;
     count += 1;
   }
-  return out;
+  return out.trimEnd();
 }
 
 export function repeatedParagraphReference(text: string): string {
@@ -76,7 +75,11 @@ export function repeatedBlockReference(text: string): string {
  * by its start and its content. A second place with the same start and other content makes that start
  * ambiguous for references of its kind.
  */
-function rememberPlace(kind: 'p' | 'b', start: string, contentKey: string, seen: Seen): void {
+/** A quoted start as the model would look for it: line endings and runs of spaces do not tell texts apart. */
+const startKey = (start: string): string => start.replace(/\s+/gu, ' ');
+
+function rememberPlace(kind: 'p' | 'b', quoted: string, contentKey: string, seen: Seen): void {
+  const start = startKey(quoted);
   const anyKey = `v${kind}${start}`;
   const exactKey = `w${kind}${start}\u0000${contentKey}`;
   if (seenHas(seen, anyKey) && !seenHas(seen, exactKey)) seen.added.add(`a${kind}${start}`);
@@ -85,7 +88,8 @@ function rememberPlace(kind: 'p' | 'b', start: string, contentKey: string, seen:
 }
 
 /** Whether a reference quoting `start` could be taken to point at another text than the one repeated. */
-function ambiguous(kind: 'p' | 'b', start: string, seen: Seen): boolean {
+function ambiguous(kind: 'p' | 'b', quoted: string, seen: Seen): boolean {
+  const start = startKey(quoted);
   if (seen.earlier.has(unreadKey) || seenHas(seen, `at${start}`) || seenHas(seen, `ap${start}`)) return true;
   return kind === 'b' && seenHas(seen, `ab${start}`);
 }
@@ -102,13 +106,18 @@ export const unreadKey = 'unread';
  */
 export function rememberResultStarts(text: string, added: Set<string>): void {
   let at = 0;
-  let blank = true;
+  let start = -1;
   while (at <= text.length) {
     let eol = text.indexOf('\n', at);
     if (eol === -1) eol = text.length;
-    const isBlank = text.slice(at, eol).trim() === '';
-    if (blank && !isBlank) added.add(`at${preview(text.slice(at, Math.min(eol, at + 4 * previewLength + 64)))}`);
-    blank = isBlank;
+    const blank = text.slice(at, eol).trim() === '';
+    if (!blank && start === -1) start = at;
+    if ((blank || eol === text.length) && start !== -1) {
+      // The paragraph ends before this blank line (or with the text): its start, as a reference would quote it.
+      const end = blank ? at : eol;
+      added.add(`at${startKey(preview(text.slice(start, Math.min(end, start + 8 * previewLength))))}`);
+      start = -1;
+    }
     at = eol + 1;
   }
 }

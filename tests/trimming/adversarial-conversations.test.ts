@@ -265,6 +265,26 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 under attack,
     expect(all.filter((text) => text.includes(adv.computeV1))).toHaveLength(2);
   });
 
+  it('injected reminders: one repeated unchanged becomes a reference; an older state of a reminder that changed arrives whole', async () => {
+    const turns: Turn[] = [
+      { user: `${adv.reminderContext}\n\n${adv.reminderTodosOld}\n\nShrink the pool.` },
+      { assistant: 'Done.' },
+      { user: `${adv.reminderTodosNew}\n\nNow run the tests.` },
+      { assistant: 'Running.' },
+      // The client re-sends the context reminder, and (by mistake or on purpose) the old todo state.
+      { user: `${adv.reminderContext}\n\n${adv.reminderTodosOld}\n\nWhat is left?` },
+      { assistant: 'Checking.' },
+    ];
+    const { sent } = await send(turns);
+    const all = strings(protocol === 'responses' ? sent.input : sent.messages).join('\n');
+    // The old todo state is never reduced to a quote that the new state starts with too.
+    expect(all.split(adv.reminderTodosOld).length - 1).toBe(2);
+    if (protocol !== 'responses') {
+      expect(all.split(adv.reminderContext).length - 1).toBe(1);
+      expect(all).toContain(`[paragraph repeated verbatim from an earlier message: "${adv.reminderContext.slice(0, 60).trimEnd()}…"]`);
+    }
+  });
+
   it('an instruction repeated with its constraint flipped late in the paragraph ("do not" -> "do"): every copy arrives whole', async () => {
     const turns: Turn[] = [{ user: adv.instruction }, { assistant: 'Understood.' }, { user: adv.instructionFlipped }, { assistant: 'Understood, the opposite now.' }, { user: adv.instruction }, { assistant: 'Back to the first rule.' }];
     const { sent } = await send(turns);
@@ -278,7 +298,7 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 under attack,
     const { sent } = await send(turns);
     const all = strings(protocol === 'responses' ? sent.input : sent.messages);
     if (protocol === 'responses') expect(all).toContain(`Reminder:\n\n${adv.instruction}`);
-    else expect(all).toContain(`Reminder:\n\n[paragraph repeated verbatim from an earlier message: "${adv.instruction.slice(0, 60)}…"]`);
+    else expect(all).toContain(`Reminder:\n\n[paragraph repeated verbatim from an earlier message: "${adv.instruction.slice(0, 60).trimEnd()}…"]`);
   });
 });
 

@@ -71,7 +71,7 @@ function anthropicRequest(): Json {
   };
 }
 
-const reference = (text: string) => `[paragraph repeated verbatim from an earlier message: "${text.slice(0, 60)}…"]`;
+const reference = (text: string) => `[paragraph repeated verbatim from an earlier message: "${text.slice(0, 60).trimEnd()}…"]`;
 
 describe('trimRequestBody, OpenAI', () => {
   it('renders redrawn output, refers to repeats, and leaves everything else', async () => {
@@ -124,7 +124,8 @@ describe('trimRequestBody, OpenAI', () => {
     };
     const messages = (await trimRequestBody(body, 'openai')).body.messages as Array<{ content: Array<{ text: string }> }>;
     expect(messages[0]!.content[0]!.text).toBe(context);
-    expect(messages[2]!.content[0]!.text).toBe('[text repeated verbatim from an earlier message: "<system-reminder>…"]');
+    // The quoted start runs over the first line break, so reminders that open alike are still told apart.
+    expect(messages[2]!.content[0]!.text).toBe(`[text repeated verbatim from an earlier message: "${context.slice(0, 60).trimEnd()}…"]`);
   });
 });
 
