@@ -93,8 +93,31 @@ function trimInstructionContent(content: unknown, work: Work): unknown {
   });
 }
 
+/**
+ * The texts a tool call carries (a file written, an edit's new text) are places a later reference could
+ * be taken to point at, like tool results: their paragraph starts are remembered.
+ */
+function rememberCallTexts(value: unknown, work: Work): void {
+  if (typeof value === 'string') rememberResultStarts(value, work.addedText);
+  else if (Array.isArray(value)) for (const item of value) rememberCallTexts(item, work);
+  else if (isRecord(value)) for (const field of Object.values(value)) rememberCallTexts(field, work);
+}
+
+function rememberOpenAICalls(message: Record<string, unknown>, work: Work): void {
+  for (const call of Array.isArray(message.tool_calls) ? message.tool_calls : []) {
+    const args = isRecord(call) && isRecord(call.function) ? call.function.arguments : undefined;
+    if (typeof args !== 'string') continue;
+    try {
+      rememberCallTexts(JSON.parse(args), work);
+    } catch {
+      rememberResultStarts(args, work.addedText);
+    }
+  }
+}
+
 async function trimOpenAIMessage(message: Record<string, unknown>, work: Work): Promise<Record<string, unknown>> {
   const role = message.role;
+  if (role === 'assistant') rememberOpenAICalls(message, work);
   let content: unknown = message.content;
   if (role === 'tool' || role === 'function') {
     content = await trimToolContent(message.content, typeof message.tool_call_id === 'string' ? message.tool_call_id : undefined, work);
@@ -119,6 +142,8 @@ async function trimAnthropicMessage(message: Record<string, unknown>, work: Work
     if (isTextBlock(block)) {
       const text = textOf(block, work);
       if (text !== block.text) next = { ...block, text };
+    } else if (isRecord(block) && block.type === 'tool_use') {
+      rememberCallTexts(block.input, work);
     } else if (isRecord(block) && block.type === 'tool_result') {
       const id = typeof block.tool_use_id === 'string' ? block.tool_use_id : undefined;
       const content = await trimToolContent(block.content, id, work);

@@ -285,6 +285,18 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 under attack,
     }
   });
 
+  it('a pasted paragraph whose start an edit call wrote with other content: sent again whole, not as a reference', async () => {
+    const turns: Turn[] = [
+      { user: `Here is the function:\n\n${adv.computeV1}` },
+      tool('edit', { path: 'src/compute.py', old_string: 'v * factor >= threshold]', new_string: `\n${adv.computeV2}\n` }, 'Edited src/compute.py.'),
+      { assistant: 'I rewrote it.' },
+      { user: `Put back this one:\n\n${adv.computeV1}` },
+    ];
+    const { sent } = await send(turns);
+    const all = strings(protocol === 'responses' ? sent.input : sent.messages);
+    expect(all.filter((text) => text.includes(adv.computeV1))).toHaveLength(2);
+  });
+
   it('an instruction repeated with its constraint flipped late in the paragraph ("do not" -> "do"): every copy arrives whole', async () => {
     const turns: Turn[] = [{ user: adv.instruction }, { assistant: 'Understood.' }, { user: adv.instructionFlipped }, { assistant: 'Understood, the opposite now.' }, { user: adv.instruction }, { assistant: 'Back to the first rule.' }];
     const { sent } = await send(turns);
