@@ -29,7 +29,8 @@ const byUrl: Array<[RegExp, string]> = [
   [/js-tiktoken|stats\/count-tokens/, 'token counting'],
   [/caching\/text-digest|node:internal\/crypto/, 'hashing'],
   [/gateway\/read-body/, 'body read'],
-  [/layers\/parse-request|gateway\/responses-request/, 'JSON parse + validation'],
+  // Request validation lives in protocols/ but is part of reading the request, not of relaying the answer.
+  [/layers\/parse-request|gateway\/responses-request|protocols\/request-schemas|source\/json\//, 'JSON parse + validation'],
   [/layers\/auth/, 'auth (L0)'],
   [/layers\/virtual-keys|source\/keys\//, 'virtual-key policy'],
   [/prompt-churn/, 'prompt churn'],

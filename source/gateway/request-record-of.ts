@@ -86,14 +86,17 @@ async function tokensOf(ctx: RequestContext): Promise<{ usage: TokenUsage; count
 
 /**
  * A stream the client left: the provider still billed what it generated, so the client is charged for
- * what reached it. The provider's usage counts when it had already come (a client that left right after
- * the finish chunk); else the tokenizer estimates the request and the text delivered.
+ * what reached it. The tokenizer counts the text delivered; a provider count that had already come is
+ * charged when it is larger (the usage chunk of a client that left just after it). A count made before
+ * the end is never taken alone: Anthropic's message_start says 1 output token for any answer.
  */
 async function deliveredTokens(body: Record<string, unknown>, delivered: object): Promise<{ usage: TokenUsage; counted: RequestRecord['tokensCounted']; saved: undefined }> {
   const provided = usageOf(delivered);
-  if (provided && provided.outputTokens > 0) return { usage: provided, counted: 'provider', saved: undefined };
-  const usage = { inputTokens: await estimateInputTokens(body), outputTokens: await estimateOutputTokens(delivered as { choices?: unknown; content?: unknown }) };
-  return { usage, counted: 'estimated', saved: undefined };
+  const outputTokens = await estimateOutputTokens(delivered as { choices?: unknown; content?: unknown });
+  if (provided && provided.outputTokens > 0 && provided.outputTokens >= outputTokens) return { usage: provided, counted: 'provider', saved: undefined };
+  const inputTokens = provided && provided.inputTokens > 0 ? provided.inputTokens : await estimateInputTokens(body);
+  const cached = provided?.cachedInputTokens ? { cachedInputTokens: provided.cachedInputTokens } : {};
+  return { usage: { inputTokens, outputTokens, ...cached }, counted: 'estimated', saved: undefined };
 }
 
 /** No answer is larger than this; a count beyond it is a provider bug, not a bill. */

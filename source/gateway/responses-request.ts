@@ -29,14 +29,17 @@ export function validateResponsesBody(value: Record<string, unknown>): Responses
  * - routes to providers that speak the Responses API take it as it is; the others only when it
  *   translates without changing what it asks (no built-in tools, no `previous_response_id`);
  *   routes that cannot serve it are dropped from the chain, and with none left it is refused;
- * - `previous_response_id` points at a response stored upstream: such a request is never answered
- *   from or kept in isartor's caches, since its bytes do not say what it asks;
+ * - `previous_response_id` points at a response stored upstream, `conversation` at a conversation the
+ *   provider keeps (and moves on with every turn), a `prompt` without a `version` at whatever its latest
+ *   version is: such a request is never answered from or kept in isartor's caches, since its bytes do not
+ *   say what it asks;
  * - `chatView`, the request read as a chat completion, is what L1b, prompt churn and token estimates read.
  * Returns the refusal, or undefined after updating `chat`.
  */
 export function prepareResponsesRequest(chat: ChatRequest): ResponsesRefusal | undefined {
   const body = chat.body as ResponsesRequest;
   const stored = typeof body.previous_response_id === 'string' && body.previous_response_id !== '';
+  const keptUpstream = stored || refersToUpstreamState(body as Record<string, unknown>);
   let refusal: ResponsesRefusal | undefined;
   const servable = chat.routes.filter((route) => {
     const problem = routeProblem(body, route, stored);
@@ -49,7 +52,7 @@ export function prepareResponsesRequest(chat: ChatRequest): ResponsesRefusal | u
     chat.upstreamModel = servable[0]!.target.model ?? chat.requestedModel ?? chat.upstreamModel;
   }
   chat.routes = servable;
-  if (stored) {
+  if (keptUpstream) {
     chat.skipLookup = true;
     chat.skipStore = true;
   }
@@ -97,4 +100,12 @@ function chatViewOf(body: ResponsesRequest, model: string): Record<string, unkno
   const builtIn = functionToolsOf(body.tools).builtIn;
   // Built-in tools still shape the answer: they stay in the view (by name) so that L1b scopes differ.
   return builtIn.length > 0 ? { ...view, built_in_tools: builtIn } : (view as Record<string, unknown>);
+}
+
+/** A conversation kept by the provider, or a stored prompt template named without a pinned version. */
+function refersToUpstreamState(body: Record<string, unknown>): boolean {
+  const conversation = body.conversation;
+  if ((typeof conversation === 'string' && conversation !== '') || (typeof conversation === 'object' && conversation !== null)) return true;
+  const prompt = body.prompt as { version?: unknown } | null | undefined;
+  return typeof prompt === 'object' && prompt !== null && (typeof prompt.version !== 'string' || prompt.version === '');
 }

@@ -21,6 +21,7 @@ import { authLayer } from './layers/auth.js';
 import { countTokensLayer } from './layers/count-tokens.js';
 import { exactCacheLayer } from './layers/exact-cache.js';
 import { nearDuplicateCacheLayer } from './layers/near-duplicate-cache.js';
+import { timeDependenceLayer } from './layers/time-dependence.js';
 import { trimContextLayer } from './layers/trim-context.js';
 import { loadQuestionReader } from '../caching/near-duplicate/question.js';
 import { NearDuplicateStore } from '../caching/near-duplicate/store.js';
@@ -120,7 +121,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const trimming: TrimmingSettings = { ...configDefaults.trimming, enabled: false, ...options.trimming };
   // L2.5's tokenizer (and L1b's NLP model) load here, not on some client's first request.
   if (trimming.enabled) await prepareTrimmer();
-  if (nearDuplicateIndex) loadQuestionReader();
+  // Without L1b, L1a still reads each question for time dependence (time-dependence.ts).
+  if (nearDuplicateIndex || exactCache) loadQuestionReader();
   // Shared: the index learns every live answer of the deployment before the first request.
   const nearDuplicate = nearDuplicateIndex ? await openNearDuplicateCache(nearDuplicateIndex, shared?.nearDuplicateEntries ?? unsharedNearDuplicateEntries) : undefined;
   const agents = createUpstreamAgents();
@@ -149,7 +151,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     virtualKeyPolicyLayer(options.routing, virtualKeys, { admit: true, priceOf: (provider, model) => findPrice(provider, model, userPrices())?.price }),
     promptChurnLayer(churn),
     exactCacheLayer(exactCache),
-    nearDuplicateCacheLayer(nearDuplicate),
+    nearDuplicate || !exactCache ? nearDuplicateCacheLayer(nearDuplicate) : timeDependenceLayer(),
     trimContextLayer(trimming),
     upstreamLayer(options.routing, agents, options.onWarning),
   ]);
@@ -352,6 +354,8 @@ function createContext(req: IncomingMessage, res: ServerResponse): RequestContex
 export interface RunningGateway {
   url: string;
   server: Server;
+  /** Resolves once no request is in flight and every record is written (Gateway.drained). */
+  drained(): Promise<void>;
   /** Stops accepting, lets in-flight requests finish (up to graceMs), then saves and closes. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -407,6 +411,7 @@ export async function startGateway(
   return {
     url: `http://${host}:${address.port}`,
     server,
+    drained: () => gateway.drained(),
     stop: async (graceMs = 30_000) => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       gateway.endLiveFeeds();

@@ -82,6 +82,22 @@ export class ResponseEventWriter {
     return this.#response;
   }
 
+  /**
+   * What has been written so far, each open item with the text it has so far: for charging a client
+   * who left mid-answer, never for the cache.
+   */
+  written(): ResponseObject {
+    if (this.#finished) return this.#response;
+    const open = this.#current;
+    const output = this.#response.output.map((item, index): ResponsesOutputItem => {
+      if (open?.index !== index) return item;
+      if (open.kind === 'message') return { ...open.item, content: open.part ? [...open.parts, finishedPart(open.part)] : [...open.parts] };
+      if (open.kind === 'reasoning') return { ...open.item, summary: [{ type: 'summary_text', text: open.text }] };
+      return { ...open.item };
+    });
+    return { ...this.#response, status: 'incomplete', output };
+  }
+
   start(): void {
     if (this.#started) return;
     this.#started = true;
@@ -248,14 +264,9 @@ export class ResponseEventWriter {
     if (!part) return;
     open.part = undefined;
     const at = { item_id: open.item.id, output_index: open.index, content_index: open.parts.length };
-    let done: ContentPart;
-    if (part.type === 'refusal') {
-      done = { type: 'refusal', refusal: part.text };
-      this.#emit({ type: 'response.refusal.done', ...at, refusal: part.text });
-    } else {
-      done = { type: 'output_text', annotations: [], logprobs: [], text: part.text };
-      this.#emit({ type: 'response.output_text.done', ...at, text: part.text, logprobs: [] });
-    }
+    const done = finishedPart(part);
+    if (part.type === 'refusal') this.#emit({ type: 'response.refusal.done', ...at, refusal: part.text });
+    else this.#emit({ type: 'response.output_text.done', ...at, text: part.text, logprobs: [] });
     this.#emit({ type: 'response.content_part.done', ...at, part: done });
     open.parts.push(done);
   }
@@ -316,4 +327,9 @@ export class ResponseEventWriter {
     const { type, ...fields } = event;
     this.#out.push(sseEvent({ type, sequence_number: this.#sequence++, ...fields }));
   }
+}
+
+/** A content part as it stands once closed. */
+function finishedPart(part: { type: 'output_text' | 'refusal'; text: string }): ContentPart {
+  return part.type === 'refusal' ? { type: 'refusal', refusal: part.text } : { type: 'output_text', annotations: [], logprobs: [], text: part.text };
 }

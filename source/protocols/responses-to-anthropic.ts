@@ -225,6 +225,12 @@ export class AnthropicStreamToResponses {
     return this.#written.keptResponse(this.#writer?.response(), this.#lossy);
   }
 
+  /** What reached the client so far, finished or not: only for charging a client who left, never for the cache. */
+  delivered(): ResponseObject | undefined {
+    const written = this.#writer?.written();
+    return written && { ...written, usage: usageOfAnthropic(this.#usage) };
+  }
+
   #ensureWriter(messageId: string | undefined): ResponseEventWriter {
     const model = this.#context.requestedModel;
     this.#writer ??= new ResponseEventWriter({ id: responseId(messageId), model, echo: echoOf(this.#context.body, model) });

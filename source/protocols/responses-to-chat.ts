@@ -256,6 +256,12 @@ export class ChatStreamToResponses {
     return this.#written.keptResponse(this.#writer?.response(), this.#lossy);
   }
 
+  /** What reached the client so far, finished or not: only for charging a client who left, never for the cache. */
+  delivered(): ResponseObject | undefined {
+    const written = this.#writer?.written();
+    return written && this.#usage ? { ...written, usage: usageOfChat(this.#usage) } : written;
+  }
+
   #ensureWriter(chunk: ChatChunk | undefined): ResponseEventWriter {
     if (!this.#writer) {
       const model = this.#context.requestedModel;

@@ -227,6 +227,25 @@ describe('an answer that depends on when it was asked is kept by no cache', () =
     expect(await layerOf(await post('/v1/chat/completions', openAIQuestion('What is a monad?')))).toBe('l1a/hit');
   });
 
+  it('with L1b turned off, L1a still reads each question for time (OpenAI, Anthropic and Responses callers)', async () => {
+    // The plain fake upstream: its answers translate faithfully to every caller protocol, so L1a keeps them.
+    harness = await startHarness();
+    const responsesQuestion = (question: string) => ({ model: 'fake-model', input: question });
+    const asked = [
+      ['/v1/chat/completions', openAIQuestion],
+      ['/v1/messages', anthropicQuestion],
+      ['/v1/responses', responsesQuestion],
+    ] as const;
+    for (const [path, body] of asked) {
+      for (const question of [...timeQuestions, 'Tell me what time it is in Tokyo']) {
+        expect(await layerOf(await post(path, body(question))), question).toBe('l3/miss');
+        expect(await layerOf(await post(path, body(question))), question).toBe('l3/miss');
+      }
+      expect(await layerOf(await post(path, body('What is a monad?'))), path).toBe('l3/miss');
+      expect(await layerOf(await post(path, body('What is a monad?'))), path).toBe('l1a/hit');
+    }
+  });
+
   it('Anthropic callers: the same', async () => {
     await start('anthropic');
     for (const question of timeQuestions) {

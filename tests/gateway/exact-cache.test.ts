@@ -112,7 +112,7 @@ describe('L1a exact cache', () => {
   it('replays cached tool calls', async () => {
     harness = await startHarness();
     harness.fake.setMode({ kind: 'toolCall', name: 'get_weather', arguments: { city: 'Paris' } });
-    const request = userMessage('weather?', { stream: true, tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }] });
+    const request = userMessage('Paris, please', { stream: true, tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }] });
     await (await harness.chat(request)).text();
     const replay = await harness.chat(request);
     expect(replay.headers.get('x-isartor-layer')).toBe('l1a');

@@ -17,7 +17,7 @@ const request = {
     { role: 'user', content: 'install left-pad' },
     { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'exec', arguments: '{"command":"npm i left-pad"}' } }] },
     { role: 'tool', tool_call_id: 'c1', content: npmLog },
-    { role: 'user', content: 'Remember: Always run the tests before you answer the user. Now run them.' },
+    { role: 'user', content: 'Remember: Always run the tests before you answer the user. Run them.' },
   ],
 };
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CacheableRequest } from '../cacheable-request.js';
 import { forwardedRequestParts } from '../forwarded-request-parts.js';
 import { fingerprintJson } from '../text-digest.js';
+import { unreadResponsesFields, withoutStorageId } from '../responses-items.js';
 import { maskVolatileSpans } from '../volatile-spans.js';
 
 /**
@@ -27,24 +28,16 @@ export function exactCacheKey(chat: CacheableRequest, callerId: string): string 
 }
 
 /**
- * Fields of a Responses request that never reach the model and change on every request of a Codex
- * session: the provider-side prompt cache hint, the client's own turn metadata. Input item `id`s
- * (fresh UUIDs per run in Codex) name items for storage, not their content. Keyed on the raw bytes,
- * no Codex request would ever repeat; everything the model reads stays in the key.
+ * A Responses body as keyed: without the fields that never reach the model and change on every request
+ * of a Codex session (the prompt cache hint, the client's turn metadata), and without the input item `id`s
+ * that only name an item whose content travels with it (fresh per run in Codex; responses-items.ts).
+ * Keyed on the raw bytes, no Codex request would ever repeat; everything the model reads stays in the key.
  */
-const unreadResponsesFields = new Set(['prompt_cache_key', 'client_metadata']);
-
 function responsesKeyBytes(body: Record<string, unknown>): string {
   const kept: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(body)) {
     if (unreadResponsesFields.has(field)) continue;
-    kept[field] = field === 'input' && Array.isArray(value) ? value.map(withoutItemId) : value;
+    kept[field] = field === 'input' && Array.isArray(value) ? value.map(withoutStorageId) : value;
   }
   return JSON.stringify(kept);
-}
-
-function withoutItemId(item: unknown): unknown {
-  if (typeof item !== 'object' || item === null || !('id' in item)) return item;
-  const { id: _id, ...rest } = item as Record<string, unknown>;
-  return rest;
 }

@@ -29,13 +29,40 @@ export interface Chunk {
  * full-width ASCII. Not NFKC: it would make "x²" "x2" and "½" "1⁄2".
  */
 export function normaliseCharacters(text: string): string {
-  return text
-    .normalize('NFC')
+  const pieces = text.normalize('NFC').trim().split(/\s+/);
+  return pieces.map(foldPiece).join(' ');
+}
+
+/** Symbols of code, formulas and paths: a piece holding one is compared as written. */
+const codeSymbol = /[()[\]{}<>=+*/\\|&^%$#@~`;]/u;
+
+/**
+ * Quotes, apostrophes and full-width letters folded in prose only: in code they are other characters
+ * (`print(‘hi’)` is a syntax error where `print('hi')` is not; `x＝1` is not `x=1`).
+ */
+function foldPiece(piece: string): string {
+  const folded = piece
     .replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/[\u2018\u2019\u02bc\u2032]/g, "'")
-    .replace(/[\u201c\u201d\u00ab\u00bb\u201e]/g, '"')
-    .replace(/\s+/g, ' ')
-    .trim();
+    .replace(/[\u201c\u201d\u00ab\u00bb\u201e]/g, '"');
+  return folded !== piece && codeSymbol.test(folded) ? piece : folded;
+}
+
+/**
+ * Whether the question's whitespace may carry meaning: a code fence, a tab, an indented line, or a run of
+ * whitespace other than one space next to a piece of code (`print("a  b")`, a newline between two
+ * statements). Such a question is compared as written (question.ts): indentation is syntax in Python, YAML
+ * and Makefiles, and spaces inside a string literal are part of it.
+ */
+export function carriesLayout(text: string): boolean {
+  const trimmed = text.normalize('NFC').trim();
+  if (trimmed.includes('```') || trimmed.includes('\t') || /\n[ \u00a0]/u.test(trimmed)) return true;
+  const parts = trimmed.split(/(\s+)/u);
+  for (let i = 1; i < parts.length; i += 2) {
+    if (parts[i] === ' ') continue;
+    if (codeSymbol.test(parts[i - 1] ?? '') || codeSymbol.test(parts[i + 1] ?? '')) return true;
+  }
+  return false;
 }
 
 const prose = /^[\p{L}\p{M}]+(?:['-][\p{L}\p{M}]+)*$/u;
@@ -86,6 +113,7 @@ export function chunkQuestion(normalised: string): Chunk[] {
     }
     if (last) {
       chunks.push(chunk);
+      if (isFactorialBang(kind, core, trail)) chunks.push({ text: '!', kind: 'mark', start: start + core.length, sentenceStart: false, commaAfter: false });
       sentenceStart = true;
       return;
     }
@@ -105,6 +133,7 @@ export function chunkQuestion(normalised: string): Chunk[] {
     }
     chunks.push(chunk);
     if (endsSentence.test(trail) && boundary && /^[.!?…]+$/u.test(trail)) {
+      if (isFactorialBang(kind, core, trail)) chunks.push({ text: '!', kind: 'mark', start: start + core.length, sentenceStart: false, commaAfter: false });
       sentenceStart = true;
       return;
     }
@@ -112,4 +141,12 @@ export function chunkQuestion(normalised: string): Chunk[] {
     chunks.push({ text: trail, kind: 'mark', start: start + core.length, sentenceStart: false, commaAfter: false });
   });
   return chunks;
+}
+
+/**
+ * A "!" right after a number or a single letter is a factorial ("5!", "n!"), and after code a macro or an
+ * unwrap: kept, even where it ends the question. After a word it is only emphasis ("Explain recursion!").
+ */
+function isFactorialBang(kind: ChunkKind, core: string, trail: string): boolean {
+  return trail.startsWith('!') && (kind !== 'word' || [...core].length === 1);
 }

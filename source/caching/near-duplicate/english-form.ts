@@ -2,7 +2,8 @@
  * The canonical form of an English question: its chunks (chunks.ts) read by wink-nlp (tokens, parts of
  * speech, lemmas) and brought into one form by the documented meaning-preserving rewrites only:
  * - case, where it cannot name something: lowercase words, and closed-class words or imperative verbs
- *   capitalised only because a sentence starts with them; anything else capitalised is a possible name;
+ *   capitalised only because a sentence starts with them; anything else capitalised is a possible name
+ *   (and in a question written without capitals, a word the lexicon knows only as a name is that name);
  * - contractions ("what's" = "what is", "can't" = "can not"; "'s" before a participle and "'d" stay as written);
  * - politeness where it cannot be the thing asked about (greetings, "please", "thanks");
  * - a closed list of phrasings (english-phrasings.ts); "an" = "a".
@@ -60,10 +61,12 @@ const allCapitals = /^\p{Lu}[\p{Lu}\p{N}'-]+$/u;
 const titleCase = /^\p{Lu}[^\p{Lu}]*$/u;
 
 /** How a written word is compared (see the rules at the top of this file): its kind; its text is `textOf`. */
-function kindOf(value: string, lower: string, lemma: string, pos: string, sentenceStart: boolean): FormToken['kind'] {
+function kindOf(value: string, lower: string, lemma: string, pos: string, sentenceStart: boolean, caseless: boolean): FormToken['kind'] {
   if (value === lower) {
-    // A lowercase word the lexicon knows only as a name ("france" -> "France") names the same thing.
-    const knownName = pos === 'PROPN' && lemma !== value && /^\p{Lu}/u.test(lemma) && !functionWords.has(lower);
+    // A lowercase word the lexicon knows only as a name ("france" -> "France") names the same thing, in a
+    // question written without capitals. Where the writer uses capitals, a lowercase word was written so
+    // on purpose: "What is chile?" asks about the pepper, "What is chad?" not about the country.
+    const knownName = caseless && pos === 'PROPN' && lemma !== value && /^\p{Lu}/u.test(lemma) && !functionWords.has(lower);
     return knownName ? 'name' : 'word';
   }
   if (value === 'I') return 'word';
@@ -75,16 +78,22 @@ function kindOf(value: string, lower: string, lemma: string, pos: string, senten
 }
 
 /** One written word as a token. */
-function wordToken(value: string, lemma: string, pos: string, sentenceStart: boolean): FormToken {
+function wordToken(value: string, lemma: string, pos: string, sentenceStart: boolean, caseless: boolean): FormToken {
   const lower = value.toLowerCase();
-  const kind = kindOf(value, lower, lemma, pos, sentenceStart);
+  const kind = kindOf(value, lower, lemma, pos, sentenceStart, caseless);
   return { kind, text: kind === 'acronym' ? value : lower, pos, sentenceStart, commaAfter: false };
 }
 
-/** The English form, or undefined when the tagger's tokens do not fit the text (the caller then compares it exactly). */
-export function englishForm(text: string, chunks: readonly Chunk[]): FormToken[] | undefined {
+/**
+ * The English form, or undefined when the tagger's tokens do not fit the text (the caller then compares
+ * it exactly). `written` is the question before the phrasings: its words in their own order (contractions
+ * spelled out), which is what time dependence is read from ("tell me what time it is" becomes "what is
+ * time it", where "what time" is gone).
+ */
+export function englishForm(text: string, chunks: readonly Chunk[]): { written: FormToken[]; form: FormToken[] } | undefined {
   const tagged = tag(text);
   if (!tagged) return undefined;
+  const caseless = writtenWithoutCapitals(chunks);
   const out: FormToken[] = [];
   let cursor = 0;
   for (const chunk of chunks) {
@@ -99,17 +108,26 @@ export function englishForm(text: string, chunks: readonly Chunk[]): FormToken[]
     } else if (pieces.length === 0 || pieces.map((p) => p.value).join('') !== chunk.text) {
       return undefined;
     } else {
-      out.push(...wordTokens(chunk, pieces, tagged[cursor], tagged[cursor + 1]));
+      out.push(...wordTokens(chunk, pieces, tagged[cursor], tagged[cursor + 1], caseless));
     }
     out[out.length - 1]!.commaAfter = chunk.commaAfter;
   }
-  return applyPhrasings(out);
+  return { written: out.map((token) => ({ ...token })), form: applyPhrasings(out) };
+}
+
+/**
+ * The writer does not use case: no word starts with a capital but the pronoun "I" (and "I'm", "I'd"...),
+ * or the pronoun itself is written "i" ("How can i get freebies in india?").
+ */
+function writtenWithoutCapitals(chunks: readonly Chunk[]): boolean {
+  if (chunks.some((chunk) => /^i(?:'\p{L}+)?$/u.test(chunk.text))) return true;
+  return !chunks.some((chunk) => /^\P{L}*\p{Lu}/u.test(chunk.text) && !/^I(?:'\p{L}+)?$/u.test(chunk.text));
 }
 
 /** One prose chunk as tokens: contractions split and spelled out, hyphenated words kept whole. */
-function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged | undefined, nextAfter: Tagged | undefined): FormToken[] {
+function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged | undefined, nextAfter: Tagged | undefined, caseless: boolean): FormToken[] {
   const base = { sentenceStart: chunk.sentenceStart, commaAfter: false };
-  if (chunk.text.includes('-')) return [wordToken(chunk.text, chunk.text, pieces[0]!.pos, chunk.sentenceStart)];
+  if (chunk.text.includes('-')) return [wordToken(chunk.text, chunk.text, pieces[0]!.pos, chunk.sentenceStart, caseless)];
   const lower = chunk.text.toLowerCase();
   const spelled = apostropheless.get(lower);
   if (spelled && (chunk.text === lower || titleCase.test(chunk.text))) {
@@ -125,7 +143,7 @@ function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged |
       out.push({ kind: 'word', text: contraction, pos: piece.pos, sentenceStart, commaAfter: false });
       return;
     }
-    out.push(wordToken(piece.value, piece.lemma, piece.pos, sentenceStart));
+    out.push(wordToken(piece.value, piece.lemma, piece.pos, sentenceStart, caseless));
   });
   return out;
 }

@@ -29,6 +29,9 @@ export const mentionVerbs = words(`say says said saying spell spelled spelt pron
 /** Words that make a following "please" a verb: "to please", "will please", "does not please". */
 export const verbBeforePlease = words(`to will would can could may might should must shall do does did not`);
 
+/** Verbs of saying: after one, a closing "thanks" may be what is said ("reply saying no, thanks"). */
+export const speechVerbs = words(`say says said saying reply replies replied replying respond responds responded responding answer answering tell telling write writing`);
+
 /** Thanks at the end (or start) of a question, longest first. */
 export const thanksPhrases: readonly (readonly string[])[] = [
   ['thank', 'you', 'in', 'advance'], ['thank', 'you', 'very', 'much'], ['thanks', 'in', 'advance'], ['thanks', 'a', 'lot'],

@@ -1,20 +1,24 @@
 /**
  * The closed list of English rewrites beyond case and contractions. Each one maps phrasings that ask the
  * same thing onto one form, and only where it cannot touch what is asked:
- * - greetings that open the question ("Hi, ...", "Hello there! ...");
+ * - greetings that open the question, before a word ("Hi, what ...", "Hello there! Explain ..."; not "Hello, World");
  * - thanks at its end or start ("..., thanks", "Thank you! ...");
- * - "please"/"kindly" at a sentence start, after "can you", or at the end (not after "say", "to", "will"...);
- * - "can/could/would/will you" + a request verb with an object = the request itself ("Can you explain X" = "Explain X");
+ * - "please"/"kindly" at a sentence start or after "can you"; "please" also at the end (not after "say", "to", "will"...);
+ * - "can/could/would/will you" + a request verb with an object = the request itself ("Can you explain X" = "Explain X"),
+ *   unless an "as" (a judgement) or another "you" follows;
  * - "tell me / do you know / I want to know" + an embedded question = the question ("tell me what X is" = "what is X");
  * - "how do I" = "how can I" = "how to" = "how does one" = "what is the way to", before a verb;
  * - "what does X mean" = "what is the meaning of X" = "what is meant by X";
- * - "explain/describe X to me" = "explain/describe X"; "an" = "a".
+ * - "explain/describe X to me" = "explain/describe X" (not after "from", "to", "route"...); "an" = "a".
  */
 import {
   auxiliaries, beForms, embeddingPrefixes, greetings, howToPhrasings, meaningPhrasings, mentionVerbs, pleaseWords,
-  pureRequestVerbs, questionWords, requestModals, requestVerbs, thanksPhrases, verbBeforePlease, imperativeVerbs,
+  pureRequestVerbs, questionWords, requestModals, requestVerbs, speechVerbs, thanksPhrases, verbBeforePlease, imperativeVerbs,
 } from './english-lexicon.js';
 import { isWord, type FormToken } from './form-token.js';
+
+/** Verbs of how someone comes across: "how do I look?" is not "how to look?". */
+const appearanceVerbs = new Set(['look', 'sound', 'seem', 'appear', 'smell', 'taste', 'feel', 'come']);
 
 const startsWith = (tokens: readonly FormToken[], phrase: readonly string[], at = 0): boolean =>
   phrase.every((word, k) => isWord(tokens[at + k], word));
@@ -31,7 +35,9 @@ export function applyPhrasings(input: FormToken[]): FormToken[] {
   tokens = unembedQuestion(tokens);
   tokens = foldHowTo(tokens);
   tokens = foldMeaning(tokens);
-  if (isWord(tokens[0], 'explain', 'describe') && tokens.length > 3 && startsWith(tokens, ['to', 'me'], tokens.length - 2)) {
+  // Not where "to me" may be where to go: "describe the route from the airport to me".
+  const motion = tokens.slice(1, -2).some((token) => isWord(token, 'from', 'to', 'toward', 'towards', 'into', 'route', 'way', 'directions'));
+  if (isWord(tokens[0], 'explain', 'describe') && tokens.length > 3 && startsWith(tokens, ['to', 'me'], tokens.length - 2) && !motion) {
     tokens = tokens.slice(0, -2);
   }
   return tokens.map((token) => (isWord(token, 'an') ? { ...token, text: 'a' } : token));
@@ -41,22 +47,34 @@ function dropGreetings(tokens: FormToken[]): FormToken[] {
   if (!isWord(tokens[0]) || !greetings.has(tokens[0]!.text)) return tokens;
   const length = isWord(tokens[1], 'there') ? 2 : 1;
   const next = tokens[length];
-  if (!next) return tokens;
-  const opensQuestion = boundaryAfter(tokens, length - 1) || (isWord(next) && (questionWords.has(next.text) || auxiliaries.has(next.text) || pleaseWords.has(next.text)));
+  // Only before a word: a name, number or code after it may be what the greeting belongs to ("Hello, World
+  // program", "Hey, Jude chords", "Hi, Mom is a song by whom?").
+  if (!next || next.kind !== 'word') return tokens;
+  const opensQuestion = boundaryAfter(tokens, length - 1) || questionWords.has(next.text) || auxiliaries.has(next.text) || pleaseWords.has(next.text);
   return opensQuestion ? [{ ...next, sentenceStart: true }, ...tokens.slice(length + 1)] : tokens;
 }
 
 function dropThanks(tokens: FormToken[]): FormToken[] {
   for (const phrase of thanksPhrases) {
     const at = tokens.length - phrase.length;
-    if (at > 0 && startsWith(tokens, phrase, at) && (tokens[at]!.sentenceStart || tokens[at - 1]!.commaAfter)) {
+    if (at > 0 && startsWith(tokens, phrase, at) && (tokens[at]!.sentenceStart || (tokens[at - 1]!.commaAfter && !quotesSpeech(tokens, at)))) {
       return dropThanks(tokens.slice(0, at).map((token, i) => (i === at - 1 ? { ...token, commaAfter: false } : token)));
     }
-    if (tokens.length > phrase.length && startsWith(tokens, phrase) && boundaryAfter(tokens, phrase.length - 1)) {
+    // At the start only before a word, as a greeting: "Thanks, Dad!" thanks someone.
+    if (tokens.length > phrase.length && startsWith(tokens, phrase) && boundaryAfter(tokens, phrase.length - 1) && tokens[phrase.length]!.kind === 'word') {
       return dropThanks([{ ...tokens[phrase.length]!, sentenceStart: true }, ...tokens.slice(phrase.length + 1)]);
     }
   }
   return tokens;
+}
+
+/** Thanks after a comma in a sentence about saying something may be what is said: "a message saying no, thanks". */
+function quotesSpeech(tokens: readonly FormToken[], at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) {
+    if (isWord(tokens[i]) && speechVerbs.has(tokens[i]!.text)) return true;
+    if (tokens[i]!.sentenceStart) return false;
+  }
+  return false;
 }
 
 function dropPlease(tokens: FormToken[]): FormToken[] {
@@ -74,7 +92,9 @@ function dropPlease(tokens: FormToken[]): FormToken[] {
     const mentioned = isWord(previous) && mentionVerbs.has(previous!.text) && !previous!.commaAfter;
     // At the end only after a comma, or closing an imperative: "why do kids forget please" may ask about the word.
     const closesRequest = previous?.commaAfter === true || (isWord(out[0]) && imperativeVerbs.has(out[0]!.text));
-    const polite = !verbBefore && (atStart || afterYou || (atEnd && !mentioned && closesRequest));
+    // "kindly" closing a sentence says how to do it ("treat others kindly"); only "please" closes a request politely.
+    const closingPlease = token.text !== 'kindly';
+    const polite = !verbBefore && (atStart || afterYou || (atEnd && closingPlease && !mentioned && closesRequest));
     if (!polite) {
       out.push(token);
       return;
@@ -98,6 +118,9 @@ function dropRequestModal(tokens: FormToken[]): FormToken[] {
   // only pure request verbs, or a request to "me"/"us", are requests. "I want you to ..." always is one.
   const modal = isWord(tokens[0]) && requestModals.has(tokens[0]!.text);
   if (modal && !pureRequestVerbs.has(verb!.text) && !isWord(object, 'me', 'us')) return tokens;
+  // "Would you describe yourself as shy?", "could you list Pluto as a planet?" ask for a judgement; "can you
+  // summarise a book you have not read?" asks about the one addressed: the modal stays.
+  if (modal && tokens.slice(length + 1).some((token) => isWord(token, 'as', 'you'))) return tokens;
   return [{ ...verb!, sentenceStart: true }, ...tokens.slice(length + 1)];
 }
 
@@ -123,6 +146,9 @@ function foldHowTo(tokens: FormToken[]): FormToken[] {
   const next = tokens[phrase.length];
   // A verb follows ("how do I sort", tagged a noun at times: "how does one sort"), never "the station".
   if (!next || !(next.pos === 'VERB' || next.pos === 'AUX' || next.pos === 'NOUN' || isWord(next, 'not')) || next.kind !== 'word') return tokens;
+  // "How do I look?", "how do I sound to you?" ask for a judgement of the asker, not for a way to do something.
+  const after = tokens[phrase.length + 1];
+  if (appearanceVerbs.has(next.text) && (!after || isWord(after, 'to', 'in', 'on', 'with', 'today', 'now'))) return tokens;
   return [{ kind: 'rewrite', text: 'how-to', pos: '', sentenceStart: true, commaAfter: false }, ...tokens.slice(phrase.length)];
 }
 

@@ -14,7 +14,7 @@
  * served (time-dependence.ts). bench/eval/near-duplicate-qqp.ts and tests/caching/near-duplicate/
  * adversarial-pairs measure it.
  */
-import { chunkQuestion, normaliseCharacters, type Chunk } from './chunks.js';
+import { carriesLayout, chunkQuestion, normaliseCharacters, type Chunk } from './chunks.js';
 import { englishForm } from './english-form.js';
 import { functionWords as englishFunctionWords } from './english-lexicon.js';
 import { renderForm, renderToken, type FormToken } from './form-token.js';
@@ -60,6 +60,15 @@ export const maxQuestionLength = 2000;
 export function analyseQuestion(text: string): QuestionFeatures {
   const empty = { text, form: '', orderFree: '', words: '', terms: [] as string[] };
   if (text.length > maxQuestionLength) return { ...empty, language: 'other', time: undefined };
+  const read = readQuestion(text);
+  if (!carriesLayout(text)) return read;
+  // Whitespace that may be syntax (code, YAML, a string literal): compared as written, time read as usual.
+  const asWritten = `l:${text.normalize('NFC').trim()}`;
+  return { ...read, form: asWritten, orderFree: asWritten };
+}
+
+function readQuestion(text: string): QuestionFeatures {
+  const empty = { text, form: '', orderFree: '', words: '', terms: [] as string[] };
   const normalised = normaliseCharacters(text);
   const language = detectLanguage(normalised);
   if (language === 'other') {
@@ -69,15 +78,17 @@ export function analyseQuestion(text: string): QuestionFeatures {
   const chunks = chunkQuestion(normalised);
   const words = chunks.filter((chunk) => chunk.kind !== 'mark').map((chunk) => chunk.text.toLowerCase()).sort().join(' ');
   if (language === 'en') {
-    const tokens = englishForm(normalised, chunks);
-    if (!tokens) {
+    const english = englishForm(normalised, chunks);
+    if (!english) {
       // The tagger could not lay its tokens over the text: compared as written, time read from the words.
       const exact = exactTokens(chunks);
       const time = timeCue(exact.map((token) => ({ lower: token.text.toLowerCase(), pos: '' })), normalised);
       return features(text, language, exact, words, time, false);
     }
-    const time = timeCue(tokens.map((token) => ({ lower: token.text.toLowerCase(), pos: token.pos })), normalised);
-    return features(text, language, tokens, words, time, true);
+    const cueOf = (tokens: readonly FormToken[]) => timeCue(tokens.map((token) => ({ lower: token.text.toLowerCase(), pos: token.pos })), normalised);
+    // Read from the words as written, then as rewritten: a rewrite may move or drop the words that say so.
+    const time = cueOf(english.written) ?? cueOf(english.form);
+    return features(text, language, english.form, words, time, true);
   }
   const tokens = dropPoliteness(language, otherLanguageTokens(language, chunks));
   const kind = timeDependenceOf(language, chunks.map((chunk) => chunk.text.toLowerCase()), normalised);

@@ -37,8 +37,12 @@ interface LooseMessage {
   [field: string]: unknown;
 }
 
-/** Fields that never change an answer: who asked for what delivery. */
-const deliveryFields = new Set(['model', 'stream', 'stream_options', 'messages', 'system']);
+/**
+ * Fields that never change an answer: what delivery was asked for (messages and system are hashed apart).
+ * The model asked for is not one of them even when the route sends every name to one upstream model: the
+ * answer carries the name it was asked by.
+ */
+const deliveryFields = new Set(['stream', 'stream_options', 'messages', 'system']);
 
 /**
  * Messages a client puts after the question: OpenClaw's internal context (a user message), Claude Code's
@@ -54,27 +58,22 @@ function isTrailingContext(message: LooseMessage | undefined): boolean {
  * Finds the question a request asks and hashes its context: caller, protocol, provider, base URL and
  * model; the forwarded headers and query; every answer-shaping field (tools, tool_choice, sampling,
  * metadata...); the system prompt; every other message, and the question's own message but its last
- * text. Volatile spans are masked where their client puts them (volatile-spans.ts). undefined when the
+ * text; and `protocolContext`, what the caller's protocol says beyond the chat body read here (a Responses
+ * request read through its chat view: responses-context.ts). Volatile spans are masked where their client
+ * puts them (volatile-spans.ts). undefined when the
  * request is not a plain question: the last real user turn must be text only, followed by nothing but
  * trailing context.
  */
-export function locateQuestion(chat: CacheableRequest, callerId: string): LocatedQuestion | undefined {
+export function locateQuestion(chat: CacheableRequest, callerId: string, protocolContext?: () => string): LocatedQuestion | undefined {
   const body = maskVolatileSpans(chat.body) ?? chat.body;
-  const messages = Array.isArray(body.messages) ? (body.messages as LooseMessage[]) : [];
-  let index = messages.length - 1;
-  while (index > 0 && isTrailingContext(messages[index])) index -= 1;
-  const asked = messages[index];
-  if (!asked || asked.role !== 'user') return undefined;
-  const last = lastText(asked.content);
-  if (!last) return undefined;
-  const stampMatch = openClawTimestamp.exec(last.text);
-  // OpenClaw's Runtime line (session ids masked by now) follows its first question: context, not question.
-  const runtime = openClawRuntimeLine.exec(last.text)?.[0] ?? '';
-  const question = last.text.slice(stampMatch ? stampMatch[0].length : 0, last.text.length - runtime.length).trim();
-  if (!question) return undefined;
+  const found = findQuestion(body);
+  if (!found) return undefined;
+  const { messages, index, last, stampMatch, runtime, question } = found;
 
   const hash = createHash('sha256');
   hash.update(JSON.stringify(['isartor-l1b/v2', callerId, chat.protocol, chat.target.providerId, chat.target.baseUrl, chat.upstreamModel, forwardedRequestParts(chat)]));
+  // Read only for a request that asks a question: most agent turns end in a tool result and never get here.
+  if (protocolContext !== undefined) update(hash, `protocol=${protocolContext()}`);
   for (const [field, value] of Object.entries(body)) {
     if (!deliveryFields.has(field)) update(hash, `${field}=${fingerprintJson(value)}`);
   }
@@ -92,6 +91,30 @@ export function locateQuestion(chat: CacheableRequest, callerId: string): Locate
     update(hash, `asked:${fingerprintJson({ ...message, content })}${runtime}`);
   });
   return { question, context: hash.digest('hex'), ...(stampMatch ? { stamp: { day: stampMatch[2]!, minute: stampMatch[1]! } } : {}) };
+}
+
+/**
+ * The question a chat body asks, without hashing anything: the last text of the last real user turn,
+ * followed by nothing but trailing context, without OpenClaw's timestamp and Runtime line.
+ */
+function findQuestion(body: Record<string, unknown>) {
+  const messages = Array.isArray(body.messages) ? (body.messages as LooseMessage[]) : [];
+  let index = messages.length - 1;
+  while (index > 0 && isTrailingContext(messages[index])) index -= 1;
+  const asked = messages[index];
+  if (!asked || asked.role !== 'user') return undefined;
+  const last = lastText(asked.content);
+  if (!last) return undefined;
+  const stampMatch = openClawTimestamp.exec(last.text);
+  // OpenClaw's Runtime line (session ids masked by now) follows its first question: context, not question.
+  const runtime = openClawRuntimeLine.exec(last.text)?.[0] ?? '';
+  const question = last.text.slice(stampMatch ? stampMatch[0].length : 0, last.text.length - runtime.length).trim();
+  return question ? { messages, index, last, stampMatch, runtime, question } : undefined;
+}
+
+/** The question a request asks (as locateQuestion finds it), for a reader that needs no scope: L1a's time check. */
+export function questionOf(body: Record<string, unknown>): string | undefined {
+  return findQuestion(body)?.question;
 }
 
 /** Earlier user messages recur in every later request: a shared one's day-stamped copy is made once (and frozen, so its fingerprint is remembered too). */

@@ -3,9 +3,12 @@
  * Python" asks. A true list here is two or more items joined by commas and one "and"/"or"/"vs", each item a
  * single noun or adjective or one name (with an article at most), nothing modifying the list as a whole
  * from before or after it ("red apples and pears", "apple and pear trees" are not lists of their items),
- * and no number or code among the items. Phrases with prepositions ("Windows at work and Linux at home")
- * or verbs are never reordered. The order-free form sorts each such list's items; question.ts accepts it
- * only when nothing else differs (the same words, in the same places outside the lists).
+ * and no number or code among the items. Never reordered: phrases with prepositions ("Windows at work and
+ * Linux at home") or verbs; names or acronyms set against each other with "vs" (a fixture: "Arsenal vs
+ * Chelsea" is played at Arsenal's ground, "PSG vs OM" in Paris); any list in a question that points at an
+ * item by its place ("the former", "respectively", "the first one") or relates the items in order ("the
+ * ratio of boys and girls"). The order-free form sorts each such list's items; question.ts accepts it only
+ * when nothing else differs (the same words, in the same places outside the lists).
  */
 import { listConjunctions } from './english-lexicon.js';
 import { isWord, renderForm, type FormToken } from './form-token.js';
@@ -66,6 +69,8 @@ export function findTrueLists(tokens: readonly FormToken[]): Span[][] {
     if (versus && items.length !== 2) return;
     // Names joined by "and" may be one title ("Crime and Punishment", "War and Peace"); a choice ("or", "vs") never is.
     if (token.text === 'and' && items.some((item) => tokens.slice(item.start, item.end).some((t) => t.kind === 'name' || t.kind === 'acronym'))) return;
+    // Names set against each other may be a fixture or a case, where the first is the home side or the plaintiff.
+    if (versus && items.some((item) => tokens.slice(item.start, item.end).some((t) => t.kind === 'name' || t.kind === 'acronym'))) return;
     const classes = new Set(items.map((item) => classOf(tokens, item)));
     if (classes.size !== 1 || classes.has(undefined)) return;
     const before = tokens[items[0]!.start - 1];
@@ -80,6 +85,7 @@ export function findTrueLists(tokens: readonly FormToken[]): Span[][] {
 /** The form with every true list's items sorted; `form` (the rendered tokens) when there is none. */
 export function orderFreeForm(tokens: readonly FormToken[], form: string): string {
   if (!tokens.some((token) => isWord(token) && listConjunctions.has(token.text))) return form;
+  if (refersToPosition(tokens)) return form;
   const lists = findTrueLists(tokens);
   if (lists.length === 0) return form;
   const out = tokens.map((token) => ({ ...token, commaAfter: false }));
@@ -93,4 +99,15 @@ export function orderFreeForm(tokens: readonly FormToken[], form: string): strin
     });
   }
   return renderForm(rendered.filter((token) => !(token.kind === 'rewrite' && token.text === '')));
+}
+
+/** Words that point at an item by its place in the list: "the former", "respectively", "the first one". */
+const positionWords = new Set(['former', 'latter', 'respectively', 'formerly', 'latterly']);
+/** Relations whose terms come in an order: "the ratio of boys and girls" is 2:1 where "of girls and boys" is 1:2. */
+const orderedRelations = new Set(['ratio', 'ratios', 'proportion', 'quotient', 'minus', 'divided', 'divide', 'subtract', 'subtracted', 'percentage', 'percent', 'odds']);
+const ordinals = new Set(['first', 'second', 'third', 'last', 'other']);
+
+/** Whether the question refers to a list item by its position, or relates the items in order: reordering would change the answer. */
+function refersToPosition(tokens: readonly FormToken[]): boolean {
+  return tokens.some((token, i) => isWord(token) && (positionWords.has(token.text) || orderedRelations.has(token.text) || (ordinals.has(token.text) && isWord(tokens[i - 1], 'the'))));
 }

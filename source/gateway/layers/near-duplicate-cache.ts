@@ -1,5 +1,6 @@
 import type { Layer, RequestContext } from '../context.js';
 import { analyseQuestion, maxQuestionLength } from '../../caching/near-duplicate/question.js';
+import { responsesContext } from '../../caching/near-duplicate/responses-context.js';
 import { locateQuestion, scopeOf } from '../../caching/near-duplicate/scope.js';
 import type { NearDuplicateCache } from '../../caching/near-duplicate/shared-cache.js';
 import { isFaithful } from '../../protocols/answer-fidelity.js';
@@ -31,8 +32,10 @@ export function nearDuplicateCacheLayer(store: NearDuplicateCache | undefined): 
       skip(ctx, 'size');
       return next();
     }
-    // A Responses request is read through its chat view; its protocol keeps its scope apart.
-    const located = locateQuestion(chat.chatView ? { ...chat, body: chat.chatView } : chat, ctx.callerId);
+    // A Responses request is read through its chat view, and scoped by the request as it came too.
+    const located = chat.chatView
+      ? locateQuestion({ ...chat, body: chat.chatView }, ctx.callerId, () => responsesContext(chat.body))
+      : locateQuestion(chat, ctx.callerId);
     if (!located) return next();
     if (located.question.length > maxQuestionLength) {
       skip(ctx, 'size');

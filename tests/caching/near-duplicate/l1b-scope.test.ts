@@ -61,10 +61,12 @@ describe('locateQuestion', () => {
       ['anthropic-beta', scope({ ...base, anthropicHeaders: { 'anthropic-beta': 'interleaved-thinking-2025-05-14' } })],
       ['anthropic-version', scope({ ...base, anthropicHeaders: { 'anthropic-version': '2023-01-01' } })],
       ['query', scope({ ...base, query: 'beta=true' })],
+      // The same upstream model asked for by another name: the answer carries the name it was asked by.
+      ['requested model', scope(chat({ ...base.body, model: 'x' }))],
     ];
     for (const [name, other] of variants) expect(other, name).not.toBe(baseScope);
     // Delivery fields do not split it.
-    expect(scope(chat({ ...base.body, stream: true, stream_options: { include_usage: true }, model: 'x' }))).toBe(baseScope);
+    expect(scope(chat({ ...base.body, stream: true, stream_options: { include_usage: true } }))).toBe(baseScope);
   });
 
   it('masks OpenClaw session ids only in its Runtime line: a session id in a tool result or an answer stays', () => {

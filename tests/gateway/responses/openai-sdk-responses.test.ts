@@ -35,7 +35,7 @@ describe.each(upstreams)('openai.responses over %s', (_name, options, upstreamPa
     harness = await startHarness(options);
     harness.fake.setMode({ kind: 'toolLoop', name: 'get_weather', arguments: { city: 'Munich' } });
     const openai = client(harness);
-    const input: ResponseInputItem[] = [{ role: 'user', content: 'What is the weather in Munich?' }];
+    const input: ResponseInputItem[] = [{ role: 'user', content: 'What should I pack for Munich?' }];
 
     const first = await openai.responses.create({ model: 'fake-model', instructions: 'Be brief.', input, tools, store: false }).withResponse();
     expect(first.response.headers.get('x-isartor-layer')).toBe('l3');
@@ -48,7 +48,7 @@ describe.each(upstreams)('openai.responses over %s', (_name, options, upstreamPa
 
     const followUp: ResponseInputItem[] = [...input, ...(first.data.output as ResponseInputItem[]), { type: 'function_call_output', call_id: call!.type === 'function_call' ? call!.call_id : '', output: '{"celsius":21}' }];
     const second = await openai.responses.create({ model: 'fake-model', instructions: 'Be brief.', input: followUp, tools, store: false });
-    expect(second.output_text).toBe('Echo: What is the weather in Munich?');
+    expect(second.output_text).toBe('Echo: What should I pack for Munich?');
     expect(second.output.every((item) => item.type === 'message')).toBe(true);
 
     const again = await openai.responses.create({ model: 'fake-model', instructions: 'Be brief.', input, tools, store: false }).withResponse();
@@ -61,7 +61,7 @@ describe.each(upstreams)('openai.responses over %s', (_name, options, upstreamPa
     harness = await startHarness(options);
     harness.fake.setMode({ kind: 'toolLoop', name: 'get_weather', arguments: { city: 'Munich' } });
     const openai = client(harness);
-    const input: ResponseInputItem[] = [{ role: 'user', content: [{ type: 'input_text', text: 'Weather in Munich?' }] }];
+    const input: ResponseInputItem[] = [{ role: 'user', content: [{ type: 'input_text', text: 'Packing list for Munich?' }] }];
     const streamed = async (items: ResponseInputItem[]) => {
       const stream = openai.responses.stream({ model: 'fake-model', input: items, tools });
       const types: string[] = [];
@@ -87,8 +87,8 @@ describe.each(upstreams)('openai.responses over %s', (_name, options, upstreamPa
     expect(first.final.usage?.output_tokens).toBeGreaterThan(0);
 
     const second = await streamed([...input, ...(first.final.output as ResponseInputItem[]), { type: 'function_call_output', call_id: call?.type === 'function_call' ? call.call_id : '', output: 'sunny' }]);
-    expect(second.text).toBe('Echo: Weather in Munich?');
-    expect(second.final.output_text).toBe('Echo: Weather in Munich?');
+    expect(second.text).toBe('Echo: Packing list for Munich?');
+    expect(second.final.output_text).toBe('Echo: Packing list for Munich?');
     expect(second.types).toEqual(expect.arrayContaining(['response.content_part.added', 'response.output_text.delta', 'response.output_text.done', 'response.content_part.done']));
 
     const replayed = await streamed(input);
