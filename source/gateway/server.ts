@@ -358,6 +358,8 @@ function createContext(req: IncomingMessage, res: ServerResponse): RequestContex
 export interface RunningGateway {
   url: string;
   server: Server;
+  /** Resolves once no request is in flight and every record is written (Gateway.drained). */
+  drained(): Promise<void>;
   /** Stops accepting, lets in-flight requests finish (up to graceMs), then saves and closes. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -413,6 +415,7 @@ export async function startGateway(
   return {
     url: `http://${host}:${address.port}`,
     server,
+    drained: () => gateway.drained(),
     stop: async (graceMs = 30_000) => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       gateway.endLiveFeeds();

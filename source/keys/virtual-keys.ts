@@ -116,6 +116,18 @@ export class VirtualKeys {
     return this.#byHash.get(hash);
   }
 
+  /**
+   * findByKey, but a key this instance does not know is looked for in the shared store before it is
+   * refused: one made on another instance a moment ago works at once here, whatever the order in which
+   * this instance hears of it and the client's first request arrive.
+   */
+  async findByKeyShared(presented: string): Promise<StoredVirtualKey | undefined> {
+    const found = this.findByKey(presented);
+    if (found || !this.#backend.reloadNow) return found;
+    await this.#backend.reloadNow();
+    return this.findByKey(presented);
+  }
+
   /** A key by its plaintext, its token (sha256) or its alias. */
   find(reference: string): StoredVirtualKey | undefined {
     this.#refresh('now');

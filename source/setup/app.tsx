@@ -7,6 +7,7 @@ import { initialSetupState, progressOf, setupReducer, type SetupState } from './
 import type { WizardProgress } from './progress.js';
 import { probeAt } from './dashboard/probes.js';
 import { useDashboardFeed } from './hooks/use-dashboard-feed.js';
+import { KeyRouter } from './hooks/use-keys.js';
 import { BaseUrlScreen } from './screens/base-url.js';
 import { ConfirmScreen } from './screens/confirm.js';
 import { DashboardScreen } from './screens/dashboard.js';
@@ -196,7 +197,9 @@ export function SetupApp({ effects, theme, initialState, refreshMs = 2000, onSta
 
   return (
     <ThemeProvider theme={theme}>
-      <SizeGuard>{renderScreen(state, dispatch)}</SizeGuard>
+      <KeyRouter>
+        <SizeGuard>{renderScreen(state, dispatch)}</SizeGuard>
+      </KeyRouter>
     </ThemeProvider>
   );
 }

@@ -20,6 +20,11 @@ export interface KeysBackend {
   transact?(change: (current: readonly StoredVirtualKey[]) => readonly StoredVirtualKey[]): void;
   /** Resolves once every save reached where other instances read it (a shared store); rejects when it could not. */
   saved?(): Promise<void>;
+  /**
+   * A shared store: reads every key again now, because a lookup missed (a key made on another instance a
+   * moment ago is announced to this one a little later). Resolves when done, also when it could not ask.
+   */
+  reloadNow?(): Promise<void>;
 }
 
 export function memoryKeysBackend(initial: readonly StoredVirtualKey[] = []): KeysBackend {

@@ -10,53 +10,138 @@ import { createHash } from 'node:crypto';
  * on purpose), anything inside or next to a code fence, and paragraphs shorter than `minRepeatChars` (a
  * reference would not be much shorter). Splitting is at line endings only, so joining the pieces gives
  * the original bytes; no sentence splitter can cut inside `./migrate.sh`, `v1.2.3` or a URL.
+ *
+ * A reference has to name one text: its quoted start is all the model can find it by. So every paragraph
+ * and text block seen leaves its start behind, and a repeat is referenced only when no other earlier text
+ * (a paragraph or block with other content, or a paragraph of a tool result) starts the same way: two
+ * versions of `def compute(x):` pasted in turn, then the first again, are all sent as they are.
  */
 
 /** Below this a reference saves too little to be worth the indirection. */
 export const minRepeatChars = 160;
 
-/** What was said in earlier messages; a message adds its own keys only once it is done. */
+/** What was said in earlier messages. */
 export interface EarlierText {
   has(key: string): boolean;
 }
 
+/** What earlier messages said, and what this message has said so far (it adds its keys to `added`). */
+export interface Seen {
+  earlier: EarlierText;
+  added: Set<string>;
+}
+
+const seenHas = (seen: Seen, key: string): boolean => seen.added.has(key) || seen.earlier.has(key);
+
 const fence = /^\s*(?:```|~~~)/u;
 const listItem = /^\s*(?:[-*+•‣◦]|\d{1,3}[.)]|[a-zA-Z][.)]|\(\d{1,3}\)|\[[ xX]\])\s/u;
 
-const digest = (kind: string, text: string): string => `${kind}${createHash('sha256').update(text).digest('base64')}`;
+/** A text's key: short texts (never referenced, only remembered as places) stand as themselves, unhashed. */
+const digest = (kind: string, text: string): string => (text.length < minRepeatChars ? `${kind}=${text}` : `${kind}${createHash('sha256').update(text).digest('base64')}`);
 
-function preview(text: string): string {
-  const first = text.trimStart().split('\n', 1)[0]!.replace(/\s+/gu, ' ');
-  return first.length > 60 ? `${first.slice(0, 60)}…` : `${first}…`;
+const previewLength = 60;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const simpleText = /^[\u0000-\u02ff]*$/u;
+
+/**
+ * The start a reference quotes: the text's first 60 characters, verbatim (line breaks included, so texts
+ * that open with the same line, such as `<system-reminder>`, are still told apart), in whole graphemes:
+ * an emoji or an accented letter is never cut in two (half a surrogate pair is not even valid UTF-8).
+ */
+export function preview(text: string): string {
+  const start = text.trimStart();
+  // Below U+0300 there are no surrogate pairs or combining marks: cut directly.
+  if (simpleText.test(start.slice(0, previewLength + 1))) return start.slice(0, previewLength).trimEnd();
+  let out = '';
+  let count = 0;
+  for (const { segment } of graphemes.segment(start)) {
+    if (count === previewLength) break;
+    out += segment;
+    count += 1;
+  }
+  return out.trimEnd();
 }
 
 export function repeatedParagraphReference(text: string): string {
-  return `[paragraph repeated verbatim from an earlier message: "${preview(text)}"]`;
+  return `[paragraph repeated verbatim from an earlier message: "${preview(text)}…"]`;
 }
 
 export function repeatedBlockReference(text: string): string {
-  return `[text repeated verbatim from an earlier message: "${preview(text)}"]`;
+  return `[text repeated verbatim from an earlier message: "${preview(text)}…"]`;
+}
+
+/**
+ * Remembers one place a reference could be taken to point at: a paragraph (`p`) or a whole text (`b`),
+ * by its start and its content. A second place with the same start and other content makes that start
+ * ambiguous for references of its kind.
+ */
+/** A quoted start as the model would look for it: line endings and runs of spaces do not tell texts apart. */
+const startKey = (start: string): string => start.replace(/\s+/gu, ' ');
+
+function rememberPlace(kind: 'p' | 'b', quoted: string, contentKey: string, seen: Seen): void {
+  const start = startKey(quoted);
+  const anyKey = `v${kind}${start}`;
+  const exactKey = `w${kind}${start}\u0000${contentKey}`;
+  if (seenHas(seen, anyKey) && !seenHas(seen, exactKey)) seen.added.add(`a${kind}${start}`);
+  seen.added.add(anyKey);
+  seen.added.add(exactKey);
+}
+
+/** Whether a reference quoting `start` could be taken to point at another text than the one repeated. */
+function ambiguous(kind: 'p' | 'b', quoted: string, seen: Seen): boolean {
+  const start = startKey(quoted);
+  if (seen.earlier.has(unreadKey) || seenHas(seen, `at${start}`) || seenHas(seen, `ap${start}`)) return true;
+  return kind === 'b' && seenHas(seen, `ab${start}`);
+}
+
+/**
+ * Set by a message too large to read: what it holds is unknown, so no later reference can be sure it
+ * names one text.
+ */
+export const unreadKey = 'unread';
+
+/**
+ * Remembers the starts of a tool result's paragraphs: no later reference may quote a start the model
+ * could also find in a tool result (a file read that shows another version of the same function).
+ */
+export function rememberResultStarts(text: string, added: Set<string>): void {
+  let at = 0;
+  let start = -1;
+  while (at <= text.length) {
+    let eol = text.indexOf('\n', at);
+    if (eol === -1) eol = text.length;
+    const blank = text.slice(at, eol).trim() === '';
+    if (!blank && start === -1) start = at;
+    if ((blank || eol === text.length) && start !== -1) {
+      // The paragraph ends before this blank line (or with the text): its start, as a reference would quote it.
+      const end = blank ? at : eol;
+      added.add(`at${startKey(preview(text.slice(start, Math.min(end, start + 8 * previewLength))))}`);
+      start = -1;
+    }
+    at = eol + 1;
+  }
 }
 
 /**
  * A whole text (a message's string content or one text block) seen in an earlier message: its reference,
- * or undefined (then its key is added to `added`). Like paragraphs, a text with a list item or a code
- * fence is never replaced.
+ * or undefined (then it is remembered in `seen`). Like paragraphs, a text with a list item or a code fence
+ * is never replaced.
  */
-export function referenceRepeatedBlock(text: string, earlier: EarlierText, added: string[]): string | undefined {
-  if (text.length < minRepeatChars || text.split('\n').some((line) => fence.test(line) || listItem.test(line))) return undefined;
+export function referenceRepeatedBlock(text: string, seen: Seen, mayReplace = true): string | undefined {
+  const start = preview(text);
   const key = digest('b', text);
-  if (earlier.has(key)) return repeatedBlockReference(text);
-  added.push(key);
+  const eligible = text.length >= minRepeatChars && !text.split('\n').some((line) => fence.test(line) || listItem.test(line));
+  if (mayReplace && eligible && seen.earlier.has(key) && !ambiguous('b', start, seen)) return repeatedBlockReference(text);
+  rememberPlace('b', start, key, seen);
+  if (eligible) seen.added.add(key);
   return undefined;
 }
 
 /**
- * Replaces the paragraphs of `text` already seen in earlier messages by references; adds the keys of the
- * others to `added`. Returns the text itself when nothing changed.
+ * Replaces the paragraphs of `text` already seen in earlier messages by references; remembers the others
+ * in `seen`. Returns the text itself when nothing changed.
  */
-export function referenceRepeatedParagraphs(text: string, earlier: EarlierText, added: string[]): { text: string; replaced: number } {
-  if (text.length < minRepeatChars) return { text, replaced: 0 };
+export function referenceRepeatedParagraphs(text: string, seen: Seen, mayReplace = true): { text: string; replaced: number } {
   // Lines with their endings, so pieces join back to the same bytes.
   const lines = text.match(/[^\n]*\n|[^\n]+$/gu) ?? [];
   const out: string[] = [];
@@ -85,17 +170,17 @@ export function referenceRepeatedParagraphs(text: string, earlier: EarlierText, 
     const paragraph = lines.slice(i, end).join('');
     const eol = /\r?\n$/u.exec(paragraph)?.[0] ?? '';
     const body = paragraph.slice(0, paragraph.length - eol.length);
-    if (opaque || list || body.length < minRepeatChars) {
-      out.push(paragraph);
+    const start = preview(body);
+    const key = digest('p', body);
+    const eligible = !opaque && !list && body.length >= minRepeatChars;
+    if (mayReplace && eligible && seen.earlier.has(key) && !ambiguous('p', start, seen)) {
+      out.push(repeatedParagraphReference(body) + eol);
+      replaced += 1;
     } else {
-      const key = digest('p', body);
-      if (earlier.has(key)) {
-        out.push(repeatedParagraphReference(body) + eol);
-        replaced += 1;
-      } else {
-        added.push(key);
-        out.push(paragraph);
-      }
+      // Every paragraph is a place a reference could be taken to point at, short ones and lists too.
+      rememberPlace('p', start, key, seen);
+      if (eligible) seen.added.add(key);
+      out.push(paragraph);
     }
     i = end;
   }

@@ -5,6 +5,8 @@ export interface ToolCall {
   name: string;
   /** The call's arguments as sent (OpenAI's JSON string, or Anthropic's `input` as JSON). */
   arguments: string;
+  /** Its place among the request's calls, in order. */
+  order: number;
 }
 
 /** Tool call id -> call, from OpenAI `tool_calls` and Anthropic `tool_use` blocks. */
@@ -15,12 +17,12 @@ export function toolCallsById(messages: readonly unknown[]): Map<string, ToolCal
     for (const call of Array.isArray(message.tool_calls) ? message.tool_calls : []) {
       if (isRecord(call) && typeof call.id === 'string' && isRecord(call.function) && typeof call.function.name === 'string') {
         const args = call.function.arguments;
-        calls.set(call.id, { name: call.function.name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}) });
+        calls.set(call.id, { name: call.function.name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}), order: calls.size });
       }
     }
     for (const block of Array.isArray(message.content) ? message.content : []) {
       if (isRecord(block) && block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') {
-        calls.set(block.id, { name: block.name, arguments: JSON.stringify(block.input ?? {}) });
+        calls.set(block.id, { name: block.name, arguments: JSON.stringify(block.input ?? {}), order: calls.size });
       }
     }
   }
@@ -31,8 +33,12 @@ export function toolCallsById(messages: readonly unknown[]): Map<string, ToolCal
 const readToolName = /(^|[_.-])(read|cat|view|open|get_?file|file_?read|fetch_?file|read_?file)([_.-]|$)/i;
 /** An editor tool asked to show a file (`str_replace_editor`, `str_replace_based_edit_tool`: `"command": "view"`). */
 const viewCommand = /"command"\s*:\s*"view"/u;
-/** A shell command that prints a file (`cat`, `head`, `sed -n`, ...), at the start of a command or after a pipe or `;`. */
-const printsFile = /(?:^|["\s;&|(`]|\\n)(?:sudo\s+)?(?:cat|head|tail|less|more|bat|batcat|nl|tac|xxd|hexdump|od|type|Get-Content|gc)\s|(?:^|["\s;&|(`])sed\s+-n\s/u;
+/**
+ * A shell command that prints a file (`cat`, `head`, `sed -n`, a file at a revision with `git show REV:path`
+ * or `git cat-file -p`, ...), at the start of a command or after a pipe or `;`.
+ */
+const printsFile =
+  /(?:^|["\s;&|(`]|\\n)(?:sudo\s+)?(?:cat|head|tail|less|more|bat|batcat|nl|tac|xxd|hexdump|od|type|Get-Content|gc)\s|(?:^|["\s;&|(`])sed\s+-n\s|(?:^|["\s;&|(`])git\s+(?:show\s+[^\s"]*:|cat-file\s)/u;
 
 /**
  * Whether a result is a file's contents rather than a program's terminal output. Such a result is never
@@ -42,4 +48,26 @@ const printsFile = /(?:^|["\s;&|(`]|\\n)(?:sudo\s+)?(?:cat|head|tail|less|more|b
 export function isFileContent(call: ToolCall | undefined): boolean {
   if (!call) return false;
   return readToolName.test(call.name) || viewCommand.test(call.arguments) || printsFile.test(call.arguments);
+}
+
+/**
+ * A diff's hunk header, possibly coloured, on a line of its own: unified (`@@ -12,7 +12,8 @@`), context
+ * (`*** 12,18 ****`) or normal (`12c12`, `3,4d2`). The result quotes files (`git diff`, `git show`,
+ * `git log -p`, `diff`, a patch tool). What follows `+`, `-`, `<`, `>` and ` ` are a file's bytes, and a `\r` or escape byte in them is content: rendering it like a terminal would
+ * overwrite the `+`/`-` markers and the text before it (a changed progress line in a fixture would come out
+ * as another line with no marker).
+ */
+const hunkHeader = /^(?:\u001b\[[0-9;]*m)*(?:@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@|\*\*\* \d+(?:,\d+)? \*\*\*\*$|\d+(?:,\d+)?[acd]\d+(?:,\d+)?$)/mu;
+
+/**
+ * Whether a tool result quotes file contents (by its call, or by being a diff): such a result is data,
+ * never rendered or recoloured, only deduplicated.
+ */
+export function quotesFiles(call: ToolCall | undefined, texts: readonly string[]): boolean {
+  return isFileContent(call) || texts.some((text) => hunkHeader.test(text));
+}
+
+/** What identifies a call for "the same call ran again": its tool and its exact arguments. */
+export function callIdentity(call: ToolCall): string {
+  return `${call.name}\u0000${call.arguments}`;
 }

@@ -61,9 +61,10 @@ export async function finishOutput(original: string, rendered: string, rules: Ou
   return lossy === original ? original : lossy;
 }
 
-/** The reference that replaces a repeated result. */
-export function duplicateReference(firstId: string, thisId: string | undefined): string {
-  return thisId === undefined
-    ? `[ran again and printed exactly the same output as tool call ${firstId} above]`
-    : `[tool call ${thisId} ran again and printed exactly the same output as tool call ${firstId} above]`;
+/**
+ * The reference that replaces a repeated result. It locates the earlier output without ids (the previous
+ * call of this tool with the same arguments) and names the ids too, for models that see them.
+ */
+export function duplicateReference(previousId: string, thisId: string, toolName: string): string {
+  return `[tool call ${thisId} printed exactly the same output as the previous ${toolName} call with the same arguments above (tool call ${previousId})]`;
 }

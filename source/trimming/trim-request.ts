@@ -8,9 +8,10 @@ import { LruMemo } from './memo.js';
 import { Pacer } from './pacer.js';
 import { addCounts, type RuleCounts, type TrimRule } from './rules.js';
 import { summariseUnit, type UnitSummary } from './unit-summary.js';
-import { toolCallsById } from './tool-calls.js';
+import { callIdentity, toolCallsById, type ToolCall } from './tool-calls.js';
 import { trimUnit, type UnitKind, type TrimState, type Delta } from './trim-unit.js';
 import { countTokensPaced } from './token-count.js';
+import { unreadKey } from './repeated-text.js';
 
 export type { TrimRule } from './rules.js';
 
@@ -20,8 +21,10 @@ export type { TrimRule } from './rules.js';
  * 1. in a tool result, what a terminal would never have shown: frames overwritten by `\r`, cursor movement
  *    and erase sequences, spinners and progress redraws (the final screen stays byte for byte), and colour
  *    where it is decoration (colour-policy.ts);
- * 2. repeats: a tool result byte-identical to an earlier one, and an instruction paragraph or text block
- *    byte-identical to one in an earlier message, each replaced by a short reference to the first.
+ * 2. repeats: a tool result byte-identical to the previous result of the same call (same tool, same
+ *    arguments), and an instruction paragraph or text block byte-identical to one in an earlier message,
+ *    each replaced by a short reference the model can resolve without call ids (trim-unit.ts,
+ *    repeated-text.ts): when it could be taken to mean another earlier text, the repeat is sent whole.
  * Lossy rules (collapsing repeated lines, blank lines, trailing whitespace) run only when switched on.
  * It never changes the last user message, tools or any other non-message field, images, tool calls,
  * cache_control markers, or the order, roles and ids of messages; file contents are only deduplicated.
@@ -73,7 +76,7 @@ export interface TrimOptions {
 }
 
 /** Bumped whenever a rule changes, so memoised results of an older rule set are never reused. */
-const trimmerVersion = 'l2.5/v4-lossless';
+const trimmerVersion = 'l2.5/v5-lossless';
 
 export const defaultMaxMessageChars = 512 * 1024;
 
@@ -144,10 +147,15 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
     let summary: UnitSummary | undefined;
     if (chars > maxMessageChars) skippedForSize += 1;
     else {
-      summary = summaries.get(hash);
+      // A result's summary depends on its call too (a file read is never coloured output), and call ids
+      // are not unique across conversations (some servers number them call_0, call_1, ...).
+      const summaryKey = `${hash}\u0000${resultCalls(raw.value, calls)
+        .map(([, call]) => (call ? callIdentity(call) : '-'))
+        .join('\u0000')}`;
+      summary = summaries.get(summaryKey);
       if (!summary) {
         summary = await summariseUnit(raw.kind, raw.value, calls, pacer);
-        summaries.set(hash, summary, 100 + 100 * summary.colouredResults.length);
+        summaries.set(summaryKey, summary, 100 + 100 * summary.colouredResults.length);
       }
     }
     units.push({ ...raw, json, hash, summary });
@@ -171,6 +179,12 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
     // here can repeat it: nothing to analyse or remember. (Once a later turn follows it, its memo key
     // changes and it is trimmed like any other message.) Too large a message is left alone too.
     if ((unit.protect && index === units.length - 1) || unit.summary === undefined) {
+      if (unit.summary === undefined) {
+        // Too large to analyse, but its results are the latest runs of their calls: a later identical
+        // result must not refer past them to an older run.
+        chain = createHash('sha256').update(chain).update('\u0000S\u0000').update(unit.hash).digest('base64');
+        pending.push(unanalysedDelta(unit.value, calls));
+      }
       if (options.countAll) {
         const count = await countUnitTokens(unit.value, pacer);
         tokensBefore += count;
@@ -266,7 +280,25 @@ function memoWeight(entry: MemoEntry, jsonLength: number): number {
 
 function applyDelta(earlierText: LayeredSet, state: TrimState, delta: Delta): void {
   earlierText.addLayer(delta.text);
-  for (const [key, id] of delta.results) if (!state.results.has(key)) state.results.set(key, id);
+  for (const [call, result] of delta.results) state.results.set(call, result);
+}
+
+/** The tool results of a message, in order: their call ids and calls (undefined when not in the request). */
+function resultCalls(message: unknown, calls: ReadonlyMap<string, ToolCall>): Array<[string, ToolCall | undefined]> {
+  if (!isRecord(message)) return [];
+  const ids: string[] = [];
+  if ((message.role === 'tool' || message.role === 'function') && typeof message.tool_call_id === 'string') ids.push(message.tool_call_id);
+  for (const block of Array.isArray(message.content) ? message.content : []) {
+    if (isRecord(block) && block.type === 'tool_result' && typeof block.tool_use_id === 'string') ids.push(block.tool_use_id);
+  }
+  return ids.map((id) => [id, calls.get(id)]);
+}
+
+/** A message left unanalysed: each of its results becomes the latest of its call, matching nothing. */
+function unanalysedDelta(message: unknown, calls: ReadonlyMap<string, ToolCall>): Delta {
+  const results: Delta['results'] = [];
+  for (const [id, call] of resultCalls(message, calls)) if (call) results.push([callIdentity(call), { key: '', id, order: call.order }]);
+  return { text: new Set([unreadKey]), results };
 }
 
 /**
@@ -275,13 +307,16 @@ function applyDelta(earlierText: LayeredSet, state: TrimState, delta: Delta): vo
  */
 class LayeredSet {
   readonly #layers: Array<ReadonlySet<string>> = [];
+  /** Small layers (most messages leave a few keys) are copied into one set, so a lookup is not one per message. */
+  readonly #small = new Set<string>();
 
   addLayer(layer: ReadonlySet<string>): void {
-    if (layer.size > 0) this.#layers.push(layer);
+    if (layer.size > 64) this.#layers.push(layer);
+    else for (const key of layer) this.#small.add(key);
   }
 
   has(key: string): boolean {
-    return this.#layers.some((layer) => layer.has(key));
+    return this.#small.has(key) || this.#layers.some((layer) => layer.has(key));
   }
 }
 

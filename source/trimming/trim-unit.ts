@@ -1,9 +1,9 @@
 import { isRecord, isTextBlock, mapIfChanged } from './json.js';
 import type { LossySettings } from './lossy/apply-lossy.js';
 import type { Pacer } from './pacer.js';
-import { referenceRepeatedBlock, referenceRepeatedParagraphs, type EarlierText } from './repeated-text.js';
+import { referenceRepeatedBlock, referenceRepeatedParagraphs, rememberResultStarts, type EarlierText } from './repeated-text.js';
 import { countRule, type RuleCounts } from './rules.js';
-import { isFileContent, type ToolCall } from './tool-calls.js';
+import { callIdentity, quotesFiles, type ToolCall } from './tool-calls.js';
 import { duplicateReference, finishOutput, plainKey, renderPaced, resultKey } from './tool-output.js';
 
 export type UnitKind = 'openai-message' | 'anthropic-message' | 'anthropic-system';
@@ -11,15 +11,24 @@ export type UnitKind = 'openai-message' | 'anthropic-message' | 'anthropic-syste
 /** What earlier messages of the request left for later ones to refer to. */
 export interface TrimState {
   earlierText: EarlierText;
-  /** Result key -> id of the first tool call that printed it. */
-  results: Map<string, string>;
+  /** Call identity (tool and arguments) -> the latest result of that call: its key and its call's id. */
+  results: Map<string, LatestResult>;
+}
+
+export interface LatestResult {
+  /** The rendered result's key; '' for a result that was not analysed (it never matches). */
+  key: string;
+  id: string;
+  /** Its call's place among the calls: "the previous call" must have been made before this one. */
+  order: number;
 }
 
 /** What trimming one message (or the system prompt) added to the running state. */
 export interface Delta {
   /** Keys of its paragraphs and text blocks (built once; replaying a memoised message adds it as one layer). */
   text: ReadonlySet<string>;
-  results: Array<[key: string, id: string]>;
+  /** Its tool results in order, each the latest of its call from then on. */
+  results: Array<[call: string, result: LatestResult]>;
 }
 
 export interface UnitContext {
@@ -35,29 +44,42 @@ export interface UnitContext {
 
 interface Work extends UnitContext {
   rules: RuleCounts;
-  addedText: string[];
-  addedResults: Array<[string, string]>;
+  addedText: Set<string>;
+  addedResults: Array<[string, LatestResult]>;
 }
 
 /** Trims one message (or the Anthropic system prompt) against what came before it. */
 export async function trimUnit(kind: UnitKind, value: unknown, context: UnitContext): Promise<{ value: unknown; rules: RuleCounts; delta: Delta }> {
-  const work: Work = { ...context, rules: {}, addedText: [], addedResults: [] };
+  const work: Work = { ...context, rules: {}, addedText: new Set(), addedResults: [] };
   let trimmed: unknown = value;
   if (kind === 'anthropic-system') trimmed = trimInstructionContent(value, work);
   else if (isRecord(value)) trimmed = kind === 'openai-message' ? await trimOpenAIMessage(value, work) : await trimAnthropicMessage(value, work);
-  return { value: trimmed, rules: work.rules, delta: { text: new Set(work.addedText), results: work.addedResults } };
+  return { value: trimmed, rules: work.rules, delta: { text: work.addedText, results: work.addedResults } };
 }
 
 /** System, user and assistant text: a whole text or paragraph repeated from an earlier message becomes a reference. */
-function trimInstructionText(text: string, work: Work): string {
-  const block = referenceRepeatedBlock(text, work.state.earlierText, work.addedText);
+function trimInstructionText(text: string, work: Work, mayReplace = true): string {
+  const seen = { earlier: work.state.earlierText, added: work.addedText };
+  const block = referenceRepeatedBlock(text, seen, mayReplace);
   if (block !== undefined) {
     countRule(work.rules, 'repeated-block');
     return block;
   }
-  const paragraphs = referenceRepeatedParagraphs(text, work.state.earlierText, work.addedText);
+  const paragraphs = referenceRepeatedParagraphs(text, seen, mayReplace);
   countRule(work.rules, 'repeated-paragraph', paragraphs.replaced);
   return paragraphs.text;
+}
+
+/** Fields a text block may carry and still have its text replaced by a reference. */
+const plainBlockFields = new Set(['type', 'text', 'cache_control']);
+
+/**
+ * A text block whose other fields are tied to its text (Anthropic `citations` quote it) is sent as it
+ * came; it is still remembered, as a place later references could point at.
+ */
+function textOf(block: Record<string, unknown> & { text: string }, work: Work): string {
+  const plain = Object.entries(block).every(([field, value]) => plainBlockFields.has(field) || value === null || value === undefined || (Array.isArray(value) && value.length === 0));
+  return trimInstructionText(block.text, work, plain);
 }
 
 /** A string or an array of text blocks/parts; anything else in it is left as it is. */
@@ -66,13 +88,36 @@ function trimInstructionContent(content: unknown, work: Work): unknown {
   if (!Array.isArray(content)) return content;
   return mapIfChanged(content, (block) => {
     if (!isTextBlock(block)) return block;
-    const text = trimInstructionText(block.text, work);
+    const text = textOf(block, work);
     return text === block.text ? block : { ...block, text };
   });
 }
 
+/**
+ * The texts a tool call carries (a file written, an edit's new text) are places a later reference could
+ * be taken to point at, like tool results: their paragraph starts are remembered.
+ */
+function rememberCallTexts(value: unknown, work: Work): void {
+  if (typeof value === 'string') rememberResultStarts(value, work.addedText);
+  else if (Array.isArray(value)) for (const item of value) rememberCallTexts(item, work);
+  else if (isRecord(value)) for (const field of Object.values(value)) rememberCallTexts(field, work);
+}
+
+function rememberOpenAICalls(message: Record<string, unknown>, work: Work): void {
+  for (const call of Array.isArray(message.tool_calls) ? message.tool_calls : []) {
+    const args = isRecord(call) && isRecord(call.function) ? call.function.arguments : undefined;
+    if (typeof args !== 'string') continue;
+    try {
+      rememberCallTexts(JSON.parse(args), work);
+    } catch {
+      rememberResultStarts(args, work.addedText);
+    }
+  }
+}
+
 async function trimOpenAIMessage(message: Record<string, unknown>, work: Work): Promise<Record<string, unknown>> {
   const role = message.role;
+  if (role === 'assistant') rememberOpenAICalls(message, work);
   let content: unknown = message.content;
   if (role === 'tool' || role === 'function') {
     content = await trimToolContent(message.content, typeof message.tool_call_id === 'string' ? message.tool_call_id : undefined, work);
@@ -95,8 +140,10 @@ async function trimAnthropicMessage(message: Record<string, unknown>, work: Work
   for (const block of original) {
     let next: unknown = block;
     if (isTextBlock(block)) {
-      const text = trimInstructionText(block.text, work);
+      const text = textOf(block, work);
       if (text !== block.text) next = { ...block, text };
+    } else if (isRecord(block) && block.type === 'tool_use') {
+      rememberCallTexts(block.input, work);
     } else if (isRecord(block) && block.type === 'tool_result') {
       const id = typeof block.tool_use_id === 'string' ? block.tool_use_id : undefined;
       const content = await trimToolContent(block.content, id, work);
@@ -110,28 +157,35 @@ async function trimAnthropicMessage(message: Record<string, unknown>, work: Work
 }
 
 /**
- * A tool result's content (a string, or text blocks/parts): rendered like a terminal unless it is a file's
- * contents, then replaced by a reference if an earlier result rendered the same (colour included), else
- * sent with colour dropped where it is decoration.
+ * A tool result's content (a string, or text blocks/parts): rendered like a terminal unless it quotes
+ * files, then replaced by a reference if the previous result of the same call (same tool, same arguments)
+ * rendered the same (colour included), else sent with colour dropped where it is decoration.
+ *
+ * Only the previous run of the same call is a reference target, never any earlier identical output: many
+ * models never see tool call ids (chat templates render results without them), so "same output as call
+ * X" would be unresolvable for them, and a file read, edited, read, reverted and read again would seem
+ * to refer to the middle read. "The previous `read` call with the same arguments" names one result
+ * without ids.
  */
 async function trimToolContent(content: unknown, id: string | undefined, work: Work): Promise<unknown> {
-  const fileContent = isFileContent(id === undefined ? undefined : work.calls.get(id));
+  const call = id === undefined ? undefined : work.calls.get(id);
   const blocks = typeof content === 'string' ? undefined : Array.isArray(content) ? content : null;
   if (blocks === null) return content;
   const texts = blocks === undefined ? [content as string] : blocks.filter(isTextBlock).map((block) => block.text);
+  const data = quotesFiles(call, texts);
   const rendered: string[] = [];
-  for (const text of texts) rendered.push(fileContent ? text : await renderPaced(text, work.pacer));
+  for (const text of texts) rendered.push(data ? text : await renderPaced(text, work.pacer));
 
-  // Only all-text results are compared: one with an image is never replaced.
+  // Only all-text results of a known call are compared: one with an image is never replaced.
   const allText = blocks === undefined || (blocks.length > 0 && blocks.every(isTextBlock));
-  if (allText) {
+  if (call !== undefined && id !== undefined) {
     await work.pacer.pace();
-    const key = resultKey(rendered);
-    const first = work.state.results.get(key) ?? work.addedResults.find(([seen]) => seen === key)?.[1];
-    if (first === undefined) {
-      if (id !== undefined) work.addedResults.push([key, id]);
-    } else if (first !== id) {
-      const reference = duplicateReference(first, id);
+    const identity = callIdentity(call);
+    const key = allText ? resultKey(rendered) : '';
+    const previous = latestResult(identity, work);
+    work.addedResults.push([identity, { key, id, order: call.order }]);
+    if (key !== '' && previous !== undefined && previous.key === key && previous.id !== id && previous.order < call.order) {
+      const reference = duplicateReference(previous.id, id, call.name);
       if (reference.length < texts.reduce((sum, text) => sum + text.length, 0)) {
         const replaced = replaceWithReference(content, reference);
         if (replaced !== content) {
@@ -141,7 +195,8 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
       }
     }
   }
-  if (fileContent) return content;
+  for (const text of texts) rememberResultStarts(text, work.addedText);
+  if (data) return content;
 
   const keepColour = work.colourTalk || (work.keepColourOf.size > 0 && work.keepColourOf.has(plainKey(rendered)));
   const rules = { keepColour, lossy: work.lossy };
@@ -156,6 +211,12 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
     }
   }
   return finished.every((block, i) => block === blocks[i]) ? blocks : finished;
+}
+
+/** The latest result of a call: in this message so far, else in the earlier ones. */
+function latestResult(identity: string, work: Work): LatestResult | undefined {
+  for (let i = work.addedResults.length - 1; i >= 0; i--) if (work.addedResults[i]![0] === identity) return work.addedResults[i]![1];
+  return work.state.results.get(identity);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { talksAboutColour } from './colour-policy.js';
 import { isRecord, isTextBlock } from './json.js';
 import type { Pacer } from './pacer.js';
-import { isFileContent, type ToolCall } from './tool-calls.js';
+import { quotesFiles, type ToolCall } from './tool-calls.js';
 import { plainKey, renderPaced, resultKey } from './tool-output.js';
 import type { UnitKind } from './trim-unit.js';
 
@@ -20,8 +20,8 @@ export async function summariseUnit(kind: UnitKind, value: unknown, calls: Reado
     else if (Array.isArray(content)) for (const block of content) if (isTextBlock(block)) summary.talksAboutColour ||= talksAboutColour(block.text);
   };
   const result = async (content: unknown, id: unknown): Promise<void> => {
-    if (isFileContent(typeof id === 'string' ? calls.get(id) : undefined)) return;
     const texts = typeof content === 'string' ? [content] : Array.isArray(content) ? content.filter(isTextBlock).map((block) => block.text) : [];
+    if (quotesFiles(typeof id === 'string' ? calls.get(id) : undefined, texts)) return;
     if (!texts.some((text) => text.includes('\u001b') || text.includes('\u009b'))) return;
     const rendered: string[] = [];
     for (const text of texts) rendered.push(await renderPaced(text, pacer));

@@ -135,7 +135,7 @@ describe('graceful stop', () => {
     fake.setMode({ kind: 'slow', delayMs: 1500 });
     const inFlight = chat(url, 'a slow question');
     // Wait until the gateway has forwarded it, so it is truly in flight when down runs.
-    for (let i = 0; i < 100 && chatRequestsUpstream() === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const deadline = Date.now() + 20_000; chatRequestsUpstream() === 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(chatRequestsUpstream()).toBe(1);
     const down = await cli('down');
     const answer = await inFlight;

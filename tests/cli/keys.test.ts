@@ -24,7 +24,7 @@ const cli = (...args: string[]) => runCli(args, { home, env: { OPENCLAW_STATE_DI
 const cliWithMaster = (...args: string[]) => runCli(args, { home, env: { OPENCLAW_STATE_DIR: openclawDir, ISARTOR_GATEWAY_API_KEY: master } });
 
 async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 100; i++) {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
     const value = await probe();
     if (value !== undefined) return value;
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -61,10 +61,11 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   return new Promise((resolve, reject) => {
+    // Generous: on a loaded 2-core machine one start of node and the CLI's imports can take seconds.
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`isartor ${args.join(' ')} did not finish in time.\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, options.timeoutMs ?? 15_000);
+    }, options.timeoutMs ?? 40_000);
     child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(timer);
@@ -74,7 +75,7 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
 }
 
 /** Collects a child's stdout and resolves once it contains `text`. */
-export function waitForOutput(child: ChildProcess, text: string | RegExp, timeoutMs = 10_000): Promise<string> {
+export function waitForOutput(child: ChildProcess, text: string | RegExp, timeoutMs = 40_000): Promise<string> {
   let seen = '';
   return new Promise((resolve, reject) => {
     const matches = () => (typeof text === 'string' ? seen.includes(text) : text.test(seen));

@@ -1,5 +1,8 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGateway, startGateway, type RunningGateway } from '../../source/gateway/server.js';
 import { buildRoutingTable } from '../../source/routing/routing-table.js';
@@ -14,22 +17,38 @@ const chunk = (delta: object, finish: string | null = null): string =>
 
 let upstream: Server | undefined;
 let running: RunningGateway | undefined;
+const dirs: string[] = [];
 afterEach(async () => {
   await running?.stop(100);
   upstream?.close();
   running = undefined;
   upstream = undefined;
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 /**
  * A chat provider that sends the answer and [DONE], then ends the stream `endDelayMs` later; with `pauseMs`,
  * it pauses that long after the first chunk; with `malformed`, that chunk carries it (a wrong type).
  */
-async function start(endDelayMs: number, pauseMs = 0, malformed?: object): Promise<{ calls: () => number; records: RequestRecord[]; drained: () => Promise<void> }> {
+async function start(
+  endDelayMs: number,
+  pauseMs = 0,
+  malformed?: object,
+): Promise<{ calls: () => number; stored: () => Promise<void>; ended: () => Promise<void>; records: RequestRecord[]; drained: () => Promise<void> }> {
   const records: RequestRecord[] = [];
   let calls = 0;
+  let ends = 0;
   upstream = createServer((req, res) => {
     req.resume();
+    res.on('close', () => (ends += 1));
     req.on('end', async () => {
       calls += 1;
       res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -48,14 +67,31 @@ async function start(endDelayMs: number, pauseMs = 0, malformed?: object): Promi
     provider: 'openai-compatible',
     providers: { 'openai-compatible': { baseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, apiKey: 'k', model: 'fake-model' } },
   });
+  // The exact cache also appends each answer it keeps to a file: what the tests watch instead of the clock.
+  const dir = mkdtempSync(join(tmpdir(), 'isartor-client-leaves-'));
+  dirs.push(dir);
+  const exactCacheFile = join(dir, 'exact-cache.jsonl');
   const gateway = await createGateway({
     routing,
     bodyLimitBytes: 1 << 20,
     exactCache: { ...configDefaults.cache.exact, enabled: true },
+    exactCacheFile,
     requestLog: { append: (record) => records.push(record), read: () => ({ records, skipped: 0 }) },
   });
   running = await startGateway(gateway, { host: '127.0.0.1', port: 0 });
-  return { calls: () => calls, records, drained: () => gateway.drained() };
+  return {
+    calls: () => calls,
+    records,
+    drained: () => gateway.drained(),
+    stored: () => until(() => existsSync(exactCacheFile) && readFileSync(exactCacheFile, 'utf8').trim() !== '', 'the answer to be kept'),
+    // Every stream the provider sent ended (or was cut by the gateway), and the gateway, which reads it on after the client left, had time to
+    // act on its end: long enough to have kept an answer it should not have.
+    ended: async () => {
+      await until(() => ends >= calls, 'the provider to end its stream');
+      await gateway.drained();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    },
+  };
 }
 
 const callers = {
@@ -91,7 +127,7 @@ describe('a client that leaves once the whole answer reached it', () => {
       await upstreamCalls.drained();
       expect(upstreamCalls.records).toHaveLength(1);
       expect(upstreamCalls.records[0]).toMatchObject({ status: 200, layer: 'l3', tokensCounted: 'provider', outputTokens: 3 });
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      await upstreamCalls.stored();
       expect((await ask(caller.path, caller.body)).layer).toBe('l1a');
       expect(upstreamCalls.calls()).toBe(1);
     });
@@ -100,9 +136,8 @@ describe('a client that leaves once the whole answer reached it', () => {
   it('a client that leaves before the last event: nothing is kept, the next request goes to the provider', async () => {
     const upstreamCalls = await start(0, 300);
     await ask(callers.openai.path, callers.openai.body, 'Paris');
-    await upstreamCalls.drained();
+    await upstreamCalls.ended();
     expect(upstreamCalls.records[0]).toMatchObject({ status: 499, tokensCounted: 'estimated' });
-    await new Promise((resolve) => setTimeout(resolve, 600));
     expect((await ask(callers.openai.path, callers.openai.body)).layer).toBe('l3');
     expect(upstreamCalls.calls()).toBe(2);
   });
@@ -111,7 +146,7 @@ describe('a client that leaves once the whole answer reached it', () => {
     for (const malformed of [{ content: 5 }, { tool_calls: 'none' }, { role: null, content: { text: 'x' } }]) {
       const upstreamCalls = await start(400, 0, malformed);
       await ask(callers.openai.path, callers.openai.body, '[DONE]');
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      await upstreamCalls.ended();
       expect((await ask(callers.openai.path, callers.openai.body)).layer).toBe('l3');
       expect(upstreamCalls.calls()).toBe(2);
       await running?.stop(100);

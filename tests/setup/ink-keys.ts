@@ -20,21 +20,18 @@ type Expected = string | RegExp | ((frame: string) => boolean);
 const matcher = (expected: Expected) => (frame: string): boolean =>
   typeof expected === 'string' ? frame.includes(expected) : expected instanceof RegExp ? expected.test(frame) : expected(frame);
 
-/** Let the new screen's input handlers attach (passive effects) before the next key. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** How long a wait pauses between looks at the frames. */
+const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 /** Resolves once the last frame satisfies `expected` (a substring, a pattern or a predicate). */
-export async function waitForFrame(ui: Rendered, expected: Expected, timeoutMs = 4000): Promise<string> {
+export async function waitForFrame(ui: Rendered, expected: Expected, timeoutMs = 10_000): Promise<string> {
   const matches = matcher(expected);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const frame = ui.lastFrame() ?? '';
-    if (matches(frame)) {
-      await settle();
-      return frame;
-    }
+    if (matches(frame)) return frame;
     if (Date.now() > deadline) throw new Error(`waitForFrame: never saw ${String(expected)}; last frame:\n${frame}`);
-    await settle();
+    await pause();
   }
 }
 
@@ -50,33 +47,24 @@ async function waitForFrameSince(ui: Rendered, from: number, expected: Expected,
   for (;;) {
     for (; seen < ui.frames.length; seen++) {
       const frame = ui.frames[seen] ?? '';
-      if (matches(frame)) {
-        await settle();
-        return frame;
-      }
+      if (matches(frame)) return frame;
     }
     if (Date.now() > deadline) throw new Error(`never saw ${String(expected)} in the ${ui.frames.length - from} frame(s) since the key; last frame:\n${ui.lastFrame() ?? ''}`);
-    await settle();
+    await pause();
   }
 }
 
-/** Writes a key and waits until a frame differs from the one before it (and, when given, shows `expected`). */
-export async function press(ui: Rendered, key: string, expected?: Expected): Promise<string> {
+/**
+ * Writes a key and waits until a frame differs from the one before it (and, when given, shows `expected`).
+ * The key is written once: the wizard's handlers are attached in the commit that draws their screen
+ * (source/setup/hooks/use-keys.tsx), so a key written after a frame always meets that frame's handlers.
+ */
+export async function press(ui: Rendered, key: string, expected?: Expected, timeoutMs = 10_000): Promise<string> {
   const before = ui.lastFrame() ?? '';
   const shows = expected === undefined ? () => true : matcher(expected);
-  const changed = (frame: string): boolean => frame !== before && shows(frame);
   const from = ui.frames.length;
   ui.stdin.write(key);
-  // A key written before the screen's input handler is attached (React runs it in a passive effect,
-  // later on a busy machine) is lost, as it would be for a person, who presses again: when no frame
-  // at all has differed a second later, the key is sent once more.
-  try {
-    return await waitForFrameSince(ui, from, changed, 1000);
-  } catch {
-    if (ui.frames.slice(from).some((frame) => frame !== before)) return waitForFrameSince(ui, from, changed, 4000);
-    ui.stdin.write(key);
-    return waitForFrameSince(ui, from, changed, 4000);
-  }
+  return waitForFrameSince(ui, from, (frame) => frame !== before && shows(frame), timeoutMs);
 }
 
 /** Types text one character at a time, as a person would. */

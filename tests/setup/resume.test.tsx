@@ -34,7 +34,7 @@ describe('stored settings are offered again', () => {
     const overview = fakeOverview({ storedKeys: ['groq'], providers: { groq: { baseUrl: undefined, model: 'openai/gpt-oss-20b' } } });
     const ui = renderApp(effects, stateAfter([{ type: 'overviewLoaded', overview }, { type: 'setupStarted' }, { type: 'providerChosen', providerId: 'groq' }, { type: 'keySubmitted', apiKey: undefined, source: 'stored' }, { type: 'keyChecked', result: okCheck() }]));
     expect(await waitForFrame(ui, 'Which model')).toMatch(/❯ openai\/gpt-oss-20b/);
-    await press(ui, keys.enter, 'Gateway');
+    await press(ui, keys.enter, 'Gateway running at');
     expect(effects.saveProvider).toHaveBeenCalledWith(expect.objectContaining({ model: 'openai/gpt-oss-20b' }));
   });
 });

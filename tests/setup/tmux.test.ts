@@ -15,12 +15,15 @@ function tmux(...args: string[]): string {
   return execFileSync(tmuxPath, ['-L', socket, ...args], { encoding: 'utf8' });
 }
 
-async function screenShows(text: string | RegExp, timeoutMs = 10_000): Promise<string> {
+const showsText = (screen: string, text: string | RegExp): boolean => (typeof text === 'string' ? screen.includes(text) : text.test(screen));
+
+/** The first capture that shows all of `texts` at once: a capture can catch a frame half drawn. */
+async function screenShows(texts: Array<string | RegExp>, timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const screen = tmux('capture-pane', '-p', '-t', 'setup');
-    if (typeof text === 'string' ? screen.includes(text) : text.test(screen)) return screen;
-    if (Date.now() > deadline) throw new Error(`the terminal never showed ${String(text)}:\n${screen}`);
+    if (texts.every((text) => showsText(screen, text))) return screen;
+    if (Date.now() > deadline) throw new Error(`the terminal never showed ${texts.filter((text) => !showsText(screen, text)).map(String).join(', ')}:\n${screen}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -36,17 +39,15 @@ describe.skipIf(!tmuxPath && !process.env.CI)(`isartor-setup in a real terminal$
     const home = makeTempHome();
     const env = [`ISARTOR_HOME=${home}`, `OPENCLAW_STATE_DIR=${join(home, 'openclaw')}`, 'TERM=xterm-256color'];
     // `env -u CI`: the wizard is only interactive outside CI.
-    tmux('new-session', '-d', '-s', 'setup', '-x', '80', '-y', '24', `env -u CI ${env.join(' ')} ${process.execPath} ${setupPath}; sleep 5`);
-    const welcome = await screenShows('none yet');
-    expect(welcome).toContain('Enter start setup');
+    tmux('new-session', '-d', '-s', 'setup', '-x', '80', '-y', '24', `env -u CI ${env.join(' ')} ${process.execPath} ${setupPath}; sleep 30`);
+    await screenShows(['none yet', 'Enter start setup']);
     tmux('send-keys', '-t', 'setup', 'Enter');
-    const list = await screenShows('Which provider');
-    expect(list).toMatch(/❯ openai\s+OpenAI/);
+    await screenShows(['Which provider', /❯ openai\s+OpenAI/]);
     tmux('send-keys', '-t', 'setup', 'Down');
-    const moved = await screenShows(/❯ anthropic\s+Anthropic/);
+    const moved = await screenShows([/❯ anthropic\s+Anthropic/, 'Ctrl+C quit']);
     expect(moved).not.toMatch(/❯ openai\s/);
     expect(moved.split('\n').every((line) => line.length <= 80)).toBe(true);
     tmux('send-keys', '-t', 'setup', 'C-c');
-    await screenShows('Setup interrupted');
+    await screenShows(['Setup interrupted']);
   });
 });

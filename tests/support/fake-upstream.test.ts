@@ -17,7 +17,7 @@ function client(up: FakeUpstream, extra: Partial<ConstructorParameters<typeof Op
   return new OpenAI({ baseURL: up.openaiBaseUrl, apiKey: 'k', maxRetries: 0, ...extra });
 }
 
-async function waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
+async function waitFor(check: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error('waitFor: condition not met in time');

@@ -182,11 +182,11 @@ describe.each([
     }
   });
 
-  it('acts on a verbatim repeat: the second identical result becomes a reference that says it ran again', async () => {
+  it('acts on a verbatim repeat: the second identical result of the same call becomes a reference to the previous run', async () => {
     const body = protocol === 'openai' ? openAIBody([exec('nvidia-smi', look.nvidiaSmi), exec('nvidia-smi', look.nvidiaSmi)]) : anthropicBody([exec('nvidia-smi', look.nvidiaSmi), exec('nvidia-smi', look.nvidiaSmi)]);
     const { sent } = await send(body);
     const received = strings(sent.messages);
     expect(count(received, look.nvidiaSmi)).toBe(1);
-    expect(received.some((text) => /^\[tool call \S+ ran again and printed exactly the same output as tool call \S+ above\]$/u.test(text))).toBe(true);
+    expect(received.some((text) => /^\[tool call \S+ printed exactly the same output as the previous exec call with the same arguments above \(tool call \S+\)\]$/u.test(text))).toBe(true);
   });
 });

@@ -71,7 +71,7 @@ function anthropicRequest(): Json {
   };
 }
 
-const reference = (text: string) => `[paragraph repeated verbatim from an earlier message: "${text.slice(0, 60)}…"]`;
+const reference = (text: string) => `[paragraph repeated verbatim from an earlier message: "${text.slice(0, 60).trimEnd()}…"]`;
 
 describe('trimRequestBody, OpenAI', () => {
   it('renders redrawn output, refers to repeats, and leaves everything else', async () => {
@@ -83,7 +83,7 @@ describe('trimRequestBody, OpenAI', () => {
     expect(messages[0]!.content).toBe(`You are a coding agent.\n\n${paragraph}`);
     expect(messages[1]!.content).toEqual([{ type: 'text', text: `Fix the bug.\n\n${reference(paragraph)}` }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'high' } }]);
     expect(messages[3]!.content).toBe('ok 12 tests\n');
-    expect(messages[5]!.content).toBe('[tool call call_2 ran again and printed exactly the same output as tool call call_1 above]');
+    expect(messages[5]!.content).toMatch(/^\[tool call call_2 printed exactly the same output as the previous \S+ call with the same arguments above \(tool call call_1\)\]$/u);
     // The last user message is protected, although it repeats the paragraph.
     expect(messages[6]).toEqual((copy.messages as Json[])[6]);
     expect(result.rules).toEqual({ 'repeated-paragraph': 1, 'terminal-render': 1, 'duplicate-tool-result': 1 });
@@ -124,7 +124,8 @@ describe('trimRequestBody, OpenAI', () => {
     };
     const messages = (await trimRequestBody(body, 'openai')).body.messages as Array<{ content: Array<{ text: string }> }>;
     expect(messages[0]!.content[0]!.text).toBe(context);
-    expect(messages[2]!.content[0]!.text).toBe('[text repeated verbatim from an earlier message: "<system-reminder>…"]');
+    // The quoted start runs over the first line break, so reminders that open alike are still told apart.
+    expect(messages[2]!.content[0]!.text).toBe(`[text repeated verbatim from an earlier message: "${context.slice(0, 60).trimEnd()}…"]`);
   });
 });
 

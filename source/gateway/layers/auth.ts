@@ -46,7 +46,7 @@ export function authLayer(gatewayApiKey: string | undefined, options: AuthOption
     if (gatewayApiKey && credentialMatches(presented, gatewayApiKey)) {
       ctx.callerId = callerIdFor(gatewayApiKey);
     } else if (options.virtualKeys && looksLikeVirtualKey(presented)) {
-      if (!identifyVirtualKey(ctx, options.virtualKeys, presented!, options.masterOnly ?? false)) return;
+      if (!(await identifyVirtualKey(ctx, options.virtualKeys, presented!, options.masterOnly ?? false))) return;
     } else if (gatewayApiKey) {
       ctx.layer = 'l0';
       const message = presented

@@ -56,7 +56,7 @@ export function keyManagementLayer(gatewayApiKey: string | undefined, keys: Virt
     }
     // A virtual key may read its own info, as LiteLLM's `curl /key/info -H "Authorization: Bearer <key>"`.
     if (ctx.path === '/key/info' && looksLikeVirtualKey(presented)) {
-      const own = keys.findByKey(presented!);
+      const own = await keys.findByKeyShared(presented!);
       if (own && keys.isExpired(own)) {
         sendError(ctx, 401, `Authentication Error - Expired Key: the virtual key ${describeKey(own)} expired at ${own.expires}. Ask the gateway's owner for a new key, or to extend this one (POST /key/update with a new "duration").`, 'expired_virtual_key', authenticate);
         return;

@@ -14,9 +14,9 @@ const authenticate = { 'www-authenticate': 'Bearer realm="isartor"' };
  * may use) refused with 403. Sets the caller to `vkey:<id>`, so the caches keep each key's answers apart.
  * Returns false when it answered.
  */
-export function identifyVirtualKey(ctx: RequestContext, keys: VirtualKeys, presented: string, masterOnly: boolean): boolean {
+export async function identifyVirtualKey(ctx: RequestContext, keys: VirtualKeys, presented: string, masterOnly: boolean): Promise<boolean> {
   ctx.layer = 'l0';
-  const key = keys.findByKey(presented);
+  const key = await keys.findByKeyShared(presented);
   if (!key) {
     sendError(ctx, 401, 'This virtual key is not known to this isartor gateway: it was deleted, or was made for another gateway. Ask its owner for a new one (`isartor keys create`).', 'invalid_virtual_key', authenticate);
     return false;

@@ -1,7 +1,8 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { diffLineKind, diffLines } from '../../terminal/diff-lines.js';
 import { useTheme, type Theme } from './theme.js';
+import { useKeys } from '../hooks/use-keys.js';
 
 export interface DiffViewProps {
   diff: string;
@@ -17,7 +18,7 @@ export function DiffView({ diff, height, width, isActive = true }: DiffViewProps
   const lines = diffLines(diff);
   const maxTop = Math.max(0, lines.length - height);
   const [top, setTop] = useState(0);
-  useInput(
+  useKeys(
     (_input, key) => {
       if (key.downArrow) setTop((t) => Math.min(maxTop, t + 1));
       else if (key.upArrow) setTop((t) => Math.max(0, t - 1));

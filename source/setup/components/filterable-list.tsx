@@ -1,8 +1,9 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { layoutWidth, useTerminalSize } from '../hooks/use-terminal-size.js';
 import { applyEdits, editEvents } from '../input/edit-events.js';
 import { useTheme } from './theme.js';
+import { useKeys } from '../hooks/use-keys.js';
 
 export interface ListItem {
   value: string;
@@ -27,33 +28,43 @@ export function FilterableList({ items, onSelect, limit, allowCustom = false, in
   const theme = useTheme();
   const width = layoutWidth(useTerminalSize());
   const [filter, setFilter] = useState('');
-  // Several input events can arrive before React renders again; each must build on the one before.
-  const latestFilter = useRef(filter);
-  latestFilter.current = filter;
-  const needle = filter.trim().toLowerCase();
-  const shown = needle ? rank(items, needle) : items;
+  const shown = matching(items, filter);
   const [cursor, setCursor] = useState(() => Math.max(0, items.findIndex((item) => item.value === initialValue)));
+  // Several keys can arrive before React renders again (Down then Enter in one read on a busy machine):
+  // each acts on what the ones before it did, kept here, not on the last render, or Enter picks the
+  // item above the one the person moved to.
+  const latest = useRef({ filter, cursor });
+  const update = (next: { filter: string; cursor: number }) => {
+    latest.current = next;
+    setFilter(next.filter);
+    setCursor(next.cursor);
+  };
   useEffect(() => {
-    if (cursor >= shown.length) setCursor(Math.max(0, shown.length - 1));
+    const count = matching(items, latest.current.filter).length;
+    if (latest.current.cursor >= count) update({ ...latest.current, cursor: Math.max(0, count - 1) });
   }, [cursor, shown.length]);
 
-  useInput(
+  useKeys(
     (input, key) => {
-      if (key.upArrow) setCursor((c) => Math.max(0, c - 1));
-      else if (key.downArrow) setCursor((c) => Math.min(shown.length - 1, c + 1));
-      else if (key.pageUp) setCursor((c) => Math.max(0, c - limit));
-      else if (key.pageDown) setCursor((c) => Math.min(shown.length - 1, c + limit));
+      const now = latest.current;
+      const shownNow = matching(items, now.filter);
+      const last = Math.max(0, shownNow.length - 1);
+      const moveTo = (next: number) => {
+        const clamped = Math.max(0, Math.min(last, next));
+        if (clamped !== now.cursor) update({ ...now, cursor: clamped });
+      };
+      if (key.upArrow) moveTo(now.cursor - 1);
+      else if (key.downArrow) moveTo(now.cursor + 1);
+      else if (key.pageUp) moveTo(now.cursor - limit);
+      else if (key.pageDown) moveTo(now.cursor + limit);
       else if (key.return) {
-        const item = shown[cursor];
+        const item = shownNow[Math.min(now.cursor, last)];
         if (item) onSelect(item.value);
-        else if (allowCustom && filter.trim()) onSelect(filter.trim());
+        else if (allowCustom && now.filter.trim()) onSelect(now.filter.trim());
       } else {
         // Typed text, a burst of Backspaces or a paste: read as key events, never appended raw.
-        const { value: next } = applyEdits(latestFilter.current, editEvents(input, key).filter((event) => event.kind !== 'submit'));
-        if (next === latestFilter.current) return;
-        latestFilter.current = next;
-        setFilter(next);
-        setCursor(0);
+        const { value: next } = applyEdits(now.filter, editEvents(input, key).filter((event) => event.kind !== 'submit'));
+        if (next !== now.filter) update({ filter: next, cursor: 0 });
       }
     },
     { isActive },
@@ -93,6 +104,11 @@ export function FilterableList({ items, onSelect, limit, allowCustom = false, in
       ) : null}
     </Box>
   );
+}
+
+function matching(items: readonly ListItem[], filter: string): readonly ListItem[] {
+  const needle = filter.trim().toLowerCase();
+  return needle ? rank(items, needle) : items;
 }
 
 /** Matches on the value first (exact, then prefix, then anywhere), then on the label. */

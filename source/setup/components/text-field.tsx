@@ -1,8 +1,9 @@
-import { Text, useInput } from 'ink';
+import { Text } from 'ink';
 import { useRef } from 'react';
 import { maskSecret } from '../../store/mask-secret.js';
 import { applyEdits, editEvents } from '../input/edit-events.js';
 import { useTheme } from './theme.js';
+import { useKeys } from '../hooks/use-keys.js';
 
 export interface TextFieldProps {
   value: string;
@@ -24,7 +25,7 @@ export function TextField({ value, onChange, onSubmit, secret = false, placehold
   // Several input events can arrive before React renders again; each must build on the one before.
   const latest = useRef(value);
   latest.current = value;
-  useInput(
+  useKeys(
     (input, key) => {
       const events = editEvents(input, key);
       if (events.length === 0) return;

@@ -1,4 +1,4 @@
-import { Text, useInput } from 'ink';
+import { Text } from 'ink';
 import { useState } from 'react';
 import { parseHttpUrl } from '../../terminal/option-parsers.js';
 import { Frame } from '../components/frame.js';
@@ -6,13 +6,14 @@ import { TextField } from '../components/text-field.js';
 import { useTheme } from '../components/theme.js';
 import { chosenProvider, shortLabel } from '../flow.js';
 import type { ScreenProps } from './screen-props.js';
+import { useKeys } from '../hooks/use-keys.js';
 
 export function BaseUrlScreen({ state, dispatch }: ScreenProps) {
   const theme = useTheme();
   const spec = chosenProvider(state);
   const [value, setValue] = useState(state.baseUrl ?? '');
   const [error, setError] = useState<string | undefined>();
-  useInput((_input, key) => {
+  useKeys((_input, key) => {
     if (key.escape) dispatch({ type: 'back' });
   });
   const submit = (text: string) => {

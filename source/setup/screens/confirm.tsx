@@ -1,17 +1,18 @@
 import { Spinner } from '@inkjs/ui';
-import { Text, useInput } from 'ink';
+import { Text } from 'ink';
 import { diffLineKind, diffLines } from '../../terminal/diff-lines.js';
 import { isartorCommand } from '../../terminal/invocation.js';
 import { Frame } from '../components/frame.js';
 import { useTheme } from '../components/theme.js';
 import type { ScreenProps } from './screen-props.js';
+import { useKeys } from '../hooks/use-keys.js';
 
 export function ConfirmScreen({ state, dispatch }: ScreenProps) {
   const theme = useTheme();
   const plan = state.plan.plan;
   const agentName = state.agents.find((agent) => agent.id === state.agentId)?.displayName ?? 'OpenClaw';
   const { status, outcome, message } = state.write;
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (status === 'idle') {
       if (input === 'y' || input === 'Y') dispatch({ type: 'writeConfirmed' });
       else if (input === 'n' || input === 'N' || key.return) dispatch({ type: 'writeDeclined' });

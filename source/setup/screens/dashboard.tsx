@@ -1,5 +1,5 @@
 import { Spinner } from '@inkjs/ui';
-import { Box, Static, Text, useInput } from 'ink';
+import { Box, Static, Text } from 'ink';
 import { formatCount, formatMs, formatPercent, formatUsd, requestLine } from '../dashboard/format.js';
 import { describeLayer, probeAt, probeCycle, type ProbeSpec } from '../dashboard/probes.js';
 import { requestsPerSecond } from '../flow.js';
@@ -9,6 +9,7 @@ import { useTheme } from '../components/theme.js';
 import { layoutWidth, useTerminalSize } from '../hooks/use-terminal-size.js';
 import { isartorCommand } from '../../terminal/invocation.js';
 import type { ScreenProps } from './screen-props.js';
+import { useKeys } from '../hooks/use-keys.js';
 
 /** Live rows besides the tool table; the table gets what is left of the terminal. */
 const fixedRows = 16;
@@ -21,7 +22,7 @@ export function DashboardScreen({ state, dispatch }: ScreenProps) {
   const width = layoutWidth(size);
   const { dashboard, gateway } = state;
   const handle = gateway.handle;
-  useInput(
+  useKeys(
     (input) => {
       if (input === 'p') dispatch({ type: 'probeStarted' });
       else if (input === 'q') dispatch({ type: 'quitRequested', stopGateway: false });

@@ -1,11 +1,12 @@
 import { Spinner } from '@inkjs/ui';
-import { Text, useInput } from 'ink';
+import { Text } from 'ink';
 import { DiffView } from '../components/diff-view.js';
 import { runnableAdvice } from '../../terminal/invocation.js';
 import { Frame } from '../components/frame.js';
 import { useTheme } from '../components/theme.js';
 import { layoutWidth, useTerminalSize } from '../hooks/use-terminal-size.js';
 import type { ScreenProps } from './screen-props.js';
+import { useKeys } from '../hooks/use-keys.js';
 
 /** Rows the frame and the notes around the diff take. */
 const chromeRows = 9;
@@ -14,7 +15,7 @@ export function DiffScreen({ state, dispatch }: ScreenProps) {
   const theme = useTheme();
   const size = useTerminalSize();
   const { status, plan, message, hint } = state.plan;
-  useInput((_input, key) => {
+  useKeys((_input, key) => {
     if (key.escape) dispatch({ type: 'back' });
     else if (status === 'ready' && key.return) dispatch({ type: 'diffAccepted' });
     else if (status === 'refused' && key.return) dispatch({ type: 'openClawSkipped' });

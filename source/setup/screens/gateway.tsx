@@ -1,16 +1,17 @@
 import { Spinner } from '@inkjs/ui';
-import { Text, useInput } from 'ink';
+import { Text } from 'ink';
 import { isartorCommand, runnableAdvice } from '../../terminal/invocation.js';
 import { Frame } from '../components/frame.js';
 import { useTheme } from '../components/theme.js';
 import type { ScreenProps } from './screen-props.js';
+import { useKeys } from '../hooks/use-keys.js';
 
 export function GatewayScreen({ state, dispatch }: ScreenProps) {
   const theme = useTheme();
   const { gateway } = state;
   const handle = gateway.handle;
   const stale = handle?.kind === 'reused' && state.providerId !== undefined && (handle.provider !== state.providerId || (handle.model ?? undefined) !== state.model);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.escape) dispatch({ type: 'back' });
     else if (gateway.status === 'running' && key.return) dispatch({ type: 'gatewayContinued' });
     else if (gateway.status === 'running' && input === 'r' && handle?.kind === 'reused') dispatch({ type: 'gatewayRestartRequested' });

@@ -1,5 +1,5 @@
 import { Spinner } from '@inkjs/ui';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { keyEnvNames } from '../../providers/key-env.js';
 import { runnableAdvice } from '../../terminal/invocation.js';
@@ -9,6 +9,7 @@ import { useTheme } from '../components/theme.js';
 import type { KeySource } from '../effects.js';
 import { chosenProvider, shortLabel, takesKey } from '../flow.js';
 import type { ScreenProps } from './screen-props.js';
+import { useKeys } from '../hooks/use-keys.js';
 
 export function KeyScreen({ state, dispatch }: ScreenProps) {
   const theme = useTheme();
@@ -20,7 +21,7 @@ export function KeyScreen({ state, dispatch }: ScreenProps) {
   const stored = spec ? state.overview?.storedKeys.includes(spec.id) : false;
   const envName = spec ? state.overview?.envKeys[spec.id] : undefined;
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.escape) dispatch({ type: 'back' });
     else if (check === 'failed' && key.return) dispatch({ type: 'keyRetried' });
     else if (check === 'failed' && input === 'e' && spec && takesKey(spec)) {

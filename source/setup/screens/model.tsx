@@ -1,16 +1,17 @@
-import { Text, useInput } from 'ink';
+import { Text } from 'ink';
 import { FilterableList } from '../components/filterable-list.js';
 import { Frame } from '../components/frame.js';
 import { useTheme } from '../components/theme.js';
 import { chosenProvider, shortLabel } from '../flow.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import type { ScreenProps } from './screen-props.js';
+import { useKeys } from '../hooks/use-keys.js';
 
 export function ModelScreen({ state, dispatch }: ScreenProps) {
   const theme = useTheme();
   const { rows } = useTerminalSize();
   const spec = chosenProvider(state);
-  useInput((_input, key) => {
+  useKeys((_input, key) => {
     if (key.escape) dispatch({ type: 'back' });
   });
   const listed = state.key.result?.availableModels?.length ?? 0;

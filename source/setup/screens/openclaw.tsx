@@ -1,15 +1,16 @@
 import { Spinner } from '@inkjs/ui';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { Frame } from '../components/frame.js';
 import { useTheme } from '../components/theme.js';
 import type { ScreenProps } from './screen-props.js';
+import { useKeys } from '../hooks/use-keys.js';
 
 export function OpenClawScreen({ state, dispatch }: ScreenProps) {
   const theme = useTheme();
   const { status, finding } = state.openClaw;
   // Other registered tools found here (Claude Code, Codex, ...), each a digit away.
   const others = state.agents.slice(0, 9);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     const picked = /^[1-9]$/.test(input) ? others[Number(input) - 1] : undefined;
     if (key.escape) dispatch({ type: 'back' });
     else if (picked && status !== 'looking') dispatch({ type: 'agentChosen', agentId: picked.id });

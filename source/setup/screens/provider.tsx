@@ -1,14 +1,15 @@
-import { Text, useInput } from 'ink';
+import { Text } from 'ink';
 import { listProviders, type ProviderSpec } from '../../providers/catalog.js';
 import { FilterableList, type ListItem } from '../components/filterable-list.js';
 import { Frame } from '../components/frame.js';
 import type { SetupOverview } from '../effects.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import type { ScreenProps } from './screen-props.js';
+import { useKeys } from '../hooks/use-keys.js';
 
 export function ProviderScreen({ state, dispatch }: ScreenProps) {
   const { rows } = useTerminalSize();
-  useInput((_input, key) => {
+  useKeys((_input, key) => {
     if (key.escape) dispatch({ type: 'back' });
   });
   const items = listProviders().map((spec): ListItem => ({ value: spec.id, label: `${spec.id.padEnd(18)} ${spec.label}`, note: keyNote(spec, state.overview) }));

@@ -1,17 +1,18 @@
 import { Spinner } from '@inkjs/ui';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { findProvider } from '../../providers/catalog.js';
 import { Frame } from '../components/frame.js';
 import { useTheme } from '../components/theme.js';
 import { stepLabels } from '../progress.js';
 import type { ScreenProps } from './screen-props.js';
+import { useKeys } from '../hooks/use-keys.js';
 
 export function WelcomeScreen({ state, dispatch }: ScreenProps) {
   const theme = useTheme();
   const { overview } = state;
   const progress = overview?.progress;
   const canOpenDashboard = Boolean(overview?.gateway || overview?.configured);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.return) dispatch({ type: 'setupStarted' });
     else if (input === 'd') dispatch({ type: 'demoChosen' });
     else if (input === 'r' && progress) dispatch({ type: 'resumeChosen' });

@@ -9,7 +9,8 @@ import { lastStreamId, type StreamReader } from './stream-reader.js';
  * instances changing different keys at once never lose each other's change. Each change is announced
  * on the stream `<prefix>:keys:changes`; every instance reads the hash again when another announces one,
  * and after a reconnect, so a key made or deleted anywhere applies everywhere within the reader's
- * round trip. Lookups are served from this instance's copy.
+ * round trip. Lookups are served from this instance's copy; one that misses reads the hash first
+ * (reloadNow), so a new key works everywhere at once, before its announcement arrives.
  */
 export class RedisKeysBackend implements KeysBackend {
   readonly #redis: Redis;
@@ -22,6 +23,9 @@ export class RedisKeysBackend implements KeysBackend {
   #generation = 0;
   readonly #writes = new Set<Promise<void>>();
   #failed: Error | undefined;
+  /** The reload reloadNow() runs, and the one queued behind it for callers that came while it ran. */
+  #reloading: Promise<void> | undefined;
+  #queued: Promise<void> | undefined;
 
   constructor(redis: Redis, options: { prefix: string; instanceId: string }) {
     this.#redis = redis;
@@ -61,6 +65,23 @@ export class RedisKeysBackend implements KeysBackend {
     if (JSON.stringify(keys) === JSON.stringify(this.#keys)) return;
     this.#keys = keys;
     this.#changed = true;
+  }
+
+  /**
+   * One HGETALL at a time however many lookups miss at once. A caller that comes while one runs waits for
+   * the next: the running one may have read the hash before the key it looks for was written.
+   */
+  reloadNow(): Promise<void> {
+    if (this.#redis.status !== 'ready') return Promise.resolve();
+    if (!this.#reloading) {
+      this.#reloading = this.reload().finally(() => (this.#reloading = undefined));
+      return this.#reloading;
+    }
+    this.#queued ??= this.#reloading.then(() => {
+      this.#queued = undefined;
+      return this.reloadNow();
+    });
+    return this.#queued;
   }
 
   refresh(): boolean {

@@ -103,7 +103,9 @@ describe('ExactCacheStore', () => {
     const file = tempFile();
     const store = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: 1e6, file });
     store.set('live', answer('written at once'));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Written through a stream: wait for it, not for a while.
+    const deadline = Date.now() + 15_000;
+    while (!(existsSync(file) && readFileSync(file, 'utf8').includes('written at once')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(readFileSync(file, 'utf8')).toContain('written at once');
     await store.close();
   });

@@ -44,7 +44,8 @@ function codexLike(run: string, question = 'What does this repo do?', extra: Rec
 }
 
 const waitForRecords = async (count: number): Promise<RequestRecord[]> => {
-  for (let i = 0; i < 50 && (harness!.records?.length ?? 0) < count; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  const deadline = Date.now() + 15_000;
+  while ((harness!.records?.length ?? 0) < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   return harness!.records ?? [];
 };
 

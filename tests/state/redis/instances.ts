@@ -61,17 +61,17 @@ export async function keyInfo(instance: Instance, key: string): Promise<{ spend:
   return (JSON.parse(answer.body) as { info: { spend: number; total_spend: number } }).info;
 }
 
-export async function statsOf(instance: Instance): Promise<{ total: { requests: number } }> {
+export async function statsOf(instance: Instance): Promise<{ total: { requests: number }; keys: Array<{ keyAlias: string | null; requests: number }> }> {
   const answer = await httpRequest(`${instance.url}/stats`, { headers: asMaster });
-  return JSON.parse(answer.body) as { total: { requests: number } };
+  return JSON.parse(answer.body) as never;
 }
 
-/** The sum of isartor_requests_total over all its labels. */
-export async function requestsInMetrics(instance: Instance): Promise<number> {
+/** The sum of isartor_requests_total over all its labels; only a virtual key's (by alias) when given. */
+export async function requestsInMetrics(instance: Instance, keyAlias?: string): Promise<number> {
   const text = (await httpRequest(`${instance.url}/metrics`, { headers: asMaster })).body;
   return text
     .split('\n')
-    .filter((line) => line.startsWith('isartor_requests_total{'))
+    .filter((line) => line.startsWith('isartor_requests_total{') && (keyAlias === undefined || line.includes(`key="${keyAlias}"`)))
     .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
 
