@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../gateway/harness.js';
+import { anthropicConversation, exec, openAIConversation, tool, type Turn } from './agent-conversation.js';
 import { expectGuards } from './support.js';
 import * as adv from './fixtures/adversarial-outputs.js';
 
@@ -12,48 +13,14 @@ import * as adv from './fixtures/adversarial-outputs.js';
  * the one earlier text it stands for; everything else arrives byte for byte.
  */
 
-type Turn = { user: string } | { assistant: string } | { tool: { name: string; args: Record<string, unknown>; output: string } };
 type Protocol = 'openai' | 'anthropic' | 'responses';
 type Json = Record<string, unknown>;
 
-const tool = (name: string, args: Record<string, unknown>, output: string): Turn => ({ tool: { name, args, output } });
-const exec = (command: string, output: string): Turn => tool('exec', { command }, output);
 const question = 'What changed between the runs, and what do you conclude?';
-
-function openAIBody(turns: Turn[]): Json {
-  const messages: Json[] = [{ role: 'system', content: 'You are a coding agent.' }];
-  turns.forEach((turn, i) => {
-    if ('user' in turn) messages.push({ role: 'user', content: turn.user });
-    else if ('assistant' in turn) messages.push({ role: 'assistant', content: turn.assistant });
-    else {
-      messages.push({ role: 'assistant', content: null, tool_calls: [{ id: `call_${i}`, type: 'function', function: { name: turn.tool.name, arguments: JSON.stringify(turn.tool.args) } }] });
-      messages.push({ role: 'tool', tool_call_id: `call_${i}`, content: turn.tool.output });
-    }
-  });
-  messages.push({ role: 'user', content: question });
-  return { model: 'fake-model', messages };
-}
-
+const system = 'You are a coding agent.';
+const openAIBody = (turns: Turn[]): Json => openAIConversation(turns, { question, system });
 /** Claude Code's shape: results as blocks of a user message, cache_control on the newest block. */
-function anthropicBody(turns: Turn[]): Json {
-  const messages: Array<{ role: string; content: Json[] }> = [];
-  const add = (role: string, block: Json): void => {
-    const last = messages.at(-1);
-    if (last?.role === role) last.content.push(block);
-    else messages.push({ role, content: [block] });
-  };
-  turns.forEach((turn, i) => {
-    if ('user' in turn) add('user', { type: 'text', text: turn.user });
-    else if ('assistant' in turn) add('assistant', { type: 'text', text: turn.assistant });
-    else {
-      add('assistant', { type: 'tool_use', id: `toolu_${i}`, name: turn.tool.name, input: turn.tool.args });
-      add('user', { type: 'tool_result', tool_use_id: `toolu_${i}`, content: i % 2 ? turn.tool.output : [{ type: 'text', text: turn.tool.output }] });
-    }
-  });
-  if (messages.at(-1)?.role === 'user') add('assistant', { type: 'text', text: 'Noted.' });
-  add('user', { type: 'text', text: question, cache_control: { type: 'ephemeral' } });
-  return { model: 'fake-model', max_tokens: 256, system: [{ type: 'text', text: 'You are a coding agent.', cache_control: { type: 'ephemeral' } }], messages };
-}
+const anthropicBody = (turns: Turn[]): Json => anthropicConversation(turns, { question, system, claudeCode: true });
 
 /** What Codex sends: a developer message, reasoning items, function calls and their outputs. */
 function responsesBody(turns: Turn[]): Json {

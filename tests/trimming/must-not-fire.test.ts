@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../gateway/harness.js';
+import { anthropicConversation, exec, openAIConversation, type Turn } from './agent-conversation.js';
 import { loadTerminalCaptures } from './fixtures/terminal-captures.js';
 import * as look from './fixtures/lookalike-outputs.js';
 
@@ -10,16 +11,12 @@ import * as look from './fixtures/lookalike-outputs.js';
  * Next to them, the cases where L2.5 does act (a redrawn screen, decoration colour, a verbatim repeat).
  */
 
-type Turn = { user: string } | { assistant: string } | { tool: { name: string; args: Record<string, unknown>; output: string } };
-
 interface Case {
   name: string;
   turns: Turn[];
   /** Texts the provider must receive byte for byte, as often as listed. */
   keep: string[];
 }
-
-const exec = (command: string, output: string): Turn => ({ tool: { name: 'exec', args: { command }, output } });
 
 const cases: Case[] = [
   { name: 'nvidia-smi: per-GPU lines that differ in one number, the idle GPU included', turns: [{ user: 'Which GPU is idle?' }, exec('nvidia-smi', look.nvidiaSmi)], keep: [look.nvidiaSmi] },
@@ -81,39 +78,8 @@ const cases: Case[] = [
 
 const question = 'What do you conclude?';
 
-function openAIBody(turns: Turn[]): Record<string, unknown> {
-  const messages: unknown[] = [];
-  turns.forEach((turn, i) => {
-    if ('user' in turn) messages.push({ role: 'user', content: turn.user });
-    else if ('assistant' in turn) messages.push({ role: 'assistant', content: turn.assistant });
-    else {
-      messages.push({ role: 'assistant', content: null, tool_calls: [{ id: `call_${i}`, type: 'function', function: { name: turn.tool.name, arguments: JSON.stringify(turn.tool.args) } }] });
-      messages.push({ role: 'tool', tool_call_id: `call_${i}`, content: turn.tool.output });
-    }
-  });
-  messages.push({ role: 'user', content: question });
-  return { model: 'fake-model', messages };
-}
-
-function anthropicBody(turns: Turn[]): Record<string, unknown> {
-  const messages: Array<{ role: string; content: unknown[] }> = [];
-  const add = (role: string, block: unknown): void => {
-    const last = messages.at(-1);
-    if (last?.role === role) last.content.push(block);
-    else messages.push({ role, content: [block] });
-  };
-  turns.forEach((turn, i) => {
-    if ('user' in turn) add('user', { type: 'text', text: turn.user });
-    else if ('assistant' in turn) add('assistant', { type: 'text', text: turn.assistant });
-    else {
-      add('assistant', { type: 'tool_use', id: `toolu_${i}`, name: turn.tool.name, input: turn.tool.args });
-      add('user', { type: 'tool_result', tool_use_id: `toolu_${i}`, content: turn.tool.output });
-    }
-  });
-  messages.push({ role: messages.at(-1)?.role === 'user' ? 'assistant' : 'user', content: [{ type: 'text', text: messages.at(-1)?.role === 'user' ? 'Noted.' : question }] });
-  if (messages.at(-1)!.role === 'assistant') messages.push({ role: 'user', content: [{ type: 'text', text: question }] });
-  return { model: 'fake-model', max_tokens: 256, messages };
-}
+const openAIBody = (turns: Turn[]): Record<string, unknown> => openAIConversation(turns, { question });
+const anthropicBody = (turns: Turn[]): Record<string, unknown> => anthropicConversation(turns, { question });
 
 /** Every string in a JSON value. */
 function strings(node: unknown, out: string[] = []): string[] {
