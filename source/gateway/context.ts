@@ -86,7 +86,7 @@ export interface RequestContext {
   timeDependent?: boolean;
   /** A provider's answer went out with 200 (streamed or whole); without `completion` it was not a whole answer. */
   answerRelayed?: boolean;
-  /** A streamed answer in progress: what has reached the client so far, to charge one who leaves (never to cache). */
+  /** A streamed answer in progress: what has reached the client so far, to charge one who leaves (never to cache); never throws. */
   deliveredAnswer?: () => object | undefined;
   /** The virtual key the caller presented (L0), and once admitted under its budget, how its cost is charged. */
   virtualKey?: { key: StoredVirtualKey; admission?: KeyAdmission };

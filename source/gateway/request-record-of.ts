@@ -74,7 +74,7 @@ async function tokensOf(ctx: RequestContext): Promise<{ usage: TokenUsage; count
   const answer = (hit ? ctx.replayedAnswer : ctx.completion) as { choices?: unknown; content?: unknown } | undefined;
   // Part of a stream reached the client, which then left or got an error event: the provider billed it.
   if (!answer && !hit && ctx.layer === 'l3' && ctx.chat && (clientHungUp(ctx) || ctx.answerRelayed)) {
-    const delivered = readDelivered(ctx);
+    const delivered = ctx.deliveredAnswer?.();
     if (delivered) return deliveredTokens(ctx.chat.chatView ?? ctx.chat.body, ctx.chat.protocol === 'responses' ? { ...delivered, ...responseOutputAsContent(delivered) } : delivered);
   }
   if (!answer || !ctx.chat || (!hit && ctx.layer !== 'l3')) return { usage: noTokens, counted: 'none', saved: undefined };
@@ -136,13 +136,4 @@ function clampTokens<T extends { usage: TokenUsage; saved: TokenUsage | undefine
   const result = { ...tokens, usage: clamp(tokens.usage), saved: tokens.saved ? clamp(tokens.saved) : undefined };
   if (problems.length > 0) warn(problems.join(', '));
   return result;
-}
-
-function readDelivered(ctx: RequestContext): object | undefined {
-  try {
-    return ctx.deliveredAnswer?.();
-  } catch {
-    // What arrived could not be read back: charged as nothing, as before.
-    return undefined;
-  }
 }

@@ -66,27 +66,31 @@ export function relayStream(
   upstream.on('end', () => {
     handlers.markWaited();
     let tail: string | Buffer;
-    let completion: object | undefined;
+    let whole: object | undefined;
     try {
       tail = relay.end();
-      completion = relay.result();
+      whole = wholeAnswer();
     } catch (error) {
       handlers.fail('sent a stream isartor could not read.', 'upstream_bad_stream', error);
       return;
     }
-    if (!ctx.res.headersSent && !(completion && isCompleteAnswer(ctx.protocol, completion))) {
+    if (!ctx.res.headersSent && !whole) {
       handlers.fail('ended its stream without sending an answer.', 'upstream_empty_stream');
       return;
     }
-    if (completion && isCompleteAnswer(ctx.protocol, completion)) ctx.completion = keepOnlyIfFaithful(completion, utf8.valid());
+    if (whole) ctx.completion = whole;
     write(tail, true);
     handlers.done();
   });
+  /** The answer once its final event came, checked for the caches; undefined before. */
+  const wholeAnswer = (): object | undefined => {
+    const completion = relay.result();
+    return completion && isCompleteAnswer(ctx.protocol, completion) ? keepOnlyIfFaithful(completion, utf8.valid()) : undefined;
+  };
   return () => {
     try {
       relay.end();
-      const completion = relay.result();
-      return completion && isCompleteAnswer(ctx.protocol, completion) ? keepOnlyIfFaithful(completion, utf8.valid()) : undefined;
+      return wholeAnswer();
     } catch {
       return undefined;
     }

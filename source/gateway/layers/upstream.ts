@@ -6,9 +6,9 @@ import { classifyNetworkError } from '../../providers/network-failure.js';
 import type { Route, RoutingTable } from '../../routing/routing-table.js';
 import type { ChatRequest, Layer, RequestContext } from '../context.js';
 import { describeNetworkFailure, sendError, sendNetworkFailure } from '../respond.js';
-import { midStreamError, planExchange, type Exchange } from '../upstream-exchange.js';
+import { midStreamError, planExchange, type Exchange, type StreamRelay } from '../upstream-exchange.js';
 import { UpstreamRequest } from '../upstream-request.js';
-import { collect, failAnswer, relayJson, relayStream, relayUpstreamError, tooLargeMessage } from './upstream-relay.js';
+import { collect, errorBodyLimit, failAnswer, relayJson, relayStream, relayUpstreamError, tooLargeMessage } from './upstream-relay.js';
 import { retryDelayMs, isRetryableStatus, parseRetryAfterMs } from './upstream-retry.js';
 
 export interface UpstreamAgents {
@@ -23,9 +23,6 @@ export function createUpstreamAgents(): UpstreamAgents {
     https: new HttpsAgent({ keepAlive: true, maxSockets: 256 }),
   };
 }
-
-/** Upstream error bodies are read only this far; they are for the user's eyes, not for storage. */
-const errorBodyLimit = 64 * 1024;
 
 /**
  * How one attempt ended: the answer (or a final error) went to the client, or it failed in a way the
@@ -103,7 +100,7 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
       ctx.clientGone = true;
       // What reached the client, read now: the record is made after this, and ending the relay below
       // closes a translator's answer.
-      const delivered = deliveredSoFar(ctx);
+      const delivered = ctx.deliveredAnswer?.();
       ctx.deliveredAnswer = () => delivered;
       // A client may leave as soon as the answer's last event reached it (Codex closes right after
       // `response.completed`), before the provider's stream has ended: that answer is whole, and kept.
@@ -138,7 +135,7 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
         const isStream = String(response.headers['content-type'] ?? '').includes('text/event-stream');
         if (status >= 200 && status < 300 && isStream) {
           const relay = exchange.openStream();
-          ctx.deliveredAnswer = () => relay.delivered?.();
+          ctx.deliveredAnswer = () => deliveredSoFar(relay);
           finishedStream = relayStream(ctx, upstream, relay, route, { markWaited, done: () => settle({ kind: 'committed' }), fail });
           return;
         }
@@ -190,9 +187,10 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function deliveredSoFar(ctx: RequestContext): object | undefined {
+/** What a relay says reached the client; undefined when that cannot be read back (charged as nothing). */
+function deliveredSoFar(relay: StreamRelay): object | undefined {
   try {
-    return ctx.deliveredAnswer?.();
+    return relay.delivered?.();
   } catch {
     return undefined;
   }
