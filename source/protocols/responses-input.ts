@@ -19,8 +19,48 @@ export type ResponsesInputPiece =
   | { kind: 'function_call'; callId: string; name: string; arguments: string | undefined }
   | { kind: 'function_call_output'; callId: string; output: unknown };
 
-/** Built-in tools, a tool_choice naming one, and input items of built-in kinds: only OpenAI can run them. */
-export function refuseBuiltIns(body: ResponsesRequest): void {
+/**
+ * Request fields whose meaning lives at a provider that speaks the Responses API: a conversation or a
+ * stored prompt it keeps, a response run in the background to be fetched later, log probabilities.
+ * Sent to another provider without them, the request would ask something else (a conversation without
+ * its history, no prompt at all, an answer in the foreground, no logprobs), so it is refused instead.
+ * `previous_response_id` is refused by the gateway before this (with its own code).
+ */
+export function refuseProviderState(body: ResponsesRequest): void {
+  const conversation = body.conversation;
+  if ((typeof conversation === 'string' && conversation !== '') || (typeof conversation === 'object' && conversation !== null)) {
+    throw new UntranslatableRequest(
+      '`conversation` refers to a conversation kept by OpenAI, and the provider serving this model keeps none (neither does isartor). Send the whole conversation in `input` with `store: false` and no `conversation`, or route this model to a provider that speaks the Responses API.',
+      'conversation',
+    );
+  }
+  if (typeof body.prompt === 'object' && body.prompt !== null) {
+    throw new UntranslatableRequest(
+      '`prompt` refers to a prompt template stored at OpenAI, which the provider serving this model cannot read. Put the prompt\'s text in `instructions` (or `input`) instead, or route this model to a provider that speaks the Responses API.',
+      'prompt',
+    );
+  }
+  if (body.background === true) {
+    throw new UntranslatableRequest(
+      '`background: true` asks for a response to fetch later, and the provider serving this model answers only in the foreground (isartor keeps no responses to fetch). Leave `background` out (or false) and wait for the answer, streaming it if it is long.',
+      'background',
+    );
+  }
+  const wantsLogprobs = (Array.isArray(body.include) && body.include.includes('message.output_text.logprobs')) || (typeof body.top_logprobs === 'number' && body.top_logprobs > 0);
+  if (wantsLogprobs) {
+    throw new UntranslatableRequest(
+      'Log probabilities (`include: ["message.output_text.logprobs"]`, `top_logprobs`) cannot be carried back from the provider serving this model. Leave them out, or route this model to a provider that speaks the Responses API.',
+      Array.isArray(body.include) && body.include.includes('message.output_text.logprobs') ? 'include' : 'top_logprobs',
+    );
+  }
+}
+
+/**
+ * What a provider without the Responses API cannot do as asked: the provider state above, built-in
+ * tools, a tool_choice naming one, and input items of built-in kinds (only OpenAI can run them).
+ */
+export function refuseUntranslatable(body: ResponsesRequest): void {
+  refuseProviderState(body);
   const { builtIn } = functionToolsOf(body.tools);
   if (builtIn.length > 0) {
     throw new UntranslatableRequest(
@@ -42,7 +82,7 @@ export function refuseBuiltIns(body: ResponsesRequest): void {
 
 const translatableItems = new Set(['message', 'function_call', 'function_call_output', 'reasoning']);
 
-/** The input as pieces, `instructions` first. Call refuseBuiltIns before: other item kinds are skipped here. */
+/** The input as pieces, `instructions` first. Call refuseUntranslatable before: other item kinds are skipped here. */
 export function readResponsesInput(body: ResponsesRequest): ResponsesInputPiece[] {
   const pieces: ResponsesInputPiece[] = [];
   if (typeof body.instructions === 'string' && body.instructions !== '') pieces.push({ kind: 'system', text: body.instructions });

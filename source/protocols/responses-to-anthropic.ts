@@ -5,7 +5,8 @@
  *
  * What cannot cross, and what happens to it:
  * - `instructions` and every system/developer message join Anthropic's one `system` (paragraphs).
- * - Built-in tools and their items are refused with a 400 (see responses-input.ts); `namespace` tools
+ * - Built-in tools and their items are refused with a 400, and so are `conversation`, a stored `prompt`,
+ *   `background: true` and logprobs (see responses-input.ts); `namespace` tools
  *   are flattened to `<namespace>__<name>` and calls to them come back as `{namespace, name}`.
  * - `max_tokens` is required by Anthropic: `max_output_tokens`, else 4096. `temperature` is clamped to [0, 1].
  * - `text.format` json_schema/json_object is refused with a 400: Anthropic would answer in free text.
@@ -31,7 +32,7 @@ import {
 import { AnthropicEventReader } from './anthropic-stream.js';
 import { defaultMaxTokens } from './openai-to-anthropic.js';
 import { functionToolsOf, namespacesOf, responsesUsage, splitFunctionName, UntranslatableRequest, type ResponseObject, type ResponsesRequest, type ResponsesUsage } from './responses.js';
-import { readResponsesInput, refuseBuiltIns, type ResponsesInputPiece } from './responses-input.js';
+import { readResponsesInput, refuseUntranslatable, type ResponsesInputPiece } from './responses-input.js';
 import { echoOf, ResponseEventWriter } from './responses-stream.js';
 import type { ResponseContext } from './responses-to-chat.js';
 import { isEmptyField, markLossy } from './answer-fidelity.js';
@@ -42,7 +43,7 @@ import { WrittenEvents } from './responses-replay-check.js';
 // Request
 
 export function responsesRequestToAnthropic(body: ResponsesRequest, upstreamModel: string): AnthropicMessagesRequest {
-  refuseBuiltIns(body);
+  refuseUntranslatable(body);
   const format = body.text?.format?.type;
   if (format === 'json_schema' || format === 'json_object') {
     throw new UntranslatableRequest(`\`text.format\` "${format}" cannot be enforced by an Anthropic model; it would answer in free text. Route this model to an OpenAI-compatible provider, or drop text.format.`, 'text.format');

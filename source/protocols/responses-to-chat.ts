@@ -10,7 +10,8 @@
  *   their kinds are refused with a 400 naming them: a chat model cannot run them, and dropping them
  *   would answer a different request. `namespace` tools (Codex) are flattened to `<namespace>__<name>`
  *   functions, and calls to them come back as `{namespace, name}`.
- * - `previous_response_id` is refused before translation (the gateway stores no responses).
+ * - `previous_response_id` is refused before translation (the gateway stores no responses); so are
+ *   `conversation`, a stored `prompt`, `background: true` and logprobs (responses-input.ts says why).
  * - Reasoning items in the input are dropped (a chat upstream cannot read another model's reasoning);
  *   `reasoning.effort` becomes `reasoning_effort`; reasoning text some chat providers stream
  *   (`reasoning_content`) comes back as a reasoning item with a summary.
@@ -24,7 +25,7 @@ import { randomUUID } from 'node:crypto';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { ChatCompletion, ChatCompletionRequest, ChatMessage, Usage } from './openai.js';
 import { functionToolsOf, namespacesOf, responsesUsage, splitFunctionName, type ResponseObject, type ResponsesRequest, type ResponsesTool, type ResponsesUsage } from './responses.js';
-import { readResponsesInput, refuseBuiltIns, type ResponsesInputPiece } from './responses-input.js';
+import { readResponsesInput, refuseUntranslatable, type ResponsesInputPiece } from './responses-input.js';
 import { echoOf, ResponseEventWriter } from './responses-stream.js';
 import { markLossy, isEmptyField } from './answer-fidelity.js';
 import { tokenCount } from './answer-usage.js';
@@ -38,7 +39,7 @@ type ChatPart = { type: 'text'; text: string } | { type: 'image_url'; image_url:
 
 /** Throws UntranslatableRequest for what a chat upstream cannot do as asked. */
 export function responsesRequestToChat(body: ResponsesRequest, upstreamModel: string): ChatCompletionRequest {
-  refuseBuiltIns(body);
+  refuseUntranslatable(body);
   const messages: ChatMessage[] = [];
   for (const piece of readResponsesInput(body)) appendPiece(messages, piece);
 
