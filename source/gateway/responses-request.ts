@@ -1,6 +1,6 @@
 import type { Route } from '../routing/routing-table.js';
 import type { ChatRequest } from './context.js';
-import { functionToolsOf, inputItemsOf, itemKind, UntranslatableRequest, type ResponsesRequest } from '../protocols/responses.js';
+import { functionToolsOf, inputItemsOf, itemKind, requestToolsOf, UntranslatableRequest, type ResponsesRequest } from '../protocols/responses.js';
 import { refuseUntranslatable } from '../protocols/responses-input.js';
 import { responsesRequestToChat } from '../protocols/responses-to-chat.js';
 import { responsesRequestToAnthropic } from '../protocols/responses-to-anthropic.js';
@@ -85,8 +85,12 @@ function routeProblem(body: ResponsesRequest, route: Route, stored: boolean): Re
  * them through the fields it hashes from the view's tools.
  */
 function chatViewOf(body: ResponsesRequest, model: string): Record<string, unknown> {
+  // Tools loaded by earlier tool searches join inside the translation below; built-ins among them count here.
   const { functions } = functionToolsOf(body.tools);
-  const input = inputItemsOf(body).filter((item) => ['message', 'function_call', 'function_call_output'].includes(itemKind(item)));
+  const { builtIn } = functionToolsOf(requestToolsOf(body));
+  const input = inputItemsOf(body)
+    .filter((item) => viewedItems.has(itemKind(item)) && (!itemKind(item).startsWith('tool_search') || item.execution === 'client'))
+    .map((item) => (item.type === 'tool_search_output' && Array.isArray(item.tools) ? { ...item, tools: functionToolsOf(item.tools as ResponsesRequest['tools']).functions } : item));
   const choice = body.tool_choice as { type?: unknown } | undefined;
   const view = responsesRequestToChat(
     {
@@ -104,10 +108,12 @@ function chatViewOf(body: ResponsesRequest, model: string): Record<string, unkno
     },
     model,
   );
-  const builtIn = functionToolsOf(body.tools).builtIn;
   // Built-in tools still shape the answer: they stay in the view (by name) so that L1b scopes differ.
   return builtIn.length > 0 ? { ...view, built_in_tools: builtIn } : (view as Record<string, unknown>);
 }
+
+/** Input items the view carries: the ones a translation carries, reasoning aside. */
+const viewedItems = new Set(['message', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output', 'tool_search_call', 'tool_search_output']);
 
 /** A conversation kept by the provider, or a stored prompt template named without a pinned version. */
 function refersToUpstreamState(body: Record<string, unknown>): boolean {

@@ -3,7 +3,8 @@
  * Anthropic Messages): what cannot cross is refused first, then `instructions` and each item become
  * one piece a translator only has to place in its own format.
  */
-import { flatFunctionName, functionToolsOf, inputItemsOf, itemKind, textOfContent, UntranslatableRequest, type ResponsesRequest } from './responses.js';
+import { toolSearchOutputText } from './responses-client-tools.js';
+import { flatFunctionName, functionToolsOf, inputItemsOf, itemKind, requestToolsOf, textOfContent, UntranslatableRequest, type ResponsesRequest } from './responses.js';
 
 /**
  * One piece of the input, in order. Empty system and assistant texts are left out; reasoning items
@@ -61,7 +62,7 @@ export function refuseProviderState(body: ResponsesRequest): void {
  */
 export function refuseUntranslatable(body: ResponsesRequest): void {
   refuseProviderState(body);
-  const { builtIn } = functionToolsOf(body.tools);
+  const { builtIn } = functionToolsOf(requestToolsOf(body));
   if (builtIn.length > 0) {
     throw new UntranslatableRequest(
       `This request asks for built-in tools (${[...new Set(builtIn)].join(', ')}) that only OpenAI's Responses API can run, and the provider serving this model cannot. Remove them from \`tools\` (Codex: set \`web_search = "disabled"\` in config.toml; \`isartor connect codex\` does), or route this model to OpenAI.`,
@@ -77,10 +78,14 @@ export function refuseUntranslatable(body: ResponsesRequest): void {
     if (!translatableItems.has(kind)) {
       throw new UntranslatableRequest(`Input items of type "${kind}" cannot be sent to this provider: only messages, function calls, their outputs and reasoning can.`, 'input');
     }
+    if ((kind === 'tool_search_call' || kind === 'tool_search_output') && item.execution !== 'client') {
+      throw new UntranslatableRequest(`Input items of type "${kind}" from OpenAI's own tool search cannot be sent to this provider.`, 'input');
+    }
   }
 }
 
-const translatableItems = new Set(['message', 'function_call', 'function_call_output', 'reasoning']);
+/** Freeform tool calls and client tool searches are function calls to a chat or Anthropic model (responses-client-tools.ts). */
+const translatableItems = new Set(['message', 'function_call', 'function_call_output', 'reasoning', 'custom_tool_call', 'custom_tool_call_output', 'tool_search_call', 'tool_search_output']);
 
 /** The input as pieces, `instructions` first. Call refuseUntranslatable before: other item kinds are skipped here. */
 export function readResponsesInput(body: ResponsesRequest): ResponsesInputPiece[] {
@@ -99,7 +104,17 @@ export function readResponsesInput(body: ResponsesRequest): ResponsesInputPiece[
         pieces.push({ kind: 'function_call', callId: String(item.call_id ?? ''), name: flatFunctionName(item), arguments: typeof item.arguments === 'string' ? item.arguments : undefined });
         break;
       case 'function_call_output':
+      case 'custom_tool_call_output':
         pieces.push({ kind: 'function_call_output', callId: String(item.call_id ?? ''), output: item.output });
+        break;
+      case 'custom_tool_call':
+        pieces.push({ kind: 'function_call', callId: String(item.call_id ?? ''), name: flatFunctionName(item), arguments: JSON.stringify({ input: typeof item.input === 'string' ? item.input : '' }) });
+        break;
+      case 'tool_search_call':
+        pieces.push({ kind: 'function_call', callId: String(item.call_id ?? item.id ?? ''), name: 'tool_search', arguments: typeof item.arguments === 'string' ? item.arguments : JSON.stringify(item.arguments ?? {}) });
+        break;
+      case 'tool_search_output':
+        pieces.push({ kind: 'function_call_output', callId: String(item.call_id ?? item.id ?? ''), output: toolSearchOutputText(item) });
         break;
       default:
     }

@@ -31,7 +31,7 @@ import {
 } from './anthropic.js';
 import { AnthropicEventReader } from './anthropic-stream.js';
 import { defaultMaxTokens } from './openai-to-anthropic.js';
-import { functionToolsOf, namespacesOf, responsesUsage, splitFunctionName, UntranslatableRequest, type ResponseObject, type ResponsesRequest, type ResponsesUsage } from './responses.js';
+import { CallShapes, functionToolsOf, requestToolsOf, responsesUsage, UntranslatableRequest, type ResponseObject, type ResponsesRequest, type ResponsesUsage } from './responses.js';
 import { readResponsesInput, refuseUntranslatable, type ResponsesInputPiece } from './responses-input.js';
 import { echoOf, ResponseEventWriter } from './responses-stream.js';
 import type { ResponseContext } from './responses-to-chat.js';
@@ -54,7 +54,7 @@ export function responsesRequestToAnthropic(body: ResponsesRequest, upstreamMode
 
   const request: AnthropicMessagesRequest = { model: upstreamModel, max_tokens: typeof body.max_output_tokens === 'number' ? body.max_output_tokens : defaultMaxTokens, messages };
   if (system.length > 0) request.system = system.join('\n\n');
-  const { functions } = functionToolsOf(body.tools);
+  const { functions } = functionToolsOf(requestToolsOf(body));
   if (functions.length > 0) {
     request.tools = functions.map(
       (tool): AnthropicTool => ({
@@ -162,14 +162,14 @@ function usageOfAnthropic(usage: Partial<AnthropicUsage> | null | undefined): Re
 
 export function anthropicMessageToResponse(message: AnthropicMessage, context: ResponseContext): ResponseObject {
   const writer = new ResponseEventWriter({ id: responseId(message.id), model: context.requestedModel, echo: echoOf(context.body, context.requestedModel) });
-  const namespaces = namespacesOf(context.body.tools);
+  const shapes = new CallShapes(context.body);
   let lossy = false;
   message.content.forEach((block, index) => {
     if (block.type === 'text') {
       writer.text(block.text);
       if (!isEmptyField((block as { citations?: unknown }).citations)) lossy = true;
     } else if (block.type === 'tool_use') {
-      writer.startFunctionCall(index, { callId: block.id, ...splitFunctionName(block.name, namespaces) });
+      writer.startFunctionCall(index, { callId: block.id, ...shapes.of(block.name) });
       writer.functionArguments(index, JSON.stringify(block.input ?? {}));
     } else lossy = true;
   });
@@ -192,7 +192,7 @@ const translatedEvents = new Set(['ping', 'message_start', 'content_block_start'
  */
 export class AnthropicStreamToResponses {
   readonly #context: ResponseContext;
-  readonly #namespaces: Set<string>;
+  readonly #shapes: CallShapes;
   readonly #reader = new AnthropicEventReader((event) => this.#onEvent(event));
   #writer: ResponseEventWriter | undefined;
   readonly #toolInputs = new Map<number, unknown>();
@@ -206,7 +206,7 @@ export class AnthropicStreamToResponses {
 
   constructor(context: ResponseContext) {
     this.#context = context;
-    this.#namespaces = namespacesOf(context.body.tools);
+    this.#shapes = new CallShapes(context.body);
   }
 
   push(bytes: Uint8Array): string {
@@ -273,7 +273,7 @@ export class AnthropicStreamToResponses {
           out.text(block.text);
           if (!isEmptyField((block as { citations?: unknown }).citations)) this.#lossy = true;
         } else if (block.type === 'tool_use') {
-          out.startFunctionCall(event.index, { callId: block.id, ...splitFunctionName(block.name, this.#namespaces) });
+          out.startFunctionCall(event.index, { callId: block.id, ...this.#shapes.of(block.name) });
           this.#toolInputs.set(event.index, block.input);
         } else this.#lossy = true;
         return;

@@ -24,7 +24,7 @@
 import { randomUUID } from 'node:crypto';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { ChatCompletion, ChatCompletionRequest, ChatMessage, Usage } from './openai.js';
-import { functionToolsOf, namespacesOf, responsesUsage, splitFunctionName, type ResponseObject, type ResponsesRequest, type ResponsesTool, type ResponsesUsage } from './responses.js';
+import { CallShapes, functionToolsOf, requestToolsOf, responsesUsage, type ResponseObject, type ResponsesRequest, type ResponsesTool, type ResponsesUsage } from './responses.js';
 import { readResponsesInput, refuseUntranslatable, type ResponsesInputPiece } from './responses-input.js';
 import { echoOf, ResponseEventWriter } from './responses-stream.js';
 import { markLossy, isEmptyField } from './answer-fidelity.js';
@@ -44,7 +44,7 @@ export function responsesRequestToChat(body: ResponsesRequest, upstreamModel: st
   for (const piece of readResponsesInput(body)) appendPiece(messages, piece);
 
   const request: ChatCompletionRequest = { model: upstreamModel, messages };
-  const { functions } = functionToolsOf(body.tools);
+  const { functions } = functionToolsOf(requestToolsOf(body));
   if (functions.length > 0) {
     request.tools = functions.map(chatTool);
     const choice = chatToolChoice(body.tool_choice);
@@ -162,14 +162,14 @@ function usageOfChat(usage: Usage | null | undefined): ResponsesUsage | null {
 
 export function chatCompletionToResponse(completion: ChatCompletion, context: ResponseContext): ResponseObject {
   const writer = new ResponseEventWriter({ id: responseId(completion.id), model: context.requestedModel, createdAt: completion.created, echo: echoOf(context.body, context.requestedModel) });
-  const namespaces = namespacesOf(context.body.tools);
+  const shapes = new CallShapes(context.body);
   const choice = completion.choices[0];
   const message = choice?.message;
   if (typeof message?.reasoning_content === 'string') writer.reasoning(message.reasoning_content);
   if (typeof message?.content === 'string') writer.text(message.content);
   if (typeof message?.refusal === 'string') writer.refusal(message.refusal);
   (message?.tool_calls ?? []).forEach((call, index) => {
-    writer.startFunctionCall(index, { callId: call.id, ...splitFunctionName(call.function.name, namespaces) });
+    writer.startFunctionCall(index, { callId: call.id, ...shapes.of(call.function.name) });
     writer.functionArguments(index, call.function.arguments || '{}');
   });
   writer.complete(usageOfChat(completion.usage), incompleteReason(choice?.finish_reason));
@@ -220,7 +220,7 @@ interface ChatChunk {
  */
 export class ChatStreamToResponses {
   readonly #context: ResponseContext;
-  readonly #namespaces: Set<string>;
+  readonly #shapes: CallShapes;
   readonly #parser: EventSourceParser;
   readonly #decoder = new TextDecoder();
   #writer: ResponseEventWriter | undefined;
@@ -236,7 +236,7 @@ export class ChatStreamToResponses {
 
   constructor(context: ResponseContext) {
     this.#context = context;
-    this.#namespaces = namespacesOf(context.body.tools);
+    this.#shapes = new CallShapes(context.body);
     this.#parser = createParser({ onEvent: (event) => this.#onData(event.data) });
   }
 
@@ -321,7 +321,7 @@ export class ChatStreamToResponses {
       pending.arguments += piece;
       return;
     }
-    out.startFunctionCall(index, { callId: pending.id || `call_${index}`, ...splitFunctionName(pending.name, this.#namespaces) });
+    out.startFunctionCall(index, { callId: pending.id || `call_${index}`, ...this.#shapes.of(pending.name) });
     out.functionArguments(index, pending.arguments + piece);
     pending.arguments = '';
   }
