@@ -21,9 +21,9 @@ const e2e = gatewaysBeforeFakeUpstream<World>({ installed, isartorEnv: (world) =
 const isartor = e2e.isartor;
 
 /** An isartor state dir in front of the fake upstream, a gateway, and an empty Codex home and workdir. */
-async function newWorld(options: { responsesApi?: boolean; connectArgs?: string[] } = {}): Promise<World> {
+async function newWorld(options: { responsesApi?: boolean; connectArgs?: string[]; provider?: 'openai-compatible' | 'anthropic' } = {}): Promise<World> {
   const world: World = { home: makeTempHome(), codexHome: mkdtempSync(join(tmpdir(), 'isartor-e2e-codex-')), workdir: mkdtempSync(join(tmpdir(), 'isartor-e2e-codex-cwd-')) };
-  await e2e.pointAtFake(world);
+  await e2e.pointAtFake(world, options.provider);
   if (options.responsesApi) {
     // The opt-in for an openai-compatible server that speaks the Responses API (config.json, as the readme says).
     const configPath = join(world.home, 'config.json');
@@ -115,6 +115,22 @@ describe.skipIf(!installed)('the real Codex CLI through isartor', () => {
     const refused = await codex(world, 'Something else entirely');
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('The upstream provider (openai-compatible) answered HTTP 400: tool schema rejected by the provider');
+  }, 180_000);
+
+  it('runs a tool-calling turn translated to an Anthropic provider', async () => {
+    e2e.fake.reset();
+    const world = await newWorld({ provider: 'anthropic' });
+    expect(readFileSync(join(world.codexHome, 'config.toml'), 'utf8')).toContain('web_search = "disabled"');
+    e2e.fake.setMode({ kind: 'toolLoop', name: 'exec_command', arguments: { cmd: 'echo anthropic-marker' } });
+    const run = await codex(world, 'Run echo anthropic-marker');
+    expect(run.code, run.stderr.slice(-3000)).toBe(0);
+    // The fake echoes the last user message, which Anthropic's alternation joins with Codex's environment context.
+    expect(run.stdout).toMatch(/^Echo: [^]*Run echo anthropic-marker/m);
+    const turns = e2e.fake.requests.filter((request) => request.path === '/v1/messages');
+    expect(turns).toHaveLength(2);
+    const result = turns[1]!.body.messages.at(-1).content.find((block: { type: string }) => block.type === 'tool_result');
+    expect(JSON.stringify(result.content)).toContain('anthropic-marker');
+    expect(await codexStats(world)).toMatchObject({ requests: 2, layers: { l3: 2 } });
   }, 180_000);
 
   it('passes the Responses API through to a provider that speaks it, built-in web search and all', async () => {
