@@ -103,7 +103,7 @@ function chatViewOf(body: ResponsesRequest, model: string): Record<string, unkno
       top_logprobs: undefined,
       input,
       tools: functions,
-      tool_choice: typeof choice === 'object' && choice !== null && choice.type !== 'function' ? 'auto' : body.tool_choice,
+      tool_choice: typeof choice === 'object' && choice !== null && choice.type !== 'function' && choice.type !== 'custom' ? 'auto' : body.tool_choice,
       stream: false,
     },
     model,

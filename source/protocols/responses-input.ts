@@ -70,7 +70,13 @@ export function refuseUntranslatable(body: ResponsesRequest): void {
     );
   }
   const choice = body.tool_choice as { type?: unknown } | undefined;
-  if (typeof choice === 'object' && choice !== null && choice.type !== 'function' && choice.type !== undefined) {
+  if (typeof choice === 'object' && choice !== null && choice.type === 'allowed_tools') {
+    throw new UntranslatableRequest(
+      '`tool_choice` of type "allowed_tools" cannot be sent to this provider. Send only the allowed tools in `tools`, with `tool_choice` "auto" or "required".',
+      'tool_choice',
+    );
+  }
+  if (typeof choice === 'object' && choice !== null && choice.type !== 'function' && choice.type !== 'custom' && choice.type !== undefined) {
     throw new UntranslatableRequest(`\`tool_choice\` of type "${String(choice.type)}" names a built-in tool this provider cannot run.`, 'tool_choice');
   }
   for (const item of inputItemsOf(body)) {

@@ -136,7 +136,8 @@ function anthropicToolChoice(choice: unknown, disableParallel: boolean): Anthrop
   if (choice === 'none') return { type: 'none' };
   if (choice === 'required') return { type: 'any', ...parallel };
   const named = choice as { type?: unknown; name?: unknown } | undefined;
-  if (named?.type === 'function' && typeof named.name === 'string') return { type: 'tool', name: named.name, ...parallel };
+  // A freeform tool is a function to the model (responses-client-tools.ts), so forcing it is forcing that function.
+  if ((named?.type === 'function' || named?.type === 'custom') && typeof named.name === 'string') return { type: 'tool', name: named.name, ...parallel };
   if (choice === 'auto' || disableParallel) return { type: 'auto', ...parallel };
   return undefined;
 }

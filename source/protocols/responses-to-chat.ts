@@ -128,7 +128,8 @@ function chatTool(tool: ResponsesTool): object {
 function chatToolChoice(choice: unknown): unknown {
   if (choice === 'auto' || choice === 'none' || choice === 'required') return choice;
   const named = choice as { type?: unknown; name?: unknown } | undefined;
-  if (named?.type === 'function' && typeof named.name === 'string') return { type: 'function', function: { name: named.name } };
+  // A freeform tool is a function to the model (responses-client-tools.ts), so forcing it is forcing that function.
+  if ((named?.type === 'function' || named?.type === 'custom') && typeof named.name === 'string') return { type: 'function', function: { name: named.name } };
   return undefined;
 }
 

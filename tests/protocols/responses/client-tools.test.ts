@@ -147,3 +147,15 @@ describe('a call to a freeform tool comes back as a custom_tool_call with the ra
     expect(chatCompletionToResponse(completion('tool_search', '{}'), { requestedModel: 'm', body: plain }).output[0]).toMatchObject({ type: 'function_call', name: 'tool_search' });
   });
 });
+
+describe('tool_choice naming a freeform tool', () => {
+  it('forces the function it became, at a chat and an Anthropic provider', () => {
+    const body: ResponsesRequest = { ...codexTurn, tool_choice: { type: 'custom', name: 'apply_patch' } };
+    expect(responsesRequestToChat(body, 'up').tool_choice).toEqual({ type: 'function', function: { name: 'apply_patch' } });
+    expect(responsesRequestToAnthropic(body, 'up').tool_choice).toEqual({ type: 'tool', name: 'apply_patch' });
+  });
+
+  it('allowed_tools is refused with what to send instead', () => {
+    expect(() => responsesRequestToChat({ ...codexTurn, tool_choice: { type: 'allowed_tools', mode: 'auto', tools: [{ type: 'function', name: 'exec_command' }] } }, 'up')).toThrow(/Send only the allowed tools in `tools`/);
+  });
+});
