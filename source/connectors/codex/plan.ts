@@ -52,6 +52,7 @@ export function planCodexConnect(location: CodexLocation, connection: CodexConne
   const roots: Record<string, string> = { model_provider: managedProviderId, model: connection.model, ...(connection.disableWebSearch ? { web_search: 'disabled' } : {}) };
   if (Object.entries(roots).some(([key, wanted]) => value[key] !== wanted)) document.edit((next) => Object.assign(next, roots));
   // The profile `profile = "..."` makes active overrides the root keys it sets itself: those are set there too.
+  // (Older Codex; 0.171 refuses that key and reads `--profile NAME` from NAME.config.toml: see profile-files.ts.)
   const profile = activeProfile(value);
   const profileKeys = profile ? Object.fromEntries(Object.entries(roots).filter(([key]) => profile.table[key] !== undefined)) : {};
   if (profile && Object.entries(profileKeys).some(([key, wanted]) => profile.table[key] !== wanted)) {
