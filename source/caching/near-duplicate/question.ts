@@ -19,7 +19,7 @@ import { englishForm } from './english-form.js';
 import { functionWords as englishFunctionWords } from './english-lexicon.js';
 import { renderForm, renderToken, type FormToken } from './form-token.js';
 import { detectLanguage, functionWords, politeness, type QuestionLanguage } from './languages.js';
-import { timeCue, timeDependenceOf, type TimeDependence } from './time-dependence.js';
+import { otherLanguageTimeCue, timeCue, timeDependenceOf, type TimeDependence } from './time-dependence.js';
 import { orderFreeForm } from './true-lists.js';
 
 export { loadQuestionReader } from './english-form.js';
@@ -73,7 +73,8 @@ function readQuestion(text: string): QuestionFeatures {
   const language = detectLanguage(normalised);
   if (language === 'other') {
     const exact = `v:${normalised}`;
-    return { text, language, form: exact, orderFree: exact, words: '', terms: [], time: undefined };
+    const cue = otherLanguageTimeCue(normalised);
+    return { text, language, form: exact, orderFree: exact, words: '', terms: [], time: cue?.kind, ...(cue ? { timeCue: cue.cue } : {}) };
   }
   const chunks = chunkQuestion(normalised);
   const words = chunks.filter((chunk) => chunk.kind !== 'mark').map((chunk) => chunk.text.toLowerCase()).sort().join(' ');
@@ -82,10 +83,10 @@ function readQuestion(text: string): QuestionFeatures {
     if (!english) {
       // The tagger could not lay its tokens over the text: compared as written, time read from the words.
       const exact = exactTokens(chunks);
-      const time = timeCue(exact.map((token) => ({ lower: token.text.toLowerCase(), pos: '' })), normalised);
+      const time = timeCue(exact.map((token) => ({ lower: token.text.toLowerCase(), pos: '', sentenceStart: token.sentenceStart })), normalised);
       return features(text, language, exact, words, time, false);
     }
-    const cueOf = (tokens: readonly FormToken[]) => timeCue(tokens.map((token) => ({ lower: token.text.toLowerCase(), pos: token.pos })), normalised);
+    const cueOf = (tokens: readonly FormToken[]) => timeCue(tokens.map((token) => ({ lower: token.text.toLowerCase(), pos: token.pos, sentenceStart: token.sentenceStart })), normalised);
     // Read from the words as written, then as rewritten: a rewrite may move or drop the words that say so.
     const time = cueOf(english.written) ?? cueOf(english.form);
     return features(text, language, english.form, words, time, true);
