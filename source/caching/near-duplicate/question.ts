@@ -91,7 +91,8 @@ function readQuestion(text: string): QuestionFeatures {
     const time = cueOf(english.written) ?? cueOf(english.form);
     return features(text, language, english.form, words, time, true);
   }
-  const tokens = dropPoliteness(language, otherLanguageTokens(language, chunks));
+  const polite = dropPoliteness(language, otherLanguageTokens(language, chunks));
+  const tokens = language === 'fr' ? foldFrenchWhatIs(polite) : polite;
   const kind = timeDependenceOf(language, chunks.map((chunk) => chunk.text.toLowerCase()), normalised);
   return features(text, language, tokens, words, kind && { kind, cue: kind }, false);
 }
@@ -148,6 +149,26 @@ function dropPoliteness(language: 'de' | 'fr', input: FormToken[]): FormToken[] 
     }
   }
   return tokens;
+}
+
+const frenchDeterminers = new Set(['le', 'la', 'les', 'un', 'une', 'des', 'du']);
+
+/**
+ * French "c'est quoi X" = "qu'est-ce que X" = "qu'est-ce que c'est que X", where X is a noun phrase opening
+ * with a determiner ("la photosynthèse", "une monade", "l'ADN"): one marker. "Qu'est-ce que tu fais ?" is
+ * another question and stays as written.
+ */
+function foldFrenchWhatIs(tokens: FormToken[]): FormToken[] {
+  const lower = (at: number): string => tokens[at]?.text.toLowerCase() ?? '';
+  let rest: FormToken[] | undefined;
+  if (lower(0) === "c'est" && lower(1) === 'quoi') rest = tokens.slice(2);
+  else if (lower(0) === "qu'est-ce" && lower(1) === 'que') rest = lower(2) === "c'est" && lower(3) === 'que' ? tokens.slice(4) : tokens.slice(2);
+  else if (lower(0) === "qu'est-ce" && /^qu'\p{L}/u.test(lower(1))) rest = [{ ...tokens[1]!, text: tokens[1]!.text.slice(3) }, ...tokens.slice(2)];
+  const first = rest?.[0];
+  const determiner = first !== undefined && ((first.kind === 'word' && frenchDeterminers.has(first.text)) || ((first.kind === 'word' || first.kind === 'verbatim') && /^l'\p{L}/u.test(first.text)));
+  if (!rest || !determiner) return tokens;
+  if (rest.slice(1).some((token) => token.sentenceStart)) return tokens;
+  return [{ kind: 'rewrite', text: 'fr-what-is', pos: '', sentenceStart: true, commaAfter: false }, ...rest];
 }
 
 /** 0..1: the share of content terms two questions have in common; ranks candidates, decides nothing. */

@@ -172,6 +172,14 @@ function holderCue(tokens: readonly TimeToken[]): string | undefined {
   return holding && `who ${holding.lower}`;
 }
 
+/**
+ * Winning and losing are a result (live) in "did the Lakers win", a skill in "how do I win at chess" and
+ * "how to lose weight": not a time cue in a question about how to do something.
+ */
+const outcomes = words(`win wins winning won lose loses losing`);
+const isHowTo = (tokens: readonly TimeToken[]): boolean =>
+  tokens[0]?.lower === 'how-to' || (tokens[0]?.lower === 'how' && (tokens[1]?.lower === 'to' || (['do', 'can', 'does', 'should', 'could'].includes(tokens[1]?.lower ?? '') && ['i', 'one', 'you', 'we'].includes(tokens[2]?.lower ?? ''))));
+
 const clockTime = /\b(?:\d{1,2}:\d{2}|\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.))\b/i;
 
 /** German and French words of the same kinds, lowercased (these languages get a word list only). */
@@ -206,6 +214,7 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
   const clock = clockTime.exec(text);
   if (clock) return { kind: 'clock', cue: clock[0] };
   let found: { kind: TimeDependence; cue: string } | undefined;
+  const askedHowTo = isHowTo(tokens);
   for (let i = 0; i < tokens.length; i++) {
     const { lower, pos } = tokens[i]!;
     for (const phrase of phrasesByFirstWord.get(lower) ?? []) {
@@ -229,6 +238,7 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
     const allowed = onlyAs.get(lower);
     if (allowed && !allowed.has(pos)) continue;
     if (lower === 'now' && isDiscourseNow(tokens, i)) continue;
+    if (outcomes.has(lower) && askedHowTo) continue;
     if (clockWords.has(lower)) return { kind: 'clock', cue: lower };
     if (dateWords.has(lower)) found = { kind: 'date', cue: lower };
     else if (liveWords.has(lower)) found ??= { kind: 'live', cue: lower };
