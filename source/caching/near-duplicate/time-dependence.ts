@@ -127,6 +127,7 @@ function isDiscourseNow(tokens: readonly TimeToken[], i: number): boolean {
  * taken as live (a missed hit on "the largest ocean on Earth" is the price).
  */
 const rankingScopes: readonly (readonly string[])[] = [['in', 'the', 'world'], ['on', 'earth'], ['on', 'the', 'planet'], ['ever'], ['of', 'all', 'time'], ['in', 'history'], ['so', 'far']];
+const personal = words(`i you we they he she`);
 const superlativeWords = words(`best worst biggest largest smallest highest lowest fastest slowest tallest longest shortest oldest youngest strongest richest top`);
 const isSuperlative = (token: TimeToken, before: TimeToken | undefined): boolean =>
   superlativeWords.has(token.lower) || (token.lower.endsWith('est') && token.pos === 'ADJ') || (['most', 'least'].includes(before?.lower ?? '') && token.pos === 'ADJ');
@@ -135,6 +136,8 @@ function rankingCue(tokens: readonly TimeToken[]): string | undefined {
     if (!isSuperlative(tokens[i]!, tokens[i - 1])) continue;
     for (let k = i + 1; k < tokens.length && k <= i + 6; k++) {
       const scope = rankingScopes.find((phrase) => phrase.every((part, n) => tokens[k + n]?.lower === part));
+      // "The best idea you have ever had" ranks someone's own past, which does not change: not a live ranking.
+      if (scope?.[0] === 'ever' && ['have', 'has', 'had'].includes(tokens[k - 1]?.lower ?? '') && personal.has(tokens[k - 2]?.lower ?? '')) continue;
       if (scope) return `${tokens[i]!.lower} ... ${scope.join(' ')}`;
     }
   }
