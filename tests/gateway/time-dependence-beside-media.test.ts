@@ -42,6 +42,8 @@ const cases: Array<{ name: string; text: string; image: boolean; timeDependent: 
   { name: 'image + the weather now', text: 'What is the weather like here right now?', image: true, timeDependent: true },
   { name: 'image + is it open', text: 'Is this shop open today?', image: true, timeDependent: true },
   { name: 'image + a timeless question', text: 'What breed is this dog?', image: true, timeDependent: false },
+  // OpenClaw's stamp is the client's clock, not a question about the time.
+  { name: 'image + a stamped timeless question', text: '[Sat 2026-11-21 19:08 UTC] What colour is this car?', image: true, timeDependent: false },
   { name: 'long + a time question at the end', text: `${pasted}\nWhat is the current price of bitcoin?`, image: false, timeDependent: true },
   { name: 'long + a time question at the start', text: `What time is it in Tokyo? ${pasted}`, image: false, timeDependent: true },
   { name: 'long + a timeless question', text: `${pasted}\nWhich status codes appear in this log?`, image: false, timeDependent: false },

@@ -133,7 +133,8 @@ export function askedText(body: Record<string, unknown>): string | undefined {
   if (!asked || asked.role !== 'user' || !Array.isArray(asked.content)) return undefined;
   const texts: string[] = [];
   for (const part of asked.content as Array<{ type?: unknown; text?: unknown }>) {
-    if (part?.type === 'text' && typeof part.text === 'string') texts.push(part.text);
+    // OpenClaw's stamp and Runtime line are the client's, not the user's ("19:08" asks nothing).
+    if (part?.type === 'text' && typeof part.text === 'string') texts.push(part.text.replace(openClawTimestamp, '').replace(openClawRuntimeLine, ''));
     else if (typeof part?.type !== 'string' || !mediaParts.has(part.type)) return undefined;
   }
   return texts.length > 0 ? texts.join('\n') : undefined;
