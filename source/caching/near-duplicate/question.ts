@@ -31,8 +31,8 @@ export interface QuestionFeatures {
   language: QuestionLanguage;
   /**
    * The canonical form; '' when the question is too long to compare. In a language this code cannot read
-   * (`other`) it is the text as written (whitespace aside): compared exactly, and its time dependence
-   * unknown, so the layer keeps it in the scope of the minute it was asked.
+   * (`other`) it is the text as written (whitespace aside): compared exactly, its time dependence read
+   * from a word list only (time-dependence.ts), so the layer keeps it in the scope of the minute it was asked.
    */
   form: string;
   /** The form with true lists' items sorted (equal to `form` when there is no list). */
