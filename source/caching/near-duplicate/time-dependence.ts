@@ -44,7 +44,7 @@ const liveWords = words(`
   opening queue queues outage availability delayed delay delays cancelled canceled
   happening news headlines headline trending breaking
   population president ceo chancellor minister mayor governor king queen pope champion champions leader
-  chairman chairwoman coach lts status
+  chairman chairwoman coach lts status wage wages salary salaries eol
   richest wealthiest poorest bestselling best-selling highest-paid highest-grossing top-selling top-rated most-popular
 `);
 /** Phrases of the same kinds whose words alone are timeless ("the time", "how old", "this year", "net worth"). */
@@ -69,7 +69,9 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
     ['most', 'downloaded'], ['most', 'valuable'], ['most', 'expensive'], ['most', 'used'], ['most', 'populous'], ['most', 'visited'],
     ['highest', 'paid'], ['highest', 'grossing'], ['best', 'selling'], ['top', 'selling'], ['fastest', 'growing'],
     ['has', 'the', 'most'], ['have', 'the', 'most'], ['has', 'won'], ['have', 'won'], ['has', 'scored'], ['have', 'scored'],
-    ['what', 'is', 'new'], ['number', 'of', 'users'], ['still', 'maintained'], ['stable', 'version'], ['stable', 'release']].map((w) => ({ kind: 'live' as const, words: w })),
+    ['what', 'is', 'new'], ['number', 'of', 'users'], ['the', 'age', 'of'], ['record', 'for'], ['head', 'of', 'state'],
+    ['head', 'of', 'government'], ['safe', 'to', 'travel'], ['on', 'tv'], ['should', 'i', 'buy'], ['end', 'of', 'life'], ['support', 'end'],
+    ['support', 'ends'], ['box', 'office'], ['still', 'maintained'], ['stable', 'version'], ['stable', 'release']].map((w) => ({ kind: 'live' as const, words: w })),
 ];
 
 /**
@@ -82,6 +84,12 @@ const statusWords = words(`open opens opened close closes closed working running
 const presentAuxiliaries = words(`is are 's 're`);
 const openingVerbs = words(`open opens close closes`);
 const afterStatus = words(`now today tonight right currently still yet again on at until till for this tomorrow`);
+
+/**
+ * States of people, laws and products that change: "is Taylor Swift married", "is TikTok banned in the US",
+ * "is Windows 10 supported", "has it shipped". Asked with a present "is"/"are" before them, wherever they stand.
+ */
+const changingStates = words(`married divorced engaged pregnant retired banned legal illegal allowed supported deprecated discontinued delivered shipped released`);
 
 /** Words whose timeless sense is a different part of speech. */
 const onlyAs: ReadonlyMap<string, ReadonlySet<string>> = new Map([
@@ -131,9 +139,14 @@ const personal = words(`i you we they he she`);
 const superlativeWords = words(`best worst biggest largest smallest highest lowest fastest slowest tallest longest shortest oldest youngest strongest richest top`);
 const isSuperlative = (token: TimeToken, before: TimeToken | undefined): boolean =>
   superlativeWords.has(token.lower) || (token.lower.endsWith('est') && token.pos === 'ADJ') || (['most', 'least'].includes(before?.lower ?? '') && token.pos === 'ADJ');
+const holdsRank = words(`has have holds hold`);
 function rankingCue(tokens: readonly TimeToken[]): string | undefined {
   for (let i = 0; i < tokens.length; i++) {
     if (!isSuperlative(tokens[i]!, tokens[i - 1])) continue;
+    // "Who has the fastest time", "which club holds the highest score"; "the top songs", "the top 10 films".
+    if (tokens[i - 1]?.lower === 'the' && holdsRank.has(tokens[i - 2]?.lower ?? '')) return `${tokens[i - 2]!.lower} the ${tokens[i]!.lower}`;
+    const next = tokens[i + 1];
+    if (tokens[i]!.lower === 'top' && next && (/^\d+$/.test(next.lower) || (next.pos === 'NOUN' && next.lower.endsWith('s')))) return `top ${next.lower}`;
     for (let k = i + 1; k < tokens.length && k <= i + 6; k++) {
       const scope = rankingScopes.find((phrase) => phrase.every((part, n) => tokens[k + n]?.lower === part));
       // "The best idea you have ever had" ranks someone's own past, which does not change: not a live ranking.
@@ -183,6 +196,47 @@ const outcomes = words(`win wins winning won lose loses losing`);
 const isHowTo = (tokens: readonly TimeToken[]): boolean =>
   tokens[0]?.lower === 'how-to' || (tokens[0]?.lower === 'how' && (tokens[1]?.lower === 'to' || (['do', 'can', 'does', 'should', 'could'].includes(tokens[1]?.lower ?? '') && ['i', 'one', 'you', 'we'].includes(tokens[2]?.lower ?? ''))));
 
+/** The words of `phrase` stand at `at` (its first word already matched: the lists are indexed by it). */
+function startsAt(tokens: readonly TimeToken[], at: number, phrase: readonly string[]): boolean {
+  for (let k = 1; k < phrase.length; k++) if (tokens[at + k]?.lower !== phrase[k]) return false;
+  return true;
+}
+
+/** Words without which rankingCue, countCue and holderCue find nothing (with any word ending in "-est"). */
+const structuralWords = new Set([...superlativeWords, 'most', 'least', 'many', 'number', ...holdingVerbs]);
+
+/** Everything timeCue needs to know of one word, from every list above, found with one lookup. */
+interface WordInfo {
+  phrases?: Array<{ kind: TimeDependence; words: readonly string[] }>;
+  compounds?: Array<readonly string[]>;
+  changing?: boolean;
+  status?: boolean;
+  onlyAs?: ReadonlySet<string>;
+  outcome?: boolean;
+  structural?: boolean;
+  word?: TimeDependence;
+}
+const wordInfo: ReadonlyMap<string, WordInfo> = (() => {
+  const map = new Map<string, WordInfo>();
+  const at = (word: string): WordInfo => {
+    let info = map.get(word);
+    if (!info) map.set(word, (info = {}));
+    return info;
+  };
+  for (const [word, list] of phrasesByFirstWord) at(word).phrases = list;
+  for (const [word, list] of compoundsByFirstWord) at(word).compounds = list;
+  for (const word of changingStates) at(word).changing = true;
+  for (const word of statusWords) at(word).status = true;
+  for (const [word, tags] of onlyAs) at(word).onlyAs = tags;
+  for (const word of outcomes) at(word).outcome = true;
+  for (const word of structuralWords) at(word).structural = true;
+  for (const word of liveWords) at(word).word = 'live';
+  for (const word of dateWords) at(word).word = 'date';
+  for (const word of clockWords) at(word).word = 'clock';
+  // "now" is read by isDiscourseNow before its list: it needs an entry (it has one, as a clock word).
+  return map;
+})();
+
 const clockTime = /\b(?:\d{1,2}:\d{2}|\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.))\b/i;
 
 /** German and French words of the same kinds, lowercased (these languages get a word list only). */
@@ -218,35 +272,45 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
   if (clock) return { kind: 'clock', cue: clock[0] };
   let found: { kind: TimeDependence; cue: string } | undefined;
   const askedHowTo = isHowTo(tokens);
+  // The structural cues below are read only when one of their words is there (most questions have none).
+  let structural = false;
   for (let i = 0; i < tokens.length; i++) {
     const { lower, pos } = tokens[i]!;
-    for (const phrase of phrasesByFirstWord.get(lower) ?? []) {
-      if (phrase.words.every((part, k) => tokens[i + k]?.lower === part)) {
+    if (!structural && pos === 'ADJ' && lower.endsWith('est')) structural = true;
+    // One lookup per word: most words are in no list at all.
+    const info = wordInfo.get(lower);
+    if (info === undefined) continue;
+    if (info.structural) structural = true;
+    for (const phrase of info.phrases ?? []) {
+      if (startsAt(tokens, i, phrase.words)) {
         if (timelessAfter.has(tokens[i + phrase.words.length]?.lower ?? '')) continue;
         if (phrase.kind === 'clock') return { kind: 'clock', cue: phrase.words.join(' ') };
         if (phrase.kind === 'date' || !found) found = { kind: phrase.kind, cue: phrase.words.join(' ') };
       }
     }
-    const compound = compoundsByFirstWord.get(lower)?.find((parts) => parts.every((part, k) => tokens[i + k]?.lower === part));
+    const compound = info.compounds?.find((parts) => startsAt(tokens, i, parts));
     if (compound) {
       i += compound.length - 1;
       continue;
     }
-    if (statusWords.has(lower)) {
+    if (info.changing && tokens.slice(0, i).some((token) => presentAuxiliaries.has(token.lower))) {
+      found ??= { kind: 'live', cue: lower };
+      continue;
+    }
+    if (info.status) {
       const next = tokens[i + 1]?.lower;
       const present = tokens.slice(0, i).some((token) => presentAuxiliaries.has(token.lower) || (openingVerbs.has(lower) && ['does', 'do'].includes(token.lower)));
       if (present && (next === undefined || afterStatus.has(next) || clockWords.has(next) || dateWords.has(next))) found ??= { kind: 'live', cue: lower };
       continue;
     }
-    const allowed = onlyAs.get(lower);
-    if (allowed && !allowed.has(pos)) continue;
+    if (info.onlyAs && !info.onlyAs.has(pos)) continue;
     if (lower === 'now' && isDiscourseNow(tokens, i)) continue;
-    if (outcomes.has(lower) && askedHowTo) continue;
-    if (clockWords.has(lower)) return { kind: 'clock', cue: lower };
-    if (dateWords.has(lower)) found = { kind: 'date', cue: lower };
-    else if (liveWords.has(lower)) found ??= { kind: 'live', cue: lower };
+    if (askedHowTo && info.outcome) continue;
+    if (info.word === 'clock') return { kind: 'clock', cue: lower };
+    if (info.word === 'date') found = { kind: 'date', cue: lower };
+    else if (info.word === 'live') found ??= { kind: 'live', cue: lower };
   }
-  if (!found) {
+  if (!found && structural) {
     const cue = rankingCue(tokens) ?? countCue(tokens) ?? holderCue(tokens);
     if (cue) found = { kind: 'live', cue };
   }
@@ -263,7 +327,9 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
     const be = tokens[i]!.lower;
     if (!['is', 'are', "'s", "'re"].includes(be)) continue;
     const subjectBefore = tokens[i - 1]?.lower;
-    if (i > 0 && !['it', 'what', 'who', 'which', 'where', 'how', 'why'].includes(subjectBefore ?? '')) continue;
+    // "What films are playing": a wh-word and its noun are the subject too.
+    const whNoun = i > 1 && ['what', 'which'].includes(tokens[i - 2]!.lower) && tokens[i - 1]!.pos === 'NOUN';
+    if (i > 0 && !whNoun && !['it', 'what', 'who', 'which', 'where', 'how', 'why'].includes(subjectBefore ?? '')) continue;
     for (let k = i + 1; k <= i + 3 && k < tokens.length; k++) {
       const token = tokens[k]!;
       if (token.pos === 'VERB' && token.lower.endsWith('ing') && !['DET', 'ADJ'].includes(tokens[k - 1]!.pos)) return { kind: 'live', cue: `${be} ${token.lower}` };
