@@ -493,6 +493,13 @@ export const round3Pairs: readonly PairFamily[] = [
       ['现在几点？', '现在几点？'],
       ['今日の天気は？', '今日の天気は？'],
       ['Wie ist das Wetter heute?', 'Wie ist das Wetter heute?'],
+      ['Is Taylor Swift married?', 'is Taylor Swift married'],
+      ['Is TikTok banned in the US?', 'Is TikTok banned in the US?'],
+      ['What is the minimum wage in California?', "What's the minimum wage in California?"],
+      ['Who has the fastest 100m time?', 'Who has the fastest 100m time?'],
+      ['What movies are playing?', 'What movies are playing?'],
+      ['Can you tell me who the CEO of Tesla is?', 'Who is the CEO of Tesla?'],
+      ['Now, who is the president of France?', 'Who is the president of France?'],
     ],
   },
   {
