@@ -4,11 +4,17 @@ import { applyLossyRules, type LossySettings } from './lossy/apply-lossy.js';
 import { stepChars, type Pacer } from './pacer.js';
 import { countRule, type RuleCounts } from './rules.js';
 import { hasSgr, stripSgr } from './sgr.js';
+import { drawnForTerminal } from './terminal-display.js';
 import { needsRendering, TerminalRender } from './terminal-screen.js';
 
-/** The final screen of a program's output, rendered a slice at a time. Text without screen controls is returned as it is. */
+/**
+ * The final screen of a program's output, rendered a slice at a time. Text without screen controls is
+ * returned as it is, and so is text whose control characters are data (terminal-display.ts).
+ */
 export async function renderPaced(text: string, pacer: Pacer): Promise<string> {
   if (!needsRendering(text)) return text;
+  await pacer.pace();
+  if (!drawnForTerminal(text)) return text;
   const render = new TerminalRender(text);
   while (!render.done) {
     render.step(stepChars);
@@ -63,8 +69,11 @@ export async function finishOutput(original: string, rendered: string, rules: Ou
 
 /**
  * The reference that replaces a repeated result. It locates the earlier output without ids (the previous
- * call of this tool with the same arguments) and names the ids too, for models that see them.
+ * call of this tool with the same arguments) and names the ids too, for models that see them. When the
+ * two calls differ in a label only (labelFields: Claude Code's Bash `description`), it says so: "the same
+ * arguments" would not be true.
  */
-export function duplicateReference(previousId: string, thisId: string, toolName: string): string {
-  return `[tool call ${thisId} printed exactly the same output as the previous ${toolName} call with the same arguments above (tool call ${previousId})]`;
+export function duplicateReference(previousId: string, thisId: string, toolName: string, differingLabels: readonly string[] = []): string {
+  const same = differingLabels.length === 0 ? 'the same arguments' : `the same arguments apart from its ${differingLabels.join(' and ')}`;
+  return `[tool call ${thisId} printed exactly the same output as the previous ${toolName} call with ${same} above (tool call ${previousId})]`;
 }

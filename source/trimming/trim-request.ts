@@ -8,7 +8,7 @@ import { LruMemo } from './memo.js';
 import { Pacer } from './pacer.js';
 import { addCounts, type RuleCounts, type TrimRule } from './rules.js';
 import { summariseUnit, type UnitSummary } from './unit-summary.js';
-import { callIdentity, toolCallsById, type ToolCall } from './tool-calls.js';
+import { callIdentity, labelFields, toolCallsById, type ToolCall } from './tool-calls.js';
 import { trimUnit, type UnitKind, type TrimState, type Delta } from './trim-unit.js';
 import { countTokensPaced } from './token-count.js';
 import { unreadKey } from './repeated-text.js';
@@ -133,7 +133,9 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
   });
 
   // A tool result's call always comes earlier, so knowing the calls keeps the output prefix-stable.
-  const calls = toolCallsById(messages);
+  // Arguments that are only a label (Claude Code's Bash `description`), as the request's tools define them.
+  const labels = labelFields(body.tools);
+  const calls = toolCallsById(messages, labels);
   const units: Unit[] = [];
   const hasSystem = protocol === 'anthropic' && body.system !== undefined;
   const rawUnits: Array<{ kind: UnitKind; value: unknown; protect: boolean }> = [];
@@ -171,7 +173,7 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
   let tokensBefore = 0;
   let tokensAfter = 0;
   let changed = false;
-  let chain = `${trimmerVersion}\u0000${colourTalk ? 'c' : '-'}\u0000${JSON.stringify(lossy)}`;
+  let chain = `${trimmerVersion}\u0000${colourTalk ? 'c' : '-'}\u0000${JSON.stringify(lossy)}\u0000${JSON.stringify([...labels])}`;
   const outputs: unknown[] = [];
   for (const [index, unit] of units.entries()) {
     await pacer.pace();

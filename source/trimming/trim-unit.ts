@@ -185,7 +185,7 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
     const previous = latestResult(identity, work);
     work.addedResults.push([identity, { key, id, order: call.order }]);
     if (key !== '' && previous !== undefined && previous.key === key && previous.id !== id && previous.order < call.order) {
-      const reference = duplicateReference(previous.id, id, call.name);
+      const reference = duplicateReference(previous.id, id, call.name, differingLabels(work.calls.get(previous.id), call));
       if (reference.length < texts.reduce((sum, text) => sum + text.length, 0)) {
         const replaced = replaceWithReference(content, reference);
         if (replaced !== content) {
@@ -211,6 +211,22 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
     }
   }
   return finished.every((block, i) => block === blocks[i]) ? blocks : finished;
+}
+
+/** The label arguments (labelFields) two calls of the same acting arguments differ in. */
+function differingLabels(previous: ToolCall | undefined, call: ToolCall): string[] {
+  if (previous === undefined || previous.arguments === call.arguments) return [];
+  const parse = (args: string): Record<string, unknown> => {
+    try {
+      const parsed: unknown = JSON.parse(args);
+      return isRecord(parsed) ? parsed : {};
+    } catch {
+      return {};
+    }
+  };
+  const before = parse(previous.arguments);
+  const now = parse(call.arguments);
+  return [...new Set([...Object.keys(before), ...Object.keys(now)])].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(now[key]));
 }
 
 /** The latest result of a call: in this message so far, else in the earlier ones. */
