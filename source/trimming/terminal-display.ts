@@ -8,7 +8,7 @@
  *
  * The rule, from what real tools write (tests/fixtures/terminal, and tqdm, curl -#, wget, git, rsync,
  * ffmpeg, docker, npm, pip, cargo): a terminal's program either says it is drawing (cursor movement and
- * erase sequences, handled by the renderer; `\r` followed by an erase, `ESC[2K` before it), or it redraws
+ * erase sequences, handled by the renderer; an erase of the line right after or before the `\r`), or it redraws
  * one progress line with bare `\r`: then every frame it overwrites carries a progress mark (a percentage,
  * a count like 19/300, a bar, a spinner glyph, a rate, an ETA) and is rewritten in the same shape (words
  * equal, numbers, bars and spinner glyphs aside). A backspace is a terminal's when it erases a spinner
@@ -33,8 +33,12 @@ const dataControl = /[\u0000-\u0006\u000b\u000c\u000e-\u001a\u001c-\u001f\u007f-
 const escapeSequence = /\u001b(?:\[[0-?]*[ -/]*[@-~]|[\]PX^_][^\u0007\u001b]*(?:\u0007|\u001b\\)|[()*+].|[^[\]PX^_()*+])/gu;
 /** An erase of the line, right after the `\r` (SGR may come between): `ESC[K`, `ESC[0K`, `ESC[2K`. */
 const eraseAfterReturn = /^(?:\u001b\[[0-9;:]*m)*\u001b\[[02]?K/u;
-/** An erase of the whole line right before the `\r`. */
-const eraseBeforeReturn = /\u001b\[2K(?:\u001b\[[0-9;:]*m)*$/u;
+/**
+ * An erase right before the `\r`: of the whole line (`ESC[2K`), or of the rest of the line after the frame
+ * was drawn (`ESC[K`, as npm's gauge does). Not `ESC[K` right after a colour: grep and gcc write
+ * `ESC[mESC[K` around every coloured match, whatever follows it.
+ */
+const eraseBeforeReturn = /(?:\u001b\[2K|(?<!\u001b\[[0-9;:]*m)\u001b\[0?K)(?:\u001b\[[0-9;:]*m)*$/u;
 
 function rowDrawnForTerminal(row: string): boolean {
   if (row.includes('\b') && !backspacesErase(row)) return false;

@@ -76,7 +76,7 @@ export interface TrimOptions {
 }
 
 /** Bumped whenever a rule changes, so memoised results of an older rule set are never reused. */
-const trimmerVersion = 'l2.5/v5-lossless';
+const trimmerVersion = 'l2.5/v6-lossless';
 
 export const defaultMaxMessageChars = 512 * 1024;
 
@@ -149,22 +149,16 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
     let summary: UnitSummary | undefined;
     if (chars > maxMessageChars) skippedForSize += 1;
     else {
-      // A result's summary depends on its call too (a file read is never coloured output), and call ids
-      // are not unique across conversations (some servers number them call_0, call_1, ...).
-      const summaryKey = `${hash}\u0000${resultCalls(raw.value, calls)
-        .map(([, call]) => (call ? callIdentity(call) : '-'))
-        .join('\u0000')}`;
-      summary = summaries.get(summaryKey);
+      summary = summaries.get(hash);
       if (!summary) {
-        summary = await summariseUnit(raw.kind, raw.value, calls, pacer);
-        summaries.set(summaryKey, summary, 100 + 100 * summary.colouredResults.length);
+        summary = summariseUnit(raw.kind, raw.value);
+        summaries.set(hash, summary, 100);
       }
     }
     units.push({ ...raw, json, hash, summary });
     await pacer.pace();
   }
   const colourTalk = options.colour === 'keep' || units.some((unit) => unit.summary?.talksAboutColour);
-  const twins = colourTwins(units);
 
   const earlierText = new LayeredSet();
   const state: TrimState = { earlierText, results: new Map() };
@@ -195,19 +189,17 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
       outputs.push(unit.value);
       continue;
     }
-    const keepColourOf = new Set(unit.summary.colouredResults.filter((result) => twins.has(result.plain)).map((result) => result.plain));
     chain = createHash('sha256')
       .update(chain)
       .update(unit.protect ? '\u0000P\u0000' : '\u0000-\u0000')
       .update(unit.hash)
-      .update([...keepColourOf].join(','))
       .digest('base64');
     let entry = memo.get(chain);
     if (entry) {
       pending.push(entry.delta);
     } else {
       for (const delta of pending.splice(0)) applyDelta(earlierText, state, delta);
-      const trimmed = await trimUnit(unit.kind, unit.value, { state, calls, pacer, colourTalk, keepColourOf, lossy });
+      const trimmed = await trimUnit(unit.kind, unit.value, { state, calls, pacer, colourTalk, lossy });
       entry =
         unit.protect || trimmed.value === unit.value
           ? { out: undefined, tokensBefore: undefined, tokensAfter: undefined, rules: {}, delta: trimmed.delta }
@@ -259,20 +251,6 @@ function unitIdentity(kind: UnitKind, value: unknown): UnitIdentity {
     const json = fingerprintJson(value);
     return { json, hash: createHash('sha256').update(kind).update('\u0000').update(json).digest('base64'), chars: approximateChars(value) };
   });
-}
-
-/** Plain keys shared by results that differ in colour: their colour is information and stays. */
-function colourTwins(units: readonly Unit[]): Set<string> {
-  const byPlain = new Map<string, string>();
-  const twins = new Set<string>();
-  for (const unit of units) {
-    for (const result of unit.summary?.colouredResults ?? []) {
-      const seen = byPlain.get(result.plain);
-      if (seen === undefined) byPlain.set(result.plain, result.coloured);
-      else if (seen !== result.coloured) twins.add(result.plain);
-    }
-  }
-  return twins;
 }
 
 /** About the characters an entry keeps alive: the trimmed copy (if any) and the remembered keys. */

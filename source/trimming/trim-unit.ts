@@ -4,7 +4,7 @@ import type { Pacer } from './pacer.js';
 import { referenceRepeatedBlock, referenceRepeatedParagraphs, rememberResultStarts, type EarlierText } from './repeated-text.js';
 import { countRule, type RuleCounts } from './rules.js';
 import { callIdentity, quotesFiles, type ToolCall } from './tool-calls.js';
-import { duplicateReference, finishOutput, plainKey, renderPaced, resultKey } from './tool-output.js';
+import { duplicateReference, finishOutput, renderPaced, resultKey } from './tool-output.js';
 
 export type UnitKind = 'openai-message' | 'anthropic-message' | 'anthropic-system';
 
@@ -35,10 +35,8 @@ export interface UnitContext {
   state: TrimState;
   calls: ReadonlyMap<string, ToolCall>;
   pacer: Pacer;
-  /** The request talks about colour: no result loses its colour. */
+  /** The request talks about colour or escape sequences (or `colour: keep`): colour bytes are forwarded as they came. */
   colourTalk: boolean;
-  /** Plain keys of results whose colour is what tells them apart from another result. */
-  keepColourOf: ReadonlySet<string>;
   lossy: LossySettings;
 }
 
@@ -158,8 +156,8 @@ async function trimAnthropicMessage(message: Record<string, unknown>, work: Work
 
 /**
  * A tool result's content (a string, or text blocks/parts): rendered like a terminal unless it quotes
- * files, then replaced by a reference if the previous result of the same call (same tool, same arguments)
- * rendered the same (colour included), else sent with colour dropped where it is decoration.
+ * files, then replaced by a reference if the previous result of the same call (same tool, same acting
+ * arguments) rendered the same (colour included), else sent with its colour in fewer escape bytes.
  *
  * Only the previous run of the same call is a reference target, never any earlier identical output: many
  * models never see tool call ids (chat templates render results without them), so "same output as call
@@ -198,8 +196,7 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
   for (const text of texts) rememberResultStarts(text, work.addedText);
   if (data) return content;
 
-  const keepColour = work.colourTalk || (work.keepColourOf.size > 0 && work.keepColourOf.has(plainKey(rendered)));
-  const rules = { keepColour, lossy: work.lossy };
+  const rules = { keepColourBytes: work.colourTalk, lossy: work.lossy };
   if (blocks === undefined) return finishOutput(content as string, rendered[0]!, rules, work.rules, work.pacer);
   const finished: unknown[] = [];
   let index = 0;
