@@ -85,7 +85,10 @@ function trimInstructionContent(content: unknown, work: Work): unknown {
   if (typeof content === 'string') return trimInstructionText(content, work);
   if (!Array.isArray(content)) return content;
   return mapIfChanged(content, (block) => {
-    if (!isTextBlock(block)) return block;
+    if (!isTextBlock(block)) {
+      rememberBlockTexts(block, work);
+      return block;
+    }
     const text = textOf(block, work);
     return text === block.text ? block : { ...block, text };
   });
@@ -99,6 +102,15 @@ function rememberCallTexts(value: unknown, work: Work): void {
   if (typeof value === 'string') rememberResultStarts(value, work.addedText);
   else if (Array.isArray(value)) for (const item of value) rememberCallTexts(item, work);
   else if (isRecord(value)) for (const field of Object.values(value)) rememberCallTexts(field, work);
+}
+
+/**
+ * A block the model reads that is not a text block (a document, a search result, thinking): its texts
+ * are places a later reference could be taken to point at. An image holds none.
+ */
+function rememberBlockTexts(block: unknown, work: Work): void {
+  if (isRecord(block) && (block.type === 'image' || block.type === 'image_url')) return;
+  rememberCallTexts(block, work);
 }
 
 function rememberOpenAICalls(message: Record<string, unknown>, work: Work): void {
@@ -146,7 +158,7 @@ async function trimAnthropicMessage(message: Record<string, unknown>, work: Work
       const id = typeof block.tool_use_id === 'string' ? block.tool_use_id : undefined;
       const content = await trimToolContent(block.content, id, work);
       if (content !== block.content) next = { ...block, content };
-    }
+    } else rememberBlockTexts(block, work);
     // images, documents, tool_use, thinking: never touched
     if (next !== block) changed = true;
     blocks.push(next);
@@ -194,6 +206,7 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
     }
   }
   for (const text of texts) rememberResultStarts(text, work.addedText);
+  for (const block of blocks ?? []) if (!isTextBlock(block)) rememberBlockTexts(block, work);
   if (data) return content;
 
   const rules = { keepColourBytes: work.colourTalk, lossy: work.lossy };
