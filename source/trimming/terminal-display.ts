@@ -100,11 +100,13 @@ const progressMark = new RegExp(
   'u',
 );
 
+const barOrSpinnerRun = new RegExp(`[${barGlyphs}\\u2800-\\u28ff◐◓◑◒◴◷◶◵ ]+`, 'gu');
+
 /** A frame's shape: its words, with numbers, bars, spinner glyphs and runs of spaces each reduced to one mark. */
 function shape(visible: string): string {
   return visible
     .replace(/(?:[0-9?]|--:--)[0-9.,:?-]*[kKMGTP]?/gu, '9')
-    .replace(new RegExp(`[${barGlyphs}\\u2800-\\u28ff◐◓◑◒◴◷◶◵ ]+`, 'gu'), ' ')
+    .replace(barOrSpinnerRun, ' ')
     .replace(/(^|\s)[|/\\-](?=\s|$)/gu, '$1~')
     .trim();
 }

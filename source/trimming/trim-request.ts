@@ -19,11 +19,12 @@ export type { TrimRule } from './rules.js';
  * L2.5, context trimming, lossless by contract: what the provider receives carries the same information
  * as what the client sent. Only two things are removed by default:
  * 1. in a tool result, what a terminal would never have shown: frames overwritten by `\r`, cursor movement
- *    and erase sequences, spinners and progress redraws (the final screen stays byte for byte), and colour
- *    where it is decoration (colour-policy.ts);
+ *    and erase sequences, spinners and progress redraws (the final screen stays byte for byte), only where
+ *    the output is plainly a terminal display (terminal-display.ts), and colour escape sequences that
+ *    change nothing (colour itself is kept: colour-policy.ts);
  * 2. repeats: a tool result byte-identical to the previous result of the same call (same tool, same
- *    arguments), and an instruction paragraph or text block byte-identical to one in an earlier message,
- *    each replaced by a short reference the model can resolve without call ids (trim-unit.ts,
+ *    arguments but a label: tool-calls.ts), and an instruction paragraph or text block byte-identical to
+ *    one in an earlier message, each replaced by a short reference the model can resolve without call ids (trim-unit.ts,
  *    repeated-text.ts): when it could be taken to mean another earlier text, the repeat is sent whole.
  * Lossy rules (collapsing repeated lines, blank lines, trailing whitespace) run only when switched on.
  * It never changes the last user message, tools or any other non-message field, images, tool calls,
@@ -31,8 +32,8 @@ export type { TrimRule } from './rules.js';
  *
  * Prefix stability: the trimmed form of message i depends only on messages 0..i, so provider prompt caches
  * keep hitting. Two exceptions, both in the direction of sending more: the last user message is sent as it
- * is while it is last, and when a later message makes colour meaningful (a question about colour, a result
- * that differs from an earlier one only in colour), earlier results get their colour back from that turn on.
+ * is while it is last, and when a later message talks about colour or escape sequences, earlier results
+ * get their colour's exact bytes back from that turn on.
  * Each message is memoised under a chained hash (previous key + this message), holding the trimmed message,
  * its token counts and what it added to the running state, so repeated prefixes cost a hash.
  */
