@@ -26,7 +26,7 @@ const byName: Array<[RegExp, string]> = [
 
 /** Frames by file, innermost match wins. */
 const byUrl: Array<[RegExp, string]> = [
-  [/js-tiktoken|stats\/count-tokens/, 'token counting'],
+  [/tiktoken|stats\/count-tokens/, 'token counting'],
   [/caching\/text-digest|node:internal\/crypto/, 'hashing'],
   [/gateway\/read-body/, 'body read'],
   // Request validation lives in protocols/ but is part of reading the request, not of relaying the answer.
