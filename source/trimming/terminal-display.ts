@@ -95,7 +95,7 @@ const progressMark = new RegExp(
     String.raw`\d\s?(?:[kKMGT]i?)?(?:B|b|bits?|it|items|ops|req|frames?)/s\b`,
     String.raw`\bs/it\b`,
     String.raw`\b(?:eta|ETA|Eta)\b`,
-    String.raw`\d+:\d\d(?::\d\d)?|--:--`,
+    String.raw`\d+:\d\d(?::\d\d)?|--:--|--\.-`,
   ].join('|'),
   'u',
 );
@@ -105,7 +105,8 @@ const barOrSpinnerRun = new RegExp(`[${barGlyphs}\\u2800-\\u28ff◐◓◑◒◴�
 /** A frame's shape: its words, with numbers, bars, spinner glyphs and runs of spaces each reduced to one mark. */
 function shape(visible: string): string {
   return visible
-    .replace(/(?:[0-9?]|--:--)[0-9.,:?-]*[kKMGTP]?/gu, '9')
+    // A number, or the dashes a tool prints before it knows one (curl's `--:--:--`, wget's `--.-KB/s`).
+    .replace(/(?:[0-9?]|-+[.:]-+)[0-9.,:?-]*[kKMGTP]?/gu, '9')
     .replace(barOrSpinnerRun, ' ')
     .replace(/(^|\s)[|/\\-](?=\s|$)/gu, '$1~')
     .trim();

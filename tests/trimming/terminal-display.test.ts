@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drawnForTerminal } from '../../source/trimming/terminal-display.js';
+import { TerminalRender } from '../../source/trimming/terminal-screen.js';
 import { clearTrimMemo, prepareTrimmer, trimRequestBody } from '../../source/trimming/trim-request.js';
 import { loadTerminalCaptures, requestWithOutput } from './fixtures/terminal-captures.js';
 
@@ -53,6 +56,23 @@ describe('which control characters are a terminal display', () => {
 
   it.each(Object.entries(data))('data: %s', (_name, text) => {
     expect(drawnForTerminal(text)).toBe(false);
+  });
+
+  it('recorded progress into a pipe (tests/fixtures/progress: curl meter, curl -#, wget, git clone): drawn for a terminal, rendered to the last frame', () => {
+    const dir = fileURLToPath(new URL('../fixtures/progress/', import.meta.url));
+    const last: Record<string, string> = {
+      'curl-meter': '100 1953k  100 1953k    0     0   668k      0  0:00:02  0:00:02 --:--:--  668k\n',
+      'curl-hash': `${'#'.repeat(72)} 100.0%\n`,
+      'wget-bar': '/dev/null           100%[===================>]   2.86M  1.05MB/s    in 2.7s    \n',
+      'git-clone': 'Receiving objects: 100% (302/302), 5.89 MiB | 58.55 MiB/s, done.\n',
+    };
+    for (const [name, line] of Object.entries(last)) {
+      const text = readFileSync(`${dir}${name}.txt`, 'utf8');
+      expect(drawnForTerminal(text), name).toBe(true);
+      const screen = new TerminalRender(text).result();
+      expect(screen, name).toContain(line);
+      expect(screen.length, name).toBeLessThan(text.length);
+    }
   });
 
   it('recorded pty captures: all drawn for a terminal but pytest, which rewrites its "collecting ..." line once without a progress mark', () => {
