@@ -66,6 +66,14 @@ async function runConnectCodex(flags: CodexFlags): Promise<void> {
     });
   }
   printLine(`Codex config: ${location.configPath}${location.source === 'default' ? '' : ` (from ${location.source})`}`);
+  if (!flags.disconnect) {
+    const { profilesChoosingOtherProviders } = await import('../connectors/codex/profile-files.js');
+    for (const elsewhere of profilesChoosingOtherProviders(location.configPath)) {
+      printWarning(
+        `${elsewhere.path} sets model_provider = "${elsewhere.provider}": \`codex --profile ${elsewhere.profile}\` goes there, not through isartor. Remove model_provider from that file (or set it to "isartor") to send that profile through isartor too.`,
+      );
+    }
+  }
   if (plan.unchanged) {
     printLine(`${paint('green', '✓')} ${flags.disconnect ? 'Codex is not connected to isartor' : 'Codex is already connected to isartor as planned'}: nothing to change.`);
   } else {

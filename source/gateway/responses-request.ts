@@ -1,7 +1,7 @@
 import type { Route } from '../routing/routing-table.js';
 import type { ChatRequest } from './context.js';
-import { functionToolsOf, inputItemsOf, itemKind, UntranslatableRequest, type ResponsesRequest } from '../protocols/responses.js';
-import { refuseBuiltIns } from '../protocols/responses-input.js';
+import { functionToolsOf, inputItemsOf, itemKind, requestToolsOf, UntranslatableRequest, type ResponsesRequest } from '../protocols/responses.js';
+import { refuseUntranslatable } from '../protocols/responses-input.js';
 import { responsesRequestToChat } from '../protocols/responses-to-chat.js';
 import { responsesRequestToAnthropic } from '../protocols/responses-to-anthropic.js';
 
@@ -27,7 +27,8 @@ export function validateResponsesBody(value: Record<string, unknown>): Responses
 /**
  * Decides where a Responses request may go and how the other layers read it:
  * - routes to providers that speak the Responses API take it as it is; the others only when it
- *   translates without changing what it asks (no built-in tools, no `previous_response_id`);
+ *   translates without changing what it asks (no built-in tools, no `previous_response_id`, `conversation`,
+ *   stored `prompt`, `background` or logprobs: responses-input.ts);
  *   routes that cannot serve it are dropped from the chain, and with none left it is refused;
  * - `previous_response_id` points at a response stored upstream, `conversation` at a conversation the
  *   provider keeps (and moves on with every turn), a `prompt` without a `version` at whatever its latest
@@ -70,7 +71,7 @@ function routeProblem(body: ResponsesRequest, route: Route, stored: boolean): Re
   }
   try {
     if (route.target.spec.protocol === 'anthropic') responsesRequestToAnthropic(body, route.target.model ?? 'model');
-    else refuseBuiltIns(body);
+    else refuseUntranslatable(body);
     return undefined;
   } catch (error) {
     if (error instanceof UntranslatableRequest) return { message: error.message, code: error.param === 'tools' ? 'unsupported_tool' : 'unsupported_parameter' };
@@ -84,23 +85,35 @@ function routeProblem(body: ResponsesRequest, route: Route, stored: boolean): Re
  * them through the fields it hashes from the view's tools.
  */
 function chatViewOf(body: ResponsesRequest, model: string): Record<string, unknown> {
+  // Tools loaded by earlier tool searches join inside the translation below; built-ins among them count here.
   const { functions } = functionToolsOf(body.tools);
-  const input = inputItemsOf(body).filter((item) => ['message', 'function_call', 'function_call_output'].includes(itemKind(item)));
+  const { builtIn } = functionToolsOf(requestToolsOf(body));
+  const input = inputItemsOf(body)
+    .filter((item) => viewedItems.has(itemKind(item)) && (!itemKind(item).startsWith('tool_search') || item.execution === 'client'))
+    .map((item) => (item.type === 'tool_search_output' && Array.isArray(item.tools) ? { ...item, tools: functionToolsOf(item.tools as ResponsesRequest['tools']).functions } : item));
   const choice = body.tool_choice as { type?: unknown } | undefined;
   const view = responsesRequestToChat(
     {
       ...body,
+      // What only a Responses provider acts on is not part of the view (a passthrough route takes it as it is).
+      conversation: undefined,
+      prompt: undefined,
+      background: undefined,
+      include: undefined,
+      top_logprobs: undefined,
       input,
       tools: functions,
-      tool_choice: typeof choice === 'object' && choice !== null && choice.type !== 'function' ? 'auto' : body.tool_choice,
+      tool_choice: typeof choice === 'object' && choice !== null && choice.type !== 'function' && choice.type !== 'custom' ? 'auto' : body.tool_choice,
       stream: false,
     },
     model,
   );
-  const builtIn = functionToolsOf(body.tools).builtIn;
   // Built-in tools still shape the answer: they stay in the view (by name) so that L1b scopes differ.
   return builtIn.length > 0 ? { ...view, built_in_tools: builtIn } : (view as Record<string, unknown>);
 }
+
+/** Input items the view carries: the ones a translation carries, reasoning aside. */
+const viewedItems = new Set(['message', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output', 'tool_search_call', 'tool_search_output']);
 
 /** A conversation kept by the provider, or a stored prompt template named without a pinned version. */
 function refersToUpstreamState(body: Record<string, unknown>): boolean {

@@ -1,4 +1,5 @@
 import { splitForReplay } from './replay-pieces.js';
+import { freeformInputOf, toolSearchArgumentsOf } from './responses-client-tools.js';
 import type {
   ResponseObject,
   ResponsesFunctionCallItem,
@@ -23,7 +24,8 @@ type ContentPart = ResponsesOutputText | ResponsesRefusal;
 type OpenItem =
   | { kind: 'message'; index: number; item: ResponsesMessageItem; parts: ContentPart[]; part: { type: 'output_text' | 'refusal'; text: string } | undefined }
   | { kind: 'reasoning'; index: number; item: ResponsesReasoningItem; text: string }
-  | { kind: 'function'; index: number; item: ResponsesFunctionCallItem };
+  /** `as`: a freeform or tool-search call, written whole once its arguments are complete (see closeFunction). */
+  | { kind: 'function'; index: number; item: ResponsesFunctionCallItem; as?: 'custom' | 'tool_search' };
 
 /**
  * Writes the Responses event sequence for an answer built piece by piece (a translated stream, or a
@@ -129,13 +131,18 @@ export class ResponseEventWriter {
   }
 
   /** Opens a function call item under `key` (the upstream's own call index or block index). */
-  startFunctionCall(key: string | number, call: { id?: string; callId: string; name: string; namespace?: string }): void {
+  /**
+   * Opens a function call item under `key` (the upstream's own call index or block index). A call
+   * `as` a freeform tool or a tool search keeps its place in the output but is written only when it
+   * closes: its item (text input, or arguments as an object) comes from the complete arguments.
+   */
+  startFunctionCall(key: string | number, call: { id?: string; callId: string; name: string; namespace?: string; as?: 'custom' | 'tool_search' }): void {
     if (this.#calls.has(key)) return;
     this.#closeCurrent();
     const index = this.#response.output.length;
     const item: ResponsesFunctionCallItem = {
       type: 'function_call',
-      id: call.id ?? `fc_${this.#itemIdBase}_${index}`,
+      id: call.id ?? `${call.as === 'custom' ? 'ctc' : call.as === 'tool_search' ? 'tsc' : 'fc'}_${this.#itemIdBase}_${index}`,
       call_id: call.callId,
       name: call.name,
       ...(call.namespace ? { namespace: call.namespace } : {}),
@@ -143,17 +150,17 @@ export class ResponseEventWriter {
       status: 'in_progress',
     };
     this.#response.output.push(item);
-    const open = { kind: 'function' as const, index, item };
+    const open = { kind: 'function' as const, index, item, ...(call.as ? { as: call.as } : {}) };
     this.#calls.set(key, open);
     this.#current = open;
-    this.#emit({ type: 'response.output_item.added', output_index: index, item: { ...item } });
+    if (!open.as) this.#emit({ type: 'response.output_item.added', output_index: index, item: { ...item } });
   }
 
   functionArguments(key: string | number, delta: string): void {
     const open = this.#calls.get(key);
     if (!open || delta === '') return;
     open.item.arguments += delta;
-    this.#emit({ type: 'response.function_call_arguments.delta', item_id: open.item.id, output_index: open.index, delta });
+    if (!open.as) this.#emit({ type: 'response.function_call_arguments.delta', item_id: open.item.id, output_index: open.index, delta });
   }
 
   /** Closes a function call whose arguments are complete (Anthropic says so per block). */
@@ -325,8 +332,29 @@ export class ResponseEventWriter {
     if (open.item.status === 'completed') return;
     open.item.status = 'completed';
     if (this.#current === open) this.#current = undefined;
+    if (open.as) {
+      this.#writeClientToolCall(open);
+      return;
+    }
     this.#emit({ type: 'response.function_call_arguments.done', item_id: open.item.id, output_index: open.index, name: open.item.name, arguments: open.item.arguments });
     this.#emit({ type: 'response.output_item.done', output_index: open.index, item: { ...open.item } });
+  }
+
+  /** A freeform call is written as a replay writes one; a tool search call added and done, whole. */
+  #writeClientToolCall(open: OpenItem & { kind: 'function' }): void {
+    const { id, call_id: callId, name, namespace, arguments: args } = open.item;
+    const item: ResponsesOutputItem =
+      open.as === 'custom'
+        ? { type: 'custom_tool_call', id, call_id: callId, name, ...(namespace ? { namespace } : {}), input: freeformInputOf(args), status: 'completed' }
+        : { type: 'tool_search_call', id, call_id: callId, execution: 'client', arguments: toolSearchArgumentsOf(args), status: 'completed' };
+    this.#response.output[open.index] = item;
+    if (item.type === 'custom_tool_call') {
+      const at = { item_id: id, output_index: open.index };
+      this.#emit({ type: 'response.output_item.added', output_index: open.index, item: { ...item, input: '', status: 'in_progress' } });
+      for (const delta of splitForReplay(item.input as string)) this.#emit({ type: 'response.custom_tool_call_input.delta', ...at, delta });
+      this.#emit({ type: 'response.custom_tool_call_input.done', ...at, input: item.input });
+    } else this.#emit({ type: 'response.output_item.added', output_index: open.index, item: { ...item, status: 'in_progress' } });
+    this.#emit({ type: 'response.output_item.done', output_index: open.index, item });
   }
 
   #emit(event: { type: string; [field: string]: unknown }): void {

@@ -5,7 +5,8 @@
  *
  * What cannot cross, and what happens to it:
  * - `instructions` and every system/developer message join Anthropic's one `system` (paragraphs).
- * - Built-in tools and their items are refused with a 400 (see responses-input.ts); `namespace` tools
+ * - Built-in tools and their items are refused with a 400, and so are `conversation`, a stored `prompt`,
+ *   `background: true` and logprobs (see responses-input.ts); `namespace` tools
  *   are flattened to `<namespace>__<name>` and calls to them come back as `{namespace, name}`.
  * - `max_tokens` is required by Anthropic: `max_output_tokens`, else 4096. `temperature` is clamped to [0, 1].
  * - `text.format` json_schema/json_object is refused with a 400: Anthropic would answer in free text.
@@ -30,8 +31,8 @@ import {
 } from './anthropic.js';
 import { AnthropicEventReader } from './anthropic-stream.js';
 import { defaultMaxTokens } from './openai-to-anthropic.js';
-import { functionToolsOf, namespacesOf, responsesUsage, splitFunctionName, UntranslatableRequest, type ResponseObject, type ResponsesRequest, type ResponsesUsage } from './responses.js';
-import { readResponsesInput, refuseBuiltIns, type ResponsesInputPiece } from './responses-input.js';
+import { CallShapes, functionToolsOf, requestToolsOf, responsesUsage, UntranslatableRequest, type ResponseObject, type ResponsesRequest, type ResponsesUsage } from './responses.js';
+import { readResponsesInput, refuseUntranslatable, type ResponsesInputPiece } from './responses-input.js';
 import { echoOf, ResponseEventWriter } from './responses-stream.js';
 import type { ResponseContext } from './responses-to-chat.js';
 import { isEmptyField, markLossy } from './answer-fidelity.js';
@@ -42,7 +43,7 @@ import { WrittenEvents } from './responses-replay-check.js';
 // Request
 
 export function responsesRequestToAnthropic(body: ResponsesRequest, upstreamModel: string): AnthropicMessagesRequest {
-  refuseBuiltIns(body);
+  refuseUntranslatable(body);
   const format = body.text?.format?.type;
   if (format === 'json_schema' || format === 'json_object') {
     throw new UntranslatableRequest(`\`text.format\` "${format}" cannot be enforced by an Anthropic model; it would answer in free text. Route this model to an OpenAI-compatible provider, or drop text.format.`, 'text.format');
@@ -53,7 +54,7 @@ export function responsesRequestToAnthropic(body: ResponsesRequest, upstreamMode
 
   const request: AnthropicMessagesRequest = { model: upstreamModel, max_tokens: typeof body.max_output_tokens === 'number' ? body.max_output_tokens : defaultMaxTokens, messages };
   if (system.length > 0) request.system = system.join('\n\n');
-  const { functions } = functionToolsOf(body.tools);
+  const { functions } = functionToolsOf(requestToolsOf(body));
   if (functions.length > 0) {
     request.tools = functions.map(
       (tool): AnthropicTool => ({
@@ -135,7 +136,8 @@ function anthropicToolChoice(choice: unknown, disableParallel: boolean): Anthrop
   if (choice === 'none') return { type: 'none' };
   if (choice === 'required') return { type: 'any', ...parallel };
   const named = choice as { type?: unknown; name?: unknown } | undefined;
-  if (named?.type === 'function' && typeof named.name === 'string') return { type: 'tool', name: named.name, ...parallel };
+  // A freeform tool is a function to the model (responses-client-tools.ts), so forcing it is forcing that function.
+  if ((named?.type === 'function' || named?.type === 'custom') && typeof named.name === 'string') return { type: 'tool', name: named.name, ...parallel };
   if (choice === 'auto' || disableParallel) return { type: 'auto', ...parallel };
   return undefined;
 }
@@ -161,14 +163,14 @@ function usageOfAnthropic(usage: Partial<AnthropicUsage> | null | undefined): Re
 
 export function anthropicMessageToResponse(message: AnthropicMessage, context: ResponseContext): ResponseObject {
   const writer = new ResponseEventWriter({ id: responseId(message.id), model: context.requestedModel, echo: echoOf(context.body, context.requestedModel) });
-  const namespaces = namespacesOf(context.body.tools);
+  const shapes = new CallShapes(context.body);
   let lossy = false;
   message.content.forEach((block, index) => {
     if (block.type === 'text') {
       writer.text(block.text);
       if (!isEmptyField((block as { citations?: unknown }).citations)) lossy = true;
     } else if (block.type === 'tool_use') {
-      writer.startFunctionCall(index, { callId: block.id, ...splitFunctionName(block.name, namespaces) });
+      writer.startFunctionCall(index, { callId: block.id, ...shapes.of(block.name) });
       writer.functionArguments(index, JSON.stringify(block.input ?? {}));
     } else lossy = true;
   });
@@ -191,7 +193,7 @@ const translatedEvents = new Set(['ping', 'message_start', 'content_block_start'
  */
 export class AnthropicStreamToResponses {
   readonly #context: ResponseContext;
-  readonly #namespaces: Set<string>;
+  readonly #shapes: CallShapes;
   readonly #reader = new AnthropicEventReader((event) => this.#onEvent(event));
   #writer: ResponseEventWriter | undefined;
   readonly #toolInputs = new Map<number, unknown>();
@@ -205,7 +207,7 @@ export class AnthropicStreamToResponses {
 
   constructor(context: ResponseContext) {
     this.#context = context;
-    this.#namespaces = namespacesOf(context.body.tools);
+    this.#shapes = new CallShapes(context.body);
   }
 
   push(bytes: Uint8Array): string {
@@ -272,7 +274,7 @@ export class AnthropicStreamToResponses {
           out.text(block.text);
           if (!isEmptyField((block as { citations?: unknown }).citations)) this.#lossy = true;
         } else if (block.type === 'tool_use') {
-          out.startFunctionCall(event.index, { callId: block.id, ...splitFunctionName(block.name, this.#namespaces) });
+          out.startFunctionCall(event.index, { callId: block.id, ...this.#shapes.of(block.name) });
           this.#toolInputs.set(event.index, block.input);
         } else this.#lossy = true;
         return;

@@ -10,7 +10,8 @@
  *   their kinds are refused with a 400 naming them: a chat model cannot run them, and dropping them
  *   would answer a different request. `namespace` tools (Codex) are flattened to `<namespace>__<name>`
  *   functions, and calls to them come back as `{namespace, name}`.
- * - `previous_response_id` is refused before translation (the gateway stores no responses).
+ * - `previous_response_id` is refused before translation (the gateway stores no responses); so are
+ *   `conversation`, a stored `prompt`, `background: true` and logprobs (responses-input.ts says why).
  * - Reasoning items in the input are dropped (a chat upstream cannot read another model's reasoning);
  *   `reasoning.effort` becomes `reasoning_effort`; reasoning text some chat providers stream
  *   (`reasoning_content`) comes back as a reasoning item with a summary.
@@ -23,8 +24,8 @@
 import { randomUUID } from 'node:crypto';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { ChatCompletion, ChatCompletionRequest, ChatMessage, Usage } from './openai.js';
-import { functionToolsOf, namespacesOf, responsesUsage, splitFunctionName, type ResponseObject, type ResponsesRequest, type ResponsesTool, type ResponsesUsage } from './responses.js';
-import { readResponsesInput, refuseBuiltIns, type ResponsesInputPiece } from './responses-input.js';
+import { CallShapes, functionToolsOf, requestToolsOf, responsesUsage, type ResponseObject, type ResponsesRequest, type ResponsesTool, type ResponsesUsage } from './responses.js';
+import { readResponsesInput, refuseUntranslatable, type ResponsesInputPiece } from './responses-input.js';
 import { echoOf, ResponseEventWriter } from './responses-stream.js';
 import { markLossy, isEmptyField } from './answer-fidelity.js';
 import { tokenCount } from './answer-usage.js';
@@ -38,12 +39,12 @@ type ChatPart = { type: 'text'; text: string } | { type: 'image_url'; image_url:
 
 /** Throws UntranslatableRequest for what a chat upstream cannot do as asked. */
 export function responsesRequestToChat(body: ResponsesRequest, upstreamModel: string): ChatCompletionRequest {
-  refuseBuiltIns(body);
+  refuseUntranslatable(body);
   const messages: ChatMessage[] = [];
   for (const piece of readResponsesInput(body)) appendPiece(messages, piece);
 
   const request: ChatCompletionRequest = { model: upstreamModel, messages };
-  const { functions } = functionToolsOf(body.tools);
+  const { functions } = functionToolsOf(requestToolsOf(body));
   if (functions.length > 0) {
     request.tools = functions.map(chatTool);
     const choice = chatToolChoice(body.tool_choice);
@@ -127,7 +128,8 @@ function chatTool(tool: ResponsesTool): object {
 function chatToolChoice(choice: unknown): unknown {
   if (choice === 'auto' || choice === 'none' || choice === 'required') return choice;
   const named = choice as { type?: unknown; name?: unknown } | undefined;
-  if (named?.type === 'function' && typeof named.name === 'string') return { type: 'function', function: { name: named.name } };
+  // A freeform tool is a function to the model (responses-client-tools.ts), so forcing it is forcing that function.
+  if ((named?.type === 'function' || named?.type === 'custom') && typeof named.name === 'string') return { type: 'function', function: { name: named.name } };
   return undefined;
 }
 
@@ -161,14 +163,14 @@ function usageOfChat(usage: Usage | null | undefined): ResponsesUsage | null {
 
 export function chatCompletionToResponse(completion: ChatCompletion, context: ResponseContext): ResponseObject {
   const writer = new ResponseEventWriter({ id: responseId(completion.id), model: context.requestedModel, createdAt: completion.created, echo: echoOf(context.body, context.requestedModel) });
-  const namespaces = namespacesOf(context.body.tools);
+  const shapes = new CallShapes(context.body);
   const choice = completion.choices[0];
   const message = choice?.message;
   if (typeof message?.reasoning_content === 'string') writer.reasoning(message.reasoning_content);
   if (typeof message?.content === 'string') writer.text(message.content);
   if (typeof message?.refusal === 'string') writer.refusal(message.refusal);
   (message?.tool_calls ?? []).forEach((call, index) => {
-    writer.startFunctionCall(index, { callId: call.id, ...splitFunctionName(call.function.name, namespaces) });
+    writer.startFunctionCall(index, { callId: call.id, ...shapes.of(call.function.name) });
     writer.functionArguments(index, call.function.arguments || '{}');
   });
   writer.complete(usageOfChat(completion.usage), incompleteReason(choice?.finish_reason));
@@ -219,7 +221,7 @@ interface ChatChunk {
  */
 export class ChatStreamToResponses {
   readonly #context: ResponseContext;
-  readonly #namespaces: Set<string>;
+  readonly #shapes: CallShapes;
   readonly #parser: EventSourceParser;
   readonly #decoder = new TextDecoder();
   #writer: ResponseEventWriter | undefined;
@@ -235,7 +237,7 @@ export class ChatStreamToResponses {
 
   constructor(context: ResponseContext) {
     this.#context = context;
-    this.#namespaces = namespacesOf(context.body.tools);
+    this.#shapes = new CallShapes(context.body);
     this.#parser = createParser({ onEvent: (event) => this.#onData(event.data) });
   }
 
@@ -320,7 +322,7 @@ export class ChatStreamToResponses {
       pending.arguments += piece;
       return;
     }
-    out.startFunctionCall(index, { callId: pending.id || `call_${index}`, ...splitFunctionName(pending.name, this.#namespaces) });
+    out.startFunctionCall(index, { callId: pending.id || `call_${index}`, ...this.#shapes.of(pending.name) });
     out.functionArguments(index, pending.arguments + piece);
     pending.arguments = '';
   }

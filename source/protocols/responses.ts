@@ -1,4 +1,5 @@
 import { completeResponseSchema } from './responses-answer-schemas.js';
+import { freeformAsFunction, isClientToolSearch, loadedTools, toolSearchAsFunction } from './responses-client-tools.js';
 
 /** The parts of OpenAI's Responses API (`POST /v1/responses`) the gateway reads, writes or translates. */
 
@@ -137,22 +138,71 @@ export class UntranslatableRequest extends Error {
 export const namespaceSeparator = '__';
 
 /**
- * Function tools, with the functions of `namespace` tools flattened to `<namespace>__<name>`; any
- * other tool type is a built-in (web_search, file_search, computer_use...) that only OpenAI can run.
+ * Function tools, with the functions of `namespace` tools flattened to `<namespace>__<name>`, and
+ * Codex's client-run tools as functions (`custom` freeform tools and a client `tool_search`, see
+ * responses-client-tools.ts); any other tool type is a built-in (web_search, file_search,
+ * computer_use...) that only OpenAI can run.
  */
 export function functionToolsOf(tools: readonly ResponsesTool[] | undefined): { functions: ResponsesTool[]; builtIn: string[] } {
   const functions: ResponsesTool[] = [];
   const builtIn: string[] = [];
+  const asFunction = (tool: ResponsesTool | undefined): ResponsesTool | undefined => {
+    if (tool?.type === 'function' && typeof tool.name === 'string') return tool;
+    if (tool?.type === 'custom' && typeof tool.name === 'string') return freeformAsFunction(tool);
+    if (isClientToolSearch(tool)) return toolSearchAsFunction(tool!);
+    return undefined;
+  };
   for (const tool of tools ?? []) {
-    if (tool?.type === 'function' && typeof tool.name === 'string') functions.push(tool);
+    const plain = asFunction(tool);
+    if (plain) functions.push(plain);
     else if (tool?.type === 'namespace' && typeof tool.name === 'string' && Array.isArray(tool.tools)) {
       for (const inner of tool.tools) {
-        if (inner?.type === 'function' && typeof inner.name === 'string') functions.push({ ...inner, name: `${tool.name}${namespaceSeparator}${inner.name}` });
+        const innerPlain = asFunction(inner);
+        if (innerPlain) functions.push({ ...innerPlain, name: `${tool.name}${namespaceSeparator}${innerPlain.name}` });
         else builtIn.push(`${tool.name}.${String(inner?.type)}`);
       }
     } else builtIn.push(String(tool?.type ?? 'unknown'));
   }
   return { functions, builtIn };
+}
+
+/** The request's tools and the ones earlier tool searches loaded (Codex's `tool_search_output` items). */
+export function requestToolsOf(body: ResponsesRequest): ResponsesTool[] {
+  return [...(Array.isArray(body.tools) ? body.tools : []), ...loadedTools(inputItemsOf(body))];
+}
+
+/** How a model's call to a flat function name goes back to the caller: which item type, named how. */
+export interface CallShape {
+  name: string;
+  namespace?: string;
+  /** A freeform tool's call (`custom_tool_call`) or a client tool search (`tool_search_call`); else a function_call. */
+  as?: 'custom' | 'tool_search';
+}
+
+/** Reads the request's tools once, to shape each call a model makes (see CallShape). */
+export class CallShapes {
+  readonly #namespaces: Set<string>;
+  readonly #custom = new Set<string>();
+  readonly #toolSearch: boolean;
+
+  constructor(body: ResponsesRequest) {
+    const tools = requestToolsOf(body);
+    this.#namespaces = namespacesOf(tools);
+    for (const tool of tools) {
+      if (tool?.type === 'custom' && typeof tool.name === 'string') this.#custom.add(tool.name);
+      if (tool?.type === 'namespace' && Array.isArray(tool.tools)) {
+        for (const inner of tool.tools) if (inner?.type === 'custom' && typeof inner.name === 'string') this.#custom.add(`${tool.name}${namespaceSeparator}${inner.name}`);
+      }
+    }
+    this.#toolSearch = tools.some(isClientToolSearch);
+  }
+
+  of(flat: string): CallShape {
+    const split = splitFunctionName(flat, this.#namespaces);
+    if (this.#custom.has(flat)) return { ...split, as: 'custom' };
+    if (this.#toolSearch && flat === 'tool_search') return { ...split, as: 'tool_search' };
+    return split;
+  }
 }
 
 /** The name a model calls for a function call item: namespaced calls flattened as their tools were. */

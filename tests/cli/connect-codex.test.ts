@@ -30,6 +30,20 @@ describe('isartor connect codex', () => {
     expect(readFileSync(configPath(), 'utf8')).toBe(original);
   });
 
+  it('names the profile files (NAME.config.toml) that send `codex --profile NAME` to another provider, and leaves them alone', async () => {
+    const work = join(codexHome, 'work.config.toml');
+    const workText = 'model_provider = "azure"\nmodel = "gpt-5.2-codex"\n';
+    writeFileSync(work, workText);
+    writeFileSync(join(codexHome, 'fast.config.toml'), 'model = "gpt-5-mini"\n');
+    writeFileSync(join(codexHome, 'mine.config.toml'), 'model_provider = "isartor"\n');
+    const result = await cli('connect', 'codex', '--yes');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`${work} sets model_provider = "azure": \`codex --profile work\` goes there, not through isartor.`);
+    expect(result.stderr).not.toContain('fast.config.toml');
+    expect(result.stderr).not.toContain('mine.config.toml');
+    expect(readFileSync(work, 'utf8')).toBe(workText);
+  });
+
   it('--yes writes it with a backup (Groq cannot run web search, so it is turned off); status and disconnect follow', async () => {
     writeFileSync(configPath(), original);
     const connect = await cli('connect', 'codex', '--yes', '--gateway-api-key', 'gw-key-0123456789abcdef');

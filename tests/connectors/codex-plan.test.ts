@@ -113,6 +113,51 @@ describe('planCodexConnect', () => {
   });
 });
 
+// A config users really have: an active profile that picks its own provider and model. Codex lets the
+// profile's keys win over the root ones, so connect must set them there too, or Codex never reaches isartor.
+const withActiveProfile = `profile = "work"   # the one I use
+model = "o3"
+
+[model_providers.azure]
+name = "Azure"
+base_url = "https://example.openai.azure.com/openai"
+env_key = "AZURE_OPENAI_API_KEY"
+
+[profiles.work]
+model_provider = "azure"
+model = "gpt-5.2-codex" # work deployment
+model_reasoning_effort = "high"
+
+[profiles.home]
+model = "gpt-5-mini"
+`;
+
+describe('planCodexConnect with an active profile', () => {
+  it("sets model_provider and model in the active profile too (only the keys it sets), leaves other profiles alone, and a second connect changes nothing", () => {
+    const location = workspace(withActiveProfile);
+    const plan = planCodexConnect(location, connection);
+    const value = read(plan.after);
+    expect(value.profiles.work).toEqual({ model_provider: 'isartor', model: 'openai/gpt-oss-120b', model_reasoning_effort: 'high' });
+    expect(value.profiles.home).toEqual({ model: 'gpt-5-mini' });
+    expect(value).toMatchObject({ profile: 'work', model_provider: 'isartor', model: 'openai/gpt-oss-120b', web_search: 'disabled' });
+    expect(plan.after).toContain('model = "openai/gpt-oss-120b" # work deployment\n');
+    applyCodexPlan(plan);
+    expect(planCodexConnect(location, connection).unchanged).toBe(true);
+  });
+
+  it('disconnect gives the profile its provider and model back', () => {
+    const location = workspace(withActiveProfile);
+    applyCodexPlan(planCodexConnect(location, connection));
+    const plan = planCodexDisconnect(location);
+    expect(plan.after).toBe(withActiveProfile);
+  });
+
+  it('a profile named but not defined changes nothing beyond the root keys', () => {
+    const location = workspace('profile = "missing"\n');
+    expect(read(planCodexConnect(location, connection).after)).toMatchObject({ profile: 'missing', model_provider: 'isartor' });
+  });
+});
+
 describe('planCodexDisconnect', () => {
   it("removes only what isartor added and gives model back its value from before, keeping the user's later edits", () => {
     const location = workspace(realistic);

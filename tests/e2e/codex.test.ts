@@ -21,9 +21,9 @@ const e2e = gatewaysBeforeFakeUpstream<World>({ installed, isartorEnv: (world) =
 const isartor = e2e.isartor;
 
 /** An isartor state dir in front of the fake upstream, a gateway, and an empty Codex home and workdir. */
-async function newWorld(options: { responsesApi?: boolean } = {}): Promise<World> {
+async function newWorld(options: { responsesApi?: boolean; connectArgs?: string[]; provider?: 'openai-compatible' | 'anthropic' } = {}): Promise<World> {
   const world: World = { home: makeTempHome(), codexHome: mkdtempSync(join(tmpdir(), 'isartor-e2e-codex-')), workdir: mkdtempSync(join(tmpdir(), 'isartor-e2e-codex-cwd-')) };
-  await e2e.pointAtFake(world);
+  await e2e.pointAtFake(world, options.provider);
   if (options.responsesApi) {
     // The opt-in for an openai-compatible server that speaks the Responses API (config.json, as the readme says).
     const configPath = join(world.home, 'config.json');
@@ -32,13 +32,13 @@ async function newWorld(options: { responsesApi?: boolean } = {}): Promise<World
     writeFileSync(configPath, JSON.stringify(config));
   }
   await e2e.up(world, await freePort());
-  const connect = await isartor(world, 'connect', 'codex', '--yes');
+  const connect = await isartor(world, 'connect', 'codex', '--yes', ...(options.connectArgs ?? []));
   expect(connect.code, connect.stderr).toBe(0);
   return world;
 }
 
-function codex(world: World, prompt: string): Promise<ClientRun> {
-  return runClient(codexBin, ['exec', '--skip-git-repo-check', prompt], { cwd: world.workdir, env: { HOME: join(world.codexHome, 'home'), CODEX_HOME: world.codexHome, NO_COLOR: '1' } });
+function codex(world: World, prompt: string, ...flags: string[]): Promise<ClientRun> {
+  return runClient(codexBin, ['exec', '--skip-git-repo-check', ...flags, prompt], { cwd: world.workdir, env: { HOME: join(world.codexHome, 'home'), CODEX_HOME: world.codexHome, NO_COLOR: '1' } });
 }
 
 async function codexStats(world: World): Promise<{ requests: number; layers: Record<string, number> } | undefined> {
@@ -87,6 +87,50 @@ describe.skipIf(!installed)('the real Codex CLI through isartor', () => {
     const turns = e2e.fake.requests.filter((request) => request.path === '/v1/chat/completions');
     expect(turns, `the first turn went upstream again; it differs from the first run's at: ${firstDifference(turns[0]?.body, turns[2]?.body)}`).toHaveLength(3);
     expect(await codexStats(world)).toMatchObject({ requests: 4, layers: { l3: 3, l1a: 1 } });
+  }, 180_000);
+
+  // For a model Codex knows (gpt-5.5, picked with `connect --model`), Codex sends apply_patch as a freeform
+  // (custom) tool and a client-run tool_search; a chat provider gets them as functions, and the call comes
+  // back as the custom_tool_call Codex applies. A provider's refusal then reaches the user in its words.
+  it('with a model the user picked at connect (gpt-5.5), applies a patch through the freeform apply_patch tool over a chat provider; a provider error reads clearly', async () => {
+    e2e.fake.reset();
+    const world = await newWorld({ connectArgs: ['--model', 'gpt-5.5'] });
+    expect(readFileSync(join(world.codexHome, 'config.toml'), 'utf8')).toContain('model = "gpt-5.5"');
+    writeFileSync(join(world.workdir, 'notes.txt'), 'alpha\nbeta\n');
+    const patch = '*** Begin Patch\n*** Update File: notes.txt\n@@\n alpha\n-beta\n+gamma\n*** End Patch\n';
+    e2e.fake.setMode({ kind: 'toolLoop', name: 'apply_patch', arguments: { input: patch } });
+    const run = await codex(world, 'Change beta to gamma in notes.txt', '--sandbox', 'workspace-write');
+    expect(run.code, run.stderr.slice(-3000)).toBe(0);
+    expect(readFileSync(join(world.workdir, 'notes.txt'), 'utf8')).toBe('alpha\ngamma\n');
+    const turns = e2e.fake.requests.filter((request) => request.path === '/v1/chat/completions');
+    expect(turns).toHaveLength(2);
+    const names = turns[0]!.body.tools.map((tool: { function: { name: string } }) => tool.function.name);
+    expect(names).toEqual(expect.arrayContaining(['apply_patch', 'tool_search', 'exec_command']));
+    // Codex applied the patch and said so in the tool result that went back upstream.
+    expect(turns[1]!.body.messages.at(-1)).toMatchObject({ role: 'tool' });
+    expect(turns[1]!.body.messages.at(-1).content).toContain('notes.txt');
+    expect(await codexStats(world)).toMatchObject({ requests: 2, layers: { l3: 2 } });
+
+    e2e.fake.setMode({ kind: 'error', status: 400, message: 'tool schema rejected by the provider' }, { times: 1 });
+    const refused = await codex(world, 'Something else entirely');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('The upstream provider (openai-compatible) answered HTTP 400: tool schema rejected by the provider');
+  }, 180_000);
+
+  it('runs a tool-calling turn translated to an Anthropic provider', async () => {
+    e2e.fake.reset();
+    const world = await newWorld({ provider: 'anthropic' });
+    expect(readFileSync(join(world.codexHome, 'config.toml'), 'utf8')).toContain('web_search = "disabled"');
+    e2e.fake.setMode({ kind: 'toolLoop', name: 'exec_command', arguments: { cmd: 'echo anthropic-marker' } });
+    const run = await codex(world, 'Run echo anthropic-marker');
+    expect(run.code, run.stderr.slice(-3000)).toBe(0);
+    // The fake echoes the last user message, which Anthropic's alternation joins with Codex's environment context.
+    expect(run.stdout).toMatch(/^Echo: [^]*Run echo anthropic-marker/m);
+    const turns = e2e.fake.requests.filter((request) => request.path === '/v1/messages');
+    expect(turns).toHaveLength(2);
+    const result = turns[1]!.body.messages.at(-1).content.find((block: { type: string }) => block.type === 'tool_result');
+    expect(JSON.stringify(result.content)).toContain('anthropic-marker');
+    expect(await codexStats(world)).toMatchObject({ requests: 2, layers: { l3: 2 } });
   }, 180_000);
 
   it('passes the Responses API through to a provider that speaks it, built-in web search and all', async () => {

@@ -38,9 +38,9 @@ const e2e = gatewaysBeforeFakeUpstream<World>({ installed, isartorEnv: (world) =
 const isartor = e2e.isartor;
 
 /** A gateway, an OpenClaw state dir and a fresh HOME (OpenClaw keeps a 30 s cooldown after a 401 in its state). */
-async function newWorld(gatewayKey?: string): Promise<World> {
+async function newWorld(gatewayKey?: string, provider: 'openai-compatible' | 'anthropic' = 'openai-compatible'): Promise<World> {
   const world: World = { home: makeTempHome(), openclawDir: mkdtempSync(join(tmpdir(), 'isartor-e2e-openclaw-')), port: await freePort() };
-  await e2e.pointAtFake(world);
+  await e2e.pointAtFake(world, provider);
   await e2e.up(world, world.port, ...(gatewayKey ? ['--gateway-api-key', gatewayKey] : []));
   writeFileSync(join(world.openclawDir, 'openclaw.json'), json5Config);
   return world;
@@ -96,6 +96,24 @@ describe.skipIf(!installed)('the real OpenClaw CLI through isartor', () => {
     // OpenClaw may have written its own bookkeeping meanwhile; everything that was there is back as it was.
     expect(after).toContain("    catalogRefresh: { enabled: false }, // keeps OpenClaw from reaching for a model catalog on the network\n");
     expect(after).toContain("      model: { primary: 'openai/gpt-5.4-mini', fallbacks: [] },\n");
+  }, 180_000);
+
+  it('runs an exec tool loop through an Anthropic provider: the tool result goes upstream as a tool_result', async () => {
+    const world = await newWorld(undefined, 'anthropic');
+    expect((await isartor(world, 'connect', 'openclaw', '--yes')).code).toBe(0);
+    const before = e2e.fake.requests.length;
+    e2e.fake.setMode({ kind: 'toolLoop', name: 'exec', arguments: { command: 'echo openclaw-anthropic-marker' } });
+    const turn = await openclaw(world, ['agent', '--local', '--agent', 'main', '--message', 'Run echo openclaw-anthropic-marker', '--json']);
+    e2e.fake.setMode({ kind: 'ok' });
+    expect(turn.code, turn.stderr.slice(-2000)).toBe(0);
+    const sent = e2e.fake.requests.slice(before).filter((request) => request.path === '/v1/messages');
+    expect(sent).toHaveLength(2);
+    const results = sent[1]!.body.messages.at(-1).content.filter((block: { type: string }) => block.type === 'tool_result');
+    expect(JSON.stringify(results)).toContain('openclaw-anthropic-marker');
+    await isartor(world, 'down');
+    const lines = readFileSync(join(world.home, 'logs', 'gateway.log'), 'utf8').split('\n').filter((line) => line.includes('POST /v1/chat/completions'));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toMatch(/ 200 POST \/v1\/chat\/completions l3 .*upstream=anthropic client=openclaw/);
   }, 180_000);
 
   it('a wrong gateway key fails the probe (401); reconnecting with --gateway-api-key fixes it', async () => {

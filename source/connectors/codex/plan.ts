@@ -51,12 +51,19 @@ export function planCodexConnect(location: CodexLocation, connection: CodexConne
   const table = managedProviderTable(connection);
   const roots: Record<string, string> = { model_provider: managedProviderId, model: connection.model, ...(connection.disableWebSearch ? { web_search: 'disabled' } : {}) };
   if (Object.entries(roots).some(([key, wanted]) => value[key] !== wanted)) document.edit((next) => Object.assign(next, roots));
+  // The profile `profile = "..."` makes active overrides the root keys it sets itself: those are set there too.
+  // (Older Codex; 0.171 refuses that key and reads `--profile NAME` from NAME.config.toml: see profile-files.ts.)
+  const profile = activeProfile(value);
+  const profileKeys = profile ? Object.fromEntries(Object.entries(roots).filter(([key]) => profile.table[key] !== undefined)) : {};
+  if (profile && Object.entries(profileKeys).some(([key, wanted]) => profile.table[key] !== wanted)) {
+    document.edit((next) => Object.assign((next.profiles as Record<string, Record<string, unknown>>)[profile.name]!, profileKeys));
+  }
   const providers = isRecord(value.model_providers) ? value.model_providers : {};
   if (!isDeepStrictEqual(plain(providers[managedProviderId]), table)) {
     if (providers[managedProviderId] !== undefined) document.edit((next) => delete (next.model_providers as Record<string, unknown>)[managedProviderId]);
     document.appendTable(`model_providers.${managedProviderId}`, table);
   }
-  if (!readsBackAs(document, roots, table)) {
+  if (!readsBackAs(document, roots, table, profile && { name: profile.name, keys: profileKeys })) {
     throw new UserError(`${location.configPath} is laid out in a way isartor cannot add its provider to without changing other settings (an inline \`model_providers = {...}\` table?). Nothing was changed.`, {
       hint: `Add this by hand:\n${Object.entries(roots).map(([key, wanted]) => `${key} = ${JSON.stringify(wanted)}`).join('\n')}\n\n[model_providers.${managedProviderId}]\nname = "isartor"\nbase_url = ${JSON.stringify(table.base_url)}\nwire_api = "responses"`,
     });
@@ -79,14 +86,16 @@ export function planCodexDisconnect(location: CodexLocation): CodexPlan {
   const backupPath = backupPathOf(location.configPath);
   const original = originalValues(backupPath);
   const stillOurs = value.model_provider === managedProviderId;
+  const profile = activeProfile(value);
+  const profileStillOurs = profile?.table.model_provider === managedProviderId;
   const providers = isRecord(value.model_providers) ? value.model_providers : undefined;
-  if (stillOurs || providers?.[managedProviderId] !== undefined) {
+  if (stillOurs || profileStillOurs || providers?.[managedProviderId] !== undefined) {
     document.edit((next) => {
-      if (stillOurs) {
-        for (const key of managedRootKeys) {
-          if (original?.[key] !== undefined) next[key] = original[key];
-          else delete next[key];
-        }
+      if (stillOurs) restoreKeys(next, original);
+      if (profile && profileStillOurs) {
+        // Connect set in the profile only the keys it had: they get their values from before back.
+        const before = original ? activeProfile({ ...original, profile: profile.name })?.table : undefined;
+        restoreKeys((next.profiles as Record<string, Record<string, unknown>>)[profile.name]!, before ?? {});
       }
       const tables = next.model_providers as Record<string, unknown> | undefined;
       if (tables) {
@@ -98,8 +107,16 @@ export function planCodexDisconnect(location: CodexLocation): CodexPlan {
   return finishPlan('disconnect', location, before, document.text, undefined, { path: backupPath, create: false, restore: existsSync(backupPath) });
 }
 
-/** The edited text parses, and holds the root keys and the provider table as planned. */
-function readsBackAs(document: TomlDocument, roots: Record<string, string>, table: Record<string, unknown>): boolean {
+/** Gives the keys connect sets their values from `original` back, or removes them where it had none. */
+function restoreKeys(table: Record<string, unknown>, original: Record<string, unknown> | undefined): void {
+  for (const key of managedRootKeys) {
+    if (original?.[key] !== undefined) table[key] = original[key];
+    else delete table[key];
+  }
+}
+
+/** The edited text parses, and holds the root keys, the active profile's keys and the provider table as planned. */
+function readsBackAs(document: TomlDocument, roots: Record<string, string>, table: Record<string, unknown>, profile: { name: string; keys: Record<string, string> } | undefined): boolean {
   let written: Record<string, unknown>;
   try {
     written = document.value();
@@ -107,7 +124,20 @@ function readsBackAs(document: TomlDocument, roots: Record<string, string>, tabl
     return false;
   }
   const providerWritten = isRecord(written.model_providers) ? written.model_providers[managedProviderId] : undefined;
-  return isDeepStrictEqual(plain(providerWritten), table) && Object.entries(roots).every(([key, wanted]) => written[key] === wanted);
+  const profileWritten = profile ? activeProfile(written)?.table : undefined;
+  return (
+    isDeepStrictEqual(plain(providerWritten), table) &&
+    Object.entries(roots).every(([key, wanted]) => written[key] === wanted) &&
+    Object.entries(profile?.keys ?? {}).every(([key, wanted]) => profileWritten?.[key] === wanted)
+  );
+}
+
+/** The profile the root `profile` key makes active, when its table exists: Codex lets its keys override the root ones. */
+function activeProfile(value: Record<string, unknown>): { name: string; table: Record<string, unknown> } | undefined {
+  const name = value.profile;
+  const profiles = value.profiles;
+  if (typeof name !== 'string' || !isRecord(profiles) || !isRecord(profiles[name])) return undefined;
+  return { name, table: profiles[name] };
 }
 
 /** smol-toml's tables have no prototype; compared as plain JSON values. */
