@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../gateway/harness.js';
-import { expectGuards } from './support.js';
+import { sendThroughGateway } from './support.js';
 import * as audit from './fixtures/audit-outputs.js';
 
 /**
@@ -139,29 +139,7 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 2, thro
     await harness.close();
   });
 
-  const send = async (turns: Turn[], body = bodyFor(protocol, turns)): Promise<Json> => {
-    const response =
-      protocol === 'openai'
-        ? await harness.chat(body)
-        : protocol === 'anthropic'
-          ? await harness.messages(body)
-          : await fetch(`${harness.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect(response.status).toBe(200);
-    await response.text();
-    const sent = harness.fake.requests.at(-1)!.body as Json;
-    if (protocol !== 'responses') expectGuards(body, sent, protocol);
-    else {
-      // Only function_call_output items may change, and only their output.
-      const input = body.input as Json[];
-      const received = sent.input as Json[];
-      expect(received).toHaveLength(input.length);
-      received.forEach((item, i) => {
-        if (item.type === 'function_call_output') expect({ ...item, output: undefined }).toEqual({ ...input[i], output: undefined });
-        else expect(item).toEqual(input[i]);
-      });
-    }
-    return sent;
-  };
+  const send = (turns: Turn[], body = bodyFor(protocol, turns)): Promise<Json> => sendThroughGateway(harness, protocol, body);
 
   it('base64 blobs, minified JS and minified JSON that differ in one character, printed by the same command: every one arrives whole', async () => {
     const blob = audit.base64Blob(1, 6000);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../gateway/harness.js';
 import { anthropicConversation, exec, openAIConversation, tool, type Turn } from './agent-conversation.js';
-import { expectGuards } from './support.js';
+import { sendThroughGateway } from './support.js';
 import * as adv from './fixtures/adversarial-outputs.js';
 
 /**
@@ -76,24 +76,7 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 under attack,
 
   const send = async (turns: Turn[]): Promise<{ body: Json; sent: Json }> => {
     const body = bodyFor(protocol, turns);
-    const response =
-      protocol === 'openai'
-        ? await harness.chat(body)
-        : protocol === 'anthropic'
-          ? await harness.messages(body)
-          : await fetch(`${harness.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect(response.status).toBe(200);
-    await response.text();
-    const sent = harness.fake.requests.at(-1)!.body as Json;
-    if (protocol !== 'responses') expectGuards(body, sent, protocol);
-    else {
-      // Only function_call_output items may change, and only their output.
-      const input = body.input as Json[];
-      const received = sent.input as Json[];
-      expect(received).toHaveLength(input.length);
-      received.forEach((item, i) => expect({ ...item, output: undefined }).toEqual({ ...input[i], output: undefined }));
-    }
-    return { body, sent };
+    return { body, sent: await sendThroughGateway(harness, protocol, body) };
   };
 
   it('a file read, edited, read, reverted and read again: every read arrives as it was (the third equals the first, not the read before it)', async () => {

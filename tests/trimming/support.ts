@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { Harness } from '../gateway/harness.js';
 
 /** Guards every trimmed request must pass, whatever the rules did. */
 
@@ -93,4 +94,32 @@ export function expectGuards(before: Json, after: Json, protocol: Protocol): voi
   expect(cacheControls(after)).toEqual(cacheControls(before));
   // Every instruction line is still there at least once.
   expect(missingLines(before, after, protocol)).toEqual([]);
+}
+
+/**
+ * Sends a request body through a real gateway in its caller protocol and returns what the fake provider
+ * received, checked by the guards: chat and Anthropic bodies by `expectGuards`; Responses items are
+ * received one for one, and only a `function_call_output`'s output may differ.
+ */
+export async function sendThroughGateway(harness: Harness, protocol: Protocol | 'responses', body: Json): Promise<Json> {
+  const response =
+    protocol === 'openai'
+      ? await harness.chat(body)
+      : protocol === 'anthropic'
+        ? await harness.messages(body)
+        : await fetch(`${harness.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(response.status).toBe(200);
+  await response.text();
+  const sent = harness.fake.requests.at(-1)!.body as Json;
+  if (protocol !== 'responses') expectGuards(body, sent, protocol);
+  else {
+    const input = body.input as Json[];
+    const received = sent.input as Json[];
+    expect(received).toHaveLength(input.length);
+    received.forEach((item, i) => {
+      if (item.type === 'function_call_output') expect({ ...item, output: undefined }).toEqual({ ...input[i], output: undefined });
+      else expect(item).toEqual(input[i]);
+    });
+  }
+  return sent;
 }
