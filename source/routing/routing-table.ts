@@ -8,6 +8,8 @@ export interface Route {
   target: UpstreamTarget;
   connectTimeoutMs: number;
   timeoutMs: number;
+  /** Longest silence inside an answer (upstream.idleTimeoutMs, else half of timeoutMs). */
+  idleTimeoutMs: number;
   /** The largest answer taken from this route (upstream.maxAnswerBytes). */
   maxAnswerBytes: number;
 }
@@ -94,10 +96,12 @@ function configuredTargets(config: IsartorConfig): UpstreamTarget[] {
 
 function withTimeouts(config: IsartorConfig, target: UpstreamTarget): Route {
   const settings = config.providers[target.providerId] ?? {};
+  const timeoutMs = settings.timeoutMs ?? config.upstream.timeoutMs;
   return {
     target,
     connectTimeoutMs: settings.connectTimeoutMs ?? config.upstream.connectTimeoutMs,
-    timeoutMs: settings.timeoutMs ?? config.upstream.timeoutMs,
+    timeoutMs,
+    idleTimeoutMs: settings.idleTimeoutMs ?? config.upstream.idleTimeoutMs ?? Math.ceil(timeoutMs / 2),
     maxAnswerBytes: config.upstream.maxAnswerBytes ?? configDefaults.upstream.maxAnswerBytes,
   };
 }
