@@ -221,16 +221,16 @@ export class RequestLogFile implements RequestLog {
     const path = join(this.#dir, liveName);
     this.#size = existsSync(path) ? statSync(path).size : 0;
     this.#stream = this.#openForAppend(path);
-    if (this.#unsaved.length === 0) return;
-    // Back after a failed write: records that did reach the file are not written twice, and a line the
-    // failure cut short ends here, so it stays one unreadable line instead of swallowing the next record.
-    const unsaved = this.#unsaved.splice(0);
-    const onDisk = this.#onDisk(unsaved);
-    if (this.#size > 0 && onDisk === 0 && !endsWithNewline(path, this.#size)) {
+    // A line cut short (a crash mid-write, a full disk) ends here, so it stays one unreadable line instead
+    // of swallowing the next record.
+    if (this.#size > 0 && !endsWithNewline(path, this.#size)) {
       this.#stream.write('\n');
       this.#size += 1;
     }
-    for (const { record, line } of unsaved.slice(onDisk)) this.#write(record, line);
+    if (this.#unsaved.length === 0) return;
+    // Back after a failed write: records that did reach the file are not written twice.
+    const unsaved = this.#unsaved.splice(0);
+    for (const { record, line } of unsaved.slice(this.#onDisk(unsaved))) this.#write(record, line);
   }
 
   /** Opened synchronously, so the file exists at once (a rotation in the same tick can rename it). */

@@ -33,6 +33,19 @@ describe('RequestLogFile', () => {
   });
 });
 
+describe('RequestLogFile after a crash', () => {
+  it('a half-written last line stays one skipped line: the next record starts on a line of its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isartor-log-'));
+    writeFileSync(join(dir, 'requests.jsonl'), `${JSON.stringify(requestRecord({ client: 'before' }))}\n{"time":"2026-11-21T20:0`);
+    const log = new RequestLogFile(dir);
+    log.append(requestRecord({ client: 'after' }));
+    await log.close();
+    const read = new RequestLogFile(dir).read();
+    expect(read.records.map((record) => record.client)).toEqual(['before', 'after']);
+    expect(read.skipped).toBe(1);
+  });
+});
+
 describe('RequestLogFile on a full disk or an unwritable state dir', () => {
   const enospc = (): Error => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
 
