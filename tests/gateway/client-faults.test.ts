@@ -1,6 +1,10 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, userMessage, type Harness } from './harness.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createGateway, startGateway } from '../../source/gateway/server.js';
+import { buildRoutingTable } from '../../source/routing/routing-table.js';
+import { configDefaults } from '../../source/store/config.js';
+import { startFakeUpstream } from '../support/fake-upstream.js';
+import { startHarness, upstreamKey, userMessage, type Harness } from './harness.js';
 
 /**
  * Faults on the client's side of the gateway: bytes that are not JSON text, bodies cut or stalled,
@@ -140,5 +144,73 @@ describe('broken framing and cut bodies', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 431 /);
     const many = await Promise.all(Array.from({ length: 300 }, (_, i) => harness.chat(userMessage(`concurrent ${i % 7}`)).then(async (r) => (await r.text(), r.status))));
     expect(new Set(many)).toEqual(new Set([200]));
+  });
+});
+
+describe('slow clients', () => {
+  it('headers, then a body that stalls (slowloris), or shorter than its content-length: closed after requestTimeout, never forwarded; others are served meanwhile', async () => {
+    const fake = await startFakeUpstream({ apiKey: upstreamKey });
+    const routing = buildRoutingTable({
+      ...configDefaults,
+      provider: 'openai-compatible',
+      providers: { 'openai-compatible': { baseUrl: fake.openaiBaseUrl, apiKey: upstreamKey, model: 'fake-model' } },
+    });
+    const gateway = await createGateway({ routing, bodyLimitBytes: 64 * 1024, exactCache: { ...configDefaults.cache.exact, enabled: false } });
+    const running = await startGateway(gateway, { host: '127.0.0.1', port: 0 }, { headersTimeoutMs: 1_000, requestTimeoutMs: 1_500 });
+    const port = Number(new URL(running.url).port);
+    try {
+      const body = JSON.stringify(userMessage('never finished'));
+      const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
+      // One sends half its body and stalls; one trickles a byte now and then, which must not keep it open.
+      const stalled = rawExchange(port, (socket) => socket.write(head + body.slice(0, 10)));
+      let trickle: NodeJS.Timeout | undefined;
+      const trickling = rawExchange(port, (socket) => {
+        socket.write(head);
+        let at = 0;
+        trickle = setInterval(() => socket.writable && at < body.length - 1 && socket.write(body[at++]!), 100);
+      });
+      expect((await fetch(`${running.url}/health`)).status).toBe(200);
+      expect(await stalled).toMatch(/^(HTTP\/1\.1 408 [^]*)?$/);
+      expect(await trickling).toMatch(/^(HTTP\/1\.1 408 [^]*)?$/);
+      clearInterval(trickle);
+      expect(fake.requests).toHaveLength(0);
+      const served = await fetch(`${running.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(userMessage('served')) });
+      expect(served.status).toBe(200);
+    } finally {
+      await running.stop(100);
+      await fake.close();
+    }
+  });
+
+  it('a client that leaves while the fallback is being tried: the fallback\'s request is cancelled, the gateway goes on', async () => {
+    const fallback = await startFakeUpstream({ apiKey: upstreamKey });
+    const harness = await startHarness({
+      config: {
+        routing: { retries: 0, maxRetryAfterMs: 0 },
+        providers: { anthropic: { baseUrl: fallback.anthropicBaseUrl, apiKey: upstreamKey, model: 'fake-model-large' } },
+        fallbacks: { default: ['anthropic/fake-model-large'] },
+      },
+    });
+    harness.records = [];
+    try {
+      harness.fake.setMode({ kind: 'error', status: 503 }, { times: 1 });
+      fallback.setMode({ kind: 'hang' }, { times: 1 });
+      const leaving = new AbortController();
+      const request = fetch(`${harness.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(userMessage('left during the fallback, really', { stream: true })),
+        signal: leaving.signal,
+      }).catch(() => undefined);
+      await vi.waitFor(() => expect(fallback.requests.length).toBeGreaterThanOrEqual(1));
+      leaving.abort();
+      await request;
+      await vi.waitFor(() => expect(fallback.abortedByClient).toBeGreaterThanOrEqual(1));
+      expect((await fetch(`${harness.url}/health`)).status).toBe(200);
+      expect((await harness.chat(userMessage('after the one that left'))).status).toBe(200);
+    } finally {
+      await harness.close();
+      await fallback.close();
+    }
   });
 });
