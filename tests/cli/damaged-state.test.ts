@@ -1,11 +1,12 @@
 // State files damaged before a start (a crash mid-write, a hand edit) and a config broken while the
 // gateway runs: a clear message that says what to do, never keys silently dropped; torn lines cost only
 // themselves; a running gateway keeps its last good settings and says so once.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
-import { chat, cleanupTempHomes, freePort, makeTempHome, runCli, spawnCli, waitForOutput } from './run-cli.js';
+import { chat, cleanupTempHomes, cliPath, freePort, httpRequest, makeTempHome, runCli, spawnCli, waitForOutput } from './run-cli.js';
 
 const upstreamKey = 'sk-upstream-key-for-damaged-state';
 let fake: FakeUpstream;
@@ -19,7 +20,9 @@ beforeEach(async () => {
   const setKey = await runCli(['set-key', '-p', 'openai-compatible', '--base-url', fake.openaiBaseUrl, '--key', upstreamKey, '--model', 'fake-model'], { home });
   expect(setKey.code, setKey.stderr).toBe(0);
 });
+const spawned: ChildProcess[] = [];
 afterEach(async () => {
+  for (const child of spawned.splice(0)) child.kill('SIGKILL');
   await cleanupTempHomes();
   await fake.close();
 });
@@ -84,5 +87,35 @@ describe('config broken while the gateway runs', () => {
     }
     expect(output.split('Keeping the settings loaded before')).toHaveLength(2);
     expect(output).toContain(join(home, 'config.json'));
+  }, 60_000);
+});
+
+describe.runIf(existsSync('/dev/full'))('a log that cannot be written (the disk under a detached gateway\'s log is full)', () => {
+  it('the gateway keeps answering: its failing log writes are dropped, never a loop of errors reporting errors', async () => {
+    // stdout and stderr on /dev/full: every write fails with ENOSPC, as on a full disk.
+    const full = openSync('/dev/full', 'w');
+    const child = spawn(process.execPath, [cliPath, 'up', '--port', String(port)], {
+      env: { ...process.env, ISARTOR_HOME: home, CI: 'true', NO_COLOR: '1', CLAUDE_CONFIG_DIR: join(home, 'claude-config'), CODEX_HOME: join(home, 'codex-home') },
+      stdio: ['ignore', full, full],
+    });
+    closeSync(full);
+    spawned.push(child);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      for (let tries = 0; ; tries++) {
+        const health = await httpRequest(`${url}/health`).catch(() => undefined);
+        if (health?.status === 200) break;
+        expect(child.exitCode).toBeNull();
+        expect(tries).toBeLessThan(400);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      for (let i = 0; i < 5; i++) expect((await chat(url, `logged nowhere ${i}`)).status).toBe(200);
+      expect((await httpRequest(`${url}/health`)).status).toBe(200);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
   }, 60_000);
 });
