@@ -128,6 +128,14 @@ describe('broken framing and cut bodies', () => {
     expect(statuses).toEqual(['200', '200']);
   });
 
+  it('a client that asks for `Connection: close` gets its stream, then the connection closes (not kept open until keepAliveTimeout)', async () => {
+    const body = JSON.stringify(userMessage('close after this stream', { stream: true }));
+    const answer = await rawExchange(port, (socket) => socket.write(request(body, `Content-Length: ${body.length}\r\nConnection: close\r\n`)));
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+    expect(answer).toContain('data: [DONE]');
+  });
+
   it('a declared body over the limit is a 413 in the caller\'s protocol, answered before the body is sent', async () => {
     const answer = await rawExchange(port, (socket) => {
       socket.write(`POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nanthropic-version: 2023-06-01\r\nContent-Length: ${1024 * 1024 * 1024}\r\n\r\n`);

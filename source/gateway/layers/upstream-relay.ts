@@ -110,10 +110,11 @@ export function relayStream(
 
 function startStream(ctx: RequestContext): void {
   ctx.answerRelayed = true;
+  // No `connection` header of its own: Node says keep-alive, or close to a client that asked for it (a
+  // forced keep-alive held such a client's connection open until keepAliveTimeout).
   ctx.res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
-    connection: 'keep-alive',
     ...isartorHeaders(ctx),
   });
 }
