@@ -26,11 +26,11 @@ const byName: Array<[RegExp, string]> = [
 
 /** Frames by file, innermost match wins. */
 const byUrl: Array<[RegExp, string]> = [
-  [/js-tiktoken|stats\/count-tokens/, 'token counting'],
+  [/tiktoken|stats\/count-tokens/, 'token counting'],
   [/caching\/text-digest|node:internal\/crypto/, 'hashing'],
   [/gateway\/read-body/, 'body read'],
   // Request validation lives in protocols/ but is part of reading the request, not of relaying the answer.
-  [/layers\/parse-request|gateway\/responses-request|protocols\/request-schemas|source\/json\//, 'JSON parse + validation'],
+  [/layers\/parse-request|gateway\/responses-request|protocols\/request-schemas|(source|dist)\/json\//, 'JSON parse + validation'],
   [/layers\/auth/, 'auth (L0)'],
   [/layers\/virtual-keys|source\/keys\//, 'virtual-key policy'],
   [/prompt-churn/, 'prompt churn'],

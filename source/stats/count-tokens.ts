@@ -1,14 +1,27 @@
-import type { Tiktoken } from 'js-tiktoken/lite';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { Tiktoken } from 'tiktoken/lite';
 
 let encoder: Promise<Tiktoken> | undefined;
 /** The same encoder once it has loaded, for synchronous counting. */
 let loadedEncoder: Tiktoken | undefined;
 
-/** o200k_base (GPT-4o's encoding), loaded on first use: ~0.5 s once, so never at startup. */
+/**
+ * o200k_base (GPT-4o's encoding), loaded on first use (~0.15 s once), never at startup.
+ *
+ * Why tiktoken (OpenAI's Rust BPE compiled to WebAssembly) and not js-tiktoken: measured on this
+ * machine, js-tiktoken's rank tables hold ~70 MB of JavaScript objects (a Map of 200k strings and 200k
+ * Uint8Arrays) that every major garbage collection of a running gateway has to walk, it took ~0.95 s to
+ * load, and counting was 3.4x slower (215 pieces of 512 characters: 67 ms vs 20 ms; a 4,000-character
+ * run of one symbol: 13.6 s vs 0.12 s). tiktoken keeps its tables in WebAssembly memory, which the
+ * collector does not walk (~3.5 MB of JavaScript heap in all), and gives the same counts.
+ */
 function loadEncoder(): Promise<Tiktoken> {
   encoder ??= (async () => {
-    const [{ Tiktoken }, { default: ranks }] = await Promise.all([import('js-tiktoken/lite'), import('js-tiktoken/ranks/o200k_base')]);
-    loadedEncoder = new Tiktoken(ranks);
+    const ranksFile = createRequire(import.meta.url).resolve('tiktoken/encoders/o200k_base.json');
+    const [{ Tiktoken }, ranks] = await Promise.all([import('tiktoken/lite'), readFile(ranksFile, 'utf8')]);
+    const o200k = JSON.parse(ranks) as { bpe_ranks: string; special_tokens: Record<string, number>; pat_str: string };
+    loadedEncoder = new Tiktoken(o200k.bpe_ranks, o200k.special_tokens, o200k.pat_str);
     return loadedEncoder;
   })();
   return encoder;
@@ -36,7 +49,7 @@ export function tokenizerLoaded(): boolean {
  */
 export function countTextTokensSync(text: string): number {
   if (!loadedEncoder) throw new Error('The tokenizer is not loaded yet: await loadTokenizer() first.');
-  return loadedEncoder.encode(text, [], []).length;
+  return loadedEncoder.encode_ordinary(text).length;
 }
 
 /** Per-message framing the chat formats add around content (role markers, separators). */

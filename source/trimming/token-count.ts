@@ -4,9 +4,8 @@ import type { Pacer } from './pacer.js';
 /**
  * o200k token counts for the saving L2.5 reports, bounded in time. BPE is quadratic in the length of a
  * pre-token, and terminal noise is made of long runs without a space (`⠙ESC[1GESC[0K⠹ESC[1G...`, a bar of
- * `█`): one such run of a few KB costs tens of milliseconds. Each call also pays a fixed cost (js-tiktoken
- * compiles its pattern per call). So text is counted in pieces of up to `pieceChars`, cut at whitespace,
- * and a run without whitespace is cut every `runChars`; a long text is counted in slices with pacing between
+ * `█`): one such run of a few KB costs milliseconds, growing with the square of its length. So text is
+ * counted in pieces of up to `pieceChars`, cut at whitespace, and a run without whitespace is cut every `runChars`; a long text is counted in slices with pacing between
  * them. The sum is within a token or two per cut of a whole-text count, and the same text always gets the
  * same count.
  */
