@@ -101,6 +101,9 @@ function withTimeouts(config: IsartorConfig, target: UpstreamTarget): Route {
     target,
     connectTimeoutMs: settings.connectTimeoutMs ?? config.upstream.connectTimeoutMs,
     timeoutMs,
+    // Long by default: a reasoning model may think for minutes without sending a byte (the OpenAI and
+    // Anthropic SDKs wait 600 s for one, LiteLLM's stream_timeout is opt-in). Half of timeoutMs (300 s)
+    // still ends a stalled stream well before the whole limit, and follows it when it is raised for a slow model.
     idleTimeoutMs: settings.idleTimeoutMs ?? config.upstream.idleTimeoutMs ?? Math.ceil(timeoutMs / 2),
     maxAnswerBytes: config.upstream.maxAnswerBytes ?? configDefaults.upstream.maxAnswerBytes,
   };
