@@ -65,7 +65,7 @@ print('\nThe captures are single turns without tool output, so there is little t
 
 print('\n### Real terminal output (tests/fixtures/terminal, recorded with `script`), as one tool result, gateway defaults');
 print(captureTable(await measureTerminalCaptures(gatewayMinimum)));
-print('\n"final screen (plain)" is what a terminal shows once the command finished, without colour: the most a lossless trimmer can reach. Piped output (what an exec tool without a pty captures) has nothing a terminal would hide, except tqdm, which redraws its bar with `\\r` even into a pipe.');
+print('\n"final screen (plain)" is what a terminal shows once the command finished, without colour: a bound L2.5 does not aim at, since it keeps colour (it can be the only signal) and leaves a `\\r` that is not plainly a progress redraw as it is. Piped output (what an exec tool without a pty captures) has nothing a terminal would hide, except tqdm, which redraws its bar with `\\r` even into a pipe.');
 
 print('\n## 3. Repeated OpenClaw sessions through the gateway');
 const replay = await replayOpenClawSessions(capturesDir);

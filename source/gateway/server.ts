@@ -136,7 +136,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const auth = authLayer(options.gatewayApiKey, { virtualKeys });
   const masterAuth = authLayer(options.gatewayApiKey, { virtualKeys, masterOnly: true });
   const unpricedWarned = new Set<string>();
-  const requestLog = shared?.requestLog ?? options.requestLog ?? new MemoryRequestLog();
+  const requestLog: RequestLog = shared?.requestLog ?? options.requestLog ?? new MemoryRequestLog();
   const liveStats = new LiveStats(requestLog);
   const userPrices = options.userPrices ?? (() => ({}));
   const metrics = new GatewayMetrics();
@@ -285,12 +285,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         else ctx.res.end();
       }
     },
-    drained: () =>
-      inFlight === 0 && pendingRecords.size === 0
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-            drainWaiters.push(resolve);
-          }),
+    drained: async () => {
+      if (inFlight > 0 || pendingRecords.size > 0) await new Promise<void>((resolve) => drainWaiters.push(resolve));
+      // Appended is not yet written: a file log batches its writes.
+      await requestLog.flush?.();
+    },
     close: async () => {
       await exactCache?.close();
       nearDuplicate?.close();

@@ -146,6 +146,15 @@ export class RequestLogFile implements RequestLog {
     );
   }
 
+  /** Writes what waits in the current batch now, and resolves once every record appended so far is in the file. */
+  async flush(): Promise<void> {
+    const stream = this.#stream;
+    if (!stream || this.#unwritten.length === 0) return;
+    while (stream.writableCorked) stream.uncork();
+    // Writes complete in order: an empty write's callback runs after every write before it.
+    await new Promise<void>((resolve) => stream.write('', () => resolve()));
+  }
+
   read(sinceMs = 0): { records: RequestRecord[]; skipped: number } {
     this.#memory ??= this.#load();
     const { records, times, skipped } = this.#memory;

@@ -17,6 +17,8 @@ export interface RequestLog {
    * read for every summary.
    */
   generation?(): number;
+  /** Resolves once every record appended so far is written (a log that batches its writes). */
+  flush?(): Promise<void>;
 }
 
 /** A bounded in-memory log, for gateways without a state dir (tests, embedding). */

@@ -54,7 +54,10 @@ export interface TrimmingSettings {
   enabled: boolean;
   /** A message is rewritten only when that saves at least this many tokens. */
   minSavedTokensPerMessage: number;
-  /** `auto`: colour is dropped where it is decoration (readme: "L2.5 context trimming"); `keep`: never. */
+  /**
+   * Colour is always kept (readme: "L2.5 context trimming"). `auto`: its escape sequences are written in
+   * fewer bytes, every character keeping its look; `keep`: its bytes are forwarded as they came.
+   */
   colour: 'auto' | 'keep';
   /** Bigger request bodies are forwarded untrimmed (`x-isartor-skipped: l2.5:size`), so L2.5 never holds the gateway up. */
   maxRequestBytes: number;

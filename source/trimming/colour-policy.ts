@@ -1,22 +1,26 @@
-import { stripSgr } from './sgr.js';
-
 /**
- * When colour is decoration, and when it is information. Colour (SGR sequences) left in a rendered tool
- * result is dropped only when all of these hold:
- * - nothing in the request is about colour or formatting (a question such as "is ERROR printed bold red?",
- *   a `--color` / `--word-diff=color` flag in a tool call): `requestTalksAboutColour`;
- * - dropping it would not merge two lines of the result that differ only in colour: `colourSeparatesLines`;
- * - no other result in the request reads the same once colour is gone while differing with it (a service
- *   status that went from green to red): trim-request.ts checks that across the request (`colourTwins`).
- * Two results that differ only in colour are never "identical" for deduplication: they are compared
- * with their colour.
+ * Colour in a program's output is kept: it is the only signal often enough that no rule can tell when
+ * it is decoration. `ls` in a pty marks directories and executables by colour alone, `npm outdated`
+ * marks which updates the semver range allows, `git diff --color-words`, `--color-moved`, delta and
+ * difftastic mark changes with no `+`/`-`, a coverage table marks what is under its threshold, a status
+ * goes from green to red. A test runner's `.`/`F` or cargo's `warning` repeat what their colour says,
+ * but nothing in the bytes tells those apart from the others, so colour is never dropped by default.
+ *
+ * What L2.5 does with colour is lossless: its escape sequences are written again with fewer bytes,
+ * every character keeping its exact look (colour-encoding.ts). Even that is left out, and the bytes go
+ * as they came, when the conversation is about colour, formatting or escape sequences themselves (a
+ * question such as "why does the log have ESC[39;49;00m?", a `--color` flag in a tool call), or with
+ * `trimming.colour: "keep"`. Results that differ only in colour are never "identical": they are
+ * compared with their colour.
  */
 
 const colourWords = new RegExp(
   [
     String.raw`\bcolou?r(?:s|ed|ing|ise[ds]?|ize[ds]?|ful)?\b`,
     String.raw`\bfarb(?:e|en|ig|lich)\b`,
-    String.raw`\b(?:ansi|sgr|escape (?:codes?|sequences?))\b`,
+    String.raw`\b(?:ansi|sgr|escape (?:codes?|sequences?|bytes?|characters?))\b`,
+    // An escape sequence written out ("ESC[0m", "\e[31m", "\x1b[", "\u001b[", "\033[") or pasted raw.
+    String.raw`\bESC\[|\\(?:e|x1b|u001b|033)\[|\u001b\[`,
     String.raw`\b(?:red|green|yellow|blue|magenta|cyan|bold|underlined?|italics?|dim(?:med)?|blink(?:ing)?|inverse|highlight(?:ed|ing|s)?)\b`,
     String.raw`\b(?:rot|grün|gruen|gelb|blau|fett|unterstrichen|hervorgehoben)\b`,
     String.raw`\b(?:formatting|formatted|styled?|styling|formatierung|formatiert)\b`,
@@ -24,23 +28,7 @@ const colourWords = new RegExp(
   'iu',
 );
 
-/** Whether a text (an instruction, a tool call's arguments) is about colour or formatting. */
+/** Whether a text (an instruction, a tool call's arguments) is about colour, formatting or escape sequences. */
 export function talksAboutColour(text: string): boolean {
   return colourWords.test(text);
-}
-
-/** Whether two lines of `text` differ only in their colour. */
-export function colourSeparatesLines(text: string): boolean {
-  const byPlain = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const plain = stripSgr(line);
-    if (plain === line) continue;
-    const seen = byPlain.get(plain);
-    if (seen === undefined) byPlain.set(plain, line);
-    else if (seen !== line) return true;
-  }
-  if (byPlain.size === 0) return false;
-  // An uncoloured line equal to a coloured one once that is stripped.
-  for (const line of text.split('\n')) if (byPlain.has(line) && !line.includes('\u001b')) return true;
-  return false;
 }

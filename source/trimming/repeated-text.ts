@@ -75,8 +75,12 @@ export function repeatedBlockReference(text: string): string {
  * by its start and its content. A second place with the same start and other content makes that start
  * ambiguous for references of its kind.
  */
-/** A quoted start as the model would look for it: line endings and runs of spaces do not tell texts apart. */
-const startKey = (start: string): string => start.replace(/\s+/gu, ' ');
+/**
+ * A quoted start as the model would look for it: line endings and runs of spaces do not tell texts apart,
+ * and neither does the last word, which the quote may cut (two rules that read "... you must alwa…" and
+ * "... you must neve…" differ only in a fragment of a word: the model would match the words before it).
+ */
+const startKey = (start: string): string => start.replace(/\s+/gu, ' ').replace(/ \S*$/u, '');
 
 function rememberPlace(kind: 'p' | 'b', quoted: string, contentKey: string, seen: Seen): void {
   const start = startKey(quoted);

@@ -2,7 +2,7 @@
 export type TrimRule =
   /** A tool result drawn with `\r`, cursor movement or erase sequences, replaced by its final screen. */
   | 'terminal-render'
-  /** Colour that was decoration (see colour-policy.ts), dropped. */
+  /** Colour escape sequences written in fewer bytes, every character keeping its look (colour-encoding.ts). */
   | 'colour'
   /** A tool result byte-identical to an earlier one, replaced by a reference. */
   | 'duplicate-tool-result'

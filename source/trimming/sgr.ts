@@ -117,12 +117,8 @@ export function sgrTransition(from: string, to: string): string {
 
 const anySgr = /\u001b\[[0-9;:]*m|\u009b[0-9;:]*m/gu;
 
-/** Text without its SGR sequences (colours and attributes). */
+/** Text without its SGR sequences (colours and attributes): the eval's plain final screen, a bound L2.5 does not aim at. */
 export function stripSgr(text: string): string {
   return text.replace(anySgr, '');
 }
 
-export function hasSgr(text: string): boolean {
-  anySgr.lastIndex = 0;
-  return anySgr.test(text);
-}

@@ -5,28 +5,82 @@ export interface ToolCall {
   name: string;
   /** The call's arguments as sent (OpenAI's JSON string, or Anthropic's `input` as JSON). */
   arguments: string;
+  /**
+   * The arguments the tool acts on: `arguments` without its label fields (labelFields), or `arguments`
+   * itself when the tool has none. Two calls with the same tool and acting arguments are the same call.
+   */
+  acting: string;
   /** Its place among the request's calls, in order. */
   order: number;
 }
 
-/** Tool call id -> call, from OpenAI `tool_calls` and Anthropic `tool_use` blocks. */
-export function toolCallsById(messages: readonly unknown[]): Map<string, ToolCall> {
+/**
+ * Tool call id -> call, from OpenAI `tool_calls` and Anthropic `tool_use` blocks. `labels` (labelFields)
+ * names, per tool, the arguments that are only a label for the user.
+ */
+export function toolCallsById(messages: readonly unknown[], labels: ReadonlyMap<string, readonly string[]> = noLabels): Map<string, ToolCall> {
   const calls = new Map<string, ToolCall>();
+  const add = (id: string, name: string, args: string): void => {
+    calls.set(id, { name, arguments: args, acting: actingArguments(args, labels.get(name)), order: calls.size });
+  };
   for (const message of messages) {
     if (!isRecord(message)) continue;
     for (const call of Array.isArray(message.tool_calls) ? message.tool_calls : []) {
       if (isRecord(call) && typeof call.id === 'string' && isRecord(call.function) && typeof call.function.name === 'string') {
         const args = call.function.arguments;
-        calls.set(call.id, { name: call.function.name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}), order: calls.size });
+        add(call.id, call.function.name, typeof args === 'string' ? args : JSON.stringify(args ?? {}));
       }
     }
     for (const block of Array.isArray(message.content) ? message.content : []) {
       if (isRecord(block) && block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') {
-        calls.set(block.id, { name: block.name, arguments: JSON.stringify(block.input ?? {}), order: calls.size });
+        add(block.id, block.name, JSON.stringify(block.input ?? {}));
       }
     }
   }
   return calls;
+}
+
+const noLabels: ReadonlyMap<string, readonly string[]> = new Map();
+
+/**
+ * Arguments that are a label the tool does not act on, per tool, read from the request's own tool
+ * definitions. Only one is known and proven: Claude Code's `Bash` tool, whose `description` argument is
+ * "Clear, concise description of what this command does ..." for the user's permission prompt and
+ * transcript; the shell runs `command` alone (tests/support/captures/claude-code-*-session.json). The
+ * definition must be in the request and say so, or nothing is a label: another client's `Bash` tool
+ * with a `description` it acts on keeps every argument.
+ */
+export function labelFields(tools: unknown): Map<string, string[]> {
+  const labels = new Map<string, string[]>();
+  for (const tool of Array.isArray(tools) ? tools : []) {
+    if (!isRecord(tool)) continue;
+    // Anthropic `{name, input_schema}`, OpenAI `{type: 'function', function: {name, parameters}}`.
+    const definition = isRecord(tool.function) ? tool.function : tool;
+    const schema = isRecord(definition.input_schema) ? definition.input_schema : definition.parameters;
+    if (definition.name !== 'Bash' || !isRecord(schema) || !isRecord(schema.properties)) continue;
+    const { command, description } = schema.properties;
+    if (!isRecord(command) || command.type !== 'string' || !isRecord(description) || description.type !== 'string') continue;
+    if (typeof description.description !== 'string' || !claudeCodeBashDescription.test(description.description)) continue;
+    labels.set('Bash', ['description']);
+  }
+  return labels;
+}
+
+/** How Claude Code's Bash tool describes its `description` argument (1.x: "... in 5-10 words", 2.x: "... in active voice"). */
+const claudeCodeBashDescription = /^Clear, concise description of what this command does\b/u;
+
+/** `args` without the label fields, in their order; the arguments themselves when there is nothing to drop or they do not parse. */
+function actingArguments(args: string, labels: readonly string[] | undefined): string {
+  if (labels === undefined) return args;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(args);
+  } catch {
+    return args;
+  }
+  if (!isRecord(parsed) || !labels.some((label) => label in parsed)) return args;
+  const acting = Object.fromEntries(Object.entries(parsed).filter(([key]) => !labels.includes(key)));
+  return JSON.stringify(acting);
 }
 
 /** Tools named for reading a file. */
@@ -67,7 +121,7 @@ export function quotesFiles(call: ToolCall | undefined, texts: readonly string[]
   return isFileContent(call) || texts.some((text) => hunkHeader.test(text));
 }
 
-/** What identifies a call for "the same call ran again": its tool and its exact arguments. */
+/** What identifies a call for "the same call ran again": its tool and the exact arguments it acts on. */
 export function callIdentity(call: ToolCall): string {
-  return `${call.name}\u0000${call.arguments}`;
+  return `${call.name}\u0000${call.acting}`;
 }

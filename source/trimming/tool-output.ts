@@ -1,14 +1,19 @@
 import { createHash } from 'node:crypto';
-import { colourSeparatesLines } from './colour-policy.js';
+import { shortenColour } from './colour-encoding.js';
 import { applyLossyRules, type LossySettings } from './lossy/apply-lossy.js';
 import { stepChars, type Pacer } from './pacer.js';
 import { countRule, type RuleCounts } from './rules.js';
-import { hasSgr, stripSgr } from './sgr.js';
+import { drawnForTerminal } from './terminal-display.js';
 import { needsRendering, TerminalRender } from './terminal-screen.js';
 
-/** The final screen of a program's output, rendered a slice at a time. Text without screen controls is returned as it is. */
+/**
+ * The final screen of a program's output, rendered a slice at a time. Text without screen controls is
+ * returned as it is, and so is text whose control characters are data (terminal-display.ts).
+ */
 export async function renderPaced(text: string, pacer: Pacer): Promise<string> {
   if (!needsRendering(text)) return text;
+  await pacer.pace();
+  if (!drawnForTerminal(text)) return text;
   const render = new TerminalRender(text);
   while (!render.done) {
     render.step(stepChars);
@@ -28,30 +33,24 @@ export function resultKey(texts: readonly string[]): string {
   return hash.digest('base64');
 }
 
-/** Identifies a rendered result with its colour removed: two results with the same plain key but different keys differ only in colour. */
-export function plainKey(texts: readonly string[]): string {
-  return resultKey(texts.map(stripSgr));
-}
-
 export interface OutputRules {
-  /** Keep the colour of this result (the request talks about colour, or another result differs from it only in colour). */
-  keepColour: boolean;
+  /** Forward the colour's escape bytes as they came (the request talks about colour or escapes; `colour: keep`). */
+  keepColourBytes: boolean;
   lossy: LossySettings;
 }
 
 /**
- * What is sent for a rendered program output: colour dropped when it is decoration, then the opt-in lossy
- * rules. Each step is one linear pass; the pacer lets the event loop run between them.
+ * What is sent for a rendered program output: its colour kept, written with fewer escape bytes (colour-policy.ts),
+ * then the opt-in lossy rules. Each step is one linear pass; the pacer lets the event loop run between them.
  */
 export async function finishOutput(original: string, rendered: string, rules: OutputRules, counts: RuleCounts, pacer: Pacer): Promise<string> {
   let text = rendered;
   if (text !== original) countRule(counts, 'terminal-render');
-  if (!rules.keepColour && hasSgr(text)) {
+  if (!rules.keepColourBytes) {
     await pacer.pace();
-    const separates = colourSeparatesLines(text);
-    await pacer.pace();
-    if (!separates) {
-      text = stripSgr(text);
+    const shorter = shortenColour(text);
+    if (shorter !== text) {
+      text = shorter;
       countRule(counts, 'colour');
     }
   }
@@ -63,8 +62,11 @@ export async function finishOutput(original: string, rendered: string, rules: Ou
 
 /**
  * The reference that replaces a repeated result. It locates the earlier output without ids (the previous
- * call of this tool with the same arguments) and names the ids too, for models that see them.
+ * call of this tool with the same arguments) and names the ids too, for models that see them. When the
+ * two calls differ in a label only (labelFields: Claude Code's Bash `description`), it says so: "the same
+ * arguments" would not be true.
  */
-export function duplicateReference(previousId: string, thisId: string, toolName: string): string {
-  return `[tool call ${thisId} printed exactly the same output as the previous ${toolName} call with the same arguments above (tool call ${previousId})]`;
+export function duplicateReference(previousId: string, thisId: string, toolName: string, differingLabels: readonly string[] = []): string {
+  const same = differingLabels.length === 0 ? 'the same arguments' : `the same arguments apart from its ${differingLabels.join(' and ')}`;
+  return `[tool call ${thisId} printed exactly the same output as the previous ${toolName} call with ${same} above (tool call ${previousId})]`;
 }

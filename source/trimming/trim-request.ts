@@ -8,7 +8,7 @@ import { LruMemo } from './memo.js';
 import { Pacer } from './pacer.js';
 import { addCounts, type RuleCounts, type TrimRule } from './rules.js';
 import { summariseUnit, type UnitSummary } from './unit-summary.js';
-import { callIdentity, toolCallsById, type ToolCall } from './tool-calls.js';
+import { callIdentity, labelFields, toolCallsById, type ToolCall } from './tool-calls.js';
 import { trimUnit, type UnitKind, type TrimState, type Delta } from './trim-unit.js';
 import { countTokensPaced } from './token-count.js';
 import { unreadKey } from './repeated-text.js';
@@ -19,11 +19,12 @@ export type { TrimRule } from './rules.js';
  * L2.5, context trimming, lossless by contract: what the provider receives carries the same information
  * as what the client sent. Only two things are removed by default:
  * 1. in a tool result, what a terminal would never have shown: frames overwritten by `\r`, cursor movement
- *    and erase sequences, spinners and progress redraws (the final screen stays byte for byte), and colour
- *    where it is decoration (colour-policy.ts);
+ *    and erase sequences, spinners and progress redraws (the final screen stays byte for byte), only where
+ *    the output is plainly a terminal display (terminal-display.ts), and colour escape sequences that
+ *    change nothing (colour itself is kept: colour-policy.ts);
  * 2. repeats: a tool result byte-identical to the previous result of the same call (same tool, same
- *    arguments), and an instruction paragraph or text block byte-identical to one in an earlier message,
- *    each replaced by a short reference the model can resolve without call ids (trim-unit.ts,
+ *    arguments but a label: tool-calls.ts), and an instruction paragraph or text block byte-identical to
+ *    one in an earlier message, each replaced by a short reference the model can resolve without call ids (trim-unit.ts,
  *    repeated-text.ts): when it could be taken to mean another earlier text, the repeat is sent whole.
  * Lossy rules (collapsing repeated lines, blank lines, trailing whitespace) run only when switched on.
  * It never changes the last user message, tools or any other non-message field, images, tool calls,
@@ -31,8 +32,8 @@ export type { TrimRule } from './rules.js';
  *
  * Prefix stability: the trimmed form of message i depends only on messages 0..i, so provider prompt caches
  * keep hitting. Two exceptions, both in the direction of sending more: the last user message is sent as it
- * is while it is last, and when a later message makes colour meaningful (a question about colour, a result
- * that differs from an earlier one only in colour), earlier results get their colour back from that turn on.
+ * is while it is last, and when a later message talks about colour or escape sequences, earlier results
+ * get their colour's exact bytes back from that turn on.
  * Each message is memoised under a chained hash (previous key + this message), holding the trimmed message,
  * its token counts and what it added to the running state, so repeated prefixes cost a hash.
  */
@@ -76,7 +77,7 @@ export interface TrimOptions {
 }
 
 /** Bumped whenever a rule changes, so memoised results of an older rule set are never reused. */
-const trimmerVersion = 'l2.5/v5-lossless';
+const trimmerVersion = 'l2.5/v6-lossless';
 
 export const defaultMaxMessageChars = 512 * 1024;
 
@@ -133,7 +134,9 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
   });
 
   // A tool result's call always comes earlier, so knowing the calls keeps the output prefix-stable.
-  const calls = toolCallsById(messages);
+  // Arguments that are only a label (Claude Code's Bash `description`), as the request's tools define them.
+  const labels = labelFields(body.tools);
+  const calls = toolCallsById(messages, labels);
   const units: Unit[] = [];
   const hasSystem = protocol === 'anthropic' && body.system !== undefined;
   const rawUnits: Array<{ kind: UnitKind; value: unknown; protect: boolean }> = [];
@@ -147,22 +150,16 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
     let summary: UnitSummary | undefined;
     if (chars > maxMessageChars) skippedForSize += 1;
     else {
-      // A result's summary depends on its call too (a file read is never coloured output), and call ids
-      // are not unique across conversations (some servers number them call_0, call_1, ...).
-      const summaryKey = `${hash}\u0000${resultCalls(raw.value, calls)
-        .map(([, call]) => (call ? callIdentity(call) : '-'))
-        .join('\u0000')}`;
-      summary = summaries.get(summaryKey);
+      summary = summaries.get(hash);
       if (!summary) {
-        summary = await summariseUnit(raw.kind, raw.value, calls, pacer);
-        summaries.set(summaryKey, summary, 100 + 100 * summary.colouredResults.length);
+        summary = summariseUnit(raw.kind, raw.value);
+        summaries.set(hash, summary, 100);
       }
     }
     units.push({ ...raw, json, hash, summary });
     await pacer.pace();
   }
   const colourTalk = options.colour === 'keep' || units.some((unit) => unit.summary?.talksAboutColour);
-  const twins = colourTwins(units);
 
   const earlierText = new LayeredSet();
   const state: TrimState = { earlierText, results: new Map() };
@@ -171,7 +168,7 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
   let tokensBefore = 0;
   let tokensAfter = 0;
   let changed = false;
-  let chain = `${trimmerVersion}\u0000${colourTalk ? 'c' : '-'}\u0000${JSON.stringify(lossy)}`;
+  let chain = `${trimmerVersion}\u0000${colourTalk ? 'c' : '-'}\u0000${JSON.stringify(lossy)}\u0000${JSON.stringify([...labels])}`;
   const outputs: unknown[] = [];
   for (const [index, unit] of units.entries()) {
     await pacer.pace();
@@ -193,19 +190,17 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
       outputs.push(unit.value);
       continue;
     }
-    const keepColourOf = new Set(unit.summary.colouredResults.filter((result) => twins.has(result.plain)).map((result) => result.plain));
     chain = createHash('sha256')
       .update(chain)
       .update(unit.protect ? '\u0000P\u0000' : '\u0000-\u0000')
       .update(unit.hash)
-      .update([...keepColourOf].join(','))
       .digest('base64');
     let entry = memo.get(chain);
     if (entry) {
       pending.push(entry.delta);
     } else {
       for (const delta of pending.splice(0)) applyDelta(earlierText, state, delta);
-      const trimmed = await trimUnit(unit.kind, unit.value, { state, calls, pacer, colourTalk, keepColourOf, lossy });
+      const trimmed = await trimUnit(unit.kind, unit.value, { state, calls, pacer, colourTalk, lossy });
       entry =
         unit.protect || trimmed.value === unit.value
           ? { out: undefined, tokensBefore: undefined, tokensAfter: undefined, rules: {}, delta: trimmed.delta }
@@ -257,20 +252,6 @@ function unitIdentity(kind: UnitKind, value: unknown): UnitIdentity {
     const json = fingerprintJson(value);
     return { json, hash: createHash('sha256').update(kind).update('\u0000').update(json).digest('base64'), chars: approximateChars(value) };
   });
-}
-
-/** Plain keys shared by results that differ in colour: their colour is information and stays. */
-function colourTwins(units: readonly Unit[]): Set<string> {
-  const byPlain = new Map<string, string>();
-  const twins = new Set<string>();
-  for (const unit of units) {
-    for (const result of unit.summary?.colouredResults ?? []) {
-      const seen = byPlain.get(result.plain);
-      if (seen === undefined) byPlain.set(result.plain, result.coloured);
-      else if (seen !== result.coloured) twins.add(result.plain);
-    }
-  }
-  return twins;
 }
 
 /** About the characters an entry keeps alive: the trimmed copy (if any) and the remembered keys. */

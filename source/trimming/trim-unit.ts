@@ -4,7 +4,7 @@ import type { Pacer } from './pacer.js';
 import { referenceRepeatedBlock, referenceRepeatedParagraphs, rememberResultStarts, type EarlierText } from './repeated-text.js';
 import { countRule, type RuleCounts } from './rules.js';
 import { callIdentity, quotesFiles, type ToolCall } from './tool-calls.js';
-import { duplicateReference, finishOutput, plainKey, renderPaced, resultKey } from './tool-output.js';
+import { duplicateReference, finishOutput, renderPaced, resultKey } from './tool-output.js';
 
 export type UnitKind = 'openai-message' | 'anthropic-message' | 'anthropic-system';
 
@@ -35,10 +35,8 @@ export interface UnitContext {
   state: TrimState;
   calls: ReadonlyMap<string, ToolCall>;
   pacer: Pacer;
-  /** The request talks about colour: no result loses its colour. */
+  /** The request talks about colour or escape sequences (or `colour: keep`): colour bytes are forwarded as they came. */
   colourTalk: boolean;
-  /** Plain keys of results whose colour is what tells them apart from another result. */
-  keepColourOf: ReadonlySet<string>;
   lossy: LossySettings;
 }
 
@@ -87,7 +85,10 @@ function trimInstructionContent(content: unknown, work: Work): unknown {
   if (typeof content === 'string') return trimInstructionText(content, work);
   if (!Array.isArray(content)) return content;
   return mapIfChanged(content, (block) => {
-    if (!isTextBlock(block)) return block;
+    if (!isTextBlock(block)) {
+      rememberBlockTexts(block, work);
+      return block;
+    }
     const text = textOf(block, work);
     return text === block.text ? block : { ...block, text };
   });
@@ -101,6 +102,15 @@ function rememberCallTexts(value: unknown, work: Work): void {
   if (typeof value === 'string') rememberResultStarts(value, work.addedText);
   else if (Array.isArray(value)) for (const item of value) rememberCallTexts(item, work);
   else if (isRecord(value)) for (const field of Object.values(value)) rememberCallTexts(field, work);
+}
+
+/**
+ * A block the model reads that is not a text block (a document, a search result, thinking): its texts
+ * are places a later reference could be taken to point at. An image holds none.
+ */
+function rememberBlockTexts(block: unknown, work: Work): void {
+  if (isRecord(block) && (block.type === 'image' || block.type === 'image_url')) return;
+  rememberCallTexts(block, work);
 }
 
 function rememberOpenAICalls(message: Record<string, unknown>, work: Work): void {
@@ -148,7 +158,7 @@ async function trimAnthropicMessage(message: Record<string, unknown>, work: Work
       const id = typeof block.tool_use_id === 'string' ? block.tool_use_id : undefined;
       const content = await trimToolContent(block.content, id, work);
       if (content !== block.content) next = { ...block, content };
-    }
+    } else rememberBlockTexts(block, work);
     // images, documents, tool_use, thinking: never touched
     if (next !== block) changed = true;
     blocks.push(next);
@@ -158,8 +168,8 @@ async function trimAnthropicMessage(message: Record<string, unknown>, work: Work
 
 /**
  * A tool result's content (a string, or text blocks/parts): rendered like a terminal unless it quotes
- * files, then replaced by a reference if the previous result of the same call (same tool, same arguments)
- * rendered the same (colour included), else sent with colour dropped where it is decoration.
+ * files, then replaced by a reference if the previous result of the same call (same tool, same acting
+ * arguments) rendered the same (colour included), else sent with its colour in fewer escape bytes.
  *
  * Only the previous run of the same call is a reference target, never any earlier identical output: many
  * models never see tool call ids (chat templates render results without them), so "same output as call
@@ -185,7 +195,7 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
     const previous = latestResult(identity, work);
     work.addedResults.push([identity, { key, id, order: call.order }]);
     if (key !== '' && previous !== undefined && previous.key === key && previous.id !== id && previous.order < call.order) {
-      const reference = duplicateReference(previous.id, id, call.name);
+      const reference = duplicateReference(previous.id, id, call.name, differingLabels(work.calls.get(previous.id), call));
       if (reference.length < texts.reduce((sum, text) => sum + text.length, 0)) {
         const replaced = replaceWithReference(content, reference);
         if (replaced !== content) {
@@ -196,10 +206,10 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
     }
   }
   for (const text of texts) rememberResultStarts(text, work.addedText);
+  for (const block of blocks ?? []) if (!isTextBlock(block)) rememberBlockTexts(block, work);
   if (data) return content;
 
-  const keepColour = work.colourTalk || (work.keepColourOf.size > 0 && work.keepColourOf.has(plainKey(rendered)));
-  const rules = { keepColour, lossy: work.lossy };
+  const rules = { keepColourBytes: work.colourTalk, lossy: work.lossy };
   if (blocks === undefined) return finishOutput(content as string, rendered[0]!, rules, work.rules, work.pacer);
   const finished: unknown[] = [];
   let index = 0;
@@ -211,6 +221,22 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
     }
   }
   return finished.every((block, i) => block === blocks[i]) ? blocks : finished;
+}
+
+/** The label arguments (labelFields) two calls of the same acting arguments differ in. */
+function differingLabels(previous: ToolCall | undefined, call: ToolCall): string[] {
+  if (previous === undefined || previous.arguments === call.arguments) return [];
+  const parse = (args: string): Record<string, unknown> => {
+    try {
+      const parsed: unknown = JSON.parse(args);
+      return isRecord(parsed) ? parsed : {};
+    } catch {
+      return {};
+    }
+  };
+  const before = parse(previous.arguments);
+  const now = parse(call.arguments);
+  return [...new Set([...Object.keys(before), ...Object.keys(now)])].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(now[key]));
 }
 
 /** The latest result of a call: in this message so far, else in the earlier ones. */

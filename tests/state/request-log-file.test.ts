@@ -2,7 +2,7 @@ import { appendFileSync, close, mkdtempSync, readFileSync, write, writeFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { RequestLogFile } from '../../source/state/request-log-file.js';
+import { readRequestLog, RequestLogFile } from '../../source/state/request-log-file.js';
 import { requestRecord } from '../stats/request-record-fixture.js';
 
 describe('RequestLogFile', () => {
@@ -30,6 +30,20 @@ describe('RequestLogFile', () => {
     expect(log.read().records.map((record) => record.client)).toEqual(['queued']);
     await log.close();
     expect(new RequestLogFile(dir).read().records.map((record) => record.client)).toEqual(['queued']);
+  });
+
+  it('batches writes, and flush() puts every appended record in the file while the log stays open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isartor-log-'));
+    const log = new RequestLogFile(dir);
+    for (const client of ['a', 'b', 'c']) log.append(requestRecord({ client }));
+    await log.flush();
+    // Read by another reader of the file (`isartor stats`), not the log's own in-memory copy.
+    expect(readRequestLog(dir).records.map((record) => record.client)).toEqual(['a', 'b', 'c']);
+    log.append(requestRecord({ client: 'd' }));
+    await log.flush();
+    await log.flush();
+    expect(readRequestLog(dir).records.map((record) => record.client)).toEqual(['a', 'b', 'c', 'd']);
+    await log.close();
   });
 });
 

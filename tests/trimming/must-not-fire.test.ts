@@ -136,15 +136,18 @@ describe.each([
     expect(all).toContain('Tests: 12 passed, 12 total\nTime: 4.2 s\n');
   });
 
-  it('acts on decoration colour and progress redraws of real captures (pytest, npm ci), keeping every visible line', async () => {
+  it('acts on progress redraws and colour written in more escape bytes than needed (real pytest and npm ci captures), keeping every visible line and its colour', async () => {
     const captures = new Map(loadTerminalCaptures().map((capture) => [capture.name, capture]));
     for (const name of ['pytest', 'npm-ci']) {
       const output = captures.get(name)!.tty;
       const { sent } = await send(protocol === 'openai' ? openAIBody([exec(name, output)]) : anthropicBody([exec(name, output)]));
       const all = strings(sent.messages).join('\n');
-      expect(all).not.toContain('\u001b');
-      if (name === 'pytest') expect(all).toContain('1 failed, 40 passed, 1 skipped');
-      else expect(all).toContain('\r\nadded 179 packages in 10s\r\n');
+      expect(all).not.toContain(output);
+      if (name === 'pytest') {
+        // One green run of 40 dots, then the red F and the yellow s, as the terminal showed them.
+        expect(all).toContain(`test_sample.py \u001b[32m${'.'.repeat(40)}\u001b[0;31mF\u001b[0;33ms\u001b[0;31m${' '.repeat(36)}[100%]\u001b[0m\r\n`);
+        expect(all).toContain('\u001b[31m\u001b[1m1 failed\u001b[0m, \u001b[32m40 passed\u001b[0m, \u001b[33m1 skipped\u001b[0;31m in 1.58s');
+      } else expect(all).toContain('\r\nadded 179 packages in 10s\r\n');
     }
   });
 

@@ -180,30 +180,27 @@ describe('file contents and colour', () => {
     }
   });
 
-  it('drops decoration colour, but keeps it when lines differ only in colour, when results differ only in colour, or with colour: keep', async () => {
-    const decorated = `${esc}[32mPASS${esc}[39m a.test.ts\n${esc}[32mPASS${esc}[39m b.test.ts\n`;
+  it('keeps colour everywhere (it can be the only signal), in fewer escape bytes; byte for byte when the conversation is about colour or with colour: keep', async () => {
     const one = (content: string, extra: Json[] = []) => ({
       messages: [{ role: 'assistant', content: null, tool_calls: [exec('x')] }, { role: 'tool', tool_call_id: 'x', content }, ...extra, { role: 'user', content: 'next' }],
     });
     const sent = async (body: Json, options = {}) => ((await trimRequestBody(body, 'openai', options)).body.messages as Array<{ content: string }>)[1]!.content;
-    expect(await sent(one(decorated))).toBe('PASS a.test.ts\nPASS b.test.ts\n');
-    expect(await sent(one(decorated), { colour: 'keep' })).toBe(decorated);
-    const signal = `${esc}[31mFAIL${esc}[39m\nFAIL\n`;
-    expect(await sent(one(signal))).toBe(signal);
-    const green = `${esc}[32m● active${esc}[0m\n`;
-    const red = `${esc}[31m● active${esc}[0m\n`;
-    const twins = one(green, [
-      { role: 'assistant', content: null, tool_calls: [exec('y')] },
-      { role: 'tool', tool_call_id: 'y', content: red },
-    ]);
-    const result = await trimRequestBody(twins, 'openai');
-    expect((result.body.messages as Array<{ content: string }>)[1]!.content).toBe(green);
-    expect((result.body.messages as Array<{ content: string }>)[3]!.content).toBe(red);
-    const asked = { messages: [{ role: 'user', content: 'Which tests are shown in green?' }, ...one(decorated).messages] };
-    expect(((await trimRequestBody(asked, 'openai')).body.messages as Array<{ content: string }>)[2]!.content).toBe(decorated);
+    // Colour alone marks what each name is (ls in a pty): every name keeps its look; only the opening
+    // reset-then-blue, two sequences with nothing between them, becomes one.
+    const ls = `${esc}[0m${esc}[01;34msrc${esc}[0m  ${esc}[01;32mdeploy.sh${esc}[0m  README.md  ${esc}[01;34mtests${esc}[0m\n`;
+    expect(await sent(one(ls), { minSavedTokens: 0 })).toBe(`${esc}[1;34msrc${esc}[0m  ${esc}[01;32mdeploy.sh${esc}[0m  README.md  ${esc}[01;34mtests${esc}[0m\n`);
+    const status = `${esc}[32m● active${esc}[0m\n`;
+    expect(await sent(one(status), { minSavedTokens: 0 })).toBe(status);
+    // A test runner's dots: the same looks on the same characters, in fewer bytes.
+    const dots = `${`${esc}[32m.${esc}[0m`.repeat(40)}${esc}[31mF${esc}[0m${esc}[33ms${esc}[0m\n`;
+    const shorter = `${esc}[32m${'.'.repeat(40)}${esc}[0;31mF${esc}[0;33ms${esc}[0m\n`;
+    expect(await sent(one(dots))).toBe(shorter);
+    expect(await sent(one(dots), { colour: 'keep' })).toBe(dots);
+    const asked = { messages: [{ role: 'user', content: 'Why does the runner print ESC[0m after every dot?' }, ...one(dots).messages] };
+    expect(((await trimRequestBody(asked, 'openai')).body.messages as Array<{ content: string }>)[2]!.content).toBe(dots);
     // A system prompt's standing formatting rules are not a conversation about colour.
-    const styled = { messages: [{ role: 'system', content: 'Use bold for key terms and keep formatting minimal.' }, ...one(decorated).messages] };
-    expect(((await trimRequestBody(styled, 'openai')).body.messages as Array<{ content: string }>)[2]!.content).toBe('PASS a.test.ts\nPASS b.test.ts\n');
+    const styled = { messages: [{ role: 'system', content: 'Use bold for key terms and keep formatting minimal.' }, ...one(dots).messages] };
+    expect(((await trimRequestBody(styled, 'openai')).body.messages as Array<{ content: string }>)[2]!.content).toBe(shorter);
   });
 });
 

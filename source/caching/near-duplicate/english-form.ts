@@ -4,9 +4,11 @@
  * - case, where it cannot name something: lowercase words, and closed-class words or imperative verbs
  *   capitalised only because a sentence starts with them; anything else capitalised is a possible name
  *   (and in a question written without capitals, a word the lexicon knows only as a name is that name);
+ *   a name with a capital inside it keeps its case ("userId" is not "userID", "MyClass" not "myClass");
  * - contractions ("what's" = "what is", "can't" = "can not"; "'s" before a participle and "'d" stay as written);
  * - politeness where it cannot be the thing asked about (greetings, "please", "thanks");
  * - a closed list of phrasings (english-phrasings.ts); "an" = "a".
+ * - small numbers written as words = their digits ("two" = "2"; not "one", which is also a pronoun).
  * Nothing else changes: tense, person, number, prepositions, numbers and symbols all stay as written.
  */
 import winkNLP, { type ItsFunction } from 'wink-nlp';
@@ -59,6 +61,7 @@ function tag(text: string): Tagged[] | undefined {
 
 const allCapitals = /^\p{Lu}[\p{Lu}\p{N}'-]+$/u;
 const titleCase = /^\p{Lu}[^\p{Lu}]*$/u;
+const innerCapital = /^.\P{Lu}*\p{Lu}/u;
 
 /** How a written word is compared (see the rules at the top of this file): its kind; its text is `textOf`. */
 function kindOf(value: string, lower: string, lemma: string, pos: string, sentenceStart: boolean, caseless: boolean): FormToken['kind'] {
@@ -77,11 +80,25 @@ function kindOf(value: string, lower: string, lemma: string, pos: string, senten
   return 'name';
 }
 
+/**
+ * Small numbers written as words are the digits ("two examples" = "2 examples"); "one" is also a pronoun
+ * ("which one") and stays a word. Only a lowercase word or one capitalised by its sentence: "Tea for Two" names.
+ */
+const numberWords: ReadonlyMap<string, string> = new Map(
+  'zero two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen'
+    .split(' ').map((word, i) => [word, String(i === 0 ? 0 : i + 1)] as const)
+    .concat('twenty thirty forty fifty sixty seventy eighty ninety'.split(' ').map((word, i) => [word, String(20 + 10 * i)] as const)),
+);
+
 /** One written word as a token. */
 function wordToken(value: string, lemma: string, pos: string, sentenceStart: boolean, caseless: boolean): FormToken {
   const lower = value.toLowerCase();
+  const digits = numberWords.get(lower);
+  if (digits !== undefined && (value === lower || (sentenceStart && titleCase.test(value)))) return { kind: 'number', text: digits, pos, sentenceStart, commaAfter: false };
   const kind = kindOf(value, lower, lemma, pos, sentenceStart, caseless);
-  return { kind, text: kind === 'acronym' ? value : lower, pos, sentenceStart, commaAfter: false };
+  // A capital inside a word is part of the name: identifiers differ by it ("userId"/"userID", "MyClass"/"myClass").
+  const asWritten = kind === 'acronym' || (kind === 'name' && innerCapital.test(value));
+  return { kind, text: asWritten ? value : lower, pos, sentenceStart, commaAfter: false };
 }
 
 /**

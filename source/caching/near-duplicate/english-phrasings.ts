@@ -18,6 +18,9 @@ import {
 import { isWord, type FormToken } from './form-token.js';
 
 /** Verbs of how someone comes across: "how do I look?" is not "how to look?". */
+/** Persons after a verb, which leave "how can I help you?" an offer. */
+const personalObjects = ['you', 'him', 'her', 'them', 'it', 'me', 'us', 'myself', 'yourself', 'anyone', 'someone', 'everyone', 'people'];
+
 const appearanceVerbs = new Set(['look', 'sound', 'seem', 'appear', 'smell', 'taste', 'feel', 'come']);
 
 const startsWith = (tokens: readonly FormToken[], phrase: readonly string[], at = 0): boolean =>
@@ -121,8 +124,18 @@ function dropRequestModal(tokens: FormToken[]): FormToken[] {
   // "Would you describe yourself as shy?", "could you list Pluto as a planet?" ask for a judgement; "can you
   // summarise a book you have not read?" asks about the one addressed: the modal stays.
   if (modal && tokens.slice(length + 1).some((token) => isWord(token, 'as', 'you'))) return tokens;
+  // A verb that works on a text asks about ability when its object is no text but a kind of one: "can you
+  // translate Klingon?", "can you summarise PDFs?" ("yes, I can") is not "translate Klingon".
+  if (modal && materialVerbs.has(verb!.text) && !namesAText(object)) return tokens;
   return [{ ...verb!, sentenceStart: true }, ...tokens.slice(length + 1)];
 }
+
+/** Request verbs whose object is a text to work on (not a topic, as "explain X" has). */
+const materialVerbs = new Set(['translate', 'summarise', 'summarize', 'rewrite', 'rephrase', 'proofread', 'draft', 'paraphrase', 'simplify', 'list']);
+/** A particular text: "this", "the paragraph", "my essay", "a letter", a quoted or pasted one, a number of items. */
+const particular = new Set(['this', 'that', 'these', 'those', 'it', 'the', 'my', 'our', 'your', 'his', 'her', 'their', 'a', 'an', 'following', 'me', 'us', 'all', 'some', 'each', 'every']);
+const namesAText = (object: FormToken): boolean =>
+  object.kind === 'verbatim' || object.kind === 'number' || object.kind === 'mark' || (isWord(object) && particular.has(object.text));
 
 /** "tell me what the capital of France is" -> "what is the capital of France". */
 function unembedQuestion(tokens: FormToken[]): FormToken[] {
@@ -149,6 +162,9 @@ function foldHowTo(tokens: FormToken[]): FormToken[] {
   // "How do I look?", "how do I sound to you?" ask for a judgement of the asker, not for a way to do something.
   const after = tokens[phrase.length + 1];
   if (appearanceVerbs.has(next.text) && (!after || isWord(after, 'to', 'in', 'on', 'with', 'today', 'now'))) return tokens;
+  // "How can I refuse?", "how can I help (you)?", "how can I not love you?" may ask whether, or offer, or
+  // exclaim: "can" is read as the way to do something only when the verb has more than a person after it.
+  if (phrase[1] === 'can' && (isWord(next, 'not') || tokens.slice(phrase.length + 1).every((token) => isWord(token, ...personalObjects)))) return tokens;
   return [{ kind: 'rewrite', text: 'how-to', pos: '', sentenceStart: true, commaAfter: false }, ...tokens.slice(phrase.length)];
 }
 

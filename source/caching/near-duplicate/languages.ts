@@ -1,7 +1,7 @@
 /**
  * Which language a question is written in, as far as L1b needs to know: English (every documented
- * rewrite), German or French (only the rewrites this code can vouch for in them), or another one (L1b
- * stays out: it cannot tell a time-dependent question in a language it cannot read).
+ * rewrite), German or French (only the rewrites this code can vouch for in them), or another one (compared
+ * exactly as written; its time dependence read from a word list only, so a stamped one only within its minute).
  */
 export type QuestionLanguage = 'en' | 'de' | 'fr' | 'other';
 

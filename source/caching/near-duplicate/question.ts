@@ -19,7 +19,7 @@ import { englishForm } from './english-form.js';
 import { functionWords as englishFunctionWords } from './english-lexicon.js';
 import { renderForm, renderToken, type FormToken } from './form-token.js';
 import { detectLanguage, functionWords, politeness, type QuestionLanguage } from './languages.js';
-import { timeCue, timeDependenceOf, type TimeDependence } from './time-dependence.js';
+import { otherLanguageTimeCue, timeCue, timeDependenceOf, type TimeDependence } from './time-dependence.js';
 import { orderFreeForm } from './true-lists.js';
 
 export { loadQuestionReader } from './english-form.js';
@@ -31,8 +31,8 @@ export interface QuestionFeatures {
   language: QuestionLanguage;
   /**
    * The canonical form; '' when the question is too long to compare. In a language this code cannot read
-   * (`other`) it is the text as written (whitespace aside): compared exactly, and its time dependence
-   * unknown, so the layer keeps it in the scope of the minute it was asked.
+   * (`other`) it is the text as written (whitespace aside): compared exactly, its time dependence read
+   * from a word list only (time-dependence.ts), so the layer keeps it in the scope of the minute it was asked.
    */
   form: string;
   /** The form with true lists' items sorted (equal to `form` when there is no list). */
@@ -73,7 +73,8 @@ function readQuestion(text: string): QuestionFeatures {
   const language = detectLanguage(normalised);
   if (language === 'other') {
     const exact = `v:${normalised}`;
-    return { text, language, form: exact, orderFree: exact, words: '', terms: [], time: undefined };
+    const cue = otherLanguageTimeCue(normalised);
+    return { text, language, form: exact, orderFree: exact, words: '', terms: [], time: cue?.kind, ...(cue ? { timeCue: cue.cue } : {}) };
   }
   const chunks = chunkQuestion(normalised);
   const words = chunks.filter((chunk) => chunk.kind !== 'mark').map((chunk) => chunk.text.toLowerCase()).sort().join(' ');
@@ -82,15 +83,16 @@ function readQuestion(text: string): QuestionFeatures {
     if (!english) {
       // The tagger could not lay its tokens over the text: compared as written, time read from the words.
       const exact = exactTokens(chunks);
-      const time = timeCue(exact.map((token) => ({ lower: token.text.toLowerCase(), pos: '' })), normalised);
+      const time = timeCue(exact.map((token) => ({ lower: token.text.toLowerCase(), pos: '', sentenceStart: token.sentenceStart })), normalised);
       return features(text, language, exact, words, time, false);
     }
-    const cueOf = (tokens: readonly FormToken[]) => timeCue(tokens.map((token) => ({ lower: token.text.toLowerCase(), pos: token.pos })), normalised);
+    const cueOf = (tokens: readonly FormToken[]) => timeCue(tokens.map((token) => ({ lower: token.text.toLowerCase(), pos: token.pos, sentenceStart: token.sentenceStart })), normalised);
     // Read from the words as written, then as rewritten: a rewrite may move or drop the words that say so.
     const time = cueOf(english.written) ?? cueOf(english.form);
     return features(text, language, english.form, words, time, true);
   }
-  const tokens = dropPoliteness(language, otherLanguageTokens(language, chunks));
+  const polite = dropPoliteness(language, otherLanguageTokens(language, chunks));
+  const tokens = language === 'fr' ? foldFrenchWhatIs(polite) : polite;
   const kind = timeDependenceOf(language, chunks.map((chunk) => chunk.text.toLowerCase()), normalised);
   return features(text, language, tokens, words, kind && { kind, cue: kind }, false);
 }
@@ -147,6 +149,26 @@ function dropPoliteness(language: 'de' | 'fr', input: FormToken[]): FormToken[] 
     }
   }
   return tokens;
+}
+
+const frenchDeterminers = new Set(['le', 'la', 'les', 'un', 'une', 'des', 'du']);
+
+/**
+ * French "c'est quoi X" = "qu'est-ce que X" = "qu'est-ce que c'est que X", where X is a noun phrase opening
+ * with a determiner ("la photosynthèse", "une monade", "l'ADN"): one marker. "Qu'est-ce que tu fais ?" is
+ * another question and stays as written.
+ */
+function foldFrenchWhatIs(tokens: FormToken[]): FormToken[] {
+  const lower = (at: number): string => tokens[at]?.text.toLowerCase() ?? '';
+  let rest: FormToken[] | undefined;
+  if (lower(0) === "c'est" && lower(1) === 'quoi') rest = tokens.slice(2);
+  else if (lower(0) === "qu'est-ce" && lower(1) === 'que') rest = lower(2) === "c'est" && lower(3) === 'que' ? tokens.slice(4) : tokens.slice(2);
+  else if (lower(0) === "qu'est-ce" && /^qu'\p{L}/u.test(lower(1))) rest = [{ ...tokens[1]!, text: tokens[1]!.text.slice(3) }, ...tokens.slice(2)];
+  const first = rest?.[0];
+  const determiner = first !== undefined && ((first.kind === 'word' && frenchDeterminers.has(first.text)) || ((first.kind === 'word' || first.kind === 'verbatim') && /^l'\p{L}/u.test(first.text)));
+  if (!rest || !determiner) return tokens;
+  if (rest.slice(1).some((token) => token.sentenceStart)) return tokens;
+  return [{ kind: 'rewrite', text: 'fr-what-is', pos: '', sentenceStart: true, commaAfter: false }, ...rest];
 }
 
 /** 0..1: the share of content terms two questions have in common; ranks candidates, decides nothing. */

@@ -117,6 +117,29 @@ export function questionOf(body: Record<string, unknown>): string | undefined {
   return findQuestion(body)?.question;
 }
 
+/** What a user may attach to a question beside its text: it changes the answer, never whether it depends on the time. */
+const mediaParts = new Set(['image', 'image_url', 'input_image', 'input_audio', 'document', 'file', 'input_file']);
+
+/**
+ * The text of the last real user turn when it is the user's own words but not a plain question (an image or
+ * a file beside the text): what L1a's time check reads there. undefined for a turn holding anything else (a
+ * tool result is the tool's output, and the answer to it is the same whenever it is asked).
+ */
+export function askedText(body: Record<string, unknown>): string | undefined {
+  const messages = Array.isArray(body.messages) ? (body.messages as LooseMessage[]) : [];
+  let index = messages.length - 1;
+  while (index > 0 && isTrailingContext(messages[index])) index -= 1;
+  const asked = messages[index];
+  if (!asked || asked.role !== 'user' || !Array.isArray(asked.content)) return undefined;
+  const texts: string[] = [];
+  for (const part of asked.content as Array<{ type?: unknown; text?: unknown }>) {
+    // OpenClaw's stamp and Runtime line are the client's, not the user's ("19:08" asks nothing).
+    if (part?.type === 'text' && typeof part.text === 'string') texts.push(part.text.replace(openClawTimestamp, '').replace(openClawRuntimeLine, ''));
+    else if (typeof part?.type !== 'string' || !mediaParts.has(part.type)) return undefined;
+  }
+  return texts.length > 0 ? texts.join('\n') : undefined;
+}
+
 /** Earlier user messages recur in every later request: a shared one's day-stamped copy is made once (and frozen, so its fingerprint is remembered too). */
 const dayStamped = new FrozenPartMemo<LooseMessage>();
 

@@ -12,6 +12,8 @@ export type TimeDependence = 'clock' | 'date' | 'live';
 export interface TimeToken {
   lower: string;
   pos: string;
+  /** First word of a sentence (a discourse "Now, ..." opens one). */
+  sentenceStart?: boolean;
 }
 
 const words = (list: string): ReadonlySet<string> => new Set(list.trim().split(/\s+/));
@@ -42,24 +44,34 @@ const liveWords = words(`
   opening queue queues outage availability delayed delay delays cancelled canceled
   happening news headlines headline trending breaking
   population president ceo chancellor minister mayor governor king queen pope champion champions leader
-  chairman chairwoman coach
+  chairman chairwoman coach lts status wage wages salary salaries eol
+  richest wealthiest poorest bestselling best-selling highest-paid highest-grossing top-selling top-rated most-popular
 `);
 /** Phrases of the same kinds whose words alone are timeless ("the time", "how old", "this year", "net worth"). */
 const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }> = [
   ...[['what', 'time'], ['the', 'time'], ['time', 'is', 'it'], ['time', 'now'], ['local', 'time'], ['current', 'time'], ['time', 'left'],
     ['time', 'until'], ['time', 'difference'], ['at', 'the', 'moment'], ['right', 'now'], ['last', 'night'], ['hours', 'until'],
     ['minutes', 'until'], ['the', 'hour'], ['what', 'hour'], ['it', 'night'], ['it', 'day'], ['it', 'dark'], ['it', 'light'],
-    ['on', 'time'], ['good', 'morning'], ['good', 'evening'], ['good', 'night'], ['good', 'afternoon']].map((w) => ({ kind: 'clock' as const, words: w })),
+    ['on', 'time'], ['half', 'past'], ['quarter', 'past'], ['quarter', 'to'], ['good', 'morning'], ['good', 'evening'], ['good', 'night'], ['good', 'afternoon']].map((w) => ({ kind: 'clock' as const, words: w })),
   ...[['what', 'day'], ['which', 'day'], ['what', 'year'], ['which', 'year'], ['what', 'month'], ['how', 'old'], ['days', 'until'],
     ['days', 'left'], ['this', 'week'], ['this', 'month'], ['this', 'year'], ['this', 'season'], ['next', 'week'], ['next', 'month'],
     ['next', 'year'], ['last', 'week'], ['last', 'month'], ['last', 'year'], ['these', 'days'], ['so', 'far'], ['as', 'of'],
     ['up', 'to', 'date'], ['day', 'of', 'the', 'week'], ['leap', 'year'], ['what', 'season'], ['it', 'summer'], ['it', 'winter'],
     ['it', 'spring'], ['it', 'autumn'], ['it', 'fall'], ['full', 'moon'], ['new', 'moon'], ['moon', 'phase'], ['phase', 'of', 'the', 'moon'],
-    ['when', 'is', 'the', 'next'], ['when', 'does', 'the', 'next'], ['when', "'s", 'the', 'next'], ['who', 'will', 'win'], ['who', 'wins'], ['will', 'win']].map((w) => ({ kind: 'date' as const, words: w })),
+    ['when', 'is', 'the', 'next'], ['when', 'does', 'the', 'next'], ['when', "'s", 'the', 'next'], ['who', 'will', 'win'], ['who', 'wins'], ['will', 'win'],
+    ['when', 'will'], ['come', 'out'], ['coming', 'out'], ['release', 'date'], ['from', 'now']].map((w) => ({ kind: 'date' as const, words: w })),
   ...[['net', 'worth'], ['worth', 'now'], ['in', 'stock'], ['sold', 'out'], ['how', 'much', 'is'], ['how', 'much', 'are'], ['how', 'much', 'does'],
     ['how', 'much', 'do'], ['how', 'much', "'s"], ['market', 'cap'], ['it', 'rain'], ['it', 'snow'], ['to', 'rain'], ['to', 'snow'],
     ['it', 'hot'], ['it', 'cold'], ['it', 'warm'], ['it', 'freezing'], ['top', 'of', 'the'], ['how', 'many', 'people'],
-    ['world', 'record'], ['record', 'holder'], ['wait', 'time'], ['wait', 'times'], ['the', 'wait']].map((w) => ({ kind: 'live' as const, words: w })),
+    ['world', 'record'], ['record', 'holder'], ['wait', 'time'], ['wait', 'times'], ['the', 'wait'],
+    // Rankings whose holder changes: "the most popular language", "has the most followers", "has won the most titles".
+    ['most', 'popular'], ['most', 'followed'], ['most', 'subscribed'], ['most', 'viewed'], ['most', 'watched'], ['most', 'streamed'],
+    ['most', 'downloaded'], ['most', 'valuable'], ['most', 'expensive'], ['most', 'used'], ['most', 'populous'], ['most', 'visited'],
+    ['highest', 'paid'], ['highest', 'grossing'], ['best', 'selling'], ['top', 'selling'], ['fastest', 'growing'],
+    ['has', 'the', 'most'], ['have', 'the', 'most'], ['has', 'won'], ['have', 'won'], ['has', 'scored'], ['have', 'scored'],
+    ['what', 'is', 'new'], ['number', 'of', 'users'], ['the', 'age', 'of'], ['record', 'for'], ['head', 'of', 'state'],
+    ['head', 'of', 'government'], ['safe', 'to', 'travel'], ['on', 'tv'], ['should', 'i', 'buy'], ['end', 'of', 'life'], ['support', 'end'],
+    ['support', 'ends'], ['box', 'office'], ['still', 'maintained'], ['stable', 'version'], ['stable', 'release']].map((w) => ({ kind: 'live' as const, words: w })),
 ];
 
 /**
@@ -73,6 +85,12 @@ const presentAuxiliaries = words(`is are 's 're`);
 const openingVerbs = words(`open opens close closes`);
 const afterStatus = words(`now today tonight right currently still yet again on at until till for this tomorrow`);
 
+/**
+ * States of people, laws and products that change: "is Taylor Swift married", "is TikTok banned in the US",
+ * "is Windows 10 supported", "has it shipped". Asked with a present "is"/"are" before them, wherever they stand.
+ */
+const changingStates = words(`married divorced engaged pregnant retired banned legal illegal allowed supported deprecated discontinued delivered shipped released`);
+
 /** Words whose timeless sense is a different part of speech. */
 const onlyAs: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ['present', words('ADJ NOUN ADV')],
@@ -81,7 +99,7 @@ const onlyAs: ReadonlyMap<string, ReadonlySet<string>> = new Map([
 /** Uses that are never about now, even though a word above appears ("open source", "time complexity"). */
 const timelessCompounds: readonly (readonly string[])[] = [
   ['open', 'source'], ['open-source'], ['time', 'complexity'], ['space', 'complexity'], ['time', 'series'],
-  ['running', 'time'], ['big', 'o'],
+  ['running', 'time'], ['big', 'o'], ['status', 'code'], ['status', 'codes'], ['status', 'bar'], ['status', 'line'],
 ];
 
 const byFirstWord = <T>(items: readonly T[], first: (item: T) => string): ReadonlyMap<string, T[]> => {
@@ -94,6 +112,130 @@ const compoundsByFirstWord = byFirstWord(timelessCompounds, (parts) => parts[0]!
 
 /** What turns a time phrase into a timeless term: "the time complexity", "what time series". */
 const timelessAfter = words(`complexity series travel traveller machine machines signature frame frames management stamp stamps zone zones`);
+
+/**
+ * A sentence opening with "now" (alone or after "and", "ok", "so"...) uses it as a discourse marker: "Now run
+ * them", "Now, what is X?", "OK now explain the second step". So does "now that" ("now that I have X, how do I Y").
+ * Any "now" elsewhere speaks of the time asked ("who is the president now", "3 days from now").
+ */
+const discourseOpeners = words(`and but so ok okay alright then well right`);
+function isDiscourseNow(tokens: readonly TimeToken[], i: number): boolean {
+  if (tokens[i + 1]?.lower === 'that') return true;
+  if (i + 1 >= tokens.length || tokens[i + 1]!.sentenceStart) return false;
+  for (let k = i; k >= 0; k--) {
+    if (k < i && !discourseOpeners.has(tokens[k]!.lower)) return false;
+    if (k === 0 || tokens[k]!.sentenceStart) return true;
+  }
+  return false;
+}
+
+/**
+ * A ranking over a world that changes: "the tallest building in the world", "the fastest car ever", "the
+ * richest man of all time". Whether the ranked thing can change is not known, so every such ranking is
+ * taken as live (a missed hit on "the largest ocean on Earth" is the price).
+ */
+const rankingScopes: readonly (readonly string[])[] = [['in', 'the', 'world'], ['on', 'earth'], ['on', 'the', 'planet'], ['ever'], ['of', 'all', 'time'], ['in', 'history'], ['so', 'far']];
+const personal = words(`i you we they he she`);
+const superlativeWords = words(`best worst biggest largest smallest highest lowest fastest slowest tallest longest shortest oldest youngest strongest richest top`);
+const isSuperlative = (token: TimeToken, before: TimeToken | undefined): boolean =>
+  superlativeWords.has(token.lower) || (token.lower.endsWith('est') && token.pos === 'ADJ') || (['most', 'least'].includes(before?.lower ?? '') && token.pos === 'ADJ');
+const holdsRank = words(`has have holds hold`);
+function rankingCue(tokens: readonly TimeToken[]): string | undefined {
+  for (let i = 0; i < tokens.length; i++) {
+    if (!isSuperlative(tokens[i]!, tokens[i - 1])) continue;
+    // "Who has the fastest time", "which club holds the highest score"; "the top songs", "the top 10 films".
+    if (tokens[i - 1]?.lower === 'the' && holdsRank.has(tokens[i - 2]?.lower ?? '')) return `${tokens[i - 2]!.lower} the ${tokens[i]!.lower}`;
+    const next = tokens[i + 1];
+    if (tokens[i]!.lower === 'top' && next && (/^\d+$/.test(next.lower) || (next.pos === 'NOUN' && next.lower.endsWith('s')))) return `top ${next.lower}`;
+    for (let k = i + 1; k < tokens.length && k <= i + 6; k++) {
+      const scope = rankingScopes.find((phrase) => phrase.every((part, n) => tokens[k + n]?.lower === part));
+      // "The best idea you have ever had" ranks someone's own past, which does not change: not a live ranking.
+      if (scope?.[0] === 'ever' && ['have', 'has', 'had'].includes(tokens[k - 1]?.lower ?? '') && personal.has(tokens[k - 2]?.lower ?? '')) continue;
+      if (scope) return `${tokens[i]!.lower} ... ${scope.join(' ')}`;
+    }
+  }
+  return undefined;
+}
+
+/** Counts that grow or shrink: "how many followers does X have", "how many users does Slack have". */
+const growingCounts = words(`
+  followers subscribers users customers employees staff members downloads installs views likes stars visitors viewers
+  listeners players cases deaths infections residents inhabitants citizens speakers stores branches locations
+`);
+/** A name's count of anything, in the present: "how many albums does Taylor Swift have", not "how many legs does a spider have". */
+function countCue(tokens: readonly TimeToken[]): string | undefined {
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    const opener = tokens[i]!.lower === 'how' && tokens[i + 1]!.lower === 'many' ? 2 : tokens[i]!.lower === 'number' && tokens[i + 1]!.lower === 'of' ? 2 : 0;
+    if (opener === 0) continue;
+    const rest = tokens.slice(i + opener, i + opener + 8);
+    const counted = rest.find((token) => growingCounts.has(token.lower));
+    if (counted) return `how many ${counted.lower}`;
+    const auxiliary = rest.findIndex((token) => token.lower === 'does' || token.lower === 'do');
+    if (auxiliary >= 0 && rest[auxiliary + 1]?.pos === 'PROPN' && rest.slice(auxiliary + 2).some((token) => token.lower === 'have')) return 'how many ... does X have';
+  }
+  return undefined;
+}
+
+/** Who holds something now: "who owns Twitter", "which club does he play for", "who runs OpenAI". */
+const holdingVerbs = words(`owns own runs leads lead heads holds manages manage coaches coach controls governs rules chairs sponsors employs hosts plays play dating married`);
+const whWords = words(`who which what whom whose`);
+function holderCue(tokens: readonly TimeToken[]): string | undefined {
+  if (!tokens.slice(0, 3).some((token) => whWords.has(token.lower))) return undefined;
+  // The verb of the wh-word ("who owns", "which company runs") or of a do-question ("which club does he play for"), not "what is lead".
+  const asked = tokens.some((token) => token.lower === 'does' || token.lower === 'do');
+  const holding = tokens.find((token, i) => i > 0 && holdingVerbs.has(token.lower) && (token.pos === 'VERB' || token.pos === '') &&
+    (whWords.has(tokens[i - 1]!.lower) || (i > 1 && whWords.has(tokens[i - 2]!.lower) && tokens[i - 1]!.pos === 'NOUN') || asked));
+  return holding && `who ${holding.lower}`;
+}
+
+/**
+ * Winning and losing are a result (live) in "did the Lakers win", a skill in "how do I win at chess" and
+ * "how to lose weight": not a time cue in a question about how to do something.
+ */
+const outcomes = words(`win wins winning won lose loses losing`);
+const isHowTo = (tokens: readonly TimeToken[]): boolean =>
+  tokens[0]?.lower === 'how-to' || (tokens[0]?.lower === 'how' && (tokens[1]?.lower === 'to' || (['do', 'can', 'does', 'should', 'could'].includes(tokens[1]?.lower ?? '') && ['i', 'one', 'you', 'we'].includes(tokens[2]?.lower ?? ''))));
+
+/** The words of `phrase` stand at `at` (its first word already matched: the lists are indexed by it). */
+function startsAt(tokens: readonly TimeToken[], at: number, phrase: readonly string[]): boolean {
+  for (let k = 1; k < phrase.length; k++) if (tokens[at + k]?.lower !== phrase[k]) return false;
+  return true;
+}
+
+/** Words without which rankingCue, countCue and holderCue find nothing (with any word ending in "-est"). */
+const structuralWords = new Set([...superlativeWords, 'most', 'least', 'many', 'number', ...holdingVerbs]);
+
+/** Everything timeCue needs to know of one word, from every list above, found with one lookup. */
+interface WordInfo {
+  phrases?: Array<{ kind: TimeDependence; words: readonly string[] }>;
+  compounds?: Array<readonly string[]>;
+  changing?: boolean;
+  status?: boolean;
+  onlyAs?: ReadonlySet<string>;
+  outcome?: boolean;
+  structural?: boolean;
+  word?: TimeDependence;
+}
+const wordInfo: ReadonlyMap<string, WordInfo> = (() => {
+  const map = new Map<string, WordInfo>();
+  const at = (word: string): WordInfo => {
+    let info = map.get(word);
+    if (!info) map.set(word, (info = {}));
+    return info;
+  };
+  for (const [word, list] of phrasesByFirstWord) at(word).phrases = list;
+  for (const [word, list] of compoundsByFirstWord) at(word).compounds = list;
+  for (const word of changingStates) at(word).changing = true;
+  for (const word of statusWords) at(word).status = true;
+  for (const [word, tags] of onlyAs) at(word).onlyAs = tags;
+  for (const word of outcomes) at(word).outcome = true;
+  for (const word of structuralWords) at(word).structural = true;
+  for (const word of liveWords) at(word).word = 'live';
+  for (const word of dateWords) at(word).word = 'date';
+  for (const word of clockWords) at(word).word = 'clock';
+  // "now" is read by isDiscourseNow before its list: it needs an entry (it has one, as a clock word).
+  return map;
+})();
 
 const clockTime = /\b(?:\d{1,2}:\d{2}|\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.))\b/i;
 
@@ -129,31 +271,48 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
   const clock = clockTime.exec(text);
   if (clock) return { kind: 'clock', cue: clock[0] };
   let found: { kind: TimeDependence; cue: string } | undefined;
+  const askedHowTo = isHowTo(tokens);
+  // The structural cues below are read only when one of their words is there (most questions have none).
+  let structural = false;
   for (let i = 0; i < tokens.length; i++) {
     const { lower, pos } = tokens[i]!;
-    for (const phrase of phrasesByFirstWord.get(lower) ?? []) {
-      if (phrase.words.every((part, k) => tokens[i + k]?.lower === part)) {
+    if (!structural && pos === 'ADJ' && lower.endsWith('est')) structural = true;
+    // One lookup per word: most words are in no list at all.
+    const info = wordInfo.get(lower);
+    if (info === undefined) continue;
+    if (info.structural) structural = true;
+    for (const phrase of info.phrases ?? []) {
+      if (startsAt(tokens, i, phrase.words)) {
         if (timelessAfter.has(tokens[i + phrase.words.length]?.lower ?? '')) continue;
         if (phrase.kind === 'clock') return { kind: 'clock', cue: phrase.words.join(' ') };
         if (phrase.kind === 'date' || !found) found = { kind: phrase.kind, cue: phrase.words.join(' ') };
       }
     }
-    const compound = compoundsByFirstWord.get(lower)?.find((parts) => parts.every((part, k) => tokens[i + k]?.lower === part));
+    const compound = info.compounds?.find((parts) => startsAt(tokens, i, parts));
     if (compound) {
       i += compound.length - 1;
       continue;
     }
-    if (statusWords.has(lower)) {
+    if (info.changing && tokens.slice(0, i).some((token) => presentAuxiliaries.has(token.lower))) {
+      found ??= { kind: 'live', cue: lower };
+      continue;
+    }
+    if (info.status) {
       const next = tokens[i + 1]?.lower;
       const present = tokens.slice(0, i).some((token) => presentAuxiliaries.has(token.lower) || (openingVerbs.has(lower) && ['does', 'do'].includes(token.lower)));
       if (present && (next === undefined || afterStatus.has(next) || clockWords.has(next) || dateWords.has(next))) found ??= { kind: 'live', cue: lower };
       continue;
     }
-    const allowed = onlyAs.get(lower);
-    if (allowed && !allowed.has(pos)) continue;
-    if (clockWords.has(lower)) return { kind: 'clock', cue: lower };
-    if (dateWords.has(lower)) found = { kind: 'date', cue: lower };
-    else if (liveWords.has(lower)) found ??= { kind: 'live', cue: lower };
+    if (info.onlyAs && !info.onlyAs.has(pos)) continue;
+    if (lower === 'now' && isDiscourseNow(tokens, i)) continue;
+    if (askedHowTo && info.outcome) continue;
+    if (info.word === 'clock') return { kind: 'clock', cue: lower };
+    if (info.word === 'date') found = { kind: 'date', cue: lower };
+    else if (info.word === 'live') found ??= { kind: 'live', cue: lower };
+  }
+  if (!found && structural) {
+    const cue = rankingCue(tokens) ?? countCue(tokens) ?? holderCue(tokens);
+    if (cue) found = { kind: 'live', cue };
   }
   // A year named in the question fixes a live value in time: "who won the 1966 World Cup".
   if (found?.kind === 'live' && tokens.some((token) => /^(1[0-9]|20)\d\d$/.test(token.lower))) found = undefined;
@@ -168,7 +327,9 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
     const be = tokens[i]!.lower;
     if (!['is', 'are', "'s", "'re"].includes(be)) continue;
     const subjectBefore = tokens[i - 1]?.lower;
-    if (i > 0 && !['it', 'what', 'who', 'which', 'where', 'how', 'why'].includes(subjectBefore ?? '')) continue;
+    // "What films are playing": a wh-word and its noun are the subject too.
+    const whNoun = i > 1 && ['what', 'which'].includes(tokens[i - 2]!.lower) && tokens[i - 1]!.pos === 'NOUN';
+    if (i > 0 && !whNoun && !['it', 'what', 'who', 'which', 'where', 'how', 'why'].includes(subjectBefore ?? '')) continue;
     for (let k = i + 1; k <= i + 3 && k < tokens.length; k++) {
       const token = tokens[k]!;
       if (token.pos === 'VERB' && token.lower.endsWith('ing') && !['DET', 'ADJ'].includes(tokens[k - 1]!.pos)) return { kind: 'live', cue: `${be} ${token.lower}` };
@@ -182,4 +343,40 @@ export function timeDependenceOf(language: 'de' | 'fr', lowerWords: readonly str
   if (clockTime.test(text) || /\b\d{1,2}\s?h\s?\d{0,2}\b/i.test(text)) return 'clock';
   const list = otherLanguageWords[language];
   return lowerWords.some((word) => list.has(word) || [...list].some((entry) => entry.includes("'") && word.endsWith(entry))) ? 'live' : undefined;
+}
+
+/**
+ * Questions in a language this code cannot read are compared as written, so a byte-for-byte repeat of
+ * "¿Qué hora es?" or "现在几点？" an hour later would be served. Words of time, dates and live values in the
+ * languages clients send most (Spanish, Italian, Portuguese, Dutch, Russian: whole words; Chinese, Japanese,
+ * Korean: substrings, as these scripts do not separate words) mark them time-dependent. Errs the same way:
+ * a word listed by mistake only costs a hit.
+ */
+const otherWords = words(`
+  hora horas ahora hoy mañana ayer tarde noche fecha día semana mes año años edad actual actualmente último última
+  últimos últimas reciente recientemente próximo próxima todavía aún precio precios cuesta cuestan costo valor cotización
+  bolsa acciones clima tiempo temperatura lluvia llueve nieve nieva abierto abierta cerrado cerrada horario resultado
+  marcador ganó gana ganador elecciones noticias presidente
+  ora ore adesso oggi domani ieri sera notte data giorno settimana mese anno anni attuale attualmente ultimo ultima
+  recente prossimo prossima ancora prezzo prezzi costa valore borsa meteo tempo pioggia piove neve aperto aperta chiuso
+  chiusa orari risultato vinto elezioni notizie
+  agora hoje amanhã ontem noite dia mês ano atual atualmente recente ainda preço preços custa ações chuva chove
+  fechado fechada horário ganhou eleições notícias
+  tijd uur nu vandaag morgen gisteren avond nacht datum dag week maand jaar jaren huidige actueel laatste recent volgende
+  nog prijs prijzen kost koers waarde aandelen weer temperatuur regen regent sneeuw geopend gesloten openingstijden
+  uitslag gewonnen verkiezingen nieuws
+  сейчас сегодня завтра вчера время час часа часов дата день неделя месяц год году лет текущий текущая текущую
+  последний последняя последнюю недавно следующий ещё еще цена цены стоит стоимость курс акции погода температура
+  дождь снег открыт открыта открыто закрыт закрыта закрыто счёт счет выиграл выиграла выборы новости президент
+`);
+const otherScriptTime = /现在|今天|明天|昨天|今年|去年|明年|本周|这周|上周|下周|几点|时间|時間|日期|星期|周末|目前|当前|最新|最近|近期|价格|股价|汇率|多少钱|比特币|天气|天氣|气温|下雨|下雪|比分|选举|新闻|总统|首相|总理|主席|营业|还在|人口|几岁|多大了|年龄|排名|今日|明日|昨日|来年|今週|先週|来週|何時|時刻|日付|曜日|週末|現在|価格|値段|株価|為替|いくら|天気|気温|試合|スコア|選挙|ニュース|大統領|社長|営業|開いて|閉まって|まだ|何歳|年齢|ランキング|今|지금|오늘|내일|어제|올해|작년|내년|이번 주|몇 시|시간|날짜|요일|주말|최신|최근|현재|가격|주가|환율|얼마|날씨|기온|경기|점수|선거|뉴스|대통령|총리|영업|아직|인구|몇 살|나이|순위/u;
+
+/** The same, for a question in any other language: clock times, the words above, nothing else. */
+export function otherLanguageTimeCue(text: string): { kind: TimeDependence; cue: string } | undefined {
+  const clock = clockTime.exec(text);
+  if (clock) return { kind: 'clock', cue: clock[0] };
+  const script = otherScriptTime.exec(text);
+  if (script) return { kind: 'live', cue: script[0] };
+  const word = text.toLowerCase().split(/[^\p{L}\p{M}]+/u).find((part) => otherWords.has(part));
+  return word === undefined ? undefined : { kind: 'live', cue: word };
 }

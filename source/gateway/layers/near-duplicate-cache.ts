@@ -1,7 +1,8 @@
 import type { Layer, RequestContext } from '../context.js';
+import { textIsTimeDependent } from '../../caching/near-duplicate/asked-time.js';
 import { analyseQuestion, maxQuestionLength } from '../../caching/near-duplicate/question.js';
 import { responsesContext } from '../../caching/near-duplicate/responses-context.js';
-import { locateQuestion, scopeOf } from '../../caching/near-duplicate/scope.js';
+import { askedText, locateQuestion, scopeOf } from '../../caching/near-duplicate/scope.js';
 import type { NearDuplicateCache } from '../../caching/near-duplicate/shared-cache.js';
 import { isFaithful } from '../../protocols/answer-fidelity.js';
 import { replayAnswer } from '../replay-answer.js';
@@ -36,9 +37,16 @@ export function nearDuplicateCacheLayer(store: NearDuplicateCache | undefined): 
     const located = chat.chatView
       ? locateQuestion({ ...chat, body: chat.chatView }, ctx.callerId, () => responsesContext(chat.body))
       : locateQuestion(chat, ctx.callerId);
-    if (!located) return next();
+    // Not a plain question, or too long to compare: L1b stays out, but L1a still must not keep a
+    // time-dependent answer (an image beside "what is the weather here now?").
+    if (!located) {
+      const beside = askedText(chat.chatView ?? chat.body);
+      if (beside !== undefined && textIsTimeDependent(beside)) ctx.timeDependent = true;
+      return next();
+    }
     if (located.question.length > maxQuestionLength) {
       skip(ctx, 'size');
+      if (textIsTimeDependent(located.question)) ctx.timeDependent = true;
       return next();
     }
     const features = analyseQuestion(located.question);

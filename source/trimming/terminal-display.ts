@@ -1,0 +1,120 @@
+/**
+ * Whether a program output's control characters are a terminal display's, so that rendering it (applying
+ * `\r`, backspace and the invisible bytes as a terminal would) shows what the program meant, or bytes of
+ * data the output carries, which the model must read as they are: a CRLF file's `\r` cut loose by `awk`,
+ * `paste` or `echo "$var done"` (the classic "variable ends in \r" bug, visible only in the raw bytes),
+ * a CR-only file through `grep`, `find -print0` or `git status -z` (NUL separates the names), a man page's
+ * overstrike (`N\bN`), Latin-1 text decoded with C1 characters.
+ *
+ * The rule, from what real tools write (tests/fixtures/terminal, and tqdm, curl -#, wget, git, rsync,
+ * ffmpeg, docker, npm, pip, cargo): a terminal's program either says it is drawing (cursor movement and
+ * erase sequences, handled by the renderer; an erase of the line right after or before the `\r`), or it redraws
+ * one progress line with bare `\r`: then every frame it overwrites carries a progress mark (a percentage,
+ * a count like 19/300, a bar, a spinner glyph, a rate, an ETA) and is rewritten in the same shape (words
+ * equal, numbers, bars and spinner glyphs aside). A backspace is a terminal's when it erases a spinner
+ * glyph (`-\b`) or a cell (`\b \b`), as pip draws. Any other `\r`, backspace, NUL or control character
+ * is data, and the whole output is forwarded unchanged.
+ */
+export function drawnForTerminal(text: string): boolean {
+  if (dataControl.test(text)) return false;
+  const rows = text.split('\n');
+  // Every row but the last ended in `\n`: a `\r` before it is a CRLF line ending.
+  return rows.every((row, i) => rowDrawnForTerminal(i < rows.length - 1 && row.endsWith('\r') ? row.slice(0, -1) : row));
+}
+
+/**
+ * Control characters never part of a terminal display: C0 controls but tab, line feed, `\r`, backspace,
+ * escape and a bell that ends an OSC sequence (`ESC ] 0;title BEL`); DEL; C1 controls (a UTF-8 terminal
+ * program writes 7-bit escapes, so a U+0080-U+009F character is text decoded as Latin-1).
+ */
+const dataControl = /[\u0000-\u0006\u000b\u000c\u000e-\u001a\u001c-\u001f\u007f-\u009f]|(?<!\u001b\][^\u0007\u001b\n]*)\u0007/u;
+
+/** Escape sequences: CSI (with its final byte), OSC and other strings (to BEL or ST), and two-byte escapes. */
+const escapeSequence = /\u001b(?:\[[0-?]*[ -/]*[@-~]|[\]PX^_][^\u0007\u001b]*(?:\u0007|\u001b\\)|[()*+].|[^[\]PX^_()*+])/gu;
+/** An erase of the line, right after the `\r` (SGR may come between): `ESC[K`, `ESC[0K`, `ESC[2K`. */
+const eraseAfterReturn = /^(?:\u001b\[[0-9;:]*m)*\u001b\[[02]?K/u;
+/**
+ * An erase right before the `\r`: of the whole line (`ESC[2K`), or of the rest of the line after the frame
+ * was drawn (`ESC[K`, as npm's gauge does). Not `ESC[K` right after a colour: grep and gcc write
+ * `ESC[mESC[K` around every coloured match, whatever follows it.
+ */
+const eraseBeforeReturn = /(?:\u001b\[2K|(?<!\u001b\[[0-9;:]*m)\u001b\[0?K)(?:\u001b\[[0-9;:]*m)*$/u;
+
+function rowDrawnForTerminal(row: string): boolean {
+  if (row.includes('\b') && !backspacesErase(row)) return false;
+  if (!row.includes('\r')) return true;
+  const frames = row.split('\r');
+  const visible = frames.map((frame) => frame.replace(escapeSequence, '').replaceAll('\b', '').trim());
+  const shapes = visible.map(shape);
+  // The nearest frame with something in it, before and after each frame.
+  const neighbour = (from: number, step: number): number => {
+    for (let j = from + step; j >= 0 && j < frames.length; j += step) if (visible[j] !== '') return j;
+    return -1;
+  };
+  let drawn = false;
+  let blankReturns = 0;
+  for (let i = 0; i < frames.length - 1; i++) {
+    // The `\r` after frame i overwrites frame i.
+    if (eraseAfterReturn.test(frames[i + 1]!) || eraseBeforeReturn.test(frames[i]!)) {
+      drawn = true;
+      continue;
+    }
+    if (visible[i] === '') {
+      blankReturns += 1;
+      continue;
+    }
+    if (!progressMark.test(visible[i]!)) return false;
+    const alike = [neighbour(i, -1), neighbour(i, 1)].some((j) => j !== -1 && sameShape(shapes[i]!, shapes[j]!));
+    if (!alike) return false;
+    drawn = true;
+  }
+  // A `\r` that overwrites nothing is a terminal's only on a row that is redrawn anyway (tqdm starts each frame with one).
+  return blankReturns === 0 || drawn;
+}
+
+/** Every backspace erases a spinner glyph or is half of `\b \b` (erase a cell). */
+function backspacesErase(row: string): boolean {
+  for (let i = row.indexOf('\b'); i !== -1; i = row.indexOf('\b', i + 1)) {
+    const before = row[i - 1];
+    const eraseCell = (row[i + 1] === ' ' && row[i + 2] === '\b') || (before === ' ' && row[i - 2] === '\b');
+    if (!eraseCell && !(before !== undefined && spinnerGlyph.test(before))) return false;
+  }
+  return true;
+}
+
+const spinnerGlyph = /^[|/\\\-\u2800-\u28ff◐◓◑◒◴◷◶◵◰◳◲◱⠁-⣿✶✸✹✺✷·•●○◉◎]$/u;
+const barGlyphs = '█▉▊▋▌▍▎▏▐░▒▓━╸╺─═■□▰▱#=>';
+
+/** What a progress frame shows: a percentage, a count n/m, a bar, a spinner glyph, a rate, an ETA. */
+const progressMark = new RegExp(
+  [
+    String.raw`\d\s?%`,
+    String.raw`\b\d+\s?/\s?\d+\b`,
+    `[${barGlyphs}]{3,}`,
+    String.raw`(?:^|\s)[|/\\\-\u2800-\u28ff◐◓◑◒◴◷◶◵](?:\s|$)`,
+    String.raw`\d\s?(?:[kKMGT]i?)?(?:B|b|bits?|it|items|ops|req|frames?)/s\b`,
+    String.raw`\bs/it\b`,
+    String.raw`\b(?:eta|ETA|Eta)\b`,
+    String.raw`\d+:\d\d(?::\d\d)?|--:--|--\.-`,
+  ].join('|'),
+  'u',
+);
+
+const barOrSpinnerRun = new RegExp(`[${barGlyphs}\\u2800-\\u28ff◐◓◑◒◴◷◶◵ ]+`, 'gu');
+
+/** A frame's shape: its words, with numbers, bars, spinner glyphs and runs of spaces each reduced to one mark. */
+function shape(visible: string): string {
+  return visible
+    // A number, or the dashes a tool prints before it knows one (curl's `--:--:--`, wget's `--.-KB/s`).
+    .replace(/(?:[0-9?]|-+[.:]-+)[0-9.,:?-]*[kKMGTP]?/gu, '9')
+    .replace(barOrSpinnerRun, ' ')
+    .replace(/(^|\s)[|/\\-](?=\s|$)/gu, '$1~')
+    .trim();
+}
+
+/** Two frames of one redrawn line: the same shape, or one extends the other (git's final `, done.`). */
+function sameShape(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  return short.length >= 3 && long.startsWith(short);
+}
