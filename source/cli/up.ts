@@ -10,6 +10,7 @@ import { paint, printLine, printWarning } from '../terminal/output.js';
 import { UserError } from '../user-error.js';
 import { preflightUp } from './up-preflight.js';
 import { isartorCommand } from '../terminal/invocation.js';
+import { keepServingWhenOutputFails } from '../terminal/process-exit.js';
 
 interface UpFlags {
   port?: number;
@@ -81,8 +82,10 @@ function reportSavedAddress(stateDir: string, flags: UpFlags, previous: GatewayS
 }
 
 async function runForeground(stateDir: string, flags: UpFlags, gatewayApiKey: string | undefined, redisUrl: string | undefined, previous: GatewaySettings): Promise<void> {
-  // From here on this process serves other programs: one stray error must not end it for all of them.
+  // From here on this process serves other programs: one stray error must not end it for all of them,
+  // nor a log it cannot write.
   keepServingThroughStrayErrors(printWarning);
+  keepServingWhenOutputFails();
   const served = await serveGateway({
     stateDir,
     host: flags.host,

@@ -49,7 +49,7 @@ export async function serveGateway(options: ServeOptions): Promise<ServedGateway
   }
   ensureDir(paths.cacheDir);
   const shared = await openConfiguredState(config, { redisUrl: options.redisUrl, log: options.log });
-  const requestLog = shared ? undefined : new RequestLogFile(paths.statsDir);
+  const requestLog = shared ? undefined : new RequestLogFile(paths.statsDir, { onWarning: options.onWarning });
   const currentConfig = liveConfig(store, { onWarning: options.onWarning });
   // `isartor keys create|delete` edit the same files (or Redis); the gateway picks their changes up as they happen.
   const virtualKeys = shared

@@ -39,6 +39,7 @@ import { VirtualKeys } from '../keys/virtual-keys.js';
 import { keyManagementLayer } from './layers/key-management.js';
 import { chargeVirtualKey, virtualKeyPolicyLayer } from './layers/virtual-keys.js';
 import { sendError, sendJson } from './respond.js';
+import { midStreamError } from './upstream-exchange.js';
 
 export interface GatewayOptions {
   routing: RoutingTable;
@@ -82,6 +83,11 @@ export interface Gateway {
   drained(): Promise<void>;
   /** Ends the live `/events` feeds, so that a stopping gateway does not wait for them. */
   endLiveFeeds(): void;
+  /**
+   * Ends what is still in flight in its caller's protocol, for a stop whose grace ran out: a stream gets
+   * an error event, a request not yet answered a 503. A bare close would read as a network fault.
+   */
+  endInFlight(): void;
   /** Finished requests as they happen. */
   readonly feed: RequestFeed;
   /** Saves the cache and releases upstream connections. */
@@ -171,6 +177,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const routeWrongMethod = composeLayers([auth, answerWrongMethod]);
 
   let inFlight = 0;
+  const inFlightContexts = new Set<RequestContext>();
   const drainWaiters: Array<() => void> = [];
   const pendingRecords = new Set<Promise<void>>();
 
@@ -228,8 +235,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const route = pickRoute(req.method ?? 'GET', ctx.path);
     // A live feed stays open until its client leaves; a stopping gateway ends it instead of waiting.
     const counted = route !== 'events';
-    if (counted) inFlight += 1;
+    if (counted) {
+      inFlight += 1;
+      inFlightContexts.add(ctx);
+    }
     res.once('close', () => {
+      inFlightContexts.delete(ctx);
       // This listener runs before the layers' own: a client that left is known as such to them.
       if (!res.writableFinished) ctx.clientGone = true;
       // The log line and the record wait for the layers' own close handlers: the upstream layer keeps the
@@ -264,6 +275,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     feed,
     endLiveFeeds: () => {
       for (const res of liveFeeds) res.end();
+    },
+    endInFlight: () => {
+      const message = 'isartor is stopping and could not finish this answer in time; send the request again.';
+      for (const ctx of inFlightContexts) {
+        if (ctx.res.writableEnded) continue;
+        if (!ctx.res.headersSent) sendError(ctx, 503, message, 'gateway_stopping', { connection: 'close' });
+        else if (ctx.answerRelayed) ctx.res.end(midStreamError(ctx.protocol, message, 'gateway_stopping'));
+        else ctx.res.end();
+      }
     },
     drained: async () => {
       if (inFlight > 0 || pendingRecords.size > 0) await new Promise<void>((resolve) => drainWaiters.push(resolve));
@@ -420,8 +440,11 @@ export async function startGateway(
       gateway.endLiveFeeds();
       server.closeIdleConnections();
       await Promise.race([gateway.drained(), delay(graceMs)]);
+      gateway.endInFlight();
       server.closeAllConnections();
       await closed;
+      // The records of the requests just ended are made after their close: written before the state closes.
+      await Promise.race([gateway.drained(), delay(5_000)]);
       await gateway.close();
     },
   };

@@ -8,8 +8,11 @@ export interface UpstreamRequestOptions {
   body: Buffer | string;
   headers: Record<string, string>;
   agents: UpstreamAgents;
-  /** Connecting (socket and TLS), and the whole exchange from start to last byte, in ms. */
-  timeout: { connect: number; request: number };
+  /**
+   * Connecting (socket and TLS), the whole exchange from start to last byte, and the longest silence
+   * between two bytes of the answer once its headers came (omitted: none), in ms.
+   */
+  timeout: { connect: number; request: number; idle?: number };
 }
 
 export interface UpstreamResponseHead {
@@ -31,6 +34,10 @@ export class UpstreamRequest extends EventEmitter {
   #request;
   #response: IncomingMessage | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #idle: NodeJS.Timeout | undefined;
+  #body: NodeJS.ReadableStream | undefined;
+  /** Reading is paused for a client that takes the answer slower than the provider sends it. */
+  #paused = false;
   #done = false;
 
   constructor(url: string, options: UpstreamRequestOptions) {
@@ -61,13 +68,26 @@ export class UpstreamRequest extends EventEmitter {
     this.#request.on('response', (response) => {
       this.#response = response;
       const body = decompressed(response, (error) => this.#fail(error));
+      this.#body = body;
+      // A provider that stalls mid-answer is given up on after this silence, not after the whole request's
+      // limit: before the client got a byte a fallback can still answer. Any byte counts (SSE pings too),
+      // and a pause for a slow client does not.
+      const idleMs = options.timeout.idle;
+      if (idleMs !== undefined) {
+        this.#idle = setTimeout(() => {
+          if (!this.#paused) this.#fail(timeoutError('idle', idleMs));
+        }, idleMs);
+        this.#idle.unref();
+      }
       body.on('data', (chunk: Buffer) => {
+        this.#idle?.refresh();
         if (!this.#done) this.emit('data', chunk);
       });
       body.on('end', () => {
         if (this.#done) return;
         this.#done = true;
         clearTimeout(this.#timer);
+        clearTimeout(this.#idle);
         this.emit('end');
       });
       response.on('error', (error) => this.#fail(error));
@@ -79,10 +99,23 @@ export class UpstreamRequest extends EventEmitter {
     this.#request.end(body);
   }
 
+  /** Stops reading the answer until `resume`: the client's socket is full, so the provider waits too (TCP). */
+  pause(): void {
+    this.#paused = true;
+    this.#body?.pause();
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#idle?.refresh();
+    this.#body?.resume();
+  }
+
   /** Stops the exchange (the client left, or the answer was refused); no more events follow. */
   destroy(): void {
     this.#done = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#idle);
     this.#response?.destroy();
     this.#request.destroy();
   }
@@ -91,14 +124,15 @@ export class UpstreamRequest extends EventEmitter {
     if (this.#done) return;
     this.#done = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#idle);
     this.#response?.destroy();
     this.#request.destroy();
     this.emit('error', error);
   }
 }
 
-function timeoutError(event: 'connect' | 'request', ms: number): Error {
-  return Object.assign(new Error(`Timeout awaiting '${event}' for ${ms}ms`), { code: 'ETIMEDOUT', event });
+function timeoutError(event: 'connect' | 'request' | 'idle', ms: number): Error {
+  return Object.assign(new Error(`Timeout awaiting '${event}' for ${ms}ms`), { code: 'ETIMEDOUT', event, limitMs: ms });
 }
 
 /**

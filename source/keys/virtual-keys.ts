@@ -18,6 +18,8 @@ export interface VirtualKeysOptions {
   ledgerFile?: string;
   /** The clock budgets and expiry are judged by; tests move it instead of sleeping. */
   now?: () => number;
+  /** Told once when the spend ledger cannot be written (a full disk). */
+  onWarning?: (message: string) => void;
 }
 
 /** Where the keys and their spend live in a state dir. */
@@ -85,7 +87,7 @@ export class VirtualKeys {
     };
     this.#ledger = options.spendStore
       ? options.spendStore(windowStartOf)
-      : new SpendLedger({ ...(options.ledgerFile ? { file: options.ledgerFile } : {}), windowStartOf });
+      : new SpendLedger({ ...(options.ledgerFile ? { file: options.ledgerFile } : {}), windowStartOf, ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
   }
 
   /** The keys and ledger of a state dir; changes other processes make to the keys file are picked up. */
@@ -95,6 +97,7 @@ export class VirtualKeys {
       backend: fileKeysBackend(paths.keysFile, options),
       ledgerFile: paths.ledgerFile,
       ...(options.now ? { now: options.now } : {}),
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     });
   }
 

@@ -13,15 +13,24 @@ interface ErrorLike {
   code?: string;
   message?: string;
   event?: string;
+  /** The limit that ran out, when the error says (an idle timeout). */
+  limitMs?: number;
   cause?: unknown;
 }
 
 /** `providerId`, when known, makes the fix a command that runs as printed (`set-key` needs `-p`). */
 export function classifyNetworkError(error: unknown, url: string, timeoutMs?: number, providerId?: string): NetworkFailure {
-  const { code, message = String(error), event } = (error ?? {}) as ErrorLike;
+  const { code, message = String(error), event, limitMs } = (error ?? {}) as ErrorLike;
   const origin = safeOrigin(url);
   switch (code) {
     case 'ETIMEDOUT': {
+      if (event === 'idle') {
+        return {
+          kind: 'timeout',
+          message: `${origin} stopped sending in the middle of its answer: nothing came for ${(limitMs ?? 0) >= 1000 ? `${Math.round((limitMs ?? 0) / 1000)} s` : `${limitMs ?? 0} ms`}.`,
+          fix: 'Retry; if the model legitimately thinks silently for longer, raise upstream.idleTimeoutMs in isartor\'s config.',
+        };
+      }
       const phase = event === 'connect' ? 'connecting to' : 'waiting for';
       const limit = timeoutMs && event !== 'connect' ? ` within ${Math.round(timeoutMs / 1000)} s` : '';
       return {
@@ -50,6 +59,14 @@ export function classifyNetworkError(error: unknown, url: string, timeoutMs?: nu
         kind: 'reset',
         message: `${origin} dropped the connection before the answer was complete.`,
         fix: 'Retry; if it keeps happening, check the provider status.',
+      };
+    case 'EPROTO':
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+      // OpenSSL's own text ("...:ssl3_get_record:wrong version number:...") tells a user nothing.
+      return {
+        kind: 'tls',
+        message: `TLS with ${origin} failed: the server there does not answer in TLS.`,
+        fix: 'Check the base URL scheme: a local server (Ollama, LM Studio, vLLM) is usually http://, not https://.',
       };
     default:
       if (code?.startsWith('ERR_TLS') || code?.includes('CERT')) {

@@ -8,6 +8,8 @@ export interface Route {
   target: UpstreamTarget;
   connectTimeoutMs: number;
   timeoutMs: number;
+  /** Longest silence inside an answer (upstream.idleTimeoutMs, else half of timeoutMs). */
+  idleTimeoutMs: number;
   /** The largest answer taken from this route (upstream.maxAnswerBytes). */
   maxAnswerBytes: number;
 }
@@ -94,10 +96,15 @@ function configuredTargets(config: IsartorConfig): UpstreamTarget[] {
 
 function withTimeouts(config: IsartorConfig, target: UpstreamTarget): Route {
   const settings = config.providers[target.providerId] ?? {};
+  const timeoutMs = settings.timeoutMs ?? config.upstream.timeoutMs;
   return {
     target,
     connectTimeoutMs: settings.connectTimeoutMs ?? config.upstream.connectTimeoutMs,
-    timeoutMs: settings.timeoutMs ?? config.upstream.timeoutMs,
+    timeoutMs,
+    // Long by default: a reasoning model may think for minutes without sending a byte (the OpenAI and
+    // Anthropic SDKs wait 600 s for one, LiteLLM's stream_timeout is opt-in). Half of timeoutMs (300 s)
+    // still ends a stalled stream well before the whole limit, and follows it when it is raised for a slow model.
+    idleTimeoutMs: settings.idleTimeoutMs ?? config.upstream.idleTimeoutMs ?? Math.ceil(timeoutMs / 2),
     maxAnswerBytes: config.upstream.maxAnswerBytes ?? configDefaults.upstream.maxAnswerBytes,
   };
 }

@@ -56,7 +56,7 @@ export class ExactCacheStore implements ExactCacheState {
       ensureDir(dirname(options.file));
       await removeInterruptedRewrites(options.file);
       const { lines, kept } = await store.#load(options.file);
-      if (lines > kept) await store.#rewrite(options.file);
+      if (lines > kept) await store.#rewriteOrWarn(options.file);
       store.#log = createWriteStream(options.file, { flags: 'a', mode: 0o600 });
       store.#log.on('error', (error) => {
         options.onWarning?.(`The L1a cache could not be saved to ${options.file} (${error.message}); it keeps working in memory.`);
@@ -100,8 +100,21 @@ export class ExactCacheStore implements ExactCacheState {
   async close(): Promise<void> {
     const log = this.#log;
     this.#log = undefined;
-    if (log) await new Promise<void>((resolve) => log.end(resolve));
-    if (this.#options.file) await this.#rewrite(this.#options.file);
+    if (log) await new Promise<void>((resolve) => log.end(() => resolve()));
+    if (this.#options.file) await this.#rewriteOrWarn(this.#options.file);
+  }
+
+  /**
+   * Compacting is an optimisation: on a full disk (or a read-only dir) the file keeps its extra lines,
+   * which the next open skips, and the gateway starts or stops as usual instead of failing on it.
+   */
+  async #rewriteOrWarn(file: string): Promise<void> {
+    try {
+      await this.#rewrite(file);
+    } catch (error) {
+      await rm(`${file}.${process.pid}.tmp`, { force: true }).catch(() => {});
+      this.#options.onWarning?.(`Could not compact the L1a cache file ${file} (${error instanceof Error ? error.message : String(error)}); its answers are kept as they are.`);
+    }
   }
 
   #insert(key: string, json: string, storedAt: number, expiresAt: number): boolean {
@@ -160,7 +173,8 @@ export class ExactCacheStore implements ExactCacheState {
 async function removeInterruptedRewrites(file: string): Promise<void> {
   const prefix = `${basename(file)}.`;
   for (const name of await readdir(dirname(file))) {
-    if (name.startsWith(prefix) && name.endsWith('.tmp')) await rm(join(dirname(file), name), { force: true });
+    // One that cannot be removed is left for the user: it is never read, and must not stop the gateway starting.
+    if (name.startsWith(prefix) && name.endsWith('.tmp')) await rm(join(dirname(file), name), { force: true }).catch(() => {});
   }
 }
 

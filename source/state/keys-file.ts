@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomically } from './write-atomically.js';
 import { UserError } from '../user-error.js';
+import { StoreUnavailableError } from './store-unavailable.js';
 import { dirname } from 'node:path';
 import type { KeysBackend } from './keys-backend.js';
 import type { StoredVirtualKey } from './virtual-key-record.js';
@@ -26,7 +27,15 @@ export function fileKeysBackend(path: string, options: { recheckMs?: number; onW
   let warned = false;
   const write = (next: readonly StoredVirtualKey[]): void => {
     const file: KeysFile = { version: 1, keys: [...next] };
-    writeFileAtomically(path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
+    try {
+      writeFileAtomically(path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
+    } catch (error) {
+      // The file is as it was (written whole or not at all), and so are the keys in memory: the change is refused.
+      throw new StoreUnavailableError(`Could not save the virtual keys file ${path} (${error instanceof Error ? error.message : String(error)}); nothing changed.`, {
+        hint: 'Free disk space or make the state dir writable, then try again.',
+        cause: error,
+      });
+    }
     keys = [...next];
     seen = fileFingerprint(path);
     warned = false;

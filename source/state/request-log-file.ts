@@ -9,7 +9,16 @@ export interface RequestLogOptions {
   maxBytes?: number;
   /** Rotated files kept: requests.1.jsonl (newest) .. requests.N.jsonl. */
   keep?: number;
+  /** Told once when records cannot be written (a full disk, a read-only state dir), and once when they can again. */
+  onWarning?: (message: string) => void;
+  /** After a failed write, appends wait this long before the file is tried again (default 10 s). */
+  retryMs?: number;
+  /** Node's fs overrides for the live file's write stream (`write`, `writev`, `close`): tests inject a full disk. */
+  fileSystem?: Exclude<Parameters<typeof createWriteStream>[1], string | undefined>['fs'];
 }
+
+/** Records kept in memory while the file cannot be written; past this the oldest are let go. */
+const maxUnsaved = 10_000;
 
 const liveName = 'requests.jsonl';
 /** How long a record may wait to be written with the ones after it. */
@@ -40,17 +49,45 @@ export class RequestLogFile implements RequestLog {
   #generation = 0;
   /** Appended records whose write callback has not run yet, oldest first, with their lines. */
   readonly #unwritten: Array<{ record: RequestRecord; line: string }> = [];
+  /**
+   * Records whose write failed (or that came while the file could not be written), oldest first: still
+   * counted by `/stats`, and written first once the file takes writes again. A full disk or a read-only
+   * state dir must not stop the gateway answering, nor lose what it already recorded.
+   */
+  readonly #unsaved: Array<{ record: RequestRecord; line: string }> = [];
+  readonly #options: RequestLogOptions;
+  /** Set while the file cannot be written: when to try again, and whether the user was told. */
+  #failing: { retryAt: number; dropped: number } | undefined;
 
   constructor(dir: string, options: RequestLogOptions = {}) {
     this.#dir = dir;
     this.#maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
     this.#keep = options.keep ?? 4;
+    this.#options = options;
   }
 
   append(record: RequestRecord): void {
     const line = `${JSON.stringify(record)}\n`;
-    if (!this.#stream) this.#open();
-    if (this.#size + line.length > this.#maxBytes && this.#size > 0) this.#rotate();
+    if (this.#memory) {
+      this.#memory.records.push(record);
+      this.#memory.times.push(Date.parse(record.time));
+    }
+    if (this.#failing && Date.now() < this.#failing.retryAt) {
+      this.#keepUnsaved([{ record, line }]);
+      return;
+    }
+    try {
+      if (!this.#stream) this.#open();
+      if (this.#size + line.length > this.#maxBytes && this.#size > 0) this.#rotate();
+    } catch (error) {
+      this.#keepUnsaved([{ record, line }]);
+      this.#failed(error);
+      return;
+    }
+    this.#write(record, line);
+  }
+
+  #write(record: RequestRecord, line: string): void {
     this.#unwritten.push({ record, line });
     const stream = this.#stream!;
     // Records made within `flushDelayMs` leave in one write: a file write costs ~15-20 µs of CPU and wakes a
@@ -63,13 +100,50 @@ export class RequestLogFile implements RequestLog {
         if (stream.writableCorked) stream.uncork();
       }, flushDelayMs).unref();
     }
-    // Write callbacks come in order, so the first unwritten record is the one this write completed.
-    stream.write(line, () => this.#unwritten.shift());
+    // Write callbacks come in order, so the first unwritten record is the one this write completed. A failed
+    // write keeps its record unwritten: the stream's 'error' then moves it to the unsaved ones.
+    stream.write(line, (error) => {
+      if (error) return;
+      this.#unwritten.shift();
+      if (this.#failing) this.#recovered();
+    });
     this.#size += Buffer.byteLength(line);
-    if (this.#memory) {
-      this.#memory.records.push(record);
-      this.#memory.times.push(Date.parse(record.time));
+  }
+
+  #keepUnsaved(entries: Array<{ record: RequestRecord; line: string }>): void {
+    this.#unsaved.push(...entries);
+    const over = this.#unsaved.length - maxUnsaved;
+    if (over > 0) {
+      this.#unsaved.splice(0, over);
+      if (this.#failing) this.#failing.dropped += over;
     }
+  }
+
+  /** The file could not be opened or written: say so once, keep records in memory, try again later. */
+  #failed(error: unknown): void {
+    const stream = this.#stream;
+    this.#stream = undefined;
+    stream?.destroy();
+    // Their writes failed with this one (or will, on the destroyed stream): they are unsaved now.
+    this.#unsaved.unshift(...this.#unwritten.splice(0));
+    const retryAt = Date.now() + (this.#options.retryMs ?? 10_000);
+    if (this.#failing) {
+      this.#failing.retryAt = retryAt;
+      return;
+    }
+    this.#failing = { retryAt, dropped: 0 };
+    const reason = error instanceof Error ? error.message : String(error);
+    this.#options.onWarning?.(
+      `Could not write request records to ${this.#dir} (${reason}). isartor keeps answering and keeps new records in memory (counted by /stats) until it can write them; free disk space or make the state dir writable.`,
+    );
+  }
+
+  #recovered(): void {
+    const dropped = this.#failing?.dropped ?? 0;
+    this.#failing = undefined;
+    this.#options.onWarning?.(
+      `Request records are written to ${this.#dir} again${dropped > 0 ? `; ${dropped} record(s) kept in memory meanwhile were let go (over ${maxUnsaved})` : ''}.`,
+    );
   }
 
   /** Writes what waits in the current batch now, and resolves once every record appended so far is in the file. */
@@ -102,20 +176,22 @@ export class RequestLogFile implements RequestLog {
       for (const record of read.records) memory.records.push(record);
       memory.skipped.push({ lines: read.skipped, mtimeMs: statSync(path).mtimeMs });
     }
-    // Appended but still on their way to the file: counted now, as a re-read later would. A write can be on
-    // disk before its callback has run, so the oldest of them may already be in what was just parsed.
-    for (const { record } of this.#unwritten.slice(this.#unwrittenOnDisk())) memory.records.push(record);
+    // Appended but still on their way to the file (or unsaved, the file failing): counted now, as a re-read
+    // later would. A write can be on disk before its callback has run, so the oldest of them may already be
+    // in what was just parsed.
+    const pending = [...this.#unsaved, ...this.#unwritten];
+    for (const { record } of pending.slice(this.#onDisk(pending))) memory.records.push(record);
     for (const record of memory.records) memory.times.push(Date.parse(record.time));
     return memory;
   }
 
-  /** How many of the oldest unwritten records the live file already ends with (writes land in order). */
-  #unwrittenOnDisk(): number {
-    if (this.#unwritten.length === 0) return 0;
+  /** How many of the oldest of `pending` the live file already ends with (writes land in order). */
+  #onDisk(pending: Array<{ line: string }>): number {
+    if (pending.length === 0) return 0;
     const path = join(this.#dir, liveName);
     if (!existsSync(path)) return 0;
     const size = statSync(path).size;
-    const wanted = Math.min(size, this.#unwritten.reduce((total, entry) => total + Buffer.byteLength(entry.line), 0));
+    const wanted = Math.min(size, pending.reduce((total, entry) => total + Buffer.byteLength(entry.line), 0));
     const tail = Buffer.alloc(wanted);
     const fd = openSync(path, 'r');
     try {
@@ -126,24 +202,56 @@ export class RequestLogFile implements RequestLog {
     const text = tail.toString('utf8');
     let expected = '';
     let onDisk = 0;
-    for (let k = 1; k <= this.#unwritten.length; k++) {
-      expected += this.#unwritten[k - 1]!.line;
+    for (let k = 1; k <= pending.length; k++) {
+      expected += pending[k - 1]!.line;
       if (text.endsWith(expected)) onDisk = k;
     }
     return onDisk;
   }
 
   async close(): Promise<void> {
+    await this.#end();
+    // One last try for the records the file refused, so that a stop after the disk was freed keeps them.
+    if (this.#unsaved.length === 0) return;
+    try {
+      this.#open();
+    } catch {
+      return; // still not writable: they were counted while the gateway ran, and the warning said so
+    }
+    await this.#end();
+  }
+
+  async #end(): Promise<void> {
     const stream = this.#stream;
     this.#stream = undefined;
-    if (stream) await new Promise<void>((resolve) => stream.end(resolve));
+    // end's callback runs once the stream finished, or failed.
+    if (stream) await new Promise<void>((resolve) => stream.end(() => resolve()));
   }
 
   #open(): void {
     ensureDir(this.#dir);
     const path = join(this.#dir, liveName);
     this.#size = existsSync(path) ? statSync(path).size : 0;
-    this.#stream = openForAppend(path);
+    this.#stream = this.#openForAppend(path);
+    // A line cut short (a crash mid-write, a full disk) ends here, so it stays one unreadable line instead
+    // of swallowing the next record.
+    if (this.#size > 0 && !endsWithNewline(path, this.#size)) {
+      this.#stream.write('\n');
+      this.#size += 1;
+    }
+    if (this.#unsaved.length === 0) return;
+    // Back after a failed write: records that did reach the file are not written twice.
+    const unsaved = this.#unsaved.splice(0);
+    for (const { record, line } of unsaved.slice(this.#onDisk(unsaved))) this.#write(record, line);
+  }
+
+  /** Opened synchronously, so the file exists at once (a rotation in the same tick can rename it). */
+  #openForAppend(path: string): WriteStream {
+    const stream = createWriteStream('', { fd: openSync(path, 'a', 0o600), ...(this.#options.fileSystem ? { fs: this.#options.fileSystem } : {}) });
+    stream.on('error', (error) => {
+      if (this.#stream === stream) this.#failed(error);
+    });
+    return stream;
   }
 
   #rotate(): void {
@@ -154,7 +262,7 @@ export class RequestLogFile implements RequestLog {
     }
     // Writes still queued on the old descriptor follow the file to its rotated name.
     renameSync(join(this.#dir, liveName), join(this.#dir, rotatedName(1)));
-    this.#stream = openForAppend(join(this.#dir, liveName));
+    this.#stream = this.#openForAppend(join(this.#dir, liveName));
     this.#size = 0;
     // The oldest file just fell out of the kept set: the next read parses the kept files again (once per rotation).
     this.#memory = undefined;
@@ -162,9 +270,15 @@ export class RequestLogFile implements RequestLog {
   }
 }
 
-/** Opened synchronously, so the file exists at once (a rotation in the same tick can rename it). */
-function openForAppend(path: string): WriteStream {
-  return createWriteStream('', { fd: openSync(path, 'a', 0o600) });
+function endsWithNewline(path: string, size: number): boolean {
+  const last = Buffer.alloc(1);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, last, 0, 1, size - 1);
+  } finally {
+    closeSync(fd);
+  }
+  return last[0] === 0x0a;
 }
 
 /** Every record since `sinceMs`, oldest first. A torn or corrupt line is skipped and counted, never fatal. */

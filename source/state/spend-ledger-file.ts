@@ -35,24 +35,53 @@ export class SpendLedger implements SpendStore {
   /** Lines skipped on replay. */
   readonly skippedLines: number;
 
-  constructor(options: { file?: string; windowStartOf: WindowStartOf }) {
+  readonly #onWarning: ((message: string) => void) | undefined;
+  /** A write failed and the user was told; cleared by the next write that works. */
+  #failing = false;
+
+  constructor(options: { file?: string; windowStartOf: WindowStartOf; onWarning?: (message: string) => void }) {
     this.#file = options.file;
     this.#windowStartOf = options.windowStartOf;
+    this.#onWarning = options.onWarning;
     this.skippedLines = this.#file ? this.#replay(this.#file) : 0;
   }
 
   charge(keyId: string, usd: number, atMs: number): void {
     if (!(usd > 0)) return;
-    if (this.#file) {
-      if (this.#fd === undefined) {
-        ensureDir(dirname(this.#file));
-        this.#fd = openSync(this.#file, 'a', 0o600);
-        if (this.#endsTorn) writeSync(this.#fd, '\n');
-      }
-      const line: SpendLine = { t: new Date(atMs).toISOString(), key: keyId, usd };
-      writeSync(this.#fd, `${JSON.stringify(line)}\n`);
-    }
+    // Counted first: a budget holds in this process even when the file cannot take the line.
     this.#apply(keyId, usd, atMs);
+    if (this.#file) this.#append(this.#file, { t: new Date(atMs).toISOString(), key: keyId, usd });
+  }
+
+  /**
+   * A full disk or a read-only state dir must not fail the request being recorded (nor its stats record):
+   * the user hears it once, the spend stays counted in memory, and the next write starts on a new line,
+   * so a line cut short by the failure stays one skipped line.
+   */
+  #append(file: string, line: SpendLine): void {
+    const text = `${JSON.stringify(line)}\n`;
+    try {
+      if (this.#fd === undefined) {
+        ensureDir(dirname(file));
+        this.#fd = openSync(file, 'a', 0o600);
+        if (this.#endsTorn && writeSync(this.#fd, '\n') !== 1) throw new Error('a short write');
+        this.#endsTorn = false;
+      }
+      if (writeSync(this.#fd, text) !== Buffer.byteLength(text)) throw new Error('a short write (is the disk full?)');
+      if (this.#failing) {
+        this.#failing = false;
+        this.#onWarning?.(`The spend ledger ${file} is written again.`);
+      }
+    } catch (error) {
+      this.#endsTorn = true;
+      if (this.#fd !== undefined) closeSync(this.#fd);
+      this.#fd = undefined;
+      if (this.#failing) return;
+      this.#failing = true;
+      this.#onWarning?.(
+        `Could not write the spend ledger ${file} (${error instanceof Error ? error.message : String(error)}). Budgets stay enforced from memory while isartor runs, but spend since then is lost at a restart; free disk space or make the state dir writable.`,
+      );
+    }
   }
 
   /** USD spent in the window `atMs` falls in. */

@@ -18,6 +18,8 @@ export interface ProviderSettings {
   timeoutMs?: number;
   /** Overrides upstream.connectTimeoutMs for this provider. */
   connectTimeoutMs?: number;
+  /** Overrides upstream.idleTimeoutMs for this provider. */
+  idleTimeoutMs?: number;
   /** The provider serves OpenAI's Responses API at `{baseUrl}/responses` (an openai-compatible server that has it). */
   responsesApi?: boolean;
 }
@@ -80,6 +82,11 @@ export interface UpstreamSettings {
   connectTimeoutMs: number;
   /** Whole-request limit, streaming included. */
   timeoutMs: number;
+  /**
+   * Longest silence between two bytes of an answer once its headers came (SSE comments and pings count).
+   * Unset: half of timeoutMs, so whoever raises timeoutMs for a slow model raises this with it.
+   */
+  idleTimeoutMs?: number;
   /** A provider answer larger than this (streamed or not) is cut off with a 502 or a stream error event. */
   maxAnswerBytes: number;
 }
@@ -170,6 +177,7 @@ const schema: Schema<IsartorConfig> = {
         baseUrl: { type: 'string' },
         timeoutMs: { type: 'integer', minimum: 1 },
         connectTimeoutMs: { type: 'integer', minimum: 1 },
+        idleTimeoutMs: { type: 'integer', minimum: 1 },
         responsesApi: { type: 'boolean' },
       },
       additionalProperties: false,
@@ -228,7 +236,7 @@ const schema: Schema<IsartorConfig> = {
   },
   upstream: {
     type: 'object',
-    properties: { connectTimeoutMs: positiveInteger, timeoutMs: positiveInteger, maxAnswerBytes: positiveInteger },
+    properties: { connectTimeoutMs: positiveInteger, timeoutMs: positiveInteger, idleTimeoutMs: positiveInteger, maxAnswerBytes: positiveInteger },
   },
   store: {
     type: 'object',

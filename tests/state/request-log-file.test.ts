@@ -1,7 +1,7 @@
-import { appendFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, close, mkdtempSync, readFileSync, write, writeFileSync, writev } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readRequestLog, RequestLogFile } from '../../source/state/request-log-file.js';
 import { requestRecord } from '../stats/request-record-fixture.js';
 
@@ -43,6 +43,83 @@ describe('RequestLogFile', () => {
     await log.flush();
     await log.flush();
     expect(readRequestLog(dir).records.map((record) => record.client)).toEqual(['a', 'b', 'c', 'd']);
+    await log.close();
+  });
+});
+
+describe('RequestLogFile after a crash', () => {
+  it('a half-written last line stays one skipped line: the next record starts on a line of its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isartor-log-'));
+    writeFileSync(join(dir, 'requests.jsonl'), `${JSON.stringify(requestRecord({ client: 'before' }))}\n{"time":"2026-11-21T20:0`);
+    const log = new RequestLogFile(dir);
+    log.append(requestRecord({ client: 'after' }));
+    await log.close();
+    const read = new RequestLogFile(dir).read();
+    expect(read.records.map((record) => record.client)).toEqual(['before', 'after']);
+    expect(read.skipped).toBe(1);
+  });
+});
+
+describe('RequestLogFile on a full disk or an unwritable state dir', () => {
+  const enospc = (): Error => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+
+  /** The live file's writes, with a switch that makes the disk full; the first failing write lands 10 bytes, as a real one may. */
+  function disk() {
+    const state = { full: false, failures: 0 };
+    const fail = (fd: number, data: Buffer, cb: (error: Error | null) => void): void => {
+      state.failures += 1;
+      if (state.failures > 1) return cb(enospc());
+      write(fd, data.subarray(0, 10), 0, 10, null, () => cb(enospc()));
+    };
+    const fileSystem = {
+      write: (fd: number, buffer: Buffer, offset: number, length: number, position: number | null, cb: (error: Error | null, written?: number) => void) =>
+        state.full ? fail(fd, buffer.subarray(offset, offset + length), cb) : write(fd, buffer, offset, length, position, cb),
+      writev: (fd: number, buffers: Buffer[], position: number | null, cb: (error: Error | null, written?: number) => void) =>
+        state.full ? fail(fd, Buffer.concat(buffers), cb) : writev(fd, buffers, position, cb),
+      close,
+    };
+    return { state, fileSystem };
+  }
+
+  it('answers on: warns once, counts every record meanwhile, and writes them (no duplicates, the torn line kept apart) once it can', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isartor-log-'));
+    const warnings: string[] = [];
+    const { state, fileSystem } = disk();
+    const log = new RequestLogFile(dir, { onWarning: (message) => warnings.push(message), retryMs: 0, fileSystem });
+    const clients = (records: Array<{ client: string }>) => records.map((record) => record.client);
+    log.append(requestRecord({ client: 'a' }));
+    await vi.waitFor(() => expect(readFileSync(join(dir, 'requests.jsonl'), 'utf8')).toContain('"a"'));
+
+    state.full = true;
+    log.append(requestRecord({ client: 'b' }));
+    log.append(requestRecord({ client: 'c' }));
+    await vi.waitFor(() => expect(warnings).toHaveLength(1));
+    expect(warnings[0]).toMatch(/Could not write request records to .*ENOSPC.*keeps answering/);
+    log.append(requestRecord({ client: 'd' }));
+    await vi.waitFor(() => expect(state.failures).toBeGreaterThan(1));
+    expect(warnings).toHaveLength(1);
+    expect(clients(log.read().records)).toEqual(['a', 'b', 'c', 'd']);
+
+    state.full = false;
+    log.append(requestRecord({ client: 'e' }));
+    await vi.waitFor(() => expect(warnings).toHaveLength(2));
+    expect(warnings[1]).toMatch(/written to .* again/);
+    expect(clients(log.read().records)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    await log.close();
+    const reread = new RequestLogFile(dir).read();
+    expect(clients(reread.records)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    // The 10 bytes the failed write left are one unreadable line, not glued to the next record.
+    expect(reread.skipped).toBe(1);
+  });
+
+  it('a state dir that cannot be created (its parent is a file): warned once, records counted in memory', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'isartor-log-'));
+    writeFileSync(join(parent, 'file'), '');
+    const warnings: string[] = [];
+    const log = new RequestLogFile(join(parent, 'file', 'stats'), { onWarning: (message) => warnings.push(message), retryMs: 0 });
+    for (const client of ['a', 'b', 'c']) log.append(requestRecord({ client }));
+    expect(warnings).toHaveLength(1);
+    expect(log.read().records.map((record) => record.client)).toEqual(['a', 'b', 'c']);
     await log.close();
   });
 });

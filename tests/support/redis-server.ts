@@ -15,6 +15,10 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port and dir. */
   start(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, commands get no answer, as from a hung Redis. */
+  freeze(): void;
+  /** Lets a frozen server run again (SIGCONT). */
+  thaw(): void;
   /** Stops it for good and removes its dir. */
   close(): Promise<void>;
 }
@@ -73,7 +77,10 @@ export async function startTestRedis(): Promise<TestRedis> {
     port,
     stop,
     start,
+    freeze: () => child?.kill('SIGSTOP'),
+    thaw: () => child?.kill('SIGCONT'),
     close: async () => {
+      child?.kill('SIGCONT');
       await stop();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -41,7 +41,7 @@ export function eventsLayer(feed: RequestFeed, streams: Set<ServerResponse>): La
   return async (ctx) => {
     ctx.layer = 'gateway';
     const res = ctx.res;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...isartorHeaders(ctx) });
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...isartorHeaders(ctx) });
     res.write('retry: 3000\n: isartor request feed\n\n');
     const unsubscribe = feed.subscribe((record) => {
       res.write(`event: request\ndata: ${JSON.stringify(record)}\n\n`);

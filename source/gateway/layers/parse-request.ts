@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RoutingTable } from '../../routing/routing-table.js';
 import type { Layer, RequestContext } from '../context.js';
@@ -35,6 +36,11 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
         'request_too_large',
         { connection: 'close' },
       );
+      return;
+    }
+    const encoding = encodingProblem(read.body);
+    if (encoding) {
+      sendError(ctx, 400, encoding, 'invalid_json');
       return;
     }
     // Parts this body shares with recent ones (the system prompt, tools, earlier turns) are reused, frozen.
@@ -92,6 +98,19 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
     }
     await next();
   };
+}
+
+/**
+ * JSON on the wire is UTF-8 (RFC 8259). Decoding bytes that are not would replace them with U+FFFD: two
+ * different requests would then share a cache key, and the provider would get bytes isartor never read.
+ * A byte order mark is refused by name, since JSON.parse's own complaint about it is unreadable.
+ */
+function encodingProblem(body: Buffer): string | undefined {
+  if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
+    return 'The request body starts with a byte order mark (BOM). Send the JSON as UTF-8 without one.';
+  }
+  if (!isUtf8(body)) return 'The request body is not valid UTF-8. Send the JSON encoded as UTF-8.';
+  return undefined;
 }
 
 /** Every field a later layer reads has the type it assumes, so no layer meets a `content: 5`. */

@@ -41,11 +41,22 @@ export function relayStream(
   const utf8 = new Utf8Check();
   // The headers leave with the first bytes the client gets, in one write: until then a provider that
   // fails (a reset after its headers, a first chunk that cannot be read) can still be replaced by a fallback.
+  // A client that reads slower than the provider writes: reading pauses until its socket drains, so the
+  // answer waits at the provider (TCP) instead of piling up in this process.
+  let waitingForDrain = false;
+  const resume = (): void => {
+    waitingForDrain = false;
+    upstream.resume();
+  };
   const write = (out: string | Buffer, last: boolean): void => {
     if (ctx.res.writableEnded) return;
     if (!ctx.res.headersSent) startStream(ctx);
     if (last) ctx.res.end(out);
-    else if (out.length > 0) ctx.res.write(out);
+    else if (out.length > 0 && !ctx.res.write(out) && !waitingForDrain) {
+      waitingForDrain = true;
+      upstream.pause();
+      ctx.res.once('drain', resume);
+    }
   };
   upstream.on('data', (chunk: Buffer) => {
     received += chunk.length;
@@ -99,10 +110,11 @@ export function relayStream(
 
 function startStream(ctx: RequestContext): void {
   ctx.answerRelayed = true;
+  // No `connection` header of its own: Node says keep-alive, or close to a client that asked for it (a
+  // forced keep-alive held such a client's connection open until keepAliveTimeout).
   ctx.res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
-    connection: 'keep-alive',
     ...isartorHeaders(ctx),
   });
 }

@@ -83,7 +83,7 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
       body: exchange.body,
       headers: exchange.headers,
       agents,
-      timeout: { connect: route.connectTimeoutMs, request: route.timeoutMs },
+      timeout: { connect: route.connectTimeoutMs, request: route.timeoutMs, idle: route.idleTimeoutMs },
     });
     let settled = false;
     const settle = (outcome: AttemptOutcome): void => {

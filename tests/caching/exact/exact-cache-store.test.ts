@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -118,5 +118,18 @@ describe('ExactCacheStore', () => {
     const reopened = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: 1e6, file });
     expect(existsSync(`${file}.4242.tmp`)).toBe(false);
     await reopened.close();
+  });
+
+  it('a file that cannot be rewritten when the gateway stops (a full disk): a warning, the stop goes on, the answers stay', async () => {
+    const file = tempFile();
+    const warnings: string[] = [];
+    const store = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: 1e6, file, onWarning: (message) => warnings.push(message) });
+    store.set('kept', answer('kept through a failed rewrite'));
+    // The rewrite's temporary file cannot be written (here: a directory holds its name; on a full disk: ENOSPC).
+    mkdirSync(`${file}.${process.pid}.tmp`);
+    await store.close();
+    expect(warnings).toEqual([expect.stringMatching(/Could not compact the L1a cache file .*kept as they are/)]);
+    const reopened = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: 1e6, file: `${file}` });
+    expect(reopened.get('kept')).toBeDefined();
   });
 });
