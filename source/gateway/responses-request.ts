@@ -1,6 +1,6 @@
 import type { Route } from '../routing/routing-table.js';
 import type { ChatRequest } from './context.js';
-import { functionToolsOf, inputItemsOf, itemKind, requestToolsOf, UntranslatableRequest, type ResponsesRequest } from '../protocols/responses.js';
+import { continuesProviderConversation, functionToolsOf, inputItemsOf, itemKind, requestToolsOf, UntranslatableRequest, type ResponsesRequest } from '../protocols/responses.js';
 import { refuseUntranslatable } from '../protocols/responses-input.js';
 import { responsesRequestToChat } from '../protocols/responses-to-chat.js';
 import { responsesRequestToAnthropic } from '../protocols/responses-to-anthropic.js';
@@ -40,7 +40,7 @@ export function validateResponsesBody(value: Record<string, unknown>): Responses
 export function prepareResponsesRequest(chat: ChatRequest): ResponsesRefusal | undefined {
   const body = chat.body as ResponsesRequest;
   const stored = typeof body.previous_response_id === 'string' && body.previous_response_id !== '';
-  const keptUpstream = stored || refersToUpstreamState(body as Record<string, unknown>);
+  const keptUpstream = stored || refersToUpstreamState(body);
   let refusal: ResponsesRefusal | undefined;
   const servable = chat.routes.filter((route) => {
     const problem = routeProblem(body, route, stored);
@@ -116,9 +116,8 @@ function chatViewOf(body: ResponsesRequest, model: string): Record<string, unkno
 const viewedItems = new Set(['message', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output', 'tool_search_call', 'tool_search_output']);
 
 /** A conversation kept by the provider, or a stored prompt template named without a pinned version. */
-function refersToUpstreamState(body: Record<string, unknown>): boolean {
-  const conversation = body.conversation;
-  if ((typeof conversation === 'string' && conversation !== '') || (typeof conversation === 'object' && conversation !== null)) return true;
+function refersToUpstreamState(body: ResponsesRequest): boolean {
+  if (continuesProviderConversation(body)) return true;
   const prompt = body.prompt as { version?: unknown } | null | undefined;
   return typeof prompt === 'object' && prompt !== null && (typeof prompt.version !== 'string' || prompt.version === '');
 }

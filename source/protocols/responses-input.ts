@@ -4,7 +4,7 @@
  * one piece a translator only has to place in its own format.
  */
 import { toolSearchOutputText } from './responses-client-tools.js';
-import { flatFunctionName, functionToolsOf, inputItemsOf, itemKind, requestToolsOf, textOfContent, UntranslatableRequest, type ResponsesRequest } from './responses.js';
+import { continuesProviderConversation, flatFunctionName, functionToolsOf, inputItemsOf, itemKind, requestToolsOf, textOfContent, UntranslatableRequest, type ResponsesRequest } from './responses.js';
 
 /**
  * One piece of the input, in order. Empty system and assistant texts are left out; reasoning items
@@ -28,8 +28,7 @@ export type ResponsesInputPiece =
  * `previous_response_id` is refused by the gateway before this (with its own code).
  */
 export function refuseProviderState(body: ResponsesRequest): void {
-  const conversation = body.conversation;
-  if ((typeof conversation === 'string' && conversation !== '') || (typeof conversation === 'object' && conversation !== null)) {
+  if (continuesProviderConversation(body)) {
     throw new UntranslatableRequest(
       '`conversation` refers to a conversation kept by OpenAI, and the provider serving this model keeps none (neither does isartor). Send the whole conversation in `input` with `store: false` and no `conversation`, or route this model to a provider that speaks the Responses API.',
       'conversation',

@@ -248,6 +248,12 @@ export function textOfContent(content: unknown): string {
     .join('');
 }
 
+/** The request continues a conversation the provider keeps (`conversation`: its id, or `{id}`). */
+export function continuesProviderConversation(body: ResponsesRequest): boolean {
+  const conversation = body.conversation;
+  return (typeof conversation === 'string' && conversation !== '') || (typeof conversation === 'object' && conversation !== null);
+}
+
 /** The input as items: a string is one user message. */
 export function inputItemsOf(body: ResponsesRequest): ResponsesInputItem[] {
   if (typeof body.input === 'string') return [{ type: 'message', role: 'user', content: body.input }];
