@@ -191,15 +191,7 @@ export class RequestLogFile implements RequestLog {
     const path = join(this.#dir, liveName);
     if (!existsSync(path)) return 0;
     const size = statSync(path).size;
-    const wanted = Math.min(size, pending.reduce((total, entry) => total + Buffer.byteLength(entry.line), 0));
-    const tail = Buffer.alloc(wanted);
-    const fd = openSync(path, 'r');
-    try {
-      readSync(fd, tail, 0, wanted, size - wanted);
-    } finally {
-      closeSync(fd);
-    }
-    const text = tail.toString('utf8');
+    const text = tailOf(path, size, pending.reduce((total, entry) => total + Buffer.byteLength(entry.line), 0)).toString('utf8');
     let expected = '';
     let onDisk = 0;
     for (let k = 1; k <= pending.length; k++) {
@@ -271,14 +263,20 @@ export class RequestLogFile implements RequestLog {
 }
 
 function endsWithNewline(path: string, size: number): boolean {
-  const last = Buffer.alloc(1);
+  return tailOf(path, size, 1)[0] === 0x0a;
+}
+
+/** The last `length` bytes (at most the whole file) of a file `size` bytes long. */
+function tailOf(path: string, size: number, length: number): Buffer {
+  const wanted = Math.min(size, length);
+  const tail = Buffer.alloc(wanted);
   const fd = openSync(path, 'r');
   try {
-    readSync(fd, last, 0, 1, size - 1);
+    readSync(fd, tail, 0, wanted, size - wanted);
   } finally {
     closeSync(fd);
   }
-  return last[0] === 0x0a;
+  return tail;
 }
 
 /** Every record since `sinceMs`, oldest first. A torn or corrupt line is skipped and counted, never fatal. */
