@@ -109,13 +109,30 @@ describe('broken framing and cut bodies', () => {
     expect(harness.upstreamChatCalls()).toBe(before + 1);
   });
 
-  it('a body longer than its content-length: the extra bytes are a malformed next request, the connection ends with a 400', async () => {
-    // Node's parser reads the surplus as the next request and closes the connection with a bare 400 (the
-    // request before it goes with the connection): the bytes are never taken for a second request.
-    const body = JSON.stringify(userMessage('exact length'));
-    const answer = await rawExchange(port, (socket) => socket.write(request(`${body}garbage that is no request\r\n\r\n`, `Content-Length: ${body.length}\r\n`)));
-    expect(answer).toMatch(/HTTP\/1\.1 400 /);
-    expect((await harness.chat(userMessage('after a long body'))).status).toBe(200);
+  it('a body longer than its content-length: a 400 in the caller\'s protocol, the request before the surplus neither forwarded nor cached', async () => {
+    // Node's parser reads the surplus as the next request and fails on it; the request before it declared a
+    // length that was a lie, so it is dropped too (its body is whole JSON here, to show it is not forwarded).
+    for (const [path, headers, body, anthropic] of [
+      ['/v1/chat/completions', '', JSON.stringify(userMessage('exact length, then surplus')), false],
+      ['/v1/messages', 'anthropic-version: 2023-06-01\r\n', JSON.stringify({ model: 'fake-model', max_tokens: 20, messages: [{ role: 'user', content: 'exact length, then surplus' }] }), true],
+    ] as const) {
+      const before = harness.upstreamChatCalls();
+      const answer = await rawExchange(port, (socket) =>
+        socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${headers}Content-Length: ${body.length}\r\n\r\n${body}garbage that is no request\r\n\r\n`),
+      );
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      const json = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+      expect(json.error.message).toContain('Content-Length');
+      if (anthropic) expect(json.type).toBe('error');
+      else expect(json.error.code).toBe('malformed_http');
+      await harness.gateway.drained();
+      expect(harness.upstreamChatCalls()).toBe(before);
+    }
+    // Nothing was kept: the same question, well formed, goes to the provider.
+    const calls = harness.upstreamChatCalls();
+    const again = await harness.chat(userMessage('exact length, then surplus'));
+    expect(again.status).toBe(200);
+    expect(harness.upstreamChatCalls()).toBe(calls + 1);
   });
 
   it('two pipelined requests on one connection are both answered, in order', async () => {
