@@ -105,7 +105,7 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
  * different requests would then share a cache key, and the provider would get bytes isartor never read.
  * A byte order mark is refused by name, since JSON.parse's own complaint about it is unreadable.
  */
-function encodingProblem(body: Buffer): string | undefined {
+export function encodingProblem(body: Buffer): string | undefined {
   if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
     return 'The request body starts with a byte order mark (BOM). Send the JSON as UTF-8 without one.';
   }
