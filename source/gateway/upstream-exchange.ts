@@ -10,6 +10,7 @@ import { isCompleteCompletion, openAIErrorBody, type ChatCompletionRequest } fro
 import { ChatCompletionStreamAccumulator } from '../protocols/openai-stream.js';
 import { anthropicMessageToOpenAI, AnthropicStreamToOpenAI, openAIRequestToAnthropic } from '../protocols/openai-to-anthropic.js';
 import { planResponsesExchange } from './responses-exchange.js';
+import { droppedForChat } from '../protocols/anthropic-fields-chat-lacks.js';
 import { EventAlignedBytes } from '../protocols/sse-event-boundary.js';
 
 /** Turns upstream stream bytes into what the caller receives, and remembers the whole answer. */
@@ -35,6 +36,8 @@ export interface Exchange {
   openStream(): StreamRelay;
   /** A complete upstream JSON answer in the caller's protocol; undefined if it is not one. */
   answerFromJson(json: unknown): object | undefined;
+  /** Request fields the translation left out that change how the answer is made (sent as `x-isartor-dropped`). */
+  dropped?: string[];
 }
 
 /**
@@ -77,8 +80,10 @@ export function planExchange(chat: ChatRequest, route: Route): Exchange {
     };
   }
   if (chat.protocol === 'anthropic') {
-    const request = anthropicRequestToOpenAI(chat.body as unknown as AnthropicMessagesRequest, model);
+    const body = chat.body as unknown as AnthropicMessagesRequest;
+    const request = anthropicRequestToOpenAI(body, model, target.providerId);
     return {
+      dropped: droppedForChat(body),
       model,
       url: chatCompletionsUrl(target),
       headers: { ...common, ...accept },

@@ -77,6 +77,7 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
       return;
     }
     ctx.answeredBy = { provider, model: exchange.model };
+    ctx.dropped = exchange.dropped;
     const startedAt = performance.now();
     const waitBefore = ctx.upstreamWaitMs;
     const upstream = new UpstreamRequest(exchange.url, {
