@@ -123,6 +123,8 @@ function bodyWithModel(chat: ChatRequest, model: string): Buffer | string {
 /** What watches a passed-through stream: the whole answer for the caches, and whether the stream ended as its protocol ends. */
 export interface StreamWatcher {
   push(bytes: Uint8Array): void;
+  /** The stream ended: what the reader still holds (a last event without its blank line) is read. */
+  end?(): void;
   result(): object | undefined;
   delivered?(): object | undefined;
   readonly ended: boolean;
@@ -143,6 +145,7 @@ export function passthrough(accumulator: StreamWatcher, protocol: CallerProtocol
     },
     end: () => {
       const rest = aligned.rest();
+      accumulator.end?.();
       if (accumulator.ended) return rest;
       // An unfinished last event is never dispatched by an SSE reader: the error takes its place.
       return midStreamError(protocol, 'The provider ended the stream before the answer was complete; nothing was cached. Try again.', 'upstream_incomplete_stream');

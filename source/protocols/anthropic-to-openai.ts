@@ -332,6 +332,8 @@ export class OpenAIStreamToAnthropic {
   /** The upstream stream ended: closes the answer if it was finished, reports an error if not. */
   end(): string {
     if (!this.#failed && !this.#sawDone) this.#parser.feed(`${this.#decoder.decode()}\n\n`);
+    // A clean end after the finish reason is as good as [DONE]: some servers send none.
+    if (!this.#failed && this.#finishReason !== null) this.#sawDone = true;
     this.#finalize();
     return this.#flush();
   }
