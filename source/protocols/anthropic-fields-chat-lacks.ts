@@ -1,8 +1,9 @@
 /**
  * What an Anthropic Messages request may ask for that a chat completions provider has no place for, and
  * what isartor does with each, so that nothing changes without the caller hearing of it:
- * - Server tools (`web_search_*`, `web_fetch_*`, `code_execution_*`, any tool with a `type` and no
- *   `input_schema`) and `mcp_servers` are run by Anthropic itself. Without them the model would answer
+ * - Server tools (`web_search_*`, `web_fetch_*`, `code_execution_*`) and `mcp_servers` are run by
+ *   Anthropic itself; its other typed tools (`bash_*`, `text_editor_*`, `computer_*`: a `type` and no
+ *   `input_schema`) have schemas only Anthropic knows. Without them the model would answer
  *   as if it had searched or run code: the request is refused with a 400 naming them.
  * - `thinking` (the setting, and thinking blocks in the history) and `top_k` only tune how the answer is
  *   reached; `context_management` only trims what Anthropic keeps. They are dropped, and the answer says
@@ -23,8 +24,9 @@ function isServerTool(tool: AnthropicTool): boolean {
 export function refuseAnthropicOnly(body: AnthropicMessagesRequest, provider: string): void {
   const server = (body.tools ?? []).filter(isServerTool).map((tool) => `${(tool as { type?: string }).type} ("${tool.name}")`);
   if (server.length > 0) {
+    const them = server.length > 1 ? 'them' : 'it';
     throw new UntranslatableRequest(
-      `the server tool${server.length > 1 ? 's' : ''} ${server.join(', ')} in \`tools\` ${server.length > 1 ? 'are' : 'is'} run by Anthropic itself, and ${provider} cannot run ${server.length > 1 ? 'them' : 'it'}; without ${server.length > 1 ? 'them' : 'it'} the model would answer as if it had. Route this model to the anthropic provider (an alias or \`isartor set-key -p anthropic\`), or leave the tool out`,
+      `\`tools\` holds Anthropic's own ${server.length > 1 ? 'tools' : 'tool'} ${server.join(', ')}: a server tool (web search, web fetch, code execution) is run by Anthropic itself, and the others are defined by it; ${provider} cannot run or know ${them}, and without ${them} the model would answer as if it had ${them}. Route this model to the anthropic provider (an alias or \`isartor set-key -p anthropic\`), or leave the tool out`,
       'tools',
     );
   }

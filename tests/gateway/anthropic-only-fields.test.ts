@@ -35,7 +35,7 @@ describe('Anthropic-only request fields, translated for an OpenAI-compatible pro
         const body = (await response.json()) as { type: string; error: { type: string; message: string } };
         expect(body.type).toBe('error');
         expect(body.error.type).toBe('invalid_request_error');
-        expect(body.error.message).toMatch(label === 'mcp_servers' ? /mcp_servers/ : /server tool .*(web_search_20250305|code_execution_20250522)/);
+        expect(body.error.message).toMatch(label === 'mcp_servers' ? /mcp_servers/ : /Anthropic's own tool (web_search_20250305|code_execution_20250522)/);
         expect(body.error.message).toContain('anthropic');
       }
       expect(harness.upstreamChatCalls()).toBe(before);

@@ -154,7 +154,7 @@ describe('anthropicRequestToOpenAI', () => {
       { name: 'list', input_schema: { type: 'object', properties: {} } },
     ];
     // A server tool only Anthropic runs is refused, never silently dropped (anthropic-fields-chat-lacks.ts).
-    expect(() => anthropicRequestToOpenAI(request({ tools: [...tools, { type: 'web_search_20250305', name: 'web_search', max_uses: 3 }] as never }), 'm', 'groq')).toThrow(/web_search_20250305.*groq cannot run it/);
+    expect(() => anthropicRequestToOpenAI(request({ tools: [...tools, { type: 'web_search_20250305', name: 'web_search', max_uses: 3 }] as never }), 'm', 'groq')).toThrow(/web_search_20250305.*groq cannot run or know it/);
     const translated = anthropicRequestToOpenAI(request({ tools, tool_choice: { type: 'auto' } }), 'm');
     expect(translated.tools).toEqual([
       { type: 'function', function: { name: 'read', description: 'Read a file', parameters: tools[0]?.input_schema } },
