@@ -468,10 +468,13 @@ describe('OpenAIStreamToAnthropic', () => {
     expect(readSse(nothing.out).map(([name]) => name)).toEqual(['error']);
   });
 
-  it('closes an answer that finished but lost [DONE], without keeping it', () => {
+  it('closes and keeps an answer whose stream ended cleanly after its finish reason without [DONE] (some servers send none), but not one that ended before it', () => {
     const { out, translator } = translate(openAISse(chunk({ content: 'Hi' }), chunk({}, 'stop')), 1000);
     expect(shape(out).slice(-2)).toEqual(['message_delta end_turn', 'message_stop']);
-    expect(translator.result()).toBeUndefined();
+    expect(translator.result()?.content).toEqual([{ type: 'text', text: 'Hi' }]);
+    const unfinished = translate(openAISse(chunk({ content: 'Hi' })), 1000);
+    expect(readSse(unfinished.out).at(-1)?.[0]).toBe('error');
+    expect(unfinished.translator.result()).toBeUndefined();
   });
 
   it('refuses tool arguments interleaved between calls, which Anthropic blocks cannot express', () => {
