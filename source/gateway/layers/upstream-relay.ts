@@ -9,6 +9,7 @@ import { hasPlausibleUsage } from '../../protocols/answer-usage.js';
 import { hasUnreadableToolArguments } from '../../protocols/tool-arguments.js';
 import { isUtf8 } from 'node:buffer';
 import { Utf8Check } from '../../protocols/utf8-check.js';
+import { sendWholeAnswerAsStream } from '../replay-answer.js';
 
 /**
  * How a provider's answer reaches the client. Every step that reads what the provider sent runs inside
@@ -167,6 +168,11 @@ export function relayJson(ctx: RequestContext, exchange: Exchange, body: Buffer)
   }
   if (answer && isCompleteAnswer(ctx.protocol, answer)) ctx.completion = keepOnlyIfFaithful(answer, isUtf8(body));
   else answer = undefined;
+  if (answer && ctx.chat?.stream) {
+    if (sendWholeAnswerAsStream(ctx, answer)) return void (ctx.answerRelayed = true);
+    ctx.completion = undefined;
+    return { message: 'answered a stream request with a whole answer that cannot be sent as a stream.', code: 'upstream_not_streamed' };
+  }
   if (exchange.sameProtocol && (answer || isAnswerShaped(ctx.protocol, parsed))) sendJson(ctx, 200, text);
   else if (answer) sendJson(ctx, 200, answer);
   else return { message: exchange.sameProtocol ? 'answered with JSON that is not an answer.' : 'answered with a body isartor could not translate.', code: 'upstream_bad_body' };

@@ -134,6 +134,23 @@ export const round3Faults: MatrixFault[] = [
     usage: 'provider',
   },
   {
+    name: 'SSE data: without the space',
+    streams: [true],
+    mode: (wire, _s, text) => stream(goodBody(wire, true, good(text)).replace(/^data: /gm, 'data:').replace(/^event: /gm, 'event:')),
+    expect: 'serve',
+    cache: 'kept',
+    usage: 'provider',
+  },
+  {
+    name: 'a whole JSON answer to a stream request (the provider ignored stream: true)',
+    streams: [true],
+    mode: (wire, _s, text) => whole(goodBody(wire, false, good(text))),
+    // The client asked for a stream and gets one (a JSON body would read as an empty stream).
+    expect: 'serve',
+    cache: 'kept',
+    usage: 'provider',
+  },
+  {
     name: 'a byte order mark at the start of the stream',
     streams: [true],
     mode: (wire, _s, text) => stream('\uFEFF' + goodBody(wire, true, good(text))),
