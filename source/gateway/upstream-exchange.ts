@@ -11,6 +11,7 @@ import { ChatCompletionStreamAccumulator } from '../protocols/openai-stream.js';
 import { anthropicMessageToOpenAI, AnthropicStreamToOpenAI, openAIRequestToAnthropic } from '../protocols/openai-to-anthropic.js';
 import { planResponsesExchange } from './responses-exchange.js';
 import { droppedForChat } from '../protocols/anthropic-fields-chat-lacks.js';
+import { droppedForAnthropic } from '../protocols/openai-fields-anthropic-lacks.js';
 import { EventAlignedBytes } from '../protocols/sse-event-boundary.js';
 
 /** Turns upstream stream bytes into what the caller receives, and remembers the whole answer. */
@@ -94,8 +95,10 @@ export function planExchange(chat: ChatRequest, route: Route): Exchange {
       answerFromJson: (json) => (isCompleteCompletion(json) ? openAICompletionToAnthropic(json, answerModel) : undefined),
     };
   }
-  const request = openAIRequestToAnthropic(chat.body as unknown as ChatCompletionRequest, model);
+  const chatBody = chat.body as unknown as ChatCompletionRequest;
+  const request = openAIRequestToAnthropic(chatBody, model, target.providerId);
   return {
+    dropped: droppedForAnthropic(chatBody),
     model,
     url: messagesUrl(target, false),
     headers: { ...common, ...accept, 'anthropic-version': anthropicVersion },

@@ -7,8 +7,10 @@
  * - `max_tokens` is required by Anthropic: max_completion_tokens, else max_tokens, else the model's
  *   default (anthropic-output-limits.ts: 32,000, less for Claude 3.x).
  * - `temperature` is clamped to Anthropic's [0, 1] (OpenAI allows up to 2).
- * - n, penalties, seed, logprobs, response_format, reasoning_effort, stream_options and legacy
- *   function-calling fields are dropped; audio and file parts become a "[file omitted]"-style text.
+ * - response_format json_schema/json_object, n > 1 and logprobs are refused; seed, penalties, logit_bias
+ *   and reasoning_effort are dropped and named in `x-isartor-dropped` (openai-fields-anthropic-lacks.ts);
+ *   stream_options and legacy function-calling fields are dropped; audio and file parts become a
+ *   "[file omitted]"-style text.
  * - Thinking blocks in the answer are not shown; only Anthropic can read them back.
  */
 import {
@@ -28,6 +30,7 @@ import {
 } from './anthropic.js';
 import { AnthropicEventReader } from './anthropic-stream.js';
 import { defaultMaxTokensFor } from './anthropic-output-limits.js';
+import { refuseOpenAIOnly } from './openai-fields-anthropic-lacks.js';
 import { tokenCount } from './answer-usage.js';
 import { openAIErrorBody, type ChatCompletion, type ChatCompletionRequest, type ChatMessage, type OpenAIErrorType, type ToolCall, type Usage } from './openai.js';
 
@@ -35,7 +38,8 @@ import { openAIErrorBody, type ChatCompletion, type ChatCompletionRequest, type 
 // ---------------------------------------------------------------------------------------------------
 // Request
 
-export function openAIRequestToAnthropic(body: ChatCompletionRequest, upstreamModel: string): AnthropicMessagesRequest {
+export function openAIRequestToAnthropic(body: ChatCompletionRequest, upstreamModel: string, provider = 'this provider'): AnthropicMessagesRequest {
+  refuseOpenAIOnly(body, provider);
   const system: string[] = [];
   const messages: AnthropicMessageParam[] = [];
   for (const message of body.messages) {

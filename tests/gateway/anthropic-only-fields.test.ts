@@ -1,7 +1,9 @@
 // Claude Code (Anthropic messages) in front of an OpenAI-compatible provider: what chat completions have no
 // place for never changes the answer silently. Server tools and MCP servers, which Anthropic runs itself,
 // are refused with a 400 that names them; `thinking`, `top_k` and `context_management` are dropped and
-// named in `x-isartor-dropped`; the same request to Anthropic passes through untouched.
+// named in `x-isartor-dropped`; the same request to Anthropic passes through untouched. And the mirror:
+// an OpenAI chat caller in front of Anthropic (response_format, n, logprobs refused; seed, penalties,
+// logit_bias, reasoning_effort dropped and named).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.js';
 
@@ -83,5 +85,42 @@ describe('the same fields to Anthropic itself', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('x-isartor-dropped')).toBeNull();
     expect(harness.fake.requests.at(-1)!.body).toEqual(body);
+  });
+});
+
+describe('OpenAI-only request fields, translated for Anthropic', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ provider: 'anthropic' });
+  });
+  afterAll(() => harness.close());
+  const question = (extra: Record<string, unknown>, text = 'Name a river in Bavaria.') => ({ model: 'fake-model', messages: [{ role: 'user', content: text }], ...extra });
+
+  for (const [field, extra] of [
+    ['response_format', { response_format: { type: 'json_schema', json_schema: { name: 'river', schema: { type: 'object' } } } }],
+    ['response_format', { response_format: { type: 'json_object' } }],
+    ['`n`', { n: 3 }],
+    ['logprobs', { logprobs: true, top_logprobs: 2 }],
+  ] as const) {
+    it(`${JSON.stringify(extra)}: 400 in OpenAI's format naming ${field}, nothing forwarded`, async () => {
+      const before = harness.upstreamChatCalls();
+      for (const stream of [false, true]) {
+        const response = await harness.chat(question({ ...extra, stream }));
+        expect(response.status).toBe(400);
+        const body = (await response.json()) as { error: { message: string; type: string } };
+        expect(body.error.type).toBe('invalid_request_error');
+        expect(body.error.message).toContain(field);
+      }
+      expect(harness.upstreamChatCalls()).toBe(before);
+    });
+  }
+
+  it('seed, penalties, logit_bias and reasoning_effort: answered, named in x-isartor-dropped; a plain request (and penalties of 0) has no such header', async () => {
+    const response = await harness.chat(question({ seed: 7, frequency_penalty: 0.5, presence_penalty: 0, logit_bias: { '50256': -100 }, reasoning_effort: 'high' }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-isartor-dropped')).toBe('seed, frequency_penalty, logit_bias, reasoning_effort');
+    const plain = await harness.chat(question({ frequency_penalty: 0, n: 1, response_format: { type: 'text' } }, 'Name a lake in Bavaria.'));
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('x-isartor-dropped')).toBeNull();
   });
 });

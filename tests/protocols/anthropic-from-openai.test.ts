@@ -10,7 +10,7 @@ const request = (fields: Partial<ChatCompletionRequest>): ChatCompletionRequest 
 
 describe('openAIRequestToAnthropic', () => {
   it('carries the settings, defaults max_tokens to the model\'s default (32,000; less for Claude 3.x) and clamps temperature to [0, 1]', () => {
-    expect(openAIRequestToAnthropic(request({ temperature: 0.4, top_p: 0.8, user: 'u-1', stop: 'END', stream: true, stream_options: { include_usage: true }, n: 2, seed: 3 }), 'claude-up')).toEqual({
+    expect(openAIRequestToAnthropic(request({ temperature: 0.4, top_p: 0.8, user: 'u-1', stop: 'END', stream: true, stream_options: { include_usage: true }, n: 1, seed: 3 }), 'claude-up')).toEqual({
       model: 'claude-up',
       max_tokens: 32_000,
       messages: [{ role: 'user', content: 'hi' }],
@@ -23,6 +23,8 @@ describe('openAIRequestToAnthropic', () => {
     expect(openAIRequestToAnthropic(request({ temperature: 1.7 }), 'm').temperature).toBe(1);
     expect(openAIRequestToAnthropic(request({ temperature: -1 }), 'm').temperature).toBe(0);
     expect(openAIRequestToAnthropic(request({ max_tokens: 300 }), 'm').max_tokens).toBe(300);
+    // What Anthropic cannot give is refused, never silently dropped (openai-fields-anthropic-lacks.ts).
+    expect(() => openAIRequestToAnthropic(request({ n: 2 }), 'm', 'anthropic')).toThrow(/`n`: 2 choices/);
     // A long patch is not cut at 4,096 tokens; older models get their own (lower) limit, never one they refuse.
     expect(openAIRequestToAnthropic(request({}), 'claude-sonnet-4-5-20250929').max_tokens).toBe(32_000);
     expect(openAIRequestToAnthropic(request({}), 'claude-3-7-sonnet-latest').max_tokens).toBe(32_000);
