@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGateway, startGateway } from '../../source/gateway/server.js';
 import { buildRoutingTable } from '../../source/routing/routing-table.js';
@@ -41,6 +42,32 @@ describe('request bodies that are not UTF-8 JSON text', () => {
 
   const bom = Buffer.from([0xef, 0xbb, 0xbf]);
   const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
+
+  it('a compressed body (content-encoding gzip, deflate, br) is decompressed and forwarded plain; zstd is a 415, a corrupt one a 400, a bomb past the limit a 413, in the caller\'s protocol', async () => {
+    const json = JSON.stringify(userMessage('compressed hello'));
+    for (const [encoding, bytes] of [
+      ['gzip', gzipSync(json)],
+      ['deflate', deflateSync(json)],
+      ['br', brotliCompressSync(json)],
+    ] as const) {
+      const response = await fetch(`${harness.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body: bytes });
+      expect(response.status, encoding).toBe(200);
+      expect(((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toBe('Echo: compressed hello');
+      expect(harness.fake.requests.at(-1)!.rawBody).toBe(json);
+      expect(harness.fake.requests.at(-1)!.headers['content-encoding']).toBeUndefined();
+    }
+    const before = harness.upstreamChatCalls();
+    const zstd = await fetch(`${harness.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'content-encoding': 'zstd' }, body: Buffer.from('(zstd bytes)') });
+    expect(zstd.status).toBe(415);
+    expect(await zstd.json()).toMatchObject({ type: 'error', error: { message: expect.stringContaining('zstd') } });
+    const corrupt = await fetch(`${harness.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: Buffer.from(json) });
+    expect(corrupt.status).toBe(400);
+    expect(((await corrupt.json()) as { error: { code: string } }).error.code).toBe('invalid_content_encoding');
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20));
+    const tooLarge = await fetch(`${harness.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: bomb });
+    expect(tooLarge.status).toBe(413);
+    expect(harness.upstreamChatCalls()).toBe(before);
+  });
 
   it('a byte order mark: 400 saying so, in both protocols; nothing reaches the provider', async () => {
     const before = harness.upstreamChatCalls();
