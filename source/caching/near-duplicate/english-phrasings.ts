@@ -186,6 +186,8 @@ function unembedQuestion(tokens: FormToken[]): FormToken[] {
   if (tokens.slice(at + 1).some((token) => token.sentenceStart)) return tokens;
   const rest = tokens.slice(at + 1);
   if (isWord(rest[0]) && auxiliaries.has(rest[0]!.text)) return tokens.slice(at);
+  // The wh-word is the subject and its verb follows: the embedded order is the question's ("tell me who wrote X" = "who wrote X").
+  if (isWord(wh, 'who', 'what', 'which') && isWord(rest[0]) && rest[0]!.pos === 'VERB' && !rest[0]!.text.endsWith('ing')) return tokens.slice(at);
   const last = rest[rest.length - 1]!;
   if (rest.length >= 2 && isWord(last) && beForms.has(last.text)) return [wh!, last, ...rest.slice(0, -1)];
   return tokens;

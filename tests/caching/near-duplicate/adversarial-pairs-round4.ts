@@ -443,6 +443,24 @@ export const round4Pairs: readonly PairFamily[] = [
     ],
   },
   {
+    family: 'live facts the earlier sets did not catch, asked twice',
+    verdict: 'different',
+    pairs: [
+      ["What's the tallest building?", "What's the tallest building?"],
+      ['Who is the oldest living person?', 'Who is the oldest living person?'],
+      ['Where is the ISS?', 'Where is the ISS?'],
+      ['How many days are left in the year?', 'How many days are left in the year?'],
+      ['What phase is the moon in?', 'What phase is the moon in?'],
+      ['Is Mercury in retrograde?', 'Is Mercury in retrograde?'],
+      ['Quel âge a Emmanuel Macron ?', 'Quel âge a Emmanuel Macron ?'],
+      ['How many countries are in the EU?', 'How many countries are in the EU?'],
+      ['Where is my order?', 'Where is my order?'],
+      ['What is the fastest supercomputer?', 'What is the fastest supercomputer?'],
+      ['Which is the biggest company?', 'Which is the biggest company?'],
+      ['What is the best phone?', 'What is the best phone?'],
+    ],
+  },
+  {
     family: 'paraphrases with filler and politeness (may hit)',
     verdict: 'same',
     pairs: [
@@ -490,6 +508,8 @@ export const round4Pairs: readonly PairFamily[] = [
       ['Convert 0x10 to decimal, thanks', 'Convert 0x10 to decimal'],
       ['Do all mammals lay eggs?', 'Do all mammals lay eggs'],
       ['Please, which planet has the highest gravity?', 'Which planet has the highest gravity?'],
+      ['What is the largest ocean in the world?', 'what is the largest ocean in the world'],
+      ['Hi, what is the highest mountain on Earth?', 'What is the highest mountain on Earth?'],
     ],
   },
 ];
