@@ -20,7 +20,7 @@ import {
 import { isWord, type FormToken } from './form-token.js';
 
 /** Persons after a verb, which leave "how can I help you?" an offer, and "how do I know you?" a question about us. */
-const personalObjects = ['you', 'him', 'her', 'them', 'it', 'me', 'us', 'myself', 'yourself', 'anyone', 'someone', 'everyone', 'people'];
+const personalObjects = ['you', 'him', 'her', 'them', 'it', 'me', 'us', 'myself', 'yourself', 'anyone', 'someone', 'everyone', 'people', 'thee', 'ye'];
 
 /**
  * Verbs of how someone comes across or stands against others: "how do I look?", "how do I rank among
@@ -102,6 +102,16 @@ function quotesSpeech(tokens: readonly FormToken[], at: number): boolean {
   return false;
 }
 
+/** Verbs whose object is words to be said: a closing "please" may be one of them ("should I say thank you, please?"). */
+const sayingVerbs = new Set(['say', 'says', 'said', 'saying', 'reply', 'replies', 'replying', 'respond', 'responds', 'translate', 'translates', 'translating', 'print', 'echo', 'repeat', 'type', 'spell']);
+function saysWords(tokens: readonly FormToken[], at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) {
+    if (isWord(tokens[i]) && sayingVerbs.has(tokens[i]!.text)) return true;
+    if (tokens[i]!.sentenceStart) return false;
+  }
+  return false;
+}
+
 /** A colon earlier in the sentence: what follows it is material ("translate: hello, please"), its last word too. */
 function afterColon(tokens: readonly FormToken[], at: number): boolean {
   for (let i = at - 1; i >= 0; i--) {
@@ -128,7 +138,7 @@ function dropPlease(tokens: FormToken[]): FormToken[] {
     const closesRequest = previous?.commaAfter === true || (isWord(out[0]) && imperativeVerbs.has(out[0]!.text));
     // "kindly" closing a sentence says how to do it ("treat others kindly"); only "please" closes a request politely.
     const closingPlease = token.text !== 'kindly';
-    const polite = !verbBefore && (atStart || afterYou || (atEnd && closingPlease && !mentioned && closesRequest && !afterColon(tokens, i)));
+    const polite = !verbBefore && (atStart || afterYou || (atEnd && closingPlease && !mentioned && closesRequest && !afterColon(tokens, i) && !saysWords(tokens, i)));
     if (!polite) {
       out.push(token);
       return;

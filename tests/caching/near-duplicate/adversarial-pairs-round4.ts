@@ -440,6 +440,22 @@ export const round4Pairs: readonly PairFamily[] = [
       ['Could you give me away at my wedding?', 'Give me away at my wedding'],
       ["Which country's colours are blue, white and red?", "Which country's colours are red, white and blue?"],
       ['Echo back: stop, thank you', 'Echo back: stop'],
+      ['Übersetze ins Englische: Hallo, danke', 'Übersetze ins Englische: Hallo'],
+      ['Traduis en anglais : bonjour, merci', 'Traduis en anglais : bonjour'],
+      ['Should I say thank you, please?', 'Should I say thank you?'],
+      ['How do I love thee?', 'How to love thee?'],
+    ],
+  },
+  {
+    family: 'where a sentence ends',
+    verdict: 'different',
+    pairs: [
+      ["I'm sorry. I love you. What should I say?", "I'm sorry I love you. What should I say?"],
+      ['Stop. Do not go. What does it mean?', 'Stop do not go. What does it mean?'],
+      ['I know. Why is it wrong?', 'I know why is it wrong?'],
+      ['Is it done? Check the logs', 'Is it done check the logs'],
+      ['Call me. Maybe tomorrow?', 'Call me maybe tomorrow?'],
+      ['No. Thank you for asking. Is that rude?', 'No thank you for asking. Is that rude?'],
     ],
   },
   {
