@@ -215,6 +215,15 @@ describe('images and files beside the question', () => {
     });
   }
 
+  it('a field name written with an escape is read as the same field', async () => {
+    harness = await startHarness({ nearDuplicateCache: {} });
+    const raw = '{"model":"fake-model","messages":[{"role":"user","content":[{"type":"text","text":"What is shown?"},{"type":"\\u0069mage_url","\\u0069mage_url":{"\\u0075rl":"https://example.com/live.png"}}]}]}';
+    for (let round = 0; round < 2; round++) {
+      const response = await fetch(`${harness.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw });
+      expect(await layerOf(response)).toBe('200 l3');
+    }
+  });
+
   it('an address mentioned in the text is no media: the repeat hits', async () => {
     harness = await startHarness({ nearDuplicateCache: {} });
     const body = { model: 'fake-model', messages: [{ role: 'user', content: 'Explain the "url" field of https://example.com/a.json' }] };
