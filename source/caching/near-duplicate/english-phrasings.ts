@@ -46,7 +46,7 @@ export function applyPhrasings(input: FormToken[], aboutWords = false): FormToke
   tokens = foldHowTo(tokens);
   tokens = foldMeaning(tokens);
   // Not where "to me" may be where to go: "describe the route from the airport to me".
-  const motion = tokens.slice(1, -2).some((token) => isWord(token, 'from', 'to', 'toward', 'towards', 'into', 'route', 'way', 'directions'));
+  const motion = tokens.slice(1, -2).some((token) => isWord(token, 'from', 'to', 'toward', 'towards', 'into', 'route', 'way', 'directions', 'distance', 'path', 'trip', 'journey'));
   if (isWord(tokens[0], 'explain', 'describe') && tokens.length > 3 && startsWith(tokens, ['to', 'me'], tokens.length - 2) && !motion) {
     tokens = tokens.slice(0, -2);
   }

@@ -108,9 +108,11 @@ const positionWords = new Set(['former', 'latter', 'respectively', 'formerly', '
 const orderedRelations = new Set(['ratio', 'ratios', 'proportion', 'quotient', 'minus', 'divided', 'divide', 'subtract', 'subtracted', 'percentage', 'percent', 'odds']);
 const ordinals = new Set(['first', 'second', 'third', 'last', 'other']);
 /**
- * Words that make the written order part of what is asked: the order itself ("in that order", "then"), operations on a sequence (reverse, concatenate, join, append, compose, initials, an
- * acronym), and arrangements read in order (a flag's or a rainbow's stripes: "white and red" is Poland,
- * "red and white" Indonesia). A question holding one keeps its lists as written.
+ * Words that make the written order part of what is asked: the order itself ("in that order", "then"),
+ * operations on a sequence (reverse, concatenate, join, append, compose, initials, an acronym, a
+ * translation or spelling given item by item), and arrangements read in order (a flag's stripes or a
+ * country's colours: "white and red" is Poland, "red and white" Indonesia). A question holding one keeps
+ * its lists as written.
  */
 const orderWords = new Set([
   'order', 'orders', 'ordered', 'ordering', 'sequence', 'sequences', 'sequential', 'then', 'followed', 'preceded',
@@ -119,6 +121,9 @@ const orderWords = new Set([
   'append', 'appended', 'prepend', 'prepended', 'compose', 'composed', 'composition', 'chain', 'chained', 'pipe', 'piped',
   'number', 'numbered', 'flag', 'flags', 'stripe', 'stripes', 'striped', 'band', 'bands', 'tricolour', 'tricolor', 'top', 'bottom',
   'colours', 'colors',
+  // Operations whose answer follows the written order item by item: "cat and dog" translates to "gato y perro".
+  'translate', 'translated', 'translating', 'translation', 'spell', 'spelled', 'spelt', 'pronounce', 'transliterate', 'encode',
+  'encrypt', 'decode', 'decrypt',
 ]);
 
 /** Whether the question refers to a list item by its position, or relates the items in order: reordering would change the answer. */

@@ -389,6 +389,9 @@ export const round4Pairs: readonly PairFamily[] = [
       ['Is the sequence red, green, blue a rainbow order?', 'Is the sequence blue, green, red a rainbow order?'],
       ['Put wolf, goat and cabbage in a boat, first to last', 'Put cabbage, goat and wolf in a boat, first to last'],
       ['Read the letters x, y and z backwards', 'Read the letters z, y and x backwards'],
+      ['Translate cat and dog', 'Translate dog and cat'],
+      ['Spell cat and dog', 'Spell dog and cat'],
+      ['Describe the distance to me', 'Describe the distance'],
     ],
   },
   {
