@@ -80,7 +80,7 @@ export interface RequestContext {
   /** Sets promptChurn; called when the request is recorded, after its answer went out. */
   observePromptChurn?: () => void;
   clientGone: boolean;
-  /** Layers that left this request alone for size or safety, as `<layer>:<reason>` (`l1b:time`, `l1b:size`, `l2.5:size`); sent as `x-isartor-skipped`. */
+  /** Layers that left this request alone for size or safety, as `<layer>:<reason>` (`l1b:time`, `l1b:size`, `l1a:media`, `l2.5:size`); sent as `x-isartor-skipped`. */
   skipped: string[];
   /** Request fields the translation to the provider's protocol left out (`thinking`, `top_k`); sent as `x-isartor-dropped`. */
   dropped?: string[];
