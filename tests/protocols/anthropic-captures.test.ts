@@ -79,6 +79,7 @@ describe('real OpenClaw captures', () => {
     const roles = translated.messages.map((m) => m.role);
     expect(roles.every((role, i) => role !== roles[i - 1])).toBe(true);
     expect(translated.system).toBe(body.messages.find((m) => m.role === 'system')?.content);
-    expect(translated).toMatchObject({ model: 'claude-up', max_tokens: 32_000, stream: true, tool_choice: { type: 'auto' } });
+    // The capture sets max_completion_tokens: 4096, which the translation keeps (the 32,000 default is only for callers that set none).
+    expect(translated).toMatchObject({ model: 'claude-up', max_tokens: 4096, stream: true, tool_choice: { type: 'auto' } });
   });
 });
