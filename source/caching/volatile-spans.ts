@@ -41,7 +41,7 @@ export function maskClaudeCodeUserId(userId: unknown): unknown {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return userId;
     const record = parsed as Record<string, unknown>;
     if (typeof record.session_id !== 'string' || !new RegExp(`^${uuid}$`).test(record.session_id)) return userId;
-    return JSON.stringify({ ...record, session_id: maskedMarker });
+    return JSON.stringify({ ...{}, ...record, session_id: maskedMarker });
   } catch {
     return userId;
   }
@@ -62,7 +62,7 @@ function maskLastText(content: unknown, mask: (text: string) => string): unknown
   const part = content[lastText] as { text: string };
   const masked = mask(part.text);
   if (masked === part.text) return content;
-  return content.map((block, i) => (i === lastText ? { ...(block as object), text: masked } : block));
+  return content.map((block, i) => (i === lastText ? { ...{}, ...(block as object), text: masked } : block));
 }
 
 /**
@@ -78,7 +78,7 @@ export function maskVolatileSpans(body: Record<string, unknown>): Record<string,
   const metadata = body.metadata as Record<string, unknown> | undefined;
   if (metadata && typeof metadata === 'object' && !Array.isArray(metadata)) {
     const userId = maskClaudeCodeUserId(metadata.user_id);
-    if (userId !== metadata.user_id) set('metadata', { ...metadata, user_id: userId });
+    if (userId !== metadata.user_id) set('metadata', { ...{}, ...metadata, user_id: userId });
   }
   // Anthropic: the system prompt is `system`, a string or text blocks.
   if (body.system !== undefined) set('system', maskLastText(body.system, maskOpenClawRuntimeLine));
@@ -108,6 +108,6 @@ const maskedMessages = new FrozenPartMemo<LooseMessage>();
 function maskedMessage(message: LooseMessage): LooseMessage {
   return maskedMessages.getShared(message, () => {
     const content = maskLastText(message.content, maskOpenClawRuntimeLine);
-    return content === message.content ? message : { ...message, content };
+    return content === message.content ? message : { ...{}, ...message, content };
   });
 }

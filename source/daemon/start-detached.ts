@@ -44,7 +44,7 @@ export async function startDetachedGateway(options: DetachOptions): Promise<Gate
   // The key travels in the environment, never on a command line that `ps` shows.
   // ISARTOR_DETACHED tells the child it runs on its own: a SIGHUP is then not a closed terminal (it has
   // none: `detached` starts a new session), so it is ignored rather than taken as a stop.
-  const env: NodeJS.ProcessEnv = { ...process.env, ISARTOR_HOME: options.stateDir, [detachedMarker]: '1' };
+  const env: NodeJS.ProcessEnv = { ...{}, ...process.env, ISARTOR_HOME: options.stateDir, [detachedMarker]: '1' };
   if (options.gatewayApiKey) env.ISARTOR_GATEWAY_API_KEY = options.gatewayApiKey;
   if (options.redisUrl) env.ISARTOR_REDIS_URL = options.redisUrl;
   const child = spawn(options.command.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd], env });

@@ -5,6 +5,7 @@ import type { PromptChurn } from '../stats/prompt-churn.js';
 import type { StoredVirtualKey } from '../keys/virtual-key.js';
 import type { KeyAdmission } from '../keys/virtual-keys.js';
 import type { CallerProtocol } from '../protocols/caller-protocol.js';
+import type { DeliveredAnswer } from './delivered-answer.js';
 export type { CallerProtocol } from '../protocols/caller-protocol.js';
 
 /** Which layer produced the answer. */
@@ -77,8 +78,13 @@ export interface RequestContext {
   trimmedTokens?: number;
   /** How the system prompt and tools differ from this tool's previous request; null for its first. */
   promptChurn?: PromptChurn | null;
-  /** Sets promptChurn; called when the request is recorded, after its answer went out. */
-  observePromptChurn?: () => void;
+  /**
+   * What prompt churn compares when the request is recorded, after its answer went out (it then sets
+   * promptChurn). Data, not a callback: on Node 20 a function stored on the context made V8 keep each
+   * request's objects through young-generation collections (measured: 0.1% of a hit's allocation
+   * promoted with this object, 14% with a closure).
+   */
+  promptToCompare?: { tool: string; body: Record<string, unknown> };
   clientGone: boolean;
   /** Layers that left this request alone for size or safety, as `<layer>:<reason>` (`l1b:time`, `l1b:size`, `l1a:media`, `l2.5:size`); sent as `x-isartor-skipped`. */
   skipped: string[];
@@ -88,8 +94,8 @@ export interface RequestContext {
   timeDependent?: boolean;
   /** A provider's answer went out with 200 (streamed or whole); without `completion` it was not a whole answer. */
   answerRelayed?: boolean;
-  /** A streamed answer in progress: what has reached the client so far, to charge one who leaves (never to cache); never throws. */
-  deliveredAnswer?: () => object | undefined;
+  /** A streamed answer in progress: what has reached the client so far, to charge one who leaves (never to cache). */
+  deliveredAnswer?: DeliveredAnswer;
   /** The virtual key the caller presented (L0), and once admitted under its budget, how its cost is charged. */
   virtualKey?: { key: StoredVirtualKey; admission?: KeyAdmission };
 }

@@ -37,7 +37,7 @@ export function requestRecordOf(ctx: RequestContext, userPrices: Readonly<Record
     const trimmed = ctx.trimmedTokens ?? 0;
     const savedUsd = found ? (saved ? costOfUsage(found.price, saved) : 0) + costOfInputTokens(found.price, trimmed) : null;
     return {
-      ...timed,
+      ...{}, ...timed,
       inputTokens: usage.inputTokens,
       outputTokens: usage.outputTokens,
       tokensCounted: counted,
@@ -74,7 +74,7 @@ async function tokensOf(ctx: RequestContext): Promise<{ usage: TokenUsage; count
   const answer = (hit ? ctx.replayedAnswer : ctx.completion) as { choices?: unknown; content?: unknown } | undefined;
   // Part of a stream reached the client, which then left or got an error event: the provider billed it.
   if (!answer && !hit && ctx.layer === 'l3' && ctx.chat && (clientHungUp(ctx) || ctx.answerRelayed)) {
-    const delivered = ctx.deliveredAnswer?.();
+    const delivered = ctx.deliveredAnswer?.read();
     if (delivered) return deliveredTokens(ctx.chat.chatView ?? ctx.chat.body, ctx.chat.protocol === 'responses' ? { ...delivered, ...responseOutputAsContent(delivered) } : delivered);
   }
   if (!answer || !ctx.chat || (!hit && ctx.layer !== 'l3')) return { usage: noTokens, counted: 'none', saved: undefined };
@@ -133,7 +133,7 @@ function clampTokens<T extends { usage: TokenUsage; saved: TokenUsage | undefine
     if (usage.cachedInputTokens !== undefined) fixed.cachedInputTokens = Math.min(fix('cached input tokens', usage.cachedInputTokens), fixed.inputTokens);
     return fixed;
   };
-  const result = { ...tokens, usage: clamp(tokens.usage), saved: tokens.saved ? clamp(tokens.saved) : undefined };
+  const result = { ...{}, ...tokens, usage: clamp(tokens.usage), saved: tokens.saved ? clamp(tokens.saved) : undefined };
   if (problems.length > 0) warn(problems.join(', '));
   return result;
 }

@@ -40,7 +40,7 @@ export function planResponsesExchange(
     return {
       model,
       url: messagesUrl(target, false),
-      headers: { ...headers, 'anthropic-version': anthropicVersion },
+      headers: { ...{}, ...headers, 'anthropic-version': anthropicVersion },
       body: JSON.stringify(responsesRequestToAnthropic(body, model)),
       sameProtocol: false,
       openStream: () => new AnthropicStreamToResponses(context),

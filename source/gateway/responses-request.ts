@@ -90,11 +90,11 @@ function chatViewOf(body: ResponsesRequest, model: string): Record<string, unkno
   const { builtIn } = functionToolsOf(requestToolsOf(body));
   const input = inputItemsOf(body)
     .filter((item) => viewedItems.has(itemKind(item)) && (!itemKind(item).startsWith('tool_search') || item.execution === 'client'))
-    .map((item) => (item.type === 'tool_search_output' && Array.isArray(item.tools) ? { ...item, tools: functionToolsOf(item.tools as ResponsesRequest['tools']).functions } : item));
+    .map((item) => (item.type === 'tool_search_output' && Array.isArray(item.tools) ? { ...{}, ...item, tools: functionToolsOf(item.tools as ResponsesRequest['tools']).functions } : item));
   const choice = body.tool_choice as { type?: unknown } | undefined;
   const view = responsesRequestToChat(
     {
-      ...body,
+      ...{}, ...body,
       // What only a Responses provider acts on is not part of the view (a passthrough route takes it as it is).
       conversation: undefined,
       prompt: undefined,
@@ -109,7 +109,7 @@ function chatViewOf(body: ResponsesRequest, model: string): Record<string, unkno
     model,
   );
   // Built-in tools still shape the answer: they stay in the view (by name) so that L1b scopes differ.
-  return builtIn.length > 0 ? { ...view, built_in_tools: builtIn } : (view as Record<string, unknown>);
+  return builtIn.length > 0 ? { ...{}, ...view, built_in_tools: builtIn } : (view as Record<string, unknown>);
 }
 
 /** Input items the view carries: the ones a translation carries, reasoning aside. */

@@ -125,7 +125,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         maxBytes: options.nearDuplicateCache.maxBytes,
       })
     : undefined;
-  const trimming: TrimmingSettings = { ...configDefaults.trimming, enabled: false, ...options.trimming };
+  const trimming: TrimmingSettings = { ...{}, ...configDefaults.trimming, enabled: false, ...options.trimming };
   // L2.5's tokenizer (and L1b's NLP model) load here, not on some client's first request.
   if (trimming.enabled) await prepareTrimmer();
   // Without L1b, L1a still reads each question for time dependence (time-dependence.ts).
@@ -156,7 +156,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     auth,
     parseRequestLayer({ bodyLimitBytes: options.bodyLimitBytes, routing: options.routing }),
     virtualKeyPolicyLayer(options.routing, virtualKeys, { admit: true, priceOf: (provider, model) => findPrice(provider, model, userPrices())?.price }),
-    promptChurnLayer(churn),
+    promptChurnLayer(),
     exactCacheLayer(exactCache),
     nearDuplicate || !exactCache ? nearDuplicateCacheLayer(nearDuplicate) : timeDependenceLayer(),
     trimContextLayer(trimming),
@@ -184,7 +184,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const record = (ctx: RequestContext): void => {
     try {
-      ctx.observePromptChurn?.();
+      if (ctx.promptToCompare) ctx.promptChurn = churn.observe(ctx.promptToCompare.tool, ctx.promptToCompare.body);
     } catch (error) {
       options.onWarning?.(`Could not compare a prompt with the previous one: ${error instanceof Error ? error.message : String(error)}`);
     }

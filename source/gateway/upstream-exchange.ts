@@ -73,7 +73,7 @@ export function planExchange(chat: ChatRequest, route: Route): Exchange {
       model,
       url: messagesUrl(target, chat.betaQuery),
       // The caller's anthropic-version and anthropic-beta travel unchanged: they select API behaviour.
-      headers: { ...common, ...accept, 'anthropic-version': anthropicVersion, ...chat.anthropicHeaders },
+      headers: { ...{}, ...common, ...accept, 'anthropic-version': anthropicVersion, ...chat.anthropicHeaders },
       body: bodyWithModel(chat, model),
       sameProtocol: true,
       openStream: () => passthrough(new AnthropicStreamAccumulator(), 'anthropic'),
@@ -101,7 +101,7 @@ export function planExchange(chat: ChatRequest, route: Route): Exchange {
     dropped: droppedForAnthropic(chatBody),
     model,
     url: messagesUrl(target, false),
-    headers: { ...common, ...accept, 'anthropic-version': anthropicVersion },
+    headers: { ...{}, ...common, ...accept, 'anthropic-version': anthropicVersion },
     body: JSON.stringify(request),
     sameProtocol: false,
     openStream: () => new AnthropicStreamToOpenAI(answerModel, { includeUsage: chat.includeUsage }),
@@ -120,7 +120,7 @@ export function midStreamError(protocol: CallerProtocol, message: string, code: 
 /** The client's body as sent, unless the route's model replaces the one it named. */
 function bodyWithModel(chat: ChatRequest, model: string): Buffer | string {
   if (chat.body.model === model) return chat.raw;
-  return JSON.stringify({ ...chat.body, model });
+  return JSON.stringify({ ...{}, ...chat.body, model });
 }
 
 /** What watches a passed-through stream: the whole answer for the caches, and whether the stream ended as its protocol ends. */

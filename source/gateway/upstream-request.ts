@@ -52,7 +52,7 @@ export class UpstreamRequest extends EventEmitter {
       port: target.port || undefined,
       path: `${target.pathname}${target.search}`,
       method: 'POST',
-      headers: { ...options.headers, 'content-length': String(body.length) },
+      headers: { ...{}, ...options.headers, 'content-length': String(body.length) },
       agent: https ? options.agents.https : options.agents.http,
     });
     this.#timer = setTimeout(() => this.#fail(timeoutError('request', options.timeout.request)), options.timeout.request);

@@ -87,7 +87,7 @@ export class VirtualKeys {
     };
     this.#ledger = options.spendStore
       ? options.spendStore(windowStartOf)
-      : new SpendLedger({ ...(options.ledgerFile ? { file: options.ledgerFile } : {}), windowStartOf, ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+      : new SpendLedger({ ...{}, ...(options.ledgerFile ? { file: options.ledgerFile } : {}), windowStartOf, ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
   }
 
   /** The keys and ledger of a state dir; changes other processes make to the keys file are picked up. */
@@ -327,7 +327,7 @@ function windowRule(key: StoredVirtualKey): BudgetWindowRule {
 
 function applyChanges(key: StoredVirtualKey, changes: KeyChanges, nowMs: number): StoredVirtualKey {
   const now = new Date(nowMs).toISOString();
-  const next: StoredVirtualKey = { ...key, updatedAt: now };
+  const next: StoredVirtualKey = { ...{}, ...key, updatedAt: now };
   if (changes.alias !== undefined) next.alias = changes.alias;
   if (changes.models !== undefined) next.models = changes.models;
   if (changes.maxBudget !== undefined) next.maxBudget = changes.maxBudget;

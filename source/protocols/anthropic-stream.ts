@@ -101,9 +101,9 @@ export class AnthropicStreamAccumulator {
         const json = this.#inputJson.get(index);
         if (json === undefined) return { ...block };
         runnable &&= isRunnableArguments(json);
-        return { ...block, input: parseToolInput(json) } as AnthropicResponseBlock;
+        return { ...{}, ...block, input: parseToolInput(json) } as AnthropicResponseBlock;
       });
-    const built = { ...message, content, usage: { ...message.usage } };
+    const built = { ...{}, ...message, content, usage: { ...message.usage } };
     // Tool input that is not a JSON object was passed on as it came, but reads back as `{}`: never cached.
     if (this.#lossy || !runnable) markLossy(built);
     return built;
@@ -123,7 +123,7 @@ export class AnthropicStreamAccumulator {
         this.#broken = true;
         return;
       }
-      this.#message = { ...event.message, content: [], usage: { ...event.message.usage } };
+      this.#message = { ...{}, ...event.message, content: [], usage: { ...event.message.usage } };
       return;
     }
     const message = this.#message;
@@ -203,11 +203,11 @@ export function encodeAnthropicMessageAsSse(message: AnthropicMessage): string {
   };
   emit({
     type: 'message_start',
-    message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { ...message.usage, output_tokens: 1 } },
+    message: { ...{}, ...message, content: [], stop_reason: null, stop_sequence: null, usage: { ...{}, ...message.usage, output_tokens: 1 } },
   });
   message.content.forEach((block, index) => blockEvents(block, index, emit));
   const { type: _type, id: _id, role: _role, model: _model, content: _content, usage, ...rest } = message;
-  emit({ type: 'message_delta', delta: { ...rest, stop_reason: message.stop_reason, stop_sequence: message.stop_sequence }, usage: { ...usage } });
+  emit({ type: 'message_delta', delta: { ...{}, ...rest, stop_reason: message.stop_reason, stop_sequence: message.stop_sequence }, usage: { ...usage } });
   emit({ type: 'message_stop' });
   return out.join('');
 }
@@ -220,17 +220,17 @@ function blockEvents(block: AnthropicResponseBlock, index: number, emit: (event:
     case 'text': {
       const { citations, ...rest } = block;
       const streamed = Array.isArray(citations) && citations.length > 0;
-      emit({ type: 'content_block_start', index, content_block: { ...rest, text: '', ...(streamed ? {} : citations === undefined ? {} : { citations }) } as AnthropicResponseBlock });
+      emit({ type: 'content_block_start', index, content_block: { ...{}, ...rest, text: '', ...(streamed ? {} : citations === undefined ? {} : { citations }) } as AnthropicResponseBlock });
       if (streamed) for (const citation of citations) delta({ type: 'citations_delta', citation });
       for (const text of splitForReplay(block.text)) delta({ type: 'text_delta', text });
       break;
     }
     case 'tool_use':
-      emit({ type: 'content_block_start', index, content_block: { ...block, input: {} } });
+      emit({ type: 'content_block_start', index, content_block: { ...{}, ...block, input: {} } });
       for (const partial_json of splitForReplay(JSON.stringify(block.input))) delta({ type: 'input_json_delta', partial_json });
       break;
     case 'thinking':
-      emit({ type: 'content_block_start', index, content_block: { ...block, thinking: '', signature: '' } });
+      emit({ type: 'content_block_start', index, content_block: { ...{}, ...block, thinking: '', signature: '' } });
       for (const thinking of splitForReplay(block.thinking)) delta({ type: 'thinking_delta', thinking });
       delta({ type: 'signature_delta', signature: block.signature });
       break;

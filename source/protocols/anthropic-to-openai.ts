@@ -357,7 +357,7 @@ export class OpenAIStreamToAnthropic {
       if (block?.type === 'tool_use') block.input = parseToolInput(draft.arguments);
       runnable &&= isRunnableArguments(draft.arguments);
     }
-    const built = { ...message, content, usage: { ...message.usage } };
+    const built = { ...{}, ...message, content, usage: { ...message.usage } };
     // Arguments that are not a JSON object became `{}`: served so, never cached (tool-arguments.ts).
     if (!runnable) markLossy(built);
     return built;
@@ -423,7 +423,7 @@ export class OpenAIStreamToAnthropic {
       stop_sequence: null,
       usage: { input_tokens: anthropicUsage(chunk.usage ?? chunk.x_groq?.usage).input_tokens, output_tokens: 0 },
     };
-    this.#emit({ type: 'message_start', message: { ...this.#message, usage: { ...this.#message.usage } } });
+    this.#emit({ type: 'message_start', message: { ...{}, ...this.#message, usage: { ...this.#message.usage } } });
   }
 
   #onChoice(choice: ChunkChoice): void {
@@ -491,7 +491,7 @@ export class OpenAIStreamToAnthropic {
     const block: AnthropicToolUseBlock = { type: 'tool_use', id: draft.id, name: draft.name, input: {} };
     this.#blocks.push(block);
     this.#open = { kind: 'tool', draft };
-    this.#emit({ type: 'content_block_start', index: draft.blockIndex, content_block: { ...block, input: {} } });
+    this.#emit({ type: 'content_block_start', index: draft.blockIndex, content_block: { ...{}, ...block, input: {} } });
     if (draft.arguments !== '') {
       this.#emit({ type: 'content_block_delta', index: draft.blockIndex, delta: { type: 'input_json_delta', partial_json: draft.arguments } });
     }

@@ -28,5 +28,5 @@ export function systemWithoutBookkeeping<Block extends { text: string }>(system:
   if (!first) return system;
   const text = withoutBookkeepingLine(first.text);
   if (text === first.text) return system;
-  return text === '' ? rest : [{ ...first, text }, ...rest];
+  return text === '' ? rest : [{ ...{}, ...first, text }, ...rest];
 }

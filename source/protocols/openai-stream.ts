@@ -289,7 +289,7 @@ export function encodeCompletionAsSse(completion: ChatCompletion, options: { inc
   }
   const events: string[] = [];
   const emit = (choices: unknown[], extra: object = {}): void => {
-    events.push(`data: ${JSON.stringify({ ...head, ...(events.length === 0 ? firstOnly : {}), choices, ...extra })}\n\n`);
+    events.push(`data: ${JSON.stringify({ ...{}, ...head, ...(events.length === 0 ? firstOnly : {}), choices, ...extra })}\n\n`);
   };
   for (const choice of completion.choices) {
     const message = choice.message ?? { role: 'assistant', content: null };
@@ -302,20 +302,20 @@ export function encodeCompletionAsSse(completion: ChatCompletion, options: { inc
     for (const [field, value] of Object.entries(choice)) {
       if (!['index', 'message', 'logprobs', 'finish_reason'].includes(field) && value !== undefined) choiceExtras[field] = value;
     }
-    emit([{ ...base, delta: { role: 'assistant', content: '' }, logprobs: choice.logprobs ?? null, finish_reason: null }]);
+    emit([{ ...{}, ...base, delta: { role: 'assistant', content: '' }, logprobs: choice.logprobs ?? null, finish_reason: null }]);
     for (const field of ['reasoning_content', 'reasoning'] as const) {
       const reasoning = message[field];
       if (typeof reasoning !== 'string') continue;
-      for (const piece of splitForReplay(reasoning)) emit([{ ...base, delta: { [field]: piece }, logprobs: null, finish_reason: null }]);
+      for (const piece of splitForReplay(reasoning)) emit([{ ...{}, ...base, delta: { [field]: piece }, logprobs: null, finish_reason: null }]);
     }
     for (const piece of splitForReplay(typeof content === 'string' ? content : '')) {
-      emit([{ ...base, delta: { content: piece }, logprobs: null, finish_reason: null }]);
+      emit([{ ...{}, ...base, delta: { content: piece }, logprobs: null, finish_reason: null }]);
     }
-    if (refusal) emit([{ ...base, delta: { refusal }, logprobs: null, finish_reason: null }]);
+    if (refusal) emit([{ ...{}, ...base, delta: { refusal }, logprobs: null, finish_reason: null }]);
     (toolCalls ?? []).forEach((call, index) => {
-      emit([{ ...base, delta: { tool_calls: [{ index, id: call.id, type: call.type, function: call.function }] }, logprobs: null, finish_reason: null }]);
+      emit([{ ...{}, ...base, delta: { tool_calls: [{ index, id: call.id, type: call.type, function: call.function }] }, logprobs: null, finish_reason: null }]);
     });
-    emit([{ ...base, delta: {}, logprobs: null, finish_reason: choice.finish_reason, ...choiceExtras }]);
+    emit([{ ...{}, ...base, delta: {}, logprobs: null, finish_reason: choice.finish_reason, ...choiceExtras }]);
   }
   if (options.includeUsage && completion.usage) emit([], { usage: completion.usage });
   events.push('data: [DONE]\n\n');

@@ -356,7 +356,7 @@ export class AnthropicStreamToOpenAI {
   }
 
   #build(): ChatCompletion {
-    const toolCalls = this.#toolCalls.map((call) => ({ ...call, function: { ...call.function } }));
+    const toolCalls = this.#toolCalls.map((call) => ({ ...{}, ...call, function: { ...call.function } }));
     return {
       id: this.#id,
       object: 'chat.completion',

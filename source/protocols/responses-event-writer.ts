@@ -93,17 +93,17 @@ export class ResponseEventWriter {
     const open = this.#current;
     const output = this.#response.output.map((item, index): ResponsesOutputItem => {
       if (open?.index !== index) return item;
-      if (open.kind === 'message') return { ...open.item, content: open.part ? [...open.parts, finishedPart(open.part)] : [...open.parts] };
-      if (open.kind === 'reasoning') return { ...open.item, summary: [{ type: 'summary_text', text: open.text }] };
+      if (open.kind === 'message') return { ...{}, ...open.item, content: open.part ? [...open.parts, finishedPart(open.part)] : [...open.parts] };
+      if (open.kind === 'reasoning') return { ...{}, ...open.item, summary: [{ type: 'summary_text', text: open.text }] };
       return { ...open.item };
     });
-    return { ...this.#response, status: 'incomplete', output };
+    return { ...{}, ...this.#response, status: 'incomplete', output };
   }
 
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    const snapshot = { ...this.#response, output: [] };
+    const snapshot = { ...{}, ...this.#response, output: [] };
     this.#emit({ type: 'response.created', response: snapshot });
     this.#emit({ type: 'response.in_progress', response: snapshot });
   }
@@ -218,13 +218,13 @@ export class ResponseEventWriter {
     const at = { item_id: String(item.id ?? ''), output_index: index };
     if (item.type === 'message') {
       const message = item as ResponsesMessageItem;
-      this.#emit({ type: 'response.output_item.added', output_index: index, item: { ...message, status: 'in_progress', content: [] } });
-      message.content.forEach((part, contentIndex) => this.#replayPart({ ...at, content_index: contentIndex }, part));
+      this.#emit({ type: 'response.output_item.added', output_index: index, item: { ...{}, ...message, status: 'in_progress', content: [] } });
+      message.content.forEach((part, contentIndex) => this.#replayPart({ ...{}, ...at, content_index: contentIndex }, part));
     } else if (item.type === 'reasoning') {
       const reasoning = item as ResponsesReasoningItem;
-      this.#emit({ type: 'response.output_item.added', output_index: index, item: { ...reasoning, summary: [] } });
+      this.#emit({ type: 'response.output_item.added', output_index: index, item: { ...{}, ...reasoning, summary: [] } });
       reasoning.summary.forEach((part, summaryIndex) => {
-        const here = { ...at, summary_index: summaryIndex };
+        const here = { ...{}, ...at, summary_index: summaryIndex };
         this.#emit({ type: 'response.reasoning_summary_part.added', ...here, part: { type: 'summary_text', text: '' } });
         for (const delta of splitForReplay(part.text)) this.#emit({ type: 'response.reasoning_summary_text.delta', ...here, delta });
         this.#emit({ type: 'response.reasoning_summary_text.done', ...here, text: part.text });
@@ -232,13 +232,13 @@ export class ResponseEventWriter {
       });
     } else if (item.type === 'function_call') {
       const call = item as ResponsesFunctionCallItem;
-      this.#emit({ type: 'response.output_item.added', output_index: index, item: { ...call, arguments: '', status: 'in_progress' } });
+      this.#emit({ type: 'response.output_item.added', output_index: index, item: { ...{}, ...call, arguments: '', status: 'in_progress' } });
       for (const delta of splitForReplay(call.arguments)) this.#emit({ type: 'response.function_call_arguments.delta', ...at, delta });
       this.#emit({ type: 'response.function_call_arguments.done', ...at, name: call.name, arguments: call.arguments });
     } else if (item.type === 'custom_tool_call' && typeof item.input === 'string') {
       // A freeform tool's call (Codex's apply_patch): its input streams as text, as a function call's arguments do.
       const input = item.input;
-      this.#emit({ type: 'response.output_item.added', output_index: index, item: { ...item, input: '', ...('status' in item ? { status: 'in_progress' } : {}) } });
+      this.#emit({ type: 'response.output_item.added', output_index: index, item: { ...{}, ...item, input: '', ...('status' in item ? { status: 'in_progress' } : {}) } });
       for (const delta of splitForReplay(input)) this.#emit({ type: 'response.custom_tool_call_input.delta', ...at, delta });
       this.#emit({ type: 'response.custom_tool_call_input.done', ...at, input });
     } else this.#emit({ type: 'response.output_item.added', output_index: index, item });
@@ -291,7 +291,7 @@ export class ResponseEventWriter {
     this.#response.output.push(item);
     const open = { kind: 'message' as const, index, item, parts: [], part: undefined };
     this.#current = open;
-    this.#emit({ type: 'response.output_item.added', output_index: index, item: { ...item, content: [] } });
+    this.#emit({ type: 'response.output_item.added', output_index: index, item: { ...{}, ...item, content: [] } });
     return open;
   }
 
@@ -302,7 +302,7 @@ export class ResponseEventWriter {
     this.#response.output.push(item);
     const open = { kind: 'reasoning' as const, index, item, text: '' };
     this.#current = open;
-    this.#emit({ type: 'response.output_item.added', output_index: index, item: { ...item, summary: [] } });
+    this.#emit({ type: 'response.output_item.added', output_index: index, item: { ...{}, ...item, summary: [] } });
     this.#emit({ type: 'response.reasoning_summary_part.added', item_id: item.id, output_index: index, summary_index: 0, part: { type: 'summary_text', text: '' } });
     return open;
   }
@@ -314,7 +314,7 @@ export class ResponseEventWriter {
     if (!open || open.kind === 'function') return;
     if (open.kind === 'message') {
       this.#closePart(open);
-      const done: ResponsesMessageItem = { ...open.item, status: 'completed', content: open.parts };
+      const done: ResponsesMessageItem = { ...{}, ...open.item, status: 'completed', content: open.parts };
       this.#response.output[open.index] = done;
       this.#emit({ type: 'response.output_item.done', output_index: open.index, item: done });
       return;
@@ -323,7 +323,7 @@ export class ResponseEventWriter {
     const part = { type: 'summary_text' as const, text: open.text };
     this.#emit({ type: 'response.reasoning_summary_text.done', ...base, summary_index: 0, text: open.text });
     this.#emit({ type: 'response.reasoning_summary_part.done', ...base, summary_index: 0, part });
-    const done: ResponsesReasoningItem = { ...open.item, summary: [part] };
+    const done: ResponsesReasoningItem = { ...{}, ...open.item, summary: [part] };
     this.#response.output[open.index] = done;
     this.#emit({ type: 'response.output_item.done', output_index: open.index, item: done });
   }
@@ -350,10 +350,10 @@ export class ResponseEventWriter {
     this.#response.output[open.index] = item;
     if (item.type === 'custom_tool_call') {
       const at = { item_id: id, output_index: open.index };
-      this.#emit({ type: 'response.output_item.added', output_index: open.index, item: { ...item, input: '', status: 'in_progress' } });
+      this.#emit({ type: 'response.output_item.added', output_index: open.index, item: { ...{}, ...item, input: '', status: 'in_progress' } });
       for (const delta of splitForReplay(item.input as string)) this.#emit({ type: 'response.custom_tool_call_input.delta', ...at, delta });
       this.#emit({ type: 'response.custom_tool_call_input.done', ...at, input: item.input });
-    } else this.#emit({ type: 'response.output_item.added', output_index: open.index, item: { ...item, status: 'in_progress' } });
+    } else this.#emit({ type: 'response.output_item.added', output_index: open.index, item: { ...{}, ...item, status: 'in_progress' } });
     this.#emit({ type: 'response.output_item.done', output_index: open.index, item });
   }
 

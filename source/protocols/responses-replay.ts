@@ -34,7 +34,7 @@ function isEmpty(value: unknown): boolean {
 export function encodeResponseAsSse(response: ResponseObject): string | undefined {
   if (!isStreamReplayable(response)) return undefined;
   const { id, created_at: createdAt, model, output, usage, status, incomplete_details: incomplete, ...echo } = response;
-  const writer = new ResponseEventWriter({ id, model, createdAt, echo: { ...echo, error: null } as ResponseEcho });
+  const writer = new ResponseEventWriter({ id, model, createdAt, echo: { ...{}, ...echo, error: null } as ResponseEcho });
   writer.start();
   for (const item of output) writer.replayItem(item);
   writer.complete(usage, status === 'incomplete' ? (incomplete?.reason ?? 'max_output_tokens') : undefined);

@@ -232,7 +232,7 @@ export class AnthropicStreamToResponses {
   /** What reached the client so far, finished or not: only for charging a client who left, never for the cache. */
   delivered(): ResponseObject | undefined {
     const written = this.#writer?.written();
-    return written && { ...written, usage: usageOfAnthropic(this.#usage) };
+    return written && { ...{}, ...written, usage: usageOfAnthropic(this.#usage) };
   }
 
   #ensureWriter(messageId: string | undefined): ResponseEventWriter {

@@ -266,7 +266,7 @@ export class ChatStreamToResponses {
   /** What reached the client so far, finished or not: only for charging a client who left, never for the cache. */
   delivered(): ResponseObject | undefined {
     const written = this.#writer?.written();
-    return written && this.#usage ? { ...written, usage: usageOfChat(this.#usage) } : written;
+    return written && this.#usage ? { ...{}, ...written, usage: usageOfChat(this.#usage) } : written;
   }
 
   #ensureWriter(chunk: ChatChunk | undefined): ResponseEventWriter {

@@ -158,7 +158,7 @@ export function functionToolsOf(tools: readonly ResponsesTool[] | undefined): { 
     else if (tool?.type === 'namespace' && typeof tool.name === 'string' && Array.isArray(tool.tools)) {
       for (const inner of tool.tools) {
         const innerPlain = asFunction(inner);
-        if (innerPlain) functions.push({ ...innerPlain, name: `${tool.name}${namespaceSeparator}${innerPlain.name}` });
+        if (innerPlain) functions.push({ ...{}, ...innerPlain, name: `${tool.name}${namespaceSeparator}${innerPlain.name}` });
         else builtIn.push(`${tool.name}.${String(inner?.type)}`);
       }
     } else builtIn.push(String(tool?.type ?? 'unknown'));
@@ -199,8 +199,8 @@ export class CallShapes {
 
   of(flat: string): CallShape {
     const split = splitFunctionName(flat, this.#namespaces);
-    if (this.#custom.has(flat)) return { ...split, as: 'custom' };
-    if (this.#toolSearch && flat === 'tool_search') return { ...split, as: 'tool_search' };
+    if (this.#custom.has(flat)) return { ...{}, ...split, as: 'custom' };
+    if (this.#toolSearch && flat === 'tool_search') return { ...{}, ...split, as: 'tool_search' };
     return split;
   }
 }

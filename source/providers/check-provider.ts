@@ -59,22 +59,22 @@ export async function checkProvider(target: UpstreamTarget, options: { timeoutMs
     });
   } catch (error) {
     const failure = classifyNetworkError(error, probe.url, timeoutMs, target.providerId);
-    return { ...base, ok: false, status: null, latencyMs: elapsed(startedAt), modelFound: null, problem: failure };
+    return { ...{}, ...base, ok: false, status: null, latencyMs: elapsed(startedAt), modelFound: null, problem: failure };
   }
   const latencyMs = elapsed(startedAt);
   const status = response.statusCode;
   const statusProblem = problemForStatus(target, status, response.body);
   if (statusProblem) {
-    return { ...base, ok: false, status, latencyMs, modelFound: statusProblem.kind === 'model_missing' ? false : null, problem: statusProblem };
+    return { ...{}, ...base, ok: false, status, latencyMs, modelFound: statusProblem.kind === 'model_missing' ? false : null, problem: statusProblem };
   }
   if (status === 429) {
     const warning = `${target.providerId} accepted the key but is rate-limiting it right now (HTTP 429); the model was not checked.`;
-    return { ...base, ok: true, status, latencyMs, modelFound: null, warning };
+    return { ...{}, ...base, ok: true, status, latencyMs, modelFound: null, warning };
   }
   const models = probe.readModels(response.body);
   if (models === 'unreadable') {
     return {
-      ...base,
+      ...{}, ...base,
       ok: false,
       status,
       latencyMs,
@@ -85,7 +85,7 @@ export async function checkProvider(target: UpstreamTarget, options: { timeoutMs
   const judged = judgeModel(target, models);
   // The setup wizard offers the whole list to pick from, not just the sample a failure shows.
   if (options.listModels && models !== 'probed') judged.availableModels = models.slice(0, maxListedModels);
-  return { ...base, ...judged, status, latencyMs };
+  return { ...{}, ...base, ...judged, status, latencyMs };
 }
 
 const maxListedModels = 200;

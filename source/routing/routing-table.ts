@@ -45,7 +45,7 @@ export function buildRoutingTable(config: IsartorConfig): RoutingTable {
         hint: `Add it with \`isartor set-key -p ${ref.provider} --keep-default\`.`,
       });
     }
-    return withTimeouts(config, { ...resolveTarget(config, ref.provider), model: ref.model });
+    return withTimeouts(config, { ...{}, ...resolveTarget(config, ref.provider), model: ref.model });
   };
   const defaultRoute = withTimeouts(config, resolveActiveTarget(config));
   const chains = new Map<string, Route[]>();

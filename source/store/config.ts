@@ -330,7 +330,7 @@ export class ConfigStore {
 
 function withDefaults(raw: Partial<IsartorConfig>): IsartorConfig {
   return {
-    ...(raw.provider === undefined ? {} : { provider: raw.provider }),
+    ...{}, ...(raw.provider === undefined ? {} : { provider: raw.provider }),
     providers: { ...raw.providers },
     aliases: { ...raw.aliases },
     fallbacks: { ...raw.fallbacks },
@@ -340,7 +340,7 @@ function withDefaults(raw: Partial<IsartorConfig>): IsartorConfig {
       exact: { ...configDefaults.cache.exact, ...raw.cache?.exact },
       nearDuplicate: { ...configDefaults.cache.nearDuplicate, ...raw.cache?.nearDuplicate },
     },
-    trimming: { ...configDefaults.trimming, ...raw.trimming, lossy: { ...configDefaults.trimming.lossy, ...raw.trimming?.lossy } },
+    trimming: { ...{}, ...configDefaults.trimming, ...raw.trimming, lossy: { ...configDefaults.trimming.lossy, ...raw.trimming?.lossy } },
     upstream: { ...configDefaults.upstream, ...raw.upstream },
     store: { ...configDefaults.store, ...raw.store },
     pricing: { ...raw.pricing },

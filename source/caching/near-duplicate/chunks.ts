@@ -123,12 +123,12 @@ export function chunkQuestion(normalised: string): Chunk[] {
         chunks.push(chunk);
         sentenceStart = true;
       } else {
-        chunks.push({ ...chunk, text: written });
+        chunks.push({ ...{}, ...chunk, text: written });
       }
       return;
     }
     if (trail === ',') {
-      chunks.push({ ...chunk, commaAfter: true });
+      chunks.push({ ...{}, ...chunk, commaAfter: true });
       return;
     }
     chunks.push(chunk);

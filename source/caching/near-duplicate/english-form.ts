@@ -124,7 +124,7 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
     const base = { sentenceStart: chunk.sentenceStart, commaAfter: false };
     const pos = pieces[0]?.pos ?? '';
     if (chunk.kind !== 'word') {
-      out.push({ ...base, kind: chunk.kind, text: chunk.text, pos });
+      out.push({ ...{}, ...base, kind: chunk.kind, text: chunk.text, pos });
     } else if (pieces.length === 0 || pieces.map((p) => p.value).join('') !== chunk.text) {
       return undefined;
     } else {
@@ -151,7 +151,7 @@ function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged |
   const lower = chunk.text.toLowerCase();
   const spelled = apostropheless.get(lower);
   if (spelled && (chunk.text === lower || titleCase.test(chunk.text))) {
-    return spelled.map((text, k) => ({ ...base, sentenceStart: base.sentenceStart && k === 0, kind: 'word' as const, text, pos: k === 0 ? pieces[0]!.pos : 'AUX' }));
+    return spelled.map((text, k) => ({ ...{}, ...base, sentenceStart: base.sentenceStart && k === 0, kind: 'word' as const, text, pos: k === 0 ? pieces[0]!.pos : 'AUX' }));
   }
   const out: FormToken[] = [];
   (chunk.text.includes("'") ? splitContractions(pieces) : pieces).forEach((piece, k, all) => {

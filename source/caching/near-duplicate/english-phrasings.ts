@@ -53,7 +53,7 @@ export function applyPhrasings(input: FormToken[], aboutWords = false): FormToke
   // "an" = "a" only as an article before a common word, in a question that is not about words: "Should I use
   // a before hour?", "is it a MBA or an MBA?" ask which one is right.
   if (aboutWords) return tokens;
-  return tokens.map((token, i) => (isWord(token, 'an') && articleBeforeVowel(tokens[i + 1]) ? { ...token, text: 'a' } : token));
+  return tokens.map((token, i) => (isWord(token, 'an') && articleBeforeVowel(tokens[i + 1]) ? { ...{}, ...token, text: 'a' } : token));
 }
 
 /**
@@ -72,18 +72,18 @@ function dropGreetings(tokens: FormToken[]): FormToken[] {
   // program", "Hey, Jude chords", "Hi, Mom is a song by whom?").
   if (!next || next.kind !== 'word') return tokens;
   const opensQuestion = boundaryAfter(tokens, length - 1) || questionWords.has(next.text) || auxiliaries.has(next.text) || pleaseWords.has(next.text);
-  return opensQuestion ? [{ ...next, sentenceStart: true }, ...tokens.slice(length + 1)] : tokens;
+  return opensQuestion ? [{ ...{}, ...next, sentenceStart: true }, ...tokens.slice(length + 1)] : tokens;
 }
 
 function dropThanks(tokens: FormToken[]): FormToken[] {
   for (const phrase of thanksPhrases) {
     const at = tokens.length - phrase.length;
     if (at > 0 && startsWith(tokens, phrase, at) && (tokens[at]!.sentenceStart || (tokens[at - 1]!.commaAfter && !quotesSpeech(tokens, at)))) {
-      return dropThanks(tokens.slice(0, at).map((token, i) => (i === at - 1 ? { ...token, commaAfter: false } : token)));
+      return dropThanks(tokens.slice(0, at).map((token, i) => (i === at - 1 ? { ...{}, ...token, commaAfter: false } : token)));
     }
     // At the start only before a word, as a greeting: "Thanks, Dad!" thanks someone.
     if (tokens.length > phrase.length && startsWith(tokens, phrase) && boundaryAfter(tokens, phrase.length - 1) && tokens[phrase.length]!.kind === 'word') {
-      return dropThanks([{ ...tokens[phrase.length]!, sentenceStart: true }, ...tokens.slice(phrase.length + 1)]);
+      return dropThanks([{ ...{}, ...tokens[phrase.length]!, sentenceStart: true }, ...tokens.slice(phrase.length + 1)]);
     }
   }
   return tokens;
@@ -143,8 +143,8 @@ function dropPlease(tokens: FormToken[]): FormToken[] {
       out.push(token);
       return;
     }
-    if (atStart && tokens[i + 1]) tokens[i + 1] = { ...tokens[i + 1]!, sentenceStart: true };
-    if (previous && atEnd) out[out.length - 1] = { ...previous, commaAfter: false };
+    if (atStart && tokens[i + 1]) tokens[i + 1] = { ...{}, ...tokens[i + 1]!, sentenceStart: true };
+    if (previous && atEnd) out[out.length - 1] = { ...{}, ...previous, commaAfter: false };
   });
   return out;
 }
@@ -172,7 +172,7 @@ function dropRequestModal(tokens: FormToken[]): FormToken[] {
   // A verb that works on a text asks about ability when its object is no text but a kind of one: "can you
   // translate Klingon?", "can you summarise PDFs?" ("yes, I can") is not "translate Klingon".
   if (modal && materialVerbs.has(verb!.text) && !namesAText(object)) return tokens;
-  return [{ ...verb!, sentenceStart: true }, ...tokens.slice(length + 1)];
+  return [{ ...{}, ...verb!, sentenceStart: true }, ...tokens.slice(length + 1)];
 }
 
 /** Particles that make "tell me", "give us", "find me" another verb: "tell us apart", "give me away", "find me out". */

@@ -59,12 +59,12 @@ export const maxQuestionLength = 2000;
 
 export function analyseQuestion(text: string): QuestionFeatures {
   const empty = { text, form: '', orderFree: '', words: '', terms: [] as string[] };
-  if (text.length > maxQuestionLength) return { ...empty, language: 'other', time: undefined };
+  if (text.length > maxQuestionLength) return { ...{}, ...empty, language: 'other', time: undefined };
   const read = readQuestion(text);
   if (!carriesLayout(text)) return read;
   // Whitespace that may be syntax (code, YAML, a string literal): compared as written, time read as usual.
   const asWritten = `l:${text.normalize('NFC').trim()}`;
-  return { ...read, form: asWritten, orderFree: asWritten };
+  return { ...{}, ...read, form: asWritten, orderFree: asWritten };
 }
 
 function readQuestion(text: string): QuestionFeatures {
@@ -112,11 +112,11 @@ function exactTokens(chunks: readonly Chunk[]): FormToken[] {
 function otherLanguageTokens(language: 'de' | 'fr', chunks: readonly Chunk[]): FormToken[] {
   return chunks.map((chunk) => {
     const base = { pos: '', sentenceStart: chunk.sentenceStart, commaAfter: chunk.commaAfter };
-    if (chunk.kind !== 'word') return { ...base, kind: chunk.kind, text: chunk.text };
+    if (chunk.kind !== 'word') return { ...{}, ...base, kind: chunk.kind, text: chunk.text };
     const lower = chunk.text.toLowerCase();
-    if (chunk.text === lower) return { ...base, kind: 'word', text: lower };
-    if (chunk.sentenceStart && functionWords[language].has(lower) && /^\p{Lu}[^\p{Lu}]*$/u.test(chunk.text)) return { ...base, kind: 'word', text: lower };
-    return { ...base, kind: 'verbatim', text: chunk.text };
+    if (chunk.text === lower) return { ...{}, ...base, kind: 'word', text: lower };
+    if (chunk.sentenceStart && functionWords[language].has(lower) && /^\p{Lu}[^\p{Lu}]*$/u.test(chunk.text)) return { ...{}, ...base, kind: 'word', text: lower };
+    return { ...{}, ...base, kind: 'verbatim', text: chunk.text };
   });
 }
 
@@ -133,12 +133,12 @@ function dropPoliteness(language: 'de' | 'fr', input: FormToken[]): FormToken[] 
     for (const phrase of anywhereEdge) {
       const at = tokens.length - phrase.length;
       if (at > 0 && (colonAt === -1 || colonAt > at) && matches(phrase, at) && (tokens[at]!.sentenceStart || tokens[at - 1]!.commaAfter)) {
-        tokens = tokens.slice(0, at).map((token, i) => (i === at - 1 ? { ...token, commaAfter: false } : token));
+        tokens = tokens.slice(0, at).map((token, i) => (i === at - 1 ? { ...{}, ...token, commaAfter: false } : token));
         changed = true;
         break;
       }
       if (tokens.length > phrase.length && matches(phrase, 0) && (tokens[phrase.length - 1]!.commaAfter || tokens[phrase.length]!.sentenceStart || phrase[0] === 'bitte')) {
-        tokens = [{ ...tokens[phrase.length]!, sentenceStart: true }, ...tokens.slice(phrase.length + 1)];
+        tokens = [{ ...{}, ...tokens[phrase.length]!, sentenceStart: true }, ...tokens.slice(phrase.length + 1)];
         changed = true;
         break;
       }
@@ -165,7 +165,7 @@ function foldFrenchWhatIs(tokens: FormToken[]): FormToken[] {
   let rest: FormToken[] | undefined;
   if (lower(0) === "c'est" && lower(1) === 'quoi') rest = tokens.slice(2);
   else if (lower(0) === "qu'est-ce" && lower(1) === 'que') rest = lower(2) === "c'est" && lower(3) === 'que' ? tokens.slice(4) : tokens.slice(2);
-  else if (lower(0) === "qu'est-ce" && /^qu'\p{L}/u.test(lower(1))) rest = [{ ...tokens[1]!, text: tokens[1]!.text.slice(3) }, ...tokens.slice(2)];
+  else if (lower(0) === "qu'est-ce" && /^qu'\p{L}/u.test(lower(1))) rest = [{ ...{}, ...tokens[1]!, text: tokens[1]!.text.slice(3) }, ...tokens.slice(2)];
   const first = rest?.[0];
   const determiner = first !== undefined && ((first.kind === 'word' && frenchDeterminers.has(first.text)) || ((first.kind === 'word' || first.kind === 'verbatim') && /^l'\p{L}/u.test(first.text)));
   if (!rest || !determiner) return tokens;

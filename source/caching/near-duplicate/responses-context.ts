@@ -37,8 +37,8 @@ function isUserMessage(item: unknown): boolean {
 
 /** The question's message with its last text emptied: the question is compared by L1b, the rest is scope. */
 function withoutLastText(item: Item): Item {
-  if (typeof item.content === 'string') return { ...item, content: '' };
+  if (typeof item.content === 'string') return { ...{}, ...item, content: '' };
   if (!Array.isArray(item.content) || item.content.length === 0) return item;
   const last = item.content.length - 1;
-  return { ...item, content: item.content.map((part, i) => (i === last && typeof part === 'object' && part !== null ? { ...part, text: '' } : part)) };
+  return { ...{}, ...item, content: item.content.map((part, i) => (i === last && typeof part === 'object' && part !== null ? { ...{}, ...part, text: '' } : part)) };
 }

@@ -86,9 +86,9 @@ export function locateQuestion(chat: CacheableRequest, callerId: string, protoco
     }
     // The question's message without the question: its other blocks (Claude Code's reminders) and fields.
     const content = Array.isArray(message.content)
-      ? message.content.map((block, i) => (i === last.at ? { ...(block as object), text: '' } : block))
+      ? message.content.map((block, i) => (i === last.at ? { ...{}, ...(block as object), text: '' } : block))
       : '';
-    update(hash, `asked:${fingerprintJson({ ...message, content })}${runtime}`);
+    update(hash, `asked:${fingerprintJson({ ...{}, ...message, content })}${runtime}`);
   });
   return { question, context: hash.digest('hex'), ...(stampMatch ? { stamp: { day: stampMatch[2]!, minute: stampMatch[1]! } } : {}) };
 }
@@ -153,8 +153,8 @@ function stampedOnDayCopy(message: LooseMessage): LooseMessage {
   const stamp = last && openClawTimestamp.exec(last.text);
   if (!last || !stamp) return message;
   const text = `[${stamp[2]}] ${last.text.slice(stamp[0].length)}`;
-  if (last.at === -1) return { ...message, content: text };
-  return { ...message, content: (message.content as object[]).map((block, i) => (i === last.at ? { ...block, text } : block)) };
+  if (last.at === -1) return { ...{}, ...message, content: text };
+  return { ...{}, ...message, content: (message.content as object[]).map((block, i) => (i === last.at ? { ...{}, ...block, text } : block)) };
 }
 
 /** The scope a question is kept and looked up in: its context and, when stamped, the stamp at `resolution`. */

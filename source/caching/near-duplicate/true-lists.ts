@@ -89,14 +89,14 @@ export function orderFreeForm(tokens: readonly FormToken[], form: string): strin
   if (refersToPosition(tokens)) return form;
   const lists = findTrueLists(tokens);
   if (lists.length === 0) return form;
-  const out = tokens.map((token) => ({ ...token, commaAfter: false }));
+  const out = tokens.map((token) => ({ ...{}, ...token, commaAfter: false }));
   const rendered = [...out];
   for (const items of lists) {
     const texts = items.map((item) => renderForm(tokens.slice(item.start, item.end)));
     const sorted = [...texts].sort();
     items.forEach((item, k) => {
-      rendered[item.start] = { ...rendered[item.start]!, kind: 'rewrite', text: `item(${sorted[k]})` };
-      for (let i = item.start + 1; i < item.end; i++) rendered[i] = { ...rendered[i]!, kind: 'rewrite', text: '' };
+      rendered[item.start] = { ...{}, ...rendered[item.start]!, kind: 'rewrite', text: `item(${sorted[k]})` };
+      for (let i = item.start + 1; i < item.end; i++) rendered[i] = { ...{}, ...rendered[i]!, kind: 'rewrite', text: '' };
     });
   }
   return renderForm(rendered.filter((token) => !(token.kind === 'rewrite' && token.text === '')));

@@ -33,7 +33,7 @@ export function countTokensLayer(routing: RoutingTable, agents: UpstreamAgents):
     ctx.answeredBy = { provider: target.providerId, model: model ?? '' };
     await askUpstream(ctx, route, agents, {
       url: `${target.baseUrl}/v1/messages/count_tokens${chat.betaQuery ? '?beta=true' : ''}`,
-      body: chat.body.model === model ? chat.raw : JSON.stringify({ ...chat.body, model }),
+      body: chat.body.model === model ? chat.raw : JSON.stringify({ ...{}, ...chat.body, model }),
       headers: { 'content-type': 'application/json', 'anthropic-version': anthropicVersion, ...chat.anthropicHeaders, ...authHeaders(target) },
     });
   };

@@ -41,7 +41,7 @@ export function nearDuplicateCacheLayer(store: NearDuplicateCache | undefined): 
     }
     // A Responses request is read through its chat view, and scoped by the request as it came too.
     const located = chat.chatView
-      ? locateQuestion({ ...chat, body: chat.chatView }, ctx.callerId, () => responsesContext(chat.body))
+      ? locateQuestion({ ...{}, ...chat, body: chat.chatView }, ctx.callerId, () => responsesContext(chat.body))
       : locateQuestion(chat, ctx.callerId);
     // Not a plain question, or too long to compare: L1b stays out, but L1a still must not keep a
     // time-dependent answer (an image beside "what is the weather here now?").

@@ -7,6 +7,7 @@ import type { Route, RoutingTable } from '../../routing/routing-table.js';
 import type { ChatRequest, Layer, RequestContext } from '../context.js';
 import { describeNetworkFailure, sendError, sendNetworkFailure } from '../respond.js';
 import { midStreamError, planExchange, type Exchange, type StreamRelay } from '../upstream-exchange.js';
+import { DeliveredAnswer } from '../delivered-answer.js';
 import { answersAsStream, UpstreamRequest } from '../upstream-request.js';
 import { collect, errorBodyLimit, failAnswer, relayJson, relayStream, relayUpstreamError, tooLargeMessage } from './upstream-relay.js';
 import { retryDelayMs, isRetryableStatus, parseRetryAfterMs } from './upstream-retry.js';
@@ -101,8 +102,7 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
       ctx.clientGone = true;
       // What reached the client, read now: the record is made after this, and ending the relay below
       // closes a translator's answer.
-      const delivered = ctx.deliveredAnswer?.();
-      ctx.deliveredAnswer = () => delivered;
+      ctx.deliveredAnswer?.fix();
       // A client may leave as soon as the answer's last event reached it (Codex closes right after
       // `response.completed`), before the provider's stream has ended: that answer is whole, and kept.
       const whole = finishedStream?.();
@@ -136,7 +136,7 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
         const isStream = answersAsStream(response.headers['content-type'], chat.stream);
         if (status >= 200 && status < 300 && isStream) {
           const relay = exchange.openStream();
-          ctx.deliveredAnswer = () => deliveredSoFar(relay);
+          ctx.deliveredAnswer = new DeliveredAnswer(relay);
           finishedStream = relayStream(ctx, upstream, relay, route, { markWaited, done: () => settle({ kind: 'committed' }), fail });
           return;
         }
@@ -186,13 +186,4 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** What a relay says reached the client; undefined when that cannot be read back (charged as nothing). */
-function deliveredSoFar(relay: StreamRelay): object | undefined {
-  try {
-    return relay.delivered?.();
-  } catch {
-    return undefined;
-  }
 }

@@ -40,8 +40,8 @@ export class RedisConnection {
       // Until the first connection, a failure is final (a clear error at start); afterwards, backoff.
       retryStrategy: (attempt: number) => (this.#started && !this.#closing ? Math.min(100 * 2 ** Math.min(attempt - 1, 6), 5_000) : null),
     };
-    this.commands = new Redis(options.url, { ...common, commandTimeout: options.commandTimeoutMs ?? 1_000, connectionName: 'isartor' });
-    this.reader = new Redis(options.url, { ...common, connectionName: 'isartor-reader' });
+    this.commands = new Redis(options.url, { ...{}, ...common, commandTimeout: options.commandTimeoutMs ?? 1_000, connectionName: 'isartor' });
+    this.reader = new Redis(options.url, { ...{}, ...common, connectionName: 'isartor-reader' });
     // ioredis reports every failed attempt as an error event; the outage is said once instead.
     for (const client of [this.commands, this.reader]) {
       client.on('error', (error: Error) => {
