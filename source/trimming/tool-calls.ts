@@ -121,6 +121,20 @@ export function quotesFiles(call: ToolCall | undefined, texts: readonly string[]
   return isFileContent(call) || texts.some((text) => hunkHeader.test(text));
 }
 
+/**
+ * A command whose output passed through a program that keeps, drops or reorders lines (`grep`, `sort`,
+ * `awk`, `jq`, ...), at the start of a command or after a pipe or `;`. Such output holds only some rows of
+ * what a terminal was drawn: a cursor move across rows in it lands on a row that may have been filtered
+ * out, so it is data (tool-output.ts), never rendered.
+ */
+const filtersLines =
+  /(?:^|["\s;&|(`]|\\n)(?:sudo\s+)?(?:grep|egrep|fgrep|zgrep|rg|ag|ack|awk|gawk|mawk|sed|sort|uniq|cut|tr|column|jq|yq|strings|paste|join|comm|fold|fmt|rev|shuf|look|journalctl)(?=[\s"'|;&)]|$)/u;
+
+/** Whether a call's output went through a line filter (filtersLines). */
+export function filtersOutput(call: ToolCall | undefined): boolean {
+  return call !== undefined && filtersLines.test(call.arguments);
+}
+
 /** What identifies a call for "the same call ran again": its tool and the exact arguments it acts on. */
 export function callIdentity(call: ToolCall): string {
   return `${call.name}\u0000${call.acting}`;
