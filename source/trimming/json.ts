@@ -51,17 +51,3 @@ export function approximateChars(value: unknown): number {
   return total;
 }
 
-/**
- * A string's exact identity for a hash. `hash.update(string)` encodes UTF-8, which turns every lone
- * surrogate into U+FFFD, so two texts that differ only in lone surrogates (binary-ish output decoded as
- * UTF-16) would hash the same: such a text is hashed as its UTF-16 code units instead, marked so it never
- * collides with a well-formed text.
- */
-export function exactBytes(text: string): string | Buffer {
-  return loneSurrogate.test(text) ? Buffer.concat([loneMarker, Buffer.from(text, 'utf16le')]) : text;
-}
-
-/** In a `u` pattern a surrogate pair is one code point: this matches only unpaired halves. */
-const loneSurrogate = /[\uD800-\uDFFF]/u;
-/** Bytes no UTF-8 encoding of a string starts with. */
-const loneMarker = Buffer.from([0xff, 0xfe]);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { exactBytes } from './json.js';
+import { exactBytes } from '../caching/text-digest.js';
 
 /**
  * Instruction trimming, in its lossless form: agents re-send the same instruction paragraph or injected

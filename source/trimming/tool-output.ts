@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { shortenColour } from './colour-encoding.js';
-import { exactBytes } from './json.js';
+import { exactBytes } from '../caching/text-digest.js';
 import { applyLossyRules, type LossySettings } from './lossy/apply-lossy.js';
 import { stepChars, type Pacer } from './pacer.js';
 import { countRule, type RuleCounts } from './rules.js';

@@ -335,3 +335,43 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 3, thro
     expect(outputs).toEqual([r3.aptInstallFinal]);
   });
 });
+
+/**
+ * Long texts (over the 4 KB above which a text stands in a fingerprint by its digest) that differ only in
+ * lone surrogates: a digest of their UTF-8 bytes turned every lone surrogate into U+FFFD, so L2.5 served
+ * the first request's trimmed message for the second, and L1a (for a body it keys by fingerprint) answered
+ * the second from the first's answer.
+ */
+describe.each(['openai', 'anthropic'] as const)('L2.5 audit 3: long texts that differ only in lone surrogates (%s)', (protocol) => {
+  const long = (surrogate: string): string => `Downloading  10% 1/10\rDownloading 100% 10/10\n${'frame 0x00ff '.repeat(400)}${surrogate}\n`;
+  const body = (surrogate: string): Json => bodyFor(protocol, [{ user: 'What is in the dump?' }, shell('python dump.py', long(surrogate))]);
+
+  it('L2.5: each request gets its own text, never the trimmed copy of the other', async () => {
+    const harness = await startHarness({ provider: protocol === 'anthropic' ? 'anthropic' : 'openai-compatible', exactCache: { enabled: false }, trimming: { minSavedTokensPerMessage: 0 } });
+    try {
+      for (const surrogate of ['\uD800', '\uDBFE']) {
+        const outputs = outputsOf(protocol, await sendThroughGateway(harness, protocol, body(surrogate)));
+        expect(outputs[0]).toBe(long(surrogate).slice('Downloading  10% 1/10\r'.length));
+      }
+    } finally {
+      await harness.close();
+    }
+  });
+
+  // L1a keys a body with a volatile span (Claude Code's session id) by its fingerprint.
+  it.runIf(protocol === 'anthropic')('L1a (a Claude Code body, keyed with its session id masked): the second request is not answered from the first one\'s answer', async () => {
+    const harness = await startHarness({ provider: 'anthropic' });
+    const userId = JSON.stringify({ device_id: 'd'.repeat(64), account_uuid: '', session_id: '3f2a9c1e-8b7d-4e6f-a5c4-1d2e3f4a5b6c' });
+    try {
+      for (const surrogate of ['\uD800', '\uDBFE', '\uD800']) {
+        const response = await harness.messages({ ...body(surrogate), metadata: { user_id: userId } });
+        expect(response.status).toBe(200);
+        await response.text();
+      }
+      // The third request repeats the first: that one is a hit.
+      expect(harness.fake.requests).toHaveLength(2);
+    } finally {
+      await harness.close();
+    }
+  });
+});
