@@ -102,6 +102,17 @@ export function movesAcrossRows(text: string): boolean {
 
 const acrossRows = /\u001b(?:\[[0-9;]*[ABEFJsu]|[78MDE])|\u009b[0-9;]*[ABEFJsu]/u;
 
+/**
+ * Whether the tool cut lines out of the output and says so where they were (Codex: `…120 tokens
+ * truncated…`, `[... omitted 200 of 400 lines ...]`; Claude Code: `... [120 lines truncated] ...`; `... 40
+ * more lines`): a cursor move across rows after the cut lands on a row that is no longer there.
+ */
+export function cutByTool(text: string): boolean {
+  return cutMarker.test(text);
+}
+
+const cutMarker = /(?:…|\.\.\.|\[)[\s.…]*(?:omitted\s+\d|\d[\d,]*\s+(?:more\s+)?(?:lines?|chars?|characters|tokens|bytes)\b(?:\s+(?:truncated|omitted|elided|hidden|not shown))?)/iu;
+
 /** Every backspace erases a spinner glyph or is half of `\b \b` (erase a cell). */
 function backspacesErase(row: string): boolean {
   for (let i = row.indexOf('\b'); i !== -1; i = row.indexOf('\b', i + 1)) {

@@ -4,7 +4,7 @@ import type { Pacer } from './pacer.js';
 import { referenceRepeatedBlock, referenceRepeatedParagraphs, rememberResultStarts, type EarlierText } from './repeated-text.js';
 import { countRule, type RuleCounts } from './rules.js';
 import { callIdentity, filtersOutput, quotesFiles, type ToolCall } from './tool-calls.js';
-import { movesAcrossRows } from './terminal-display.js';
+import { cutByTool, movesAcrossRows } from './terminal-display.js';
 import { duplicateReference, finishOutput, renderPaced, resultKey } from './tool-output.js';
 
 export type UnitKind = 'openai-message' | 'anthropic-message' | 'anthropic-system';
@@ -189,8 +189,9 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
     return content;
   }
   const texts = blocks === undefined ? [content as string] : blocks.filter(isTextBlock).map((block) => block.text);
-  // Quoted files are data; so is cursor movement across rows in output a filter cut (filtersOutput).
-  const data = quotesFiles(call, texts) || (filtersOutput(call) && texts.some(movesAcrossRows));
+  // Quoted files are data; so is cursor movement across rows in output a filter (filtersOutput) or the
+  // tool itself (cutByTool) cut lines out of: the rows it moves over may be gone.
+  const data = quotesFiles(call, texts) || (texts.some(movesAcrossRows) && (filtersOutput(call) || texts.some(cutByTool)));
   const rendered: string[] = [];
   for (const text of texts) rendered.push(data ? text : await renderPaced(text, work.pacer));
 
