@@ -85,10 +85,18 @@ const startKey = (start: string): string => asRead(start).replace(/\s+/gu, ' ').
 
 /**
  * A start as a reader sees it: composed and decomposed accents (NFC/NFD) and compatibility forms (NFKC) are
- * one, and invisible format characters (zero-width spaces and joiners, a BOM, direction marks) are not
- * there. Two starts that differ only in those would both match the quote.
+ * one, invisible format characters (zero-width spaces and joiners, a BOM, direction marks) are not there,
+ * and neither case nor the shape of a quote mark or dash tells two starts apart. Two starts that differ
+ * only in those would both match the quote.
  */
-const asRead = (text: string): string => text.normalize('NFKC').replace(/\p{Cf}/gu, '');
+const asRead = (text: string): string =>
+  text
+    .normalize('NFKC')
+    .replace(/\p{Cf}/gu, '')
+    .toLowerCase()
+    .replace(/[‘’‚‛′`´]/gu, "'")
+    .replace(/[“”„‟″«»]/gu, '"')
+    .replace(/[‐‑‒–—―−]/gu, '-');
 
 function rememberPlace(kind: 'p' | 'b', quoted: string, contentKey: string, seen: Seen): void {
   const start = startKey(quoted);

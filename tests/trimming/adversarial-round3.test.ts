@@ -40,8 +40,17 @@ const toolTurns = (turns: Turn[]): Call[] =>
 
 const reference = /^\[tool call (\S+) printed exactly the same output as the previous (\S+) call with the same arguments above \(tool call \S*_(\d+)\)\]$/u;
 const textReference = /\[(?:paragraph|text) repeated verbatim from an earlier message: "([^"]*)…"\]/gu;
-/** How a reader sees a start: compatibility forms folded, invisible format characters gone, spaces collapsed. */
-const asRead = (text: string): string => text.normalize('NFKC').replace(/\p{Cf}/gu, '').replace(/\s+/gu, ' ').trim();
+/** How a reader sees a start: compatibility forms, case, quote marks and dashes folded, invisible format characters gone, spaces collapsed. */
+const asRead = (text: string): string =>
+  text
+    .normalize('NFKC')
+    .replace(/\p{Cf}/gu, '')
+    .toLowerCase()
+    .replace(/[‘’‚‛′`´]/gu, "'")
+    .replace(/[“”„‟″«»]/gu, '"')
+    .replace(/[‐‑‒–—―−]/gu, '-')
+    .replace(/\s+/gu, ' ')
+    .trim();
 
 function expectFaithful(protocol: Protocol, turns: Turn[], sent: Json, drawn: ReadonlyMap<string, string> = new Map()): string[] {
   const calls = toolTurns(turns);
