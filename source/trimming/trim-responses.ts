@@ -25,7 +25,7 @@ export async function trimResponsesToolOutputs(body: Record<string, unknown>, op
       // Every output is shown, whatever its shape: one the engine cannot read is still the latest run of
       // its call, so a later identical output never refers past it to an older run.
       outputAt.set(messages.length, index);
-      messages.push({ role: 'tool', tool_call_id: String(item.call_id ?? ''), content: asChatContent(item.output) });
+      messages.push({ role: 'tool', tool_call_id: String(item.call_id ?? ''), content: plainOutput(item) ? asChatContent(item.output) : null });
     }
   });
   if (outputAt.size === 0) return unchanged;
@@ -45,6 +45,14 @@ export async function trimResponsesToolOutputs(body: Record<string, unknown>, op
     if (output !== undefined) input[itemIndex] = { ...items[itemIndex], output };
   }
   return { ...result, body: { ...body, input } };
+}
+
+/** Fields an output item may carry and still be its output alone; a `status` other than completed says more. */
+const plainOutputFields = new Set(['type', 'call_id', 'output', 'id']);
+
+/** Whether an output item says nothing but its output (an incomplete one, or one with fields not known here, is never compared). */
+function plainOutput(item: ResponsesInputItem): boolean {
+  return Object.entries(item).every(([field, value]) => plainOutputFields.has(field) || (field === 'status' && value === 'completed') || value === undefined);
 }
 
 /**

@@ -271,6 +271,17 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 3, thro
     expect(outputs[2]).toMatch(referenceTo('shell', 2));
   });
 
+  it.runIf(protocol === 'responses')('Codex: the same output once incomplete and once completed (the item\'s status): never "the same output"', async () => {
+    const listing = r3.lsListing(12);
+    const body = bodyFor(protocol, [{ user: 'List it.' }, shell('ls -l dist', listing), shell('ls -l dist', listing), shell('ls -l dist', listing)]);
+    const outputs = (body.input as Json[]).filter((item) => item.type === 'function_call_output');
+    outputs[0]!.status = 'completed';
+    outputs[1]!.status = 'incomplete';
+    outputs[2]!.status = 'completed';
+    const sent = await sendThroughGateway(harness, protocol, body);
+    expect(outputsOf(protocol, sent)).toEqual([listing, listing, listing]);
+  });
+
   it('a result with a screenshot, and the same text and the same screenshot again: the image stays, the text is never replaced next to it', async () => {
     const image = r3.png(3);
     const turns: Turn[] = [{ user: 'Screenshot twice.' }, { tool: { name: 'screenshot', args: { url: 'http://localhost:3000' }, output: 'Saved /tmp/shot.png\n'.repeat(6), image } }, { tool: { name: 'screenshot', args: { url: 'http://localhost:3000' }, output: 'Saved /tmp/shot.png\n'.repeat(6), image } }];
