@@ -14,30 +14,58 @@ export interface ToolCall {
   order: number;
 }
 
+
+/** The calls a message's tool results can answer: by id, as seen from that message. */
+export interface CallsSeen {
+  get(id: string): ToolCall | undefined;
+}
+
 /**
- * Tool call id -> call, from OpenAI `tool_calls` and Anthropic `tool_use` blocks. `labels` (labelFields)
- * names, per tool, the arguments that are only a label for the user.
+ * The request's tool calls, from OpenAI `tool_calls` and Anthropic `tool_use` blocks, in order. A result
+ * answers the latest call with its id made in an earlier message: some clients number their call ids per
+ * turn (`call_0` in every turn), so an id alone does not name one call, and resolving it from the messages
+ * before the result also keeps the trimmed form of a message independent of later ones (prefix stability).
+ * `labels` (labelFields) names, per tool, the arguments that are only a label for the user.
  */
-export function toolCallsById(messages: readonly unknown[], labels: ReadonlyMap<string, readonly string[]> = noLabels): Map<string, ToolCall> {
-  const calls = new Map<string, ToolCall>();
-  const add = (id: string, name: string, args: string): void => {
-    calls.set(id, { name, arguments: args, acting: actingArguments(args, labels.get(name)), order: calls.size });
-  };
-  for (const message of messages) {
-    if (!isRecord(message)) continue;
-    for (const call of Array.isArray(message.tool_calls) ? message.tool_calls : []) {
-      if (isRecord(call) && typeof call.id === 'string' && isRecord(call.function) && typeof call.function.name === 'string') {
-        const args = call.function.arguments;
-        add(call.id, call.function.name, typeof args === 'string' ? args : JSON.stringify(args ?? {}));
+export class ToolCalls {
+  readonly #byId = new Map<string, Array<{ message: number; call: ToolCall }>>();
+  #count = 0;
+
+  constructor(messages: readonly unknown[], labels: ReadonlyMap<string, readonly string[]> = noLabels) {
+    messages.forEach((message, index) => {
+      if (!isRecord(message)) return;
+      for (const call of Array.isArray(message.tool_calls) ? message.tool_calls : []) {
+        if (isRecord(call) && typeof call.id === 'string' && isRecord(call.function) && typeof call.function.name === 'string') {
+          const args = call.function.arguments;
+          this.#add(index, call.id, call.function.name, typeof args === 'string' ? args : JSON.stringify(args ?? {}), labels);
+        }
       }
-    }
-    for (const block of Array.isArray(message.content) ? message.content : []) {
-      if (isRecord(block) && block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') {
-        add(block.id, block.name, JSON.stringify(block.input ?? {}));
+      for (const block of Array.isArray(message.content) ? message.content : []) {
+        if (isRecord(block) && block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') {
+          this.#add(index, block.id, block.name, JSON.stringify(block.input ?? {}), labels);
+        }
       }
-    }
+    });
   }
-  return calls;
+
+  #add(message: number, id: string, name: string, args: string, labels: ReadonlyMap<string, readonly string[]>): void {
+    const call = { name, arguments: args, acting: actingArguments(args, labels.get(name)), order: this.#count++ };
+    const list = this.#byId.get(id);
+    if (list) list.push({ message, call });
+    else this.#byId.set(id, [{ message, call }]);
+  }
+
+  /** The calls as the results in message `index` see them. */
+  seenFrom(index: number): CallsSeen {
+    return {
+      get: (id: string): ToolCall | undefined => {
+        const list = this.#byId.get(id);
+        if (list === undefined) return undefined;
+        for (let i = list.length - 1; i >= 0; i--) if (list[i]!.message < index) return list[i]!.call;
+        return undefined;
+      },
+    };
+  }
 }
 
 const noLabels: ReadonlyMap<string, readonly string[]> = new Map();

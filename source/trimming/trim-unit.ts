@@ -3,7 +3,7 @@ import type { LossySettings } from './lossy/apply-lossy.js';
 import type { Pacer } from './pacer.js';
 import { referenceRepeatedBlock, referenceRepeatedParagraphs, rememberResultStarts, type EarlierText } from './repeated-text.js';
 import { countRule, type RuleCounts } from './rules.js';
-import { callIdentity, filtersOutput, quotesFiles, type ToolCall } from './tool-calls.js';
+import { callIdentity, filtersOutput, quotesFiles, type CallsSeen, type ToolCall } from './tool-calls.js';
 import { cutByTool, movesAcrossRows } from './terminal-display.js';
 import { duplicateReference, finishOutput, renderPaced, resultKey } from './tool-output.js';
 
@@ -22,6 +22,8 @@ export interface LatestResult {
   id: string;
   /** Its call's place among the calls: "the previous call" must have been made before this one. */
   order: number;
+  /** Its call's arguments as sent (labels included). */
+  arguments: string;
 }
 
 /** What trimming one message (or the system prompt) added to the running state. */
@@ -34,7 +36,8 @@ export interface Delta {
 
 export interface UnitContext {
   state: TrimState;
-  calls: ReadonlyMap<string, ToolCall>;
+  /** The calls this message's results answer (ToolCalls.seenFrom). */
+  calls: CallsSeen;
   pacer: Pacer;
   /** The request talks about colour or escape sequences (or `colour: keep`): colour bytes are forwarded as they came. */
   colourTalk: boolean;
@@ -185,7 +188,7 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
   if (blocks === null) {
     // No content (an empty result) or one of another shape: still the latest run of its call, matching
     // nothing, so a later identical result never refers past it to an older run.
-    if (call !== undefined && id !== undefined) work.addedResults.push([callIdentity(call), { key: '', id, order: call.order }]);
+    if (call !== undefined && id !== undefined) work.addedResults.push([callIdentity(call), { key: '', id, order: call.order, arguments: call.arguments }]);
     return content;
   }
   const texts = blocks === undefined ? [content as string] : blocks.filter(isTextBlock).map((block) => block.text);
@@ -202,9 +205,9 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
     const identity = callIdentity(call);
     const key = allText ? resultKey(rendered, flags) : '';
     const previous = latestResult(identity, work);
-    work.addedResults.push([identity, { key, id, order: call.order }]);
+    work.addedResults.push([identity, { key, id, order: call.order, arguments: call.arguments }]);
     if (key !== '' && previous !== undefined && previous.key === key && previous.id !== id && previous.order < call.order) {
-      const reference = duplicateReference(previous.id, id, call.name, differingLabels(work.calls.get(previous.id), call));
+      const reference = duplicateReference(previous.id, id, call.name, differingLabels(previous.arguments, call));
       if (reference.length < texts.reduce((sum, text) => sum + text.length, 0)) {
         const replaced = replaceWithReference(content, reference);
         if (replaced !== content) {
@@ -233,8 +236,8 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
 }
 
 /** The label arguments (labelFields) two calls of the same acting arguments differ in. */
-function differingLabels(previous: ToolCall | undefined, call: ToolCall): string[] {
-  if (previous === undefined || previous.arguments === call.arguments) return [];
+function differingLabels(previousArguments: string, call: ToolCall): string[] {
+  if (previousArguments === call.arguments) return [];
   const parse = (args: string): Record<string, unknown> => {
     try {
       const parsed: unknown = JSON.parse(args);
@@ -243,7 +246,7 @@ function differingLabels(previous: ToolCall | undefined, call: ToolCall): string
       return {};
     }
   };
-  const before = parse(previous.arguments);
+  const before = parse(previousArguments);
   const now = parse(call.arguments);
   return [...new Set([...Object.keys(before), ...Object.keys(now)])].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(now[key]));
 }

@@ -282,6 +282,15 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 3, thro
     expect(outputsOf(protocol, sent)).toEqual([listing, listing, listing]);
   });
 
+  it('a client that numbers call ids per turn (call_0 every turn): a file read under an id a later command reuses stays data, byte for byte', async () => {
+    const log = 'Downloading  10% 1/10\rDownloading 100% 10/10\ndone\n';
+    const body = bodyFor(protocol, [{ user: 'What does the log say?' }, read({ file_path: '/repo/download.log' }, log), shell('make', 'ok\n')]);
+    // Both calls and results carry the same id.
+    const sameId = JSON.parse(JSON.stringify(body).replaceAll('call_2', 'call_1').replaceAll('toolu_2', 'toolu_1')) as Json;
+    const sent = await sendThroughGateway(harness, protocol, sameId);
+    expect(outputsOf(protocol, sent)).toEqual([log, 'ok\n']);
+  });
+
   it('a result with a screenshot, and the same text and the same screenshot again: the image stays, the text is never replaced next to it', async () => {
     const image = r3.png(3);
     const turns: Turn[] = [{ user: 'Screenshot twice.' }, { tool: { name: 'screenshot', args: { url: 'http://localhost:3000' }, output: 'Saved /tmp/shot.png\n'.repeat(6), image } }, { tool: { name: 'screenshot', args: { url: 'http://localhost:3000' }, output: 'Saved /tmp/shot.png\n'.repeat(6), image } }];
