@@ -146,7 +146,21 @@ const hunkHeader = /^(?:\u001b\[[0-9;]*m)*(?:@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@|
  * never rendered or recoloured, only deduplicated.
  */
 export function quotesFiles(call: ToolCall | undefined, texts: readonly string[]): boolean {
-  return isFileContent(call) || texts.some((text) => hunkHeader.test(text));
+  return isFileContent(call) || texts.some((text) => hunkHeader.test(text) || numberedLines(text));
+}
+
+/**
+ * A line-number gutter as `cat -n`, `nl` and editor tools print one (`     3\t`, Claude Code's `     3→`).
+ * An edit tool's result shows a snippet of the edited file this way ("Here's the result of running
+ * `cat -n` on a snippet of the edited file"), whatever the tool is called: the file's escape bytes are
+ * content, and rendering them would overwrite its lines and the numbers.
+ */
+const gutter = /^ *\d+(?:\t|→)/gmu;
+
+/** At least two lines of the text start with a line-number gutter. */
+function numberedLines(text: string): boolean {
+  gutter.lastIndex = 0;
+  return gutter.test(text) && gutter.test(text);
 }
 
 /**

@@ -282,6 +282,15 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 3, thro
     expect(outputsOf(protocol, sent)).toEqual([listing, listing, listing]);
   });
 
+  it.each([
+    ['Edit', { file_path: '/repo/tests/fixtures/progress.txt', old_string: 'done', new_string: 'finished' }, '→'],
+    ['str_replace_based_edit_tool', { command: 'str_replace', path: '/repo/tests/fixtures/progress.txt', old_str: 'done', new_str: 'finished' }, '\t'],
+  ])('an edit tool (%s) showing a cat -n snippet of a file that holds escape bytes: the snippet is data, byte for byte', async (name, args, separator) => {
+    const snippet = `The file /repo/tests/fixtures/progress.txt has been updated. Here's the result of running \`cat -n\` on a snippet of the edited file:\n     2${separator}finished\n     3${separator}\u001b[1A\u001b[2KTests: 12 passed\n`;
+    const { outputs } = await send([{ user: 'Update the fixture.' }, { tool: { name, args, output: snippet } }]);
+    expect(outputs).toEqual([snippet]);
+  });
+
   it('a client that numbers call ids per turn (call_0 every turn): a file read under an id a later command reuses stays data, byte for byte', async () => {
     const log = 'Downloading  10% 1/10\rDownloading 100% 10/10\ndone\n';
     const body = bodyFor(protocol, [{ user: 'What does the log say?' }, read({ file_path: '/repo/download.log' }, log), shell('make', 'ok\n')]);
