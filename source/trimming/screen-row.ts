@@ -28,10 +28,17 @@ export function newRow(start: number, style: string): Row {
 
 const zeroWidth = /^[\p{Mn}\p{Me}\u200b-\u200d\u2060\ufe00-\ufe0f]$/u;
 
+/**
+ * Other invisible format characters (a BOM, direction marks, a soft hyphen, ...): terminals disagree on
+ * their width (0 or 1), so where one lands in a redrawn row, the cells after it cannot be placed.
+ */
+const formatCharacter = /^\p{Cf}$/u;
+
 function charWidth(char: string): number {
   const code = char.codePointAt(0)!;
-  if (code < 0x300) return 1;
+  if (code < 0x300 && code !== 0xad) return 1;
   if (zeroWidth.test(char)) return 0;
+  if (formatCharacter.test(char)) throw new Unrenderable();
   return eastAsianWidth(code);
 }
 

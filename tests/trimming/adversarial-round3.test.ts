@@ -368,6 +368,12 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 3, thro
     expect(outputs).toEqual([r3.composePullFinal]);
   });
 
+  it('a progress line redrawn over a BOM or a direction mark (a width terminals disagree on): forwarded byte for byte', async () => {
+    const outputs = ['\uFEFFDownloading 100% 10/10\rDownloading   5%  1/10\n', 'Uploading \u200F 90% 9/10\rUploading 5% 1/10\n'];
+    const { outputs: sent } = await send([{ user: 'How far did it get?' }, ...outputs.map((output) => shell('python fetch.py', output))]);
+    expect(sent).toEqual(outputs);
+  });
+
   it('apt-get progress lines erased with spaces: drawn to their final screen, every permanent line kept', async () => {
     const { outputs } = await send([{ user: 'Install curl.' }, shell('apt-get install -y curl', r3.aptInstall)], new Map([[r3.aptInstall, r3.aptInstallFinal]]));
     expect(outputs).toEqual([r3.aptInstallFinal]);
