@@ -368,8 +368,8 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 3, thro
     expect(outputs).toEqual([r3.composePullFinal]);
   });
 
-  it('a progress line redrawn over a BOM or a direction mark (a width terminals disagree on): forwarded byte for byte', async () => {
-    const outputs = ['\uFEFFDownloading 100% 10/10\rDownloading   5%  1/10\n', 'Uploading \u200F 90% 9/10\rUploading 5% 1/10\n'];
+  it('a progress line redrawn over a BOM, a direction mark or an emoji sequence (widths terminals disagree on): forwarded byte for byte', async () => {
+    const outputs = ['\uFEFFDownloading 100% 10/10\rDownloading   5%  1/10\n', 'Uploading \u200F 90% 9/10\rUploading 5% 1/10\n', '✔\uFE0F build 1/10\u001b[10G2/10\n', '👩\u200D💻 build 1/10\u001b[12G2/10\n'];
     const { outputs: sent } = await send([{ user: 'How far did it get?' }, ...outputs.map((output) => shell('python fetch.py', output))]);
     expect(sent).toEqual(outputs);
   });
