@@ -2,7 +2,8 @@
 // provider at the fake upstream: every layer at its default (L1a in memory only, no cache file; L1b and
 // L2.5 on), no gateway key, and a request record per request appended to a log file in a temp dir.
 // With BENCH_REDIS_URL, state is shared on that Redis instead, as `isartor up --redis` does.
-// BENCH_LAYERS=off switches L1a, L1b and L2.5 off, to measure the pipeline every request pays.
+// BENCH_LAYERS=off switches L1a, L1b and L2.5 off, to measure the pipeline every request pays; a list
+// (e.g. BENCH_LAYERS=l1a,l2.5) keeps only the layers it names on, to measure what each one adds.
 //   node --import tsx bench/gateway-child.ts http://127.0.0.1:PORT/v1   (env BENCH_UPSTREAM_KEY, BENCH_REDIS_URL, BENCH_LAYERS)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,11 @@ const { configDefaults } = await compiled<typeof ConfigModule>('store/config.js'
 const baseUrl = process.argv[2];
 if (!baseUrl) throw new Error('usage: gateway-child.ts http://127.0.0.1:PORT/v1');
 const apiKey = process.env.BENCH_UPSTREAM_KEY ?? 'bench-upstream-key';
-const layersOff = process.env.BENCH_LAYERS === 'off';
+const layersOn = (layer: 'l1a' | 'l1b' | 'l2.5'): boolean => {
+  const chosen = process.env.BENCH_LAYERS ?? '';
+  if (chosen === '') return true;
+  return chosen.split(',').includes(layer);
+};
 
 const config: IsartorConfig = {
   ...configDefaults,
@@ -55,9 +60,9 @@ const requestLog = new RequestLogFile(statsDir);
 const gateway = await createGateway({
   routing: buildRoutingTable(config),
   bodyLimitBytes: config.gateway.bodyLimitBytes,
-  exactCache: { ...config.cache.exact, enabled: !layersOff },
-  nearDuplicateCache: { ...config.cache.nearDuplicate, enabled: config.cache.nearDuplicate.enabled && !layersOff },
-  trimming: { ...config.trimming, enabled: config.trimming.enabled && !layersOff },
+  exactCache: { ...config.cache.exact, enabled: layersOn('l1a') },
+  nearDuplicateCache: { ...config.cache.nearDuplicate, enabled: config.cache.nearDuplicate.enabled && layersOn('l1b') },
+  trimming: { ...config.trimming, enabled: config.trimming.enabled && layersOn('l2.5') },
   // `isartor up` logs one line per request; format it (that cost is real) but write it nowhere.
   log: () => {},
   requestLog,
