@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { keepServingThroughStrayErrors } from '../daemon/last-line-of-defence.js';
 import { serveGateway } from '../daemon/serve-gateway.js';
 import { saveGatewayAddress } from '../daemon/gateway-address.js';
-import { startDetachedGateway } from '../daemon/start-detached.js';
+import { detachedMarker, startDetachedGateway } from '../daemon/start-detached.js';
 import { ConfigStore, defaultGatewayPort, type GatewaySettings } from '../store/config.js';
 import { resolveStateDir, statePaths } from '../store/state-dir.js';
 import { parsePort } from '../terminal/option-parsers.js';
@@ -96,13 +96,7 @@ async function runForeground(stateDir: string, flags: UpFlags, gatewayApiKey: st
     onWarning: printWarning,
   });
   const { record } = served;
-  printLine(`isartor ${record.version} listening on ${record.url} (pid ${record.pid})`);
-  printLine(`forwarding to ${record.provider}${record.model ? ` / ${record.model}` : ''}; OpenAI base URL for clients: ${record.url}/v1`);
-  const store = served.store();
-  printLine(store.kind === 'redis' ? `state shared on Redis ${store.url} with every instance that uses it` : `state in ${stateDir}`);
-  printLine(record.authRequired ? 'gateway key required on every route but /health' : 'no gateway key set: any local program may use this gateway');
-  reportSavedAddress(stateDir, flags, previous);
-
+  // Signals are ours before the banner says we listen: a supervisor may signal as soon as it reads it.
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -124,8 +118,20 @@ async function runForeground(stateDir: string, flags: UpFlags, gatewayApiKey: st
   };
   // The gateway owns its shutdown. conf's atomic writer (when-exit) hooks these signals at import and
   // re-raises them, which would look like a second Ctrl-C and cut the graceful stop short.
+  // SIGHUP in the foreground means the terminal closed: stop as gracefully as for SIGTERM. A detached
+  // gateway has no terminal (its own session), so a SIGHUP there is someone's `kill -HUP`: daemons take
+  // that as "reload", and a gateway that died of it would surprise; it is logged and ignored.
+  const detached = process.env[detachedMarker] === '1';
+  delete process.env[detachedMarker];
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.removeAllListeners(signal);
-    process.on(signal, stop);
+    if (signal === 'SIGHUP' && detached) process.on(signal, () => printLine('SIGHUP ignored: this gateway runs detached; stop it with `isartor down`.'));
+    else process.on(signal, stop);
   }
+  printLine(`isartor ${record.version} listening on ${record.url} (pid ${record.pid})`);
+  printLine(`forwarding to ${record.provider}${record.model ? ` / ${record.model}` : ''}; OpenAI base URL for clients: ${record.url}/v1`);
+  const store = served.store();
+  printLine(store.kind === 'redis' ? `state shared on Redis ${store.url} with every instance that uses it` : `state in ${stateDir}`);
+  printLine(record.authRequired ? 'gateway key required on every route but /health' : 'no gateway key set: any local program may use this gateway');
+  reportSavedAddress(stateDir, flags, previous);
 }

@@ -29,6 +29,9 @@ export interface DetachOptions {
  * Starts `isartor up` in the background with its output in the state dir's log, and returns only
  * once that process answers /health. If it exits first, its own error message becomes ours.
  */
+/** Set in the environment of a gateway started by `up --detach`. */
+export const detachedMarker = 'ISARTOR_DETACHED';
+
 export async function startDetachedGateway(options: DetachOptions): Promise<GatewayRecord> {
   const paths = statePaths(options.stateDir);
   await refuseIfGatewayRunning(paths.pidFile, options.stateDir);
@@ -39,7 +42,9 @@ export async function startDetachedGateway(options: DetachOptions): Promise<Gate
   if (options.host) args.push('--host', options.host);
   if (options.port !== undefined) args.push('--port', String(options.port));
   // The key travels in the environment, never on a command line that `ps` shows.
-  const env: NodeJS.ProcessEnv = { ...process.env, ISARTOR_HOME: options.stateDir };
+  // ISARTOR_DETACHED tells the child it runs on its own: a SIGHUP is then not a closed terminal (it has
+  // none: `detached` starts a new session), so it is ignored rather than taken as a stop.
+  const env: NodeJS.ProcessEnv = { ...process.env, ISARTOR_HOME: options.stateDir, [detachedMarker]: '1' };
   if (options.gatewayApiKey) env.ISARTOR_GATEWAY_API_KEY = options.gatewayApiKey;
   if (options.redisUrl) env.ISARTOR_REDIS_URL = options.redisUrl;
   const child = spawn(options.command.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd], env });

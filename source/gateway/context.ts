@@ -80,8 +80,10 @@ export interface RequestContext {
   /** Sets promptChurn; called when the request is recorded, after its answer went out. */
   observePromptChurn?: () => void;
   clientGone: boolean;
-  /** Layers that left this request alone for size or safety, as `<layer>:<reason>` (`l1b:time`, `l1b:size`, `l2.5:size`); sent as `x-isartor-skipped`. */
+  /** Layers that left this request alone for size or safety, as `<layer>:<reason>` (`l1b:time`, `l1b:size`, `l1a:media`, `l2.5:size`); sent as `x-isartor-skipped`. */
   skipped: string[];
+  /** Request fields the translation to the provider's protocol left out (`thinking`, `top_k`); sent as `x-isartor-dropped`. */
+  dropped?: string[];
   /** Set by L1b's question analysis: the answer depends on when it is asked, so no cache keeps it (L1a included). */
   timeDependent?: boolean;
   /** A provider's answer went out with 200 (streamed or whole); without `completion` it was not a whole answer. */

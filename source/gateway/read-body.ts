@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { isMalformed } from './malformed-connection.js';
 
 export type BodyResult = { kind: 'ok'; body: Buffer } | { kind: 'too-large' } | { kind: 'aborted' };
 
@@ -27,7 +28,11 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Body
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(tooLarge ? { kind: 'too-large' } : { kind: 'ok', body: joined(chunks, size) }));
+    req.on('end', () => {
+      // Bytes past the body's declared end broke the connection: the length was a lie, so this body is not trusted either.
+      if (isMalformed(req.socket)) resolve({ kind: 'aborted' });
+      else resolve(tooLarge ? { kind: 'too-large' } : { kind: 'ok', body: joined(chunks, size) });
+    });
     req.on('aborted', () => resolve({ kind: 'aborted' }));
     req.on('error', () => resolve({ kind: 'aborted' }));
   });

@@ -43,17 +43,39 @@ export function replayAnswer(ctx: RequestContext, json: string): boolean {
   const mode = `${chat.protocol}:${chat.includeUsage}`;
   let body = entry.sse.get(mode);
   if (body === undefined) {
-    const text =
-      chat.protocol === 'anthropic'
-        ? encodeAnthropicMessageAsSse(answer as AnthropicMessage)
-        : chat.protocol === 'responses'
-          ? encodeResponseAsSse(answer as ResponseObject)
-          : encodeCompletionAsSse(answer as ChatCompletion, { includeUsage: chat.includeUsage });
+    const text = encodedAsStream(chat, answer);
     body = text === undefined ? null : Buffer.from(text);
     entry.sse.set(mode, body);
   }
   if (body === null) return false;
   ctx.replayedAnswer = answer;
+  sendSse(ctx, body);
+  return true;
+}
+
+/** A whole answer as the SSE text of the caller's stream; undefined when a stream cannot carry it faithfully. */
+function encodedAsStream(chat: { protocol: RequestContext['protocol']; includeUsage: boolean }, answer: object): string | undefined {
+  return chat.protocol === 'anthropic'
+    ? encodeAnthropicMessageAsSse(answer as AnthropicMessage)
+    : chat.protocol === 'responses'
+      ? encodeResponseAsSse(answer as ResponseObject)
+      : encodeCompletionAsSse(answer as ChatCompletion, { includeUsage: chat.includeUsage });
+}
+
+/**
+ * A provider that ignored `stream: true` and sent a whole answer: the client still gets the stream it
+ * asked for (an SDK reading a stream finds no events in a JSON body). false, with nothing sent, when the
+ * answer cannot be streamed faithfully.
+ */
+export function sendWholeAnswerAsStream(ctx: RequestContext, answer: object): boolean {
+  if (!ctx.chat) return false;
+  const text = encodedAsStream(ctx.chat, answer);
+  if (text === undefined) return false;
+  sendSse(ctx, Buffer.from(text));
+  return true;
+}
+
+function sendSse(ctx: RequestContext, body: Buffer): void {
   ctx.res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
@@ -61,5 +83,4 @@ export function replayAnswer(ctx: RequestContext, json: string): boolean {
     ...isartorHeaders(ctx),
   });
   ctx.res.end(body);
-  return true;
 }

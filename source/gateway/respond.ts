@@ -20,6 +20,7 @@ export function isartorHeaders(ctx: RequestContext): OutgoingHttpHeaders {
   if (ctx.similarity !== undefined) headers['x-isartor-similarity'] = ctx.similarity.toFixed(3);
   if (ctx.trimmedTokens !== undefined) headers['x-isartor-trimmed-tokens'] = String(ctx.trimmedTokens);
   if (ctx.skipped.length > 0) headers['x-isartor-skipped'] = [...new Set(ctx.skipped)].join(', ');
+  if (ctx.dropped && ctx.dropped.length > 0) headers['x-isartor-dropped'] = ctx.dropped.join(', ');
   return headers;
 }
 

@@ -40,6 +40,7 @@ import { keyManagementLayer } from './layers/key-management.js';
 import { chargeVirtualKey, virtualKeyPolicyLayer } from './layers/virtual-keys.js';
 import { sendError, sendJson } from './respond.js';
 import { midStreamError } from './upstream-exchange.js';
+import { answerClientError, noteRequest } from './malformed-connection.js';
 
 export interface GatewayOptions {
   routing: RoutingTable;
@@ -415,10 +416,12 @@ export async function startGateway(
         clearTimeout(silent);
         silentTimers.delete(req.socket);
       }
+      noteRequest(req);
       gateway.handle(req, res);
     },
   );
   server.maxConnections = maxConnections;
+  server.on('clientError', answerClientError);
   server.on('connection', (socket: Socket) => {
     const silent = setTimeout(() => socket.destroy(), headersTimeoutMs);
     silent.unref();

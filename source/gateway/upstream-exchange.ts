@@ -10,6 +10,8 @@ import { isCompleteCompletion, openAIErrorBody, type ChatCompletionRequest } fro
 import { ChatCompletionStreamAccumulator } from '../protocols/openai-stream.js';
 import { anthropicMessageToOpenAI, AnthropicStreamToOpenAI, openAIRequestToAnthropic } from '../protocols/openai-to-anthropic.js';
 import { planResponsesExchange } from './responses-exchange.js';
+import { droppedForChat } from '../protocols/anthropic-fields-chat-lacks.js';
+import { droppedForAnthropic } from '../protocols/openai-fields-anthropic-lacks.js';
 import { EventAlignedBytes } from '../protocols/sse-event-boundary.js';
 
 /** Turns upstream stream bytes into what the caller receives, and remembers the whole answer. */
@@ -35,6 +37,8 @@ export interface Exchange {
   openStream(): StreamRelay;
   /** A complete upstream JSON answer in the caller's protocol; undefined if it is not one. */
   answerFromJson(json: unknown): object | undefined;
+  /** Request fields the translation left out that change how the answer is made (sent as `x-isartor-dropped`). */
+  dropped?: string[];
 }
 
 /**
@@ -77,8 +81,10 @@ export function planExchange(chat: ChatRequest, route: Route): Exchange {
     };
   }
   if (chat.protocol === 'anthropic') {
-    const request = anthropicRequestToOpenAI(chat.body as unknown as AnthropicMessagesRequest, model);
+    const body = chat.body as unknown as AnthropicMessagesRequest;
+    const request = anthropicRequestToOpenAI(body, model, target.providerId);
     return {
+      dropped: droppedForChat(body),
       model,
       url: chatCompletionsUrl(target),
       headers: { ...common, ...accept },
@@ -89,8 +95,10 @@ export function planExchange(chat: ChatRequest, route: Route): Exchange {
       answerFromJson: (json) => (isCompleteCompletion(json) ? openAICompletionToAnthropic(json, answerModel) : undefined),
     };
   }
-  const request = openAIRequestToAnthropic(chat.body as unknown as ChatCompletionRequest, model);
+  const chatBody = chat.body as unknown as ChatCompletionRequest;
+  const request = openAIRequestToAnthropic(chatBody, model, target.providerId);
   return {
+    dropped: droppedForAnthropic(chatBody),
     model,
     url: messagesUrl(target, false),
     headers: { ...common, ...accept, 'anthropic-version': anthropicVersion },
@@ -118,6 +126,8 @@ function bodyWithModel(chat: ChatRequest, model: string): Buffer | string {
 /** What watches a passed-through stream: the whole answer for the caches, and whether the stream ended as its protocol ends. */
 export interface StreamWatcher {
   push(bytes: Uint8Array): void;
+  /** The stream ended: what the reader still holds (a last event without its blank line) is read. */
+  end?(): void;
   result(): object | undefined;
   delivered?(): object | undefined;
   readonly ended: boolean;
@@ -138,6 +148,7 @@ export function passthrough(accumulator: StreamWatcher, protocol: CallerProtocol
     },
     end: () => {
       const rest = aligned.rest();
+      accumulator.end?.();
       if (accumulator.ended) return rest;
       // An unfinished last event is never dispatched by an SSE reader: the error takes its place.
       return midStreamError(protocol, 'The provider ended the stream before the answer was complete; nothing was cached. Try again.', 'upstream_incomplete_stream');

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { PassThrough } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import type { UpstreamAgents } from './layers/upstream.js';
 
 export interface UpstreamRequestOptions {
@@ -131,6 +132,17 @@ export class UpstreamRequest extends EventEmitter {
   }
 }
 
+/**
+ * Whether an answer is an SSE stream: its content-type says so, or the client asked for a stream and the
+ * provider named no type or a plain-text one (some proxies and small servers do): an answer to a stream
+ * request that is not JSON can only be read as a stream (one that is not is refused there, as empty).
+ */
+export function answersAsStream(contentType: string | string[] | undefined, askedForStream: boolean): boolean {
+  const type = String(contentType ?? '').toLowerCase();
+  if (type.includes('text/event-stream')) return true;
+  return askedForStream && (type === '' || type.startsWith('text/plain') || type.startsWith('application/octet-stream'));
+}
+
 function timeoutError(event: 'connect' | 'request' | 'idle', ms: number): Error {
   return Object.assign(new Error(`Timeout awaiting '${event}' for ${ms}ms`), { code: 'ETIMEDOUT', event, limitMs: ms });
 }
@@ -142,11 +154,34 @@ function timeoutError(event: 'connect' | 'request' | 'idle', ms: number): Error 
  */
 function decompressed(response: IncomingMessage, fail: (error: Error) => void): NodeJS.ReadableStream {
   const encoding = String(response.headers['content-encoding'] ?? '').trim().toLowerCase();
-  const decoder =
-    encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : undefined;
+  const failed = (error: Error & { code?: string }): void =>
+    fail(Object.assign(new Error(`The provider sent a ${encoding}-compressed answer that could not be decompressed (${error.code ?? error.message}).`), { code: 'EBADCOMPRESSION' }));
+  if (encoding === 'deflate') return inflated(response, failed);
+  const decoder = encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip() : encoding === 'br' ? createBrotliDecompress() : undefined;
   if (!decoder) return response;
-  decoder.on('error', (error: Error & { code?: string }) =>
-    fail(Object.assign(new Error(`The provider sent a ${encoding}-compressed answer that could not be decompressed (${error.code ?? error.message}).`), { code: 'EBADCOMPRESSION' })),
-  );
+  decoder.on('error', failed);
   return response.pipe(decoder);
+}
+
+/**
+ * `deflate` means zlib-wrapped deflate (RFC 9110), but some servers send raw deflate under that name, as
+ * browsers accept: the first two bytes tell which (a zlib header is a multiple of 31 with method 8).
+ */
+function inflated(response: IncomingMessage, failed: (error: Error) => void): NodeJS.ReadableStream {
+  const out = new PassThrough();
+  let started = false;
+  response.once('data', (first: Buffer) => {
+    started = true;
+    const zlib = first.length < 2 || ((first[0]! & 0x0f) === 8 && ((first[0]! << 8) | first[1]!) % 31 === 0);
+    const decoder = zlib ? createInflate() : createInflateRaw();
+    decoder.on('error', failed);
+    decoder.pipe(out);
+    decoder.write(first);
+    response.pipe(decoder);
+  });
+  // An empty body never gave a first chunk.
+  response.once('end', () => {
+    if (!started) out.end();
+  });
+  return out;
 }

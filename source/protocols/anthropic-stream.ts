@@ -72,6 +72,11 @@ export class AnthropicStreamAccumulator {
     this.#reader.push(bytes);
   }
 
+  /** The stream ended: an event that lacked only its closing blank line (or ended in a lone CR) still counts. */
+  end(): void {
+    if (!this.#ended) this.#reader.end();
+  }
+
   /** Whether the stream ended as a Messages stream ends: message_stop, or the provider's own error event. */
   get ended(): boolean {
     return this.#ended;

@@ -3,8 +3,9 @@
  * completion, and the answer (whole or streamed) comes back as an Anthropic message.
  *
  * What cannot cross, and what happens to it:
- * - `cache_control` markers, `top_k`, `thinking` (the request setting and thinking blocks in history) and
- *   server tools (no `input_schema`) are dropped: chat completions have no place for them.
+ * - Server tools and `mcp_servers` are refused; `cache_control` markers, `top_k`, `thinking` (the request
+ *   setting and thinking blocks in history) and `context_management` are dropped, the ones that change
+ *   how the answer is made named in `x-isartor-dropped` (anthropic-fields-chat-lacks.ts).
  * - A `tool_result` marked `is_error` gets its text prefixed with "Error: ", the only way to tell the model.
  * - Images inside a tool result, and user blocks of types chat completions cannot hold (documents...),
  *   become a "[image omitted]" / "[document omitted]" text, so the model knows something was there.
@@ -40,6 +41,7 @@ import {
   type AnthropicUsage,
 } from './anthropic.js';
 import { anthropicSseEvent } from './anthropic-stream.js';
+import { refuseAnthropicOnly } from './anthropic-fields-chat-lacks.js';
 import { systemWithoutBookkeeping } from './client-bookkeeping.js';
 import { conforms, openAIChunkSchema } from './provider-answer-schemas.js';
 import { markLossy } from './answer-fidelity.js';
@@ -58,7 +60,8 @@ type OpenAIToolChoice = 'auto' | 'required' | 'none' | { type: 'function'; funct
 // ---------------------------------------------------------------------------------------------------
 // Request
 
-export function anthropicRequestToOpenAI(body: AnthropicMessagesRequest, upstreamModel: string): ChatCompletionRequest {
+export function anthropicRequestToOpenAI(body: AnthropicMessagesRequest, upstreamModel: string, provider = 'this provider'): ChatCompletionRequest {
+  refuseAnthropicOnly(body, provider);
   const messages: ChatMessage[] = [];
   const system = systemText(body.system);
   if (system !== '') messages.push({ role: 'system', content: system });
@@ -329,6 +332,8 @@ export class OpenAIStreamToAnthropic {
   /** The upstream stream ended: closes the answer if it was finished, reports an error if not. */
   end(): string {
     if (!this.#failed && !this.#sawDone) this.#parser.feed(`${this.#decoder.decode()}\n\n`);
+    // A clean end after the finish reason is as good as [DONE]: some servers send none.
+    if (!this.#failed && this.#finishReason !== null) this.#sawDone = true;
     this.#finalize();
     return this.#flush();
   }

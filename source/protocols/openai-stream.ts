@@ -80,6 +80,8 @@ export class ChatCompletionStreamAccumulator {
   readonly #extras: Record<string, unknown> = {};
   #usage: Usage | undefined;
   #sawDone = false;
+  /** The stream ended without a reset: once every choice finished, that is as good as [DONE] (some servers send none). */
+  #streamEnded = false;
   /** The provider's own error chunk (`{"error": ...}`) came: the client has been told. */
   #sawError = false;
   #broken = false;
@@ -94,6 +96,12 @@ export class ChatCompletionStreamAccumulator {
     this.#parser.feed(this.#decoder.decode(bytes, { stream: true }));
   }
 
+  /** The stream ended: an event that lacked only its closing blank line (or ended in a lone CR) still counts. */
+  end(): void {
+    this.#parser.feed(`${this.#decoder.decode()}\n\n`);
+    this.#streamEnded = true;
+  }
+
   /** Whether the stream ended as a chat stream ends: [DONE], every choice finished, or the provider's own error chunk. */
   get ended(): boolean {
     if (this.#sawDone || this.#sawError) return true;
@@ -104,7 +112,7 @@ export class ChatCompletionStreamAccumulator {
 
   /** The full answer, or undefined when the stream ended early, carried an error, or did not parse. */
   result(): ChatCompletion | undefined {
-    if (this.#broken || !this.#sawDone || !this.#meta || this.#choices.size === 0) return undefined;
+    if (this.#broken || !(this.#sawDone || (this.#streamEnded && !this.#sawError)) || !this.#meta || this.#choices.size === 0) return undefined;
     for (const draft of this.#choices.values()) if (draft.finishReason === null) return undefined;
     return this.#build(this.#meta);
   }
@@ -149,6 +157,12 @@ export class ChatCompletionStreamAccumulator {
   #onData(data: string): void {
     if (data === '[DONE]') {
       this.#sawDone = true;
+      return;
+    }
+    // Chunks after [DONE]: an SDK never reads them, so they are not part of the answer; the stream that
+    // carried them is served but not kept (a passed-through client got those bytes too).
+    if (this.#sawDone) {
+      this.#lossy = true;
       return;
     }
     if (this.#broken) {

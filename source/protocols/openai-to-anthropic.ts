@@ -4,10 +4,13 @@
  *
  * What cannot cross, and what happens to it:
  * - Every system and developer message, wherever it stands, joins Anthropic's one `system` (paragraphs).
- * - `max_tokens` is required by Anthropic: max_completion_tokens, else max_tokens, else 4096.
+ * - `max_tokens` is required by Anthropic: max_completion_tokens, else max_tokens, else the model's
+ *   default (anthropic-output-limits.ts: 32,000, less for Claude 3.x).
  * - `temperature` is clamped to Anthropic's [0, 1] (OpenAI allows up to 2).
- * - n, penalties, seed, logprobs, response_format, reasoning_effort, stream_options and legacy
- *   function-calling fields are dropped; audio and file parts become a "[file omitted]"-style text.
+ * - response_format json_schema/json_object, n > 1 and logprobs are refused; seed, penalties, logit_bias
+ *   and reasoning_effort are dropped and named in `x-isartor-dropped` (openai-fields-anthropic-lacks.ts);
+ *   stream_options and legacy function-calling fields are dropped; audio and file parts become a
+ *   "[file omitted]"-style text.
  * - Thinking blocks in the answer are not shown; only Anthropic can read them back.
  */
 import {
@@ -26,16 +29,17 @@ import {
   type AnthropicUsage,
 } from './anthropic.js';
 import { AnthropicEventReader } from './anthropic-stream.js';
+import { defaultMaxTokensFor } from './anthropic-output-limits.js';
+import { refuseOpenAIOnly } from './openai-fields-anthropic-lacks.js';
 import { tokenCount } from './answer-usage.js';
 import { openAIErrorBody, type ChatCompletion, type ChatCompletionRequest, type ChatMessage, type OpenAIErrorType, type ToolCall, type Usage } from './openai.js';
 
-/** Anthropic requires max_tokens; this is what a caller that set none gets. */
-export const defaultMaxTokens = 4096;
 
 // ---------------------------------------------------------------------------------------------------
 // Request
 
-export function openAIRequestToAnthropic(body: ChatCompletionRequest, upstreamModel: string): AnthropicMessagesRequest {
+export function openAIRequestToAnthropic(body: ChatCompletionRequest, upstreamModel: string, provider = 'this provider'): AnthropicMessagesRequest {
+  refuseOpenAIOnly(body, provider);
   const system: string[] = [];
   const messages: AnthropicMessageParam[] = [];
   for (const message of body.messages) {
@@ -60,7 +64,7 @@ export function openAIRequestToAnthropic(body: ChatCompletionRequest, upstreamMo
     }
   }
 
-  const request: AnthropicMessagesRequest = { model: upstreamModel, max_tokens: maxTokens(body), messages };
+  const request: AnthropicMessagesRequest = { model: upstreamModel, max_tokens: maxTokens(body, upstreamModel), messages };
   if (system.length > 0) request.system = system.join('\n\n');
   const tools = (Array.isArray(body.tools) ? (body.tools as unknown[]) : []).flatMap(toAnthropicTool);
   if (tools.length > 0) {
@@ -77,10 +81,10 @@ export function openAIRequestToAnthropic(body: ChatCompletionRequest, upstreamMo
   return request;
 }
 
-function maxTokens(body: ChatCompletionRequest): number {
+function maxTokens(body: ChatCompletionRequest, upstreamModel: string): number {
   if (typeof body.max_completion_tokens === 'number') return body.max_completion_tokens;
   if (typeof body.max_tokens === 'number') return body.max_tokens;
-  return defaultMaxTokens;
+  return defaultMaxTokensFor(upstreamModel);
 }
 
 /**

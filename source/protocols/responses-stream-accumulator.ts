@@ -36,6 +36,11 @@ export class ResponsesStreamAccumulator {
     this.#parser.feed(this.#decoder.decode(bytes, { stream: true }));
   }
 
+  /** The stream ended: an event that lacked only its closing blank line (or ended in a lone CR) still counts. */
+  end(): void {
+    this.#parser.feed(`${this.#decoder.decode()}\n\n`);
+  }
+
   /** Whether the stream ended as a Responses stream ends (completed, incomplete, failed or an error event). */
   get ended(): boolean {
     return this.#terminal !== undefined;

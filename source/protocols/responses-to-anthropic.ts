@@ -8,7 +8,8 @@
  * - Built-in tools and their items are refused with a 400, and so are `conversation`, a stored `prompt`,
  *   `background: true` and logprobs (see responses-input.ts); `namespace` tools
  *   are flattened to `<namespace>__<name>` and calls to them come back as `{namespace, name}`.
- * - `max_tokens` is required by Anthropic: `max_output_tokens`, else 4096. `temperature` is clamped to [0, 1].
+ * - `max_tokens` is required by Anthropic: `max_output_tokens`, else the model's default
+ *   (anthropic-output-limits.ts: 32,000, less for Claude 3.x). `temperature` is clamped to [0, 1].
  * - `text.format` json_schema/json_object is refused with a 400: Anthropic would answer in free text.
  * - `reasoning` (effort and summary) is not mapped to extended thinking, so no thinking blocks come
  *   back; reasoning items in the input are dropped (Anthropic cannot read OpenAI's).
@@ -30,7 +31,7 @@ import {
   type AnthropicUsage,
 } from './anthropic.js';
 import { AnthropicEventReader } from './anthropic-stream.js';
-import { defaultMaxTokens } from './openai-to-anthropic.js';
+import { defaultMaxTokensFor } from './anthropic-output-limits.js';
 import { CallShapes, functionToolsOf, requestToolsOf, responsesUsage, UntranslatableRequest, type ResponseObject, type ResponsesRequest, type ResponsesUsage } from './responses.js';
 import { readResponsesInput, refuseUntranslatable, type ResponsesInputPiece } from './responses-input.js';
 import { echoOf, ResponseEventWriter } from './responses-stream.js';
@@ -52,7 +53,7 @@ export function responsesRequestToAnthropic(body: ResponsesRequest, upstreamMode
   const messages: AnthropicMessageParam[] = [];
   for (const piece of readResponsesInput(body)) appendPiece(messages, system, piece);
 
-  const request: AnthropicMessagesRequest = { model: upstreamModel, max_tokens: typeof body.max_output_tokens === 'number' ? body.max_output_tokens : defaultMaxTokens, messages };
+  const request: AnthropicMessagesRequest = { model: upstreamModel, max_tokens: typeof body.max_output_tokens === 'number' ? body.max_output_tokens : defaultMaxTokensFor(upstreamModel), messages };
   if (system.length > 0) request.system = system.join('\n\n');
   const { functions } = functionToolsOf(requestToolsOf(body));
   if (functions.length > 0) {

@@ -246,10 +246,14 @@ export class ChatStreamToResponses {
     return this.#written.observe(this.#writer?.flush() ?? '');
   }
 
-  /** The upstream stream ended: without `[DONE]` the answer is incomplete, and fails. */
+  /** The upstream stream ended: unless every choice finished (with or without `[DONE]`), the answer is incomplete, and fails. */
   end(): string {
     if (this.#ended) return '';
     this.#ended = true;
+    // What the parser still holds (a last event without its blank line, or one ended by a lone CR) is read first.
+    if (!this.#writer?.finished) this.#parser.feed(`${this.#decoder.decode()}\n\n`);
+    // A clean end after the finish reason is as good as [DONE]: some servers send none.
+    if (!this.#writer?.finished && this.#finishReason !== null) this.#finish();
     const writer = this.#ensureWriter(undefined);
     if (!writer.finished) writer.fail('The upstream stream ended before the answer was complete.', 'upstream_error');
     return this.#written.observe(writer.flush());

@@ -204,3 +204,34 @@ describe('foreground up', () => {
     expect(readPidFile(home)).toBeUndefined();
   });
 });
+
+describe('SIGHUP', () => {
+  it('foreground: the terminal closed, so the gateway stops gracefully (exit 0, pid file removed)', async () => {
+    const child = spawnCli(['up', '--port', String(port)], { home });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await waitForOutput(child, 'listening');
+    child.kill('SIGHUP');
+    expect(await exited).toBe(0);
+    expect(readPidFile(home)).toBeUndefined();
+  });
+
+  it('detached: in a session of its own (no terminal to lose), and a SIGHUP is logged and ignored', { timeout: 60_000 }, async () => {
+    const up = await cli('up', '--detach', '--port', String(port));
+    expect(up.code, up.stderr).toBe(0);
+    const pid = readPidFile(home)!.pid;
+    if (existsSync(`/proc/${pid}/stat`)) {
+      // Field 6 of /proc/<pid>/stat is the session id: a session leader has its own pid there.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      expect(Number(fields[3])).toBe(pid);
+    }
+    process.kill(pid, 'SIGHUP');
+    const log = join(home, 'logs', 'gateway.log');
+    for (let i = 0; i < 200 && !readFileSync(log, 'utf8').includes('SIGHUP ignored'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readFileSync(log, 'utf8')).toContain('SIGHUP ignored');
+    const answer = await chat(url, 'after a hangup');
+    expect(answer.status).toBe(200);
+    expect(readPidFile(home)?.pid).toBe(pid);
+    const down = await cli('down');
+    expect(down.code, down.stderr).toBe(0);
+  });
+});

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGateway, startGateway } from '../../source/gateway/server.js';
 import { buildRoutingTable } from '../../source/routing/routing-table.js';
@@ -41,6 +42,32 @@ describe('request bodies that are not UTF-8 JSON text', () => {
 
   const bom = Buffer.from([0xef, 0xbb, 0xbf]);
   const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
+
+  it('a compressed body (content-encoding gzip, deflate, br) is decompressed and forwarded plain; zstd is a 415, a corrupt one a 400, a bomb past the limit a 413, in the caller\'s protocol', async () => {
+    const json = JSON.stringify(userMessage('compressed hello'));
+    for (const [encoding, bytes] of [
+      ['gzip', gzipSync(json)],
+      ['deflate', deflateSync(json)],
+      ['br', brotliCompressSync(json)],
+    ] as const) {
+      const response = await fetch(`${harness.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body: bytes });
+      expect(response.status, encoding).toBe(200);
+      expect(((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toBe('Echo: compressed hello');
+      expect(harness.fake.requests.at(-1)!.rawBody).toBe(json);
+      expect(harness.fake.requests.at(-1)!.headers['content-encoding']).toBeUndefined();
+    }
+    const before = harness.upstreamChatCalls();
+    const zstd = await fetch(`${harness.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'content-encoding': 'zstd' }, body: Buffer.from('(zstd bytes)') });
+    expect(zstd.status).toBe(415);
+    expect(await zstd.json()).toMatchObject({ type: 'error', error: { message: expect.stringContaining('zstd') } });
+    const corrupt = await fetch(`${harness.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: Buffer.from(json) });
+    expect(corrupt.status).toBe(400);
+    expect(((await corrupt.json()) as { error: { code: string } }).error.code).toBe('invalid_content_encoding');
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20));
+    const tooLarge = await fetch(`${harness.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: bomb });
+    expect(tooLarge.status).toBe(413);
+    expect(harness.upstreamChatCalls()).toBe(before);
+  });
 
   it('a byte order mark: 400 saying so, in both protocols; nothing reaches the provider', async () => {
     const before = harness.upstreamChatCalls();
@@ -109,13 +136,30 @@ describe('broken framing and cut bodies', () => {
     expect(harness.upstreamChatCalls()).toBe(before + 1);
   });
 
-  it('a body longer than its content-length: the extra bytes are a malformed next request, the connection ends with a 400', async () => {
-    // Node's parser reads the surplus as the next request and closes the connection with a bare 400 (the
-    // request before it goes with the connection): the bytes are never taken for a second request.
-    const body = JSON.stringify(userMessage('exact length'));
-    const answer = await rawExchange(port, (socket) => socket.write(request(`${body}garbage that is no request\r\n\r\n`, `Content-Length: ${body.length}\r\n`)));
-    expect(answer).toMatch(/HTTP\/1\.1 400 /);
-    expect((await harness.chat(userMessage('after a long body'))).status).toBe(200);
+  it('a body longer than its content-length: a 400 in the caller\'s protocol, the request before the surplus neither forwarded nor cached', async () => {
+    // Node's parser reads the surplus as the next request and fails on it; the request before it declared a
+    // length that was a lie, so it is dropped too (its body is whole JSON here, to show it is not forwarded).
+    for (const [path, headers, body, anthropic] of [
+      ['/v1/chat/completions', '', JSON.stringify(userMessage('exact length, then surplus')), false],
+      ['/v1/messages', 'anthropic-version: 2023-06-01\r\n', JSON.stringify({ model: 'fake-model', max_tokens: 20, messages: [{ role: 'user', content: 'exact length, then surplus' }] }), true],
+    ] as const) {
+      const before = harness.upstreamChatCalls();
+      const answer = await rawExchange(port, (socket) =>
+        socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${headers}Content-Length: ${body.length}\r\n\r\n${body}garbage that is no request\r\n\r\n`),
+      );
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      const json = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+      expect(json.error.message).toContain('Content-Length');
+      if (anthropic) expect(json.type).toBe('error');
+      else expect(json.error.code).toBe('malformed_http');
+      await harness.gateway.drained();
+      expect(harness.upstreamChatCalls()).toBe(before);
+    }
+    // Nothing was kept: the same question, well formed, goes to the provider.
+    const calls = harness.upstreamChatCalls();
+    const again = await harness.chat(userMessage('exact length, then surplus'));
+    expect(again.status).toBe(200);
+    expect(harness.upstreamChatCalls()).toBe(calls + 1);
   });
 
   it('two pipelined requests on one connection are both answered, in order', async () => {

@@ -65,6 +65,13 @@ const replaceable: Array<{ name: string; mode: (stream: boolean) => FakeMode }> 
   { name: 'a 200 carrying an error object', mode: () => ({ kind: 'raw', body: '{"error":{"message":"upstream overloaded","type":"server_error"}}' }) },
   { name: 'a 200 with JSON null', mode: () => ({ kind: 'raw', body: 'null' }) },
   { name: 'an empty stream', mode: () => ({ kind: 'raw', contentType: 'text/event-stream', body: '' }) },
+  { name: 'HTTP 529 (overloaded)', mode: () => ({ kind: 'error', status: 529 }) },
+  { name: 'HTTP 502 with an HTML page', mode: () => ({ kind: 'raw', status: 502, contentType: 'text/html', body: '<html><body>502 Bad Gateway</body></html>' }) },
+  { name: 'a 302 redirect', mode: () => ({ kind: 'raw', status: 302, contentType: null, headers: { location: 'http://127.0.0.1:9/elsewhere' }, body: '' }) },
+  { name: 'a 308 redirect', mode: () => ({ kind: 'raw', status: 308, contentType: null, headers: { location: 'https://api.example/v2/chat' }, body: '' }) },
+  { name: 'HTTP 204 without a body', mode: () => ({ kind: 'raw', status: 204, contentType: null, body: '' }) },
+  { name: 'a connection closed in the middle of the headers', mode: () => ({ kind: 'socket', bytes: 'HTTP/1.1 200 OK\r\nContent-Ty', end: 'close' }) },
+  { name: 'a captive portal page with 200 (no content-type)', mode: () => ({ kind: 'raw', contentType: null, body: '<html><form>Wi-Fi login</form></html>' }) },
 ];
 
 describe('a primary provider that fails before its answer began: the fallback (another protocol) answers', () => {

@@ -26,6 +26,21 @@ const listed = async (): Promise<number> => {
   return ((await response.json()) as { total_count: number }).total_count;
 };
 
+describe('/key/* request bodies that are not UTF-8 JSON text', () => {
+  it('Latin-1 bytes or a byte order mark: 400 like the model routes, and no key saved (never an alias with U+FFFD)', async () => {
+    harness = await startHarness({ gatewayApiKey: master });
+    const bodies = [Buffer.from('{"key_alias": "caf\xe9"}', 'latin1'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"key_alias": "bom"}')])];
+    for (const body of bodies) {
+      for (const path of ['/key/generate', '/key/update']) {
+        const response = await fetch(`${harness.url}${path}`, { method: 'POST', headers: asMaster, body });
+        expect(response.status).toBe(400);
+        expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/not valid UTF-8|byte order mark/);
+      }
+    }
+    expect(await listed()).toBe(0);
+  });
+});
+
 describe('/key/* numbers and durations', () => {
   it('refuses absurd durations, deep or huge metadata and duplicate fields with 400, and saves no key for them', async () => {
     harness = await startHarness({ gatewayApiKey: master });

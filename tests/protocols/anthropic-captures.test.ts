@@ -79,6 +79,6 @@ describe('real OpenClaw captures', () => {
     const roles = translated.messages.map((m) => m.role);
     expect(roles.every((role, i) => role !== roles[i - 1])).toBe(true);
     expect(translated.system).toBe(body.messages.find((m) => m.role === 'system')?.content);
-    expect(translated).toMatchObject({ model: 'claude-up', max_tokens: 4096, stream: true, tool_choice: { type: 'auto' } });
+    expect(translated).toMatchObject({ model: 'claude-up', max_tokens: 32_000, stream: true, tool_choice: { type: 'auto' } });
   });
 });

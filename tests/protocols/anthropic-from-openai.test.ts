@@ -9,10 +9,10 @@ import { anthropicMessageToOpenAI, AnthropicStreamToOpenAI, openAIRequestToAnthr
 const request = (fields: Partial<ChatCompletionRequest>): ChatCompletionRequest => ({ model: 'gpt-alias', messages: [{ role: 'user', content: 'hi' }], ...fields });
 
 describe('openAIRequestToAnthropic', () => {
-  it('carries the settings, defaults max_tokens to 4096 and clamps temperature to [0, 1]', () => {
-    expect(openAIRequestToAnthropic(request({ temperature: 0.4, top_p: 0.8, user: 'u-1', stop: 'END', stream: true, stream_options: { include_usage: true }, n: 2, seed: 3 }), 'claude-up')).toEqual({
+  it('carries the settings, defaults max_tokens to the model\'s default (32,000; less for Claude 3.x) and clamps temperature to [0, 1]', () => {
+    expect(openAIRequestToAnthropic(request({ temperature: 0.4, top_p: 0.8, user: 'u-1', stop: 'END', stream: true, stream_options: { include_usage: true }, n: 1, seed: 3 }), 'claude-up')).toEqual({
       model: 'claude-up',
-      max_tokens: 4096,
+      max_tokens: 32_000,
       messages: [{ role: 'user', content: 'hi' }],
       stop_sequences: ['END'],
       temperature: 0.4,
@@ -23,6 +23,14 @@ describe('openAIRequestToAnthropic', () => {
     expect(openAIRequestToAnthropic(request({ temperature: 1.7 }), 'm').temperature).toBe(1);
     expect(openAIRequestToAnthropic(request({ temperature: -1 }), 'm').temperature).toBe(0);
     expect(openAIRequestToAnthropic(request({ max_tokens: 300 }), 'm').max_tokens).toBe(300);
+    // What Anthropic cannot give is refused, never silently dropped (openai-fields-anthropic-lacks.ts).
+    expect(() => openAIRequestToAnthropic(request({ n: 2 }), 'm', 'anthropic')).toThrow(/`n`: 2 choices/);
+    // A long patch is not cut at 4,096 tokens; older models get their own (lower) limit, never one they refuse.
+    expect(openAIRequestToAnthropic(request({}), 'claude-sonnet-4-5-20250929').max_tokens).toBe(32_000);
+    expect(openAIRequestToAnthropic(request({}), 'claude-3-7-sonnet-latest').max_tokens).toBe(32_000);
+    expect(openAIRequestToAnthropic(request({}), 'claude-3-5-haiku-20241022').max_tokens).toBe(8_192);
+    expect(openAIRequestToAnthropic(request({}), 'anthropic.claude-3-5-sonnet-20240620-v1:0').max_tokens).toBe(8_192);
+    expect(openAIRequestToAnthropic(request({}), 'claude-3-haiku-20240307').max_tokens).toBe(4_096);
     expect(openAIRequestToAnthropic(request({ max_completion_tokens: 500 }), 'm').max_tokens).toBe(500);
     expect(openAIRequestToAnthropic(request({ stop: ['a', 'b'] }), 'm').stop_sequences).toEqual(['a', 'b']);
   });

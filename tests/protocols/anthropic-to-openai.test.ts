@@ -152,8 +152,9 @@ describe('anthropicRequestToOpenAI', () => {
     const tools = [
       { name: 'read', description: 'Read a file', input_schema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] }, cache_control: { type: 'ephemeral' as const } },
       { name: 'list', input_schema: { type: 'object', properties: {} } },
-      { type: 'web_search_20250305', name: 'web_search', max_uses: 3 },
     ];
+    // A server tool only Anthropic runs is refused, never silently dropped (anthropic-fields-chat-lacks.ts).
+    expect(() => anthropicRequestToOpenAI(request({ tools: [...tools, { type: 'web_search_20250305', name: 'web_search', max_uses: 3 }] as never }), 'm', 'groq')).toThrow(/web_search_20250305.*groq cannot run or know it/);
     const translated = anthropicRequestToOpenAI(request({ tools, tool_choice: { type: 'auto' } }), 'm');
     expect(translated.tools).toEqual([
       { type: 'function', function: { name: 'read', description: 'Read a file', parameters: tools[0]?.input_schema } },
@@ -467,10 +468,13 @@ describe('OpenAIStreamToAnthropic', () => {
     expect(readSse(nothing.out).map(([name]) => name)).toEqual(['error']);
   });
 
-  it('closes an answer that finished but lost [DONE], without keeping it', () => {
+  it('closes and keeps an answer whose stream ended cleanly after its finish reason without [DONE] (some servers send none), but not one that ended before it', () => {
     const { out, translator } = translate(openAISse(chunk({ content: 'Hi' }), chunk({}, 'stop')), 1000);
     expect(shape(out).slice(-2)).toEqual(['message_delta end_turn', 'message_stop']);
-    expect(translator.result()).toBeUndefined();
+    expect(translator.result()?.content).toEqual([{ type: 'text', text: 'Hi' }]);
+    const unfinished = translate(openAISse(chunk({ content: 'Hi' })), 1000);
+    expect(readSse(unfinished.out).at(-1)?.[0]).toBe('error');
+    expect(unfinished.translator.result()).toBeUndefined();
   });
 
   it('refuses tool arguments interleaved between calls, which Anthropic blocks cannot express', () => {

@@ -8,13 +8,14 @@
  * - contractions ("what's" = "what is", "can't" = "can not"; "'s" before a participle and "'d" stay as written);
  * - politeness where it cannot be the thing asked about (greetings, "please", "thanks");
  * - a closed list of phrasings (english-phrasings.ts); "an" = "a".
- * - small numbers written as words = their digits ("two" = "2"; not "one", which is also a pronoun).
+ * - small numbers written as words = their digits ("two" = "2"; not "one", which is also a pronoun), except in
+ *   a question about words themselves ("What rhymes with four?": english-lexicon.ts, aboutWordsCues).
  * Nothing else changes: tense, person, number, prepositions, numbers and symbols all stay as written.
  */
 import winkNLP, { type ItsFunction } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import type { Chunk } from './chunks.js';
-import { apostropheless, functionWords, imperativeVerbs, wouldVerbs } from './english-lexicon.js';
+import { aboutWordsCues, apostropheless, functionWords, imperativeVerbs, wouldVerbs } from './english-lexicon.js';
 import { applyPhrasings } from './english-phrasings.js';
 import type { FormToken } from './form-token.js';
 
@@ -90,10 +91,10 @@ const numberWords: ReadonlyMap<string, string> = new Map(
     .concat('twenty thirty forty fifty sixty seventy eighty ninety'.split(' ').map((word, i) => [word, String(20 + 10 * i)] as const)),
 );
 
-/** One written word as a token. */
-function wordToken(value: string, lemma: string, pos: string, sentenceStart: boolean, caseless: boolean): FormToken {
+/** One written word as a token; `aboutWords`: the question asks about words (see aboutWordsCues), number words stay words. */
+function wordToken(value: string, lemma: string, pos: string, sentenceStart: boolean, caseless: boolean, aboutWords = false): FormToken {
   const lower = value.toLowerCase();
-  const digits = numberWords.get(lower);
+  const digits = aboutWords ? undefined : numberWords.get(lower);
   if (digits !== undefined && (value === lower || (sentenceStart && titleCase.test(value)))) return { kind: 'number', text: digits, pos, sentenceStart, commaAfter: false };
   const kind = kindOf(value, lower, lemma, pos, sentenceStart, caseless);
   // A capital inside a word is part of the name: identifiers differ by it ("userId"/"userID", "MyClass"/"myClass").
@@ -111,6 +112,8 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
   const tagged = tag(text);
   if (!tagged) return undefined;
   const caseless = writtenWithoutCapitals(chunks);
+  // A question about how words are written or said keeps "two" apart from "2" and "an" apart from "a".
+  const aboutWords = chunks.some((chunk) => chunk.kind === 'word' && aboutWordsCues.has(chunk.text.toLowerCase()));
   const out: FormToken[] = [];
   let cursor = 0;
   for (const chunk of chunks) {
@@ -125,11 +128,11 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
     } else if (pieces.length === 0 || pieces.map((p) => p.value).join('') !== chunk.text) {
       return undefined;
     } else {
-      out.push(...wordTokens(chunk, pieces, tagged[cursor], tagged[cursor + 1], caseless));
+      out.push(...wordTokens(chunk, pieces, tagged[cursor], tagged[cursor + 1], caseless, aboutWords));
     }
     out[out.length - 1]!.commaAfter = chunk.commaAfter;
   }
-  return { written: out.map((token) => ({ ...token })), form: applyPhrasings(out) };
+  return { written: out.map((token) => ({ ...token })), form: applyPhrasings(out, aboutWords) };
 }
 
 /**
@@ -142,9 +145,9 @@ function writtenWithoutCapitals(chunks: readonly Chunk[]): boolean {
 }
 
 /** One prose chunk as tokens: contractions split and spelled out, hyphenated words kept whole. */
-function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged | undefined, nextAfter: Tagged | undefined, caseless: boolean): FormToken[] {
+function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged | undefined, nextAfter: Tagged | undefined, caseless: boolean, aboutWords: boolean): FormToken[] {
   const base = { sentenceStart: chunk.sentenceStart, commaAfter: false };
-  if (chunk.text.includes('-')) return [wordToken(chunk.text, chunk.text, pieces[0]!.pos, chunk.sentenceStart, caseless)];
+  if (chunk.text.includes('-')) return [wordToken(chunk.text, chunk.text, pieces[0]!.pos, chunk.sentenceStart, caseless, aboutWords)];
   const lower = chunk.text.toLowerCase();
   const spelled = apostropheless.get(lower);
   if (spelled && (chunk.text === lower || titleCase.test(chunk.text))) {
@@ -160,7 +163,7 @@ function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged |
       out.push({ kind: 'word', text: contraction, pos: piece.pos, sentenceStart, commaAfter: false });
       return;
     }
-    out.push(wordToken(piece.value, piece.lemma, piece.pos, sentenceStart, caseless));
+    out.push(wordToken(piece.value, piece.lemma, piece.pos, sentenceStart, caseless, aboutWords));
   });
   return out;
 }

@@ -30,7 +30,8 @@ export const mentionVerbs = words(`say says said saying spell spelled spelt pron
 export const verbBeforePlease = words(`to will would can could may might should must shall do does did not`);
 
 /** Verbs of saying: after one, a closing "thanks" may be what is said ("reply saying no, thanks"). */
-export const speechVerbs = words(`say says said saying reply replies replied replying respond responds responded responding answer answering tell telling write writing`);
+export const speechVerbs = words(`say says said saying reply replies replied replying respond responds responded responding answer answering tell telling write writing
+  translate translates translated translating translation print prints printed echo echoes repeat repeats type typed spell spelled`);
 
 /** Thanks at the end (or start) of a question, longest first. */
 export const thanksPhrases: readonly (readonly string[])[] = [
@@ -96,6 +97,19 @@ export const apostropheless: ReadonlyMap<string, readonly string[]> = new Map([
 
 /** After "'d", these make it "would" ("I'd like"); anything else leaves "'d" as written ("I'd gone" is "had"). */
 export const wouldVerbs = words(`like love prefer rather want be say recommend suggest need`);
+
+/**
+ * Words that make a question one about words themselves: how one is written, said, spelled or used. In
+ * such a question "a" and "an", or "two" and "2", are what is asked about ("Should I use a before hour?",
+ * "What rhymes with four?", "Should I spell out two in an essay?"), so neither rewrite applies.
+ */
+export const aboutWordsCues = words(`
+  say says said saying write writes wrote written writing spell spells spelled spelt spelling spell-out
+  pronounce pronounces pronounced pronouncing pronunciation rhyme rhymes rhyming rhymed use used using usage
+  correct incorrect proper properly grammar grammatical grammatically ungrammatical article articles
+  word words letter letters numeral numerals digit digits syllable syllables character characters
+  capitalise capitalize capitalised capitalized abbreviate abbreviation hyphenate hyphenated
+`);
 
 /** List conjunctions: items on either side may swap when nothing else changes. */
 export const listConjunctions = words(`and or vs versus`);

@@ -9,7 +9,9 @@
  * - "tell me / do you know / I want to know" + an embedded question = the question ("tell me what X is" = "what is X");
  * - "how do I" = "how can I" = "how to" = "how does one" = "what is the way to", before a verb;
  * - "what does X mean" = "what is the meaning of X" = "what is meant by X";
- * - "explain/describe X to me" = "explain/describe X" (not after "from", "to", "route"...); "an" = "a".
+ * - "explain/describe X to me" = "explain/describe X" (not after "from", "to", "route"...); "an" = "a" before a
+ *   common noun or its adjective starting with a vowel, unless the question is about words ("should I use a
+ *   or an before hour?").
  */
 import {
   auxiliaries, beForms, embeddingPrefixes, greetings, howToPhrasings, meaningPhrasings, mentionVerbs, pleaseWords,
@@ -17,11 +19,16 @@ import {
 } from './english-lexicon.js';
 import { isWord, type FormToken } from './form-token.js';
 
-/** Verbs of how someone comes across: "how do I look?" is not "how to look?". */
-/** Persons after a verb, which leave "how can I help you?" an offer. */
-const personalObjects = ['you', 'him', 'her', 'them', 'it', 'me', 'us', 'myself', 'yourself', 'anyone', 'someone', 'everyone', 'people'];
+/** Persons after a verb, which leave "how can I help you?" an offer, and "how do I know you?" a question about us. */
+const personalObjects = ['you', 'him', 'her', 'them', 'it', 'me', 'us', 'myself', 'yourself', 'anyone', 'someone', 'everyone', 'people', 'thee', 'ye'];
 
-const appearanceVerbs = new Set(['look', 'sound', 'seem', 'appear', 'smell', 'taste', 'feel', 'come']);
+/**
+ * Verbs of how someone comes across or stands against others: "how do I look?", "how do I rank among
+ * applicants?", "how do I measure up?" ask for a judgement of the asker, not for a way to do something.
+ */
+const judgementVerbs = new Set(['look', 'sound', 'seem', 'appear', 'smell', 'taste', 'feel', 'come', 'rank', 'rate', 'score', 'compare', 'fare', 'stack', 'measure', 'fit', 'stand']);
+/** What may follow such a verb in a judgement: nothing, a comparison or a place ("to", "among", "against", "up"...). */
+const judgementFollowers = ['to', 'in', 'on', 'with', 'today', 'now', 'among', 'against', 'up', 'as', 'here', 'there', 'compared', 'relative'];
 
 const startsWith = (tokens: readonly FormToken[], phrase: readonly string[], at = 0): boolean =>
   phrase.every((word, k) => isWord(tokens[at + k], word));
@@ -30,7 +37,7 @@ const startsWith = (tokens: readonly FormToken[], phrase: readonly string[], at 
 const boundaryAfter = (tokens: readonly FormToken[], i: number): boolean =>
   tokens[i]!.commaAfter || i + 1 >= tokens.length || tokens[i + 1]!.sentenceStart;
 
-export function applyPhrasings(input: FormToken[]): FormToken[] {
+export function applyPhrasings(input: FormToken[], aboutWords = false): FormToken[] {
   let tokens = dropGreetings(input);
   tokens = dropThanks(tokens);
   tokens = dropPlease(tokens);
@@ -39,12 +46,23 @@ export function applyPhrasings(input: FormToken[]): FormToken[] {
   tokens = foldHowTo(tokens);
   tokens = foldMeaning(tokens);
   // Not where "to me" may be where to go: "describe the route from the airport to me".
-  const motion = tokens.slice(1, -2).some((token) => isWord(token, 'from', 'to', 'toward', 'towards', 'into', 'route', 'way', 'directions'));
+  const motion = tokens.slice(1, -2).some((token) => isWord(token, 'from', 'to', 'toward', 'towards', 'into', 'route', 'way', 'directions', 'distance', 'path', 'trip', 'journey'));
   if (isWord(tokens[0], 'explain', 'describe') && tokens.length > 3 && startsWith(tokens, ['to', 'me'], tokens.length - 2) && !motion) {
     tokens = tokens.slice(0, -2);
   }
-  return tokens.map((token) => (isWord(token, 'an') ? { ...token, text: 'a' } : token));
+  // "an" = "a" only as an article before a common word, in a question that is not about words: "Should I use
+  // a before hour?", "is it a MBA or an MBA?" ask which one is right.
+  if (aboutWords) return tokens;
+  return tokens.map((token, i) => (isWord(token, 'an') && articleBeforeVowel(tokens[i + 1]) ? { ...token, text: 'a' } : token));
 }
+
+/**
+ * "an" read as the article "a": before a common noun or its adjective or adverb that starts with a vowel
+ * letter, where "a" is the slip ("a example"). Before anything else ("an go", "an right", "an hour") the
+ * choice of article may be what is asked about, and it stays as written.
+ */
+const articleTakers = new Set(['NOUN', 'ADJ', 'ADV']);
+const articleBeforeVowel = (next: FormToken | undefined): boolean => isWord(next) && articleTakers.has(next!.pos) && /^[aeiou]/.test(next!.text);
 
 function dropGreetings(tokens: FormToken[]): FormToken[] {
   if (!isWord(tokens[0]) || !greetings.has(tokens[0]!.text)) return tokens;
@@ -71,10 +89,33 @@ function dropThanks(tokens: FormToken[]): FormToken[] {
   return tokens;
 }
 
-/** Thanks after a comma in a sentence about saying something may be what is said: "a message saying no, thanks". */
+/**
+ * Thanks or "please" after a comma in a sentence about saying something may be what is said: "a message
+ * saying no, thanks", "translate into German: hello, thanks" (after a colon the words are material).
+ */
 function quotesSpeech(tokens: readonly FormToken[], at: number): boolean {
   for (let i = at - 1; i >= 0; i--) {
     if (isWord(tokens[i]) && speechVerbs.has(tokens[i]!.text)) return true;
+    if (tokens[i]!.kind === 'mark' && tokens[i]!.text === ':') return true;
+    if (tokens[i]!.sentenceStart) return false;
+  }
+  return false;
+}
+
+/** Verbs whose object is words to be said: a closing "please" may be one of them ("should I say thank you, please?"). */
+const sayingVerbs = new Set(['say', 'says', 'said', 'saying', 'reply', 'replies', 'replying', 'respond', 'responds', 'translate', 'translates', 'translating', 'print', 'echo', 'repeat', 'type', 'spell']);
+function saysWords(tokens: readonly FormToken[], at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) {
+    if (isWord(tokens[i]) && sayingVerbs.has(tokens[i]!.text)) return true;
+    if (tokens[i]!.sentenceStart) return false;
+  }
+  return false;
+}
+
+/** A colon earlier in the sentence: what follows it is material ("translate: hello, please"), its last word too. */
+function afterColon(tokens: readonly FormToken[], at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) {
+    if (tokens[i]!.kind === 'mark' && tokens[i]!.text === ':') return true;
     if (tokens[i]!.sentenceStart) return false;
   }
   return false;
@@ -97,7 +138,7 @@ function dropPlease(tokens: FormToken[]): FormToken[] {
     const closesRequest = previous?.commaAfter === true || (isWord(out[0]) && imperativeVerbs.has(out[0]!.text));
     // "kindly" closing a sentence says how to do it ("treat others kindly"); only "please" closes a request politely.
     const closingPlease = token.text !== 'kindly';
-    const polite = !verbBefore && (atStart || afterYou || (atEnd && closingPlease && !mentioned && closesRequest));
+    const polite = !verbBefore && (atStart || afterYou || (atEnd && closingPlease && !mentioned && closesRequest && !afterColon(tokens, i) && !saysWords(tokens, i)));
     if (!polite) {
       out.push(token);
       return;
@@ -121,6 +162,10 @@ function dropRequestModal(tokens: FormToken[]): FormToken[] {
   // only pure request verbs, or a request to "me"/"us", are requests. "I want you to ..." always is one.
   const modal = isWord(tokens[0]) && requestModals.has(tokens[0]!.text);
   if (modal && !pureRequestVerbs.has(verb!.text) && !isWord(object, 'me', 'us')) return tokens;
+  // "Can you find me?", "can you tell us apart?", "could you give me away?": the person is the object and
+  // nothing is asked for (or a particle makes it another verb): a question about ability, the modal stays.
+  const afterPerson = tokens[length + 2];
+  if (modal && !pureRequestVerbs.has(verb!.text) && (!afterPerson || afterPerson.sentenceStart || isWord(afterPerson, ...phrasalParticles))) return tokens;
   // "Would you describe yourself as shy?", "could you list Pluto as a planet?" ask for a judgement; "can you
   // summarise a book you have not read?" asks about the one addressed: the modal stays.
   if (modal && tokens.slice(length + 1).some((token) => isWord(token, 'as', 'you'))) return tokens;
@@ -129,6 +174,9 @@ function dropRequestModal(tokens: FormToken[]): FormToken[] {
   if (modal && materialVerbs.has(verb!.text) && !namesAText(object)) return tokens;
   return [{ ...verb!, sentenceStart: true }, ...tokens.slice(length + 1)];
 }
+
+/** Particles that make "tell me", "give us", "find me" another verb: "tell us apart", "give me away", "find me out". */
+const phrasalParticles = ['apart', 'away', 'off', 'out', 'up', 'down', 'back', 'over', 'in'];
 
 /** Request verbs whose object is a text to work on (not a topic, as "explain X" has). */
 const materialVerbs = new Set(['translate', 'summarise', 'summarize', 'rewrite', 'rephrase', 'proofread', 'draft', 'paraphrase', 'simplify', 'list']);
@@ -148,6 +196,8 @@ function unembedQuestion(tokens: FormToken[]): FormToken[] {
   if (tokens.slice(at + 1).some((token) => token.sentenceStart)) return tokens;
   const rest = tokens.slice(at + 1);
   if (isWord(rest[0]) && auxiliaries.has(rest[0]!.text)) return tokens.slice(at);
+  // The wh-word is the subject and its verb follows: the embedded order is the question's ("tell me who wrote X" = "who wrote X").
+  if (isWord(wh, 'who', 'what', 'which') && isWord(rest[0]) && rest[0]!.pos === 'VERB' && !rest[0]!.text.endsWith('ing')) return tokens.slice(at);
   const last = rest[rest.length - 1]!;
   if (rest.length >= 2 && isWord(last) && beForms.has(last.text)) return [wh!, last, ...rest.slice(0, -1)];
   return tokens;
@@ -159,12 +209,16 @@ function foldHowTo(tokens: FormToken[]): FormToken[] {
   const next = tokens[phrase.length];
   // A verb follows ("how do I sort", tagged a noun at times: "how does one sort"), never "the station".
   if (!next || !(next.pos === 'VERB' || next.pos === 'AUX' || next.pos === 'NOUN' || isWord(next, 'not')) || next.kind !== 'word') return tokens;
-  // "How do I look?", "how do I sound to you?" ask for a judgement of the asker, not for a way to do something.
+  // "How do I look?", "how do I sound to you?", "how do I rank among them?" ask for a judgement of the asker.
   const after = tokens[phrase.length + 1];
-  if (appearanceVerbs.has(next.text) && (!after || isWord(after, 'to', 'in', 'on', 'with', 'today', 'now'))) return tokens;
+  if (judgementVerbs.has(next.text) && (!after || isWord(after, ...judgementFollowers))) return tokens;
   // "How can I refuse?", "how can I help (you)?", "how can I not love you?" may ask whether, or offer, or
   // exclaim: "can" is read as the way to do something only when the verb has more than a person after it.
-  if (phrase[1] === 'can' && (isWord(next, 'not') || tokens.slice(phrase.length + 1).every((token) => isWord(token, ...personalObjects)))) return tokens;
+  const rest = tokens.slice(phrase.length + 1);
+  if (phrase[1] === 'can' && (isWord(next, 'not') || rest.every((token) => isWord(token, ...personalObjects)))) return tokens;
+  // "How do I know you?", "how does one know her?" may ask how the two are acquainted: a verb with nothing but
+  // a person after it stays as written.
+  if (rest.length > 0 && rest.every((token) => isWord(token, ...personalObjects))) return tokens;
   return [{ kind: 'rewrite', text: 'how-to', pos: '', sentenceStart: true, commaAfter: false }, ...tokens.slice(phrase.length)];
 }
 

@@ -27,10 +27,11 @@ const prefix: Record<FormKind, string> = { word: 'w', name: 'n', acronym: 'a', n
 /**
  * Tokens hold no whitespace, so joining on spaces is unambiguous. A comma stays: it can change what is
  * asked ("Let's eat, grandma" / "Let's eat grandma"); the rewrites that drop a greeting, "please" or
- * thanks drop the comma that went with it, and a true list's commas go with its order.
+ * thanks drop the comma that went with it, and a true list's commas go with its order. Where a sentence
+ * ends inside the question counts too ("I'm sorry. I love you." is not "I'm sorry I love you."): `m:|`.
  */
 export function renderForm(tokens: readonly FormToken[]): string {
-  return tokens.map((token) => (token.commaAfter ? `${renderToken(token)} m:,` : renderToken(token))).join(' ');
+  return tokens.map((token, i) => `${i > 0 && token.sentenceStart ? 'm:| ' : ''}${token.commaAfter ? `${renderToken(token)} m:,` : renderToken(token)}`).join(' ');
 }
 
 export function renderToken(token: FormToken): string {

@@ -126,11 +126,13 @@ function dropPoliteness(language: 'de' | 'fr', input: FormToken[]): FormToken[] 
   const lower = (token: FormToken | undefined): string => (token && (token.kind === 'word' || token.kind === 'verbatim') ? token.text.toLowerCase() : '');
   const matches = (phrase: readonly string[], at: number): boolean => phrase.every((word, k) => lower(tokens[at + k]) === word);
   const { anywhereEdge, afterFirstWord } = politeness[language];
+  // After a colon the words are material ("Übersetze: Hallo, danke" translates the thanks).
+  const colonAt = tokens.findIndex((token) => token.kind === 'mark' && token.text === ':');
   for (let changed = true; changed && tokens.length > 1; ) {
     changed = false;
     for (const phrase of anywhereEdge) {
       const at = tokens.length - phrase.length;
-      if (at > 0 && matches(phrase, at) && (tokens[at]!.sentenceStart || tokens[at - 1]!.commaAfter)) {
+      if (at > 0 && (colonAt === -1 || colonAt > at) && matches(phrase, at) && (tokens[at]!.sentenceStart || tokens[at - 1]!.commaAfter)) {
         tokens = tokens.slice(0, at).map((token, i) => (i === at - 1 ? { ...token, commaAfter: false } : token));
         changed = true;
         break;

@@ -30,7 +30,7 @@ const dateWords = words(`
   christmas easter thanksgiving halloween ramadan diwali hanukkah eid holiday holidays
   ago until till since anniversary countdown deadline
   nowadays recent recently latest newest upcoming ongoing current present presently anymore yet still
-  alive
+  alive retrograde
 `);
 /** Live values and states: prices, scores, weather, status, news, who holds an office. */
 const liveWords = words(`
@@ -46,6 +46,7 @@ const liveWords = words(`
   population president ceo chancellor minister mayor governor king queen pope champion champions leader
   chairman chairwoman coach lts status wage wages salary salaries eol
   richest wealthiest poorest bestselling best-selling highest-paid highest-grossing top-selling top-rated most-popular
+  iss
 `);
 /** Phrases of the same kinds whose words alone are timeless ("the time", "how old", "this year", "net worth"). */
 const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }> = [
@@ -59,7 +60,10 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
     ['up', 'to', 'date'], ['day', 'of', 'the', 'week'], ['leap', 'year'], ['what', 'season'], ['it', 'summer'], ['it', 'winter'],
     ['it', 'spring'], ['it', 'autumn'], ['it', 'fall'], ['full', 'moon'], ['new', 'moon'], ['moon', 'phase'], ['phase', 'of', 'the', 'moon'],
     ['when', 'is', 'the', 'next'], ['when', 'does', 'the', 'next'], ['when', "'s", 'the', 'next'], ['who', 'will', 'win'], ['who', 'wins'], ['will', 'win'],
-    ['when', 'will'], ['come', 'out'], ['coming', 'out'], ['release', 'date'], ['from', 'now']].map((w) => ({ kind: 'date' as const, words: w })),
+    ['when', 'will'], ['come', 'out'], ['coming', 'out'], ['release', 'date'], ['from', 'now'],
+    // What is left of the year or month, the moon's phase tonight, the oldest person still living.
+    ['left', 'in', 'the'], ['left', 'this'], ['are', 'left', 'in'], ['phase', 'is', 'the', 'moon'], ['oldest', 'living'],
+    ['oldest', 'person'], ['oldest', 'man'], ['oldest', 'woman'], ['oldest', 'people']].map((w) => ({ kind: 'date' as const, words: w })),
   ...[['net', 'worth'], ['worth', 'now'], ['in', 'stock'], ['sold', 'out'], ['how', 'much', 'is'], ['how', 'much', 'are'], ['how', 'much', 'does'],
     ['how', 'much', 'do'], ['how', 'much', "'s"], ['market', 'cap'], ['it', 'rain'], ['it', 'snow'], ['to', 'rain'], ['to', 'snow'],
     ['it', 'hot'], ['it', 'cold'], ['it', 'warm'], ['it', 'freezing'], ['top', 'of', 'the'], ['how', 'many', 'people'],
@@ -71,7 +75,9 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
     ['has', 'the', 'most'], ['have', 'the', 'most'], ['has', 'won'], ['have', 'won'], ['has', 'scored'], ['have', 'scored'],
     ['what', 'is', 'new'], ['number', 'of', 'users'], ['the', 'age', 'of'], ['record', 'for'], ['head', 'of', 'state'],
     ['head', 'of', 'government'], ['safe', 'to', 'travel'], ['on', 'tv'], ['should', 'i', 'buy'], ['end', 'of', 'life'], ['support', 'end'],
-    ['support', 'ends'], ['box', 'office'], ['still', 'maintained'], ['stable', 'version'], ['stable', 'release']].map((w) => ({ kind: 'live' as const, words: w })),
+    ['support', 'ends'], ['box', 'office'], ['still', 'maintained'], ['stable', 'version'], ['stable', 'release'],
+    // Where something that moves is: a space station, a flight, a parcel ("where is my order").
+    ['where', 'is', 'my'], ['where', "'s", 'my'], ['where', 'is', 'flight'], ['space', 'station']].map((w) => ({ kind: 'live' as const, words: w })),
 ];
 
 /**
@@ -140,9 +146,32 @@ const superlativeWords = words(`best worst biggest largest smallest highest lowe
 const isSuperlative = (token: TimeToken, before: TimeToken | undefined): boolean =>
   superlativeWords.has(token.lower) || (token.lower.endsWith('est') && token.pos === 'ADJ') || (['most', 'least'].includes(before?.lower ?? '') && token.pos === 'ADJ');
 const holdsRank = words(`has have holds hold`);
+/**
+ * What people build, hold or make, ranked: the holder changes without the question saying "in the world"
+ * ("What is the tallest building?", "the fastest supercomputer", "the best phone").
+ */
+const changingRankables = words(`
+  building buildings skyscraper skyscrapers tower towers bridge bridges stadium stadiums airport airports ship ships
+  company companies brand brands bank banks person people man men woman women athlete athletes player players team teams club clubs
+  app apps website websites game games movie movies film films song songs album albums show shows series phone phones
+  smartphone smartphones laptop laptops computer computers supercomputer supercomputers car cars chip chips gpu gpus cpu cpus model models
+  city cities economy economies army armies
+`);
+/**
+ * Natural things ranked over the Earth, which do not change in a lifetime: "the largest ocean in the
+ * world" (a ranking scope alone does not make these live).
+ */
+const fixedRankables = words(`
+  ocean oceans continent continents sea seas desert deserts mountain mountains volcano volcanoes river rivers lake lakes
+  island islands peninsula peninsulas canyon canyons waterfall waterfalls bone bones organ organs muscle muscles gland glands
+`);
+const earthScopes = new Set(['in', 'on']);
 function rankingCue(tokens: readonly TimeToken[]): string | undefined {
   for (let i = 0; i < tokens.length; i++) {
     if (!isSuperlative(tokens[i]!, tokens[i - 1])) continue;
+    // The ranked noun: right after the superlative, or after one more word ("the largest salt lake").
+    const ranked = [tokens[i + 1], tokens[i + 2]].find((token) => token !== undefined && (changingRankables.has(token.lower) || fixedRankables.has(token.lower)));
+    if (ranked && changingRankables.has(ranked.lower)) return `${tokens[i]!.lower} ${ranked.lower}`;
     // "Who has the fastest time", "which club holds the highest score"; "the top songs", "the top 10 films".
     if (tokens[i - 1]?.lower === 'the' && holdsRank.has(tokens[i - 2]?.lower ?? '')) return `${tokens[i - 2]!.lower} the ${tokens[i]!.lower}`;
     const next = tokens[i + 1];
@@ -151,6 +180,8 @@ function rankingCue(tokens: readonly TimeToken[]): string | undefined {
       const scope = rankingScopes.find((phrase) => phrase.every((part, n) => tokens[k + n]?.lower === part));
       // "The best idea you have ever had" ranks someone's own past, which does not change: not a live ranking.
       if (scope?.[0] === 'ever' && ['have', 'has', 'had'].includes(tokens[k - 1]?.lower ?? '') && personal.has(tokens[k - 2]?.lower ?? '')) continue;
+      // "The largest ocean in the world", "the highest mountain on Earth": nature's rankings hold (not "ever", "so far").
+      if (scope && ranked && earthScopes.has(scope[0]!)) continue;
       if (scope) return `${tokens[i]!.lower} ... ${scope.join(' ')}`;
     }
   }
@@ -161,6 +192,7 @@ function rankingCue(tokens: readonly TimeToken[]): string | undefined {
 const growingCounts = words(`
   followers subscribers users customers employees staff members downloads installs views likes stars visitors viewers
   listeners players cases deaths infections residents inhabitants citizens speakers stores branches locations
+  countries nations
 `);
 /** A name's count of anything, in the present: "how many albums does Taylor Swift have", not "how many legs does a spider have". */
 function countCue(tokens: readonly TimeToken[]): string | undefined {
@@ -237,6 +269,8 @@ const wordInfo: ReadonlyMap<string, WordInfo> = (() => {
   return map;
 })();
 
+const ordinal = /^(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|(?:thir|four|fif|six|seven|eigh|nine)teenth|twentieth|thirtieth|fortieth)$/;
+
 const clockTime = /\b(?:\d{1,2}:\d{2}|\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.))\b/i;
 
 /** German and French words of the same kinds, lowercased (these languages get a word list only). */
@@ -308,7 +342,9 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
     if (askedHowTo && info.outcome) continue;
     if (info.word === 'clock') return { kind: 'clock', cue: lower };
     if (info.word === 'date') found = { kind: 'date', cue: lower };
-    else if (info.word === 'live') found ??= { kind: 'live', cue: lower };
+    // "Who was the third president", "who was the 16th pope": a past holder counted by place is one for good
+    // ("who is the 48th president" may not be known yet: only with "was"/"were").
+    else if (info.word === 'live' && !(ordinal.test(tokens[i - 1]?.lower ?? '') && tokens.some((token) => token.lower === 'was' || token.lower === 'were'))) found ??= { kind: 'live', cue: lower };
   }
   if (!found && structural) {
     const cue = rankingCue(tokens) ?? countCue(tokens) ?? holderCue(tokens);
@@ -353,7 +389,7 @@ export function timeDependenceOf(language: 'de' | 'fr', lowerWords: readonly str
  * a word listed by mistake only costs a hit.
  */
 const otherWords = words(`
-  hora horas ahora hoy mañana ayer tarde noche fecha día semana mes año años edad actual actualmente último última
+  âge hora horas ahora hoy mañana ayer tarde noche fecha día semana mes año años edad actual actualmente último última
   últimos últimas reciente recientemente próximo próxima todavía aún precio precios cuesta cuestan costo valor cotización
   bolsa acciones clima tiempo temperatura lluvia llueve nieve nieva abierto abierta cerrado cerrada horario resultado
   marcador ganó gana ganador elecciones noticias presidente

@@ -7,7 +7,8 @@
  * Linux at home") or verbs; names or acronyms set against each other with "vs" (a fixture: "Arsenal vs
  * Chelsea" is played at Arsenal's ground, "PSG vs OM" in Paris); any list in a question that points at an
  * item by its place ("the former", "respectively", "the first one") or relates the items in order ("the
- * ratio of boys and girls"). The order-free form sorts each such list's items; question.ts accepts it only
+ * ratio of boys and girls"), or whose words make the order part of what is asked ("in that order",
+ * "reverse", "concatenate", "initials", a flag's stripes). The order-free form sorts each such list's items; question.ts accepts it only
  * when nothing else differs (the same words, in the same places outside the lists).
  */
 import { listConjunctions } from './english-lexicon.js';
@@ -106,8 +107,26 @@ const positionWords = new Set(['former', 'latter', 'respectively', 'formerly', '
 /** Relations whose terms come in an order: "the ratio of boys and girls" is 2:1 where "of girls and boys" is 1:2. */
 const orderedRelations = new Set(['ratio', 'ratios', 'proportion', 'quotient', 'minus', 'divided', 'divide', 'subtract', 'subtracted', 'percentage', 'percent', 'odds']);
 const ordinals = new Set(['first', 'second', 'third', 'last', 'other']);
+/**
+ * Words that make the written order part of what is asked: the order itself ("in that order", "then"),
+ * operations on a sequence (reverse, concatenate, join, append, compose, initials, an acronym, a
+ * translation or spelling given item by item), and arrangements read in order (a flag's stripes or a
+ * country's colours: "white and red" is Poland, "red and white" Indonesia). A question holding one keeps
+ * its lists as written.
+ */
+const orderWords = new Set([
+  'order', 'orders', 'ordered', 'ordering', 'sequence', 'sequences', 'sequential', 'then', 'followed', 'preceded',
+  'initials', 'acronym', 'acronyms', 'abbreviation',
+  'reverse', 'reversed', 'reversing', 'backwards', 'backward', 'concatenate', 'concatenated', 'concatenation', 'join', 'joined', 'joining',
+  'append', 'appended', 'prepend', 'prepended', 'compose', 'composed', 'composition', 'chain', 'chained', 'pipe', 'piped',
+  'number', 'numbered', 'flag', 'flags', 'stripe', 'stripes', 'striped', 'band', 'bands', 'tricolour', 'tricolor', 'top', 'bottom',
+  'colours', 'colors',
+  // Operations whose answer follows the written order item by item: "cat and dog" translates to "gato y perro".
+  'translate', 'translated', 'translating', 'translation', 'spell', 'spelled', 'spelt', 'pronounce', 'transliterate', 'encode',
+  'encrypt', 'decode', 'decrypt',
+]);
 
 /** Whether the question refers to a list item by its position, or relates the items in order: reordering would change the answer. */
 function refersToPosition(tokens: readonly FormToken[]): boolean {
-  return tokens.some((token, i) => isWord(token) && (positionWords.has(token.text) || orderedRelations.has(token.text) || (ordinals.has(token.text) && isWord(tokens[i - 1], 'the'))));
+  return tokens.some((token, i) => isWord(token) && (positionWords.has(token.text) || orderedRelations.has(token.text) || orderWords.has(token.text) || (ordinals.has(token.text) && isWord(tokens[i - 1], 'the'))));
 }

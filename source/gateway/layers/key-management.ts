@@ -6,6 +6,7 @@ import { UserError } from '../../user-error.js';
 import { StoreUnavailableError } from '../../state/store-unavailable.js';
 import type { Layer, RequestContext } from '../context.js';
 import { readBody } from '../read-body.js';
+import { encodingProblem } from './parse-request.js';
 import { parseJsonBody } from '../../json/checked-parse.js';
 import { sendError, sendJson } from '../respond.js';
 import { credentialMatches, presentedCredential } from './auth.js';
@@ -170,6 +171,12 @@ async function readJsonObject(ctx: RequestContext): Promise<Record<string, unkno
   }
   if (read.kind === 'too-large') {
     sendError(ctx, 413, 'A key management request must be under 1 MB.', 'request_too_large', { connection: 'close' });
+    return undefined;
+  }
+  // As on the model routes: bytes that are not UTF-8 would be saved as U+FFFD in an alias or metadata.
+  const encoding = encodingProblem(read.body);
+  if (encoding) {
+    sendError(ctx, 400, encoding, 'invalid_json');
     return undefined;
   }
   const parsed = parseJsonBody(read.body.toString('utf8') || '{}');

@@ -3,6 +3,7 @@ import { textIsTimeDependent } from '../../caching/near-duplicate/asked-time.js'
 import { analyseQuestion, maxQuestionLength } from '../../caching/near-duplicate/question.js';
 import { responsesContext } from '../../caching/near-duplicate/responses-context.js';
 import { askedText, locateQuestion, scopeOf } from '../../caching/near-duplicate/scope.js';
+import { namesRemoteMedia } from '../../caching/remote-media.js';
 import type { NearDuplicateCache } from '../../caching/near-duplicate/shared-cache.js';
 import { isFaithful } from '../../protocols/answer-fidelity.js';
 import { replayAnswer } from '../replay-answer.js';
@@ -13,7 +14,7 @@ import { replayAnswer } from '../replay-answer.js';
  */
 export const maxNearDuplicateRequestBytes = 8 * 1024 * 1024;
 
-function skip(ctx: RequestContext, reason: 'size' | 'time'): void {
+function skip(ctx: RequestContext, reason: 'size' | 'time' | 'media'): void {
   ctx.skipped.push(`l1b:${reason}`);
 }
 
@@ -23,7 +24,7 @@ function skip(ctx: RequestContext, reason: 'size' | 'time'): void {
  * model, forwarded headers and query, system prompt, tools, history and parameters. Keeps complete
  * answers to plain questions for later ones. Says in `x-isartor-skipped` when it stayed out:
  * `l1b:size` (request or question too large to analyse), `l1b:time` (the answer depends on when it is
- * asked).
+ * asked), `l1b:media` (an image or file named by address, whose content may change).
  */
 export function nearDuplicateCacheLayer(store: NearDuplicateCache | undefined): Layer {
   return async (ctx, next) => {
@@ -31,6 +32,11 @@ export function nearDuplicateCacheLayer(store: NearDuplicateCache | undefined): 
     if (!store || !chat) return next();
     if (chat.raw.length > maxNearDuplicateRequestBytes) {
       skip(ctx, 'size');
+      return next();
+    }
+    // An earlier turn's image or file by address may show other content now (caching/remote-media.ts).
+    if (namesRemoteMedia(chat)) {
+      skip(ctx, 'media');
       return next();
     }
     // A Responses request is read through its chat view, and scoped by the request as it came too.

@@ -4,6 +4,7 @@ import type { RoutingTable } from '../../routing/routing-table.js';
 import type { Layer, RequestContext } from '../context.js';
 import { canonicalQuery } from '../../caching/forwarded-request-parts.js';
 import { readBody } from '../read-body.js';
+import { decodedBody } from '../request-encoding.js';
 import { readJsonBody } from '../../json/recurring-parts.js';
 import { anthropicRequestSchema, openAIRequestSchema, requestProblem } from '../../protocols/request-schemas.js';
 import { sendError } from '../respond.js';
@@ -27,7 +28,8 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
       ctx.clientGone = true;
       return;
     }
-    if (read.kind === 'too-large') {
+    const decoded = read.kind === 'too-large' ? read : decodedBody(ctx.req.headers['content-encoding'], read.body, options.bodyLimitBytes);
+    if (decoded.kind === 'too-large') {
       const megabytes = (options.bodyLimitBytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '');
       sendError(
         ctx,
@@ -38,13 +40,22 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
       );
       return;
     }
-    const encoding = encodingProblem(read.body);
+    if (decoded.kind === 'unsupported') {
+      sendError(ctx, 415, `The request body is sent with Content-Encoding "${decoded.encoding.slice(0, 40)}", which isartor cannot decode. Send it uncompressed, or as gzip, deflate or br.`, 'unsupported_content_encoding');
+      return;
+    }
+    if (decoded.kind === 'corrupt') {
+      sendError(ctx, 400, `The request body says Content-Encoding "${decoded.encoding}" but does not decompress as such. Send it uncompressed, or compressed as it says.`, 'invalid_content_encoding');
+      return;
+    }
+    const raw = decoded.body;
+    const encoding = encodingProblem(raw);
     if (encoding) {
       sendError(ctx, 400, encoding, 'invalid_json');
       return;
     }
     // Parts this body shares with recent ones (the system prompt, tools, earlier turns) are reused, frozen.
-    const parsed = readJsonBody(read.body);
+    const parsed = readJsonBody(raw);
     if (!parsed.ok) {
       sendError(ctx, 400, `The request body is not valid JSON: ${parsed.reason}.`, parsed.code);
       return;
@@ -76,7 +87,7 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
     ctx.chat = {
       protocol: ctx.protocol,
       body,
-      raw: read.body,
+      raw,
       stream: body.stream === true,
       includeUsage: streamOptions?.include_usage === true,
       requestedModel,
@@ -105,7 +116,7 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
  * different requests would then share a cache key, and the provider would get bytes isartor never read.
  * A byte order mark is refused by name, since JSON.parse's own complaint about it is unreadable.
  */
-function encodingProblem(body: Buffer): string | undefined {
+export function encodingProblem(body: Buffer): string | undefined {
   if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
     return 'The request body starts with a byte order mark (BOM). Send the JSON as UTF-8 without one.';
   }

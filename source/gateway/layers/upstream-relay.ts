@@ -9,6 +9,7 @@ import { hasPlausibleUsage } from '../../protocols/answer-usage.js';
 import { hasUnreadableToolArguments } from '../../protocols/tool-arguments.js';
 import { isUtf8 } from 'node:buffer';
 import { Utf8Check } from '../../protocols/utf8-check.js';
+import { sendWholeAnswerAsStream } from '../replay-answer.js';
 
 /**
  * How a provider's answer reaches the client. Every step that reads what the provider sent runs inside
@@ -93,6 +94,24 @@ export function relayStream(
     write(tail, true);
     handlers.done();
   });
+  // A connection that breaks after the answer's last event (a content-length that lied, a reset after
+  // [DONE]) lost nothing: the stream ends as if the provider had closed it (ahead of upstream.ts's error
+  // event, which then finds the answer settled); before that event, upstream.ts ends it with an error.
+  upstream.prependListener('error', () => {
+    if (!ctx.res.headersSent || ctx.res.writableEnded) return;
+    let tail: string | Buffer;
+    let whole: object | undefined;
+    try {
+      tail = relay.end();
+      whole = wholeAnswer();
+    } catch {
+      return;
+    }
+    if (!whole) return;
+    ctx.completion = whole;
+    write(tail, true);
+    handlers.done();
+  });
   /** The answer once its final event came, checked for the caches; undefined before. */
   const wholeAnswer = (): object | undefined => {
     const completion = relay.result();
@@ -149,6 +168,11 @@ export function relayJson(ctx: RequestContext, exchange: Exchange, body: Buffer)
   }
   if (answer && isCompleteAnswer(ctx.protocol, answer)) ctx.completion = keepOnlyIfFaithful(answer, isUtf8(body));
   else answer = undefined;
+  if (answer && ctx.chat?.stream) {
+    if (sendWholeAnswerAsStream(ctx, answer)) return void (ctx.answerRelayed = true);
+    ctx.completion = undefined;
+    return { message: 'answered a stream request with a whole answer that cannot be sent as a stream.', code: 'upstream_not_streamed' };
+  }
   if (exchange.sameProtocol && (answer || isAnswerShaped(ctx.protocol, parsed))) sendJson(ctx, 200, text);
   else if (answer) sendJson(ctx, 200, answer);
   else return { message: exchange.sameProtocol ? 'answered with JSON that is not an answer.' : 'answered with a body isartor could not translate.', code: 'upstream_bad_body' };
@@ -197,9 +221,20 @@ export function relayUpstreamError(
   status: number,
   body: Buffer,
   retryAfter: string | string[] | undefined,
+  location?: string | string[] | undefined,
 ): void {
   const detail = upstreamErrorMessage(body);
-  if (status === 401 || status === 403) {
+  const retryHeaders = retryAfter ? { 'retry-after': String(retryAfter) } : {};
+  if (status < 400) {
+    // Never passed on: the client would follow it (with its key) to an address isartor does not know.
+    const where = typeof location === 'string' && location !== '' ? ` to ${location.slice(0, 200)}` : '';
+    sendError(
+      ctx,
+      502,
+      `The upstream provider (${provider}) redirected the request${where} (HTTP ${status}); isartor does not follow redirects, which would send the provider key elsewhere. If the provider moved, set its new base URL with \`isartor set-key -p ${provider} --base-url <url>\`.`,
+      'upstream_redirect',
+    );
+  } else if (status === 401 || status === 403) {
     // Never echo the key, masked or not: the fix is the same either way.
     sendError(
       ctx,
@@ -208,10 +243,11 @@ export function relayUpstreamError(
       'upstream_unauthorized',
     );
   } else if (status >= 500) {
-    sendError(ctx, 502, `The upstream provider (${provider}) failed with HTTP ${status}${detail ? `: ${detail}` : ''}.`, 'upstream_server_error');
+    // The provider's retry-after (503, 529 overloaded) is the client's best hint when to ask again.
+    sendError(ctx, 502, `The upstream provider (${provider}) failed with HTTP ${status}${detail ? `: ${detail}` : ''}.`, 'upstream_server_error', retryHeaders);
   } else {
     // 400, 404, 422, 429...: the provider's own words are the most useful thing to pass on.
-    const headers = retryAfter ? { 'retry-after': String(retryAfter) } : {};
+    const headers = retryHeaders;
     if (exchange.sameProtocol && detail !== undefined && isJsonError(body)) sendJson(ctx, status, body.toString('utf8'), headers);
     else sendError(ctx, status, `The upstream provider (${provider}) answered HTTP ${status}${detail ? `: ${detail}` : ''}.`, `upstream_${status}`, headers);
   }

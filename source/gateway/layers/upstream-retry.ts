@@ -1,6 +1,10 @@
-/** Retrying helps with rate limits and provider-side failures; 400/401/403/404 would fail the same way again. */
+/**
+ * Retrying helps with rate limits and provider-side failures; 400/401/403/404 would fail the same way
+ * again. A redirect is not followed (it would take the provider key to another address), but another
+ * route may answer: it is treated like a 200 that is not an answer.
+ */
 export function isRetryableStatus(status: number): boolean {
-  return status === 429 || status >= 500;
+  return status === 429 || status >= 500 || (status >= 300 && status < 400);
 }
 
 /** `retry-after` in milliseconds, from seconds or an HTTP date; undefined when absent or unreadable. */

@@ -7,7 +7,7 @@ import type { Route, RoutingTable } from '../../routing/routing-table.js';
 import type { ChatRequest, Layer, RequestContext } from '../context.js';
 import { describeNetworkFailure, sendError, sendNetworkFailure } from '../respond.js';
 import { midStreamError, planExchange, type Exchange, type StreamRelay } from '../upstream-exchange.js';
-import { UpstreamRequest } from '../upstream-request.js';
+import { answersAsStream, UpstreamRequest } from '../upstream-request.js';
 import { collect, errorBodyLimit, failAnswer, relayJson, relayStream, relayUpstreamError, tooLargeMessage } from './upstream-relay.js';
 import { retryDelayMs, isRetryableStatus, parseRetryAfterMs } from './upstream-retry.js';
 
@@ -77,6 +77,7 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
       return;
     }
     ctx.answeredBy = { provider, model: exchange.model };
+    ctx.dropped = exchange.dropped;
     const startedAt = performance.now();
     const waitBefore = ctx.upstreamWaitMs;
     const upstream = new UpstreamRequest(exchange.url, {
@@ -132,7 +133,7 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
       try {
         markWaited();
         const status = response.statusCode;
-        const isStream = String(response.headers['content-type'] ?? '').includes('text/event-stream');
+        const isStream = answersAsStream(response.headers['content-type'], chat.stream);
         if (status >= 200 && status < 300 && isStream) {
           const relay = exchange.openStream();
           ctx.deliveredAnswer = () => deliveredSoFar(relay);
@@ -151,7 +152,7 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
                 return unusable ? fail(unusable.message, unusable.code) : settle({ kind: 'committed' });
               }
               const retryAfter = response.headers['retry-after'];
-              const sendFailure = (): void => relayUpstreamError(ctx, exchange, provider, status, body, retryAfter);
+              const sendFailure = (): void => relayUpstreamError(ctx, exchange, provider, status, body, retryAfter, response.headers.location);
               if (isRetryableStatus(status)) settle({ kind: 'retryable', retryAfterMs: parseRetryAfterMs(retryAfter), sendFailure });
               else {
                 sendFailure();

@@ -35,7 +35,7 @@ describe('responsesRequestToAnthropic', () => {
     );
     expect(request).toEqual({
       model: 'claude-x',
-      max_tokens: 4096,
+      max_tokens: 32_000,
       system: 'Be brief.\n\nDev rules.',
       messages: [
         { role: 'user', content: [{ type: 'text', text: 'Look:' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } }] },
@@ -70,6 +70,9 @@ describe('responsesRequestToAnthropic', () => {
 
   it('takes max_output_tokens as max_tokens, and refuses a JSON output format or built-in tools', () => {
     expect(responsesRequestToAnthropic({ input: 'Hi', max_output_tokens: 50 }, 'c').max_tokens).toBe(50);
+    // Codex sends no max_output_tokens: a long patch must not be cut at 4,096 tokens.
+    expect(responsesRequestToAnthropic({ input: 'Hi' }, 'claude-opus-4-1').max_tokens).toBe(32_000);
+    expect(responsesRequestToAnthropic({ input: 'Hi' }, 'claude-3-5-sonnet-latest').max_tokens).toBe(8_192);
     expect(() => responsesRequestToAnthropic({ input: 'Hi', text: { format: { type: 'json_schema', name: 'x', schema: {} } } }, 'c')).toThrow(UntranslatableRequest);
     expect(() => responsesRequestToAnthropic({ input: 'Hi', tools: [{ type: 'code_interpreter' }] }, 'c')).toThrow(/code_interpreter/);
   });

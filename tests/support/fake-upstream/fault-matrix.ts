@@ -148,7 +148,8 @@ const stream = (body: string | (() => Iterable<string | Buffer>), extra: Partial
 const whole = (body: string | (() => Iterable<string | Buffer>), extra: Partial<Extract<FakeMode, { kind: 'raw' }>> = {}): FakeMode => ({ kind: 'raw', body, ...extra });
 const good = (text: string): GoodAnswer => ({ text });
 
-export type CacheOutcome = 'never' | 'kept';
+/** any: a hit or not, but a hit replays exactly what the first client got. */
+export type CacheOutcome = 'never' | 'kept' | 'any';
 
 /** Where a fault is met: the provider's wire, the caller's protocol (the same or translated), streamed or not. */
 export interface Combination {
@@ -166,7 +167,9 @@ export type Expectation =
   /** An error in the caller's protocol: a 4xx/5xx body, or a stream that ends with an error event. */
   | 'fail'
   /** Translated: 'fail'. Same protocol both sides: 'fail', or the provider's bytes passed on unchanged. */
-  | 'fail-or-pass';
+  | 'fail-or-pass'
+  /** Either the faithful answer ('serve') or an error in the caller's protocol ('fail'): never a wrong answer. */
+  | 'either';
 
 export interface MatrixFault {
   name: string;
@@ -183,6 +186,14 @@ export interface MatrixFault {
   usage?: 'provider' | 'estimated';
   /** A tool call is what is served. */
   toolCall?: boolean;
+  /** The tool call's arguments as the provider meant them (compared as JSON). */
+  toolArguments?: string;
+  /** Needs a provider that allows answers of several MB (upstream.maxAnswerBytes). */
+  big?: boolean;
+  /** The provider sends text after its end marker: the client may get it only as passed-on bytes, never as part of a translated or cached answer. */
+  afterEndIgnored?: boolean;
+  /** For 'serve': the text the client must get, when it is not the question's usual answer. */
+  servedText?: string;
   /** Needs a provider with a short timeout (a stream that never ends). */
   slow?: boolean;
 }

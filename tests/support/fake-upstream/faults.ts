@@ -81,7 +81,8 @@ export const providerFaults: ProviderFault[] = [
   { name: 'openai stream: finish_reason: 5', upstream: 'openai', stream: true, mode: stream(sse(chunk([okChoice({ content: 'a' }, 5)]), '[DONE]')) },
   { name: 'openai stream: not JSON', upstream: 'openai', stream: true, mode: stream(sse('{"choices":[', '[DONE]')) },
   { name: 'openai stream: cut after the first chunk', upstream: 'openai', stream: true, mode: stream(sse(chunk([okChoice({ content: 'par' })])), true), outcome: 'either' },
-  { name: 'openai stream: ends without [DONE]', upstream: 'openai', stream: true, mode: stream(sse(chunk([okChoice({ content: 'a' })]), chunk([okChoice({}, 'stop')]))), outcome: 'either' },
+  // Every choice finished and the stream ended cleanly: a whole answer (some servers send no [DONE]), served and kept.
+  { name: 'openai stream: ends without [DONE]', upstream: 'openai', stream: true, mode: stream(sse(chunk([okChoice({ content: 'a' })]), chunk([okChoice({}, 'stop')]))), outcome: 'serve', cacheable: true },
   {
     name: 'openai stream: negative usage',
     upstream: 'openai',

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { handleCountTokens, handleMessages } from './anthropic.js';
 import { handleChatCompletions, handleModel, handleTags, openaiModel } from './openai.js';
 import { handleResponses } from './responses.js';
-import { type Ctx, type Protocol, OK, lastUserText, openaiError, pause, presentedKeys, sendError, sendJson, sendRaw } from './shared.js';
+import { type Ctx, type Protocol, OK, lastUserText, openaiError, pause, presentedKeys, sendError, sendJson, sendRaw, sendSocketBytes } from './shared.js';
 import type { FakeMode, FakeUpstream, FakeUpstreamOptions, RecordedRequest } from './types.js';
 
 // ---------------------------------------------------------------------------------------
@@ -112,6 +112,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     if (mode.kind === 'error') return sendError(ctx, protocol, mode.status, mode.message, { retryAfter: mode.retryAfter });
     if (mode.kind === 'hang') return; // never answer; the socket is released by the client or close()
     if (mode.kind === 'raw') return sendRaw(ctx, mode);
+    if (mode.kind === 'socket') return sendSocketBytes(ctx, mode);
     if (mode.kind === 'slow') await pause(ctx, mode.delayMs);
     if (ctx.closed) return;
     await route.run(ctx);

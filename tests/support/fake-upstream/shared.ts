@@ -1,7 +1,7 @@
 // Helpers shared by the protocol handlers: text/token utilities, error bodies, and the
 // per-request context that writes JSON and SSE responses.
 import { randomBytes } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeMode, FakeUpstreamOptions, RecordedRequest } from './types.js';
 
@@ -222,12 +222,14 @@ export const namedSse = (data: { type: string }) => `event: ${data.type}\ndata: 
 /** Fault injection: writes the mode's bytes as they are, honouring backpressure, then ends, cuts or hangs. */
 export async function sendRaw(ctx: Ctx, mode: Extract<FakeMode, { kind: 'raw' }>): Promise<void> {
   if (ctx.closed) return;
-  const headers: Record<string, string> = { 'content-type': mode.contentType ?? 'application/json' };
-  if (mode.encoding) headers['content-encoding'] = mode.encoding;
+  const headers: Record<string, string> = mode.contentType === null ? {} : { 'content-type': mode.contentType ?? 'application/json' };
+  if (mode.encoding) headers['content-encoding'] = mode.encoding === 'deflate-raw' ? 'deflate' : mode.encoding;
+  if (mode.trailers) headers.trailer = Object.keys(mode.trailers).join(', ');
+  Object.assign(headers, mode.headers);
   ctx.res.writeHead(mode.status ?? 200, headers);
   ctx.res.flushHeaders();
   const lazy = typeof mode.body === 'string' ? [mode.body] : mode.body();
-  const pieces = mode.encoding === 'gzip' ? halves(gzipSync(Buffer.concat([...lazy].map((piece) => Buffer.from(piece))))) : lazy;
+  const pieces = mode.encoding ? halves(compressors[mode.encoding](Buffer.concat([...lazy].map((piece) => Buffer.from(piece))))) : lazy;
   let first = true;
   for (const piece of pieces) {
     if (!first && mode.pauseMs) await pause(ctx, mode.pauseMs);
@@ -247,12 +249,22 @@ export async function sendRaw(ctx: Ctx, mode: Extract<FakeMode, { kind: 'raw' }>
     }
   }
   if (ctx.closed || mode.hang) return;
+  if (mode.trailers) ctx.res.addTrailers(mode.trailers);
   if (mode.cut) dropConnection(ctx);
   else ctx.res.end();
 }
+
+const compressors = { gzip: gzipSync, br: brotliCompressSync, deflate: deflateSync, 'deflate-raw': deflateRawSync };
 
 /** A compressed body in two writes, so the receiver must decompress across chunks. */
 function halves(bytes: Buffer): Buffer[] {
   const middle = Math.floor(bytes.length / 2);
   return [bytes.subarray(0, middle), bytes.subarray(middle)];
+}
+
+/** Fault injection below HTTP: the mode's bytes straight onto the socket, then a clean end or a reset. */
+export function sendSocketBytes(ctx: Ctx, mode: Extract<FakeMode, { kind: 'socket' }>): void {
+  ctx.droppedByServer = true;
+  const socket = ctx.req.socket;
+  socket.write(mode.bytes, () => (mode.end === 'close' ? socket.destroy() : socket.end()));
 }

@@ -43,16 +43,23 @@ export type FakeMode =
    * leave first, on their own. With `cut`, the socket is destroyed after the last piece instead of the
    * answer ending cleanly (with an empty body: headers, then a reset).
    */
+  /** Fault injection below HTTP: these bytes straight onto the socket (headers included), then end or close it. */
+  | { kind: 'socket'; bytes: string; end: 'close' | 'end' }
   | {
       kind: 'raw';
       status?: number;
-      contentType?: string;
+      /** null: no content-type header at all. */
+      contentType?: string | null;
+      /** More response headers as they are (location, retry-after, a content-length that lies...). */
+      headers?: Record<string, string>;
+      /** HTTP trailers sent after the body (chunked encoding). */
+      trailers?: Record<string, string>;
       body: string | (() => Iterable<string | Buffer>);
       cut?: boolean;
       /** Wait this long between pieces, so that each arrives on its own (a character split across chunks). */
       pauseMs?: number;
-      /** Send the body gzip-compressed, with `content-encoding: gzip` (whether the client asked for it or not). */
-      encoding?: 'gzip';
+      /** Send the body compressed, with `content-encoding: <encoding>` (whether the client asked for it or not). */
+      encoding?: 'gzip' | 'br' | 'deflate' | 'deflate-raw';
       /** After the last piece, neither end nor cut: the answer never finishes (for idle and total timeouts). */
       hang?: boolean;
     };
