@@ -35,8 +35,23 @@ export function textDigest(text: string): string {
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('base64');
+  return createHash('sha256').update(exactBytes(text)).digest('base64');
 }
+
+/**
+ * A string's exact identity for a hash. `hash.update(string)` encodes UTF-8, which turns every lone
+ * surrogate into U+FFFD, so two texts that differ only in lone surrogates (binary-ish output decoded as
+ * UTF-16) would hash the same: such a text is hashed as its UTF-16 code units instead, marked so it never
+ * collides with a well-formed text.
+ */
+export function exactBytes(text: string): string | Buffer {
+  return (text as WellFormedCheck).isWellFormed() ? text : Buffer.concat([loneMarker, Buffer.from(text, 'utf16le')]);
+}
+
+/** ES2024's String.prototype.isWellFormed (Node 20 has it; the project's TypeScript lib is ES2023). */
+type WellFormedCheck = string & { isWellFormed(): boolean };
+/** Bytes no UTF-8 encoding of a string starts with. */
+const loneMarker = Buffer.from([0xff, 0xfe]);
 
 /** Fingerprints of shared (deeply frozen) request parts: the system prompt and tools of every turn. */
 const fingerprints = new FrozenPartMemo<string>();

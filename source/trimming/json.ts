@@ -50,3 +50,4 @@ export function approximateChars(value: unknown): number {
   }
   return total;
 }
+

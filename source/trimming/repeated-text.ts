@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { exactBytes } from '../caching/text-digest.js';
 
 /**
  * Instruction trimming, in its lossless form: agents re-send the same instruction paragraph or injected
@@ -37,7 +38,7 @@ const fence = /^\s*(?:```|~~~)/u;
 const listItem = /^\s*(?:[-*+•‣◦]|\d{1,3}[.)]|[a-zA-Z][.)]|\(\d{1,3}\)|\[[ xX]\])\s/u;
 
 /** A text's key: short texts (never referenced, only remembered as places) stand as themselves, unhashed. */
-const digest = (kind: string, text: string): string => (text.length < minRepeatChars ? `${kind}=${text}` : `${kind}${createHash('sha256').update(text).digest('base64')}`);
+const digest = (kind: string, text: string): string => (text.length < minRepeatChars ? `${kind}=${text}` : `${kind}${createHash('sha256').update(exactBytes(text)).digest('base64')}`);
 
 const previewLength = 60;
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
@@ -76,11 +77,26 @@ export function repeatedBlockReference(text: string): string {
  * ambiguous for references of its kind.
  */
 /**
- * A quoted start as the model would look for it: line endings and runs of spaces do not tell texts apart,
+ * A quoted start as the model would look for it: line endings, runs of spaces and what a reader cannot see do not tell texts apart,
  * and neither does the last word, which the quote may cut (two rules that read "... you must alwa…" and
  * "... you must neve…" differ only in a fragment of a word: the model would match the words before it).
  */
-const startKey = (start: string): string => start.replace(/\s+/gu, ' ').replace(/ \S*$/u, '');
+const startKey = (start: string): string => asRead(start).replace(/\s+/gu, ' ').replace(/ \S*$/u, '');
+
+/**
+ * A start as a reader sees it: composed and decomposed accents (NFC/NFD) and compatibility forms (NFKC) are
+ * one, invisible format characters (zero-width spaces and joiners, a BOM, direction marks) are not there,
+ * and neither case nor the shape of a quote mark or dash tells two starts apart. Two starts that differ
+ * only in those would both match the quote.
+ */
+const asRead = (text: string): string =>
+  text
+    .normalize('NFKC')
+    .replace(/\p{Cf}/gu, '')
+    .toLowerCase()
+    .replace(/[‘’‚‛′`´]/gu, "'")
+    .replace(/[“”„‟″«»]/gu, '"')
+    .replace(/[‐‑‒–—―−]/gu, '-');
 
 function rememberPlace(kind: 'p' | 'b', quoted: string, contentKey: string, seen: Seen): void {
   const start = startKey(quoted);

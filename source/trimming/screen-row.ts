@@ -26,11 +26,19 @@ export function newRow(start: number, style: string): Row {
   return { clean: true, start, end: -1, eol: '', startStyle: style, endStyle: style, cells: [], styles: [] };
 }
 
-const zeroWidth = /^[\p{Mn}\p{Me}\u200b-\u200d\u2060\ufe00-\ufe0f]$/u;
+const zeroWidth = /^[\p{Mn}\p{Me}\u200b\u200c\u2060]$/u;
+
+/**
+ * Other invisible format characters (a BOM, direction marks, a soft hyphen, ...), and what makes an emoji
+ * sequence (the emoji variation selector in `✔️`, the joiner of `👩‍💻`, skin tones): terminals disagree on
+ * their width, so where one lands in a redrawn row, the cells after it cannot be placed.
+ */
+const formatCharacter = /^[\p{Cf}\ufe0f\u{1f3fb}-\u{1f3ff}]$/u;
 
 function charWidth(char: string): number {
   const code = char.codePointAt(0)!;
-  if (code < 0x300) return 1;
+  if (code < 0x300 && code !== 0xad) return 1;
+  if (formatCharacter.test(char)) throw new Unrenderable();
   if (zeroWidth.test(char)) return 0;
   return eastAsianWidth(code);
 }

@@ -8,7 +8,8 @@
  *
  * The rule, from what real tools write (tests/fixtures/terminal, and tqdm, curl -#, wget, git, rsync,
  * ffmpeg, docker, npm, pip, cargo): a terminal's program either says it is drawing (cursor movement and
- * erase sequences, handled by the renderer; an erase of the line right after or before the `\r`), or it redraws
+ * erase sequences, handled by the renderer; an erase of the line right after or before the `\r`, or a
+ * frame of spaces wide enough to cover the one before, as apt writes), or it redraws
  * one progress line with bare `\r`: then every frame it overwrites carries a progress mark (a percentage,
  * a count like 19/300, a bar, a spinner glyph, a rate, an ETA) and is rewritten in the same shape (words
  * equal, numbers, bars and spinner glyphs aside). A backspace is a terminal's when it erases a spinner
@@ -54,8 +55,14 @@ function rowDrawnForTerminal(row: string): boolean {
   let drawn = false;
   let blankReturns = 0;
   for (let i = 0; i < frames.length - 1; i++) {
-    // The `\r` after frame i overwrites frame i.
-    if (eraseAfterReturn.test(frames[i + 1]!) || eraseBeforeReturn.test(frames[i]!)) {
+    // The `\r` after frame i overwrites frame i: unless nothing is written after it (apt ends its last
+    // frame with `\r\r\n`), which leaves frame i on the screen as it is; like a `\r` before nothing,
+    // that is a terminal's only on a row redrawn anyway (a CRLF file's doubled `\r` is data).
+    if (frames.slice(i + 1).every((frame) => frame === '')) {
+      blankReturns += 1;
+      break;
+    }
+    if (eraseAfterReturn.test(frames[i + 1]!) || eraseBeforeReturn.test(frames[i]!) || blanksOut(frames[i + 1]!, frames[i]!)) {
       drawn = true;
       continue;
     }
@@ -71,6 +78,40 @@ function rowDrawnForTerminal(row: string): boolean {
   // A `\r` that overwrites nothing is a terminal's only on a row that is redrawn anyway (tqdm starts each frame with one).
   return blankReturns === 0 || drawn;
 }
+
+/**
+ * Whether `next` erases `frame` with spaces: nothing but spaces, at least as many as the cells `frame`
+ * covers (apt writes `\r0% [Working]\r            \r` before each line it keeps). Cells are counted
+ * as two per character outside printable ASCII, more than any of them can cover.
+ */
+function blanksOut(next: string, frame: string): boolean {
+  if (next === '' || !/^ +$/u.test(next)) return false;
+  const visible = frame.replace(escapeSequence, '');
+  const cells = /^[\x20-\x7e]*$/u.test(visible) ? visible.length : 2 * visible.length;
+  return next.length >= cells;
+}
+
+/**
+ * Cursor movement across rows (up, down, next or previous line, index, save and restore, erase below):
+ * where it lands depends on the rows the program wrote before, so it can only be placed in the program's
+ * whole output, not in lines a filter kept or reordered.
+ */
+export function movesAcrossRows(text: string): boolean {
+  return acrossRows.test(text);
+}
+
+const acrossRows = /\u001b(?:\[[0-9;]*[ABEFJsu]|[78MDE])|\u009b[0-9;]*[ABEFJsu]/u;
+
+/**
+ * Whether the tool cut lines out of the output and says so where they were (Codex: `…120 tokens
+ * truncated…`, `[... omitted 200 of 400 lines ...]`; Claude Code: `... [120 lines truncated] ...`; `... 40
+ * more lines`): a cursor move across rows after the cut lands on a row that is no longer there.
+ */
+export function cutByTool(text: string): boolean {
+  return cutMarker.test(text);
+}
+
+const cutMarker = /(?:…|\.\.\.|\[)[\s.…]*(?:omitted\s+\d|\d[\d,]*\s+(?:more\s+)?(?:lines?|chars?|characters|tokens|bytes)\b(?:\s+(?:truncated|omitted|elided|hidden|not shown))?)/iu;
 
 /** Every backspace erases a spinner glyph or is half of `\b \b` (erase a cell). */
 function backspacesErase(row: string): boolean {

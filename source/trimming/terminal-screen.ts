@@ -32,6 +32,8 @@ export class TerminalRender {
   private style = '';
   private top = 0;
   private saved: { row: number; col: number } | undefined;
+  /** The screen was cleared: its top is the terminal's top, where upward movement stops. */
+  private cleared = false;
   private failed = false;
 
   constructor(private readonly text: string) {
@@ -218,6 +220,8 @@ export class TerminalRender {
 
   /** Turns a clean row into cells (from its source bytes so far) so it can be redrawn. */
   private materialise(index: number): Row {
+    // A row above the output (up): not this text's to draw.
+    if (index < 0) throw new Unrenderable();
     const row = this.rows[index]!;
     if (!row.clean) return row;
     if (index === this.rows.length - 1) {
@@ -267,13 +271,13 @@ export class TerminalRender {
         this.restore();
         return;
       case 'M':
-        this.row = Math.max(this.top, this.row - 1);
+        this.up(1);
         return;
       case 'D':
-        this.row = Math.min(this.rows.length - 1, this.row + 1);
+        this.down(1);
         return;
       case 'E':
-        this.row = Math.min(this.rows.length - 1, this.row + 1);
+        this.down(1);
         this.col = 0;
         return;
       case 'c':
@@ -348,10 +352,10 @@ export class TerminalRender {
     const mode = numbers[0] ?? 0;
     switch (final) {
       case 'A':
-        this.row = Math.max(this.top, this.row - n);
+        this.up(n);
         return;
       case 'B':
-        this.row = Math.min(this.rows.length - 1, this.row + n);
+        this.down(n);
         return;
       case 'C':
         this.moveTo(this.col + n);
@@ -360,11 +364,11 @@ export class TerminalRender {
         this.col = Math.max(0, this.col - n);
         return;
       case 'E':
-        this.row = Math.min(this.rows.length - 1, this.row + n);
+        this.down(n);
         this.col = 0;
         return;
       case 'F':
-        this.row = Math.max(this.top, this.row - n);
+        this.up(n);
         this.col = 0;
         return;
       case 'G':
@@ -415,6 +419,26 @@ export class TerminalRender {
     }
   }
 
+  /**
+   * Up `n` rows. Above the output's first row are rows this text does not hold (the prompt, earlier
+   * output): the cursor may pass through them (row < 0), but writing or erasing there is not modelled
+   * (materialise), since what stays visible cannot be known. After a cleared screen the cursor stops at
+   * the top, as on a terminal.
+   */
+  private up(n: number): void {
+    this.row = this.cleared ? Math.max(this.top, this.row - n) : this.row - n;
+  }
+
+  /**
+   * Down `n` rows, within the rows the output wrote. Below its last row a terminal has blank rows or
+   * none (the cursor stops, or the screen scrolls): where the next text lands depends on the screen, so
+   * the text is not rendered.
+   */
+  private down(n: number): void {
+    if (this.row + n > this.rows.length - 1) throw new Unrenderable();
+    this.row += n;
+  }
+
   private moveTo(col: number): void {
     if (col > maxColumn) throw new Unrenderable();
     this.col = col;
@@ -422,7 +446,7 @@ export class TerminalRender {
 
   private restore(): void {
     if (!this.saved) return;
-    this.row = Math.min(this.rows.length - 1, Math.max(this.top, this.saved.row));
+    this.row = Math.min(this.rows.length - 1, this.saved.row < 0 ? this.saved.row : Math.max(this.top, this.saved.row));
     this.col = this.saved.col;
   }
 
@@ -464,6 +488,7 @@ export class TerminalRender {
       this.rows.push({ ...newRow(this.pos, this.style), clean: false });
     }
     this.top = this.rows.length - 1;
+    this.cleared = true;
     this.row = this.top;
     this.col = 0;
   }

@@ -14,30 +14,58 @@ export interface ToolCall {
   order: number;
 }
 
+
+/** The calls a message's tool results can answer: by id, as seen from that message. */
+export interface CallsSeen {
+  get(id: string): ToolCall | undefined;
+}
+
 /**
- * Tool call id -> call, from OpenAI `tool_calls` and Anthropic `tool_use` blocks. `labels` (labelFields)
- * names, per tool, the arguments that are only a label for the user.
+ * The request's tool calls, from OpenAI `tool_calls` and Anthropic `tool_use` blocks, in order. A result
+ * answers the latest call with its id made in an earlier message: some clients number their call ids per
+ * turn (`call_0` in every turn), so an id alone does not name one call, and resolving it from the messages
+ * before the result also keeps the trimmed form of a message independent of later ones (prefix stability).
+ * `labels` (labelFields) names, per tool, the arguments that are only a label for the user.
  */
-export function toolCallsById(messages: readonly unknown[], labels: ReadonlyMap<string, readonly string[]> = noLabels): Map<string, ToolCall> {
-  const calls = new Map<string, ToolCall>();
-  const add = (id: string, name: string, args: string): void => {
-    calls.set(id, { name, arguments: args, acting: actingArguments(args, labels.get(name)), order: calls.size });
-  };
-  for (const message of messages) {
-    if (!isRecord(message)) continue;
-    for (const call of Array.isArray(message.tool_calls) ? message.tool_calls : []) {
-      if (isRecord(call) && typeof call.id === 'string' && isRecord(call.function) && typeof call.function.name === 'string') {
-        const args = call.function.arguments;
-        add(call.id, call.function.name, typeof args === 'string' ? args : JSON.stringify(args ?? {}));
+export class ToolCalls {
+  readonly #byId = new Map<string, Array<{ message: number; call: ToolCall }>>();
+  #count = 0;
+
+  constructor(messages: readonly unknown[], labels: ReadonlyMap<string, readonly string[]> = noLabels) {
+    messages.forEach((message, index) => {
+      if (!isRecord(message)) return;
+      for (const call of Array.isArray(message.tool_calls) ? message.tool_calls : []) {
+        if (isRecord(call) && typeof call.id === 'string' && isRecord(call.function) && typeof call.function.name === 'string') {
+          const args = call.function.arguments;
+          this.#add(index, call.id, call.function.name, typeof args === 'string' ? args : JSON.stringify(args ?? {}), labels);
+        }
       }
-    }
-    for (const block of Array.isArray(message.content) ? message.content : []) {
-      if (isRecord(block) && block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') {
-        add(block.id, block.name, JSON.stringify(block.input ?? {}));
+      for (const block of Array.isArray(message.content) ? message.content : []) {
+        if (isRecord(block) && block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') {
+          this.#add(index, block.id, block.name, JSON.stringify(block.input ?? {}), labels);
+        }
       }
-    }
+    });
   }
-  return calls;
+
+  #add(message: number, id: string, name: string, args: string, labels: ReadonlyMap<string, readonly string[]>): void {
+    const call = { name, arguments: args, acting: actingArguments(args, labels.get(name)), order: this.#count++ };
+    const list = this.#byId.get(id);
+    if (list) list.push({ message, call });
+    else this.#byId.set(id, [{ message, call }]);
+  }
+
+  /** The calls as the results in message `index` see them. */
+  seenFrom(index: number): CallsSeen {
+    return {
+      get: (id: string): ToolCall | undefined => {
+        const list = this.#byId.get(id);
+        if (list === undefined) return undefined;
+        for (let i = list.length - 1; i >= 0; i--) if (list[i]!.message < index) return list[i]!.call;
+        return undefined;
+      },
+    };
+  }
 }
 
 const noLabels: ReadonlyMap<string, readonly string[]> = new Map();
@@ -118,7 +146,35 @@ const hunkHeader = /^(?:\u001b\[[0-9;]*m)*(?:@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@|
  * never rendered or recoloured, only deduplicated.
  */
 export function quotesFiles(call: ToolCall | undefined, texts: readonly string[]): boolean {
-  return isFileContent(call) || texts.some((text) => hunkHeader.test(text));
+  return isFileContent(call) || texts.some((text) => hunkHeader.test(text) || numberedLines(text));
+}
+
+/**
+ * A line-number gutter as `cat -n`, `nl` and editor tools print one (`     3\t`, Claude Code's `     3→`).
+ * An edit tool's result shows a snippet of the edited file this way ("Here's the result of running
+ * `cat -n` on a snippet of the edited file"), whatever the tool is called: the file's escape bytes are
+ * content, and rendering them would overwrite its lines and the numbers.
+ */
+const gutter = /^ *\d+(?:\t|→)/gmu;
+
+/** At least two lines of the text start with a line-number gutter. */
+function numberedLines(text: string): boolean {
+  gutter.lastIndex = 0;
+  return gutter.test(text) && gutter.test(text);
+}
+
+/**
+ * A command whose output passed through a program that keeps, drops or reorders lines (`grep`, `sort`,
+ * `awk`, `jq`, ...), at the start of a command or after a pipe or `;`. Such output holds only some rows of
+ * what a terminal was drawn: a cursor move across rows in it lands on a row that may have been filtered
+ * out, so it is data (tool-output.ts), never rendered.
+ */
+const filtersLines =
+  /(?:^|["\s;&|(`]|\\n)(?:sudo\s+)?(?:grep|egrep|fgrep|zgrep|rg|ag|ack|awk|gawk|mawk|sed|sort|uniq|cut|tr|column|jq|yq|strings|paste|join|comm|fold|fmt|rev|shuf|look|journalctl)(?=[\s"'|;&)]|$)/u;
+
+/** Whether a call's output went through a line filter (filtersLines). */
+export function filtersOutput(call: ToolCall | undefined): boolean {
+  return call !== undefined && filtersLines.test(call.arguments);
 }
 
 /** What identifies a call for "the same call ran again": its tool and the exact arguments it acts on. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { shortenColour } from './colour-encoding.js';
+import { exactBytes } from '../caching/text-digest.js';
 import { applyLossyRules, type LossySettings } from './lossy/apply-lossy.js';
 import { stepChars, type Pacer } from './pacer.js';
 import { countRule, type RuleCounts } from './rules.js';
@@ -26,10 +27,14 @@ export async function renderPaced(text: string, pacer: Pacer): Promise<string> {
   return render.result();
 }
 
-/** Identifies a result's (rendered) text for deduplication; colour included, so results differing only in colour differ. */
-export function resultKey(texts: readonly string[]): string {
-  const hash = createHash('sha256');
-  for (const text of texts) hash.update(String(text.length)).update('\u0000').update(text);
+/**
+ * Identifies a result's (rendered) text for deduplication; colour included, so results differing only in
+ * colour differ. `flags` is what else the result says (Anthropic's `is_error`): the same text as an error
+ * and as a success is not "the same output".
+ */
+export function resultKey(texts: readonly string[], flags = ''): string {
+  const hash = createHash('sha256').update(flags).update('\u0000');
+  for (const text of texts) hash.update(String(text.length)).update('\u0000').update(exactBytes(text));
   return hash.digest('base64');
 }
 

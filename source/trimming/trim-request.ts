@@ -8,7 +8,7 @@ import { LruMemo } from './memo.js';
 import { Pacer } from './pacer.js';
 import { addCounts, type RuleCounts, type TrimRule } from './rules.js';
 import { summariseUnit, type UnitSummary } from './unit-summary.js';
-import { callIdentity, labelFields, toolCallsById, type ToolCall } from './tool-calls.js';
+import { callIdentity, labelFields, ToolCalls, type CallsSeen, type ToolCall } from './tool-calls.js';
 import { trimUnit, type UnitKind, type TrimState, type Delta } from './trim-unit.js';
 import { countTokensPaced } from './token-count.js';
 import { unreadKey } from './repeated-text.js';
@@ -136,7 +136,7 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
   // A tool result's call always comes earlier, so knowing the calls keeps the output prefix-stable.
   // Arguments that are only a label (Claude Code's Bash `description`), as the request's tools define them.
   const labels = labelFields(body.tools);
-  const calls = toolCallsById(messages, labels);
+  const calls = new ToolCalls(messages, labels);
   const units: Unit[] = [];
   const hasSystem = protocol === 'anthropic' && body.system !== undefined;
   const rawUnits: Array<{ kind: UnitKind; value: unknown; protect: boolean }> = [];
@@ -180,7 +180,7 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
         // Too large to analyse, but its results are the latest runs of their calls: a later identical
         // result must not refer past them to an older run.
         chain = createHash('sha256').update(chain).update('\u0000S\u0000').update(unit.hash).digest('base64');
-        pending.push(unanalysedDelta(unit.value, calls));
+        pending.push(unanalysedDelta(unit.value, calls.seenFrom(index - (hasSystem ? 1 : 0))));
       }
       if (options.countAll) {
         const count = await countUnitTokens(unit.value, pacer);
@@ -200,7 +200,7 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
       pending.push(entry.delta);
     } else {
       for (const delta of pending.splice(0)) applyDelta(earlierText, state, delta);
-      const trimmed = await trimUnit(unit.kind, unit.value, { state, calls, pacer, colourTalk, lossy });
+      const trimmed = await trimUnit(unit.kind, unit.value, { state, calls: calls.seenFrom(index - (hasSystem ? 1 : 0)), pacer, colourTalk, lossy });
       entry =
         unit.protect || trimmed.value === unit.value
           ? { out: undefined, tokensBefore: undefined, tokensAfter: undefined, rules: {}, delta: trimmed.delta }
@@ -265,7 +265,7 @@ function applyDelta(earlierText: LayeredSet, state: TrimState, delta: Delta): vo
 }
 
 /** The tool results of a message, in order: their call ids and calls (undefined when not in the request). */
-function resultCalls(message: unknown, calls: ReadonlyMap<string, ToolCall>): Array<[string, ToolCall | undefined]> {
+function resultCalls(message: unknown, calls: CallsSeen): Array<[string, ToolCall | undefined]> {
   if (!isRecord(message)) return [];
   const ids: string[] = [];
   if ((message.role === 'tool' || message.role === 'function') && typeof message.tool_call_id === 'string') ids.push(message.tool_call_id);
@@ -276,9 +276,9 @@ function resultCalls(message: unknown, calls: ReadonlyMap<string, ToolCall>): Ar
 }
 
 /** A message left unanalysed: each of its results becomes the latest of its call, matching nothing. */
-function unanalysedDelta(message: unknown, calls: ReadonlyMap<string, ToolCall>): Delta {
+function unanalysedDelta(message: unknown, calls: CallsSeen): Delta {
   const results: Delta['results'] = [];
-  for (const [id, call] of resultCalls(message, calls)) if (call) results.push([callIdentity(call), { key: '', id, order: call.order }]);
+  for (const [id, call] of resultCalls(message, calls)) if (call) results.push([callIdentity(call), { key: '', id, order: call.order, arguments: call.arguments }]);
   return { text: new Set([unreadKey]), results };
 }
 

@@ -3,7 +3,8 @@ import type { LossySettings } from './lossy/apply-lossy.js';
 import type { Pacer } from './pacer.js';
 import { referenceRepeatedBlock, referenceRepeatedParagraphs, rememberResultStarts, type EarlierText } from './repeated-text.js';
 import { countRule, type RuleCounts } from './rules.js';
-import { callIdentity, quotesFiles, type ToolCall } from './tool-calls.js';
+import { callIdentity, filtersOutput, quotesFiles, type CallsSeen, type ToolCall } from './tool-calls.js';
+import { cutByTool, movesAcrossRows } from './terminal-display.js';
 import { duplicateReference, finishOutput, renderPaced, resultKey } from './tool-output.js';
 
 export type UnitKind = 'openai-message' | 'anthropic-message' | 'anthropic-system';
@@ -21,6 +22,8 @@ export interface LatestResult {
   id: string;
   /** Its call's place among the calls: "the previous call" must have been made before this one. */
   order: number;
+  /** Its call's arguments as sent (labels included). */
+  arguments: string;
 }
 
 /** What trimming one message (or the system prompt) added to the running state. */
@@ -33,7 +36,8 @@ export interface Delta {
 
 export interface UnitContext {
   state: TrimState;
-  calls: ReadonlyMap<string, ToolCall>;
+  /** The calls this message's results answer (ToolCalls.seenFrom). */
+  calls: CallsSeen;
   pacer: Pacer;
   /** The request talks about colour or escape sequences (or `colour: keep`): colour bytes are forwarded as they came. */
   colourTalk: boolean;
@@ -156,7 +160,7 @@ async function trimAnthropicMessage(message: Record<string, unknown>, work: Work
       rememberCallTexts(block.input, work);
     } else if (isRecord(block) && block.type === 'tool_result') {
       const id = typeof block.tool_use_id === 'string' ? block.tool_use_id : undefined;
-      const content = await trimToolContent(block.content, id, work);
+      const content = await trimToolContent(block.content, id, work, block.is_error === true ? 'is_error' : '');
       if (content !== block.content) next = { ...block, content };
     } else rememberBlockTexts(block, work);
     // images, documents, tool_use, thinking: never touched
@@ -169,7 +173,8 @@ async function trimAnthropicMessage(message: Record<string, unknown>, work: Work
 /**
  * A tool result's content (a string, or text blocks/parts): rendered like a terminal unless it quotes
  * files, then replaced by a reference if the previous result of the same call (same tool, same acting
- * arguments) rendered the same (colour included), else sent with its colour in fewer escape bytes.
+ * arguments) rendered the same (colour included) with the same `flags` (is_error), else sent with its
+ * colour in fewer escape bytes.
  *
  * Only the previous run of the same call is a reference target, never any earlier identical output: many
  * models never see tool call ids (chat templates render results without them), so "same output as call
@@ -177,12 +182,19 @@ async function trimAnthropicMessage(message: Record<string, unknown>, work: Work
  * to refer to the middle read. "The previous `read` call with the same arguments" names one result
  * without ids.
  */
-async function trimToolContent(content: unknown, id: string | undefined, work: Work): Promise<unknown> {
+async function trimToolContent(content: unknown, id: string | undefined, work: Work, flags = ''): Promise<unknown> {
   const call = id === undefined ? undefined : work.calls.get(id);
   const blocks = typeof content === 'string' ? undefined : Array.isArray(content) ? content : null;
-  if (blocks === null) return content;
+  if (blocks === null) {
+    // No content (an empty result) or one of another shape: still the latest run of its call, matching
+    // nothing, so a later identical result never refers past it to an older run.
+    if (call !== undefined && id !== undefined) work.addedResults.push([callIdentity(call), { key: '', id, order: call.order, arguments: call.arguments }]);
+    return content;
+  }
   const texts = blocks === undefined ? [content as string] : blocks.filter(isTextBlock).map((block) => block.text);
-  const data = quotesFiles(call, texts);
+  // Quoted files are data; so is cursor movement across rows in output a filter (filtersOutput) or the
+  // tool itself (cutByTool) cut lines out of: the rows it moves over may be gone.
+  const data = quotesFiles(call, texts) || (texts.some(movesAcrossRows) && (filtersOutput(call) || texts.some(cutByTool)));
   const rendered: string[] = [];
   for (const text of texts) rendered.push(data ? text : await renderPaced(text, work.pacer));
 
@@ -191,11 +203,11 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
   if (call !== undefined && id !== undefined) {
     await work.pacer.pace();
     const identity = callIdentity(call);
-    const key = allText ? resultKey(rendered) : '';
+    const key = allText ? resultKey(rendered, flags) : '';
     const previous = latestResult(identity, work);
-    work.addedResults.push([identity, { key, id, order: call.order }]);
+    work.addedResults.push([identity, { key, id, order: call.order, arguments: call.arguments }]);
     if (key !== '' && previous !== undefined && previous.key === key && previous.id !== id && previous.order < call.order) {
-      const reference = duplicateReference(previous.id, id, call.name, differingLabels(work.calls.get(previous.id), call));
+      const reference = duplicateReference(previous.id, id, call.name, differingLabels(previous.arguments, call));
       if (reference.length < texts.reduce((sum, text) => sum + text.length, 0)) {
         const replaced = replaceWithReference(content, reference);
         if (replaced !== content) {
@@ -224,8 +236,8 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
 }
 
 /** The label arguments (labelFields) two calls of the same acting arguments differ in. */
-function differingLabels(previous: ToolCall | undefined, call: ToolCall): string[] {
-  if (previous === undefined || previous.arguments === call.arguments) return [];
+function differingLabels(previousArguments: string, call: ToolCall): string[] {
+  if (previousArguments === call.arguments) return [];
   const parse = (args: string): Record<string, unknown> => {
     try {
       const parsed: unknown = JSON.parse(args);
@@ -234,7 +246,7 @@ function differingLabels(previous: ToolCall | undefined, call: ToolCall): string
       return {};
     }
   };
-  const before = parse(previous.arguments);
+  const before = parse(previousArguments);
   const now = parse(call.arguments);
   return [...new Set([...Object.keys(before), ...Object.keys(now)])].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(now[key]));
 }

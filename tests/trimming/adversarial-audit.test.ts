@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../gateway/harness.js';
 import { sendThroughGateway } from './support.js';
 import * as audit from './fixtures/audit-outputs.js';
+import { bodyFor, instructionsOf, occurrences, outputsOf, read, referenceTo, shell, type Json, type Turn } from './audit-bodies.js';
 
 /**
  * The second adversarial audit of L2.5, through a real gateway in the three caller protocols (OpenAI chat,
@@ -14,116 +15,7 @@ import * as audit from './fixtures/audit-outputs.js';
  * as a reference that names the one earlier text it stands for.
  */
 
-type Protocol = 'openai' | 'anthropic' | 'responses';
-type Json = Record<string, unknown>;
-
-type Turn =
-  | { user: string }
-  | { assistant: string }
-  /** Instructions the client injects: a developer message (chat, Responses), a user turn (Anthropic, as Claude Code does). */
-  | { developer: string }
-  | { tool: { name: string; args: Json; output: string; image?: string } }
-  /** Codex's apply_patch: a custom tool call (Responses); a function tool elsewhere. */
-  | { patch: { input: string; output: string } };
-
-const shell = (command: string, output: string): Turn => ({ tool: { name: 'shell', args: { command: ['bash', '-lc', command], workdir: '/repo', timeout_ms: 10000 }, output } });
-const read = (args: Json, output: string): Turn => ({ tool: { name: 'Read', args, output } });
-const question = 'What do you conclude?';
 const png = (seed: number): string => audit.base64Blob(seed, 200, 0);
-
-function openAIBody(turns: Turn[]): Json {
-  const messages: Json[] = [{ role: 'system', content: 'You are a coding agent.' }];
-  turns.forEach((turn, i) => {
-    if ('user' in turn) messages.push({ role: 'user', content: turn.user });
-    else if ('assistant' in turn) messages.push({ role: 'assistant', content: turn.assistant });
-    else if ('developer' in turn) messages.push({ role: 'developer', content: turn.developer });
-    else {
-      const [name, args, output] = 'tool' in turn ? [turn.tool.name, turn.tool.args, turn.tool.output] : ['apply_patch', { input: turn.patch.input }, turn.patch.output];
-      messages.push({ role: 'assistant', content: null, tool_calls: [{ id: `call_${i}`, type: 'function', function: { name, arguments: JSON.stringify(args) } }] });
-      messages.push({ role: 'tool', tool_call_id: `call_${i}`, content: output });
-      // Chat tool messages hold text only: a screenshot the tool took comes as a user message.
-      if ('tool' in turn && turn.tool.image) messages.push({ role: 'user', content: [{ type: 'text', text: 'Screenshot:' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${turn.tool.image}` } }] });
-    }
-  });
-  messages.push({ role: 'user', content: question });
-  return { model: 'fake-model', messages };
-}
-
-function anthropicBody(turns: Turn[]): Json {
-  const messages: Array<{ role: string; content: Json[] }> = [];
-  const add = (role: string, block: Json): void => {
-    const last = messages.at(-1);
-    if (last?.role === role) last.content.push(block);
-    else messages.push({ role, content: [block] });
-  };
-  turns.forEach((turn, i) => {
-    if ('user' in turn) add('user', { type: 'text', text: turn.user });
-    else if ('assistant' in turn) add('assistant', { type: 'text', text: turn.assistant });
-    else if ('developer' in turn) add('user', { type: 'text', text: `<system-reminder>\n${turn.developer}\n</system-reminder>` });
-    else {
-      const [name, input, output] = 'tool' in turn ? [turn.tool.name, turn.tool.args, turn.tool.output] : ['apply_patch', { input: turn.patch.input }, turn.patch.output];
-      add('assistant', { type: 'tool_use', id: `toolu_${i}`, name, input });
-      const image = 'tool' in turn && turn.tool.image ? [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: turn.tool.image } }] : [];
-      add('user', { type: 'tool_result', tool_use_id: `toolu_${i}`, content: image.length > 0 ? [{ type: 'text', text: output }, ...image] : output });
-    }
-  });
-  if (messages.at(-1)?.role === 'user') messages.push({ role: 'assistant', content: [{ type: 'text', text: 'Noted.' }] });
-  messages.push({ role: 'user', content: [{ type: 'text', text: question, cache_control: { type: 'ephemeral' } }] });
-  return { model: 'fake-model', max_tokens: 256, system: [{ type: 'text', text: 'You are a coding agent.', cache_control: { type: 'ephemeral' } }], messages };
-}
-
-/** What Codex sends: a developer message, reasoning items, shell function calls, apply_patch custom calls. */
-function responsesBody(turns: Turn[]): Json {
-  const text = (role: string, value: string): Json => ({ type: 'message', role, content: [{ type: role === 'assistant' ? 'output_text' : 'input_text', text: value }] });
-  const input: Json[] = [text('developer', 'You are a coding agent.')];
-  turns.forEach((turn, i) => {
-    if ('user' in turn) input.push(text('user', turn.user));
-    else if ('assistant' in turn) input.push(text('assistant', turn.assistant));
-    else if ('developer' in turn) input.push(text('developer', turn.developer));
-    else {
-      input.push({ type: 'reasoning', id: `rs_${i}`, summary: [], encrypted_content: `gAAAA${i}` });
-      if ('patch' in turn) {
-        input.push({ type: 'custom_tool_call', id: `ctc_${i}`, call_id: `call_${i}`, name: 'apply_patch', input: turn.patch.input });
-        input.push({ type: 'custom_tool_call_output', call_id: `call_${i}`, output: turn.patch.output });
-      } else {
-        input.push({ type: 'function_call', id: `fc_${i}`, call_id: `call_${i}`, name: turn.tool.name, arguments: JSON.stringify(turn.tool.args) });
-        const output = turn.tool.image ? [{ type: 'input_text', text: turn.tool.output }, { type: 'input_image', image_url: `data:image/png;base64,${turn.tool.image}` }] : turn.tool.output;
-        input.push({ type: 'function_call_output', call_id: `call_${i}`, output });
-      }
-    }
-  });
-  input.push(text('user', question));
-  return { model: 'fake-model', input, store: false, include: ['reasoning.encrypted_content'], prompt_cache_key: 'session-1' };
-}
-
-const bodyFor = (protocol: Protocol, turns: Turn[]): Json => (protocol === 'openai' ? openAIBody(turns) : protocol === 'anthropic' ? anthropicBody(turns) : responsesBody(turns));
-
-const textOf = (content: unknown): string => (typeof content === 'string' ? content : Array.isArray(content) ? (content as Json[]).map((part) => (typeof part.text === 'string' ? part.text : '')).join('') : '');
-
-/** The tool outputs the provider received, in order (apply_patch's included). */
-function outputsOf(protocol: Protocol, sent: Json): string[] {
-  if (protocol === 'responses') return (sent.input as Json[]).filter((item) => item.type === 'function_call_output' || item.type === 'custom_tool_call_output').map((item) => textOf(item.output));
-  if (protocol === 'openai') return (sent.messages as Json[]).filter((message) => message.role === 'tool').map((message) => textOf(message.content));
-  return (sent.messages as Json[])
-    .flatMap((message) => (Array.isArray(message.content) ? (message.content as Json[]) : []))
-    .filter((block) => block.type === 'tool_result')
-    .map((block) => textOf(block.content));
-}
-
-/** Every instruction text (system, developer, user, assistant) the provider received, in order. */
-function instructionsOf(protocol: Protocol, sent: Json): string[] {
-  if (protocol === 'responses') return (sent.input as Json[]).filter((item) => item.type === 'message').map((item) => textOf(item.content));
-  const texts = protocol === 'anthropic' ? [textOf(sent.system)] : [];
-  for (const message of sent.messages as Json[]) {
-    if (message.role === 'tool') continue;
-    if (typeof message.content === 'string') texts.push(message.content);
-    else for (const block of (message.content as Json[] | null) ?? []) if (block.type === 'text') texts.push(block.text as string);
-  }
-  return texts;
-}
-
-const occurrences = (haystack: string[], needle: string): number => haystack.reduce((sum, text) => sum + text.split(needle).length - 1, 0);
-const referenceTo = (name: string, previous: number) => new RegExp(`^\\[tool call \\S+ printed exactly the same output as the previous ${name} call with the same arguments above \\(tool call \\S*_${previous}\\)\\]$`, 'u');
 
 describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 2, through the gateway (%s)', (protocol) => {
   let harness: Harness;
