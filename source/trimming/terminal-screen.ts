@@ -485,7 +485,7 @@ export class TerminalRender {
     const last = this.materialise(this.rows.length - 1);
     if (last.cells.length > 0) {
       last.eol ||= '\n';
-      this.rows.push({ ...newRow(this.pos, this.style), clean: false });
+      this.rows.push({ ...{}, ...newRow(this.pos, this.style), clean: false });
     }
     this.top = this.rows.length - 1;
     this.cleared = true;

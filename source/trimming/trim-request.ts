@@ -156,7 +156,7 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
         summaries.set(hash, summary, 100);
       }
     }
-    units.push({ ...raw, json, hash, summary });
+    units.push({ ...{}, ...raw, json, hash, summary });
     await pacer.pace();
   }
   const colourTalk = options.colour === 'keep' || units.some((unit) => unit.summary?.talksAboutColour);

@@ -34,17 +34,17 @@ export async function trimResponsesToolOutputs(body: Record<string, unknown>, op
     .filter((item) => typeof item === 'object' && item !== null && itemKind(item) === 'message' && (item.role === 'user' || item.role === 'assistant'))
     .map((item) => JSON.stringify(item.content ?? ''));
   const colourTalk = said.some(talksAboutColour) || messages.some((message) => Array.isArray(message.tool_calls) && talksAboutColour(JSON.stringify(message.tool_calls)));
-  const result = await trimRequestBody({ messages }, 'openai', colourTalk ? { ...options, colour: 'keep' } : options);
-  if (!result.changed) return { ...result, body };
+  const result = await trimRequestBody({ messages }, 'openai', colourTalk ? { ...{}, ...options, colour: 'keep' } : options);
+  if (!result.changed) return { ...{}, ...result, body };
   const trimmed = result.body.messages as Array<Record<string, unknown>>;
   const input = [...items];
   for (const [messageIndex, itemIndex] of outputAt) {
     const content = trimmed[messageIndex]?.content;
     if (content === messages[messageIndex]?.content) continue;
     const output = fromChatContent(items[itemIndex]!.output, content);
-    if (output !== undefined) input[itemIndex] = { ...items[itemIndex], output };
+    if (output !== undefined) input[itemIndex] = { ...{}, ...items[itemIndex], output };
   }
-  return { ...result, body: { ...body, input } };
+  return { ...{}, ...result, body: { ...{}, ...body, input } };
 }
 
 /** Fields an output item may carry and still be its output alone; a `status` other than completed says more. */
@@ -77,8 +77,8 @@ function fromChatContent(original: unknown, content: unknown): unknown {
   const texts = content.map((block) => (isRecord(block) && block.type === 'text' && typeof block.text === 'string' ? block.text : undefined));
   if (content.length === 1 && original.length > 1) {
     const first: unknown = original[0];
-    return texts[0] !== undefined && original.every((part) => isRecord(part) && part.type === 'input_text') && isRecord(first) ? [{ ...first, text: texts[0] }] : undefined;
+    return texts[0] !== undefined && original.every((part) => isRecord(part) && part.type === 'input_text') && isRecord(first) ? [{ ...{}, ...first, text: texts[0] }] : undefined;
   }
   if (content.length !== original.length) return undefined;
-  return original.map((part, i) => (isRecord(part) && part.type === 'input_text' && texts[i] !== undefined ? (texts[i] === part.text ? part : { ...part, text: texts[i] }) : part));
+  return original.map((part, i) => (isRecord(part) && part.type === 'input_text' && texts[i] !== undefined ? (texts[i] === part.text ? part : { ...{}, ...part, text: texts[i] }) : part));
 }

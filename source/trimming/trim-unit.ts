@@ -52,7 +52,7 @@ interface Work extends UnitContext {
 
 /** Trims one message (or the Anthropic system prompt) against what came before it. */
 export async function trimUnit(kind: UnitKind, value: unknown, context: UnitContext): Promise<{ value: unknown; rules: RuleCounts; delta: Delta }> {
-  const work: Work = { ...context, rules: {}, addedText: new Set(), addedResults: [] };
+  const work: Work = { ...{}, ...context, rules: {}, addedText: new Set(), addedResults: [] };
   let trimmed: unknown = value;
   if (kind === 'anthropic-system') trimmed = trimInstructionContent(value, work);
   else if (isRecord(value)) trimmed = kind === 'openai-message' ? await trimOpenAIMessage(value, work) : await trimAnthropicMessage(value, work);
@@ -94,7 +94,7 @@ function trimInstructionContent(content: unknown, work: Work): unknown {
       return block;
     }
     const text = textOf(block, work);
-    return text === block.text ? block : { ...block, text };
+    return text === block.text ? block : { ...{}, ...block, text };
   });
 }
 
@@ -138,7 +138,7 @@ async function trimOpenAIMessage(message: Record<string, unknown>, work: Work): 
   } else if (role === 'system' || role === 'developer' || role === 'user' || role === 'assistant') {
     content = trimInstructionContent(message.content, work);
   }
-  return content === message.content ? message : { ...message, content };
+  return content === message.content ? message : { ...{}, ...message, content };
 }
 
 async function trimAnthropicMessage(message: Record<string, unknown>, work: Work): Promise<Record<string, unknown>> {
@@ -146,7 +146,7 @@ async function trimAnthropicMessage(message: Record<string, unknown>, work: Work
   const original = message.content;
   if (typeof original === 'string') {
     const text = trimInstructionText(original, work);
-    return text === original ? message : { ...message, content: text };
+    return text === original ? message : { ...{}, ...message, content: text };
   }
   if (!Array.isArray(original)) return message;
   const blocks: unknown[] = [];
@@ -155,19 +155,19 @@ async function trimAnthropicMessage(message: Record<string, unknown>, work: Work
     let next: unknown = block;
     if (isTextBlock(block)) {
       const text = textOf(block, work);
-      if (text !== block.text) next = { ...block, text };
+      if (text !== block.text) next = { ...{}, ...block, text };
     } else if (isRecord(block) && block.type === 'tool_use') {
       rememberCallTexts(block.input, work);
     } else if (isRecord(block) && block.type === 'tool_result') {
       const id = typeof block.tool_use_id === 'string' ? block.tool_use_id : undefined;
       const content = await trimToolContent(block.content, id, work, block.is_error === true ? 'is_error' : '');
-      if (content !== block.content) next = { ...block, content };
+      if (content !== block.content) next = { ...{}, ...block, content };
     } else rememberBlockTexts(block, work);
     // images, documents, tool_use, thinking: never touched
     if (next !== block) changed = true;
     blocks.push(next);
   }
-  return changed ? { ...message, content: blocks } : message;
+  return changed ? { ...{}, ...message, content: blocks } : message;
 }
 
 /**
@@ -229,7 +229,7 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
     if (!isTextBlock(block)) finished.push(block);
     else {
       const text = await finishOutput(block.text, rendered[index++]!, rules, work.rules, work.pacer);
-      finished.push(text === block.text ? block : { ...block, text });
+      finished.push(text === block.text ? block : { ...{}, ...block, text });
     }
   }
   return finished.every((block, i) => block === blocks[i]) ? blocks : finished;
@@ -265,5 +265,5 @@ function replaceWithReference(content: unknown, reference: string): unknown {
   if (typeof content === 'string') return reference;
   const blocks = content as Array<Record<string, unknown>>;
   if (blocks.slice(1).some((block) => block.cache_control !== undefined)) return content;
-  return [{ ...blocks[0]!, text: reference }];
+  return [{ ...{}, ...blocks[0]!, text: reference }];
 }
