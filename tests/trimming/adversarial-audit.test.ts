@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../gateway/harness.js';
-import { sendThroughGateway } from './support.js';
+import { auditGateway, sendThroughGateway } from './support.js';
 import * as audit from './fixtures/audit-outputs.js';
 import { bodyFor, instructionsOf, occurrences, outputsOf, read, referenceTo, shell, type Json, type Turn } from './audit-bodies.js';
 
@@ -18,20 +18,9 @@ import { bodyFor, instructionsOf, occurrences, outputsOf, read, referenceTo, she
 const png = (seed: number): string => audit.base64Blob(seed, 200, 0);
 
 describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 2, through the gateway (%s)', (protocol) => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness({
-      provider: protocol === 'anthropic' ? 'anthropic' : 'openai-compatible',
-      exactCache: { enabled: false },
-      trimming: { minSavedTokensPerMessage: 0 },
-      ...(protocol === 'responses' ? { config: { providers: { 'openai-compatible': { responsesApi: true } } } } : {}),
-    });
-  });
-  afterAll(async () => {
-    await harness.close();
-  });
+  const gateway = auditGateway(protocol);
 
-  const send = (turns: Turn[], body = bodyFor(protocol, turns)): Promise<Json> => sendThroughGateway(harness, protocol, body);
+  const send = (turns: Turn[], body = bodyFor(protocol, turns)): Promise<Json> => sendThroughGateway(gateway.harness, protocol, body);
 
   it('base64 blobs, minified JS and minified JSON that differ in one character, printed by the same command: every one arrives whole', async () => {
     const blob = audit.base64Blob(1, 6000);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../gateway/harness.js';
 import { anthropicConversation, exec, openAIConversation, tool, type Turn } from './agent-conversation.js';
-import { sendThroughGateway } from './support.js';
+import { auditGateway, sendThroughGateway } from './support.js';
 import * as adv from './fixtures/adversarial-outputs.js';
 
 /**
@@ -61,22 +61,11 @@ function strings(node: unknown, out: string[] = []): string[] {
 const referenceTo = (previous: string, name: string) => new RegExp(`^\\[tool call \\S+ printed exactly the same output as the previous ${name} call with the same arguments above \\(tool call \\S*${previous}\\)\\]$`, 'u');
 
 describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 under attack, through the gateway (%s)', (protocol) => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness({
-      provider: protocol === 'anthropic' ? 'anthropic' : 'openai-compatible',
-      exactCache: { enabled: false },
-      trimming: { minSavedTokensPerMessage: 0 },
-      ...(protocol === 'responses' ? { config: { providers: { 'openai-compatible': { responsesApi: true } } } } : {}),
-    });
-  });
-  afterAll(async () => {
-    await harness.close();
-  });
+  const gateway = auditGateway(protocol);
 
   const send = async (turns: Turn[]): Promise<{ body: Json; sent: Json }> => {
     const body = bodyFor(protocol, turns);
-    return { body, sent: await sendThroughGateway(harness, protocol, body) };
+    return { body, sent: await sendThroughGateway(gateway.harness, protocol, body) };
   };
 
   it('a file read, edited, read, reverted and read again: every read arrives as it was (the third equals the first, not the read before it)', async () => {
@@ -148,10 +137,10 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 under attack,
         ],
       };
     }
-    const response = protocol === 'openai' ? await harness.chat(body) : protocol === 'anthropic' ? await harness.messages(body) : await fetch(`${harness.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = protocol === 'openai' ? await gateway.harness.chat(body) : protocol === 'anthropic' ? await gateway.harness.messages(body) : await fetch(`${gateway.harness.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(response.status).toBe(200);
     await response.text();
-    expect(outputsOf(protocol, harness.fake.requests.at(-1)!.body as Json)).toEqual([adv.pytestRun, adv.pytestRun]);
+    expect(outputsOf(protocol, gateway.harness.fake.requests.at(-1)!.body as Json)).toEqual([adv.pytestRun, adv.pytestRun]);
   });
 
   it('the next turn sends every earlier message byte for byte as the turn before did (the provider prompt cache keeps hitting)', async () => {

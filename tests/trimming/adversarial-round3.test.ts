@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../gateway/harness.js';
-import { sendThroughGateway } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { startHarness } from '../gateway/harness.js';
+import { auditGateway, sendThroughGateway } from './support.js';
 import { bodyFor, instructionsOf, occurrences, outputsOf, read, referenceTo, shell, type Json, type Protocol, type ToolTurn, type Turn } from './audit-bodies.js';
 import * as r3 from './fixtures/round3-outputs.js';
 
@@ -87,22 +87,11 @@ function expectFaithful(protocol: Protocol, turns: Turn[], sent: Json, drawn: Re
 }
 
 describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 3, through the gateway (%s)', (protocol) => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness({
-      provider: protocol === 'anthropic' ? 'anthropic' : 'openai-compatible',
-      exactCache: { enabled: false },
-      trimming: { minSavedTokensPerMessage: 0 },
-      ...(protocol === 'responses' ? { config: { providers: { 'openai-compatible': { responsesApi: true } } } } : {}),
-    });
-  });
-  afterAll(async () => {
-    await harness.close();
-  });
+  const gateway = auditGateway(protocol);
 
   /** `drawn`: outputs that are terminal drawings, with their final screen. */
   const send = async (turns: Turn[], drawn?: ReadonlyMap<string, string>): Promise<{ outputs: string[]; texts: string[]; sent: Json }> => {
-    const sent = await sendThroughGateway(harness, protocol, bodyFor(protocol, turns));
+    const sent = await sendThroughGateway(gateway.harness, protocol, bodyFor(protocol, turns));
     return { outputs: expectFaithful(protocol, turns, sent, drawn), texts: instructionsOf(protocol, sent), sent };
   };
 
@@ -278,7 +267,7 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 3, thro
     outputs[0]!.status = 'completed';
     outputs[1]!.status = 'incomplete';
     outputs[2]!.status = 'completed';
-    const sent = await sendThroughGateway(harness, protocol, body);
+    const sent = await sendThroughGateway(gateway.harness, protocol, body);
     expect(outputsOf(protocol, sent)).toEqual([listing, listing, listing]);
   });
 
@@ -296,7 +285,7 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 3, thro
     const body = bodyFor(protocol, [{ user: 'What does the log say?' }, read({ file_path: '/repo/download.log' }, log), shell('make', 'ok\n')]);
     // Both calls and results carry the same id.
     const sameId = JSON.parse(JSON.stringify(body).replaceAll('call_2', 'call_1').replaceAll('toolu_2', 'toolu_1')) as Json;
-    const sent = await sendThroughGateway(harness, protocol, sameId);
+    const sent = await sendThroughGateway(gateway.harness, protocol, sameId);
     expect(outputsOf(protocol, sent)).toEqual([log, 'ok\n']);
   });
 

@@ -1,5 +1,5 @@
-import { expect } from 'vitest';
-import type { Harness } from '../gateway/harness.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startHarness, type Harness } from '../gateway/harness.js';
 
 /** Guards every trimmed request must pass, whatever the rules did. */
 
@@ -122,4 +122,30 @@ export async function sendThroughGateway(harness: Harness, protocol: Protocol | 
     });
   }
   return sent;
+}
+
+/**
+ * The gateway an L2.5 audit sends one protocol through, started before its tests and closed after: L1a off
+ * (every request reaches L2.5), every saving taken however small, and a Responses provider for Responses
+ * callers. Read `.harness` inside a test.
+ */
+export function auditGateway(protocol: Protocol | 'responses'): { readonly harness: Harness } {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness({
+      provider: protocol === 'anthropic' ? 'anthropic' : 'openai-compatible',
+      exactCache: { enabled: false },
+      trimming: { minSavedTokensPerMessage: 0 },
+      ...(protocol === 'responses' ? { config: { providers: { 'openai-compatible': { responsesApi: true } } } } : {}),
+    });
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return {
+    get harness(): Harness {
+      if (!started) throw new Error('auditGateway: read .harness inside a test, after beforeAll');
+      return started;
+    },
+  };
 }
