@@ -73,9 +73,12 @@ export function sendJson(ctx: RequestContext, status: number, body: unknown, ext
 
 /** An error body in the caller's protocol; `code` is isartor's own machine-readable reason. */
 export function errorBody(ctx: RequestContext, status: number, message: string, code: string): object {
-  return ctx.protocol === 'anthropic'
-    ? anthropicErrorBody(message, anthropicErrorTypeForStatus(status))
-    : openAIErrorBody(message, openAIErrorTypeForStatus(status), code);
+  return errorBodyIn(ctx.protocol, status, message, code);
+}
+
+/** errorBody for a protocol known without a request context (a connection that stopped being HTTP). */
+export function errorBodyIn(protocol: RequestContext['protocol'], status: number, message: string, code: string): object {
+  return protocol === 'anthropic' ? anthropicErrorBody(message, anthropicErrorTypeForStatus(status)) : openAIErrorBody(message, openAIErrorTypeForStatus(status), code);
 }
 
 /** Answers with an error the caller's SDK understands: OpenAI's `{error:{...}}` or Anthropic's `{type:"error",...}`. */

@@ -40,7 +40,7 @@ import { keyManagementLayer } from './layers/key-management.js';
 import { chargeVirtualKey, virtualKeyPolicyLayer } from './layers/virtual-keys.js';
 import { sendError, sendJson } from './respond.js';
 import { midStreamError } from './upstream-exchange.js';
-import { answerClientError, noteRequest } from './malformed-connection.js';
+import { answerClientError, noteProtocol } from './malformed-connection.js';
 
 export interface GatewayOptions {
   routing: RoutingTable;
@@ -258,6 +258,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     });
     if (route === 'responses') ctx.protocol = 'responses';
     else if (route === 'messages' || route === 'count-tokens' || (route !== 'chat' && typeof req.headers['anthropic-version'] === 'string')) ctx.protocol = 'anthropic';
+    noteProtocol(req.socket, ctx.protocol);
     const run = handlers[route];
     run(ctx).catch((error: unknown) => {
       options.onWarning?.(`Unexpected error on ${ctx.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -416,7 +417,6 @@ export async function startGateway(
         clearTimeout(silent);
         silentTimers.delete(req.socket);
       }
-      noteRequest(req);
       gateway.handle(req, res);
     },
   );
