@@ -11,7 +11,7 @@ export type DecodedBody = { kind: 'ok'; body: Buffer } | { kind: 'unsupported'; 
 export function decodedBody(header: string | string[] | undefined, body: Buffer, limitBytes: number): DecodedBody {
   const encoding = String(header ?? '').trim().toLowerCase();
   if (encoding === '' || encoding === 'identity') return { kind: 'ok', body };
-  const decode = decoders[encoding];
+  const decode = decoders.get(encoding);
   if (!decode) return { kind: 'unsupported', encoding };
   try {
     return { kind: 'ok', body: decode(body, { maxOutputLength: limitBytes }) };
@@ -20,9 +20,10 @@ export function decodedBody(header: string | string[] | undefined, body: Buffer,
   }
 }
 
-const decoders: Record<string, (body: Buffer, options: ZlibOptions) => Buffer> = {
-  gzip: gunzipSync,
-  'x-gzip': gunzipSync,
-  deflate: inflateSync,
-  br: brotliDecompressSync,
-};
+/** A Map, not an object literal: the header is the client's to write, and `constructor` or `__proto__` must not find Object's own members. */
+const decoders = new Map<string, (body: Buffer, options: ZlibOptions) => Buffer>([
+  ['gzip', gunzipSync],
+  ['x-gzip', gunzipSync],
+  ['deflate', inflateSync],
+  ['br', brotliDecompressSync],
+]);

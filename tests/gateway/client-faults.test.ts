@@ -60,6 +60,12 @@ describe('request bodies that are not UTF-8 JSON text', () => {
     const zstd = await fetch(`${harness.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'content-encoding': 'zstd' }, body: Buffer.from('(zstd bytes)') });
     expect(zstd.status).toBe(415);
     expect(await zstd.json()).toMatchObject({ type: 'error', error: { message: expect.stringContaining('zstd') } });
+    // Names of Object's own members are encodings nobody knows either, not a lookup that finds something.
+    for (const encoding of ['constructor', '__proto__', 'toString']) {
+      const odd = await fetch(`${harness.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body: Buffer.from(json) });
+      expect(odd.status, encoding).toBe(415);
+      expect(((await odd.json()) as { error: { code: string } }).error.code).toBe('unsupported_content_encoding');
+    }
     const corrupt = await fetch(`${harness.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: Buffer.from(json) });
     expect(corrupt.status).toBe(400);
     expect(((await corrupt.json()) as { error: { code: string } }).error.code).toBe('invalid_content_encoding');
