@@ -68,7 +68,6 @@ export function analyseQuestion(text: string): QuestionFeatures {
 }
 
 function readQuestion(text: string): QuestionFeatures {
-  const empty = { text, form: '', orderFree: '', words: '', terms: [] as string[] };
   const normalised = normaliseCharacters(text);
   const language = detectLanguage(normalised);
   if (language === 'other') {

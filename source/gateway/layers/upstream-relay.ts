@@ -77,54 +77,57 @@ export function relayStream(
   });
   upstream.on('end', () => {
     handlers.markWaited();
-    let tail: string | Buffer;
-    let whole: object | undefined;
+    let ending: Ending;
     try {
-      tail = relay.end();
-      whole = wholeAnswer();
+      ending = endRelay();
     } catch (error) {
       handlers.fail('sent a stream isartor could not read.', 'upstream_bad_stream', error);
       return;
     }
-    if (!ctx.res.headersSent && !whole) {
+    if (!ctx.res.headersSent && !ending.whole) {
       handlers.fail('ended its stream without sending an answer.', 'upstream_empty_stream');
       return;
     }
-    if (whole) ctx.completion = whole;
-    write(tail, true);
-    handlers.done();
+    finish(ending);
   });
   // A connection that breaks after the answer's last event (a content-length that lied, a reset after
   // [DONE]) lost nothing: the stream ends as if the provider had closed it (ahead of upstream.ts's error
   // event, which then finds the answer settled); before that event, upstream.ts ends it with an error.
   upstream.prependListener('error', () => {
     if (!ctx.res.headersSent || ctx.res.writableEnded) return;
-    let tail: string | Buffer;
-    let whole: object | undefined;
+    let ending: Ending;
     try {
-      tail = relay.end();
-      whole = wholeAnswer();
+      ending = endRelay();
     } catch {
       return;
     }
-    if (!whole) return;
-    ctx.completion = whole;
+    if (ending.whole) finish(ending);
+  });
+  /** Ends the relay: its last bytes for the client, and the whole answer when its final event came (checked for the caches). Throws what reading throws. */
+  const endRelay = (): Ending => {
+    const tail = relay.end();
+    const completion = relay.result();
+    return { tail, whole: completion && isCompleteAnswer(ctx.protocol, completion) ? keepOnlyIfFaithful(completion, utf8.valid()) : undefined };
+  };
+  /** Sends the last bytes, keeps a whole answer, and settles the attempt. */
+  const finish = ({ tail, whole }: Ending): void => {
+    if (whole) ctx.completion = whole;
     write(tail, true);
     handlers.done();
-  });
-  /** The answer once its final event came, checked for the caches; undefined before. */
-  const wholeAnswer = (): object | undefined => {
-    const completion = relay.result();
-    return completion && isCompleteAnswer(ctx.protocol, completion) ? keepOnlyIfFaithful(completion, utf8.valid()) : undefined;
   };
   return () => {
     try {
-      relay.end();
-      return wholeAnswer();
+      return endRelay().whole;
     } catch {
       return undefined;
     }
   };
+}
+
+/** What ending a relay gives: the client's last bytes, and the whole answer once its final event came. */
+interface Ending {
+  tail: string | Buffer;
+  whole: object | undefined;
 }
 
 function startStream(ctx: RequestContext): void {
@@ -247,9 +250,8 @@ export function relayUpstreamError(
     sendError(ctx, 502, `The upstream provider (${provider}) failed with HTTP ${status}${detail ? `: ${detail}` : ''}.`, 'upstream_server_error', retryHeaders);
   } else {
     // 400, 404, 422, 429...: the provider's own words are the most useful thing to pass on.
-    const headers = retryHeaders;
-    if (exchange.sameProtocol && detail !== undefined && isJsonError(body)) sendJson(ctx, status, body.toString('utf8'), headers);
-    else sendError(ctx, status, `The upstream provider (${provider}) answered HTTP ${status}${detail ? `: ${detail}` : ''}.`, `upstream_${status}`, headers);
+    if (exchange.sameProtocol && detail !== undefined && isJsonError(body)) sendJson(ctx, status, body.toString('utf8'), retryHeaders);
+    else sendError(ctx, status, `The upstream provider (${provider}) answered HTTP ${status}${detail ? `: ${detail}` : ''}.`, `upstream_${status}`, retryHeaders);
   }
 }
 

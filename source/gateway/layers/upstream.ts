@@ -6,7 +6,7 @@ import { classifyNetworkError } from '../../providers/network-failure.js';
 import type { Route, RoutingTable } from '../../routing/routing-table.js';
 import type { ChatRequest, Layer, RequestContext } from '../context.js';
 import { describeNetworkFailure, sendError, sendNetworkFailure } from '../respond.js';
-import { midStreamError, planExchange, type Exchange, type StreamRelay } from '../upstream-exchange.js';
+import { midStreamError, planExchange, type Exchange } from '../upstream-exchange.js';
 import { DeliveredAnswer } from '../delivered-answer.js';
 import { answersAsStream, UpstreamRequest } from '../upstream-request.js';
 import { collect, errorBodyLimit, failAnswer, relayJson, relayStream, relayUpstreamError, tooLargeMessage } from './upstream-relay.js';
