@@ -229,6 +229,10 @@ describe('fake upstream: OpenAI protocol via the real openai SDK', () => {
     expect(await finish([...userMessage('run it'), call, result])).toBe('tool_calls');
     expect(await finish([...userMessage('run it'), call, result, call, result])).toBe('stop');
     expect(await finish([...userMessage('run it'), call, result, call, result, { role: 'assistant', content: 'done' }, ...userMessage('again'), call, result])).toBe('tool_calls');
+    // OpenClaw's context after the tool results is not the user writing.
+    const context = { role: 'user', content: [{ type: 'text', text: '<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>\nnone\n<<<END_OPENCLAW_INTERNAL_CONTEXT>>>' }] };
+    expect(await finish([...userMessage('run it'), call, result, context])).toBe('tool_calls');
+    expect(await finish([...userMessage('run it'), call, result, call, result, context])).toBe('stop');
     // Anthropic: tool results come back in user turns, which do not count as the user writing.
     const post = (messages: unknown[]) => anthropicFetch(up, { model: 'fake-model', max_tokens: 50, messages }).then((r) => r.json() as Promise<{ stop_reason: string }>);
     const use = { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: {} }] };

@@ -67,7 +67,7 @@ export function toolResultsSinceUserText(body: any): number {
     let count = 0;
     for (const item of [...body.input].reverse()) {
       if (item?.type === 'function_call_output' || item?.type === 'custom_tool_call_output') count += 1;
-      else if (item?.role === 'user') break;
+      else if (item?.role === 'user' && !injectedContext(item)) break;
     }
     return count;
   }
@@ -76,11 +76,16 @@ export function toolResultsSinceUserText(body: any): number {
     if (message?.role === 'tool') count += 1;
     else if (message?.role === 'user') {
       const results = Array.isArray(message.content) ? message.content.filter((block: any) => block?.type === 'tool_result').length : 0;
-      if (results === 0) break;
-      count += 1;
+      if (results > 0) count += 1;
+      else if (!injectedContext(message)) break;
     }
   }
   return count;
+}
+
+/** OpenClaw appends its own context as a user message after tool results: not the user writing. */
+function injectedContext(message: any): boolean {
+  return contentText(message?.content).startsWith('<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>');
 }
 
 export function lastUserText(body: any): string {
@@ -231,7 +236,7 @@ export async function streamEvents(ctx: Ctx, protocol: Protocol, events: string[
 
 export function makeAnswer(ctx: Ctx, maxTokens: unknown): Answer {
   const mode = ctx.mode;
-  const loopGoesOn = mode.kind === 'toolLoop' && (!endsWithToolResult(ctx.rec.body) || toolResultsSinceUserText(ctx.rec.body) < (mode.rounds ?? 1));
+  const loopGoesOn = mode.kind === 'toolLoop' && (mode.rounds === undefined ? !endsWithToolResult(ctx.rec.body) : toolResultsSinceUserText(ctx.rec.body) < mode.rounds);
   if (mode.kind === 'toolCall' || loopGoesOn) {
     return { kind: 'tool', name: mode.name, args: JSON.stringify(mode.arguments), input: mode.arguments };
   }

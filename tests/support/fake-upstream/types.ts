@@ -35,7 +35,8 @@ export type FakeMode =
   /**
    * An agent's tool loop: a tool call while the conversation does not end in a tool result, text
    * (the usual reply) once it does. Set it without `times`: one agent turn is several requests.
-   * `rounds` (default 1): how many tool calls in a row, each after the previous one's result, before the text.
+   * `rounds`: how many tool calls in a row, each after the previous one's result, before the text (a user
+   * message that is OpenClaw's injected context does not start over).
    */
   | { kind: 'toolLoop'; name: string; arguments: object; rounds?: number }
   /**
