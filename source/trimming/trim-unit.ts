@@ -137,12 +137,26 @@ async function trimOpenAIMessage(message: Record<string, unknown>, work: Work): 
     content = await trimToolContent(message.content, typeof message.tool_call_id === 'string' ? message.tool_call_id : undefined, work);
   } else if (role === 'system' || role === 'developer' || role === 'user' || role === 'assistant') {
     content = trimInstructionContent(message.content, work);
-  }
+  } else rememberOtherRole(message, work);
   return content === message.content ? message : { ...{}, ...message, content };
 }
 
+/**
+ * A message in a role this trimmer does not trim (Claude Code sends its environment as a `system` message
+ * among the Anthropic messages): sent as it came, but the model reads it, so its paragraphs are places a
+ * later reference could be taken to point at.
+ */
+function rememberOtherRole(message: Record<string, unknown>, work: Work): void {
+  const content = message.content;
+  if (typeof content === 'string') rememberResultStarts(content, work.addedText);
+  else if (Array.isArray(content)) for (const block of content) rememberBlockTexts(block, work);
+}
+
 async function trimAnthropicMessage(message: Record<string, unknown>, work: Work): Promise<Record<string, unknown>> {
-  if (message.role !== 'user' && message.role !== 'assistant') return message;
+  if (message.role !== 'user' && message.role !== 'assistant') {
+    rememberOtherRole(message, work);
+    return message;
+  }
   const original = message.content;
   if (typeof original === 'string') {
     const text = trimInstructionText(original, work);
