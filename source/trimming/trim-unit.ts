@@ -42,6 +42,8 @@ export interface UnitContext {
   /** The request talks about colour or escape sequences (or `colour: keep`): colour bytes are forwarded as they came. */
   colourTalk: boolean;
   lossy: LossySettings;
+  /** The last user message: its text (the user's words, what the client injected with them) is sent as it came. */
+  keepText?: boolean;
 }
 
 interface Work extends UnitContext {
@@ -60,8 +62,9 @@ export async function trimUnit(kind: UnitKind, value: unknown, context: UnitCont
 }
 
 /** System, user and assistant text: a whole text or paragraph repeated from an earlier message becomes a reference. */
-function trimInstructionText(text: string, work: Work, mayReplace = true): string {
+function trimInstructionText(text: string, work: Work, replaceable = true): string {
   const seen = { earlier: work.state.earlierText, added: work.addedText };
+  const mayReplace = replaceable && work.keepText !== true;
   const block = referenceRepeatedBlock(text, seen, mayReplace);
   if (block !== undefined) {
     countRule(work.rules, 'repeated-block');
