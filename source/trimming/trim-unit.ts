@@ -55,10 +55,54 @@ interface Work extends UnitContext {
 /** Trims one message (or the Anthropic system prompt) against what came before it. */
 export async function trimUnit(kind: UnitKind, value: unknown, context: UnitContext): Promise<{ value: unknown; rules: RuleCounts; delta: Delta }> {
   const work: Work = { ...{}, ...context, rules: {}, addedText: new Set(), addedResults: [] };
+  markAmbiguousStarts(kind, value, work);
   let trimmed: unknown = value;
   if (kind === 'anthropic-system') trimmed = trimInstructionContent(value, work);
   else if (isRecord(value)) trimmed = kind === 'openai-message' ? await trimOpenAIMessage(value, work) : await trimAnthropicMessage(value, work);
   return { value: trimmed, rules: work.rules, delta: { text: work.addedText, results: work.addedResults } };
+}
+
+/**
+ * A reference quotes a start the model finds an earlier text by; a text later in the same message that
+ * starts the same way with other content (a pasted file with a function duplicated and changed, a tool
+ * result next to the user's words) sits right by the reference and could be taken for it. So before
+ * anything is replaced, every text of the message is remembered as a place, in a scratch set, and the
+ * starts this makes ambiguous (`a...` keys, repeated-text.ts) are known from the message's first text on.
+ */
+function markAmbiguousStarts(kind: UnitKind, value: unknown, work: Work): void {
+  const scratch = { earlier: work.state.earlierText, added: new Set<string>() };
+  const instruction = (content: unknown): void => {
+    const visit = (text: string): void => {
+      referenceRepeatedBlock(text, scratch, false);
+      referenceRepeatedParagraphs(text, scratch, false);
+    };
+    if (typeof content === 'string') visit(content);
+    else if (Array.isArray(content)) for (const block of content) isTextBlock(block) ? visit(block.text) : placesIn(block);
+  };
+  const placesIn = (node: unknown): void => {
+    if (isRecord(node) && (node.type === 'image' || node.type === 'image_url')) return;
+    if (typeof node === 'string') rememberResultStarts(node, scratch.added);
+    else if (Array.isArray(node)) for (const item of node) placesIn(item);
+    else if (isRecord(node)) for (const field of Object.values(node)) placesIn(field);
+  };
+  if (kind === 'anthropic-system') instruction(value);
+  else if (isRecord(value)) {
+    const role = value.role;
+    const instructions = kind === 'openai-message' ? role === 'system' || role === 'developer' || role === 'user' || role === 'assistant' : role === 'user' || role === 'assistant';
+    if (!instructions) placesIn(value.content);
+    else if (!Array.isArray(value.content)) instruction(value.content);
+    else for (const block of value.content) isTextBlock(block) ? instruction(block.text) : placesIn(block);
+    for (const call of kind === 'openai-message' && Array.isArray(value.tool_calls) ? value.tool_calls : []) {
+      const args = isRecord(call) && isRecord(call.function) ? call.function.arguments : undefined;
+      if (typeof args !== 'string') continue;
+      try {
+        placesIn(JSON.parse(args));
+      } catch {
+        placesIn(args);
+      }
+    }
+  }
+  for (const key of scratch.added) if (key.startsWith('a')) work.addedText.add(key);
 }
 
 /** System, user and assistant text: a whole text or paragraph repeated from an earlier message becomes a reference. */
