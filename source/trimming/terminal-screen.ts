@@ -305,10 +305,13 @@ export class TerminalRender {
     }
   }
 
-  /** OSC, DCS, SOS, PM, APC: invisible, ended by BEL (OSC only) or ST. Hyperlinks carry a URL: not modelled. */
+  /**
+   * OSC, DCS, SOS, PM, APC: invisible, ended by BEL (OSC only) or ST. Hyperlinks carry a URL, and a window
+   * or tab title (`OSC 0`, `1`, `2`) is text the terminal shows in its title bar: not modelled.
+   */
   private stringSequence(at: number, kind: string): void {
     const text = this.text;
-    if (kind === ']' && text.startsWith('8;', at + 2)) throw new Unrenderable();
+    if (kind === ']' && (text.startsWith('8;', at + 2) || /^[012];[^\u0007\u001b]/u.test(text.slice(at + 2, at + 5)))) throw new Unrenderable();
     let i = at + 2;
     while (i < text.length) {
       const code = text.charCodeAt(i);

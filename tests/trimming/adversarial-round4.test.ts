@@ -35,10 +35,16 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 4, thro
     expect(outputs).toEqual([r4.grepCrlf]);
   });
 
-  it('PowerShell output whose last line ends in a bare \\r, and OSC 8 hyperlinks: byte for byte; a progress line under a title set is drawn', async () => {
+  it('PowerShell output whose last line ends in a bare \\r, OSC 8 hyperlinks, a progress line under a window title (shown in the title bar): byte for byte', async () => {
     const turns: Turn[] = [{ user: 'List the logs.' }, shell('pwsh -c "Get-ChildItem *.log"', r4.powershellDir), shell('ls --hyperlink=always --color=always', r4.hyperlinkedListing), shell('npm install', r4.titledProgress)];
-    const { outputs } = await send(turns, new Map([[r4.titledProgress, r4.titledProgressFinal]]));
-    expect(outputs).toEqual([r4.powershellDir, r4.hyperlinkedListing, r4.titledProgressFinal]);
+    const { outputs } = await send(turns);
+    expect(outputs).toEqual([r4.powershellDir, r4.hyperlinkedListing, r4.titledProgress]);
+  });
+
+  it('the same progress line with a title reset (empty) or a working-directory report (OSC 7): drawn to its final screen', async () => {
+    const quiet = r4.titledProgress.replace('\u001b]0;npm install\u0007', '\u001b]0;\u0007\u001b]7;file://host/repo\u0007');
+    const { outputs } = await send([{ user: 'Install.' }, shell('npm install', quiet)], new Map([[quiet, r4.titledProgressFinal]]));
+    expect(outputs).toEqual([r4.titledProgressFinal]);
   });
 
   // --- Widths terminals disagree on ------------------------------------------------------------------------
@@ -159,7 +165,7 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 4, thro
   // --- Prompt caching ---------------------------------------------------------------------------------------
 
   it('the turn that ends in a tool result (Claude Code\'s moving cache_control breakpoint on it): the next turn sends its bytes again', async () => {
-    const turns: Turn[] = [{ user: 'Install and test.' }, shell('npm install', r4.titledProgress), shell('npm test', r4.coveringAmbiguousBar)];
+    const turns: Turn[] = [{ user: 'Install and test.' }, shell('npm install', r4.cjkProgress), shell('npm test', r4.coveringAmbiguousBar)];
     const endingInResult = (all: Turn[]): Json => {
       const body = bodyFor(protocol, all);
       if (protocol === 'responses') return { ...body, input: (body.input as Json[]).slice(0, -1) };
