@@ -254,8 +254,10 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
   }
   const texts = blocks === undefined ? [content as string] : blocks.filter(isTextBlock).map((block) => block.text);
   // Quoted files are data; so is cursor movement across rows in output a filter (filtersOutput) or the
-  // tool itself (cutByTool) cut lines out of: the rows it moves over may be gone.
-  const data = quotesFiles(call, texts) || (texts.some(movesAcrossRows) && (filtersOutput(call) || texts.some(cutByTool)));
+  // tool itself (cutByTool) cut lines out of: the rows it moves over may be gone. So is the output of a
+  // call the request does not hold (a Responses request continuing with `previous_response_id` sends
+  // only the outputs): it could be a file read (`cat build.log`), whose `\r` and escape bytes are content.
+  const data = call === undefined || quotesFiles(call, texts) || (texts.some(movesAcrossRows) && (filtersOutput(call) || texts.some(cutByTool)));
   const rendered: string[] = [];
   for (const text of texts) rendered.push(data ? text : await renderPaced(text, work.pacer));
 

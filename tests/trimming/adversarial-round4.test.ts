@@ -189,6 +189,20 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 4, thro
   });
 });
 
+describe('L2.5 audit 4: a Responses request continuing with previous_response_id (the calls are not in it)', () => {
+  const gateway = auditGateway('responses');
+
+  it('an output whose call is not in the request (it could be `cat build.log`) arrives byte for byte, progress frames and all', async () => {
+    const body = { model: 'fake-model', previous_response_id: 'resp_1', input: [{ type: 'function_call_output', call_id: 'call_9', output: r4.savedBuildLog }], store: true };
+    // The fake provider keeps no responses either (it answers 404); what matters is what it received.
+    const response = await fetch(`${gateway.harness.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await response.text();
+    const sent = gateway.harness.fake.requests.at(-1)!.body as Json;
+    expect(sent.previous_response_id).toBe('resp_1');
+    expect((sent.input as Json[])[0]!.output).toBe(r4.savedBuildLog);
+  });
+});
+
 describe('L2.5 audit 4: Claude Code\'s Bash description is a label, not a command', () => {
   beforeAll(async () => {
     await prepareTrimmer();
