@@ -9,13 +9,14 @@
  * - politeness where it cannot be the thing asked about (greetings, "please", "thanks");
  * - a closed list of phrasings (english-phrasings.ts); "an" = "a".
  * - small numbers written as words = their digits ("two" = "2"; not "one", which is also a pronoun), except in
- *   a question about words themselves ("What rhymes with four?": english-lexicon.ts, aboutWordsCues).
+ *   a question about words themselves ("What rhymes with four?": english-lexicon.ts, aboutWordsCues) or one
+ *   that reads numbers in a base ("What is ten in binary?": numeralSystemCues).
  * Nothing else changes: tense, person, number, prepositions, numbers and symbols all stay as written.
  */
 import winkNLP, { type ItsFunction } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import type { Chunk } from './chunks.js';
-import { aboutWordsCues, apostropheless, functionWords, imperativeVerbs, wouldVerbs } from './english-lexicon.js';
+import { aboutWordsCues, apostropheless, functionWords, imperativeVerbs, numeralSystemCues, wouldVerbs } from './english-lexicon.js';
 import { applyPhrasings } from './english-phrasings.js';
 import type { FormToken } from './form-token.js';
 
@@ -114,6 +115,8 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
   const caseless = writtenWithoutCapitals(chunks);
   // A question about how words are written or said keeps "two" apart from "2" and "an" apart from "a".
   const aboutWords = chunks.some((chunk) => chunk.kind === 'word' && aboutWordsCues.has(chunk.text.toLowerCase()));
+  // A question that reads numbers in a base keeps "ten" apart from "10" too ("What is 10 in binary?").
+  const numerals = aboutWords || chunks.some((chunk) => chunk.kind === 'word' && numeralSystemCues.has(chunk.text.toLowerCase()));
   const out: FormToken[] = [];
   let cursor = 0;
   for (const chunk of chunks) {
@@ -128,7 +131,7 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
     } else if (pieces.length === 0 || pieces.map((p) => p.value).join('') !== chunk.text) {
       return undefined;
     } else {
-      out.push(...wordTokens(chunk, pieces, tagged[cursor], tagged[cursor + 1], caseless, aboutWords));
+      out.push(...wordTokens(chunk, pieces, tagged[cursor], tagged[cursor + 1], caseless, numerals));
     }
     out[out.length - 1]!.commaAfter = chunk.commaAfter;
   }

@@ -111,5 +111,13 @@ export const aboutWordsCues = words(`
   capitalise capitalize capitalised capitalized abbreviate abbreviation hyphenate hyphenated
 `);
 
+/**
+ * Words that read a number in a base or notation: "10 in binary" may be the binary numeral 10 (two) where
+ * "ten in binary" is 1010, "11 in hex" the hex numeral. Number words stay words in such a question.
+ */
+export const numeralSystemCues = words(`
+  binary hex hexadecimal octal decimal duodecimal base radix bit bits nibble byte bytes roman bcd ternary
+`);
+
 /** List conjunctions: items on either side may swap when nothing else changes. */
 export const listConjunctions = words(`and or vs versus`);
