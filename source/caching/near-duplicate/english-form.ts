@@ -119,6 +119,8 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
   const numerals = aboutWords || chunks.some((chunk) => chunk.kind === 'word' && numeralSystemCues.has(chunk.text.toLowerCase()));
   const out: FormToken[] = [];
   let cursor = 0;
+  // After a colon the words are material, echoed or worked on as written: "Sort: two, ten" is not "Sort: 2, 10".
+  let material = false;
   for (const chunk of chunks) {
     const end = chunk.start + chunk.text.length;
     while (cursor < tagged.length && tagged[cursor]!.start < chunk.start) cursor++;
@@ -128,14 +130,17 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
     const pos = pieces[0]?.pos ?? '';
     if (chunk.kind !== 'word') {
       out.push({ ...{}, ...base, kind: chunk.kind, text: chunk.text, pos });
+      if (chunk.kind === 'mark' && chunk.text === ':') material = true;
     } else if (pieces.length === 0 || pieces.map((p) => p.value).join('') !== chunk.text) {
       return undefined;
     } else {
-      out.push(...wordTokens(chunk, pieces, tagged[cursor], tagged[cursor + 1], caseless, numerals));
+      out.push(...wordTokens(chunk, pieces, tagged[cursor], tagged[cursor + 1], caseless, numerals || material));
     }
     out[out.length - 1]!.commaAfter = chunk.commaAfter;
   }
-  return { written: out.map((token) => ({ ...token })), form: applyPhrasings(out, aboutWords) };
+  // "Should I sign off with cheers, thanks?": a question mark after the thanks puts it inside the question.
+  const askedLast = (chunks[chunks.length - 1]?.closing ?? '').includes('?');
+  return { written: out.map((token) => ({ ...token })), form: applyPhrasings(out, aboutWords, askedLast) };
 }
 
 /**
