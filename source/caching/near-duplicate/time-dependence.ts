@@ -136,6 +136,21 @@ function isDiscourseNow(tokens: readonly TimeToken[], i: number): boolean {
 }
 
 /**
+ * "Current" the noun (of electricity, of water): "the current in a circuit", "alternating current", "the
+ * ocean current called". The tagger reads every "current" as an adjective, so the noun is told by its place:
+ * after a determiner or a modifier, with no noun, adjective, number or pronoun after it. The time sense is
+ * before what it qualifies ("the current CEO", "the current best model") or after a verb ("is this current?").
+ */
+const currentModifiers = words(`DET NOUN ADJ`);
+const afterCurrentNoun = words(`ADP VERB AUX CCONJ SCONJ PART PUNCT`);
+function isElectricCurrent(tokens: readonly TimeToken[], i: number): boolean {
+  const before = tokens[i - 1];
+  const after = tokens[i + 1];
+  const modified = before !== undefined && (currentModifiers.has(before.pos) || (before.pos === 'VERB' && before.lower.endsWith('ing')));
+  return modified && (after === undefined || after.sentenceStart === true || afterCurrentNoun.has(after.pos));
+}
+
+/**
  * A ranking over a world that changes: "the tallest building in the world", "the fastest car ever", "the
  * richest man of all time". Whether the ranked thing can change is not known, so every such ranking is
  * taken as live (a missed hit on "the largest ocean on Earth" is the price).
@@ -164,16 +179,29 @@ const changingRankables = words(`
 const fixedRankables = words(`
   ocean oceans continent continents sea seas desert deserts mountain mountains volcano volcanoes river rivers lake lakes
   island islands peninsula peninsulas canyon canyons waterfall waterfalls bone bones organ organs muscle muscles gland glands
+  planet planets element elements metal metals gas gases animal animals mammal mammals bird birds reptile reptiles insect insects
 `);
+/**
+ * The kind a "which"/"what" question ranks when it names it before the superlative: "Which planet has the
+ * highest gravity?", "Which ocean is the deepest on Earth?".
+ */
+function askedKind(tokens: readonly TimeToken[]): TimeToken | undefined {
+  // Among the first words: "Please, which planet ...", "So what animal ...".
+  const at = tokens.findIndex((token, k) => k < 3 && (token.lower === 'which' || token.lower === 'what'));
+  return at !== -1 && tokens[at + 1]?.pos === 'NOUN' ? tokens[at + 1] : undefined;
+}
 const earthScopes = new Set(['in', 'on']);
 function rankingCue(tokens: readonly TimeToken[]): string | undefined {
   for (let i = 0; i < tokens.length; i++) {
     if (!isSuperlative(tokens[i]!, tokens[i - 1])) continue;
     // The ranked noun: right after the superlative, or after one more word ("the largest salt lake").
-    const ranked = [tokens[i + 1], tokens[i + 2]].find((token) => token !== undefined && (changingRankables.has(token.lower) || fixedRankables.has(token.lower)));
+    const asked = askedKind(tokens);
+    const ranked = [tokens[i + 1], tokens[i + 2], asked].find((token) => token !== undefined && (changingRankables.has(token.lower) || fixedRankables.has(token.lower)));
     if (ranked && changingRankables.has(ranked.lower)) return `${tokens[i]!.lower} ${ranked.lower}`;
     // "Who has the fastest time", "which club holds the highest score"; "the top songs", "the top 10 films".
-    if (tokens[i - 1]?.lower === 'the' && holdsRank.has(tokens[i - 2]?.lower ?? '')) return `${tokens[i - 2]!.lower} the ${tokens[i]!.lower}`;
+    // Not a kind of nature ranked by a property of its own: "which planet has the highest gravity" holds for good.
+    const natural = ranked !== undefined && ranked === asked && fixedRankables.has(ranked.lower);
+    if (tokens[i - 1]?.lower === 'the' && holdsRank.has(tokens[i - 2]?.lower ?? '') && !natural) return `${tokens[i - 2]!.lower} the ${tokens[i]!.lower}`;
     const next = tokens[i + 1];
     if (tokens[i]!.lower === 'top' && next && (/^\d+$/.test(next.lower) || (next.pos === 'NOUN' && next.lower.endsWith('s')))) return `top ${next.lower}`;
     for (let k = i + 1; k < tokens.length && k <= i + 6; k++) {
@@ -338,6 +366,7 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
       continue;
     }
     if (info.onlyAs && !info.onlyAs.has(pos)) continue;
+    if (lower === 'current' && isElectricCurrent(tokens, i)) continue;
     if (lower === 'now' && isDiscourseNow(tokens, i)) continue;
     if (askedHowTo && info.outcome) continue;
     if (info.word === 'clock') return { kind: 'clock', cue: lower };
@@ -350,8 +379,9 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
     const cue = rankingCue(tokens) ?? countCue(tokens) ?? holderCue(tokens);
     if (cue) found = { kind: 'live', cue };
   }
-  // A year named in the question fixes a live value in time: "who won the 1966 World Cup".
-  if (found?.kind === 'live' && tokens.some((token) => /^(1[0-9]|20)\d\d$/.test(token.lower))) found = undefined;
+  // A past year named in the question fixes a live value in time: "who won the 1966 World Cup". Not this
+  // year or a later one: "the price of bitcoin in 2026" moves all through 2026.
+  if (found?.kind === 'live' && namesOnlyPastYears(tokens)) found = undefined;
   if (found) return found;
   // "Is it raining", "who is winning", "what is happening": a present progressive describes now.
   // "Has the parcel arrived?", "has the film started?": a state that changes.
@@ -372,6 +402,13 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
     }
   }
   return undefined;
+}
+
+/** The question names a year, and every year it names is over (read against the clock when asked). */
+function namesOnlyPastYears(tokens: readonly TimeToken[]): boolean {
+  const years = tokens.filter((token) => /^(1[0-9]|20)\d\d$/.test(token.lower)).map((token) => Number(token.lower));
+  const thisYear = new Date().getUTCFullYear();
+  return years.length > 0 && years.every((year) => year < thisYear);
 }
 
 /** The same, for a German or French question: its word list only. */
