@@ -7,10 +7,15 @@
  * HTTP methods and status codes and error codes, numbers written with other separators or as fractions,
  * percentages, exponents and Roman numerals, dates in other formats, temporal conditions (until, before,
  * once), emphasis, pronouns and possessives behind a rewrite, German, Spanish and French pairs one word
- * apart (with their politeness), a word that means another thing in another language, and the case of a
- * flag or a key. `different`: must go upstream (a hit is a wrong answer). `same`: may be served.
+ * apart (with their politeness), a word that means another thing in another language, the case of a
+ * flag or a key, thanks and number words that are part of what is asked, unit and element symbols by case,
+ * focus particles, reflexives against reciprocals, operands named by letters, and live values in this
+ * year or a later one. `different`: must go upstream (a hit is a wrong answer). `same`: may be served.
  */
 import type { PairFamily } from './adversarial-pairs.js';
+
+/** A live value in this year (or a later one) still moves: the year is read when the test runs. */
+const thisYear = new Date().getUTCFullYear();
 
 export const round5Pairs: readonly PairFamily[] = [
   {
@@ -352,6 +357,109 @@ export const round5Pairs: readonly PairFamily[] = [
       ['What does find -name do?', 'What does find -iname do?'],
       ['In regex what does \\W match?', 'In regex what does \\w match?'],
       ['What does sort -n do?', 'What does sort -N do?'],
+    ],
+  },
+  {
+    family: 'thanks and number words that are part of what is asked',
+    verdict: 'different',
+    pairs: [
+      ['Should I sign off with cheers, thanks?', 'Should I sign off with cheers?'],
+      ['Is it weird to end a text with ok, thanks?', 'Is it weird to end a text with ok?'],
+      ['Is ending an email with best, thanks too casual?', 'Is ending an email with best too casual?'],
+      ['Can I close a letter with kind regards, thanks?', 'Can I close a letter with kind regards?'],
+      ['What is the plural of two?', 'What is the plural of 2?'],
+      ['Translate two apples to German', 'Translate 2 apples to German'],
+      ['Sort alphabetically: two, three, four', 'Sort alphabetically: 2, 3, 4'],
+      ['How many vowels are in seven?', 'How many vowels are in 7?'],
+      ['What is an anagram of three?', 'What is an anagram of 3?'],
+      ['Sort these: ten, nine, eleven', 'Sort these: 10, 9, 11'],
+      ['Capitalise each word: three blind mice', 'Capitalise each word: 3 blind mice'],
+      ['What is a synonym for four?', 'What is a synonym for 4?'],
+      ['Reverse this: two cats', 'Reverse this: 2 cats'],
+      ['Is eight a palindrome?', 'Is 8 a palindrome?'],
+    ],
+  },
+  {
+    family: 'unit and element symbols by case',
+    verdict: 'different',
+    pairs: [
+      ['Is 5 mW dangerous?', 'Is 5 MW dangerous?'],
+      ['Is CO toxic?', 'Is Co toxic?'],
+      ['Mg in the body?', 'mg in the body?'],
+      ['How many kb in a KB?', 'How many kB in a KB?'],
+      ['Is NO a gas at room temperature?', 'Is No a gas at room temperature?'],
+      ['What is 5 K in Celsius?', 'What is 5 k in Celsius?'],
+      ['Is 1 Mm longer than 1 mm?', 'Is 1 mm longer than 1 Mm?'],
+      ['How long is 10 ms?', 'How long is 10 Ms?'],
+      ['Is HF an acid?', 'Is Hf an acid?'],
+      ['What is 3 mS in siemens?', 'What is 3 ms in siemens?'],
+      ['Is 1 Gb the same as 1 GB?', 'Is 1 GB the same as 1 GB?'],
+      ['What does a pH of 7 mean?', 'What does a PH of 7 mean?'],
+      ['Is Sn a metal?', 'Is SN a metal?'],
+    ],
+  },
+  {
+    family: 'focus particles: even, just, also, still',
+    verdict: 'different',
+    pairs: [
+      ['Can even children use it?', 'Can children even use it?'],
+      ['Did just John leave?', 'Did John just leave?'],
+      ['Do cats also eat fish?', 'Do also cats eat fish?'],
+      ['Is it even possible to fix this?', 'Is it possible to even fix this?'],
+      ['Why can I just read the file?', 'Why can just I read the file?'],
+      ['Do I also need a visa?', 'Do I need a visa also for Canada?'],
+      ['Does the bug happen even on Linux?', 'Does even the bug happen on Linux?'],
+      ['Can I just delete the folder?', 'Can I delete just the folder?'],
+    ],
+  },
+  {
+    family: 'themselves, each other, one another',
+    verdict: 'different',
+    pairs: [
+      ['Do they love themselves?', 'Do they love each other?'],
+      ['Why do the processes block themselves?', 'Why do the processes block each other?'],
+      ['Can two threads wait for each other?', 'Can two threads wait for themselves?'],
+      ['Do magnets repel each other?', 'Do magnets repel themselves?'],
+      ['Why do the services call one another?', 'Why do the services call themselves?'],
+      ['How do the twins describe themselves?', 'How do the twins describe each other?'],
+    ],
+  },
+  {
+    family: 'operands named by letters, in an order',
+    verdict: 'different',
+    pairs: [
+      ['What does x or y return if x is 0?', 'What does y or x return if x is 0?'],
+      ['In Python what does a or b return if a is empty?', 'In Python what does b or a return if a is empty?'],
+      ['What does left or right return in Lua when left is nil?', 'What does right or left return in Lua when left is nil?'],
+      ['Is f of g the same as g of f?', 'Is g of f the same as f of g here?'],
+      ['What is the commutator of A and B if AB = BA?', 'What is the commutator of B and A if AB = BA?'],
+      ['What is the ratio of cats to dogs?', 'What is the ratio of dogs to cats?'],
+    ],
+  },
+  {
+    family: `live values in this year or a later one, asked twice`,
+    verdict: 'different',
+    pairs: [
+      [`What is the price of bitcoin in ${thisYear}?`, `What is the price of bitcoin in ${thisYear}?`],
+      [`Who is the president of France in ${thisYear}?`, `Who is the president of France in ${thisYear}?`],
+      [`Who won the ${thisYear} World Cup?`, `Who won the ${thisYear} World Cup?`],
+      [`What is the population of Germany in ${thisYear + 4}?`, `What is the population of Germany in ${thisYear + 4}?`],
+      [`Who is the richest person in ${thisYear}?`, `Who is the richest person in ${thisYear}?`],
+      [`What is the minimum wage in California in ${thisYear + 1}?`, `What is the minimum wage in California in ${thisYear + 1}?`],
+      [`Which team leads the league in ${thisYear}?`, `Which team leads the league in ${thisYear}?`],
+      [`What is the exchange rate of the euro in ${thisYear}?`, `What is the exchange rate of the euro in ${thisYear}?`],
+    ],
+  },
+  {
+    family: 'stable facts no longer read as live (may hit)',
+    verdict: 'same',
+    pairs: [
+      ['Which planet has the highest gravity?', 'which planet has the highest gravity'],
+      ['Please, which element has the highest melting point?', 'Which element has the highest melting point?'],
+      ['Which ocean is the deepest on Earth?', 'which ocean is the deepest on Earth'],
+      ['What is the fastest animal in the world?', 'What is the fastest animal in the world'],
+      ['What is the current in a circuit with 2 ohms and 10 volts?', 'what is the current in a circuit with 2 ohms and 10 volts'],
+      ['Who won the 1966 World Cup?', 'who won the 1966 World Cup'],
     ],
   },
   {
