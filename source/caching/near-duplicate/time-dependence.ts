@@ -136,17 +136,18 @@ function isDiscourseNow(tokens: readonly TimeToken[], i: number): boolean {
 }
 
 /**
- * "Current" the noun (of electricity, of water): "the current in a circuit", "alternating current", "the
- * ocean current called". The tagger reads every "current" as an adjective, so the noun is told by its place:
- * after a determiner or a modifier, with no noun, adjective, number or pronoun after it. The time sense is
- * before what it qualifies ("the current CEO", "the current best model") or after a verb ("is this current?").
+ * "Current" the noun (of electricity, of water): "the current in a circuit", "alternating current", "an
+ * induced current". The tagger reads every "current" as an adjective, so the noun is told by its place:
+ * right after an article or an adjective, with no noun, adjective, number or pronoun after it. The time
+ * sense is before what it qualifies ("the current CEO", "the current best model") or a predicate ("is this
+ * current?", "is that current?", "is the data current?": a pronoun or a noun before it, never an article).
  */
-const currentModifiers = words(`DET NOUN ADJ`);
+const articles = words(`the a an`);
 const afterCurrentNoun = words(`ADP VERB AUX CCONJ SCONJ PART PUNCT`);
 function isElectricCurrent(tokens: readonly TimeToken[], i: number): boolean {
   const before = tokens[i - 1];
   const after = tokens[i + 1];
-  const modified = before !== undefined && (currentModifiers.has(before.pos) || (before.pos === 'VERB' && before.lower.endsWith('ing')));
+  const modified = before !== undefined && (articles.has(before.lower) || before.pos === 'ADJ' || (before.pos === 'VERB' && before.lower.endsWith('ing')));
   return modified && (after === undefined || after.sentenceStart === true || afterCurrentNoun.has(after.pos));
 }
 
