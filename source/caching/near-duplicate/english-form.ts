@@ -11,7 +11,9 @@
  * - small numbers written as words = their digits ("two" = "2"; not "one", which is also a pronoun), except in
  *   a question about words themselves ("What rhymes with four?": english-lexicon.ts, aboutWordsCues) or one
  *   that reads numbers in a base ("What is ten in binary?": numeralSystemCues).
- * Nothing else changes: tense, person, number, prepositions, numbers and symbols all stay as written.
+ * Nothing else changes: tense, person, number, prepositions, numbers and symbols all stay as written, and
+ * after a colon nothing is rewritten at all: what follows it is material (a text to count, correct,
+ * translate or echo), compared word for word.
  */
 import winkNLP, { type ItsFunction } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
@@ -119,7 +121,8 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
   const numerals = aboutWords || chunks.some((chunk) => chunk.kind === 'word' && numeralSystemCues.has(chunk.text.toLowerCase()));
   const out: FormToken[] = [];
   let cursor = 0;
-  // After a colon the words are material, echoed or worked on as written: "Sort: two, ten" is not "Sort: 2, 10".
+  // After a colon the words are material, counted, corrected, echoed or worked on as written: "Count the
+  // words: I'm tired" is not "... I am tired", "Sort: two, ten" not "Sort: 2, 10". No rewrite touches them.
   let material = false;
   for (const chunk of chunks) {
     const end = chunk.start + chunk.text.length;
@@ -133,8 +136,10 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
       if (chunk.kind === 'mark' && chunk.text === ':') material = true;
     } else if (pieces.length === 0 || pieces.map((p) => p.value).join('') !== chunk.text) {
       return undefined;
+    } else if (material) {
+      out.push({ ...{}, ...base, kind: 'verbatim', text: chunk.text, pos });
     } else {
-      out.push(...wordTokens(chunk, pieces, tagged[cursor], tagged[cursor + 1], caseless, numerals || material));
+      out.push(...wordTokens(chunk, pieces, tagged[cursor], tagged[cursor + 1], caseless, numerals));
     }
     out[out.length - 1]!.commaAfter = chunk.commaAfter;
   }

@@ -132,5 +132,10 @@ const orderWords = new Set([
 
 /** Whether the question refers to a list item by its position, or relates the items in order: reordering would change the answer. */
 function refersToPosition(tokens: readonly FormToken[]): boolean {
-  return tokens.some((token, i) => isWord(token) && (positionWords.has(token.text) || orderedRelations.has(token.text) || orderWords.has(token.text) || (ordinals.has(token.text) && isWord(tokens[i - 1], 'the'))));
+  // Material after a colon is kept as written (verbatim) and read here too: "Python or Java: which is the first one?".
+  const text = (token: FormToken | undefined): string => (token && (token.kind === 'word' || token.kind === 'verbatim') ? token.text.toLowerCase() : '');
+  return tokens.some((token, i) => {
+    const word = text(token);
+    return positionWords.has(word) || orderedRelations.has(word) || orderWords.has(word) || (ordinals.has(word) && text(tokens[i - 1]) === 'the');
+  });
 }

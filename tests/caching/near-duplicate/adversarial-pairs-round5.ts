@@ -61,6 +61,13 @@ export const round5Pairs: readonly PairFamily[] = [
       ['Punctuate correctly: lets eat grandma', 'Punctuate correctly: lets eat, grandma'],
       ['Translate: You did it! Why?', 'Translate: You did it. Why?'],
       ['Detect sarcasm: oh great, another meeting.', 'Detect sarcasm: oh great, another meeting!'],
+      ['Correct the grammar: I dont know', 'Correct the grammar: I do not know'],
+      ["Count the words: I'm tired", 'Count the words: I am tired'],
+      ["Proofread: it's a nice day", 'Proofread: it is a nice day'],
+      ["How many words: can't stop", 'How many words: can not stop'],
+      ['Is this polite: can you give me the report', 'Is this polite: give me the report'],
+      ['Rewrite formally: how do I fix it', 'Rewrite formally: how to fix it'],
+      ['Fix the capitalisation: the cat sat on the mat', 'Fix the capitalisation: The cat sat on the mat'],
     ],
   },
   {

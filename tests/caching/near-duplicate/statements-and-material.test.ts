@@ -36,8 +36,16 @@ describe('after a colon, the material keeps its punctuation and its line breaks'
     ['Add the missing punctuation: stop', 'Add the missing punctuation: stop!'],
     ['Translate: You did it! Why?', 'Translate: You did it. Why?'],
     ['Count the lines: roses are red\nviolets are blue', 'Count the lines: roses are red violets are blue'],
+    ["Count the words: I'm tired", 'Count the words: I am tired'],
+    ['Correct the grammar: I dont know', 'Correct the grammar: I do not know'],
+    ['Is this polite: can you give me the report', 'Is this polite: give me the report'],
     ['Is this a haiku?\nold pond\na frog jumps', 'Is this a haiku? old pond a frog jumps'],
   ])('%j | %j', (a, b) => expect(either(a, b)).toBe(false));
+
+  it('a list before the colon still reorders, unless the material points at a place', () => {
+    expect(both('Python or Java: which is faster?', 'Java or Python: which is faster?')).toBe(true);
+    expect(either('Python or Java: which is the first one alphabetically?', 'Java or Python: which is the first one alphabetically?')).toBe(false);
+  });
 
   it('a line break is read for time like a space, and the same text still meets itself', () => {
     expect(analyseQuestion('What\ntime is it in Tokyo?').time).toBeDefined();
