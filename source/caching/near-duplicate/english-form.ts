@@ -12,12 +12,12 @@
  *   a question about words themselves ("What rhymes with four?": english-lexicon.ts, aboutWordsCues) or one
  *   that reads numbers in a base ("What is ten in binary?": numeralSystemCues).
  * Nothing else changes: tense, person, number, prepositions, numbers and symbols all stay as written, and
- * after a colon nothing is rewritten at all: what follows it is material (a text to count, correct,
- * translate or echo), compared word for word.
+ * after a colon or a line break nothing is rewritten at all: what follows may be material (a text to count,
+ * correct, translate or echo), compared word for word.
  */
 import winkNLP, { type ItsFunction } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
-import type { Chunk } from './chunks.js';
+import { lineBreak, type Chunk } from './chunks.js';
 import { aboutWordsCues, apostropheless, functionWords, imperativeVerbs, numeralSystemCues, wouldVerbs } from './english-lexicon.js';
 import { applyPhrasings } from './english-phrasings.js';
 import type { FormToken } from './form-token.js';
@@ -121,8 +121,9 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
   const numerals = aboutWords || chunks.some((chunk) => chunk.kind === 'word' && numeralSystemCues.has(chunk.text.toLowerCase()));
   const out: FormToken[] = [];
   let cursor = 0;
-  // After a colon the words are material, counted, corrected, echoed or worked on as written: "Count the
-  // words: I'm tired" is not "... I am tired", "Sort: two, ten" not "Sort: 2, 10". No rewrite touches them.
+  // After a colon or a line break the words may be material, counted, corrected, echoed or worked on as
+  // written: "Count the words: I'm tired" is not "... I am tired", "Sort: two, ten" not "Sort: 2, 10". No
+  // rewrite touches them.
   let material = false;
   for (const chunk of chunks) {
     const end = chunk.start + chunk.text.length;
@@ -133,7 +134,8 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
     const pos = pieces[0]?.pos ?? '';
     if (chunk.kind !== 'word') {
       out.push({ ...{}, ...base, kind: chunk.kind, text: chunk.text, pos });
-      if (chunk.kind === 'mark' && chunk.text === ':') material = true;
+      // A colon, or a line break: what follows may be pasted text ("Count the words\nI'm tired").
+      if (chunk.kind === 'mark' && (chunk.text === ':' || chunk.text === lineBreak)) material = true;
     } else if (pieces.length === 0 || pieces.map((p) => p.value).join('') !== chunk.text) {
       return undefined;
     } else if (material) {

@@ -86,6 +86,9 @@ export const round5Pairs: readonly PairFamily[] = [
       ['Reverse the order of the lines:\nfirst\nsecond\nthird', 'Reverse the order of the lines: first second third'],
       ['Is this a valid limerick?\nthere once was a man\nwho had a plan', 'Is this a valid limerick? there once was a man who had a plan'],
       ['Join these lines with commas:\nred\ngreen', 'Join these lines with commas: red green'],
+      ["Count the words\nI'm tired", 'Count the words\nI am tired'],
+      ['Correct this\nI dont know', 'Correct this\nI do not know'],
+      ['Make it polite\ncan you send the file', 'Make it polite\nsend the file'],
     ],
   },
   {
