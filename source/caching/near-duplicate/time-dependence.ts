@@ -45,6 +45,7 @@ const liveWords = words(`
   happening news headlines headline trending breaking
   population president ceo chancellor minister mayor governor king queen pope champion champions leader
   chairman chairwoman coach lts status wage wages salary salaries eol
+  gdp dow nasdaq nikkei ftse dax odds
   richest wealthiest poorest bestselling best-selling highest-paid highest-grossing top-selling top-rated most-popular
   iss
 `);
@@ -77,7 +78,9 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
     ['head', 'of', 'government'], ['safe', 'to', 'travel'], ['on', 'tv'], ['should', 'i', 'buy'], ['end', 'of', 'life'], ['support', 'end'],
     ['support', 'ends'], ['box', 'office'], ['still', 'maintained'], ['stable', 'version'], ['stable', 'release'],
     // Where something that moves is: a space station, a flight, a parcel ("where is my order").
-    ['where', 'is', 'my'], ['where', "'s", 'my'], ['where', 'is', 'flight'], ['space', 'station']].map((w) => ({ kind: 'live' as const, words: w })),
+    ['where', 'is', 'my'], ['where', "'s", 'my'], ['where', 'is', 'flight'], ['space', 'station'],
+    // "The last version" is the latest one: "what is the last version of Ubuntu".
+    ['last', 'version'], ['last', 'release'], ['last', 'update'], ['last', 'episode'], ['last', 'season'], ['last', 'patch']].map((w) => ({ kind: 'live' as const, words: w })),
 ];
 
 /**
@@ -171,6 +174,8 @@ const changingRankables = words(`
   company companies brand brands bank banks person people man men woman women athlete athletes player players team teams club clubs
   app apps website websites game games movie movies film films song songs album albums show shows series phone phones
   smartphone smartphones laptop laptops computer computers supercomputer supercomputers car cars chip chips gpu gpus cpu cpus model models
+  llm llms chatbot chatbots browser browsers framework frameworks vpn vpns camera cameras tv tvs headphones console consoles
+  tablet tablets smartwatch smartwatches editor editors ide ides
   city cities economy economies army armies
 `);
 /**
@@ -247,6 +252,26 @@ function holderCue(tokens: readonly TimeToken[]): string | undefined {
   const holding = tokens.find((token, i) => i > 0 && holdingVerbs.has(token.lower) && (token.pos === 'VERB' || token.pos === '') &&
     (whWords.has(tokens[i - 1]!.lower) || (i > 1 && whWords.has(tokens[i - 2]!.lower) && tokens[i - 1]!.pos === 'NOUN') || asked));
   return holding && `who ${holding.lower}`;
+}
+
+/**
+ * Who holds a post now, asked in the present: "who is the speaker of the House", "who is the Fed chair",
+ * "who is the current manager of United" (not "who is the author of Hamlet": an author is one for good).
+ */
+const posts = words(`
+  chair chairperson speaker secretary secretary-general manager director commissioner ambassador captain editor
+  editor-in-chief dean principal rector archbishop head boss chief cto cfo coo cio spokesperson spokesman spokeswoman
+  owner owners premier senator senators representative treasurer commander superintendent sheriff prosecutor
+`);
+function postCue(tokens: readonly TimeToken[]): string | undefined {
+  const who = tokens.findIndex((token, k) => k < 3 && token.lower === 'who');
+  if (who === -1 || !presentAuxiliaries.has(tokens[who + 1]?.lower ?? '')) return undefined;
+  // The post: within the noun phrase that follows ("the Fed chair", "the new UN secretary-general").
+  for (let k = who + 2; k < tokens.length && k <= who + 6; k++) {
+    if (posts.has(tokens[k]!.lower)) return `who is ... ${tokens[k]!.lower}`;
+    if (['of', 'for', 'at', 'in'].includes(tokens[k]!.lower)) break;
+  }
+  return undefined;
 }
 
 /**
@@ -378,6 +403,10 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
   }
   if (!found && structural) {
     const cue = rankingCue(tokens) ?? countCue(tokens) ?? holderCue(tokens);
+    if (cue) found = { kind: 'live', cue };
+  }
+  if (!found) {
+    const cue = postCue(tokens);
     if (cue) found = { kind: 'live', cue };
   }
   // A past year named in the question fixes a live value in time: "who won the 1966 World Cup". Not this

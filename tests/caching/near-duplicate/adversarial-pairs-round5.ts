@@ -461,6 +461,23 @@ export const round5Pairs: readonly PairFamily[] = [
     ],
   },
   {
+    family: 'posts, indices and products whose holder changes, asked twice',
+    verdict: 'different',
+    pairs: [
+      ['Who is the Fed chair?', 'Who is the Fed chair?'],
+      ['Who is the speaker of the House?', 'who is the speaker of the House'],
+      ['Who is the secretary general of the UN?', 'Who is the secretary general of the UN?'],
+      ['Who is the manager of Manchester United?', 'Who is the manager of Manchester United?'],
+      ['Who is the head of the FBI?', 'who is the head of the FBI'],
+      ['What is the Dow at?', 'What is the Dow at?'],
+      ['What is the GDP of China?', 'What is the GDP of China?'],
+      ['What are the odds for the Super Bowl?', 'What are the odds for the Super Bowl?'],
+      ['What is the best LLM?', 'What is the best LLM?'],
+      ['What is the last version of Ubuntu?', 'What is the last version of Ubuntu?'],
+      ['Which browser is the best?', 'Which browser is the best?'],
+    ],
+  },
+  {
     family: 'stable facts no longer read as live (may hit)',
     verdict: 'same',
     pairs: [
