@@ -32,8 +32,13 @@ const dataControl = /[\u0000-\u0006\u000b\u000c\u000e-\u001a\u001c-\u001f\u007f-
 
 /** Escape sequences: CSI (with its final byte), OSC and other strings (to BEL or ST), and two-byte escapes. */
 const escapeSequence = /\u001b(?:\[[0-?]*[ -/]*[@-~]|[\]PX^_][^\u0007\u001b]*(?:\u0007|\u001b\\)|[()*+].|[^[\]PX^_()*+])/gu;
-/** An erase of the line, right after the `\r` (SGR may come between): `ESC[K`, `ESC[0K`, `ESC[2K`. */
-const eraseAfterReturn = /^(?:\u001b\[[0-9;:]*m)*\u001b\[[02]?K/u;
+/**
+ * An erase of the line, right after the `\r`: `ESC[K`, `ESC[0K`, `ESC[2K` (SGR may come before `ESC[2K`).
+ * Not `ESC[K` right after a colour: grep, gcc and git write `ESC[mESC[K` after every coloured match, and
+ * in a CRLF file a match that runs to the end of its line puts that right after the line's `\r`, where a
+ * terminal would blank the whole line the program printed.
+ */
+const eraseAfterReturn = /^(?:\u001b\[0?K|(?:\u001b\[[0-9;:]*m)*\u001b\[2K)/u;
 /**
  * An erase right before the `\r`: of the whole line (`ESC[2K`), or of the rest of the line after the frame
  * was drawn (`ESC[K`, as npm's gauge does). Not `ESC[K` right after a colour: grep and gcc write

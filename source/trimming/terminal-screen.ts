@@ -1,5 +1,5 @@
 import { isSgr, sgrAfter, sgrTransition as transition } from './sgr.js';
-import { isWide, maxColumn, newRow, setCell, Unrenderable, writeChar, type Row } from './screen-row.js';
+import { isWide, maxColumn, newRow, setCell, Unrenderable, writeChar, type Row, type WidthUse, type Widths } from './screen-row.js';
 
 /**
  * Renders terminal output the way a terminal would show it once the program finished: `\r`, backspace,
@@ -35,8 +35,14 @@ export class TerminalRender {
   /** The screen was cleared: its top is the terminal's top, where upward movement stops. */
   private cleared = false;
   private failed = false;
+  /** The disputed widths (screen-row.ts) met in redrawn rows: where they stand, another terminal may show another screen. */
+  readonly widthUse: WidthUse = { widerElsewhere: false, narrowerElsewhere: false };
 
-  constructor(private readonly text: string) {
+  /** `widths`: how wide the characters terminals disagree on are taken to be. */
+  constructor(
+    private readonly text: string,
+    private readonly widths: Widths = 'usual',
+  ) {
     this.rows.push(newRow(0, ''));
   }
 
@@ -192,7 +198,7 @@ export class TerminalRender {
       return;
     }
     const row = this.materialise(this.row);
-    for (const char of text.slice(this.pos, end)) this.col = writeChar(row, this.col, char, this.style);
+    for (const char of text.slice(this.pos, end)) this.col = writeChar(row, this.col, char, this.style, this.widths, this.widthUse);
     this.pos = end;
   }
 
@@ -241,7 +247,7 @@ export class TerminalRender {
       }
       const char = String.fromCodePoint(source.codePointAt(i)!);
       if (char === '\t') throw new Unrenderable();
-      col = writeChar(row, col, char, style);
+      col = writeChar(row, col, char, style, this.widths, this.widthUse);
       i += char.length;
     }
     if (index === this.row && index === this.rows.length - 1) this.col = col;
@@ -299,10 +305,13 @@ export class TerminalRender {
     }
   }
 
-  /** OSC, DCS, SOS, PM, APC: invisible, ended by BEL (OSC only) or ST. Hyperlinks carry a URL: not modelled. */
+  /**
+   * OSC, DCS, SOS, PM, APC: invisible, ended by BEL (OSC only) or ST. Hyperlinks carry a URL, and a window
+   * or tab title (`OSC 0`, `1`, `2`) is text the terminal shows in its title bar: not modelled.
+   */
   private stringSequence(at: number, kind: string): void {
     const text = this.text;
-    if (kind === ']' && text.startsWith('8;', at + 2)) throw new Unrenderable();
+    if (kind === ']' && (text.startsWith('8;', at + 2) || /^[012];[^\u0007\u001b]/u.test(text.slice(at + 2, at + 5)))) throw new Unrenderable();
     let i = at + 2;
     while (i < text.length) {
       const code = text.charCodeAt(i);
@@ -383,7 +392,7 @@ export class TerminalRender {
         return;
       case 'X': {
         const row = this.materialise(this.row);
-        for (let c = this.col; c < Math.min(row.cells.length, this.col + n); c++) setCell(row, c, ' ', '');
+        for (let c = this.col; c < Math.min(row.cells.length, this.col + n); c++) setCell(row, c, ' ', '', this.widths);
         return;
       }
       case 'P': {
@@ -457,10 +466,10 @@ export class TerminalRender {
         row.cells.length = this.col;
         row.styles.length = this.col;
         // A wide character cut in half leaves a blank, as on a terminal.
-        if (isWide(row.cells[this.col - 1])) row.cells[this.col - 1] = ' ';
+        if (isWide(row.cells[this.col - 1], this.widths)) row.cells[this.col - 1] = ' ';
       }
     } else if (mode === 1) {
-      for (let c = 0; c <= Math.min(this.col, row.cells.length - 1); c++) setCell(row, c, ' ', '');
+      for (let c = 0; c <= Math.min(this.col, row.cells.length - 1); c++) setCell(row, c, ' ', '', this.widths);
     } else if (mode === 2) {
       row.cells.length = 0;
       row.styles.length = 0;

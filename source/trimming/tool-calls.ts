@@ -125,11 +125,13 @@ const printsFile =
 /**
  * Whether a result is a file's contents rather than a program's terminal output. Such a result is never
  * rendered or recoloured (a file may hold a literal `\r` or escape byte), only deduplicated. Decided from
- * the tool's name and its arguments together, so a generic `exec` or `bash` tool that ran `cat` counts too.
+ * the tool's name and its arguments together, so a generic `exec` or `bash` tool that ran `cat` counts too;
+ * only from the arguments the tool acts on: a label (Claude Code's `description`, "Show the head of the
+ * log") says nothing about what ran.
  */
 export function isFileContent(call: ToolCall | undefined): boolean {
   if (!call) return false;
-  return readToolName.test(call.name) || viewCommand.test(call.arguments) || printsFile.test(call.arguments);
+  return readToolName.test(call.name) || viewCommand.test(call.acting) || printsFile.test(call.acting);
 }
 
 /**
@@ -172,9 +174,12 @@ function numberedLines(text: string): boolean {
 const filtersLines =
   /(?:^|["\s;&|(`]|\\n)(?:sudo\s+)?(?:grep|egrep|fgrep|zgrep|rg|ag|ack|awk|gawk|mawk|sed|sort|uniq|cut|tr|column|jq|yq|strings|paste|join|comm|fold|fmt|rev|shuf|look|journalctl)(?=[\s"'|;&)]|$)/u;
 
-/** Whether a call's output went through a line filter (filtersLines). */
+/**
+ * Whether a call's output went through a line filter (filtersLines), read from the arguments the tool acts
+ * on: a label such as "Run the tests and sort the failures" runs nothing.
+ */
 export function filtersOutput(call: ToolCall | undefined): boolean {
-  return call !== undefined && filtersLines.test(call.arguments);
+  return call !== undefined && filtersLines.test(call.acting);
 }
 
 /** What identifies a call for "the same call ran again": its tool and the exact arguments it acts on. */

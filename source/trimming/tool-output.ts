@@ -5,17 +5,31 @@ import { applyLossyRules, type LossySettings } from './lossy/apply-lossy.js';
 import { stepChars, type Pacer } from './pacer.js';
 import { countRule, type RuleCounts } from './rules.js';
 import { drawnForTerminal } from './terminal-display.js';
+import type { WidthUse, Widths } from './screen-row.js';
 import { needsRendering, TerminalRender } from './terminal-screen.js';
 
 /**
  * The final screen of a program's output, rendered a slice at a time. Text without screen controls is
- * returned as it is, and so is text whose control characters are data (terminal-display.ts).
+ * returned as it is, and so is text whose control characters are data (terminal-display.ts), and text
+ * whose final screen depends on how wide the terminal draws characters terminals disagree on (a CJK
+ * locale draws `□` and `·` two cells wide, an older terminal an emoji one cell): a shorter frame
+ * over a longer one leaves another tail on each, and only one of them is what the user saw.
  */
 export async function renderPaced(text: string, pacer: Pacer): Promise<string> {
   if (!needsRendering(text)) return text;
   await pacer.pace();
   if (!drawnForTerminal(text)) return text;
-  const render = new TerminalRender(text);
+  const usual = await renderWith(text, 'usual', pacer);
+  if (usual.screen === text) return text;
+  const others: Widths[] = [];
+  if (usual.use.widerElsewhere) others.push('wide');
+  if (usual.use.narrowerElsewhere) others.push('narrow');
+  for (const widths of others) if ((await renderWith(text, widths, pacer)).screen !== usual.screen) return text;
+  return usual.screen;
+}
+
+async function renderWith(text: string, widths: Widths, pacer: Pacer): Promise<{ screen: string; use: WidthUse }> {
+  const render = new TerminalRender(text, widths);
   while (!render.done) {
     render.step(stepChars);
     await pacer.pace();
@@ -24,7 +38,7 @@ export async function renderPaced(text: string, pacer: Pacer): Promise<string> {
     render.emit(stepChars);
     await pacer.pace();
   }
-  return render.result();
+  return { screen: render.result(), use: render.widthUse };
 }
 
 /**

@@ -27,13 +27,17 @@ export type { TrimRule } from './rules.js';
  *    one in an earlier message, each replaced by a short reference the model can resolve without call ids (trim-unit.ts,
  *    repeated-text.ts): when it could be taken to mean another earlier text, the repeat is sent whole.
  * Lossy rules (collapsing repeated lines, blank lines, trailing whitespace) run only when switched on.
- * It never changes the last user message, tools or any other non-message field, images, tool calls,
- * cache_control markers, or the order, roles and ids of messages; file contents are only deduplicated.
+ * It never changes the text of the last user message, tools or any other non-message field, images, tool
+ * calls, cache_control markers, or the order, roles and ids of messages; file contents are only deduplicated.
  *
  * Prefix stability: the trimmed form of message i depends only on messages 0..i, so provider prompt caches
- * keep hitting. Two exceptions, both in the direction of sending more: the last user message is sent as it
- * is while it is last, and when a later message talks about colour or escape sequences, earlier results
- * get their colour's exact bytes back from that turn on.
+ * keep hitting. The tool results of the last user message (Anthropic's, where Claude Code puts its one
+ * moving cache breakpoint) are trimmed as every later request will trim them: were they sent as they came
+ * while last and trimmed from the next turn on, the bytes the provider cached at that breakpoint would
+ * change, and the next request would miss the cache for the whole conversation. Two exceptions, both in
+ * the direction of sending more: the last user message's text is sent as it is while it is last, and
+ * when a later message talks about colour or escape sequences, earlier results get their colour's exact
+ * bytes back from that turn on.
  * Each message is memoised under a chained hash (previous key + this message), holding the trimmed message,
  * its token counts and what it added to the running state, so repeated prefixes cost a hash.
  */
@@ -77,7 +81,7 @@ export interface TrimOptions {
 }
 
 /** Bumped whenever a rule changes, so memoised results of an older rule set are never reused. */
-const trimmerVersion = 'l2.5/v6-lossless';
+const trimmerVersion = 'l2.5/v7-lossless';
 
 export const defaultMaxMessageChars = 512 * 1024;
 
@@ -172,10 +176,11 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
   const outputs: unknown[] = [];
   for (const [index, unit] of units.entries()) {
     await pacer.pace();
-    // The protected last message, when nothing follows it, is sent as it came and no later message
-    // here can repeat it: nothing to analyse or remember. (Once a later turn follows it, its memo key
-    // changes and it is trimmed like any other message.) Too large a message is left alone too.
-    if ((unit.protect && index === units.length - 1) || unit.summary === undefined) {
+    // The protected last message, when nothing follows it and it holds no tool results, is sent as it
+    // came and no later message here can repeat it: nothing to analyse or remember. (Once a later turn
+    // follows it, its memo key changes and its text is trimmed like any other.) Too large a message is
+    // left alone too.
+    if ((unit.protect && index === units.length - 1 && !holdsToolResults(unit.value)) || unit.summary === undefined) {
       if (unit.summary === undefined) {
         // Too large to analyse, but its results are the latest runs of their calls: a later identical
         // result must not refer past them to an older run.
@@ -200,9 +205,9 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
       pending.push(entry.delta);
     } else {
       for (const delta of pending.splice(0)) applyDelta(earlierText, state, delta);
-      const trimmed = await trimUnit(unit.kind, unit.value, { state, calls: calls.seenFrom(index - (hasSystem ? 1 : 0)), pacer, colourTalk, lossy });
+      const trimmed = await trimUnit(unit.kind, unit.value, { state, calls: calls.seenFrom(index - (hasSystem ? 1 : 0)), pacer, colourTalk, lossy, keepText: unit.protect });
       entry =
-        unit.protect || trimmed.value === unit.value
+        trimmed.value === unit.value
           ? { out: undefined, tokensBefore: undefined, tokensAfter: undefined, rules: {}, delta: trimmed.delta }
           : {
               out: deepFreeze(cloneJson(trimmed.value)),
@@ -236,6 +241,11 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
   if (hasSystem) out.system = outputs.shift();
   out.messages = outputs;
   return { body: out, changed, tokensBefore, tokensAfter, rules, skippedForSize };
+}
+
+/** Whether an (Anthropic) message holds tool results. */
+function holdsToolResults(message: unknown): boolean {
+  return isRecord(message) && Array.isArray(message.content) && message.content.some((block) => isRecord(block) && block.type === 'tool_result');
 }
 
 /** A message's fingerprint, hash and size; for a message shared between requests (json/frozen.ts), computed once. */

@@ -43,6 +43,8 @@ export interface UnitContext {
   /** The request talks about colour or escape sequences (or `colour: keep`): colour bytes are forwarded as they came. */
   colourTalk: boolean;
   lossy: LossySettings;
+  /** The last user message: its text (the user's words, what the client injected with them) is sent as it came. */
+  keepText?: boolean;
 }
 
 interface Work extends UnitContext {
@@ -54,15 +56,60 @@ interface Work extends UnitContext {
 /** Trims one message (or the Anthropic system prompt) against what came before it. */
 export async function trimUnit(kind: UnitKind, value: unknown, context: UnitContext): Promise<{ value: unknown; rules: RuleCounts; delta: Delta }> {
   const work: Work = { ...{}, ...context, rules: {}, addedText: new Set(), addedResults: [] };
+  markAmbiguousStarts(kind, value, work);
   let trimmed: unknown = value;
   if (kind === 'anthropic-system') trimmed = trimInstructionContent(value, work);
   else if (isRecord(value)) trimmed = kind === 'openai-message' ? await trimOpenAIMessage(value, work) : await trimAnthropicMessage(value, work);
   return { value: trimmed, rules: work.rules, delta: { text: work.addedText, results: work.addedResults } };
 }
 
+/**
+ * A reference quotes a start the model finds an earlier text by; a text later in the same message that
+ * starts the same way with other content (a pasted file with a function duplicated and changed, a tool
+ * result next to the user's words) sits right by the reference and could be taken for it. So before
+ * anything is replaced, every text of the message is remembered as a place, in a scratch set, and the
+ * starts this makes ambiguous (`a...` keys, repeated-text.ts) are known from the message's first text on.
+ */
+function markAmbiguousStarts(kind: UnitKind, value: unknown, work: Work): void {
+  const scratch = { earlier: work.state.earlierText, added: new Set<string>() };
+  const instruction = (content: unknown): void => {
+    const visit = (text: string): void => {
+      referenceRepeatedBlock(text, scratch, false);
+      referenceRepeatedParagraphs(text, scratch, false);
+    };
+    if (typeof content === 'string') visit(content);
+    else if (Array.isArray(content)) for (const block of content) isTextBlock(block) ? visit(block.text) : placesIn(block);
+  };
+  const placesIn = (node: unknown): void => {
+    if (isRecord(node) && (node.type === 'image' || node.type === 'image_url')) return;
+    if (typeof node === 'string') rememberResultStarts(node, scratch.added);
+    else if (Array.isArray(node)) for (const item of node) placesIn(item);
+    else if (isRecord(node)) for (const field of Object.values(node)) placesIn(field);
+  };
+  if (kind === 'anthropic-system') instruction(value);
+  else if (isRecord(value)) {
+    const role = value.role;
+    const instructions = kind === 'openai-message' ? role === 'system' || role === 'developer' || role === 'user' || role === 'assistant' : role === 'user' || role === 'assistant';
+    if (!instructions) placesIn(value.content);
+    else if (!Array.isArray(value.content)) instruction(value.content);
+    else for (const block of value.content) isTextBlock(block) ? instruction(block.text) : placesIn(block);
+    for (const call of kind === 'openai-message' && Array.isArray(value.tool_calls) ? value.tool_calls : []) {
+      const args = isRecord(call) && isRecord(call.function) ? call.function.arguments : undefined;
+      if (typeof args !== 'string') continue;
+      try {
+        placesIn(JSON.parse(args));
+      } catch {
+        placesIn(args);
+      }
+    }
+  }
+  for (const key of scratch.added) if (key.startsWith('a')) work.addedText.add(key);
+}
+
 /** System, user and assistant text: a whole text or paragraph repeated from an earlier message becomes a reference. */
-function trimInstructionText(text: string, work: Work, mayReplace = true): string {
+function trimInstructionText(text: string, work: Work, replaceable = true): string {
   const seen = { earlier: work.state.earlierText, added: work.addedText };
+  const mayReplace = replaceable && work.keepText !== true;
   const block = referenceRepeatedBlock(text, seen, mayReplace);
   if (block !== undefined) {
     countRule(work.rules, 'repeated-block');
@@ -138,12 +185,26 @@ async function trimOpenAIMessage(message: Record<string, unknown>, work: Work): 
     content = await trimToolContent(message.content, typeof message.tool_call_id === 'string' ? message.tool_call_id : undefined, work);
   } else if (role === 'system' || role === 'developer' || role === 'user' || role === 'assistant') {
     content = trimInstructionContent(message.content, work);
-  }
+  } else rememberOtherRole(message, work);
   return content === message.content ? message : { ...{}, ...message, content };
 }
 
+/**
+ * A message in a role this trimmer does not trim (Claude Code sends its environment as a `system` message
+ * among the Anthropic messages): sent as it came, but the model reads it, so its paragraphs are places a
+ * later reference could be taken to point at.
+ */
+function rememberOtherRole(message: Record<string, unknown>, work: Work): void {
+  const content = message.content;
+  if (typeof content === 'string') rememberResultStarts(content, work.addedText);
+  else if (Array.isArray(content)) for (const block of content) rememberBlockTexts(block, work);
+}
+
 async function trimAnthropicMessage(message: Record<string, unknown>, work: Work): Promise<Record<string, unknown>> {
-  if (message.role !== 'user' && message.role !== 'assistant') return message;
+  if (message.role !== 'user' && message.role !== 'assistant') {
+    rememberOtherRole(message, work);
+    return message;
+  }
   const original = message.content;
   if (typeof original === 'string') {
     const text = trimInstructionText(original, work);
@@ -194,8 +255,10 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
   }
   const texts = blocks === undefined ? [content as string] : blocks.filter(isTextBlock).map((block) => block.text);
   // Quoted files are data; so is cursor movement across rows in output a filter (filtersOutput) or the
-  // tool itself (cutByTool) cut lines out of: the rows it moves over may be gone.
-  const data = quotesFiles(call, texts) || (texts.some(movesAcrossRows) && (filtersOutput(call) || texts.some(cutByTool)));
+  // tool itself (cutByTool) cut lines out of: the rows it moves over may be gone. So is the output of a
+  // call the request does not hold (a Responses request continuing with `previous_response_id` sends
+  // only the outputs): it could be a file read (`cat build.log`), whose `\r` and escape bytes are content.
+  const data = call === undefined || quotesFiles(call, texts) || (texts.some(movesAcrossRows) && (filtersOutput(call) || texts.some(cutByTool)));
   const rendered: string[] = [];
   for (const text of texts) rendered.push(data ? text : await renderPaced(text, work.pacer));
 

@@ -28,7 +28,9 @@ export type Turn =
   | { developer: string }
   | { tool: ToolTurn }
   /** Codex's apply_patch: a custom tool call (Responses); a function tool elsewhere. */
-  | { patch: { input: string; output: string } };
+  | { patch: { input: string; output: string } }
+  /** A system message among the messages (Claude Code sends its environment as one in Anthropic's `messages`). */
+  | { system: string };
 
 export const shell = (command: string, output: string, extra: Partial<ToolTurn> = {}): Turn => ({ tool: { name: 'shell', args: { command: ['bash', '-lc', command], workdir: '/repo', timeout_ms: 10000 }, output, ...extra } });
 export const read = (args: Json, output: string, extra: Partial<ToolTurn> = {}): Turn => ({ tool: { name: 'Read', args, output, ...extra } });
@@ -47,6 +49,7 @@ export function openAIBody(turns: Turn[]): Json {
     if ('user' in turn) messages.push({ role: 'user', content: turn.user });
     else if ('assistant' in turn) messages.push({ role: 'assistant', content: turn.assistant });
     else if ('developer' in turn) messages.push({ role: 'developer', content: turn.developer });
+    else if ('system' in turn) messages.push({ role: 'system', content: turn.system });
     else {
       const [name, args] = 'tool' in turn ? [turn.tool.name, turn.tool.args] : ['apply_patch', { input: turn.patch.input }];
       messages.push({ role: 'assistant', content: null, tool_calls: [{ id: `call_${i}`, type: 'function', function: { name, arguments: JSON.stringify(args) } }] });
@@ -61,16 +64,17 @@ export function openAIBody(turns: Turn[]): Json {
 }
 
 export function anthropicBody(turns: Turn[]): Json {
-  const messages: Array<{ role: string; content: Json[] }> = [];
+  const messages: Array<{ role: string; content: Json[] | string }> = [];
   const add = (role: string, block: Json): void => {
     const last = messages.at(-1);
-    if (last?.role === role) last.content.push(block);
+    if (last?.role === role && Array.isArray(last.content)) last.content.push(block);
     else messages.push({ role, content: [block] });
   };
   turns.forEach((turn, i) => {
     if ('user' in turn) add('user', { type: 'text', text: turn.user });
     else if ('assistant' in turn) add('assistant', { type: 'text', text: turn.assistant });
     else if ('developer' in turn) add('user', { type: 'text', text: `<system-reminder>\n${turn.developer}\n</system-reminder>` });
+    else if ('system' in turn) messages.push({ role: 'system', content: turn.system });
     else if ('patch' in turn) {
       add('assistant', { type: 'tool_use', id: `toolu_${i}`, name: 'apply_patch', input: { input: turn.patch.input } });
       add('user', { type: 'tool_result', tool_use_id: `toolu_${i}`, content: turn.patch.output });
@@ -94,6 +98,7 @@ export function responsesBody(turns: Turn[]): Json {
     if ('user' in turn) input.push(text('user', turn.user));
     else if ('assistant' in turn) input.push(text('assistant', turn.assistant));
     else if ('developer' in turn) input.push(text('developer', turn.developer));
+    else if ('system' in turn) input.push(text('system', turn.system));
     else {
       input.push({ type: 'reasoning', id: `rs_${i}`, summary: [], encrypted_content: `gAAAA${i}` });
       if ('patch' in turn) {

@@ -55,8 +55,10 @@ describe('the terminal renderer: what a terminal shows once the program finished
     }
   });
 
-  it('drops invisible sequences: titles, cursor visibility, bells', () => {
-    expect(render(`${esc}]0;build${'\u0007'}${esc}[?25lok${esc}[?25h\u0007\n`)).toBe('ok\n');
+  it('drops invisible sequences: an empty title, cursor visibility, bells; a title with text (shown in the title bar) keeps the text as it came', () => {
+    expect(render(`${esc}]0;${'\u0007'}${esc}[?25lok${esc}[?25h\u0007\n`)).toBe('ok\n');
+    const titled = `${esc}]0;build${'\u0007'}${esc}[?25lok${esc}[?25h\u0007\n`;
+    expect(render(titled)).toBe(titled);
   });
 
   it('keeps a cleared screen as history', () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clearTrimMemo, prepareTrimmer, trimRequestBody, type TrimResult } from '../../source/trimming/trim-request.js';
 import { buildAgentSession, toAnthropicSession } from './fixtures/agent-session.js';
-import { expectGuards, lastUserIndex } from './support.js';
+import { expectGuards, lastUserIndex, sentWhileLast } from './support.js';
 
 beforeAll(async () => {
   await prepareTrimmer();
@@ -145,17 +145,15 @@ describe('trimRequestBody, Anthropic', () => {
     expectGuards(body, result.body, 'anthropic');
   });
 
-  it('leaves the last user message byte-identical even when it holds tool results', async () => {
-    const body = {
-      messages: [
-        { role: 'user', content: paragraph },
-        { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'exec', input: {} }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: redrawn }, { type: 'text', text: paragraph }] },
-      ],
-    };
-    const result = await trimRequestBody(body, 'anthropic');
-    expect(result.changed).toBe(false);
-    expect(JSON.stringify(result.body)).toBe(JSON.stringify(body));
+  it('leaves the last user message\'s text byte-identical, and trims its tool results as the next turn will (the cache breakpoint on it keeps its bytes)', async () => {
+    const last = { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: redrawn, cache_control: { type: 'ephemeral' } }, { type: 'text', text: paragraph }] };
+    const turn = [{ role: 'user', content: paragraph }, { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'exec', input: {} }] }, last];
+    const now = (await trimRequestBody({ messages: turn }, 'anthropic')).body.messages as Json[];
+    expect(now[2]).toEqual({ ...last, content: [{ ...last.content[0], content: 'ok 12 tests\n' }, last.content[1]] });
+    // The next turn: the message is no longer last; its tool result has the very bytes the provider cached.
+    const next = (await trimRequestBody({ messages: [...turn, { role: 'assistant', content: 'Done.' }, { role: 'user', content: 'Thanks.' }] }, 'anthropic')).body.messages as Json[];
+    expect((next[2]!.content as Json[])[0]).toEqual((now[2]!.content as Json[])[0]);
+    expect((next[2]!.content as Json[])[1]).toEqual({ type: 'text', text: reference(paragraph).replace('[paragraph', '[text') });
   });
 });
 
@@ -253,10 +251,11 @@ describe('determinism, prefix stability and memoisation', () => {
       const trimmed = (await trimRequestBody(prefix, protocol)).body;
       const trimmedMessages = trimmed.messages as Json[];
       expect(trimmed.system).toEqual(full.system);
-      // The prefix's last user message is protected there and trimmed in the full request; all others match.
+      // The prefix's last user message keeps its text there (trimmed in the full request); all others match,
+      // its tool results included.
       const protectedIndex = lastUserIndex(prefix.messages);
       for (let j = 0; j < k; j++) {
-        if (j === protectedIndex) expect(trimmedMessages[j]).toEqual(messages[j]);
+        if (j === protectedIndex) expect(trimmedMessages[j]).toEqual(sentWhileLast(messages[j], fullMessages[j]));
         else expect(trimmedMessages[j], `k=${k} j=${j}`).toEqual(fullMessages[j]);
       }
     }

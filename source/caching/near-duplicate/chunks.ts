@@ -5,9 +5,12 @@
  * compared character for character, so `a[1:]`/`a[:1]`, `//`/`/`, `3.10`/`3.1` and `1,234`/`1234` differ.
  *
  * Sentence punctuation after a chunk is dropped where it can only be punctuation: at the end of the
- * question and before the next sentence (a capital follows). A comma after prose is kept as a flag on
- * its chunk (form-token.ts renders it). Elsewhere punctuation stays as its own token, so `println!`
- * never meets `println?`.
+ * question and before the next sentence (a capital follows). What was dropped is kept on the sentence's
+ * last chunk (`closing`): "You are a bot." states what "You are a bot?" asks (question.ts reads it). After
+ * a colon the words are material ("Translate: I am hungry?"), and their punctuation stays as a token. A
+ * comma after prose is kept as a flag on its chunk (form-token.ts renders it). Elsewhere punctuation stays
+ * as its own token, so `println!` never meets `println?`. A line break is a token of its own (`¶`): "roses
+ * are red / violets are blue" on two lines is two lines to count, rhyme or reverse.
  */
 
 export type ChunkKind = 'word' | 'number' | 'verbatim' | 'mark';
@@ -22,15 +25,21 @@ export interface Chunk {
   sentenceStart: boolean;
   /** A comma followed it (dropped): list items are separated by these. */
   commaAfter: boolean;
+  /** On a sentence's last chunk: the punctuation that closed the sentence and was dropped ('' for none). */
+  closing?: string;
 }
+
+/** The token a line break inside the question becomes (whitespace never is one: forms are joined on spaces). */
+export const lineBreak = '¶';
 
 /**
  * One way to write each character that has several: composed accents, quotes, apostrophes, spaces,
  * full-width ASCII. Not NFKC: it would make "x²" "x2" and "½" "1⁄2".
  */
 export function normaliseCharacters(text: string): string {
-  const pieces = text.normalize('NFC').trim().split(/\s+/);
-  return pieces.map(foldPiece).join(' ');
+  const parts = text.normalize('NFC').trim().split(/(\s+)/);
+  // Pieces at even places, the whitespace between them at odd ones: a run holding a line break stays one.
+  return parts.map((part, i) => (i % 2 === 0 ? foldPiece(part) : part.includes('\n') || part.includes('\r') ? '\n' : ' ')).join('');
 }
 
 /** Symbols of code, formulas and paths: a piece holding one is compared as written. */
@@ -77,21 +86,35 @@ function startsSentence(next: string | undefined): boolean {
 }
 
 export function chunkQuestion(normalised: string): Chunk[] {
-  const raw = normalised.length === 0 ? [] : normalised.split(' ');
+  const parts = normalised.length === 0 ? [] : normalised.split(/([ \n])/);
+  const raw = parts.filter((_, i) => i % 2 === 0);
   const chunks: Chunk[] = [];
   let offset = 0;
   let sentenceStart = true;
+  // After a colon the rest is material: its sentence punctuation is kept as written.
+  let material = false;
+  /** A sentence ends after the last chunk: its dropped punctuation is noted, or kept as a token in material. */
+  const close = (trail: string, at: number): void => {
+    const previous = chunks[chunks.length - 1];
+    if (material) chunks.push({ text: trail, kind: 'mark', start: at, sentenceStart: false, commaAfter: false });
+    else if (previous) previous.closing = trail;
+    sentenceStart = true;
+  };
   raw.forEach((written, i) => {
     const start = normalised.indexOf(written, offset);
     offset = start + written.length;
+    if (i > 0 && parts[2 * i - 1] === '\n') {
+      chunks.push({ text: lineBreak, kind: 'mark', start: start - 1, sentenceStart: false, commaAfter: false });
+      sentenceStart = true;
+    }
     const last = i === raw.length - 1;
     const next = raw[i + 1];
-    const boundary = last || startsSentence(next);
+    const boundary = last || parts[2 * i + 1] === '\n' || startsSentence(next);
     if (onlySentencePunctuation.test(written)) {
       // A mark standing alone: French spacing (`quoi ?`), or an operator (`a ?? b`, `a ? b : c`).
       const single = written.length === 1 || /^([.!?…])\1*$/u.test(written) || (last && /^[.!?…]+$/u.test(written));
       if (single && boundary && written !== ',' && written !== ':' && written !== ';') {
-        sentenceStart = true;
+        close(written, start);
         return;
       }
       if (written === ',' && chunks.length > 0) {
@@ -99,6 +122,7 @@ export function chunkQuestion(normalised: string): Chunk[] {
         return;
       }
       chunks.push({ text: written, kind: 'mark', start, sentenceStart, commaAfter: false });
+      if (written === ':') material = true;
       sentenceStart = false;
       return;
     }
@@ -113,15 +137,19 @@ export function chunkQuestion(normalised: string): Chunk[] {
     }
     if (last) {
       chunks.push(chunk);
-      if (isFactorialBang(kind, core, trail)) chunks.push({ text: '!', kind: 'mark', start: start + core.length, sentenceStart: false, commaAfter: false });
-      sentenceStart = true;
+      if (isFactorialBang(kind, core, trail)) {
+        chunks.push({ text: '!', kind: 'mark', start: start + core.length, sentenceStart: false, commaAfter: false });
+        if (trail.length > 1) close(trail.slice(1), start + core.length + 1);
+      } else {
+        close(trail, start + core.length);
+      }
       return;
     }
     if (kind === 'verbatim') {
       // Code keeps what follows it unless a new sentence plainly starts after it.
       if (endsSentence.test(trail) && boundary && /^[.!?…]+$/u.test(trail)) {
         chunks.push(chunk);
-        sentenceStart = true;
+        close(trail, start + core.length);
       } else {
         chunks.push({ ...{}, ...chunk, text: written });
       }
@@ -133,12 +161,18 @@ export function chunkQuestion(normalised: string): Chunk[] {
     }
     chunks.push(chunk);
     if (endsSentence.test(trail) && boundary && /^[.!?…]+$/u.test(trail)) {
-      if (isFactorialBang(kind, core, trail)) chunks.push({ text: '!', kind: 'mark', start: start + core.length, sentenceStart: false, commaAfter: false });
-      sentenceStart = true;
+      if (isFactorialBang(kind, core, trail)) {
+        chunks.push({ text: '!', kind: 'mark', start: start + core.length, sentenceStart: false, commaAfter: false });
+        if (trail.length > 1) close(trail.slice(1), start + core.length + 1);
+        else sentenceStart = true;
+      } else {
+        close(trail, start + core.length);
+      }
       return;
     }
     // `;`, `:` or a `?` in mid-sentence: kept, as a mark of its own.
     chunks.push({ text: trail, kind: 'mark', start: start + core.length, sentenceStart: false, commaAfter: false });
+    if (trail === ':') material = true;
   });
   return chunks;
 }

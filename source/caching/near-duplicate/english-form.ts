@@ -9,13 +9,16 @@
  * - politeness where it cannot be the thing asked about (greetings, "please", "thanks");
  * - a closed list of phrasings (english-phrasings.ts); "an" = "a".
  * - small numbers written as words = their digits ("two" = "2"; not "one", which is also a pronoun), except in
- *   a question about words themselves ("What rhymes with four?": english-lexicon.ts, aboutWordsCues).
- * Nothing else changes: tense, person, number, prepositions, numbers and symbols all stay as written.
+ *   a question about words themselves ("What rhymes with four?": english-lexicon.ts, aboutWordsCues) or one
+ *   that reads numbers in a base ("What is ten in binary?": numeralSystemCues).
+ * Nothing else changes: tense, person, number, prepositions, numbers and symbols all stay as written, and
+ * after a colon or a line break nothing is rewritten at all: what follows may be material (a text to count,
+ * correct, translate or echo), compared word for word.
  */
 import winkNLP, { type ItsFunction } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
-import type { Chunk } from './chunks.js';
-import { aboutWordsCues, apostropheless, functionWords, imperativeVerbs, wouldVerbs } from './english-lexicon.js';
+import { lineBreak, type Chunk } from './chunks.js';
+import { aboutWordsCues, apostropheless, functionWords, imperativeVerbs, numeralSystemCues, wouldVerbs } from './english-lexicon.js';
 import { applyPhrasings } from './english-phrasings.js';
 import type { FormToken } from './form-token.js';
 
@@ -114,8 +117,14 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
   const caseless = writtenWithoutCapitals(chunks);
   // A question about how words are written or said keeps "two" apart from "2" and "an" apart from "a".
   const aboutWords = chunks.some((chunk) => chunk.kind === 'word' && aboutWordsCues.has(chunk.text.toLowerCase()));
+  // A question that reads numbers in a base keeps "ten" apart from "10" too ("What is 10 in binary?").
+  const numerals = aboutWords || chunks.some((chunk) => chunk.kind === 'word' && numeralSystemCues.has(chunk.text.toLowerCase()));
   const out: FormToken[] = [];
   let cursor = 0;
+  // After a colon or a line break the words may be material, counted, corrected, echoed or worked on as
+  // written: "Count the words: I'm tired" is not "... I am tired", "Sort: two, ten" not "Sort: 2, 10". No
+  // rewrite touches them.
+  let material = false;
   for (const chunk of chunks) {
     const end = chunk.start + chunk.text.length;
     while (cursor < tagged.length && tagged[cursor]!.start < chunk.start) cursor++;
@@ -125,14 +134,20 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
     const pos = pieces[0]?.pos ?? '';
     if (chunk.kind !== 'word') {
       out.push({ ...{}, ...base, kind: chunk.kind, text: chunk.text, pos });
+      // A colon, or a line break: what follows may be pasted text ("Count the words\nI'm tired").
+      if (chunk.kind === 'mark' && (chunk.text === ':' || chunk.text === lineBreak)) material = true;
     } else if (pieces.length === 0 || pieces.map((p) => p.value).join('') !== chunk.text) {
       return undefined;
+    } else if (material) {
+      out.push({ ...{}, ...base, kind: 'verbatim', text: chunk.text, pos });
     } else {
-      out.push(...wordTokens(chunk, pieces, tagged[cursor], tagged[cursor + 1], caseless, aboutWords));
+      out.push(...wordTokens(chunk, pieces, tagged[cursor], tagged[cursor + 1], caseless, numerals));
     }
     out[out.length - 1]!.commaAfter = chunk.commaAfter;
   }
-  return { written: out.map((token) => ({ ...token })), form: applyPhrasings(out, aboutWords) };
+  // "Should I sign off with cheers, thanks?": a question mark after the thanks puts it inside the question.
+  const askedLast = (chunks[chunks.length - 1]?.closing ?? '').includes('?');
+  return { written: out.map((token) => ({ ...token })), form: applyPhrasings(out, aboutWords, askedLast) };
 }
 
 /**

@@ -101,7 +101,8 @@ export const wouldVerbs = words(`like love prefer rather want be say recommend s
 /**
  * Words that make a question one about words themselves: how one is written, said, spelled or used. In
  * such a question "a" and "an", or "two" and "2", are what is asked about ("Should I use a before hour?",
- * "What rhymes with four?", "Should I spell out two in an essay?"), so neither rewrite applies.
+ * "What rhymes with four?", "Should I spell out two in an essay?"), or what the answer works on, word by
+ * word ("the plural of two", "translate two apples", "the vowels in seven"), so neither rewrite applies.
  */
 export const aboutWordsCues = words(`
   say says said saying write writes wrote written writing spell spells spelled spelt spelling spell-out
@@ -109,6 +110,17 @@ export const aboutWordsCues = words(`
   correct incorrect proper properly grammar grammatical grammatically ungrammatical article articles
   word words letter letters numeral numerals digit digits syllable syllables character characters
   capitalise capitalize capitalised capitalized abbreviate abbreviation hyphenate hyphenated
+  plural plurals singular anagram anagrams palindrome palindromes homophone homophones synonym synonyms antonym
+  antonyms vowel vowels consonant consonants alphabet alphabetical alphabetically alphabetise alphabetize
+  uppercase lowercase translate translates translated translating translation
+`);
+
+/**
+ * Words that read a number in a base or notation: "10 in binary" may be the binary numeral 10 (two) where
+ * "ten in binary" is 1010, "11 in hex" the hex numeral. Number words stay words in such a question.
+ */
+export const numeralSystemCues = words(`
+  binary hex hexadecimal octal decimal duodecimal base radix bit bits nibble byte bytes roman bcd ternary
 `);
 
 /** List conjunctions: items on either side may swap when nothing else changes. */

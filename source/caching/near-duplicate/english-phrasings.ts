@@ -2,7 +2,7 @@
  * The closed list of English rewrites beyond case and contractions. Each one maps phrasings that ask the
  * same thing onto one form, and only where it cannot touch what is asked:
  * - greetings that open the question, before a word ("Hi, what ...", "Hello there! Explain ..."; not "Hello, World");
- * - thanks at its end or start ("..., thanks", "Thank you! ...");
+ * - thanks at its end or start ("..., thanks", "Thank you! ..."; not "..., thanks?", where it is asked about);
  * - "please"/"kindly" at a sentence start or after "can you"; "please" also at the end (not after "say", "to", "will"...);
  * - "can/could/would/will you" + a request verb with an object = the request itself ("Can you explain X" = "Explain X"),
  *   unless an "as" (a judgement) or another "you" follows;
@@ -37,9 +37,9 @@ const startsWith = (tokens: readonly FormToken[], phrase: readonly string[], at 
 const boundaryAfter = (tokens: readonly FormToken[], i: number): boolean =>
   tokens[i]!.commaAfter || i + 1 >= tokens.length || tokens[i + 1]!.sentenceStart;
 
-export function applyPhrasings(input: FormToken[], aboutWords = false): FormToken[] {
+export function applyPhrasings(input: FormToken[], aboutWords = false, askedLast = false): FormToken[] {
   let tokens = dropGreetings(input);
-  tokens = dropThanks(tokens);
+  tokens = dropThanks(tokens, askedLast);
   tokens = dropPlease(tokens);
   tokens = dropRequestModal(tokens);
   tokens = unembedQuestion(tokens);
@@ -75,10 +75,14 @@ function dropGreetings(tokens: FormToken[]): FormToken[] {
   return opensQuestion ? [{ ...{}, ...next, sentenceStart: true }, ...tokens.slice(length + 1)] : tokens;
 }
 
-function dropThanks(tokens: FormToken[]): FormToken[] {
+/**
+ * `askedLast`: the question's last sentence closes with "?". A thanks after a comma and before that mark
+ * is inside the question ("Should I sign off with cheers, thanks?", "is ending with ok, thanks rude?").
+ */
+function dropThanks(tokens: FormToken[], askedLast = false): FormToken[] {
   for (const phrase of thanksPhrases) {
     const at = tokens.length - phrase.length;
-    if (at > 0 && startsWith(tokens, phrase, at) && (tokens[at]!.sentenceStart || (tokens[at - 1]!.commaAfter && !quotesSpeech(tokens, at)))) {
+    if (at > 0 && startsWith(tokens, phrase, at) && (tokens[at]!.sentenceStart || (tokens[at - 1]!.commaAfter && !askedLast && !quotesSpeech(tokens, at)))) {
       return dropThanks(tokens.slice(0, at).map((token, i) => (i === at - 1 ? { ...{}, ...token, commaAfter: false } : token)));
     }
     // At the start only before a word, as a greeting: "Thanks, Dad!" thanks someone.

@@ -14,12 +14,13 @@
  * served (time-dependence.ts). bench/eval/near-duplicate-qqp.ts and tests/caching/near-duplicate/
  * adversarial-pairs measure it.
  */
-import { carriesLayout, chunkQuestion, normaliseCharacters, type Chunk } from './chunks.js';
+import { carriesLayout, chunkQuestion, lineBreak, normaliseCharacters, type Chunk } from './chunks.js';
 import { englishForm } from './english-form.js';
 import { functionWords as englishFunctionWords } from './english-lexicon.js';
 import { renderForm, renderToken, type FormToken } from './form-token.js';
 import { detectLanguage, functionWords, politeness, type QuestionLanguage } from './languages.js';
 import { otherLanguageTimeCue, timeCue, timeDependenceOf, type TimeDependence } from './time-dependence.js';
+import { statementMarker } from './statements.js';
 import { orderFreeForm } from './true-lists.js';
 
 export { loadQuestionReader } from './english-form.js';
@@ -77,23 +78,28 @@ function readQuestion(text: string): QuestionFeatures {
   }
   const chunks = chunkQuestion(normalised);
   const words = chunks.filter((chunk) => chunk.kind !== 'mark').map((chunk) => chunk.text.toLowerCase()).sort().join(' ');
+  // Time is read from the words alone: a line break between "what" and "time" still asks the time.
+  const cueOf = (tokens: readonly FormToken[]) => timeCue(tokens.filter((token) => !(token.kind === 'mark' && token.text === lineBreak)).map((token) => ({ lower: token.text.toLowerCase(), pos: token.pos, sentenceStart: token.sentenceStart })), normalised);
   if (language === 'en') {
     const english = englishForm(normalised, chunks);
     if (!english) {
       // The tagger could not lay its tokens over the text: compared as written, time read from the words.
       const exact = exactTokens(chunks);
-      const time = timeCue(exact.map((token) => ({ lower: token.text.toLowerCase(), pos: '', sentenceStart: token.sentenceStart })), normalised);
-      return features(text, language, exact, words, time, false);
+      return features(text, language, stating(exact, statementMarker(chunks, undefined, 'exact')), words, cueOf(exact), false);
     }
-    const cueOf = (tokens: readonly FormToken[]) => timeCue(tokens.map((token) => ({ lower: token.text.toLowerCase(), pos: token.pos, sentenceStart: token.sentenceStart })), normalised);
     // Read from the words as written, then as rewritten: a rewrite may move or drop the words that say so.
     const time = cueOf(english.written) ?? cueOf(english.form);
-    return features(text, language, english.form, words, time, true);
+    return features(text, language, stating(english.form, statementMarker(chunks, english.written, 'en')), words, time, true);
   }
   const polite = dropPoliteness(language, otherLanguageTokens(language, chunks));
   const tokens = language === 'fr' ? foldFrenchWhatIs(polite) : polite;
   const kind = timeDependenceOf(language, chunks.map((chunk) => chunk.text.toLowerCase()), normalised);
-  return features(text, language, tokens, words, kind && { kind, cue: kind }, false);
+  return features(text, language, stating(tokens, statementMarker(chunks, undefined, language)), words, kind && { kind, cue: kind }, false);
+}
+
+/** The form with the marker of its stated sentences at the end (statements.ts), when one states. */
+function stating(tokens: FormToken[], marker: FormToken | undefined): FormToken[] {
+  return marker ? [...tokens, marker] : tokens;
 }
 
 function features(text: string, language: QuestionLanguage, tokens: FormToken[], words: string, cue: { kind: TimeDependence; cue: string } | undefined, lists: boolean): QuestionFeatures {

@@ -45,6 +45,7 @@ const liveWords = words(`
   happening news headlines headline trending breaking
   population president ceo chancellor minister mayor governor king queen pope champion champions leader
   chairman chairwoman coach lts status wage wages salary salaries eol
+  gdp dow nasdaq nikkei ftse dax odds
   richest wealthiest poorest bestselling best-selling highest-paid highest-grossing top-selling top-rated most-popular
   iss
 `);
@@ -77,7 +78,9 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
     ['head', 'of', 'government'], ['safe', 'to', 'travel'], ['on', 'tv'], ['should', 'i', 'buy'], ['end', 'of', 'life'], ['support', 'end'],
     ['support', 'ends'], ['box', 'office'], ['still', 'maintained'], ['stable', 'version'], ['stable', 'release'],
     // Where something that moves is: a space station, a flight, a parcel ("where is my order").
-    ['where', 'is', 'my'], ['where', "'s", 'my'], ['where', 'is', 'flight'], ['space', 'station']].map((w) => ({ kind: 'live' as const, words: w })),
+    ['where', 'is', 'my'], ['where', "'s", 'my'], ['where', 'is', 'flight'], ['space', 'station'],
+    // "The last version" is the latest one: "what is the last version of Ubuntu".
+    ['last', 'version'], ['last', 'release'], ['last', 'update'], ['last', 'episode'], ['last', 'season'], ['last', 'patch']].map((w) => ({ kind: 'live' as const, words: w })),
 ];
 
 /**
@@ -136,6 +139,22 @@ function isDiscourseNow(tokens: readonly TimeToken[], i: number): boolean {
 }
 
 /**
+ * "Current" the noun (of electricity, of water): "the current in a circuit", "alternating current", "an
+ * induced current". The tagger reads every "current" as an adjective, so the noun is told by its place:
+ * right after an article or an adjective, with no noun, adjective, number or pronoun after it. The time
+ * sense is before what it qualifies ("the current CEO", "the current best model") or a predicate ("is this
+ * current?", "is that current?", "is the data current?": a pronoun or a noun before it, never an article).
+ */
+const articles = words(`the a an`);
+const afterCurrentNoun = words(`ADP VERB AUX CCONJ SCONJ PART PUNCT`);
+function isElectricCurrent(tokens: readonly TimeToken[], i: number): boolean {
+  const before = tokens[i - 1];
+  const after = tokens[i + 1];
+  const modified = before !== undefined && (articles.has(before.lower) || before.pos === 'ADJ' || (before.pos === 'VERB' && before.lower.endsWith('ing')));
+  return modified && (after === undefined || after.sentenceStart === true || afterCurrentNoun.has(after.pos));
+}
+
+/**
  * A ranking over a world that changes: "the tallest building in the world", "the fastest car ever", "the
  * richest man of all time". Whether the ranked thing can change is not known, so every such ranking is
  * taken as live (a missed hit on "the largest ocean on Earth" is the price).
@@ -155,6 +174,8 @@ const changingRankables = words(`
   company companies brand brands bank banks person people man men woman women athlete athletes player players team teams club clubs
   app apps website websites game games movie movies film films song songs album albums show shows series phone phones
   smartphone smartphones laptop laptops computer computers supercomputer supercomputers car cars chip chips gpu gpus cpu cpus model models
+  llm llms chatbot chatbots browser browsers framework frameworks vpn vpns camera cameras tv tvs headphones console consoles
+  tablet tablets smartwatch smartwatches editor editors ide ides
   city cities economy economies army armies
 `);
 /**
@@ -164,16 +185,29 @@ const changingRankables = words(`
 const fixedRankables = words(`
   ocean oceans continent continents sea seas desert deserts mountain mountains volcano volcanoes river rivers lake lakes
   island islands peninsula peninsulas canyon canyons waterfall waterfalls bone bones organ organs muscle muscles gland glands
+  planet planets element elements metal metals gas gases animal animals mammal mammals bird birds reptile reptiles insect insects
 `);
+/**
+ * The kind a "which"/"what" question ranks when it names it before the superlative: "Which planet has the
+ * highest gravity?", "Which ocean is the deepest on Earth?".
+ */
+function askedKind(tokens: readonly TimeToken[]): TimeToken | undefined {
+  // Among the first words: "Please, which planet ...", "So what animal ...".
+  const at = tokens.findIndex((token, k) => k < 3 && (token.lower === 'which' || token.lower === 'what'));
+  return at !== -1 && tokens[at + 1]?.pos === 'NOUN' ? tokens[at + 1] : undefined;
+}
 const earthScopes = new Set(['in', 'on']);
 function rankingCue(tokens: readonly TimeToken[]): string | undefined {
   for (let i = 0; i < tokens.length; i++) {
     if (!isSuperlative(tokens[i]!, tokens[i - 1])) continue;
     // The ranked noun: right after the superlative, or after one more word ("the largest salt lake").
-    const ranked = [tokens[i + 1], tokens[i + 2]].find((token) => token !== undefined && (changingRankables.has(token.lower) || fixedRankables.has(token.lower)));
+    const asked = askedKind(tokens);
+    const ranked = [tokens[i + 1], tokens[i + 2], asked].find((token) => token !== undefined && (changingRankables.has(token.lower) || fixedRankables.has(token.lower)));
     if (ranked && changingRankables.has(ranked.lower)) return `${tokens[i]!.lower} ${ranked.lower}`;
     // "Who has the fastest time", "which club holds the highest score"; "the top songs", "the top 10 films".
-    if (tokens[i - 1]?.lower === 'the' && holdsRank.has(tokens[i - 2]?.lower ?? '')) return `${tokens[i - 2]!.lower} the ${tokens[i]!.lower}`;
+    // Not a kind of nature ranked by a property of its own: "which planet has the highest gravity" holds for good.
+    const natural = ranked !== undefined && ranked === asked && fixedRankables.has(ranked.lower);
+    if (tokens[i - 1]?.lower === 'the' && holdsRank.has(tokens[i - 2]?.lower ?? '') && !natural) return `${tokens[i - 2]!.lower} the ${tokens[i]!.lower}`;
     const next = tokens[i + 1];
     if (tokens[i]!.lower === 'top' && next && (/^\d+$/.test(next.lower) || (next.pos === 'NOUN' && next.lower.endsWith('s')))) return `top ${next.lower}`;
     for (let k = i + 1; k < tokens.length && k <= i + 6; k++) {
@@ -218,6 +252,26 @@ function holderCue(tokens: readonly TimeToken[]): string | undefined {
   const holding = tokens.find((token, i) => i > 0 && holdingVerbs.has(token.lower) && (token.pos === 'VERB' || token.pos === '') &&
     (whWords.has(tokens[i - 1]!.lower) || (i > 1 && whWords.has(tokens[i - 2]!.lower) && tokens[i - 1]!.pos === 'NOUN') || asked));
   return holding && `who ${holding.lower}`;
+}
+
+/**
+ * Who holds a post now, asked in the present: "who is the speaker of the House", "who is the Fed chair",
+ * "who is the current manager of United" (not "who is the author of Hamlet": an author is one for good).
+ */
+const posts = words(`
+  chair chairperson speaker secretary secretary-general manager director commissioner ambassador captain editor
+  editor-in-chief dean principal rector archbishop head boss chief cto cfo coo cio spokesperson spokesman spokeswoman
+  owner owners premier senator senators representative treasurer commander superintendent sheriff prosecutor
+`);
+function postCue(tokens: readonly TimeToken[]): string | undefined {
+  const who = tokens.findIndex((token, k) => k < 3 && token.lower === 'who');
+  if (who === -1 || !presentAuxiliaries.has(tokens[who + 1]?.lower ?? '')) return undefined;
+  // The post: within the noun phrase that follows ("the Fed chair", "the new UN secretary-general").
+  for (let k = who + 2; k < tokens.length && k <= who + 6; k++) {
+    if (posts.has(tokens[k]!.lower)) return `who is ... ${tokens[k]!.lower}`;
+    if (['of', 'for', 'at', 'in'].includes(tokens[k]!.lower)) break;
+  }
+  return undefined;
 }
 
 /**
@@ -338,6 +392,7 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
       continue;
     }
     if (info.onlyAs && !info.onlyAs.has(pos)) continue;
+    if (lower === 'current' && isElectricCurrent(tokens, i)) continue;
     if (lower === 'now' && isDiscourseNow(tokens, i)) continue;
     if (askedHowTo && info.outcome) continue;
     if (info.word === 'clock') return { kind: 'clock', cue: lower };
@@ -350,8 +405,13 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
     const cue = rankingCue(tokens) ?? countCue(tokens) ?? holderCue(tokens);
     if (cue) found = { kind: 'live', cue };
   }
-  // A year named in the question fixes a live value in time: "who won the 1966 World Cup".
-  if (found?.kind === 'live' && tokens.some((token) => /^(1[0-9]|20)\d\d$/.test(token.lower))) found = undefined;
+  if (!found) {
+    const cue = postCue(tokens);
+    if (cue) found = { kind: 'live', cue };
+  }
+  // A past year named in the question fixes a live value in time: "who won the 1966 World Cup". Not this
+  // year or a later one: "the price of bitcoin in 2026" moves all through 2026.
+  if (found?.kind === 'live' && namesOnlyPastYears(tokens)) found = undefined;
   if (found) return found;
   // "Is it raining", "who is winning", "what is happening": a present progressive describes now.
   // "Has the parcel arrived?", "has the film started?": a state that changes.
@@ -372,6 +432,13 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
     }
   }
   return undefined;
+}
+
+/** The question names a year, and every year it names is over (read against the clock when asked). */
+function namesOnlyPastYears(tokens: readonly TimeToken[]): boolean {
+  const years = tokens.filter((token) => /^(1[0-9]|20)\d\d$/.test(token.lower)).map((token) => Number(token.lower));
+  const thisYear = new Date().getUTCFullYear();
+  return years.length > 0 && years.every((year) => year < thisYear);
 }
 
 /** The same, for a German or French question: its word list only. */

@@ -5,7 +5,8 @@
  * from before or after it ("red apples and pears", "apple and pear trees" are not lists of their items),
  * and no number or code among the items. Never reordered: phrases with prepositions ("Windows at work and
  * Linux at home") or verbs; names or acronyms set against each other with "vs" (a fixture: "Arsenal vs
- * Chelsea" is played at Arsenal's ground, "PSG vs OM" in Paris); any list in a question that points at an
+ * Chelsea" is played at Arsenal's ground, "PSG vs OM" in Paris); items joined by "and" after a noun and
+ * "of" (the arguments of an operation: "the commutator of position and momentum"); any list in a question that points at an
  * item by its place ("the former", "respectively", "the first one") or relates the items in order ("the
  * ratio of boys and girls"), or whose words make the order part of what is asked ("in that order",
  * "reverse", "concatenate", "initials", a flag's stripes). The order-free form sorts each such list's items; question.ts accepts it only
@@ -72,6 +73,9 @@ export function findTrueLists(tokens: readonly FormToken[]): Span[][] {
     if (token.text === 'and' && items.some((item) => tokens.slice(item.start, item.end).some((t) => t.kind === 'name' || t.kind === 'acronym'))) return;
     // Names set against each other may be a fixture or a case, where the first is the home side or the plaintiff.
     if (versus && items.some((item) => tokens.slice(item.start, item.end).some((t) => t.kind === 'name' || t.kind === 'acronym'))) return;
+    // "The commutator of position and momentum", "the cross product of u and v", "the difference of x and y":
+    // the items a noun takes after "of" are its arguments, and an operation may take them in order.
+    if (token.text === 'and' && isWord(tokens[items[0]!.start - 1], 'of') && nominal.has(tokens[items[0]!.start - 2]?.pos ?? '')) return;
     const classes = new Set(items.map((item) => classOf(tokens, item)));
     if (classes.size !== 1 || classes.has(undefined)) return;
     const before = tokens[items[0]!.start - 1];
@@ -128,5 +132,10 @@ const orderWords = new Set([
 
 /** Whether the question refers to a list item by its position, or relates the items in order: reordering would change the answer. */
 function refersToPosition(tokens: readonly FormToken[]): boolean {
-  return tokens.some((token, i) => isWord(token) && (positionWords.has(token.text) || orderedRelations.has(token.text) || orderWords.has(token.text) || (ordinals.has(token.text) && isWord(tokens[i - 1], 'the'))));
+  // Material after a colon is kept as written (verbatim) and read here too: "Python or Java: which is the first one?".
+  const text = (token: FormToken | undefined): string => (token && (token.kind === 'word' || token.kind === 'verbatim') ? token.text.toLowerCase() : '');
+  return tokens.some((token, i) => {
+    const word = text(token);
+    return positionWords.has(word) || orderedRelations.has(word) || orderWords.has(word) || (ordinals.has(word) && text(tokens[i - 1]) === 'the');
+  });
 }
