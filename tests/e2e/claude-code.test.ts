@@ -161,9 +161,8 @@ describe.skipIf(!installed)('the real Claude Code CLI through isartor', () => {
     const results = sent[3]!.body.messages.flatMap((message: { content: unknown }) => (Array.isArray(message.content) ? message.content : [])).filter((block: { type: string }) => block.type === 'tool_result');
     expect(results).toHaveLength(3);
     expect(JSON.stringify(results[0].content)).toContain('399\\n400');
-    // The second printed what the first did: a reference to it; the third is in the last user message, which stays whole.
-    expect(JSON.stringify(results[1].content)).toMatch(/printed exactly the same output as the previous Bash call with the same arguments above/);
-    expect(JSON.stringify(results[2].content)).toContain('399\\n400');
+    // Each later run printed what the one before did: a reference to it (tool results in the last user message included).
+    for (const result of results.slice(1)) expect(JSON.stringify(result.content)).toMatch(/printed exactly the same output as the previous Bash call with the same arguments above/);
 
     // Turn 2: the provider is rate limited (429, retry-after 1 s) for the gateway's try and its retry: Claude Code waits and asks again.
     e2e.fake.setMode({ kind: 'ok' });
