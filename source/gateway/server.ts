@@ -164,7 +164,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   ]);
   const routeCountTokens = composeLayers([
     auth,
-    parseRequestLayer({ bodyLimitBytes: options.bodyLimitBytes, routing: options.routing, requireMaxTokens: false }),
+    parseRequestLayer({ bodyLimitBytes: options.bodyLimitBytes, routing: options.routing, requireMaxTokens: false, dropUntranslatableRoutes: false }),
     virtualKeyPolicyLayer(options.routing, virtualKeys, { admit: false }),
     countTokensLayer(options.routing, agents),
   ]);

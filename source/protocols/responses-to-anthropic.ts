@@ -15,6 +15,8 @@
  *   back; reasoning items in the input are dropped (Anthropic cannot read OpenAI's).
  * - `parallel_tool_calls: false` rides on the tool choice as `disable_parallel_tool_use`.
  * - `store`, `include`, `prompt_cache_key`, `client_metadata`, `metadata` are not sent; `user` becomes `metadata.user_id`.
+ * - `reasoning`, `text.verbosity`, `truncation: "auto"` and `max_tool_calls` are named in `x-isartor-dropped`
+ *   (responses-fields-translation-drops.ts).
  */
 import { randomUUID } from 'node:crypto';
 import {

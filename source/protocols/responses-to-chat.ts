@@ -17,7 +17,8 @@
  *   (`reasoning_content`) comes back as a reasoning item with a summary.
  * - `text.format` json_schema/json_object becomes `response_format`; `max_output_tokens` becomes `max_tokens`.
  * - `store`, `include`, `prompt_cache_key`, `client_metadata`, `metadata`, `truncation` and
- *   `service_tier` are not sent; the answer says `store: false`.
+ *   `service_tier` are not sent; the answer says `store: false`. Of what is not sent, the settings that
+ *   change how the answer is made are named in `x-isartor-dropped` (responses-fields-translation-drops.ts).
  * - Images in a function_call_output become "[image omitted]": chat tool messages hold text.
  * - Of several answer choices only the first is read.
  */
