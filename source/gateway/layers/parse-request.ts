@@ -61,7 +61,7 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
     // Parts this body shares with recent ones (the system prompt, tools, earlier turns) are reused, frozen.
     const parsed = readJsonBody(raw);
     if (!parsed.ok) {
-      sendError(ctx, 400, `The request body is not valid JSON: ${parsed.reason}.`, parsed.code);
+      sendError(ctx, 400, `The request body is not valid JSON: ${parsed.reason}.${contentTypeHint(ctx.req.headers['content-type'])}`, parsed.code);
       return;
     }
     const problem =
@@ -180,4 +180,11 @@ function parseCacheControl(ctx: RequestContext): Set<string> {
   const header = ctx.req.headers['cache-control'];
   if (!header) return new Set();
   return new Set(header.split(',').map((d) => d.trim().toLowerCase().split('=')[0] ?? ''));
+}
+
+/** For a body that is not JSON and was not labelled JSON either (a form post, a file upload): what to send instead. */
+function contentTypeHint(contentType: string | undefined): string {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === '' || type === 'application/json' || type.endsWith('+json')) return '';
+  return ` It was sent as content-type "${type.slice(0, 60)}": send the request as JSON with content-type: application/json.`;
 }
