@@ -55,7 +55,7 @@ describe('odd HTTP from clients', () => {
       const before = harness.upstreamChatCalls();
       for (const method of ['GET', 'OPTIONS', 'PUT', 'DELETE']) {
         // An OpenAI path asked with an Anthropic header still answers as OpenAI, and the other way round.
-        const headers = protocol === 'openai' ? { 'anthropic-version': '2023-06-01' } : {};
+        const headers: Record<string, string> = protocol === 'openai' ? { 'anthropic-version': '2023-06-01' } : {};
         const response = await fetch(`${harness.url}${path}`, { method, headers });
         expect(response.status, method).toBe(405);
         expect(response.headers.get('allow')).toBe('POST');
