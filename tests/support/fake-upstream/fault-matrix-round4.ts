@@ -143,6 +143,69 @@ export const round4Faults: MatrixFault[] = [
     cache: 'any',
   },
   {
+    name: 'JSON nested 100,000 levels deep in a field nobody reads',
+    streams: [true, false],
+    mode: (wire, isStream, text) => {
+      const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+      const body = goodBody(wire, isStream, good(text));
+      // Into the first event (or the whole answer) that has an "id", as an extra field.
+      return (isStream ? stream : whole)(body.replace(/"id":/, `"x_nested":${deep},"id":`));
+    },
+    expect: 'either',
+    cache: 'any',
+  },
+  {
+    name: 'an informational 103 Early Hints before the answer',
+    streams: [true, false],
+    mode: (wire, isStream, text) => {
+      const body = goodBody(wire, isStream, good(text));
+      const type = isStream ? 'text/event-stream' : 'application/json';
+      return { kind: 'socket', bytes: `HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, end: 'end' };
+    },
+    expect: 'serve',
+    cache: 'kept',
+    usage: 'provider',
+  },
+  {
+    name: 'an HTTP/1.0 answer without a length, ended by closing the connection',
+    streams: [true, false],
+    mode: (wire, isStream, text) => {
+      const body = goodBody(wire, isStream, good(text));
+      return { kind: 'socket', bytes: `HTTP/1.0 200 OK\r\nContent-Type: ${isStream ? 'text/event-stream' : 'application/json'}\r\n\r\n${body}`, end: 'end' };
+    },
+    expect: 'serve',
+    cache: 'kept',
+    usage: 'provider',
+  },
+  {
+    name: 'broken chunked framing after the first chunk',
+    streams: [true, false],
+    mode: (wire, isStream, text) => {
+      const body = goodBody(wire, isStream, good(text));
+      const first = body.slice(0, Math.floor(body.length / 3));
+      return { kind: 'socket', bytes: `HTTP/1.1 200 OK\r\nContent-Type: ${isStream ? 'text/event-stream' : 'application/json'}\r\nTransfer-Encoding: chunked\r\n\r\n${Buffer.byteLength(first).toString(16)}\r\n${first}\r\nzz\r\nnot a chunk\r\n`, end: 'end' };
+    },
+    expect: 'fail',
+    cache: 'never',
+  },
+  {
+    name: 'a header line of 100 KB',
+    streams: [true, false],
+    mode: (wire, isStream, text) => {
+      const body = goodBody(wire, isStream, good(text));
+      return { kind: 'socket', bytes: `HTTP/1.1 200 OK\r\nX-Padding: ${'p'.repeat(100 * 1024)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, end: 'end' };
+    },
+    expect: 'fail',
+    cache: 'never',
+  },
+  {
+    name: 'a body labelled gzip that is not gzip',
+    streams: [true, false],
+    mode: (wire, isStream, text) => (isStream ? stream : whole)(goodBody(wire, isStream, good(text)), { headers: { 'content-encoding': 'gzip' } }),
+    expect: 'fail',
+    cache: 'never',
+  },
+  {
     name: 'the connection closed before any header',
     streams: [true, false],
     mode: () => ({ kind: 'socket', bytes: '', end: 'close' }),
