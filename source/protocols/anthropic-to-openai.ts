@@ -22,6 +22,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import { SseTextFeed } from './sse-text-feed.js';
 import {
   anthropicErrorBody,
   parseToolInput,
@@ -304,6 +305,7 @@ type OpenBlock = { kind: 'text'; block: AnthropicTextBlock } | { kind: 'tool'; d
 export class OpenAIStreamToAnthropic {
   readonly #requestedModel: string;
   readonly #parser: EventSourceParser;
+  readonly #feed: SseTextFeed;
   readonly #decoder = new TextDecoder();
   #out: string[] = [];
   #message: AnthropicMessage | undefined;
@@ -321,11 +323,12 @@ export class OpenAIStreamToAnthropic {
   constructor(requestedModel: string) {
     this.#requestedModel = requestedModel;
     this.#parser = createParser({ onEvent: (event) => this.#onEvent(event) });
+    this.#feed = new SseTextFeed(this.#parser);
   }
 
   /** Takes upstream bytes; gives the Anthropic SSE text to send now (possibly empty). */
   push(bytes: Uint8Array): string {
-    if (!this.#failed && !this.#sawDone) this.#parser.feed(this.#decoder.decode(bytes, { stream: true }));
+    if (!this.#failed && !this.#sawDone) this.#feed.feed(this.#decoder.decode(bytes, { stream: true }));
     return this.#flush();
   }
 

@@ -24,6 +24,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
+import { SseTextFeed } from './sse-text-feed.js';
 import type { ChatCompletion, ChatCompletionRequest, ChatMessage, Usage } from './openai.js';
 import { CallShapes, functionToolsOf, requestToolsOf, responsesUsage, type ResponseObject, type ResponsesRequest, type ResponsesTool, type ResponsesUsage } from './responses.js';
 import { readResponsesInput, refuseUntranslatable, type ResponsesInputPiece } from './responses-input.js';
@@ -234,6 +235,7 @@ export class ChatStreamToResponses {
   readonly #context: ResponseContext;
   readonly #shapes: CallShapes;
   readonly #parser: EventSourceParser;
+  readonly #feed: SseTextFeed;
   readonly #decoder = new TextDecoder();
   #writer: ResponseEventWriter | undefined;
   /** The call now at each tool call index (its name can arrive after its index appears; it opens once named), and every call, by its own key. */
@@ -251,10 +253,11 @@ export class ChatStreamToResponses {
     this.#context = context;
     this.#shapes = new CallShapes(context.body);
     this.#parser = createParser({ onEvent: (event) => this.#onData(event.data) });
+    this.#feed = new SseTextFeed(this.#parser);
   }
 
   push(bytes: Uint8Array): string {
-    if (!this.#writer?.finished) this.#parser.feed(this.#decoder.decode(bytes, { stream: true }));
+    if (!this.#writer?.finished) this.#feed.feed(this.#decoder.decode(bytes, { stream: true }));
     return this.#written.observe(this.#writer?.flush() ?? '');
   }
 

@@ -57,6 +57,50 @@ describe('a provider whose stream ends its lines with a lone CR', () => {
   }
 });
 
+describe('a provider whose stream ends its lines with a lone CR, translated', () => {
+  const full = 'Translated with carriage returns only.';
+  /** The text the wire's events carry. */
+  const textOf = (wire: Wire, list: ReturnType<typeof streamEventsOf>): string =>
+    list
+      .map((event) => (typeof event === 'string' ? '' : wire === 'chat' ? (event.choices?.[0]?.delta?.content ?? '') : event.type === 'content_block_delta' ? event.delta.text : ''))
+      .join('');
+  for (const [wire, caller] of [
+    ['chat', 'messages'],
+    ['chat', 'responses'],
+    ['anthropic', 'chat'],
+    ['anthropic', 'responses'],
+  ] as Array<[Wire, Caller]>) {
+    it(`${wire} provider, asked in ${caller}: the last event before the provider pauses reaches the client, not only after the pause`, async () => {
+      const harness = await startHarness({ upstream: { idleTimeoutMs: 10_000 }, provider: wire === 'anthropic' ? 'anthropic' : 'openai-compatible' });
+      try {
+        const events = streamEventsOf(wire, { text: full });
+        const sent = events.slice(0, Math.floor(events.length / 2));
+        const expected = textOf(wire, sent);
+        harness.fake.setMode({ kind: 'raw', contentType: 'text/event-stream', body: sseBody(wire, sent).replace(/\n/g, '\r'), hang: true }, { times: 1 });
+        const leaving = new AbortController();
+        const response = await fetch(`${harness.url}${paths[caller]}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+          body: JSON.stringify(requestBody(caller, true, 'Translate my CRs.')),
+          signal: leaving.signal,
+        });
+        const reader = response.body!.getReader();
+        let seen = '';
+        while (readAnswer(caller, true, seen).text.length < expected.length) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          seen += Buffer.from(value).toString('utf8');
+        }
+        expect(readAnswer(caller, true, seen).text).toBe(expected);
+        expect(harness.fake.inFlight).toBe(1);
+        leaving.abort();
+      } finally {
+        await harness.close();
+      }
+    });
+  }
+});
+
 describe('a Responses request translated for a chat or Anthropic provider', () => {
   const settings = { text: { verbosity: 'low' }, truncation: 'auto', max_tool_calls: 3, reasoning: { effort: 'high' } };
   for (const provider of ['openai-compatible', 'anthropic'] as const) {
