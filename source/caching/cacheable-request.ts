@@ -1,4 +1,5 @@
 import type { CallerProtocol } from '../protocols/caller-protocol.js';
+import type { RawParts } from '../json/recurring-parts.js';
 
 /**
  * What the caches read of a parsed model request. The gateway's request context satisfies it; the
@@ -10,6 +11,8 @@ export interface CacheableRequest {
   body: Record<string, unknown>;
   /** The body exactly as the client sent it. */
   raw: Buffer;
+  /** Where the body as read held parts remembered from recent bodies (json/recurring-parts.ts). */
+  rawParts?: RawParts;
   /** The primary route's provider and base URL. */
   target: { providerId: string; baseUrl: string };
   /** The model the primary route asks for. */

@@ -1,3 +1,4 @@
+import type { RawParts } from '../json/recurring-parts.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UpstreamTarget } from '../providers/upstream-target.js';
 import type { Route } from '../routing/routing-table.js';
@@ -18,6 +19,8 @@ export interface ChatRequest {
   /** The parsed JSON body, in the caller's protocol. */
   body: Record<string, unknown>;
   raw: Buffer;
+  /** Where the body as read held parts remembered from recent bodies (json/recurring-parts.ts), for the L1a key. */
+  rawParts?: RawParts;
   stream: boolean;
   /** OpenAI's `stream_options.include_usage`: a usage chunk ends the stream. */
   includeUsage: boolean;

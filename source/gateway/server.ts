@@ -100,6 +100,8 @@ const messagePaths = new Set(['/v1/messages', '/messages']);
 const responsesPaths = new Set(['/v1/responses', '/responses']);
 const countTokensPaths = new Set(['/v1/messages/count_tokens', '/messages/count_tokens']);
 const modelPaths = new Set(['/v1/models', '/models']);
+/** No prices of the user's own: one object, so prices found in the built-in table are remembered (price-book.ts). */
+const noUserPrices: Readonly<Record<string, never>> = Object.freeze({});
 /** Requests about the gateway itself: neither logged line by line nor recorded in stats. */
 const observabilityPaths = new Set(['/health', '/stats', '/metrics', '/events']);
 
@@ -139,7 +141,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const unpricedWarned = new Set<string>();
   const requestLog: RequestLog = shared?.requestLog ?? options.requestLog ?? new MemoryRequestLog();
   const liveStats = new LiveStats(requestLog);
-  const userPrices = options.userPrices ?? (() => ({}));
+  const userPrices = options.userPrices ?? (() => noUserPrices);
   const metrics = new GatewayMetrics();
   const feed = new RequestFeed();
   const liveFeeds = new Set<ServerResponse>();

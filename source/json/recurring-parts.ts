@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { maxJsonDepth, parseJsonBody, type JsonBody } from './checked-parse.js';
 import { deepFreeze } from './frozen.js';
 
@@ -40,6 +41,31 @@ interface RememberedPart {
   value: unknown;
   /** Nesting depth inside the part (`{}` is 1), for the depth limit at the place it is reused. */
   depth: number;
+  /** sha256 of `bytes`, once something asked for it (partDigest). */
+  digest?: Buffer;
+}
+
+/**
+ * Where a body holds a remembered part: its bytes are exactly `part`'s. Which values become parts
+ * depends only on the body's bytes (every container, and every string of at least `minPartBytes`, that
+ * is an element of the conversation or a top-level field), never on what was remembered before, so two
+ * byte-identical bodies are cut at the same places in any process.
+ */
+export interface PartSpan {
+  start: number;
+  end: number;
+  part: RememberedPart;
+}
+
+/** The parts of one body, with the bytes they index (a layer that replaces a body's bytes leaves these behind). */
+export interface RawParts {
+  raw: Buffer;
+  spans: readonly PartSpan[];
+}
+
+/** sha256 of a remembered part's bytes, computed once per part: a body that repeats it needs no rehash. */
+export function partDigest(part: RememberedPart): Buffer {
+  return (part.digest ??= createHash('sha256').update(part.bytes).digest());
 }
 
 export class RecurringJsonParts {
@@ -70,9 +96,10 @@ export class RecurringJsonParts {
     return undefined;
   }
 
-  remember(raw: Buffer, start: number, end: number, value: unknown, depth: number): unknown {
+  /** Keeps a part just read; undefined for one too large to keep (its value is frozen all the same). */
+  remember(raw: Buffer, start: number, end: number, value: unknown, depth: number): RememberedPart | undefined {
     const frozen = deepFreeze(value);
-    if (end - start > this.maxBytes / 8) return frozen;
+    if (end - start > this.maxBytes / 8) return undefined;
     const bucketKey = raw.toString('latin1', start, Math.min(end, start + bucketKeyBytes));
     const part: RememberedPart = { bucket: bucketKey, bytes: Buffer.from(raw.subarray(start, end)), value: frozen, depth };
     const bucket = this.#buckets.get(bucketKey) ?? [];
@@ -85,7 +112,7 @@ export class RecurringJsonParts {
       if (this.#bytes <= this.maxBytes) break;
       this.#forget(oldest);
     }
-    return frozen;
+    return part;
   }
 
   get size(): number {
@@ -106,24 +133,30 @@ export class RecurringJsonParts {
 /** The parts of recent request bodies, shared by every request of this process. */
 export const recentRequestParts = new RecurringJsonParts();
 
+/** A body read: as `parseJsonBody` gives it, and where it holds remembered parts (in order; none when parsed whole). */
+export type ReadJsonBody = Exclude<JsonBody, { ok: true }> | { ok: true; value: unknown; spans: readonly PartSpan[] };
+
+const noSpans: readonly PartSpan[] = Object.freeze([]);
+
 /** Parses a request body as `parseJsonBody` does, reusing parts of recent bodies (see above). */
-export function readJsonBody(raw: Buffer, parts: RecurringJsonParts = recentRequestParts): JsonBody {
+export function readJsonBody(raw: Buffer, parts: RecurringJsonParts = recentRequestParts): ReadJsonBody {
   if (raw.length >= minBodyBytes) {
-    const value = readTopLevelObject(raw, parts);
-    if (value !== undefined) return { ok: true, value };
+    const read = readTopLevelObject(raw, parts);
+    if (read !== undefined) return { ok: true, value: read.value, spans: read.spans };
   }
-  return parseJsonBody(raw.toString('utf8'));
+  const parsed = parseJsonBody(raw.toString('utf8'));
+  return parsed.ok ? { ok: true, value: parsed.value, spans: noSpans } : parsed;
 }
 
 /** Thrown inside the reader when it should give up and let the whole-body parse decide. */
 const fallBack = Symbol('fall back to the whole-body parse');
 
-function readTopLevelObject(raw: Buffer, parts: RecurringJsonParts): Record<string, unknown> | undefined {
+function readTopLevelObject(raw: Buffer, parts: RecurringJsonParts): { value: Record<string, unknown>; spans: PartSpan[] } | undefined {
   try {
     const reader = new PartReader(raw, parts);
     const value = reader.object();
     reader.end();
-    return value;
+    return { value, spans: reader.spans };
   } catch (error) {
     if (error === fallBack) return undefined;
     throw error;
@@ -134,6 +167,8 @@ const isWhitespace = (byte: number | undefined): boolean => byte === 0x20 || byt
 
 class PartReader {
   #at = 0;
+  /** The remembered parts read, in the order of the body. */
+  readonly spans: PartSpan[] = [];
 
   constructor(
     private readonly raw: Buffer,
@@ -193,6 +228,7 @@ class PartReader {
       if (known) {
         if (enclosing + known.depth > maxJsonDepth) throw fallBack;
         this.#at = start + known.bytes.length;
+        this.spans.push({ start, end: this.#at, part: known });
         return known.value;
       }
     }
@@ -205,7 +241,11 @@ class PartReader {
     const parsed = parseJsonBody(this.raw.toString('utf8', start, end));
     if (!parsed.ok) throw fallBack;
     this.#at = end;
-    return (container || string) && end - start >= minPartBytes ? this.parts.remember(this.raw, start, end, parsed.value, depth) : parsed.value;
+    if (!((container || string) && end - start >= minPartBytes)) return parsed.value;
+    const part = this.parts.remember(this.raw, start, end, parsed.value, depth);
+    if (!part) return deepFreeze(parsed.value);
+    this.spans.push({ start, end, part });
+    return part.value;
   }
 
   #key(): string {

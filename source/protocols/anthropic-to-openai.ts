@@ -44,7 +44,7 @@ import {
 import { anthropicSseEvent } from './anthropic-stream.js';
 import { refuseAnthropicOnly } from './anthropic-fields-chat-lacks.js';
 import { systemWithoutBookkeeping } from './client-bookkeeping.js';
-import { conforms, openAIChunkSchema } from './provider-answer-schemas.js';
+import { isOpenAIChunk } from './provider-answer-schemas.js';
 import { markLossy } from './answer-fidelity.js';
 import { isRunnableArguments } from './tool-arguments.js';
 import type { ChatCompletion, ChatCompletionRequest, ChatMessage, ToolCall, Usage } from './openai.js';
@@ -395,7 +395,7 @@ export class OpenAIStreamToAnthropic {
       this.#fail('The upstream stream sent an event that is not JSON.');
       return;
     }
-    if (!conforms(openAIChunkSchema, chunk)) {
+    if (!isOpenAIChunk(chunk)) {
       this.#fail('The upstream stream sent an event isartor cannot read (not a chat completion chunk).');
       return;
     }

@@ -1,6 +1,6 @@
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { isEmptyField, markLossy } from './answer-fidelity.js';
-import { conforms, openAIChunkSchema } from './provider-answer-schemas.js';
+import { isOpenAIChunk } from './provider-answer-schemas.js';
 import type { ChatCompletion, CompletionChoice, ToolCall, Usage } from './openai.js';
 import { splitForReplay } from './replay-pieces.js';
 
@@ -176,7 +176,7 @@ export class ChatCompletionStreamAccumulator {
       this.#broken = true;
       return;
     }
-    if (!conforms(openAIChunkSchema, chunk) || chunk.error) {
+    if (!isOpenAIChunk(chunk) || chunk.error) {
       this.#sawError = Boolean((chunk as CompletionChunk | null)?.error);
       this.#broken = true;
       return;
@@ -187,8 +187,10 @@ export class ChatCompletionStreamAccumulator {
       model: chunk.model ?? '',
       systemFingerprint: chunk.system_fingerprint ?? null,
     };
-    for (const [field, value] of Object.entries(chunk)) {
-      if (!streamOnlyChunkFields.has(field) && !isEmptyField(value)) this.#extras[field] = value;
+    // for...in, not Object.entries: this runs for every event of every stream (a parsed JSON object has
+    // no inherited enumerable fields, so both see the same ones).
+    for (const field in chunk) {
+      if (!streamOnlyChunkFields.has(field) && !isEmptyField(chunk[field])) this.#extras[field] = chunk[field];
     }
     const usage = chunk.usage ?? chunk.x_groq?.usage;
     if (usage) this.#usage = usage;
@@ -209,11 +211,11 @@ export class ChatCompletionStreamAccumulator {
       this.#choices.set(index, draft);
     }
     const delta = choice.delta ?? {};
-    for (const [field, value] of Object.entries(delta)) {
-      if (!knownDeltaFields.has(field) && !isEmptyField(value)) this.#lossy = true;
+    for (const field in delta) {
+      if (!knownDeltaFields.has(field) && !isEmptyField(delta[field])) this.#lossy = true;
     }
-    for (const [field, value] of Object.entries(choice)) {
-      if (!knownChoiceFields.has(field) && value !== null && value !== undefined) draft.extras[field] = value;
+    for (const field in choice) {
+      if (!knownChoiceFields.has(field) && choice[field] !== null && choice[field] !== undefined) draft.extras[field] = choice[field];
     }
     if (typeof delta.content === 'string') {
       draft.content += delta.content;

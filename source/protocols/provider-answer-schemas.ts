@@ -39,6 +39,46 @@ const openAIChunkChoice = z.object({
   finish_reason: optionalString,
 });
 
+/**
+ * Whether one `data:` of a chat completion stream (after JSON.parse) conforms to openAIChunkSchema.
+ * A stream has an event per few tokens, and zod's check allocates ~1 KB per event (half of all a relayed
+ * stream allocated): the common shapes (text deltas, role, finish, usage) are recognised first by a
+ * check that only ever says yes where the schema does (tests/protocols/stream-event-fast-checks.test.ts);
+ * everything else, tool calls included, is the schema's to judge.
+ */
+export function isOpenAIChunk(value: unknown): boolean {
+  return isPlainOpenAIChunk(value) || openAIChunkSchema.safeParse(value).success;
+}
+
+/** The check without zod (exported for its tests): true only where openAIChunkSchema says yes. */
+export function isPlainOpenAIChunk(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const chunk = value as Record<string, unknown>;
+  if (!isNullishString(chunk.id) || !isNullishString(chunk.model) || !isNullishString(chunk.system_fingerprint)) return false;
+  if (chunk.created != null && !Number.isFinite(chunk.created)) return false;
+  if (chunk.usage != null && !isObject(chunk.usage)) return false;
+  if (chunk.x_groq !== undefined) return false;
+  const choices = chunk.choices;
+  if (choices == null) return true;
+  if (!Array.isArray(choices)) return false;
+  for (const choice of choices) {
+    if (!isObject(choice)) return false;
+    const { index, delta, finish_reason: finishReason } = choice as Record<string, unknown>;
+    if (index !== undefined && !isCount(index)) return false;
+    if (!isNullishString(finishReason)) return false;
+    if (delta == null) continue;
+    if (!isObject(delta)) return false;
+    const { content, refusal, tool_calls: toolCalls } = delta as Record<string, unknown>;
+    if (!isNullishString(content) || !isNullishString(refusal) || toolCalls != null) return false;
+  }
+  return true;
+}
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isNullishString = (value: unknown): boolean => value === undefined || value === null || typeof value === 'string';
+/** A non-negative integer, as z.number().int().nonnegative() takes it. */
+const isCount = (value: unknown): boolean => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
 /** One `data:` of a chat completion stream (after JSON.parse). */
 export const openAIChunkSchema = z.object({
   id: optionalString,
@@ -115,7 +155,7 @@ const anthropicDelta = z.union([
 ]);
 
 /** The events whose fields are read, by type; types newer than this code pass with a `type`. */
-const anthropicEventSchemas: Record<string, z.ZodType> = {
+export const anthropicEventSchemas: Readonly<Record<string, z.ZodType>> = {
   message_start: z.object({ type: z.literal('message_start'), message: anthropicMessageStart }),
   content_block_start: z.object({ type: z.literal('content_block_start'), index: blockIndex, content_block: anthropicStartBlock }),
   content_block_delta: z.object({ type: z.literal('content_block_delta'), index: blockIndex, delta: anthropicDelta }),
@@ -136,9 +176,25 @@ export function isAnthropicEvent(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string') return false;
+  if (type === 'content_block_delta' && isPlainBlockDelta(value as Record<string, unknown>)) return true;
   const schema = anthropicEventSchemas[type];
   return schema === undefined || schema.safeParse(value).success;
 }
+
+/** The Messages stream's most frequent event with a delta the schema names: said yes to without zod's allocations (as isOpenAIChunk). */
+export function isPlainBlockDelta(event: Record<string, unknown>): boolean {
+  if (!isCount(event.index) || !isObject(event.delta)) return false;
+  const delta = event.delta as Record<string, unknown>;
+  const field = plainDeltaField[delta.type as string];
+  return field !== undefined && typeof delta[field] === 'string';
+}
+
+const plainDeltaField: Record<string, string | undefined> = Object.assign(Object.create(null) as Record<string, string | undefined>, {
+  text_delta: 'text',
+  input_json_delta: 'partial_json',
+  thinking_delta: 'thinking',
+  signature_delta: 'signature',
+});
 
 /** A whole Messages answer that is complete: it has a stop reason, its blocks and usage are readable. */
 export const anthropicMessageSchema = z.object({

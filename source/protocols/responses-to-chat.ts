@@ -31,7 +31,7 @@ import { readResponsesInput, refuseUntranslatable, type ResponsesInputPiece } fr
 import { echoOf, ResponseEventWriter } from './responses-stream.js';
 import { markLossy, isEmptyField } from './answer-fidelity.js';
 import { tokenCount } from './answer-usage.js';
-import { conforms, openAIChunkSchema } from './provider-answer-schemas.js';
+import { isOpenAIChunk } from './provider-answer-schemas.js';
 import { WrittenEvents } from './responses-replay-check.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -311,7 +311,7 @@ export class ChatStreamToResponses {
       this.#ensureWriter(chunk).fail(message, typeof chunk.error.code === 'string' ? chunk.error.code : 'upstream_error');
       return;
     }
-    if (!conforms(openAIChunkSchema, chunk)) {
+    if (!isOpenAIChunk(chunk)) {
       this.#ensureWriter(undefined).fail('The upstream stream sent an event that could not be read.', 'upstream_error');
       return;
     }
@@ -384,11 +384,14 @@ const translatedDeltaFields = new Set(['role', 'content', 'refusal', 'reasoning_
  * audio, citations...).
  */
 function carriesMore(chunk: ChatChunk): boolean {
-  for (const [field, value] of Object.entries(chunk)) if (!chunkMetaFields.has(field) && !isEmptyField(value)) return true;
+  // for...in, not Object.entries: once per chunk of every stream (a parsed object inherits no enumerable fields).
+  const fieldsOfChunk = chunk as Record<string, unknown>;
+  for (const field in fieldsOfChunk) if (!chunkMetaFields.has(field) && !isEmptyField(fieldsOfChunk[field])) return true;
   for (const choice of chunk.choices ?? []) {
     const fields = choice as Record<string, unknown>;
     if ((choice.index ?? 0) !== 0 || !isEmptyField(fields.logprobs)) return true;
-    for (const [field, value] of Object.entries(choice.delta ?? {})) if (!translatedDeltaFields.has(field) && !isEmptyField(value)) return true;
+    const delta = (choice.delta ?? {}) as Record<string, unknown>;
+    for (const field in delta) if (!translatedDeltaFields.has(field) && !isEmptyField(delta[field])) return true;
   }
   return false;
 }

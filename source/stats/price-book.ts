@@ -22,6 +22,22 @@ function undated(model: string): string {
  */
 export function findPrice(provider: string | null, model: string | null, userPrices: Readonly<Record<string, ModelPrice>>): FoundPrice | undefined {
   if (!model) return undefined;
+  // Every request is priced, nearly always as the same few models: remembered per price table (a user's
+  // table is a new object whenever the config changes, so an edit is seen at once).
+  let known = foundIn.get(userPrices);
+  if (!known) foundIn.set(userPrices, (known = new Map()));
+  const memoKey = `${provider ?? ''}\u0000${model}`;
+  if (known.has(memoKey)) return known.get(memoKey);
+  const found = lookUpPrice(provider, model, userPrices);
+  if (known.size >= maxRememberedModels) known.clear();
+  known.set(memoKey, found);
+  return found;
+}
+
+const foundIn = new WeakMap<object, Map<string, FoundPrice | undefined>>();
+const maxRememberedModels = 256;
+
+function lookUpPrice(provider: string | null, model: string, userPrices: Readonly<Record<string, ModelPrice>>): FoundPrice | undefined {
   const names = [...new Set([model, undated(model)])];
   const keys = [...(provider ? names.map((name) => `${provider}/${name}`) : []), ...names, ...(provider ? [`${provider}/*`] : [])];
   for (const [source, table] of [

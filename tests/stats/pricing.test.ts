@@ -20,6 +20,28 @@ describe('findPrice', () => {
   });
 });
 
+describe('findPrice remembers what it found, per price table', () => {
+  it('answers the same for the same table, and sees a changed table (a new object) at once', () => {
+    const table = { 'my-model': { input: 1, output: 2 } };
+    expect(findPrice('groq', 'my-model', table)).toMatchObject({ key: 'my-model', price: { input: 1 } });
+    expect(findPrice('groq', 'my-model', table)).toMatchObject({ key: 'my-model', price: { input: 1 } });
+    expect(findPrice('groq', 'other-model', table)).toBeUndefined();
+    expect(findPrice('groq', 'other-model', table)).toBeUndefined();
+    // The config reloaded with a price for it: a new table object.
+    expect(findPrice('groq', 'other-model', { ...table, 'groq/other-model': { input: 5, output: 6 } })).toMatchObject({ key: 'groq/other-model', source: 'user' });
+    // Another provider, the same model name: not the first provider's answer.
+    expect(findPrice('openai', 'gpt-4o-mini', table)).toMatchObject({ source: 'builtin', key: 'gpt-4o-mini' });
+    expect(findPrice(null, 'gpt-4o-mini', { 'openai/gpt-4o-mini': { input: 9, output: 9 } })).toMatchObject({ source: 'builtin' });
+    expect(findPrice('openai', 'gpt-4o-mini', { 'openai/gpt-4o-mini': { input: 9, output: 9 } })).toMatchObject({ source: 'user' });
+  });
+
+  it('stays right past the number of models it remembers', () => {
+    const table = {};
+    for (let i = 0; i < 600; i++) expect(findPrice('p', `unpriced-${i}`, table)).toBeUndefined();
+    expect(findPrice('openai', 'gpt-4o-mini', table)).toMatchObject({ source: 'builtin' });
+  });
+});
+
 describe('costOfUsage', () => {
   it('charges cached input at the cached price and the rest at full price (hand-computed)', () => {
     const price = { input: 3, output: 15, cachedInput: 0.3 };

@@ -92,6 +92,7 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
       protocol: ctx.protocol,
       body,
       raw,
+      rawParts: { raw, spans: parsed.spans },
       stream: body.stream === true,
       includeUsage: streamOptions?.include_usage === true,
       requestedModel,
