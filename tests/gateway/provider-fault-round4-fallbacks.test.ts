@@ -75,6 +75,8 @@ for (const setup of setups) {
         it(`${name}, asked in ${caller}`, async () => {
           n += 1;
           const question = `Who answers question ${n} after ${name}?`;
+          await harness.gateway.drained();
+          const recordsBefore = harness.records!.length;
           harness.fake.setMode(mode, { times: 1 });
           const response = await fetch(`${harness.url}${paths[caller]}`, {
             method: 'POST',
@@ -87,6 +89,10 @@ for (const setup of setups) {
           const read = readAnswer(caller, true, body);
           expect(read.endsWithError, body.slice(-300)).toBe(false);
           expect(read.text).toBe(`Echo: ${question}`);
+          // One record, of the fallback's answer.
+          await harness.gateway.drained();
+          expect(harness.records!.length).toBe(recordsBefore + 1);
+          expect(harness.records!.at(-1)).toMatchObject({ status: 200, provider: setup.fallback, model: 'fake-model-large' });
         });
       }
     }
