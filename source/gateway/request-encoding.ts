@@ -1,4 +1,4 @@
-import { brotliDecompressSync, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
+import { canDecode, decoderFor, encodingName } from './content-encodings.js';
 
 export type DecodedBody = { kind: 'ok'; body: Buffer } | { kind: 'unsupported'; encoding: string } | { kind: 'corrupt'; encoding: string } | { kind: 'too-large' };
 
@@ -6,24 +6,35 @@ export type DecodedBody = { kind: 'ok'; body: Buffer } | { kind: 'unsupported'; 
  * A request body sent compressed (`content-encoding: gzip`, `deflate`, `br`): decompressed here, within
  * the body limit, so every layer reads JSON and the provider gets the plain body. Read as it came it
  * would be refused as "not UTF-8", which tells the client nothing; an encoding Node cannot decode
- * (`zstd`) is named in a 415.
+ * (`zstd`) is named in a 415. Decompressing runs off the event loop (content-encodings.ts): a brotli
+ * body that inflates to the whole limit takes a while, and other requests are served meanwhile.
  */
-export function decodedBody(header: string | string[] | undefined, body: Buffer, limitBytes: number): DecodedBody {
-  const encoding = String(header ?? '').trim().toLowerCase();
-  if (encoding === '' || encoding === 'identity') return { kind: 'ok', body };
-  const decode = decoders.get(encoding);
-  if (!decode) return { kind: 'unsupported', encoding };
-  try {
-    return { kind: 'ok', body: decode(body, { maxOutputLength: limitBytes }) };
-  } catch (error) {
-    return (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? { kind: 'too-large' } : { kind: 'corrupt', encoding };
-  }
+export async function decodedBody(header: string | string[] | undefined, body: Buffer, limitBytes: number): Promise<DecodedBody> {
+  const encoding = encodingName(header);
+  if (encoding === '') return { kind: 'ok', body };
+  if (!canDecode(encoding)) return { kind: 'unsupported', encoding };
+  const decoder = decoderFor(encoding, body)!;
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (result: DecodedBody): void => {
+      if (settled) return;
+      settled = true;
+      resolve(result);
+    };
+    decoder.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        chunks.length = 0;
+        settle({ kind: 'too-large' });
+        decoder.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    decoder.on('end', () => settle({ kind: 'ok', body: Buffer.concat(chunks, size) }));
+    decoder.on('error', () => settle({ kind: 'corrupt', encoding }));
+    decoder.end(body);
+  });
 }
-
-/** A Map, not an object literal: the header is the client's to write, and `constructor` or `__proto__` must not find Object's own members. */
-const decoders = new Map<string, (body: Buffer, options: ZlibOptions) => Buffer>([
-  ['gzip', gunzipSync],
-  ['x-gzip', gunzipSync],
-  ['deflate', inflateSync],
-  ['br', brotliDecompressSync],
-]);

@@ -9,6 +9,7 @@ import { ResponsesStreamAccumulator } from '../protocols/responses-stream.js';
 import { ChatStreamToResponses, chatCompletionToResponse, responsesRequestToChat } from '../protocols/responses-to-chat.js';
 import { AnthropicStreamToResponses, anthropicMessageToResponse, responsesRequestToAnthropic } from '../protocols/responses-to-anthropic.js';
 import { passthrough, type Exchange } from './upstream-exchange.js';
+import { droppedForResponsesTranslation } from '../protocols/responses-fields-translation-drops.js';
 
 /**
  * The exchange for a Responses caller: passed through byte for byte to a provider that speaks the
@@ -38,6 +39,7 @@ export function planResponsesExchange(
   }
   if (target.spec.protocol === 'anthropic') {
     return {
+      dropped: droppedForResponsesTranslation(body, 'anthropic'),
       model,
       url: messagesUrl(target, false),
       headers: { ...{}, ...headers, 'anthropic-version': anthropicVersion },
@@ -48,6 +50,7 @@ export function planResponsesExchange(
     };
   }
   return {
+    dropped: droppedForResponsesTranslation(body, 'chat'),
     model,
     url: chatCompletionsUrl(target),
     headers,

@@ -21,6 +21,10 @@ export function validateResponsesBody(value: Record<string, unknown>): Responses
     return { message: 'Every entry of `input` must be an object (a message, function_call, function_call_output...).', code: 'invalid_input' };
   }
   if (value.tools !== undefined && !Array.isArray(value.tools)) return { message: '`tools` must be an array.', code: 'invalid_tools' };
+  // `"stream": "true"` read as not-a-stream would answer with JSON a client waiting for events cannot read.
+  if (value.stream !== undefined && value.stream !== null && typeof value.stream !== 'boolean') {
+    return { message: '`stream` must be a JSON boolean (true or false), not a string or a number.', code: 'invalid_stream' };
+  }
   return undefined;
 }
 

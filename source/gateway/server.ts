@@ -38,7 +38,7 @@ import { formatRequestLogLine } from './request-log.js';
 import { VirtualKeys } from '../keys/virtual-keys.js';
 import { keyManagementLayer } from './layers/key-management.js';
 import { chargeVirtualKey, virtualKeyPolicyLayer } from './layers/virtual-keys.js';
-import { sendError, sendJson } from './respond.js';
+import { errorBodyIn, sendError, sendJson } from './respond.js';
 import { midStreamError } from './upstream-exchange.js';
 import { answerClientError, noteProtocol } from './malformed-connection.js';
 
@@ -166,7 +166,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   ]);
   const routeCountTokens = composeLayers([
     auth,
-    parseRequestLayer({ bodyLimitBytes: options.bodyLimitBytes, routing: options.routing, requireMaxTokens: false }),
+    parseRequestLayer({ bodyLimitBytes: options.bodyLimitBytes, routing: options.routing, requireMaxTokens: false, dropUntranslatableRoutes: false }),
     virtualKeyPolicyLayer(options.routing, virtualKeys, { admit: false }),
     countTokensLayer(options.routing, agents),
   ]);
@@ -258,8 +258,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         if (inFlight === 0 && pendingRecords.size === 0) drainWaiters.splice(0).forEach((resolve) => resolve());
       });
     });
-    if (route === 'responses') ctx.protocol = 'responses';
-    else if (route === 'messages' || route === 'count-tokens' || (route !== 'chat' && typeof req.headers['anthropic-version'] === 'string')) ctx.protocol = 'anthropic';
+    ctx.protocol = protocolOf(route, ctx.path, req.headers['anthropic-version']);
     noteProtocol(req.socket, ctx.protocol);
     const run = handlers[route];
     run(ctx).catch((error: unknown) => {
@@ -354,8 +353,29 @@ const answerNotFound: Layer = async (ctx) => {
 
 const answerWrongMethod: Layer = async (ctx) => {
   ctx.layer = 'gateway';
-  sendError(ctx, 405, `${ctx.path} does not accept ${ctx.req.method}.`, 'method_not_allowed');
+  // RFC 9110: a 405 names the methods that work, so a client (or a human with curl) sees what to send.
+  const allowed = allowedMethods(ctx.path);
+  sendError(ctx, 405, `${ctx.path} does not accept ${ctx.req.method}; send ${allowed.join(' or ')}.`, 'method_not_allowed', { allow: allowed.join(', ') });
 };
+
+/** The methods a known path takes (pickRoute's answer for each). */
+function allowedMethods(path: string): string[] {
+  if (path === '/health') return ['GET', 'HEAD'];
+  if (path === '/stats' || path === '/metrics' || path === '/events' || modelPaths.has(path) || /^(\/v1)?\/models\/[^/]+$/.test(path)) return ['GET'];
+  return ['POST'];
+}
+
+/**
+ * The protocol a request's answers (errors included) are written in: its path's, whatever the method (a
+ * GET on /v1/chat/completions is an OpenAI client's mistake); elsewhere Anthropic's when the client sent
+ * `anthropic-version`, else OpenAI's.
+ */
+function protocolOf(route: Route, path: string, anthropicVersion: string | string[] | undefined): RequestContext['protocol'] {
+  if (route === 'responses' || responsesPaths.has(path)) return 'responses';
+  if (route === 'chat' || chatPaths.has(path)) return 'openai';
+  if (route === 'messages' || route === 'count-tokens' || messagePaths.has(path) || countTokensPaths.has(path)) return 'anthropic';
+  return typeof anthropicVersion === 'string' ? 'anthropic' : 'openai';
+}
 
 function createContext(req: IncomingMessage, res: ServerResponse): RequestContext {
   const url = req.url ?? '/';
@@ -424,6 +444,8 @@ export async function startGateway(
   );
   server.maxConnections = maxConnections;
   server.on('clientError', answerClientError);
+  // An Expect other than 100-continue: Node's own answer is a bare 417; this one says what to do, in the path's protocol.
+  server.on('checkExpectation', (req, res) => answerUnmetExpectation(req, res));
   server.on('connection', (socket: Socket) => {
     const silent = setTimeout(() => socket.destroy(), headersTimeoutMs);
     silent.unref();
@@ -453,6 +475,16 @@ export async function startGateway(
       await gateway.close();
     },
   };
+}
+
+function answerUnmetExpectation(req: IncomingMessage, res: ServerResponse): void {
+  const path = (req.url ?? '/').split('?')[0]!;
+  const protocol = protocolOf(pickRoute(req.method ?? 'GET', path), path, req.headers['anthropic-version']);
+  const expectation = String(req.headers.expect ?? '').slice(0, 60);
+  const body = JSON.stringify(errorBodyIn(protocol, 417, `isartor cannot meet "Expect: ${expectation}" (only 100-continue); send the request without that header.`, 'expectation_failed'));
+  // The body the client may still send is not read: the connection closes after this answer.
+  res.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-should-retry': 'false', connection: 'close' });
+  res.end(body);
 }
 
 function listenError(error: NodeJS.ErrnoException, listen: { host: string; port: number }): Error {

@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { PassThrough } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import type { UpstreamAgents } from './layers/upstream.js';
+import { canDecode, decoderFor, encodingName } from './content-encodings.js';
 
 export interface UpstreamRequestOptions {
   body: Buffer | string;
@@ -151,29 +151,18 @@ function timeoutError(event: 'connect' | 'request' | 'idle', ms: number): Error 
  * The answer's bytes as the provider meant them. isartor asks for no compression, but a provider or a
  * proxy in front of it may compress anyway (`content-encoding: gzip`): passed on as it came, that would
  * reach the client as garbage under isartor's own headers, and no cache or translator could read it.
+ * The decoder is chosen with the first bytes at hand (content-encodings.ts: `deflate` may be raw).
  */
 function decompressed(response: IncomingMessage, fail: (error: Error) => void): NodeJS.ReadableStream {
-  const encoding = String(response.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const encoding = encodingName(response.headers['content-encoding']);
+  if (!canDecode(encoding)) return response;
   const failed = (error: Error & { code?: string }): void =>
     fail(Object.assign(new Error(`The provider sent a ${encoding}-compressed answer that could not be decompressed (${error.code ?? error.message}).`), { code: 'EBADCOMPRESSION' }));
-  if (encoding === 'deflate') return inflated(response, failed);
-  const decoder = encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip() : encoding === 'br' ? createBrotliDecompress() : undefined;
-  if (!decoder) return response;
-  decoder.on('error', failed);
-  return response.pipe(decoder);
-}
-
-/**
- * `deflate` means zlib-wrapped deflate (RFC 9110), but some servers send raw deflate under that name, as
- * browsers accept: the first two bytes tell which (a zlib header is a multiple of 31 with method 8).
- */
-function inflated(response: IncomingMessage, failed: (error: Error) => void): NodeJS.ReadableStream {
   const out = new PassThrough();
   let started = false;
   response.once('data', (first: Buffer) => {
     started = true;
-    const zlib = first.length < 2 || ((first[0]! & 0x0f) === 8 && ((first[0]! << 8) | first[1]!) % 31 === 0);
-    const decoder = zlib ? createInflate() : createInflateRaw();
+    const decoder = decoderFor(encoding, first)!;
     decoder.on('error', failed);
     decoder.pipe(out);
     decoder.write(first);

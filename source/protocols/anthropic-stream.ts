@@ -10,6 +10,7 @@ import { markLossy } from './answer-fidelity.js';
 import { isRunnableArguments } from './tool-arguments.js';
 import { isAnthropicEvent } from './provider-answer-schemas.js';
 import { splitForReplay } from './replay-pieces.js';
+import { SseTextFeed } from './sse-text-feed.js';
 
 /** One event as Anthropic writes it: the SSE event name repeats the data's `type`. */
 export function anthropicSseEvent(event: AnthropicStreamEvent): string {
@@ -23,14 +24,16 @@ export function anthropicSseEvent(event: AnthropicStreamEvent): string {
  */
 export class AnthropicEventReader {
   readonly #parser: EventSourceParser;
+  readonly #feed: SseTextFeed;
   readonly #decoder = new TextDecoder();
 
   constructor(onEvent: (event: AnthropicStreamEvent | undefined) => void) {
     this.#parser = createParser({ onEvent: (message) => onEvent(readEvent(message)) });
+    this.#feed = new SseTextFeed(this.#parser);
   }
 
   push(bytes: Uint8Array): void {
-    this.#parser.feed(this.#decoder.decode(bytes, { stream: true }));
+    this.#feed.feed(this.#decoder.decode(bytes, { stream: true }));
   }
 
   /** The stream ended: an event that lacked only its closing blank line still counts. */

@@ -22,6 +22,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import { SseTextFeed } from './sse-text-feed.js';
 import {
   anthropicErrorBody,
   parseToolInput,
@@ -304,6 +305,7 @@ type OpenBlock = { kind: 'text'; block: AnthropicTextBlock } | { kind: 'tool'; d
 export class OpenAIStreamToAnthropic {
   readonly #requestedModel: string;
   readonly #parser: EventSourceParser;
+  readonly #feed: SseTextFeed;
   readonly #decoder = new TextDecoder();
   #out: string[] = [];
   #message: AnthropicMessage | undefined;
@@ -321,11 +323,12 @@ export class OpenAIStreamToAnthropic {
   constructor(requestedModel: string) {
     this.#requestedModel = requestedModel;
     this.#parser = createParser({ onEvent: (event) => this.#onEvent(event) });
+    this.#feed = new SseTextFeed(this.#parser);
   }
 
   /** Takes upstream bytes; gives the Anthropic SSE text to send now (possibly empty). */
   push(bytes: Uint8Array): string {
-    if (!this.#failed && !this.#sawDone) this.#parser.feed(this.#decoder.decode(bytes, { stream: true }));
+    if (!this.#failed && !this.#sawDone) this.#feed.feed(this.#decoder.decode(bytes, { stream: true }));
     return this.#flush();
   }
 
@@ -444,6 +447,8 @@ export class OpenAIStreamToAnthropic {
 
   #text(text: string): void {
     if (this.#open?.kind !== 'text') {
+      // Calls held back behind another (see #toolCall) end where text begins: their blocks come first.
+      this.#startHeldTools();
       this.#closeBlock();
       const block: AnthropicTextBlock = { type: 'text', text: '' };
       this.#emit({ type: 'content_block_start', index: this.#blocks.length, content_block: { ...block } });
@@ -457,9 +462,12 @@ export class OpenAIStreamToAnthropic {
   #toolCall(call: ChunkToolCall): void {
     const index = call.index ?? 0;
     let draft = this.#tools.get(index);
-    // A different id at a known index is a new call: some providers number every call 0.
-    if (!draft || (call.id && draft.id && call.id !== draft.id)) {
-      if (draft && draft.blockIndex === undefined) this.#startTool(draft);
+    // A different id with a name at a known index is a new call: some providers number every call 0. An
+    // id that changes on a piece without a name (some servers make one per chunk) is the same call.
+    if (!draft || (call.id && draft.id && call.id !== draft.id && call.function?.name)) {
+      // The call it replaces at this index is finished: its open block closes, so the new one can stream.
+      if (draft && this.#open?.kind === 'tool' && this.#open.draft === draft) this.#closeBlock();
+      else if (draft && draft.blockIndex === undefined && !this.#mustHold(draft)) this.#startTool(draft);
       draft = { id: call.id ?? '', name: '', arguments: '', blockIndex: undefined };
       this.#tools.set(index, draft);
       this.#drafts.push(draft);
@@ -471,7 +479,9 @@ export class OpenAIStreamToAnthropic {
       // earlier wait for it. A name repeated on later chunks, as some providers do, is then ignored.
       draft.name += call.function?.name ?? '';
       draft.arguments += piece;
-      if (draft.name !== '') this.#startTool(draft);
+      // While another call's block is open, more of its arguments may still come (some providers interleave
+      // parallel calls): this one is held, whole, until the finish or the next text, when the open one is done.
+      if (draft.name !== '' && !this.#mustHold(draft)) this.#startTool(draft);
       return;
     }
     if (piece === '') return;
@@ -482,6 +492,17 @@ export class OpenAIStreamToAnthropic {
     }
     draft.arguments += piece;
     this.#emit({ type: 'content_block_delta', index: draft.blockIndex, delta: { type: 'input_json_delta', partial_json: piece } });
+  }
+
+  /** A named call waits while another call's block is open or an earlier call waits: blocks cannot interleave. */
+  #mustHold(draft: ToolDraft): boolean {
+    if (this.#open?.kind === 'tool' && this.#open.draft !== draft) return true;
+    return this.#drafts.some((other) => other !== draft && other.blockIndex === undefined && other.name !== '' && this.#drafts.indexOf(other) < this.#drafts.indexOf(draft));
+  }
+
+  /** Starts the calls held back, in the order they came, each with all its arguments so far. */
+  #startHeldTools(): void {
+    for (const draft of this.#drafts) if (draft.blockIndex === undefined && draft.name !== '') this.#startTool(draft);
   }
 
   #startTool(draft: ToolDraft): void {

@@ -32,6 +32,7 @@ import { AnthropicEventReader } from './anthropic-stream.js';
 import { defaultMaxTokensFor } from './anthropic-output-limits.js';
 import { refuseOpenAIOnly } from './openai-fields-anthropic-lacks.js';
 import { tokenCount } from './answer-usage.js';
+import { markLossy } from './answer-fidelity.js';
 import { openAIErrorBody, type ChatCompletion, type ChatCompletionRequest, type ChatMessage, type OpenAIErrorType, type ToolCall, type Usage } from './openai.js';
 
 
@@ -317,6 +318,10 @@ export class AnthropicStreamToOpenAI {
   readonly #toolCalls: ToolCall[] = [];
   /** Anthropic block index to tool call index, plus whether any argument text has been sent. */
   readonly #toolBlocks = new Map<number, { call: ToolCall; startInput: unknown; sentArguments: boolean }>();
+  /** Indexes of the text blocks started: a text delta counts only for one of them. */
+  readonly #textBlocks = new Set<number>();
+  /** The provider sent a delta for a block it never started (or of another kind): served without it, never cached. */
+  #lossy = false;
   #finishReason: string | null = null;
   #usage: AnthropicUsage = { input_tokens: 0, output_tokens: 0 };
   #stopped = false;
@@ -347,7 +352,9 @@ export class AnthropicStreamToOpenAI {
   /** The whole answer, or undefined unless the upstream stream reached message_stop without an error. */
   result(): ChatCompletion | undefined {
     if (this.#failed || !this.#stopped) return undefined;
-    return this.#build();
+    const answer = this.#build();
+    if (this.#lossy) markLossy(answer);
+    return answer;
   }
 
   /** What the stream carried so far, finished or not: only for charging a client who left, never for the cache. */
@@ -436,8 +443,10 @@ export class AnthropicStreamToOpenAI {
         this.#onBlockStart(event.index, event.content_block);
         return;
       case 'content_block_delta':
-        if (event.delta.type === 'text_delta') this.#onText(event.delta.text);
-        else if (event.delta.type === 'input_json_delta') this.#onArguments(event.index, event.delta.partial_json);
+        // A delta for a block never started (or of another kind) belongs to no part of the answer.
+        if (event.delta.type === 'text_delta' && this.#textBlocks.has(event.index)) this.#onText(event.delta.text);
+        else if (event.delta.type === 'input_json_delta' && this.#toolBlocks.has(event.index)) this.#onArguments(event.index, event.delta.partial_json);
+        else if (event.delta.type === 'text_delta' || event.delta.type === 'input_json_delta') this.#lossy = true;
         return;
       case 'content_block_stop':
         this.#onBlockStop(event.index);
@@ -464,6 +473,7 @@ export class AnthropicStreamToOpenAI {
 
   #onBlockStart(index: number, block: Extract<AnthropicStreamEvent, { type: 'content_block_start' }>['content_block']): void {
     if (block.type === 'text') {
+      this.#textBlocks.add(index);
       if (block.text) this.#onText(block.text);
       return;
     }

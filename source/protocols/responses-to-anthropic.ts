@@ -15,6 +15,8 @@
  *   back; reasoning items in the input are dropped (Anthropic cannot read OpenAI's).
  * - `parallel_tool_calls: false` rides on the tool choice as `disable_parallel_tool_use`.
  * - `store`, `include`, `prompt_cache_key`, `client_metadata`, `metadata` are not sent; `user` becomes `metadata.user_id`.
+ * - `reasoning`, `text.verbosity`, `truncation: "auto"` and `max_tool_calls` are named in `x-isartor-dropped`
+ *   (responses-fields-translation-drops.ts).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -198,6 +200,8 @@ export class AnthropicStreamToResponses {
   readonly #reader = new AnthropicEventReader((event) => this.#onEvent(event));
   #writer: ResponseEventWriter | undefined;
   readonly #toolInputs = new Map<number, unknown>();
+  /** Indexes of the text blocks started: a text delta counts only for one of them. */
+  readonly #textBlocks = new Set<number>();
   #usage: AnthropicUsage = { input_tokens: 0, output_tokens: 0 };
   #stopReason: string | null = null;
   #ended = false;
@@ -272,6 +276,7 @@ export class AnthropicStreamToResponses {
       case 'content_block_start': {
         const block = event.content_block;
         if (block.type === 'text') {
+          this.#textBlocks.add(event.index);
           out.text(block.text);
           if (!isEmptyField((block as { citations?: unknown }).citations)) this.#lossy = true;
         } else if (block.type === 'tool_use') {
@@ -281,8 +286,9 @@ export class AnthropicStreamToResponses {
         return;
       }
       case 'content_block_delta':
-        if (event.delta.type === 'text_delta') out.text(event.delta.text);
-        else if (event.delta.type === 'input_json_delta') out.functionArguments(event.index, event.delta.partial_json);
+        // A delta for a block never started (or of another kind) belongs to no part of the answer.
+        if (event.delta.type === 'text_delta' && this.#textBlocks.has(event.index)) out.text(event.delta.text);
+        else if (event.delta.type === 'input_json_delta' && this.#toolInputs.has(event.index)) out.functionArguments(event.index, event.delta.partial_json);
         else this.#lossy = true;
         return;
       case 'content_block_stop':

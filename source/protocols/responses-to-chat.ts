@@ -17,12 +17,14 @@
  *   (`reasoning_content`) comes back as a reasoning item with a summary.
  * - `text.format` json_schema/json_object becomes `response_format`; `max_output_tokens` becomes `max_tokens`.
  * - `store`, `include`, `prompt_cache_key`, `client_metadata`, `metadata`, `truncation` and
- *   `service_tier` are not sent; the answer says `store: false`.
+ *   `service_tier` are not sent; the answer says `store: false`. Of what is not sent, the settings that
+ *   change how the answer is made are named in `x-isartor-dropped` (responses-fields-translation-drops.ts).
  * - Images in a function_call_output become "[image omitted]": chat tool messages hold text.
  * - Of several answer choices only the first is read.
  */
 import { randomUUID } from 'node:crypto';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
+import { SseTextFeed } from './sse-text-feed.js';
 import type { ChatCompletion, ChatCompletionRequest, ChatMessage, Usage } from './openai.js';
 import { CallShapes, functionToolsOf, requestToolsOf, responsesUsage, type ResponseObject, type ResponsesRequest, type ResponsesTool, type ResponsesUsage } from './responses.js';
 import { readResponsesInput, refuseUntranslatable, type ResponsesInputPiece } from './responses-input.js';
@@ -201,6 +203,16 @@ interface ChunkToolCall {
   function?: { name?: string; arguments?: string };
 }
 
+/** One tool call of a chat stream on its way into a response: `key` names it to the writer. */
+interface PendingCall {
+  key: string;
+  index: number;
+  id: string;
+  name: string;
+  arguments: string;
+  started: boolean;
+}
+
 interface ChatChunk {
   id?: string;
   created?: number;
@@ -223,10 +235,12 @@ export class ChatStreamToResponses {
   readonly #context: ResponseContext;
   readonly #shapes: CallShapes;
   readonly #parser: EventSourceParser;
+  readonly #feed: SseTextFeed;
   readonly #decoder = new TextDecoder();
   #writer: ResponseEventWriter | undefined;
-  /** A tool call's name can arrive after its index appears; it opens once named. */
-  readonly #pendingCalls = new Map<number, { id: string; name: string; arguments: string }>();
+  /** The call now at each tool call index (its name can arrive after its index appears; it opens once named), and every call, by its own key. */
+  readonly #pendingCalls = new Map<number, PendingCall>();
+  readonly #calls: PendingCall[] = [];
   #finishReason: string | null = null;
   #usage: Usage | undefined;
   #ended = false;
@@ -239,10 +253,11 @@ export class ChatStreamToResponses {
     this.#context = context;
     this.#shapes = new CallShapes(context.body);
     this.#parser = createParser({ onEvent: (event) => this.#onData(event.data) });
+    this.#feed = new SseTextFeed(this.#parser);
   }
 
   push(bytes: Uint8Array): string {
-    if (!this.#writer?.finished) this.#parser.feed(this.#decoder.decode(bytes, { stream: true }));
+    if (!this.#writer?.finished) this.#feed.feed(this.#decoder.decode(bytes, { stream: true }));
     return this.#written.observe(this.#writer?.flush() ?? '');
   }
 
@@ -317,17 +332,25 @@ export class ChatStreamToResponses {
 
   #onToolCall(out: ResponseEventWriter, call: ChunkToolCall): void {
     const index = call.index ?? 0;
-    const pending = this.#pendingCalls.get(index) ?? { id: '', name: '', arguments: '' };
-    this.#pendingCalls.set(index, pending);
-    if (call.id) pending.id = call.id;
-    if (call.function?.name) pending.name += call.function.name;
+    let pending = this.#pendingCalls.get(index);
+    // A different id with a name at a known index is a new call (some providers number every call 0, or
+    // send no index); an id that changes on a piece without a name (one per chunk) is the same call.
+    if (!pending || (call.id && pending.id && call.id !== pending.id && call.function?.name)) {
+      pending = { key: `${index}:${this.#calls.length}`, index, id: '', name: '', arguments: '', started: false };
+      this.#pendingCalls.set(index, pending);
+      this.#calls.push(pending);
+    }
+    if (call.id && !pending.id) pending.id = call.id;
+    // A name repeated on later chunks, as some providers do, is not part of it.
+    if (call.function?.name && !pending.started) pending.name += call.function.name;
     const piece = call.function?.arguments ?? '';
     if (pending.name === '') {
       pending.arguments += piece;
       return;
     }
-    out.startFunctionCall(index, { callId: pending.id || `call_${index}`, ...this.#shapes.of(pending.name) });
-    out.functionArguments(index, pending.arguments + piece);
+    out.startFunctionCall(pending.key, { callId: pending.id || `call_${index}`, ...this.#shapes.of(pending.name) });
+    pending.started = true;
+    out.functionArguments(pending.key, pending.arguments + piece);
     pending.arguments = '';
   }
 
@@ -339,12 +362,12 @@ export class ChatStreamToResponses {
       return;
     }
     // A tool without parameters may stream no argument text; "{}" keeps callers that parse it working.
-    for (const [index, pending] of this.#pendingCalls) {
+    for (const pending of this.#calls) {
       if (pending.name === '') {
         out.fail('The upstream stream sent a tool call without a name.', 'upstream_error');
         return;
       }
-      if (!out.hasArguments(index)) out.functionArguments(index, '{}');
+      if (!out.hasArguments(pending.key)) out.functionArguments(pending.key, '{}');
     }
     out.complete(usageOfChat(this.#usage), incompleteReason(this.#finishReason));
   }

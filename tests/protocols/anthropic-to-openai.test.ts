@@ -477,7 +477,7 @@ describe('OpenAIStreamToAnthropic', () => {
     expect(unfinished.translator.result()).toBeUndefined();
   });
 
-  it('refuses tool arguments interleaved between calls, which Anthropic blocks cannot express', () => {
+  it('tool arguments interleaved between calls: the call that began while another was open is held, and sent whole after it (Anthropic blocks cannot interleave)', () => {
     const { out, translator } = translate(
       openAISse(
         chunk({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'a', arguments: '{"x"' } }] }),
@@ -488,8 +488,12 @@ describe('OpenAIStreamToAnthropic', () => {
       ),
       1000,
     );
-    expect(readSse(out).at(-1)?.[0]).toBe('error');
-    expect(translator.result()).toBeUndefined();
+    expect(readSse(out).at(-1)?.[0]).toBe('message_stop');
+    const content = translator.result()!.content;
+    expect(content).toEqual([
+      { type: 'tool_use', id: expect.any(String), name: 'a', input: { x: 1 } },
+      { type: 'tool_use', id: expect.any(String), name: 'b', input: {} },
+    ]);
   });
 
   it('treats a non-JSON event as an error', () => {

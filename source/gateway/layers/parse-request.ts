@@ -5,16 +5,20 @@ import type { Layer, RequestContext } from '../context.js';
 import { canonicalQuery } from '../../caching/forwarded-request-parts.js';
 import { readBody } from '../read-body.js';
 import { decodedBody } from '../request-encoding.js';
+import { decodableEncodings } from '../content-encodings.js';
 import { readJsonBody } from '../../json/recurring-parts.js';
 import { anthropicRequestSchema, openAIRequestSchema, requestProblem } from '../../protocols/request-schemas.js';
 import { sendError } from '../respond.js';
 import { prepareResponsesRequest, validateResponsesBody } from '../responses-request.js';
+import { keepTranslatableRoutes } from '../translatable-routes.js';
 
 export interface ParseRequestOptions {
   bodyLimitBytes: number;
   routing: RoutingTable;
   /** count_tokens takes a message request without max_tokens. */
   requireMaxTokens?: boolean;
+  /** Routes that cannot take the request as asked leave its chain (default); count_tokens sends nothing to be answered and keeps them. */
+  dropUntranslatableRoutes?: boolean;
 }
 
 /**
@@ -28,7 +32,7 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
       ctx.clientGone = true;
       return;
     }
-    const decoded = read.kind === 'too-large' ? read : decodedBody(ctx.req.headers['content-encoding'], read.body, options.bodyLimitBytes);
+    const decoded = read.kind === 'too-large' ? read : await decodedBody(ctx.req.headers['content-encoding'], read.body, options.bodyLimitBytes);
     if (decoded.kind === 'too-large') {
       const megabytes = (options.bodyLimitBytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '');
       sendError(
@@ -41,7 +45,7 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
       return;
     }
     if (decoded.kind === 'unsupported') {
-      sendError(ctx, 415, `The request body is sent with Content-Encoding "${decoded.encoding.slice(0, 40)}", which isartor cannot decode. Send it uncompressed, or as gzip, deflate or br.`, 'unsupported_content_encoding');
+      sendError(ctx, 415, `The request body is sent with Content-Encoding "${decoded.encoding.slice(0, 40)}", which isartor cannot decode. Send it uncompressed, or as ${decodableEncodings}.`, 'unsupported_content_encoding');
       return;
     }
     if (decoded.kind === 'corrupt') {
@@ -57,7 +61,7 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
     // Parts this body shares with recent ones (the system prompt, tools, earlier turns) are reused, frozen.
     const parsed = readJsonBody(raw);
     if (!parsed.ok) {
-      sendError(ctx, 400, `The request body is not valid JSON: ${parsed.reason}.`, parsed.code);
+      sendError(ctx, 400, `The request body is not valid JSON: ${parsed.reason}.${contentTypeHint(ctx.req.headers['content-type'])}`, parsed.code);
       return;
     }
     const problem =
@@ -101,12 +105,11 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
       target: primary.target,
       upstreamModel,
     };
-    if (ctx.protocol === 'responses') {
-      const refusal = prepareResponsesRequest(ctx.chat);
-      if (refusal) {
-        sendError(ctx, 400, refusal.message, refusal.code);
-        return;
-      }
+    // Routes that cannot take the request as asked leave the chain here, so that a fallback that can answers it.
+    const refusal = ctx.protocol === 'responses' ? prepareResponsesRequest(ctx.chat) : options.dropUntranslatableRoutes === false ? undefined : keepTranslatableRoutes(ctx.chat);
+    if (refusal) {
+      sendError(ctx, 400, refusal.message, refusal.code);
+      return;
     }
     await next();
   };
@@ -178,4 +181,11 @@ function parseCacheControl(ctx: RequestContext): Set<string> {
   const header = ctx.req.headers['cache-control'];
   if (!header) return new Set();
   return new Set(header.split(',').map((d) => d.trim().toLowerCase().split('=')[0] ?? ''));
+}
+
+/** For a body that is not JSON and was not labelled JSON either (a form post, a file upload): what to send instead. */
+function contentTypeHint(contentType: string | undefined): string {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === '' || type === 'application/json' || type.endsWith('+json')) return '';
+  return ` It was sent as content-type "${type.slice(0, 60)}": send the request as JSON with content-type: application/json.`;
 }

@@ -10,6 +10,7 @@ import { hasUnreadableToolArguments } from '../../protocols/tool-arguments.js';
 import { isUtf8 } from 'node:buffer';
 import { Utf8Check } from '../../protocols/utf8-check.js';
 import { sendWholeAnswerAsStream } from '../replay-answer.js';
+import { streamErrorIn } from '../../protocols/stream-error-event.js';
 
 /**
  * How a provider's answer reaches the client. Every step that reads what the provider sent runs inside
@@ -73,7 +74,11 @@ export function relayStream(
       handlers.fail('sent a stream isartor could not read.', 'upstream_bad_stream', error);
       return;
     }
-    if (out.length > 0) write(out, false);
+    if (out.length === 0) return;
+    // Nothing reached the client yet: a stream that opens with the provider's error is replaced by a fallback.
+    const error = ctx.res.headersSent ? undefined : streamErrorIn(ctx.protocol, out);
+    if (error !== undefined) return handlers.fail(`failed before its answer began: ${error}`, 'upstream_stream_error');
+    write(out, false);
   });
   upstream.on('end', () => {
     handlers.markWaited();

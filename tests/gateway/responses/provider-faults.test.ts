@@ -51,8 +51,9 @@ const faults: ResponsesFault[] = [
   { name: 'stream: absurd usage', stream: true, mode: stream(withCompleted({ ...good, usage: { ...good.usage, input_tokens: 1e300, total_tokens: 1e300 } })) },
   { name: 'stream: cut after three events', stream: true, mode: stream(sseOf(events().slice(0, 3)), true), outcome: 'either' },
   { name: 'stream: ends cleanly without response.completed', stream: true, mode: stream(sseOf(events().slice(0, -1))), outcome: 'fail' },
-  { name: 'stream: an error event mid-stream', stream: true, mode: stream(sseOf([...events().slice(0, 4), { type: 'error', code: 'server_error', message: 'The model crashed.', param: null, sequence_number: 4 }])) },
-  { name: 'stream: response.failed', stream: true, mode: stream(withEvent('response.completed', (e) => ({ ...e, type: 'response.failed', response: { ...e.response, status: 'failed', error: { code: 'server_error', message: 'no' } } }))) },
+  // Failed before any byte reached the client (the whole stream came in one read): a 502, which a fallback would have replaced.
+  { name: 'stream: an error event mid-stream', stream: true, mode: stream(sseOf([...events().slice(0, 4), { type: 'error', code: 'server_error', message: 'The model crashed.', param: null, sequence_number: 4 }])), outcome: 'fail' },
+  { name: 'stream: response.failed', stream: true, mode: stream(withEvent('response.completed', (e) => ({ ...e, type: 'response.failed', response: { ...e.response, status: 'failed', error: { code: 'server_error', message: 'no' } } }))), outcome: 'fail' },
   { name: 'stream: an event after response.completed', stream: true, mode: stream(sseOf(events()) + raw('{"type":"response.output_text.delta","delta":"late"}')) },
   // Whole answers
   // Not an answer at all: a 502 in OpenAI's format (a fallback, when there is one, answers instead).

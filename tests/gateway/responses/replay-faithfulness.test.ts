@@ -197,10 +197,12 @@ describe('a chat completions provider (translated)', () => {
     });
   }
 
-  it('fails (and does not cache) an answer whose tool call never gets a name', async () => {
-    const text = await expectNotCached(harness, chatSse([tool(0, { id: 'call_1', function: { arguments: '{}' } }), chunk({}, 'tool_calls'), usage]));
-    expect(text).toContain('event: response.failed');
-    expect(text).toContain('without a name');
+  it('never serves (or caches) an answer whose tool call never gets a name: failed before any byte reached the client, it is asked again', async () => {
+    const { first, firstText } = await askTwice(harness, chatSse([tool(0, { id: 'call_1', function: { arguments: '{}' } }), chunk({}, 'tool_calls'), usage]));
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-isartor-attempts')).toBe('2');
+    expect(firstText).not.toContain('call_1');
+    expect(firstText).toContain('event: response.completed');
   });
 
   it('a whole completion with a refusal comes back as a refusal part, and one with reasoning from OpenRouter is not cached', async () => {
