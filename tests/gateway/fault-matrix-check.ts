@@ -1,8 +1,8 @@
 // Checking one provider fault through a real gateway: what the client gets (an answer, or an error in its
 // own protocol's format), that a bad answer is kept by neither cache (the same request and a reworded one
 // reach the provider again), that the virtual key is charged what its record says and the record is sane,
-// and that /health still answers. Shared by provider-fault-matrix.test.ts and provider-fault-round3.test.ts.
-import { expect } from 'vitest';
+// and that /health still answers. Shared by the provider-fault matrix and its later rounds (describeFaultMatrix).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multiByteText, type Expectation, type MatrixFault, type Wire } from '../support/fake-upstream/fault-matrix.js';
 import type { FakeMode } from '../support/fake-upstream/types.js';
 import { startHarness, type Harness, type HarnessOptions } from './harness.js';
@@ -175,6 +175,37 @@ export function harnessOptions(wire: Wire, extra: Partial<HarnessOptions> = {}):
       ...extra.config,
     },
   };
+}
+
+/**
+ * Every fault of `faults` for every caller protocol on every provider protocol, streamed and whole, each
+ * checked by checkFault against one harness per provider protocol. A fault whose fake cannot play a case
+ * (its `mode` gives none) is left out of that case, unless `everyMode` (the timeouts, which play every case).
+ */
+export function describeFaultMatrix(title: (wire: Wire) => string, faults: readonly MatrixFault[], options: { harness?: Partial<HarnessOptions>; everyMode?: boolean } = {}): void {
+  for (const setup of setups) {
+    describe(title(setup.wire), () => {
+      let harness: Harness;
+      let key: string;
+      beforeAll(async () => {
+        harness = await startHarness(harnessOptions(setup.wire, options.harness));
+        harness.records = [];
+        key = await virtualKey(harness);
+      });
+      afterAll(() => harness.close());
+
+      for (const fault of faults) {
+        for (const caller of setup.callers) {
+          for (const stream of fault.streams) {
+            if (!options.everyMode && !fault.mode(setup.wire, stream, 'x')) continue;
+            it(`${fault.name} (${stream ? 'stream' : 'whole'}), asked in ${caller}`, async () => {
+              await checkFault(harness, key, fault, setup.wire, caller, stream);
+            });
+          }
+        }
+      }
+    });
+  }
 }
 
 export async function virtualKey(harness: Harness): Promise<string> {
