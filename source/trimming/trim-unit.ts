@@ -5,6 +5,7 @@ import { referenceRepeatedBlock, referenceRepeatedParagraphs, rememberResultStar
 import { countRule, type RuleCounts } from './rules.js';
 import { callIdentity, filtersOutput, quotesFiles, type CallsSeen, type ToolCall } from './tool-calls.js';
 import { cutByTool, movesAcrossRows } from './terminal-display.js';
+import { splitRunEnvelope } from './run-envelope.js';
 import { duplicateReference, finishOutput, renderPaced, resultKey } from './tool-output.js';
 
 export type UnitKind = 'openai-message' | 'anthropic-message' | 'anthropic-system';
@@ -266,11 +267,13 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
   if (call !== undefined && id !== undefined) {
     await work.pacer.pace();
     const identity = callIdentity(call);
-    const key = allText ? resultKey(rendered, flags) : '';
+    // A run header (Codex's chunk id and wall time) is compared without what changes on every run, and stays.
+    const envelope = rendered.length === 1 ? splitRunEnvelope(rendered[0]!) : undefined;
+    const key = !allText ? '' : envelope ? resultKey(['run-envelope', envelope.stableHeader, envelope.output], flags) : resultKey(rendered, flags);
     const previous = latestResult(identity, work);
     work.addedResults.push([identity, { key, id, order: call.order, arguments: call.arguments }]);
     if (key !== '' && previous !== undefined && previous.key === key && previous.id !== id && previous.order < call.order) {
-      const reference = duplicateReference(previous.id, id, call.name, differingLabels(previous.arguments, call));
+      const reference = `${envelope?.header ?? ''}${duplicateReference(previous.id, id, call.name, differingLabels(previous.arguments, call))}`;
       if (reference.length < texts.reduce((sum, text) => sum + text.length, 0)) {
         const replaced = replaceWithReference(content, reference);
         if (replaced !== content) {

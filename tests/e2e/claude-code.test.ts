@@ -26,7 +26,7 @@ interface World {
 interface ClaudeResult {
   code: number | null;
   stderr: string;
-  json: { is_error: boolean; result: string; num_turns: number; session_id: string } | undefined;
+  json: { is_error: boolean; result: string; num_turns: number; session_id: string; modelUsage?: Record<string, unknown> } | undefined;
 }
 
 const e2e = gatewaysBeforeFakeUpstream<World>({ installed, isartorEnv: (world) => ({ HOME: world.userHome, CLAUDE_CONFIG_DIR: '' }) });
@@ -138,5 +138,84 @@ describe.skipIf(!installed)('the real Claude Code CLI through isartor', () => {
     const lines = messageLines(world);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/ 403 POST \/v1\/messages l0 .* client=claude-code key=no-claude/);
+  }, 180_000);
+
+  it('a multi-turn session goes on through trouble: repeated Bash output trimmed (L2.5), a 429 and a cut stream retried, the gateway restarted, the provider down and its fallback answering', async () => {
+    const home = makeTempHome();
+    const world: World = { home, userHome: join(home, 'user-home'), workdir: join(home, 'work'), port: await freePort() };
+    mkdirSync(world.userHome, { recursive: true });
+    mkdirSync(world.workdir, { recursive: true });
+    await e2e.pointAtFake(world, 'anthropic');
+    await e2e.up(world, world.port);
+    expect((await isartor(world, 'connect', 'claude-code', '--yes')).code).toBe(0);
+    const continued = (prompt: string) => claude(world, ['--continue', prompt, '--allowedTools', 'Bash']);
+
+    // Turn 1: the model runs the same command three times; Claude Code sends each result back.
+    e2e.fake.setMode({ kind: 'toolLoop', name: 'Bash', arguments: { command: 'seq 1 400', description: 'Count to 400' }, rounds: 3 });
+    const before = e2e.fake.requests.length;
+    const first = await claude(world, ['Count to 400 three times', '--allowedTools', 'Bash']);
+    expect(first.json?.is_error, first.stderr).toBe(false);
+    expect(first.json!.num_turns).toBe(4);
+    const sent = e2e.fake.requests.slice(before);
+    expect(sent).toHaveLength(4);
+    const results = sent[3]!.body.messages.flatMap((message: { content: unknown }) => (Array.isArray(message.content) ? message.content : [])).filter((block: { type: string }) => block.type === 'tool_result');
+    expect(results).toHaveLength(3);
+    expect(JSON.stringify(results[0].content)).toContain('399\\n400');
+    // Each later run printed what the one before did: a reference to it (tool results in the last user message included).
+    for (const result of results.slice(1)) expect(JSON.stringify(result.content)).toMatch(/printed exactly the same output as the previous Bash call with the same arguments above/);
+
+    // Turn 2: the provider is rate limited (429, retry-after 1 s) for the gateway's try and its retry: Claude Code waits and asks again.
+    e2e.fake.setMode({ kind: 'ok' });
+    e2e.fake.setMode({ kind: 'error', status: 429, retryAfter: 1 }, { times: 2 });
+    const limited = await continued('And after the rate limit?');
+    expect(limited.json?.is_error, limited.stderr).toBe(false);
+    expect(limited.json!.result).toBe('Echo: And after the rate limit?');
+
+    // Turn 3: the provider's stream breaks off; Claude Code asks again.
+    e2e.fake.setMode({ kind: 'drop', afterChunks: 3 }, { times: 1 });
+    const cut = await continued('And after the cut?');
+    expect(cut.json?.is_error, cut.stderr).toBe(false);
+    expect(cut.json!.result).toBe('Echo: And after the cut?');
+
+    // Turn 4: in between, the gateway was stopped, given a fallback provider (an OpenAI-compatible one) and started again.
+    expect((await isartor(world, 'down')).code).toBe(0);
+    const fallback = await e2e.fallbackTo(world, 'openai-compatible');
+    await e2e.up(world, world.port);
+    const restarted = await continued('And after the restart?');
+    expect(restarted.json?.is_error, restarted.stderr).toBe(false);
+
+    // Turn 5: the provider is overloaded for good; the fallback answers the whole conversation.
+    e2e.fake.setMode({ kind: 'error', status: 529 });
+    const fallbackBefore = fallback.requests.length;
+    const fellBack = await continued('And with the provider down?');
+    e2e.fake.setMode({ kind: 'ok' });
+    expect(fellBack.json?.is_error, fellBack.stderr).toBe(false);
+    expect(fellBack.json!.result).toBe('Echo: And with the provider down?');
+    const translated = fallback.requests.slice(fallbackBefore);
+    expect(translated.map((request) => request.path)).toEqual(['/v1/chat/completions']);
+    expect(JSON.stringify(translated[0]!.body.messages)).toContain('And after the restart?');
+
+    await isartor(world, 'down');
+    const lines = messageLines(world);
+    expect(lines.filter((line) => / 429 POST /.test(line)), lines.join("\n")).toHaveLength(1);
+    expect(lines.at(-1)).toMatch(/ 200 POST \/v1\/messages l3 .*upstream=openai-compatible client=claude-code/);
+    const report = JSON.parse((await isartor(world, 'stats', '--by-tool', '--json')).stdout) as StatsReport;
+    // No cache hit in this session: what it saved is what L2.5 trimmed.
+    const tool = report.tools.find((entry) => entry.client === 'claude-code')!;
+    expect(tool.layers.l1a ?? 0).toBe(0);
+    expect(tool.tokens.saved).toBeGreaterThan(300);
+  }, 240_000);
+
+  it("an overloaded provider (529) has Claude Code switch to its --fallback-model after three, as with Anthropic's own API", async () => {
+    const world = await newWorld('anthropic');
+    expect((await isartor(world, 'connect', 'claude-code', '--yes')).code).toBe(0);
+    // The gateway asks twice (routing.retries 1) per request Claude Code makes: three overloaded answers, then healthy.
+    e2e.fake.setMode({ kind: 'error', status: 529 }, { times: 6 });
+    const run = await claude(world, ['Hello while overloaded', '--fallback-model', 'claude-sonnet-4-5']);
+    e2e.fake.setMode({ kind: 'ok' });
+    expect(run.json?.is_error, run.stderr).toBe(false);
+    expect(Object.keys(run.json!.modelUsage ?? {})).toContain('claude-sonnet-4-5');
+    await isartor(world, 'down');
+    expect(messageLines(world).map((line) => / (\d{3}) POST /.exec(line)?.[1])).toEqual(['529', '529', '529', '200']);
   }, 180_000);
 });

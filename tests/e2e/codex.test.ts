@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { FakeMode } from '../support/fake-upstream.js';
 import { freePort, makeTempHome, repoRoot } from '../cli/run-cli.js';
 import { failWhenMissingInCi, gatewaysBeforeFakeUpstream, runClient, type ClientRun } from './support/real-client.js';
 
@@ -41,8 +42,8 @@ function codex(world: World, prompt: string, ...flags: string[]): Promise<Client
   return runClient(codexBin, ['exec', '--skip-git-repo-check', ...flags, prompt], { cwd: world.workdir, env: { HOME: join(world.codexHome, 'home'), CODEX_HOME: world.codexHome, NO_COLOR: '1' } });
 }
 
-async function codexStats(world: World): Promise<{ requests: number; layers: Record<string, number> } | undefined> {
-  const stats = JSON.parse((await isartor(world, 'stats', '--by-tool', '--json')).stdout) as { tools: Array<{ client: string; requests: number; layers: Record<string, number> }> };
+async function codexStats(world: World): Promise<{ requests: number; layers: Record<string, number>; tokens: { saved: number } } | undefined> {
+  const stats = JSON.parse((await isartor(world, 'stats', '--by-tool', '--json')).stdout) as { tools: Array<{ client: string; requests: number; layers: Record<string, number>; tokens: { saved: number } }> };
   return stats.tools.find((tool) => tool.client === 'codex');
 }
 
@@ -151,4 +152,56 @@ describe.skipIf(!installed)('the real Codex CLI through isartor', () => {
     expect(turns[1]!.body.input.at(-1).output).toContain('passthrough-marker');
     expect(await codexStats(world)).toMatchObject({ requests: 2, layers: { l3: 2 } });
   }, 180_000);
+
+  it('a resumed session goes on through trouble: repeated command output trimmed (L2.5, the run header kept), a 429, a 500 and a cut stream retried, the gateway restarted, the provider down and its fallback (Anthropic) answering', async () => {
+    e2e.fake.reset();
+    const world = await newWorld();
+    const resumed = (prompt: string) => codex(world, prompt, 'resume', '--last');
+
+    // Turn 1: the model runs the same command three times.
+    e2e.fake.setMode({ kind: 'toolLoop', name: 'exec_command', arguments: { cmd: 'seq 1 400' }, rounds: 3 });
+    const first = await codex(world, 'Count to 400 three times');
+    expect(first.code, first.stderr.slice(-3000)).toBe(0);
+    const turns = e2e.fake.requests.filter((request) => request.path === '/v1/chat/completions');
+    expect(turns).toHaveLength(4);
+    const outputs = turns[3]!.body.messages.filter((message: { role: string }) => message.role === 'tool').map((message: { content: string }) => message.content);
+    expect(outputs).toHaveLength(3);
+    const header = String.raw`Chunk ID: \S+\nWall time: [\d.]+ seconds\nProcess exited with code 0\nOriginal token count: \d+\nOutput:\n`;
+    expect(outputs[0]).toMatch(new RegExp(`^${header}1\\n2\\n[^]*\\n399\\n400`));
+    // Codex stamps each run with its own chunk id and wall time; the header stays, the repeated output becomes a reference.
+    for (const output of outputs.slice(1)) expect(output).toMatch(new RegExp(`^${header}\\[tool call \\S+ printed exactly the same output as the previous exec_command call with the same arguments above \\(tool call \\S+\\)\\]$`));
+
+    // Turns 2-4: a 429 (retry-after 1 s) and a 500 for the gateway's try and its retry, then a stream cut off: Codex asks again.
+    e2e.fake.setMode({ kind: 'ok' });
+    const faults: Array<[string, FakeMode, number]> = [
+      ['And after the rate limit?', { kind: 'error', status: 429, retryAfter: 1 }, 2],
+      ['And after the server error?', { kind: 'error', status: 500 }, 2],
+      ['And after the cut?', { kind: 'drop', afterChunks: 3 }, 1],
+    ];
+    for (const [prompt, mode, times] of faults) {
+      e2e.fake.setMode(mode, { times });
+      const turn = await resumed(prompt);
+      expect(turn.code, turn.stderr.slice(-3000)).toBe(0);
+      expect(turn.stdout).toContain(`Echo: ${prompt}`);
+    }
+
+    // Turn 5: in between, the gateway was stopped, given a fallback provider (Anthropic) and started again; the provider is down for good.
+    expect((await isartor(world, 'down')).code).toBe(0);
+    const fallback = await e2e.fallbackTo(world, 'anthropic');
+    expect((await isartor(world, 'up', '--detach')).code).toBe(0);
+    e2e.fake.setMode({ kind: 'error', status: 500 });
+    const fallbackBefore = fallback.requests.length;
+    const fellBack = await resumed('And with the provider down?');
+    e2e.fake.setMode({ kind: 'ok' });
+    expect(fellBack.code, fellBack.stderr.slice(-3000)).toBe(0);
+    expect(fellBack.stdout).toMatch(/Echo: [^]*And with the provider down\?/);
+    const translated = fallback.requests.slice(fallbackBefore);
+    expect(translated.map((request) => request.path)).toEqual(['/v1/messages']);
+    expect(JSON.stringify(translated[0]!.body.messages)).toContain('And after the cut?');
+
+    // No cache hit in this session: what it saved is what L2.5 trimmed.
+    const stats = await codexStats(world);
+    expect(stats?.layers.l1a ?? 0).toBe(0);
+    expect(stats!.tokens.saved).toBeGreaterThan(300);
+  }, 240_000);
 });

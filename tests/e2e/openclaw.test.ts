@@ -152,4 +152,66 @@ describe.skipIf(!installed)('the real OpenClaw CLI through isartor', () => {
     const status = JSON.parse((await openclaw(world, ['models', 'status', '--agent', 'main', '--json'])).stdout) as { resolvedDefault: string };
     expect(status.resolvedDefault).toBe('isartor/fake-model-large');
   }, 120_000);
+
+  it('a config split with $include: connect edits openclaw.json alone in its own style, OpenClaw merges it over the included file, and disconnect restores both byte for byte', async () => {
+    const world = await newWorld();
+    const main = `// OpenClaw config, split in files
+{
+  models: {
+    catalogRefresh: { enabled: false }, // no network catalog
+  },
+  agents: { $include: './agents.json5' },
+}
+`;
+    const included = `{
+  // the agents' defaults live here
+  defaults: {
+    model: { primary: 'openai/gpt-5.4-mini', fallbacks: [] },
+    timeoutSeconds: 123,
+  },
+}
+`;
+    const configPath = join(world.openclawDir, 'openclaw.json');
+    writeFileSync(configPath, main);
+    writeFileSync(join(world.openclawDir, 'agents.json5'), included);
+    const connect = await isartor(world, 'connect', 'openclaw', '--yes');
+    expect(connect.code, connect.stderr).toBe(0);
+    // The diff shown: the model goes next to the include, which OpenClaw merges the sibling keys over.
+    expect(connect.stdout).toContain("+  agents: { $include: './agents.json5', defaults: { model: { primary: 'isartor/fake-model' } } },");
+    const connected = readFileSync(configPath, 'utf8');
+    expect(connected).toContain('// OpenClaw config, split in files\n{\n  models: {\n    catalogRefresh: { enabled: false }, // no network catalog\n');
+    expect(readFileSync(join(world.openclawDir, 'agents.json5'), 'utf8')).toBe(included);
+    const defaults = await openclaw(world, ['config', 'get', 'agents.defaults', '--json']);
+    expect(defaults.code, defaults.stderr.slice(-2000)).toBe(0);
+    expect(JSON.parse(defaults.stdout)).toMatchObject({ model: { primary: 'isartor/fake-model', fallbacks: [] }, timeoutSeconds: 123 });
+    expect((await isartor(world, 'connect', 'openclaw', '--disconnect', '--yes')).code).toBe(0);
+    expect(readFileSync(configPath, 'utf8')).toBe(main);
+    expect(readFileSync(join(world.openclawDir, 'agents.json5'), 'utf8')).toBe(included);
+  }, 120_000);
+
+  it('an agent turn through a cut stream and a tool loop: OpenClaw retries the cut, its repeated exec output goes upstream as a reference (L2.5), counted for openclaw', async () => {
+    const world = await newWorld();
+    expect((await isartor(world, 'connect', 'openclaw', '--yes')).code).toBe(0);
+    const before = e2e.fake.requests.length;
+    e2e.fake.setMode({ kind: 'toolLoop', name: 'exec', arguments: { command: 'seq 1 300' }, rounds: 2 });
+    e2e.fake.setMode({ kind: 'drop', afterChunks: 2 }, { times: 1 });
+    const turn = await openclaw(world, ['agent', '--local', '--agent', 'main', '--message', 'Count to 300 twice', '--json']);
+    e2e.fake.setMode({ kind: 'ok' });
+    expect(turn.code, turn.stderr.slice(-2000)).toBe(0);
+    expect(turn.stdout).toContain('Echo: ');
+    const sent = e2e.fake.requests.slice(before).filter((request) => request.path === '/v1/chat/completions');
+    // The cut one, its retry (a tool call), the second tool call, the answer.
+    expect(sent).toHaveLength(4);
+    const results = sent[3]!.body.messages.filter((message: { role: string }) => message.role === 'tool').map((message: { content: unknown }) => JSON.stringify(message.content));
+    expect(results).toHaveLength(2);
+    expect(results[0]).toContain('299\\n300');
+    expect(results[1]).toMatch(/^"\[tool call \S+ printed exactly the same output as the previous exec call with the same arguments above \(tool call \S+\)\]"$/);
+    await isartor(world, 'down');
+    const lines = readFileSync(join(world.home, 'logs', 'gateway.log'), 'utf8').split('\n').filter((line) => line.includes('POST /v1/chat/completions'));
+    expect(lines.map((line) => / (\d{3}) POST /.exec(line)?.[1])).toEqual(['502', '200', '200', '200']);
+    const report = JSON.parse((await isartor(world, 'stats', '--by-tool', '--json')).stdout) as { tools: Array<{ client: string; layers: Record<string, number>; tokens: { saved: number } }> };
+    const tool = report.tools.find((entry) => entry.client === 'openclaw')!;
+    expect(tool.layers.l1a ?? 0).toBe(0);
+    expect(tool.tokens.saved).toBeGreaterThan(200);
+  }, 180_000);
 });

@@ -166,3 +166,37 @@ describe('retry-after without a fallback', () => {
     expect(harness.upstreamChatCalls()).toBe(2);
   });
 });
+
+// Claude Code treats a 529 overloaded_error as the provider being overloaded: after three it switches to
+// its --fallback-model (seen with the real CLI). A 502 in its place has it retry a server error for minutes.
+describe('an Anthropic provider overloaded (529)', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ provider: 'anthropic', config: { routing: { retries: 0, maxRetryAfterMs: 5_000 } } });
+  });
+  afterAll(() => harness.close());
+
+  it('reaches an Anthropic caller as 529 overloaded_error with its retry-after, streamed or not', async () => {
+    for (const stream of [false, true]) {
+      harness.fake.setMode({ kind: 'error', status: 529, retryAfter: 7 }, { times: 1 });
+      const answer = await harness.messages({ model: 'fake-model', max_tokens: 10, stream, messages: [{ role: 'user', content: `overloaded ${stream}` }] });
+      expect(answer.status).toBe(529);
+      expect(answer.headers.get('retry-after')).toBe('7');
+      expect(answer.headers.get('x-should-retry')).toBeNull();
+      const body = (await answer.json()) as { type: string; error: { type: string; message: string } };
+      expect(body).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
+      expect(body.error.message).toContain('The upstream provider (anthropic) failed with HTTP 529');
+    }
+  });
+
+  it('must NOT reach an OpenAI caller as 529 (no OpenAI client knows it), nor turn another 5xx into one', async () => {
+    harness.fake.setMode({ kind: 'error', status: 529 }, { times: 1 });
+    const chat = await harness.chat({ model: 'fake-model', messages: [{ role: 'user', content: 'overloaded, chat caller' }] });
+    expect(chat.status).toBe(502);
+    expect(((await chat.json()) as { error: { code: string } }).error.code).toBe('upstream_server_error');
+    harness.fake.setMode({ kind: 'error', status: 500 }, { times: 1 });
+    const failed = await harness.messages({ model: 'fake-model', max_tokens: 10, messages: [{ role: 'user', content: 'a plain server error' }] });
+    expect(failed.status).toBe(502);
+    expect(((await failed.json()) as { error: { type: string } }).error.type).toBe('api_error');
+  });
+});

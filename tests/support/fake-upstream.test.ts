@@ -219,6 +219,28 @@ describe('fake upstream: OpenAI protocol via the real openai SDK', () => {
     expect(text.stop_reason).toBe('end_turn');
   });
 
+  it('toolLoop with rounds: that many tool calls in a row after the user wrote, then text; a new user message starts over', async () => {
+    const up = await start();
+    up.setMode({ kind: 'toolLoop', name: 'Bash', arguments: { command: 'echo hi' }, rounds: 2 });
+    const call = { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'Bash', arguments: '{}' } }] } as const;
+    const result = { role: 'tool', tool_call_id: 'call_1', content: 'hi' } as const;
+    const finish = async (messages: any[]) => (await client(up).chat.completions.create({ model: 'fake-model', messages })).choices[0]!.finish_reason;
+    expect(await finish(userMessage('run it'))).toBe('tool_calls');
+    expect(await finish([...userMessage('run it'), call, result])).toBe('tool_calls');
+    expect(await finish([...userMessage('run it'), call, result, call, result])).toBe('stop');
+    expect(await finish([...userMessage('run it'), call, result, call, result, { role: 'assistant', content: 'done' }, ...userMessage('again'), call, result])).toBe('tool_calls');
+    // OpenClaw's context after the tool results is not the user writing.
+    const context = { role: 'user', content: [{ type: 'text', text: '<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>\nnone\n<<<END_OPENCLAW_INTERNAL_CONTEXT>>>' }] };
+    expect(await finish([...userMessage('run it'), call, result, context])).toBe('tool_calls');
+    expect(await finish([...userMessage('run it'), call, result, call, result, context])).toBe('stop');
+    // Anthropic: tool results come back in user turns, which do not count as the user writing.
+    const post = (messages: unknown[]) => anthropicFetch(up, { model: 'fake-model', max_tokens: 50, messages }).then((r) => r.json() as Promise<{ stop_reason: string }>);
+    const use = { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: {} }] };
+    const toolResult = { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'hi' }, { type: 'text', text: '<system-reminder>x</system-reminder>' }] };
+    expect((await post([{ role: 'user', content: 'run it' }, use, toolResult])).stop_reason).toBe('tool_use');
+    expect((await post([{ role: 'user', content: 'run it' }, use, toolResult, use, toolResult])).stop_reason).toBe('end_turn');
+  });
+
   it('answers a non-streaming tool call', async () => {
     const up = await start();
     up.setMode({ kind: 'toolCall', name: 'lookup', arguments: { q: 'x' } });

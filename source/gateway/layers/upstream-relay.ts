@@ -251,8 +251,11 @@ export function relayUpstreamError(
       'upstream_unauthorized',
     );
   } else if (status >= 500) {
-    // The provider's retry-after (503, 529 overloaded) is the client's best hint when to ask again.
-    sendError(ctx, 502, `The upstream provider (${provider}) failed with HTTP ${status}${detail ? `: ${detail}` : ''}.`, 'upstream_server_error', retryHeaders);
+    // The provider's retry-after (503, 529 overloaded) is the client's best hint when to ask again. An
+    // Anthropic caller keeps Anthropic's 529 overloaded_error: Claude Code switches to its --fallback-model
+    // after three of them, where a 502 has it retry for minutes.
+    const overloaded = status === 529 && ctx.protocol === 'anthropic';
+    sendError(ctx, overloaded ? 529 : 502, `The upstream provider (${provider}) failed with HTTP ${status}${detail ? `: ${detail}` : ''}.`, 'upstream_server_error', retryHeaders);
   } else {
     // 400, 404, 422, 429...: the provider's own words are the most useful thing to pass on.
     if (exchange.sameProtocol && detail !== undefined && isJsonError(body)) sendJson(ctx, status, body.toString('utf8'), retryHeaders);

@@ -66,6 +66,8 @@ export function runClient(bin: string, args: string[], options: ClientOptions): 
  */
 export function gatewaysBeforeFakeUpstream<World extends { home: string }>(options: { installed: boolean; isartorEnv: (world: World) => Record<string, string> }) {
   let fake: FakeUpstream | undefined;
+  /** A second provider, for fallbacks: its own fake, so that the first one's faults do not reach it. */
+  let fallbackFake: FakeUpstream | undefined;
   const started: World[] = [];
   const isartor = (world: World, ...args: string[]): Promise<CliResult> => runCli(args, { home: world.home, env: options.isartorEnv(world), timeoutMs: 30_000 });
   const running = (): FakeUpstream => {
@@ -79,6 +81,7 @@ export function gatewaysBeforeFakeUpstream<World extends { home: string }>(optio
     for (const world of started) await isartor(world, 'down');
     await cleanupTempHomes();
     await fake?.close();
+    await fallbackFake?.close();
   });
   return {
     isartor,
@@ -91,6 +94,24 @@ export function gatewaysBeforeFakeUpstream<World extends { home: string }>(optio
       const baseUrl = provider === 'anthropic' ? running().anthropicBaseUrl : running().openaiBaseUrl;
       const setKey = await isartor(world, 'set-key', '-p', provider, '--base-url', baseUrl, '--key', 'sk-upstream', '--model', 'fake-model');
       expect(setKey.code, setKey.stderr).toBe(0);
+    },
+    /** The fallback provider's fake upstream (started by fallbackTo). */
+    get fallbackFake(): FakeUpstream {
+      if (!fallbackFake) throw new Error('No fallback provider: call fallbackTo first.');
+      return fallbackFake;
+    },
+    /**
+     * A second provider of the other protocol, on its own fake upstream (model fake-model-large), as the
+     * fallback of the default one (`isartor set-key --keep-default`, `isartor fallbacks default`). Before `up`.
+     */
+    async fallbackTo(world: World, provider: 'openai-compatible' | 'anthropic'): Promise<FakeUpstream> {
+      fallbackFake ??= await startFakeUpstream({ apiKey: 'sk-upstream' });
+      const baseUrl = provider === 'anthropic' ? fallbackFake.anthropicBaseUrl : fallbackFake.openaiBaseUrl;
+      const setKey = await isartor(world, 'set-key', '-p', provider, '--base-url', baseUrl, '--key', 'sk-upstream', '--model', 'fake-model-large', '--keep-default');
+      expect(setKey.code, setKey.stderr).toBe(0);
+      const fallbacks = await isartor(world, 'fallbacks', 'default', `${provider}/fake-model-large`);
+      expect(fallbacks.code, fallbacks.stderr).toBe(0);
+      return fallbackFake;
     },
     async up(world: World, port: number, ...args: string[]): Promise<void> {
       const up = await isartor(world, 'up', '--detach', '--port', String(port), ...args);

@@ -58,6 +58,36 @@ export function endsWithToolResult(body: any): boolean {
   return Array.isArray(last?.content) && last.content.some((block: any) => block?.type === 'tool_result');
 }
 
+/**
+ * How many tool results the conversation carries since the user last wrote (chat `tool` messages,
+ * Anthropic user turns of tool_result blocks, Responses function_call_output and custom_tool_call_output items).
+ */
+export function toolResultsSinceUserText(body: any): number {
+  if (Array.isArray(body?.input)) {
+    let count = 0;
+    for (const item of [...body.input].reverse()) {
+      if (item?.type === 'function_call_output' || item?.type === 'custom_tool_call_output') count += 1;
+      else if (item?.role === 'user' && !injectedContext(item)) break;
+    }
+    return count;
+  }
+  let count = 0;
+  for (const message of [...(Array.isArray(body?.messages) ? body.messages : [])].reverse()) {
+    if (message?.role === 'tool') count += 1;
+    else if (message?.role === 'user') {
+      const results = Array.isArray(message.content) ? message.content.filter((block: any) => block?.type === 'tool_result').length : 0;
+      if (results > 0) count += 1;
+      else if (!injectedContext(message)) break;
+    }
+  }
+  return count;
+}
+
+/** OpenClaw appends its own context as a user message after tool results: not the user writing. */
+function injectedContext(message: any): boolean {
+  return contentText(message?.content).startsWith('<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>');
+}
+
 export function lastUserText(body: any): string {
   if (typeof body?.input === 'string') return body.input;
   if (Array.isArray(body?.input)) {
@@ -206,7 +236,8 @@ export async function streamEvents(ctx: Ctx, protocol: Protocol, events: string[
 
 export function makeAnswer(ctx: Ctx, maxTokens: unknown): Answer {
   const mode = ctx.mode;
-  if (mode.kind === 'toolCall' || (mode.kind === 'toolLoop' && !endsWithToolResult(ctx.rec.body))) {
+  const loopGoesOn = mode.kind === 'toolLoop' && (mode.rounds === undefined ? !endsWithToolResult(ctx.rec.body) : toolResultsSinceUserText(ctx.rec.body) < mode.rounds);
+  if (mode.kind === 'toolCall' || loopGoesOn) {
     return { kind: 'tool', name: mode.name, args: JSON.stringify(mode.arguments), input: mode.arguments };
   }
   const text = ctx.opts.reply(ctx.rec);

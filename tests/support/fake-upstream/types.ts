@@ -35,8 +35,10 @@ export type FakeMode =
   /**
    * An agent's tool loop: a tool call while the conversation does not end in a tool result, text
    * (the usual reply) once it does. Set it without `times`: one agent turn is several requests.
+   * `rounds`: how many tool calls in a row, each after the previous one's result, before the text (a user
+   * message that is OpenClaw's injected context does not start over).
    */
-  | { kind: 'toolLoop'; name: string; arguments: object }
+  | { kind: 'toolLoop'; name: string; arguments: object; rounds?: number }
   /**
    * Fault injection: answer with exactly these bytes (a malformed answer, a cut stream...). `body` may be a
    * function giving the pieces lazily, so a 600 MB answer is generated as it is sent, never held. The headers
