@@ -15,6 +15,11 @@ const errorMarkers: Record<CallerProtocol, RegExp> = {
  * given the client nothing yet, and a fallback can still answer instead.
  */
 export function streamErrorIn(protocol: CallerProtocol, sse: string | Buffer): string | undefined {
+  return streamErrorOf(protocol, sse)?.message;
+}
+
+/** As streamErrorIn, with the error's type where the protocol gives one (Anthropic's `overloaded_error`). */
+export function streamErrorOf(protocol: CallerProtocol, sse: string | Buffer): { message: string; type: string | undefined } | undefined {
   // Nearly every first write holds no error at all: one native search, no parsing.
   if (sse.indexOf('error') === -1) return undefined;
   const text = typeof sse === 'string' ? sse : sse.toString('utf8');
@@ -35,8 +40,10 @@ export function streamErrorIn(protocol: CallerProtocol, sse: string | Buffer): s
         : protocol === 'anthropic'
           ? event.type === 'error' && typeof event.error === 'object' ? event.error?.message : undefined
           : event.type === 'error' ? event.message : event.type === 'response.failed' ? event.response?.error?.message : undefined;
-    if (typeof message === 'string') return message.slice(0, 300);
-    if (protocol === 'openai' ? event.error : event.type === 'error' || event.type === 'response.failed') return 'no message';
+    const errorType = typeof event.error === 'object' && event.error !== null ? (event.error as { type?: unknown }).type : undefined;
+    const type = typeof errorType === 'string' ? errorType : undefined;
+    if (typeof message === 'string') return { message: message.slice(0, 300), type };
+    if (protocol === 'openai' ? event.error : event.type === 'error' || event.type === 'response.failed') return { message: 'no message', type };
   }
   return undefined;
 }

@@ -121,6 +121,30 @@ for (const setup of setups) {
   });
 }
 
+describe('an Anthropic provider whose stream opens with overloaded_error, and no fallback', () => {
+  it('is a 529 overloaded_error for an Anthropic caller (Claude Code then uses its --fallback-model), a 502 for the others', async () => {
+    const alone = await startHarness({ provider: 'anthropic', config: { routing: { retries: 0, maxRetryAfterMs: 0 } } });
+    try {
+      const statuses: Record<string, number> = {};
+      for (const caller of ['messages', 'chat', 'responses'] as const) {
+        alone.fake.setMode(sse(overloaded), { times: 1 });
+        const failed = await fetch(`${alone.url}${paths[caller]}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+          body: JSON.stringify(requestBody(caller, true, `Overloaded for ${caller}?`)),
+        });
+        const text = await failed.text();
+        statuses[caller] = failed.status;
+        expect(isCallerError(caller, text), text).toBe(true);
+        if (caller === 'messages') expect(JSON.parse(text)).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
+      }
+      expect(statuses).toEqual({ messages: 529, chat: 502, responses: 502 });
+    } finally {
+      await alone.close();
+    }
+  });
+});
+
 describe('a client that leaves in the middle of the fallback\'s stream', () => {
   let harness: Harness;
   let fallback: FakeUpstream;

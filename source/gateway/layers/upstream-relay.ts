@@ -10,7 +10,7 @@ import { hasUnreadableToolArguments } from '../../protocols/tool-arguments.js';
 import { isUtf8 } from 'node:buffer';
 import { Utf8Check } from '../../protocols/utf8-check.js';
 import { sendWholeAnswerAsStream } from '../replay-answer.js';
-import { streamErrorIn } from '../../protocols/stream-error-event.js';
+import { streamErrorOf } from '../../protocols/stream-error-event.js';
 
 /**
  * How a provider's answer reaches the client. Every step that reads what the provider sent runs inside
@@ -18,13 +18,22 @@ import { streamErrorIn } from '../../protocols/stream-error-event.js';
  * error event in the caller's protocol), never the process. Nothing from a failed answer is cached.
  */
 
-/** Ends one request because of what its provider sent (or because reading it threw). */
-export function failAnswer(ctx: RequestContext, provider: string, message: string, code: string): void {
+/** Ends one request because of what its provider sent (or because reading it threw); 502 unless `status` says otherwise. */
+export function failAnswer(ctx: RequestContext, provider: string, message: string, code: string, status = 502): void {
   if (ctx.res.headersSent) {
     if (!ctx.res.writableEnded && !ctx.res.destroyed) ctx.res.end(midStreamError(ctx.protocol, `${provider}: ${message}`, code));
     return;
   }
-  sendError(ctx, 502, `The upstream provider (${provider}) ${message}`, code);
+  sendError(ctx, status, `The upstream provider (${provider}) ${message}`, code);
+}
+
+/**
+ * 529 for an Anthropic caller whose provider said it is overloaded (an HTTP 529, or an `overloaded_error`
+ * event opening its stream): Claude Code switches to its --fallback-model after three 529s, where a 502
+ * has it retry for minutes. Every other caller and error: 502 (undefined).
+ */
+export function overloadedStatus(ctx: RequestContext, providerErrorType: string | undefined): number | undefined {
+  return ctx.protocol === 'anthropic' && providerErrorType === 'overloaded_error' ? 529 : undefined;
 }
 
 /**
@@ -37,7 +46,7 @@ export function relayStream(
   upstream: UpstreamRequest,
   relay: StreamRelay,
   limits: { maxAnswerBytes: number },
-  handlers: { markWaited: () => void; done: () => void; fail: (message: string, code: string, error?: unknown) => void },
+  handlers: { markWaited: () => void; done: () => void; fail: (message: string, code: string, error?: unknown, status?: number) => void },
 ): () => object | undefined {
   let received = 0;
   const utf8 = new Utf8Check();
@@ -76,8 +85,9 @@ export function relayStream(
     }
     if (out.length === 0) return;
     // Nothing reached the client yet: a stream that opens with the provider's error is replaced by a fallback.
-    const error = ctx.res.headersSent ? undefined : streamErrorIn(ctx.protocol, out);
-    if (error !== undefined) return handlers.fail(`failed before its answer began: ${error}`, 'upstream_stream_error');
+    const error = ctx.res.headersSent ? undefined : streamErrorOf(ctx.protocol, out);
+    // An Anthropic caller keeps the provider's overloaded as 529 (as relayUpstreamError does for an HTTP 529).
+    if (error !== undefined) return handlers.fail(`failed before its answer began: ${error.message}`, 'upstream_stream_error', undefined, overloadedStatus(ctx, error.type));
     write(out, false);
   });
   upstream.on('end', () => {

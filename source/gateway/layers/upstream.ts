@@ -115,12 +115,12 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
      * Whatever the provider sent that cannot be used ends this attempt: before any byte reached the client,
      * the next route may answer instead (else a 502); after, an error event ends the stream.
      */
-    const fail = (message: string, code: string, error?: unknown): void => {
+    const fail = (message: string, code: string, error?: unknown, status?: number): void => {
       if (settled) return;
       if (error !== undefined) onWarning?.(`${provider} sent an answer isartor could not read (${code}): ${errorText(error)}`);
       upstream.destroy();
-      if (!ctx.res.headersSent) return settle({ kind: 'retryable', retryAfterMs: undefined, sendFailure: () => failAnswer(ctx, provider, message, code) });
-      failAnswer(ctx, provider, message, code);
+      if (!ctx.res.headersSent) return settle({ kind: 'retryable', retryAfterMs: undefined, sendFailure: () => failAnswer(ctx, provider, message, code, status) });
+      failAnswer(ctx, provider, message, code, status);
       settle({ kind: 'committed' });
     };
 
