@@ -1,15 +1,13 @@
 import type { Route } from '../routing/routing-table.js';
 import type { ChatRequest } from './context.js';
+import { keepServableRoutes, type RouteRefusal } from './translatable-routes.js';
 import { continuesProviderConversation, functionToolsOf, inputItemsOf, itemKind, requestToolsOf, UntranslatableRequest, type ResponsesRequest } from '../protocols/responses.js';
 import { refuseUntranslatable } from '../protocols/responses-input.js';
 import { responsesRequestToChat } from '../protocols/responses-to-chat.js';
 import { responsesRequestToAnthropic } from '../protocols/responses-to-anthropic.js';
 
 /** A Responses request the gateway refuses, with the message and code of its 400. */
-export interface ResponsesRefusal {
-  message: string;
-  code: string;
-}
+export type ResponsesRefusal = RouteRefusal;
 
 /** The shape checks a Responses body needs before anything reads it. */
 export function validateResponsesBody(value: Record<string, unknown>): ResponsesRefusal | undefined {
@@ -45,18 +43,8 @@ export function prepareResponsesRequest(chat: ChatRequest): ResponsesRefusal | u
   const body = chat.body as ResponsesRequest;
   const stored = typeof body.previous_response_id === 'string' && body.previous_response_id !== '';
   const keptUpstream = stored || refersToUpstreamState(body);
-  let refusal: ResponsesRefusal | undefined;
-  const servable = chat.routes.filter((route) => {
-    const problem = routeProblem(body, route, stored);
-    refusal ??= problem;
-    return problem === undefined;
-  });
-  if (servable.length === 0) return refusal;
-  if (servable[0] !== chat.routes[0]) {
-    chat.target = servable[0]!.target;
-    chat.upstreamModel = servable[0]!.target.model ?? chat.requestedModel ?? chat.upstreamModel;
-  }
-  chat.routes = servable;
+  const refusal = keepServableRoutes(chat, (route) => routeProblem(body, route, stored));
+  if (refusal) return refusal;
   if (keptUpstream) {
     chat.skipLookup = true;
     chat.skipStore = true;

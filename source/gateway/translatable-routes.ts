@@ -21,9 +21,18 @@ export interface RouteRefusal {
  * too, as the cache key names it) and returns undefined.
  */
 export function keepTranslatableRoutes(chat: ChatRequest): RouteRefusal | undefined {
+  return keepServableRoutes(chat, (route) => routeProblem(chat, route));
+}
+
+/**
+ * Keeps the routes of `chat`'s chain that `problemOf` finds nothing against, the primary among them (the
+ * cache key names it); with none left, returns the first route's problem and changes nothing. Shared by
+ * the chat and Anthropic requests here and by Responses (prepareResponsesRequest).
+ */
+export function keepServableRoutes(chat: ChatRequest, problemOf: (route: Route) => RouteRefusal | undefined): RouteRefusal | undefined {
   let refusal: RouteRefusal | undefined;
   const servable = chat.routes.filter((route) => {
-    const problem = routeProblem(chat, route);
+    const problem = problemOf(route);
     refusal ??= problem;
     return problem === undefined;
   });
