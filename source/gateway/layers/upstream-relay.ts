@@ -32,8 +32,8 @@ export function failAnswer(ctx: RequestContext, provider: string, message: strin
  * event opening its stream): Claude Code switches to its --fallback-model after three 529s, where a 502
  * has it retry for minutes. Every other caller and error: 502 (undefined).
  */
-export function overloadedStatus(ctx: RequestContext, providerErrorType: string | undefined): number | undefined {
-  return ctx.protocol === 'anthropic' && providerErrorType === 'overloaded_error' ? 529 : undefined;
+function overloadedStatus(ctx: RequestContext, providerOverloaded: boolean): number | undefined {
+  return ctx.protocol === 'anthropic' && providerOverloaded ? 529 : undefined;
 }
 
 /**
@@ -86,8 +86,7 @@ export function relayStream(
     if (out.length === 0) return;
     // Nothing reached the client yet: a stream that opens with the provider's error is replaced by a fallback.
     const error = ctx.res.headersSent ? undefined : streamErrorOf(ctx.protocol, out);
-    // An Anthropic caller keeps the provider's overloaded as 529 (as relayUpstreamError does for an HTTP 529).
-    if (error !== undefined) return handlers.fail(`failed before its answer began: ${error.message}`, 'upstream_stream_error', undefined, overloadedStatus(ctx, error.type));
+    if (error !== undefined) return handlers.fail(`failed before its answer began: ${error.message}`, 'upstream_stream_error', undefined, overloadedStatus(ctx, error.type === 'overloaded_error'));
     write(out, false);
   });
   upstream.on('end', () => {
@@ -261,11 +260,9 @@ export function relayUpstreamError(
       'upstream_unauthorized',
     );
   } else if (status >= 500) {
-    // The provider's retry-after (503, 529 overloaded) is the client's best hint when to ask again. An
-    // Anthropic caller keeps Anthropic's 529 overloaded_error: Claude Code switches to its --fallback-model
-    // after three of them, where a 502 has it retry for minutes.
-    const overloaded = status === 529 && ctx.protocol === 'anthropic';
-    sendError(ctx, overloaded ? 529 : 502, `The upstream provider (${provider}) failed with HTTP ${status}${detail ? `: ${detail}` : ''}.`, 'upstream_server_error', retryHeaders);
+    // The provider's retry-after (503, 529 overloaded) is the client's best hint when to ask again; an
+    // Anthropic caller keeps the 529 (overloadedStatus).
+    sendError(ctx, overloadedStatus(ctx, status === 529) ?? 502, `The upstream provider (${provider}) failed with HTTP ${status}${detail ? `: ${detail}` : ''}.`, 'upstream_server_error', retryHeaders);
   } else {
     // 400, 404, 422, 429...: the provider's own words are the most useful thing to pass on.
     if (exchange.sameProtocol && detail !== undefined && isJsonError(body)) sendJson(ctx, status, body.toString('utf8'), retryHeaders);
