@@ -116,12 +116,40 @@ export const aboutWordsCues = words(`
 `);
 
 /**
+ * Words of a question about how words are written or said, in which "I'm" is one word and "I am" two: such a
+ * question keeps its contractions as written ("How many words are in I'm tired?", "Is you're a word?").
+ * Narrower than aboutWordsCues: "they're saying ..." or "let's write ..." is not about words.
+ */
+export const wordFormCues = words(`
+  word words letter letters character characters syllable syllables spell spells spelled spelt spelling pronounce
+  pronounces pronounced pronouncing pronunciation grammar grammatical grammatically ungrammatical contraction
+  contractions apostrophe apostrophes vowel vowels consonant consonants informal formal
+`);
+
+/**
  * Words that read a number in a base or notation: "10 in binary" may be the binary numeral 10 (two) where
  * "ten in binary" is 1010, "11 in hex" the hex numeral. Number words stay words in such a question.
  */
 export const numeralSystemCues = words(`
   binary hex hexadecimal octal decimal duodecimal base radix bit bits nibble byte bytes roman bcd ternary
 `);
+
+/**
+ * Words of operations on a string rather than on a number: a hash, an encoding, a cipher, a reversal, a
+ * string's length or score. "The md5 of ten", "eleven backwards", "seven in Morse code" work on the
+ * letters of the word, "the md5 of 10" on the digits: number words stay words in such a question.
+ */
+const textOperationWords = words(`
+  hash hashes hashed hashing md5 sha sha1 sha256 sha512 crc crc32 checksum base64 base32 encode encodes encoded encoding
+  encrypt encrypts encrypted encryption decrypt cipher ciphers caesar rot13 morse braille semaphore leetspeak leet
+  backwards backward reverse reversed reversing string strings length scrabble pig nato phonetic uuencode urlencode
+  escape escaped slug slugify
+`);
+/** Whether a written chunk names such an operation: a word of the list, or a hash or encoding named with digits ("SHA-1", "base64"). */
+export const textOperation = (chunk: string): boolean => {
+  const lower = chunk.toLowerCase();
+  return textOperationWords.has(lower) || /^(?:md\d|sha-?\d+|base\d+|rot-?\d+|crc-?\d+)$/.test(lower);
+};
 
 /** List conjunctions: items on either side may swap when nothing else changes. */
 export const listConjunctions = words(`and or vs versus`);
