@@ -18,7 +18,7 @@ import { carriesLayout, chunkQuestion, lineBreak, normaliseCharacters, type Chun
 import { englishForm } from './english-form.js';
 import { functionWords as englishFunctionWords } from './english-lexicon.js';
 import { renderForm, renderToken, type FormToken } from './form-token.js';
-import { detectLanguage, functionWords, politeness, type QuestionLanguage } from './languages.js';
+import { detectLanguage, functionWords, pleaseOnly, politeness, speechVerbs, type QuestionLanguage } from './languages.js';
 import { otherLanguageTimeCue, timeCue, timeDependenceOf, type TimeDependence } from './time-dependence.js';
 import { statementMarker } from './statements.js';
 import { orderFreeForm } from './true-lists.js';
@@ -91,7 +91,8 @@ function readQuestion(text: string): QuestionFeatures {
     const time = cueOf(english.written) ?? cueOf(english.form);
     return features(text, language, stating(english.form, statementMarker(chunks, english.written, 'en')), words, time, true);
   }
-  const polite = dropPoliteness(language, otherLanguageTokens(language, chunks));
+  const askedLast = (chunks[chunks.length - 1]?.closing ?? '').includes('?');
+  const polite = dropPoliteness(language, otherLanguageTokens(language, chunks), askedLast);
   const tokens = language === 'fr' ? foldFrenchWhatIs(polite) : polite;
   const kind = timeDependenceOf(language, chunks.map((chunk) => chunk.text.toLowerCase()), normalised);
   return features(text, language, stating(tokens, statementMarker(chunks, undefined, language)), words, kind && { kind, cue: kind }, false);
@@ -126,7 +127,7 @@ function otherLanguageTokens(language: 'de' | 'fr', chunks: readonly Chunk[]): F
 }
 
 /** Politeness at the edges (and German "bitte" after the first word): see languages.ts. */
-function dropPoliteness(language: 'de' | 'fr', input: FormToken[]): FormToken[] {
+function dropPoliteness(language: 'de' | 'fr', input: FormToken[], askedLast = false): FormToken[] {
   let tokens = input;
   const lower = (token: FormToken | undefined): string => (token && (token.kind === 'word' || token.kind === 'verbatim') ? token.text.toLowerCase() : '');
   const matches = (phrase: readonly string[], at: number): boolean => phrase.every((word, k) => lower(tokens[at + k]) === word);
@@ -137,7 +138,9 @@ function dropPoliteness(language: 'de' | 'fr', input: FormToken[]): FormToken[] 
     changed = false;
     for (const phrase of anywhereEdge) {
       const at = tokens.length - phrase.length;
-      if (at > 0 && (colonAt === -1 || colonAt > at) && matches(phrase, at) && (tokens[at]!.sentenceStart || tokens[at - 1]!.commaAfter)) {
+      // After a comma, thanks or a greeting may be what is said (languages.ts, speechVerbs): kept there.
+      const said = () => !pleaseOnly[language].has(phrase[0]!) && (askedLast || tokens.slice(0, at).some((token) => speechVerbs[language].has(lower(token))));
+      if (at > 0 && (colonAt === -1 || colonAt > at) && matches(phrase, at) && (tokens[at]!.sentenceStart || (tokens[at - 1]!.commaAfter && !said()))) {
         tokens = tokens.slice(0, at).map((token, i) => (i === at - 1 ? { ...{}, ...token, commaAfter: false } : token));
         changed = true;
         break;
