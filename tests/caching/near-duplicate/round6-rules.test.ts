@@ -92,3 +92,17 @@ describe('German and French thanks or greetings after a comma that are what is s
     ['Was ist ein Vektor? Danke!', 'Was ist ein Vektor?'],
   ])('%s | %s', (a, b) => expect(both(a, b)).toBe(true));
 });
+
+describe('material a text verb works on is not read for time', () => {
+  it.each([
+    ['Translate to Spanish: good night', 'translate to Spanish: good night'],
+    ['Translate: what time is it?', 'translate: what time is it?'],
+    ['Übersetze ins Englische: gute Nacht', 'übersetze ins Englische: gute Nacht'],
+  ])('%s | %s', (a, b) => expect(both(a, b)).toBe(true));
+  it.each([
+    'Which greeting fits: good morning or good evening?',
+    'Translate the time now: hello',
+    'Count: days until Christmas',
+    'Good night or good morning?',
+  ])('elsewhere it is: %s', (question) => expect(analyseQuestion(question).time).toBeDefined());
+});
