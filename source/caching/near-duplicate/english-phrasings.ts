@@ -247,6 +247,11 @@ const speakers = ['i', 'me', 'you', 'he', 'she', 'we', 'they', 'him', 'her', 'us
 /** A noun phrase opened by one of these may be a person ("my boss", "the teacher"); "this" and "that" point at words. */
 const determinersAndPossessives = ['the', 'a', 'an', 'my', 'your', 'his', 'her', 'our', 'their', 'its', 'some', 'every', 'each', 'no'];
 
+/** Things that carry a meaning and are never the one who means it. */
+const signNouns = new Set(`word words term terms phrase phrases expression expressions sentence idiom idioms saying proverb quote
+  name names acronym abbreviation symbol symbols sign signs emoji emojis icon logo flag flags colour color number numbers
+  dream dreams tattoo tattoos message error code gesture light lights card cards letter letters title lyric lyrics`.split(/\s+/));
+
 function foldMeaning(tokens: FormToken[]): FormToken[] {
   const marker: FormToken = { kind: 'rewrite', text: 'meaning-of', pos: '', sentenceStart: true, commaAfter: false };
   const last = tokens.length - 1;
@@ -254,7 +259,8 @@ function foldMeaning(tokens: FormToken[]): FormToken[] {
   // a subject without a person or a determiner in it is a term to define ("what does idempotent mean").
   const subject = tokens.slice(2, last);
   // "The First Amendment", "the GDPR" name a text: a determiner before names only is no person.
-  const named = subject.slice(1).every((t) => t.kind === 'name' || t.kind === 'acronym' || t.kind === 'verbatim');
+  // Nor does one whose head is a thing that carries a meaning ("your name", "the word serendipity", "a red flag").
+  const named = subject.slice(1).every((t) => t.kind === 'name' || t.kind === 'acronym' || t.kind === 'verbatim') || subject.some((t) => isWord(t) && signNouns.has(t.text));
   const aPerson = subject.some((t) => isWord(t, ...speakers)) || (isWord(subject[0], ...determinersAndPossessives) && !named);
   if (startsWith(tokens, ['what', 'does']) && last >= 3 && isWord(tokens[last], 'mean') && !subject.some((t) => t.sentenceStart) && !aPerson) {
     return [marker, ...tokens.slice(2, last)];

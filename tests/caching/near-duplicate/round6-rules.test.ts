@@ -77,6 +77,8 @@ describe('embedded questions, "how to" and "what does X mean" where they ask ano
     ['What is the way to make bread?', 'How do I make bread?'],
     ['What does ephemeral mean?', 'What is the meaning of ephemeral?'],
     ['What is the meaning of the First Amendment?', 'What does the First Amendment mean?'],
+    ['What does your name mean?', 'What is the meaning of your name?'],
+    ['What does a red flag mean?', 'What is the meaning of a red flag?'],
   ])('%s | %s', (a, b) => expect(both(a, b)).toBe(true));
 });
 
