@@ -18,7 +18,7 @@
 import winkNLP, { type ItsFunction } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import { lineBreak, type Chunk } from './chunks.js';
-import { aboutWordsCues, apostropheless, functionWords, imperativeVerbs, numeralSystemCues, textOperation, wordFormCues, wouldVerbs } from './english-lexicon.js';
+import { aboutWordsCues, apostropheless, contractionHomophones, functionWords, imperativeVerbs, numeralSystemCues, textOperation, wordFormCues, wouldVerbs } from './english-lexicon.js';
 import { applyPhrasings } from './english-phrasings.js';
 import type { FormToken } from './form-token.js';
 
@@ -120,7 +120,8 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
   // A question that reads numbers in a base keeps "ten" apart from "10" too ("What is 10 in binary?"), and
   // so does one that works on a string (hashes, encodes, enciphers, reverses it): "the md5 of ten" is not "of 10".
   const numerals = aboutWords || chunks.some((chunk) => (chunk.kind === 'word' && numeralSystemCues.has(chunk.text.toLowerCase())) || textOperation(chunk.text));
-  const wordForms = chunks.some((chunk) => chunk.kind === 'word' && wordFormCues.has(chunk.text.toLowerCase()));
+  const written = new Set(chunks.filter((chunk) => chunk.kind === 'word').map((chunk) => chunk.text.toLowerCase()));
+  const wordForms = [...written].some((word) => wordFormCues.has(word) || (contractionHomophones.get(word) ?? []).some((twin) => written.has(twin)));
   const out: FormToken[] = [];
   let cursor = 0;
   // After a colon or a line break the words may be material, counted, corrected, echoed or worked on as
@@ -164,7 +165,8 @@ function writtenWithoutCapitals(chunks: readonly Chunk[]): boolean {
 /**
  * One prose chunk as tokens: contractions split and spelled out, hyphenated words kept whole. `keepContractions`:
  * the question is about how words are written or said (wordFormCues), where "I'm" is one word and "I am" two ("How many words are
- * in I'm tired?", "Is you're a word?"): contractions stay as written, with or without their apostrophe.
+ * in I'm tired?", "Is you're a word?"), or sets a contraction against the word written like it ("you're or your?"):
+ * contractions stay as written, with or without their apostrophe.
  */
 function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged | undefined, nextAfter: Tagged | undefined, caseless: boolean, aboutWords: boolean, keepContractions = false): FormToken[] {
   const base = { sentenceStart: chunk.sentenceStart, commaAfter: false };

@@ -29,9 +29,10 @@ export const mentionVerbs = words(`say says said saying spell spelled spelt pron
 /** Words that make a following "please" a verb: "to please", "will please", "does not please". */
 export const verbBeforePlease = words(`to will would can could may might should must shall do does did not`);
 
-/** Verbs of saying: after one, a closing "thanks" may be what is said ("reply saying no, thanks"). */
+/** Verbs of saying, or of closing a message: after one, a closing "thanks" may be what is said ("reply saying no, thanks", "end my email with regards, thanks"). */
 export const speechVerbs = words(`say says said saying reply replies replied replying respond responds responded responding answer answering tell telling write writing
-  translate translates translated translating translation print prints printed echo echoes repeat repeats type typed spell spelled`);
+  translate translates translated translating translation print prints printed echo echoes repeat repeats type typed spell spelled
+  end ends ending ended close closes closing closed sign signs signing finish finishes finishing conclude concludes concluding`);
 
 /** Thanks at the end (or start) of a question, longest first. */
 export const thanksPhrases: readonly (readonly string[])[] = [
@@ -125,6 +126,17 @@ export const wordFormCues = words(`
   pronounces pronounced pronouncing pronunciation grammar grammatical grammatically ungrammatical contraction
   contractions apostrophe apostrophes vowel vowels consonant consonants informal formal
 `);
+
+/**
+ * Contractions and the words written like them: a question holding both asks which to write ("Is it you're
+ * welcome or your welcome?"), so its contractions stay as written.
+ */
+export const contractionHomophones: ReadonlyMap<string, readonly string[]> = new Map([
+  ["you're", ['your', 'yore']], ['youre', ['your', 'yore']], ["it's", ['its']], ["they're", ['their', 'there']], ['theyre', ['their', 'there']],
+  ["who's", ['whose']], ['whos', ['whose']], ["we're", ['were']], ["let's", ['lets']], ["won't", ['wont']], ["can't", ['cant']],
+  ["i'll", ['ill', 'isle', 'aisle']], ["she'll", ['shell']], ["he'll", ['hell', 'heel']], ["we'll", ['well', 'wheel']], ["i'd", ['id']],
+  ["we'd", ['wed']], ["she'd", ['shed']], ["you'll", ['yule']], ["aren't", ['aunt']], ["there's", ['theirs']], ["who'd", ['wood']],
+]);
 
 /**
  * Words that read a number in a base or notation: "10 in binary" may be the binary numeral 10 (two) where

@@ -107,7 +107,8 @@ function dropThanks(tokens: FormToken[], askedLast = false): FormToken[] {
  */
 function quotesSpeech(tokens: readonly FormToken[], at: number): boolean {
   for (let i = at - 1; i >= 0; i--) {
-    if (isWord(tokens[i]) && speechVerbs.has(tokens[i]!.text)) return true;
+    // A verb opening the sentence may be read as a name by its capital ("Reply to my boss with ..."): its letters count.
+    if ((isWord(tokens[i]) || tokens[i]!.kind === 'name') && speechVerbs.has(tokens[i]!.text)) return true;
     if (tokens[i]!.kind === 'mark' && tokens[i]!.text === ':') return true;
     if (tokens[i]!.sentenceStart) return false;
   }

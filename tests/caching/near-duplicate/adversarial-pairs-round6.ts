@@ -415,6 +415,36 @@ export const round6Pairs: readonly PairFamily[] = [
     ],
   },
   {
+    family: 'a contraction set against the word written like it',
+    verdict: 'different',
+    pairs: [
+      ["Is it you're welcome or your welcome?", 'Is it you are welcome or your welcome?'],
+      ["Its or it's?", 'Its or it is?'],
+      ["Should I write their or they're here?", 'Should I write their or they are here?'],
+      ["Is whose or who's right here?", 'Is whose or who is right here?'],
+      ["Were or we're in this sentence?", 'Were or we are in this sentence?'],
+      ["Is it lets go or let's go?", 'Is it lets go or let us go?'],
+      ["When do I use wont and when won't?", 'When do I use wont and when will not?'],
+      ["Is it shell or she'll in this lyric?", 'Is it shell or she will in this lyric?'],
+      ["Which fits, well or we'll?", 'Which fits, well or we will?'],
+      ["Do I mean cant or can't?", 'Do I mean cant or can not?'],
+    ],
+  },
+  {
+    family: 'thanks that closes the message being written, without a question mark',
+    verdict: 'different',
+    pairs: [
+      ['How should I end my email with best regards, thanks', 'How should I end my email with best regards'],
+      ['Can I sign off with talk soon, thanks', 'Can I sign off with talk soon'],
+      ['Reply to my boss with sounds good, thanks', 'Reply to my boss with sounds good'],
+      ['Is it rude to close a letter with regards, thanks', 'Is it rude to close a letter with regards'],
+      ['Should my cover letter end with sincerely, thanks', 'Should my cover letter end with sincerely'],
+      ['Finish the message with see you, thanks', 'Finish the message with see you'],
+      ['Answer the invitation with sure, thanks', 'Answer the invitation with sure'],
+      ['Conclude the email with best wishes, thank you', 'Conclude the email with best wishes'],
+    ],
+  },
+  {
     family: 'paraphrases through the rewrites, sixth set (may hit)',
     verdict: 'same',
     pairs: [

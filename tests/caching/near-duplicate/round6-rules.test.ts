@@ -108,3 +108,16 @@ describe('material a text verb works on is not read for time', () => {
     'Good night or good morning?',
   ])('elsewhere it is: %s', (question) => expect(analyseQuestion(question).time).toBeDefined());
 });
+
+describe('contractions set against their look-alikes, and thanks that close a message being written', () => {
+  it.each([
+    ["Is it you're welcome or your welcome?", 'Is it you are welcome or your welcome?'],
+    ["Its or it's?", 'Its or it is?'],
+    ['How should I end my email with best regards, thanks', 'How should I end my email with best regards'],
+    ['Reply to my boss with sounds good, thanks', 'Reply to my boss with sounds good'],
+  ])('%s | %s', (a, b) => expect(either(a, b)).toBe(false));
+  it.each([
+    ["What's your name?", 'What is your name?'],
+    ['Why is the sky blue, thanks', 'Why is the sky blue?'],
+  ])('%s | %s', (a, b) => expect(both(a, b)).toBe(true));
+});
