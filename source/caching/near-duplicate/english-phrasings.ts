@@ -34,7 +34,7 @@ const personalObjects = ['you', 'him', 'her', 'them', 'it', 'me', 'us', 'myself'
  */
 const judgementVerbs = new Set(['look', 'sound', 'seem', 'appear', 'smell', 'taste', 'feel', 'come', 'rank', 'rate', 'score', 'compare', 'fare', 'stack', 'measure', 'fit', 'stand']);
 /** What may follow such a verb in a judgement: nothing, a comparison or a place ("to", "among", "against", "up"...). */
-const judgementFollowers = ['to', 'in', 'on', 'with', 'today', 'now', 'among', 'against', 'up', 'as', 'here', 'there', 'compared', 'relative'];
+const judgementFollowers = ['to', 'in', 'on', 'with', 'today', 'now', 'among', 'against', 'up', 'as', 'here', 'there', 'compared', 'relative', 'like'];
 
 const startsWith = (tokens: readonly FormToken[], phrase: readonly string[], at = 0): boolean =>
   phrase.every((word, k) => isWord(tokens[at + k], word));
@@ -240,6 +240,8 @@ function foldHowTo(tokens: FormToken[]): FormToken[] {
   // A verb with nothing after it may ask something else in each phrasing: "what is the way to go?" asks for
   // the best choice, "how does one know?" about knowledge, "how do I know?" how the asker can tell.
   if (rest.length === 0 || rest[0]!.sentenceStart) return tokens;
+  // "How can I be so stupid?", "how do I get such luck?": a degree after the verb exclaims, it asks no way.
+  if (isWord(rest[0], 'so', 'such')) return tokens;
   return [{ kind: 'rewrite', text: 'how-to', pos: '', sentenceStart: true, commaAfter: false }, ...tokens.slice(phrase.length)];
 }
 

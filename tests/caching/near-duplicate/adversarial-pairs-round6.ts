@@ -156,6 +156,8 @@ export const round6Pairs: readonly PairFamily[] = [
       ['How do I know?', 'How to know?'],
       ['How does one start a fire?', 'How does one start fire?'],
       ['What is the way to Rome?', 'How do I Rome?'],
+      ['How can I be so stupid?', 'How to be so stupid?'],
+      ['How do I look like?', 'How to look like?'],
     ],
   },
   {
