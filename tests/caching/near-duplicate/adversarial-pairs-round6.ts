@@ -8,7 +8,8 @@
  * spelled out in words, unit prefixes, signs and decimal places, a locale or script named, answer length and
  * count, German formal address, Italian, Portuguese and Dutch pairs, kinship, apostrophes, typographic
  * symbols with a value, greetings and thanks that name a work, articles that change a quantity, commas that
- * set off a person or a clause, and grades and levels named by number. `different`: must go upstream (a hit
+ * set off a person or a clause, grades and levels named by number, a contraction set against the word written
+ * like it, and thanks that close a message being written. `different`: must go upstream (a hit
  * is a wrong answer). `same`: may be served.
  */
 import type { PairFamily } from './adversarial-pairs.js';
