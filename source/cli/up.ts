@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { captureOutputInto, GatewayLogFile } from '../daemon/gateway-log-file.js';
 import { keepServingThroughStrayErrors } from '../daemon/last-line-of-defence.js';
 import { serveGateway } from '../daemon/serve-gateway.js';
 import { saveGatewayAddress } from '../daemon/gateway-address.js';
@@ -18,6 +20,7 @@ interface UpFlags {
   detach?: boolean;
   gatewayApiKey?: string;
   redis?: string;
+  logFile?: string;
 }
 
 export function upCommand(): Command {
@@ -27,6 +30,7 @@ export function upCommand(): Command {
     .option('--host <host>', 'address to listen on, saved to config for the next start (default: config, else 127.0.0.1)')
     .option('-d, --detach', 'run in the background; returns once /health answers (logs go to the state dir)')
     .option('--redis <url>', 'share caches, virtual keys, spend and stats with the other instances on this Redis (redis://[:password@]host:port/db; a password is visible in shell history: prefer ISARTOR_REDIS_URL or store.redisUrl in config)')
+    .option('--log-file <path>', 'write the log (request lines, warnings) to this file instead of stdout, rotated past 16 MB into <name>.1.log .. <name>.3.log; --detach and the login service use <state dir>/logs/gateway.log')
     .option('--gateway-api-key <key>', 'require this key from clients (visible in shell history; prefer ISARTOR_GATEWAY_API_KEY or gateway.apiKey in config)')
     .addHelpText(
       'after',
@@ -40,6 +44,8 @@ Stop a detached gateway with \`isartor down\`; see it with \`isartor status\`.`,
     )
     .action(async (flags: UpFlags) => {
       const stateDir = resolveStateDir();
+      // A gateway without a terminal logs for weeks: it writes and rotates its own file (see GatewayLogFile).
+      if (flags.logFile && !flags.detach) captureOutputInto(new GatewayLogFile(resolve(flags.logFile)));
       const gatewayApiKey = flags.gatewayApiKey ?? (process.env.ISARTOR_GATEWAY_API_KEY || undefined);
       const previous = new ConfigStore(stateDir).read().gateway;
       const preflight = await preflightUp({ stateDir, host: flags.host, port: flags.port, gatewayApiKey });
@@ -61,13 +67,14 @@ Stop a detached gateway with \`isartor down\`; see it with \`isartor status\`.`,
           port: flags.port,
           gatewayApiKey,
           redisUrl,
+          logFile: flags.logFile ? resolve(flags.logFile) : undefined,
           command: { execPath: process.execPath, args: [...process.execArgv, process.argv[1] ?? ''] },
         });
         printLine(`${paint('green', '✓')} isartor gateway running at ${paint('cyan', record.url)} (pid ${record.pid})`);
         reportSavedAddress(stateDir, flags, previous);
         printLine(`  forwarding to ${record.provider}${record.model ? ` / ${record.model}` : ''}${record.authRequired ? ', gateway key required' : ''}`);
         printLine(`  OpenAI base URL for clients: ${record.url}/v1`);
-        printLine(`  log: ${statePaths(stateDir).gatewayLog}`);
+        printLine(`  log: ${flags.logFile ? resolve(flags.logFile) : statePaths(stateDir).gatewayLog} (rotated past 16 MB)`);
         printLine(`  stop it with ${paint('cyan', isartorCommand('down'))}`);
         return;
       }
