@@ -28,7 +28,7 @@ export function upCommand(): Command {
     .description('Start the gateway: in the foreground with a request log, or in the background with --detach.')
     .option('--port <port>', `port to listen on, saved to config for the next start (default: config, else ${defaultGatewayPort})`, parsePort)
     .option('--host <host>', 'address to listen on, saved to config for the next start (default: config, else 127.0.0.1)')
-    .option('-d, --detach', 'run in the background; returns once /health answers (logs go to the state dir)')
+    .option('-d, --detach', 'run in the background; returns once /health answers (log: <state dir>/logs/gateway.log, rotated past 16 MB)')
     .option('--redis <url>', 'share caches, virtual keys, spend and stats with the other instances on this Redis (redis://[:password@]host:port/db; a password is visible in shell history: prefer ISARTOR_REDIS_URL or store.redisUrl in config)')
     .option('--log-file <path>', 'write the log (request lines, warnings) to this file instead of stdout, rotated past 16 MB into <name>.1.log .. <name>.3.log; --detach and the login service use <state dir>/logs/gateway.log')
     .option('--gateway-api-key <key>', 'require this key from clients (visible in shell history; prefer ISARTOR_GATEWAY_API_KEY or gateway.apiKey in config)')
