@@ -44,8 +44,6 @@ Stop a detached gateway with \`isartor down\`; see it with \`isartor status\`.`,
     )
     .action(async (flags: UpFlags) => {
       const stateDir = resolveStateDir();
-      // A gateway without a terminal logs for weeks: it writes and rotates its own file (see GatewayLogFile).
-      if (flags.logFile && !flags.detach) captureOutputInto(new GatewayLogFile(resolve(flags.logFile)));
       const gatewayApiKey = flags.gatewayApiKey ?? (process.env.ISARTOR_GATEWAY_API_KEY || undefined);
       const previous = new ConfigStore(stateDir).read().gateway;
       const preflight = await preflightUp({ stateDir, host: flags.host, port: flags.port, gatewayApiKey });
@@ -102,6 +100,10 @@ async function runForeground(stateDir: string, flags: UpFlags, gatewayApiKey: st
     log: (line) => printLine(line),
     onWarning: printWarning,
   });
+  // A gateway without a terminal logs for weeks: from here on it writes and rotates its own file (see
+  // GatewayLogFile). Until it listens, a failure still goes to stderr, where whoever started it looks
+  // (the terminal, or the file `up --detach` and the service manager opened for it: the same path).
+  if (flags.logFile) captureOutputInto(new GatewayLogFile(resolve(flags.logFile)));
   const { record } = served;
   // Signals are ours before the banner says we listen: a supervisor may signal as soon as it reads it.
   let stopping = false;

@@ -273,4 +273,11 @@ describe('the log of a gateway without a terminal', () => {
     expect(written).toMatch(/\b200 POST \/v1\/chat\/completions l3 miss\b/);
     expect(written).toContain('stopped.');
   });
+
+  it('foreground up --log-file that cannot start says why on stderr, where its starter looks', async () => {
+    await occupyPort();
+    const up = await cli('up', '--port', String(port), '--log-file', join(home, 'logs', 'gateway.log'));
+    expect(up.code).not.toBe(0);
+    expect(up.stderr).toContain('already in use');
+  });
 });
