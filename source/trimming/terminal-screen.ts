@@ -1,4 +1,4 @@
-import { isSgr, sgrAfter, sgrTransition as transition } from './sgr.js';
+import { encodableSgr, isSgr, sgrAfter, sgrTransition as transition } from './sgr.js';
 import { isWide, maxColumn, newRow, setCell, Unrenderable, writeChar, type Row, type WidthUse, type Widths } from './screen-row.js';
 
 /**
@@ -382,6 +382,7 @@ export class TerminalRender {
     const params = text.slice(paramsAt, paramsEnd);
     const intermediates = i > paramsEnd;
     if (final === 'm' && !intermediates && !/^[<=>?]/u.test(params)) {
+      if (!encodableSgr(text.slice(this.pos, i + 1))) throw new Unrenderable();
       this.style = sgrAfter(this.style, text.slice(this.pos, i + 1));
       this.pos = i + 1;
       return;

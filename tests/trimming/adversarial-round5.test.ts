@@ -254,6 +254,11 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 5, thro
     expectFaithful(protocol, turns, sent, new Map(outputs.map((text, k) => [originals[k]!, text])));
   });
 
+  it('a redrawn row holding an SGR the renderer cannot write again (curly underline, framed text ended by 54): byte for byte', async () => {
+    const { outputs } = await send([{ user: 'Which words are in doubt?' }, shell('./spellcheck docs', r5.curlyRedraw), shell('./cache-check', r5.framedRedraw)]);
+    expect(outputs).toEqual([r5.curlyRedraw, r5.framedRedraw]);
+  });
+
   // --- JSON ------------------------------------------------------------------------------------------------------
 
   it('JSON differing in one nested value, in key order, or minified: each whole; the same bytes again a reference', async () => {

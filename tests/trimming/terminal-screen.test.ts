@@ -51,6 +51,10 @@ describe('the terminal renderer: what a terminal shows once the program finished
     expect(render(`${esc}[31mred${esc}[0m\rb${esc}[31med!${esc}[0m\n`)).toBe(`b${esc}[31med!${esc}[0m\n`);
   });
 
+  it('keeps a text whose SGR it could not write again (curly underline, framed text, fonts) as it came', () => {
+    for (const text of [`\r 50% ${esc}[4:3mword${esc}[4:0m\r100% ${esc}[4:3mword${esc}[4:0m\n`, `\r 1% ${esc}[51mx${esc}[54m\r99% ${esc}[51mx${esc}[54m\n`, `a\r${esc}[11mb${esc}[10m\n`]) expect(render(text)).toBe(text);
+  });
+
   it('treats wide characters as two columns', () => {
     expect(render('ab\r日\n')).toBe('日\n');
     expect(render('日本\rX 本\n')).toBe('X 本\n');
