@@ -61,6 +61,9 @@ function rowDrawnForTerminal(row: string): boolean {
   let blankReturns = 0;
   // tqdm, curl, wget and pv return to the line's start before their first frame; a file's CR line ends never do.
   const startsWithReturn = visible[0] === '';
+  // Every line of a file with CR line ends ends in `\r`, its last one too: a row that did not begin with a
+  // return and ends in one, with nothing drawn after it, is such a file's lines.
+  if (!startsWithReturn && frames.length > 1 && frames.at(-1) === '' && frames.at(-2) !== '') return false;
   for (let i = 0; i < frames.length - 1; i++) {
     // The `\r` after frame i overwrites frame i: unless nothing is written after it (apt ends its last
     // frame with `\r\r\n`), which leaves frame i on the screen as it is; like a `\r` before nothing,

@@ -177,9 +177,10 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 5, thro
       shell('iconv -f macintosh -t utf-8 rates.csv', r5.macCsvPercent),
       shell('curl -s http://intranet/grades.txt', r5.macScores),
       tool('web_fetch', { url: 'http://intranet/ticks.txt' }, r5.macTickerRows),
+      shell('python3 -c "print(open(\'q.csv\', newline=\'\').read(), end=\'\')"', r5.macQuarters),
     ];
     const { outputs } = await send(turns);
-    expect(outputs).toEqual([r5.macCsvTimes, r5.macCsvPercent, r5.macScores, r5.macTickerRows]);
+    expect(outputs).toEqual([r5.macCsvTimes, r5.macCsvPercent, r5.macScores, r5.macTickerRows, r5.macQuarters]);
   });
 
   it('the same bare-CR file inside a Codex run envelope: byte for byte', async () => {
