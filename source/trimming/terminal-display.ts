@@ -14,7 +14,8 @@
  * a count like 19/300, a bar, a spinner glyph, a rate, an ETA) and is rewritten in the same shape (words
  * equal, numbers, bars and spinner glyphs aside). A backspace is a terminal's when it erases a spinner
  * glyph (`-\b`) or a cell (`\b \b`), as pip draws. Any other `\r`, backspace, NUL or control character
- * is data, and the whole output is forwarded unchanged.
+ * is data, and the whole output is forwarded unchanged. A row that did not begin with a `\r` asks more of
+ * its frames (progressFrame): a file with CR line ends looks like frames of one shape too.
  */
 export function drawnForTerminal(text: string): boolean {
   if (dataControl.test(text)) return false;

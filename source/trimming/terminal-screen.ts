@@ -11,8 +11,9 @@ import { isWide, maxColumn, newRow, setCell, Unrenderable, writeChar, type Row, 
  * Assumptions, each on the safe side: the terminal is infinitely wide (no wrapping), `\n` also returns to
  * column 0 (as a tty's output processing does), and a cleared screen (`ESC[2J`, `ESC c`) keeps what it
  * showed before as history. Anything this model cannot place with certainty (absolute positioning,
- * scroll regions, the alternate screen, hyperlinks, tabs in a redrawn row, an unterminated sequence) makes
- * the whole text come back unchanged.
+ * scroll regions, the alternate screen, hyperlinks, tabs in a redrawn row, an unterminated sequence, an
+ * SGR it cannot write again, a row whose final screen mixes two frames) makes the whole text come back
+ * unchanged.
  */
 
 /** Control bytes that make a terminal show something else than the bytes in order (`\r\n` is a line end). */
