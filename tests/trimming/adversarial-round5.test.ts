@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auditGateway, sendThroughGateway } from './support.js';
-import { bodyFor, outputsOf, referenceTo, shell, read, type Json, type Protocol, type Turn } from './audit-bodies.js';
+import { bodyFor, instructionsOf, outputsOf, referenceTo, shell, read, type Json, type Protocol, type Turn } from './audit-bodies.js';
 import { expectFaithful } from './faithful.js';
 import * as r5 from './fixtures/round5-outputs.js';
 
@@ -258,6 +258,23 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 5, thro
   it('a redrawn row holding an SGR the renderer cannot write again (curly underline, framed text ended by 54): byte for byte', async () => {
     const { outputs } = await send([{ user: 'Which words are in doubt?' }, shell('./spellcheck docs', r5.curlyRedraw), shell('./cache-check', r5.framedRedraw)]);
     expect(outputs).toEqual([r5.curlyRedraw, r5.framedRedraw]);
+  });
+
+  it('a rule flipped and flipped back (never, always, never): the last word the model reads is "never", late in the rule or at its start', async () => {
+    for (const rule of [r5.policy, r5.policyFirst]) {
+      const [never, always] = rule === r5.policy ? [rule('never'), rule('always')] : [rule('Never'), rule('Always')];
+      const turns: Turn[] = [{ developer: never }, { user: 'Deploy the fix.' }, { developer: always }, { user: 'Deploy again.' }, { developer: never }, { user: 'And once more?' }];
+      const { sent } = await send(turns);
+      const texts = instructionsOf(protocol, sent);
+      const last = texts.filter((text) => text.includes('Monday 09:00') || text.includes('repeated verbatim')).at(-1)!;
+      // Whole, or a reference whose quote shows the "never" version's start and no other.
+      if (!last.includes(never)) {
+        expect(last).toMatch(/repeated verbatim from an earlier message/u);
+        expect(never.startsWith(/"([^"]*)…"/u.exec(last)![1]!)).toBe(true);
+        expect(always.startsWith(/"([^"]*)…"/u.exec(last)![1]!)).toBe(false);
+      }
+      expect(texts.some((text) => text.includes(always))).toBe(true);
+    }
   });
 
   // --- JSON ------------------------------------------------------------------------------------------------------
