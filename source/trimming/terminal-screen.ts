@@ -38,7 +38,7 @@ export class TerminalRender {
   private failed = false;
   /**
    * The row a bare `\r` last returned over, how far the text written on it since then reaches, and whether
-   * the row already showed two frames mixed when it returned (returnedCheck).
+   * the row already showed two frames mixed when it returned (mixedNow).
    */
   private returned: { row: number; reach: number; wrote: boolean; mixed: boolean } | undefined;
   /** The disputed widths (screen-row.ts) met in redrawn rows: where they stand, another terminal may show another screen. */
