@@ -23,14 +23,15 @@ export async function renderPaced(text: string, pacer: Pacer): Promise<string> {
   // (the message memo keys differ): the screen is the same, so it is drawn once.
   const key = createHash('sha256').update(exactBytes(text)).digest('base64');
   const known = screens.get(key);
-  if (known !== undefined) return known ?? text;
+  if (known !== undefined) return known.screen ?? text;
   const screen = await drawScreen(text, pacer);
-  screens.set(key, screen === text ? null : screen, 64 + (screen === text ? 0 : screen.length));
+  screens.set(key, screen === text ? unchangedScreen : { screen }, 64 + (screen === text ? 0 : screen.length));
   return screen;
 }
 
-/** Final screens by the digest of their text; null when the screen is the text itself (not kept twice). */
-const screens = new LruMemo<string | null>(1000, 16_000_000);
+/** Final screens by the digest of their text; no screen when it is the text itself (not kept twice). */
+const screens = new LruMemo<{ screen?: string }>(1000, 16_000_000);
+const unchangedScreen = Object.freeze({});
 
 /** Forgets every remembered screen (for measurements and tests). */
 export function clearScreenMemo(): void {
