@@ -140,7 +140,7 @@ function userMessages(blocks: AnthropicContentBlock[]): ChatMessage[] {
       case 'tool_result': {
         messages.push({ role: 'tool', tool_call_id: block.tool_use_id, content: toolResultText(block) });
         const images = Array.isArray(block.content) ? block.content.filter((part): part is AnthropicImageBlock => part.type === 'image') : [];
-        if (images.length > 0) toolImages.push({ type: 'text', text: `${imagesFrom(block.tool_use_id)}:` }, ...images.map(imagePart));
+        if (images.length > 0) toolImages.push({ type: 'text', text: `${imagesFrom(block.tool_use_id, 'The')}:` }, ...images.map(imagePart));
         break;
       }
       case 'text':
@@ -164,8 +164,8 @@ function userMessages(blocks: AnthropicContentBlock[]): ChatMessage[] {
   return messages;
 }
 
-function imagesFrom(toolUseId: string): string {
-  return `The image from the result of tool call ${toolUseId}`;
+function imagesFrom(toolUseId: string, article: 'The' | 'the'): string {
+  return `${article} image from the result of tool call ${toolUseId}`;
 }
 
 function imagePart(block: AnthropicImageBlock): OpenAIContentPart {
@@ -176,7 +176,7 @@ function imagePart(block: AnthropicImageBlock): OpenAIContentPart {
 /** A tool message holds text only: blocks join by lines, an image says where it went, errors say so. */
 function toolResultText(block: AnthropicToolResultBlock): string {
   const content = block.content ?? '';
-  const marker = (part: { type: string }): string => (part.type === 'image' ? `[${imagesFrom(block.tool_use_id).toLowerCase()} is in the user message that follows]` : omitted(part));
+  const marker = (part: { type: string }): string => (part.type === 'image' ? `[${imagesFrom(block.tool_use_id, 'the')} is in the user message that follows]` : omitted(part));
   const text = typeof content === 'string' ? content : content.map((part) => (part.type === 'text' ? part.text : marker(part))).join('\n');
   return block.is_error ? `Error: ${text}` : text;
 }

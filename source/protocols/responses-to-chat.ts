@@ -99,13 +99,13 @@ function appendPiece(messages: ChatMessage[], piece: ResponsesInputPiece, toolIm
     case 'function_call_output': {
       messages.push({ role: 'tool', tool_call_id: piece.callId, content: toolOutputText(piece.output, piece.callId) });
       const images = Array.isArray(piece.output) ? (piece.output as Array<Record<string, unknown>>).filter((part) => part?.type === 'input_image' && typeof part.image_url === 'string') : [];
-      if (images.length > 0) toolImages.push({ type: 'text', text: `${imagesFrom(piece.callId)}:` }, ...images.map(imagePart));
+      if (images.length > 0) toolImages.push({ type: 'text', text: `${imagesFrom(piece.callId, 'The')}:` }, ...images.map(imagePart));
     }
   }
 }
 
-function imagesFrom(callId: string): string {
-  return `The image from the output of tool call ${callId}`;
+function imagesFrom(callId: string, article: 'The' | 'the'): string {
+  return `${article} image from the output of tool call ${callId}`;
 }
 
 function imagePart(part: Record<string, unknown>): ChatPart {
@@ -129,7 +129,7 @@ function toolOutputText(output: unknown, callId: string): string {
   if (!Array.isArray(output)) return output === undefined ? '' : JSON.stringify(output);
   const marker = (part: { type?: unknown; image_url?: unknown }): string =>
     part?.type === 'input_image' && typeof part.image_url === 'string'
-      ? `[${imagesFrom(callId).toLowerCase()} is in the user message that follows]`
+      ? `[${imagesFrom(callId, 'the')} is in the user message that follows]`
       : `[${typeof part?.type === 'string' ? part.type.replace(/^input_/, '') : 'part'} omitted]`;
   return (output as Array<{ type?: unknown; text?: unknown; image_url?: unknown }>).map((part) => (typeof part?.text === 'string' ? part.text : marker(part))).join('\n');
 }

@@ -81,7 +81,7 @@ describe('the gateway address', () => {
 
     const moved = await cli('up', '--detach', '--port', String(second));
     expect(moved.code, moved.stderr).toBe(0);
-    for (const [name, id, old] of [['OpenClaw', 'openclaw', `http://127.0.0.1:${first}/v1`], ['Codex CLI', 'codex', `http://127.0.0.1:${first}/v1`], ['Claude Code', 'claude-code', `http://127.0.0.1:${first}`]]) {
+    for (const [name, id, old] of <Array<[string, string, string]>>[['OpenClaw', 'openclaw', `http://127.0.0.1:${first}/v1`], ['Codex CLI', 'codex', `http://127.0.0.1:${first}/v1`], ['Claude Code', 'claude-code', `http://127.0.0.1:${first}`]]) {
       expect(moved.stderr).toMatch(new RegExp(`${name} still sends its requests to ${old.replace(/[.]/g, '\\.')} \\(.*\\), not to this gateway: run \`.*connect ${id}\` to point it here`));
     }
     // Reconnected, OpenClaw is quiet; the two others are still named.
