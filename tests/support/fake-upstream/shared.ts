@@ -54,8 +54,11 @@ export function messagesText(messages: unknown): string {
 export function endsWithToolResult(body: any): boolean {
   if (Array.isArray(body?.input)) return body.input.at(-1)?.type === 'function_call_output';
   const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
-  // The images of tool results follow the tool messages in a user message of their own (a translation to chat).
-  const last = toolImages(messages.at(-1)) ? messages.at(-2) : messages.at(-1);
+  // After the tool messages may come the tool results' images in a user message of their own (a translation
+  // to chat) and a system note (Claude Code's tokens left, translated from a system block).
+  let end = messages.length;
+  while (end > 0 && (messages[end - 1]?.role === 'system' || toolImages(messages[end - 1]))) end -= 1;
+  const last = messages[end - 1];
   if (last?.role === 'tool') return true;
   return Array.isArray(last?.content) && last.content.some((block: any) => block?.type === 'tool_result');
 }
