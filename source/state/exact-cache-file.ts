@@ -1,4 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { LRUCache } from 'lru-cache';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ensureDir } from './ensure-dir.js';
@@ -33,21 +34,22 @@ interface PersistedLine {
 const entryOverheadBytes = 96;
 
 /**
- * The L1a store: answers by exact key, with a TTL and an LRU byte budget. A Map keeps insertion
- * order, so re-inserting on every hit makes its first key the least recently used one.
+ * The L1a store: answers by exact key, with a TTL and an LRU byte budget (lru-cache: a Map re-inserted
+ * on every hit keeps the slots of deleted keys until it rehashes, and finding its oldest entry walked
+ * past all of them: ~120 µs per stored answer once a full store held 100,000).
  *
  * Persistence is an append-only log, rewritten to just the live entries when the store opens or closes.
  */
 export class ExactCacheStore implements ExactCacheState {
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries: LRUCache<string, Entry>;
   readonly #options: ExactCacheOptions;
   readonly #now: () => number;
-  #bytes = 0;
   #log: WriteStream | undefined;
 
   private constructor(options: ExactCacheOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#entries = new LRUCache<string, Entry>({ maxSize: options.maxBytes });
   }
 
   static async open(options: ExactCacheOptions): Promise<ExactCacheStore> {
@@ -71,7 +73,7 @@ export class ExactCacheStore implements ExactCacheState {
   }
 
   get bytes(): number {
-    return this.#bytes;
+    return this.#entries.calculatedSize;
   }
 
   /** The stored answer's JSON text, or undefined when absent or expired. */
@@ -79,11 +81,9 @@ export class ExactCacheStore implements ExactCacheState {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.#now()) {
-      this.#remove(key, entry);
+      this.#entries.delete(key);
       return undefined;
     }
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
     return entry.json;
   }
 
@@ -120,20 +120,9 @@ export class ExactCacheStore implements ExactCacheState {
   #insert(key: string, json: string, storedAt: number, expiresAt: number): boolean {
     const bytes = Buffer.byteLength(json) + key.length + entryOverheadBytes;
     if (bytes > this.#options.maxBytes) return false;
-    const previous = this.#entries.get(key);
-    if (previous) this.#remove(key, previous);
-    this.#entries.set(key, { json, bytes, storedAt, expiresAt });
-    this.#bytes += bytes;
-    for (const [oldestKey, oldest] of this.#entries) {
-      if (this.#bytes <= this.#options.maxBytes) break;
-      this.#remove(oldestKey, oldest);
-    }
+    // Least recently used entries leave until this one fits the budget.
+    this.#entries.set(key, { json, bytes, storedAt, expiresAt }, { size: bytes });
     return true;
-  }
-
-  #remove(key: string, entry: Entry): void {
-    this.#entries.delete(key);
-    this.#bytes -= entry.bytes;
   }
 
   async #load(file: string): Promise<{ lines: number; kept: number }> {
@@ -160,8 +149,10 @@ export class ExactCacheStore implements ExactCacheState {
   async #rewrite(file: string): Promise<void> {
     const now = this.#now();
     const lines: string[] = [];
-    for (const [key, entry] of this.#entries) {
-      if (entry.expiresAt > now) lines.push(persistedLine(key, entry.storedAt, entry.expiresAt, entry.json));
+    // Least recently used first: read back in order, the most recent ones are the last to go again.
+    for (const key of this.#entries.rkeys()) {
+      const entry = this.#entries.peek(key);
+      if (entry && entry.expiresAt > now) lines.push(persistedLine(key, entry.storedAt, entry.expiresAt, entry.json));
     }
     const temporary = `${file}.${process.pid}.tmp`;
     await writeFile(temporary, lines.join(''), { mode: 0o600 });

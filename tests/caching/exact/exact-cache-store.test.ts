@@ -86,6 +86,35 @@ describe('ExactCacheStore', () => {
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1);
   });
 
+  it('keeps recency across a restart: the rewritten file lists the least recently used first', async () => {
+    const file = tempFile();
+    const entryBytes = Buffer.byteLength(JSON.stringify(answer('a'.repeat(100)))) + 1 + 96;
+    const first = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: entryBytes * 3, file });
+    for (const key of ['a', 'b', 'c']) first.set(key, answer(key.repeat(100)));
+    first.get('a'); // recency now b, c, a
+    await first.close();
+    expect(readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line).k)).toEqual(['b', 'c', 'a']);
+
+    const second = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: entryBytes * 3, file });
+    second.set('d', answer('d'.repeat(100)));
+    expect(second.get('b')).toBeUndefined();
+    expect(second.get('a')).toBeDefined();
+    await second.close();
+  });
+
+  it('stays within budget and keeps the most recent answers under sustained load with hits', async () => {
+    const entryBytes = Buffer.byteLength(JSON.stringify(answer('0'.repeat(20)))) + 6 + 96;
+    const store = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: entryBytes * 500 });
+    for (let i = 0; i < 20_000; i++) {
+      store.set(`k${String(i).padStart(5, '0')}`, answer(String(i).padStart(20, '0')));
+      if (i % 3 === 0) store.get('k00000'); // one answer stays in use throughout
+    }
+    expect(store.bytes).toBeLessThanOrEqual(entryBytes * 500);
+    expect(store.get('k00000')).toBeDefined();
+    expect(store.get('k19999')).toBeDefined();
+    expect(store.get('k19000')).toBeUndefined();
+  });
+
   it('skips a torn or corrupt line and keeps the rest', async () => {
     const file = tempFile();
     const first = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: 1e6, file });
