@@ -141,6 +141,8 @@ describe.skipIf(!installed)('the real Claude Code CLI through isartor', () => {
   }, 180_000);
 
   it('a virtual key whose budget is spent: Claude Code shows the 402 at once, after one request (a 400 it sent six times with fewer betas)', async () => {
+    // Plain answers: the earlier tests leave the fake in a tool loop.
+    e2e.fake.setMode({ kind: 'ok' });
     const world = await newWorld('anthropic');
     // Priced so that the first request spends the whole budget.
     expect((await isartor(world, 'pricing', 'set', 'fake-model', '--input', '1000', '--output', '1000')).code).toBe(0);

@@ -145,6 +145,7 @@ describe.skipIf(!installed)('the real OpenClaw CLI through isartor', () => {
   }, 120_000);
 
   it('after isartor comes back on another port, up names OpenClaw with the fix, and once reconnected the next agent turn goes through', async () => {
+    e2e.fake.setMode({ kind: 'ok' });
     const world = await newWorld();
     expect((await isartor(world, 'connect', 'openclaw', '--yes')).code).toBe(0);
     expect((await isartor(world, 'down')).code).toBe(0);
