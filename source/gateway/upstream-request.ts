@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Transform } from 'node:stream';
 import type { UpstreamAgents } from './layers/upstream.js';
 import { canDecode, decoderFor, encodingName } from './content-encodings.js';
 
@@ -68,7 +68,7 @@ export class UpstreamRequest extends EventEmitter {
     this.#request.on('error', (error) => this.#fail(error));
     this.#request.on('response', (response) => {
       this.#response = response;
-      const body = decompressed(response, (error) => this.#fail(error));
+      const body = inUtf8(decompressed(response, (error) => this.#fail(error)), response.headers['content-type']);
       this.#body = body;
       // A provider that stalls mid-answer is given up on after this silence, not after the whole request's
       // limit: before the client got a byte a fallback can still answer. Any byte counts (SSE pings too),
@@ -173,4 +173,35 @@ function decompressed(response: IncomingMessage, fail: (error: Error) => void): 
     if (!started) out.end();
   });
   return out;
+}
+
+/** Charsets whose bytes are UTF-8's already (ASCII is a subset); most answers name one or none. */
+const utf8Labels = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii', 'unicode-1-1-utf-8']);
+
+/**
+ * The answer in UTF-8, which is what every reader after this one and every client assumes. A provider
+ * that names another charset (`charset=iso-8859-1`, `utf-16le`) meant its bytes in it: read as UTF-8,
+ * "Café" would reach the client as "Caf\uFFFD". Such bodies are decoded by their label (WHATWG
+ * encodings; a BOM wins, as in a browser) and encoded as UTF-8; a label no decoder knows leaves the bytes
+ * as they are (the UTF-8 check then keeps the answer from the caches).
+ */
+function inUtf8(body: NodeJS.ReadableStream, contentType: string | undefined): NodeJS.ReadableStream {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
+  if (charset === undefined || utf8Labels.has(charset)) return body;
+  let decoder: InstanceType<typeof TextDecoder>;
+  try {
+    decoder = new TextDecoder(charset);
+  } catch {
+    return body;
+  }
+  const out = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      done(null, Buffer.from(decoder.decode(chunk, { stream: true })));
+    },
+    flush(done) {
+      done(null, Buffer.from(decoder.decode()));
+    },
+  });
+  body.on('error', (error: Error) => out.destroy(error));
+  return body.pipe(out);
 }

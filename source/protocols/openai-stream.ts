@@ -1,4 +1,5 @@
-import { createParser, type EventSourceParser } from 'eventsource-parser';
+import type { EventSourceParser } from 'eventsource-parser';
+import { createSseParser } from './sse-parser.js';
 import { isEmptyField, markLossy } from './answer-fidelity.js';
 import { isOpenAIChunk } from './provider-answer-schemas.js';
 import type { ChatCompletion, CompletionChoice, ToolCall, Usage } from './openai.js';
@@ -88,7 +89,7 @@ export class ChatCompletionStreamAccumulator {
   #lossy = false;
 
   constructor() {
-    this.#parser = createParser({ onEvent: (event) => this.#onData(event.data) });
+    this.#parser = createSseParser((event) => this.#onData(event.data));
   }
 
   push(bytes: Uint8Array): void {

@@ -11,6 +11,7 @@ import { isUtf8 } from 'node:buffer';
 import { Utf8Check } from '../../protocols/utf8-check.js';
 import { sendWholeAnswerAsStream } from '../replay-answer.js';
 import { streamErrorOf } from '../../protocols/stream-error-event.js';
+import { readableRetryAfter } from './upstream-retry.js';
 
 /**
  * How a provider's answer reaches the client. Every step that reads what the provider sent runs inside
@@ -241,7 +242,8 @@ export function relayUpstreamError(
   location?: string | string[] | undefined,
 ): void {
   const detail = upstreamErrorMessage(body);
-  const retryHeaders = retryAfter ? { 'retry-after': String(retryAfter) } : {};
+  const readable = readableRetryAfter(retryAfter);
+  const retryHeaders = readable ? { 'retry-after': readable } : {};
   if (status < 400) {
     // Never passed on: the client would follow it (with its key) to an address isartor does not know.
     const where = typeof location === 'string' && location !== '' ? ` to ${location.slice(0, 200)}` : '';
@@ -265,7 +267,7 @@ export function relayUpstreamError(
     sendError(ctx, overloadedStatus(ctx, status === 529) ?? 502, `The upstream provider (${provider}) failed with HTTP ${status}${detail ? `: ${detail}` : ''}.`, 'upstream_server_error', retryHeaders);
   } else {
     // 400, 404, 422, 429...: the provider's own words are the most useful thing to pass on.
-    if (exchange.sameProtocol && detail !== undefined && isJsonError(body)) sendJson(ctx, status, body.toString('utf8'), retryHeaders);
+    if (exchange.sameProtocol && detail !== undefined && isJsonError(ctx.protocol, body)) sendJson(ctx, status, body.toString('utf8'), retryHeaders);
     else sendError(ctx, status, `The upstream provider (${provider}) answered HTTP ${status}${detail ? `: ${detail}` : ''}.`, `upstream_${status}`, retryHeaders);
   }
 }
@@ -277,11 +279,15 @@ function upstreamErrorMessage(body: Buffer): string | undefined {
   return providerErrorMessage(text, 500) ?? text.slice(0, 200);
 }
 
-/** Both OpenAI's and Anthropic's error bodies keep the message at `error.message`. */
-function isJsonError(body: Buffer): boolean {
+/**
+ * An error body in the caller's own shape, which can pass on as it came: both OpenAI's and Anthropic's
+ * keep the message at `error.message`, and Anthropic's says `"type": "error"` (a provider behind an
+ * Anthropic-compatible URL may answer in OpenAI's shape, which an Anthropic SDK does not read as an error).
+ */
+function isJsonError(protocol: RequestContext['protocol'], body: Buffer): boolean {
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as { error?: { message?: unknown } } | null;
-    return typeof parsed?.error?.message === 'string';
+    const parsed = JSON.parse(body.toString('utf8')) as { type?: unknown; error?: { message?: unknown } } | null;
+    return typeof parsed?.error?.message === 'string' && (protocol !== 'anthropic' || parsed.type === 'error');
   } catch {
     return false;
   }
