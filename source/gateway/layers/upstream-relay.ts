@@ -12,6 +12,10 @@ import { Utf8Check } from '../../protocols/utf8-check.js';
 import { sendWholeAnswerAsStream } from '../replay-answer.js';
 import { streamErrorOf } from '../../protocols/stream-error-event.js';
 import { readableRetryAfter } from './upstream-retry.js';
+import { opensOnly } from '../../protocols/stream-opening.js';
+
+/** Opening events held back longer than this are sent (no opening is this long; something odd is). */
+const maxOpeningBytes = 64 * 1024;
 
 /**
  * How a provider's answer reaches the client. Every step that reads what the provider sent runs inside
@@ -60,9 +64,17 @@ export function relayStream(
     waitingForDrain = false;
     upstream.resume();
   };
+  // The stream's opening events (a role chunk, message_start, response.created) wait for the first bytes
+  // of the answer: a provider that fails right after them has given the client nothing yet (error-first rule).
+  let opening: Array<string | Buffer> = [];
+  let openingBytes = 0;
   const write = (out: string | Buffer, last: boolean): void => {
     if (ctx.res.writableEnded) return;
-    if (!ctx.res.headersSent) startStream(ctx);
+    if (!ctx.res.headersSent) {
+      startStream(ctx);
+      for (const piece of opening) ctx.res.write(piece);
+      opening = [];
+    }
     if (last) ctx.res.end(out);
     else if (out.length > 0 && !ctx.res.write(out) && !waitingForDrain) {
       waitingForDrain = true;
@@ -86,8 +98,15 @@ export function relayStream(
     }
     if (out.length === 0) return;
     // Nothing reached the client yet: a stream that opens with the provider's error is replaced by a fallback.
-    const error = ctx.res.headersSent ? undefined : streamErrorOf(ctx.protocol, out);
-    if (error !== undefined) return handlers.fail(`failed before its answer began: ${error.message}`, 'upstream_stream_error', undefined, overloadedStatus(ctx, error.type === 'overloaded_error'));
+    if (!ctx.res.headersSent) {
+      const error = streamErrorOf(ctx.protocol, out);
+      if (error !== undefined) return handlers.fail(`failed before its answer began: ${error.message}`, 'upstream_stream_error', undefined, overloadedStatus(ctx, error.type === 'overloaded_error'));
+      if (openingBytes + out.length <= maxOpeningBytes && opensOnly(ctx.protocol, out)) {
+        opening.push(out);
+        openingBytes += out.length;
+        return;
+      }
+    }
     write(out, false);
   });
   upstream.on('end', () => {
