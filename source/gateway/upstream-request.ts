@@ -46,18 +46,23 @@ export class UpstreamRequest extends EventEmitter {
     const target = new URL(url);
     const https = target.protocol === 'https:';
     const body = typeof options.body === 'string' ? Buffer.from(options.body) : options.body;
-    this.#request = (https ? httpsRequest : httpRequest)({
+    this.#timer = setTimeout(() => this.#fail(timeoutError('request', options.timeout.request)), options.timeout.request);
+    this.#timer.unref();
+    this.#request = this.#send(target, body, options, https ? options.agents.https : options.agents.http);
+  }
+
+  #send(target: URL, body: Buffer, options: UpstreamRequestOptions, agent: UpstreamAgents['http'] | UpstreamAgents['https'] | false): ReturnType<typeof httpRequest> {
+    const https = target.protocol === 'https:';
+    const request = (https ? httpsRequest : httpRequest)({
       protocol: target.protocol,
       hostname: target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname,
       port: target.port || undefined,
       path: `${target.pathname}${target.search}`,
       method: 'POST',
       headers: { ...{}, ...options.headers, 'content-length': String(body.length) },
-      agent: https ? options.agents.https : options.agents.http,
+      agent,
     });
-    this.#timer = setTimeout(() => this.#fail(timeoutError('request', options.timeout.request)), options.timeout.request);
-    this.#timer.unref();
-    this.#request.on('socket', (socket) => {
+    request.on('socket', (socket) => {
       // A reused keep-alive socket is already connected; a new one gets the connect limit.
       if (!socket.connecting) return;
       const connectTimer = setTimeout(() => this.#fail(timeoutError('connect', options.timeout.connect)), options.timeout.connect);
@@ -65,8 +70,17 @@ export class UpstreamRequest extends EventEmitter {
       socket.once(https ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
       socket.once('close', () => clearTimeout(connectTimer));
     });
-    this.#request.on('error', (error) => this.#fail(error));
-    this.#request.on('response', (response) => {
+    request.on('error', (error: Error & { code?: string }) => {
+      // A kept-alive connection the provider closed as this request went out on it (its idle timeout, a
+      // load balancer recycling connections): nothing of the answer came, the request never reached the
+      // model. Sent once more on a connection of its own, as Node's docs advise; any other failure is final.
+      if (agent !== false && request.reusedSocket && !this.#response && !this.#done && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+        this.#request = this.#send(target, body, options, false);
+        return;
+      }
+      this.#fail(error);
+    });
+    request.on('response', (response) => {
       this.#response = response;
       const body = inUtf8(decompressed(response, (error) => this.#fail(error)), response.headers['content-type']);
       this.#body = body;
@@ -97,7 +111,8 @@ export class UpstreamRequest extends EventEmitter {
       });
       this.emit('response', { statusCode: response.statusCode ?? 502, headers: response.headers } satisfies UpstreamResponseHead);
     });
-    this.#request.end(body);
+    request.end(body);
+    return request;
   }
 
   /** Stops reading the answer until `resume`: the client's socket is full, so the provider waits too (TCP). */
