@@ -294,6 +294,70 @@ export const round5Faults: MatrixFault[] = [
     expect: 'fail',
     cache: 'never',
   },
+  {
+    name: 'event: names that disagree with the data\'s type (event: ping over a text delta)',
+    streams: [true],
+    mode: (wire, _s, text) => {
+      if (wire === 'chat') return undefined;
+      const events = streamEventsOf(wire, good(text));
+      const at = firstTextIndex(wire, events);
+      return stream(events.map((event, index) => (index === at ? sseEvent(wire, event).replace(/^event: [^\n]*/, 'event: ping') : sseEvent(wire, event))).join(''));
+    },
+    expect: 'either',
+    cache: 'any',
+  },
+  {
+    name: 'a final snapshot that disagrees with the streamed deltas (response.completed with other text)',
+    streams: [true],
+    mode: (wire, _s, text) => {
+      if (wire !== 'responses') return undefined;
+      return stream(
+        edited(wire, text, (events) =>
+          events.map((event) => {
+            if (typeof event === 'string' || event.type !== 'response.completed') return event;
+            return JSON.parse(JSON.stringify(event).split(text).join('A DIFFERENT FINAL TEXT')) as Json;
+          }),
+        ),
+      );
+    },
+    expect: 'either',
+    cache: 'any',
+  },
+  {
+    name: 'chat content as an array of text parts',
+    streams: [true, false],
+    mode: (wire, isStream, text) => {
+      if (wire !== 'chat') return undefined;
+      if (!isStream) {
+        const answer = wholeAnswerOf(wire, good(text));
+        answer.choices[0].message.content = [{ type: 'text', text }];
+        return whole(jsonText(answer));
+      }
+      return stream(
+        edited(wire, text, (events) =>
+          events.map((event) => {
+            if (typeof event === 'string' || typeof event.choices?.[0]?.delta?.content !== 'string' || event.choices[0].delta.content === '') return event;
+            return { ...event, choices: [{ ...event.choices[0], delta: { content: [{ type: 'text', text: event.choices[0].delta.content }] } }] };
+          }),
+        ),
+      );
+    },
+    expect: 'either',
+    cache: 'any',
+  },
+  {
+    name: 'a content block of a type nobody knows before the text (whole Anthropic answer, Responses output item)',
+    streams: [false],
+    mode: (wire, _s, text) => {
+      if (wire === 'chat') return undefined;
+      const answer = wholeAnswerOf(wire, good(text));
+      if (wire === 'anthropic') answer.content.unshift({ type: 'future_block', payload: { n: 1 } });
+      else answer.output.unshift({ type: 'future_item', id: 'fi_1', payload: { n: 1 } });
+      return whole(jsonText(answer));
+    },
+    expect: 'either',
+    cache: 'any',
+  },
   // ---- error bodies and retry-after in odd forms --------------------------------------------------
   ...(
     [
