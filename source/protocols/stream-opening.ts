@@ -8,7 +8,8 @@ const openingTypes: Record<Exclude<CallerProtocol, 'openai'>, ReadonlySet<string
 
 /**
  * Whether SSE text the caller is about to get holds only events that open a stream (chat's role chunk,
- * Anthropic's message_start and pings, Responses' response.created and response.in_progress), comments
+ * Anthropic's message_start, pings and an empty text block's start, Responses' response.created,
+ * response.in_progress and an empty message item's start), comments
  * and blank lines: nothing of the answer. A provider that fails right after them (an overloaded_error in
  * the read after message_start) has then given the client nothing, and a fallback can still answer, or
  * the client get a plain error status. Anything this cannot read counts as answer (the stream starts).
@@ -30,7 +31,7 @@ export function opensOnly(protocol: CallerProtocol, sse: string | Buffer): boole
 
 function isOpening(protocol: CallerProtocol, event: unknown): boolean {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) return false;
-  if (protocol !== 'openai') return openingTypes[protocol].has((event as { type?: unknown }).type as string);
+  if (protocol !== 'openai') return openingTypes[protocol].has((event as { type?: unknown }).type as string) || isEmptyStart(event as Record<string, any>);
   const { choices, usage, error } = event as { choices?: unknown; usage?: unknown; error?: unknown };
   if (!Array.isArray(choices) || choices.length === 0 || (usage !== undefined && usage !== null) || error !== undefined) return false;
   return choices.every((choice: { delta?: Record<string, unknown>; finish_reason?: unknown } | null) => {
@@ -44,4 +45,15 @@ function isOpening(protocol: CallerProtocol, event: unknown): boolean {
     }
     return true;
   });
+}
+
+/** The start of a text (or thinking) block or message item that holds nothing yet: Anthropic sends one with message_start. */
+function isEmptyStart(event: Record<string, any>): boolean {
+  if (event.type === 'content_block_start') {
+    const block = event.content_block;
+    return (block?.type === 'text' && block.text === '') || (block?.type === 'thinking' && block.thinking === '');
+  }
+  if (event.type === 'response.output_item.added') return event.item?.type === 'message' && Array.isArray(event.item.content) && event.item.content.length === 0;
+  if (event.type === 'response.content_part.added') return event.part?.type === 'output_text' && event.part.text === '';
+  return false;
 }

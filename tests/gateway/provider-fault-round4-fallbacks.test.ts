@@ -17,6 +17,8 @@ const roleChunk = 'data: {"id":"c1","object":"chat.completion.chunk","created":1
 const later = (...pieces: string[]): FakeMode => ({ kind: 'raw', contentType: 'text/event-stream', body: () => pieces, pauseMs: 50 });
 const ping = 'event: ping\ndata: {"type":"ping"}\n\n';
 const responsesCreated = 'event: response.created\ndata: {"type":"response.created","sequence_number":0,"response":{"id":"resp_1","object":"response","created_at":1,"status":"in_progress","model":"fake-model","output":[]}}\n\n';
+const textBlockStart = 'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n';
+const messageItemAdded = 'event: response.output_item.added\ndata: {"type":"response.output_item.added","sequence_number":1,"output_index":0,"item":{"type":"message","id":"msg_1","status":"in_progress","role":"assistant","content":[]}}\n\n';
 const responsesError = 'event: error\ndata: {"type":"error","code":"server_error","message":"The model crashed (fault injection)","param":null,"sequence_number":0}\n\n';
 
 /** Primary providers of each protocol, with their fallback of another one; each fault is the primary's first answer. */
@@ -39,6 +41,7 @@ const setups = [
       ['overloaded_error as the first event', sse(overloaded)],
       ['message_start and overloaded_error in one write', sse(messageStart + overloaded)],
       ['message_start and a ping, then overloaded_error in a later read', later(messageStart, ping, overloaded)],
+      ['message_start, an empty text block and a ping in one read, then overloaded_error in a later read', later(messageStart + textBlockStart + ping, overloaded)],
     ] as const,
   },
   {
@@ -49,6 +52,7 @@ const setups = [
     faults: [
       ['an error event as the first thing', sse(responsesError)],
       ['response.created, then the error event in a later read', later(responsesCreated, responsesError)],
+      ['response.created and an empty message item, then the error event in a later read', later(responsesCreated + messageItemAdded, responsesError)],
     ] as const,
   },
 ];
