@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { PassThrough, Transform } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import type { UpstreamAgents } from './layers/upstream.js';
 import { canDecode, decoderFor, encodingName } from './content-encodings.js';
+import { inUtf8 } from './declared-charset.js';
 
 export interface UpstreamRequestOptions {
   body: Buffer | string;
@@ -190,33 +191,3 @@ function decompressed(response: IncomingMessage, fail: (error: Error) => void): 
   return out;
 }
 
-/** Charsets whose bytes are UTF-8's already (ASCII is a subset); most answers name one or none. */
-const utf8Labels = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii', 'unicode-1-1-utf-8']);
-
-/**
- * The answer in UTF-8, which is what every reader after this one and every client assumes. A provider
- * that names another charset (`charset=iso-8859-1`, `utf-16le`) meant its bytes in it: read as UTF-8,
- * "Café" would reach the client as "Caf\uFFFD". Such bodies are decoded by their label (WHATWG
- * encodings; a BOM wins, as in a browser) and encoded as UTF-8; a label no decoder knows leaves the bytes
- * as they are (the UTF-8 check then keeps the answer from the caches).
- */
-function inUtf8(body: NodeJS.ReadableStream, contentType: string | undefined): NodeJS.ReadableStream {
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
-  if (charset === undefined || utf8Labels.has(charset)) return body;
-  let decoder: InstanceType<typeof TextDecoder>;
-  try {
-    decoder = new TextDecoder(charset);
-  } catch {
-    return body;
-  }
-  const out = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      done(null, Buffer.from(decoder.decode(chunk, { stream: true })));
-    },
-    flush(done) {
-      done(null, Buffer.from(decoder.decode()));
-    },
-  });
-  body.on('error', (error: Error) => out.destroy(error));
-  return body.pipe(out);
-}

@@ -7,8 +7,9 @@
 // in odd forms, and odd HTTP (304, an unsolicited 100 Continue, an empty 200, doubled or folded headers,
 // both Transfer-Encoding and Content-Length). Each is built from a good answer in the provider's own
 // protocol. Used by tests/gateway/provider-fault-round5.test.ts with the first matrix's checks.
+import { gzipSync } from 'node:zlib';
 import { expect } from 'vitest';
-import { jsonText, sseBody, sseEvent, streamEventsOf, wholeAnswerOf, type GoodAnswer, type MatrixFault, type Wire } from './fault-matrix.js';
+import { jsonText, multiByteText, sseBody, sseEvent, streamEventsOf, wholeAnswerOf, type GoodAnswer, type MatrixFault, type Wire } from './fault-matrix.js';
 import type { FakeMode } from './types.js';
 
 type Json = Record<string, any>;
@@ -83,6 +84,16 @@ export const round5Faults: MatrixFault[] = [
     expect: 'either',
     servedText: (text) => `${text} Café`,
     cache: 'any',
+  },
+  {
+    name: 'charset=iso-8859-1 on an answer that is really UTF-8 (a server\'s default label): the UTF-8 text, never mojibake',
+    streams: [true, false],
+    mode: (wire, isStream) =>
+      either(isStream)(goodBody(wire, isStream, good(multiByteText)), { contentType: `${isStream ? 'text/event-stream' : 'application/json'}; charset=ISO-8859-1` }),
+    expect: 'serve',
+    servedText: multiByteText,
+    cache: 'kept',
+    usage: 'provider',
   },
   {
     name: 'UTF-16LE with a BOM, labelled charset=utf-16le: the text as meant, or an error',
@@ -357,6 +368,36 @@ export const round5Faults: MatrixFault[] = [
     },
     expect: 'either',
     cache: 'any',
+  },
+  // ---- content codings isartor cannot decode, or stacked ----------------------------------------------
+  {
+    name: 'content-encoding zstd (a coding isartor cannot decode) over bytes that are not the answer',
+    streams: [true, false],
+    mode: (wire, isStream, text) => {
+      // Bytes in the coding's place: a client that cannot read zstd must never get them under a 200 as the answer.
+      const body = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.from(goodBody(wire, isStream, good(text))).reverse()]);
+      return either(isStream)(() => [body], { headers: { 'content-encoding': 'zstd' } });
+    },
+    expect: 'fail',
+    cache: 'never',
+  },
+  {
+    name: 'content-encoding "gzip, gzip" (compressed twice, labelled so)',
+    streams: [true, false],
+    mode: (wire, isStream, text) => {
+      const twice = gzipSync(gzipSync(Buffer.from(goodBody(wire, isStream, good(text)))));
+      return either(isStream)(() => [twice], { headers: { 'content-encoding': 'gzip, gzip' } });
+    },
+    expect: 'either',
+    cache: 'any',
+  },
+  {
+    name: 'content-encoding identity, in capitals',
+    streams: [true, false],
+    mode: (wire, isStream, text) => either(isStream)(goodBody(wire, isStream, good(text)), { headers: { 'content-encoding': 'IDENTITY' } }),
+    expect: 'serve',
+    cache: 'kept',
+    usage: 'provider',
   },
   // ---- error bodies and retry-after in odd forms --------------------------------------------------
   ...(
