@@ -158,6 +158,58 @@ export function relayStream(
   };
 }
 
+/**
+ * A stream the provider sent to a request for a whole answer (it ignored `stream: false`): passed on, the
+ * client's SDK would choke on SSE where it expects JSON. It is read to its end through the relay's reader
+ * and sent as the whole answer asked for; one that does not end in a complete answer (cut, an error event)
+ * is unusable like any other, and the next route may answer.
+ */
+export function relayStreamAsWhole(
+  ctx: RequestContext,
+  upstream: UpstreamRequest,
+  relay: StreamRelay,
+  limits: { maxAnswerBytes: number },
+  handlers: { markWaited: () => void; done: () => void; fail: (message: string, code: string, error?: unknown) => void },
+): void {
+  let received = 0;
+  let failed = false;
+  let providerError: string | undefined;
+  const utf8 = new Utf8Check();
+  const fail = (message: string, code: string, error?: unknown): void => {
+    failed = true;
+    handlers.fail(message, code, error);
+  };
+  upstream.on('data', (chunk: Buffer) => {
+    if (failed) return;
+    received += chunk.length;
+    if (received > limits.maxAnswerBytes) return fail(tooLargeMessage(limits.maxAnswerBytes), 'upstream_answer_too_large');
+    utf8.push(chunk);
+    try {
+      const out = relay.push(chunk);
+      providerError ??= out.length > 0 ? streamErrorOf(ctx.protocol, out)?.message : undefined;
+    } catch (error) {
+      fail('sent a stream isartor could not read.', 'upstream_bad_stream', error);
+    }
+  });
+  upstream.on('end', () => {
+    if (failed) return;
+    handlers.markWaited();
+    let answer: object | undefined;
+    try {
+      relay.end();
+      answer = relay.result();
+    } catch (error) {
+      return fail('sent a stream isartor could not read.', 'upstream_bad_stream', error);
+    }
+    if (providerError !== undefined) return fail(`failed: ${providerError}`, 'upstream_stream_error');
+    if (!answer || !isCompleteAnswer(ctx.protocol, answer)) return fail('answered a request for a whole answer with a stream that did not end in one.', 'upstream_not_whole');
+    ctx.completion = keepOnlyIfFaithful(answer, utf8.valid());
+    ctx.answerRelayed = true;
+    sendJson(ctx, 200, answer);
+    handlers.done();
+  });
+}
+
 /** What ending a relay gives: the client's last bytes, and the whole answer once its final event came. */
 interface Ending {
   tail: string | Buffer;

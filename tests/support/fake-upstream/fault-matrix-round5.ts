@@ -126,6 +126,15 @@ export const round5Faults: MatrixFault[] = [
     expect: 'either',
     cache: 'any',
   },
+  {
+    name: 'an SSE stream to a whole request (the provider ignored stream: false)',
+    streams: [false],
+    mode: (wire, _s, text) => stream(goodBody(wire, true, good(text))),
+    // The whole answer the client asked for, gathered from the stream (never SSE where JSON was asked for).
+    expect: 'serve',
+    cache: 'any',
+    usage: 'provider',
+  },
   // ---- SSE that is legal but unusual -------------------------------------------------------------
   {
     name: 'SSE comment lines inside every event (between its lines)',
