@@ -519,3 +519,24 @@ export const round5Faults: MatrixFault[] = [
     },
   },
 ];
+
+/** Faults that need a provider with a short idle timeout (upstream.idleTimeoutMs): the provider stops sending. */
+export const round5SlowFaults: MatrixFault[] = [
+  {
+    name: 'the opening event (role chunk, message_start and ping, response.created), then silence',
+    streams: [true, false],
+    mode: (wire, _s, text) => {
+      const events = streamEventsOf(wire, good(text));
+      const opening = wire === 'anthropic' ? events.slice(0, 1).concat([{ type: 'ping' }]) : events.slice(0, 1);
+      return stream(sseBody(wire, opening), { hang: true });
+    },
+    expect: 'fail',
+    cache: 'never',
+    slow: true,
+    // The client is told in its own format that the provider stopped, and which setting bounds the wait.
+    check: (response, body) => {
+      expect(response.status, body.slice(0, 300)).toBeGreaterThanOrEqual(500);
+      expect(body).toMatch(/idleTimeoutMs|timed? ?out/i);
+    },
+  },
+];
