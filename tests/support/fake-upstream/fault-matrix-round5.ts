@@ -135,6 +135,29 @@ export const round5Faults: MatrixFault[] = [
     cache: 'any',
     usage: 'provider',
   },
+  ...(
+    [
+      ['whitespace and newlines around a whole answer', (body: string) => `\r\n\t ${body} \r\n\r\n`, 'serve'],
+      ['a second JSON object after a whole answer', (body: string) => `${body}{"id":"extra","choices":[]}`, 'either'],
+      ['a NUL byte after a whole answer', (body: string) => `${body}\u0000`, 'either'],
+    ] as const
+  ).map(
+    ([label, wrap, expectation]): MatrixFault => ({
+      name: label,
+      streams: [false],
+      mode: (wire, _s, text) => whole(wrap(goodBody(wire, false, good(text)))),
+      expect: expectation,
+      cache: 'any',
+    }),
+  ),
+  {
+    name: 'an empty answer (no text, no tool call, a normal finish)',
+    streams: [true, false],
+    mode: (wire, isStream) => either(isStream)(goodBody(wire, isStream, good(''))),
+    expect: 'either',
+    servedText: '',
+    cache: 'any',
+  },
   // ---- SSE that is legal but unusual -------------------------------------------------------------
   {
     name: 'SSE comment lines inside every event (between its lines)',
