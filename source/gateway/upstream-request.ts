@@ -63,7 +63,10 @@ export class UpstreamRequest extends EventEmitter {
       headers: { ...{}, ...options.headers, 'content-length': String(body.length) },
       agent,
     });
+    /** What the socket had read before this request: more on a failure means part of an answer came. */
+    let readBefore = 0;
     request.on('socket', (socket) => {
+      readBefore = socket.bytesRead;
       // A reused keep-alive socket is already connected; a new one gets the connect limit.
       if (!socket.connecting) return;
       const connectTimer = setTimeout(() => this.#fail(timeoutError('connect', options.timeout.connect)), options.timeout.connect);
@@ -74,8 +77,10 @@ export class UpstreamRequest extends EventEmitter {
     request.on('error', (error: Error & { code?: string }) => {
       // A kept-alive connection the provider closed as this request went out on it (its idle timeout, a
       // load balancer recycling connections): nothing of the answer came, the request never reached the
-      // model. Sent once more on a connection of its own, as Node's docs advise; any other failure is final.
-      if (agent !== false && request.reusedSocket && !this.#response && !this.#done && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+      // model. Sent once more on a connection of its own, as Node's docs advise, when not one byte came
+      // back on it; any other failure (part of a status line, a fresh connection) is final.
+      const nothingCame = request.socket !== null && request.socket.bytesRead === readBefore;
+      if (agent !== false && request.reusedSocket && nothingCame && !this.#response && !this.#done && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
         this.#request = this.#send(target, body, options, false);
         return;
       }
