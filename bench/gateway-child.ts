@@ -1,6 +1,6 @@
 // Child process: the isartor gateway, configured as `isartor up` would be for an openai-compatible
-// provider at the fake upstream: every layer at its default (L1a in memory only, no cache file; L1b and
-// L2.5 on), no gateway key, and a request record per request appended to a log file in a temp dir.
+// provider at the fake upstream: every layer at its default (L1a in memory and persisted to its file; L1b
+// and L2.5 on), no gateway key, and a request record per request appended to a log file, both in a temp dir.
 // With BENCH_REDIS_URL, state is shared on that Redis instead, as `isartor up --redis` does.
 // BENCH_LAYERS=off switches L1a, L1b and L2.5 off, to measure the pipeline every request pays; a list
 // (e.g. BENCH_LAYERS=l1a,l2.5) keeps only the layers it names on, to measure what each one adds.
@@ -61,6 +61,8 @@ const gateway = await createGateway({
   routing: buildRoutingTable(config),
   bodyLimitBytes: config.gateway.bodyLimitBytes,
   exactCache: { ...config.cache.exact, enabled: layersOn('l1a') },
+  // As `isartor up` runs it: answers appended to the L1a file (state/exact-cache-file.ts), not only kept in memory.
+  ...(sharedState ? {} : { exactCacheFile: join(statsDir, 'l1a.jsonl') }),
   nearDuplicateCache: { ...config.cache.nearDuplicate, enabled: config.cache.nearDuplicate.enabled && layersOn('l1b') },
   trimming: { ...config.trimming, enabled: config.trimming.enabled && layersOn('l2.5') },
   // `isartor up` logs one line per request; format it (that cost is real) but write it nowhere.

@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   const scenarioDetails: Record<string, string> = {
     direct: 'autocannon -> fake upstream; every body unique.',
     'bare proxy': 'autocannon -> bare node:http keep-alive pass-through proxy (bench/bare-proxy.ts) -> fake upstream; every body unique.',
-    'gateway miss': 'autocannon -> isartor (every layer on: L1a, L1b, L2.5, request records to a file) -> fake upstream; every body unique (a token in the last user message), so each request is parsed, keyed, missed in L1a and L1b, trimmed, streamed through and stored.',
+    'gateway miss': 'autocannon -> isartor (every layer on: L1a with its file, L1b, L2.5, request records to a file) -> fake upstream; every body unique (a token in the last user message), so each request is parsed, keyed, missed in L1a and L1b, trimmed, streamed through and stored.',
     'gateway hit': 'autocannon -> isartor; the same body every time, answered from the in-memory L1a cache.',
   };
   const servers: Record<string, ChildServer> = { direct: upstream, 'bare proxy': proxy, 'gateway miss': gateway, 'gateway hit': gateway };

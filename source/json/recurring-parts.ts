@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { maxJsonDepth, parseJsonBody, type JsonBody } from './checked-parse.js';
 import { deepFreeze } from './frozen.js';
 
@@ -70,11 +71,20 @@ export function partDigest(part: RememberedPart): Buffer {
 
 export class RecurringJsonParts {
   readonly #buckets = new Map<string, RememberedPart[]>();
-  /** Every remembered part, least recently used first. */
-  readonly #recency = new Set<RememberedPart>();
-  #bytes = 0;
+  /**
+   * Every remembered part by its bytes' length, least recently used evicted first (lru-cache: a Set
+   * re-inserted on every find walked past the slots of all its deleted entries to find the oldest).
+   */
+  readonly #recency: LRUCache<RememberedPart, true>;
 
-  constructor(private readonly maxBytes = maxRememberedBytes) {}
+  constructor(private readonly maxBytes = maxRememberedBytes) {
+    this.#recency = new LRUCache<RememberedPart, true>({
+      maxSize: maxBytes,
+      dispose: (_value, part, reason) => {
+        if (reason === 'evict') this.#leaveBucket(part);
+      },
+    });
+  }
 
   /** The remembered part whose bytes start at `at` in `raw`, if any. */
   find(raw: Buffer, at: number): RememberedPart | undefined {
@@ -88,8 +98,7 @@ export class RecurringJsonParts {
       const tail = Math.max(0, length - bucketKeyBytes);
       if (end > raw.length || raw.compare(part.bytes, tail, length, at + tail, end) !== 0) continue;
       if (raw.compare(part.bytes, 0, length, at, end) === 0) {
-        this.#recency.delete(part);
-        this.#recency.add(part);
+        this.#recency.get(part); // now the most recently used
         return part;
       }
     }
@@ -105,13 +114,9 @@ export class RecurringJsonParts {
     const bucket = this.#buckets.get(bucketKey) ?? [];
     bucket.unshift(part);
     this.#buckets.set(bucketKey, bucket);
-    this.#recency.add(part);
     if (bucket.length > maxBucketSize) this.#forget(bucket.at(-1)!);
-    this.#bytes += part.bytes.length;
-    for (const oldest of this.#recency) {
-      if (this.#bytes <= this.maxBytes) break;
-      this.#forget(oldest);
-    }
+    // Least recently used parts leave until this one fits the budget.
+    this.#recency.set(part, true, { size: part.bytes.length });
     return part;
   }
 
@@ -121,7 +126,10 @@ export class RecurringJsonParts {
 
   #forget(part: RememberedPart): void {
     this.#recency.delete(part);
-    this.#bytes -= part.bytes.length;
+    this.#leaveBucket(part);
+  }
+
+  #leaveBucket(part: RememberedPart): void {
     const bucket = this.#buckets.get(part.bucket);
     if (!bucket) return;
     const left = bucket.filter((other) => other !== part);

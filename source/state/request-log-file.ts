@@ -49,6 +49,8 @@ export class RequestLogFile implements RequestLog {
   #generation = 0;
   /** Appended records whose write callback has not run yet, oldest first, with their lines. */
   readonly #unwritten: Array<{ record: RequestRecord; line: string }> = [];
+  /** Lines of the newest unwritten records not yet handed to the stream (see #write). */
+  readonly #batch: string[] = [];
   /**
    * Records whose write failed (or that came while the file could not be written), oldest first: still
    * counted by `/stats`, and written first once the file takes writes again. A full disk or a read-only
@@ -89,25 +91,27 @@ export class RequestLogFile implements RequestLog {
 
   #write(record: RequestRecord, line: string): void {
     this.#unwritten.push({ record, line });
-    const stream = this.#stream!;
-    // Records made within `flushDelayMs` leave in one write: a file write costs ~15-20 µs of CPU and wakes a
-    // libuv worker thread, which on a busy 2-core machine preempts the gateway; under load, one write per
-    // event-loop turn was still about one per record. A reader of the file is at most that far behind (the
-    // gateway's own /stats reads its in-memory copy); closing or rotating the stream flushes at once.
-    if (!stream.writableCorked) {
-      stream.cork();
-      setTimeout(() => {
-        if (stream.writableCorked) stream.uncork();
-      }, flushDelayMs).unref();
-    }
-    // Write callbacks come in order, so the first unwritten record is the one this write completed. A failed
-    // write keeps its record unwritten: the stream's 'error' then moves it to the unsaved ones.
-    stream.write(line, (error) => {
+    // Records made within `flushDelayMs` leave in one write of one string: a file write costs ~15-20 µs of
+    // CPU and wakes a libuv worker thread, which on a busy 2-core machine preempts the gateway, and a
+    // corked stream still kept a chunk and a callback per record. A reader of the file is at most that far
+    // behind (the gateway's own /stats reads its in-memory copy); rotating, flushing or closing writes at once.
+    this.#batch.push(line);
+    this.#size += Buffer.byteLength(line);
+    if (this.#batch.length === 1) setTimeout(() => this.#writeBatch(), flushDelayMs).unref();
+  }
+
+  /** Writes the waiting lines to the current stream; their records count as written once its callback says so. */
+  #writeBatch(): void {
+    const stream = this.#stream;
+    if (!stream || this.#batch.length === 0) return;
+    const lines = this.#batch.splice(0);
+    // Write callbacks come in order, so the oldest unwritten records are the ones this write completed. A
+    // failed write keeps them unwritten: the stream's 'error' then moves them to the unsaved ones.
+    stream.write(lines.join(''), (error) => {
       if (error) return;
-      this.#unwritten.shift();
+      this.#unwritten.splice(0, lines.length);
       if (this.#failing) this.#recovered();
     });
-    this.#size += Buffer.byteLength(line);
   }
 
   #keepUnsaved(entries: Array<{ record: RequestRecord; line: string }>): void {
@@ -124,6 +128,7 @@ export class RequestLogFile implements RequestLog {
     const stream = this.#stream;
     this.#stream = undefined;
     stream?.destroy();
+    this.#batch.length = 0;
     // Their writes failed with this one (or will, on the destroyed stream): they are unsaved now.
     this.#unsaved.unshift(...this.#unwritten.splice(0));
     const retryAt = Date.now() + (this.#options.retryMs ?? 10_000);
@@ -148,9 +153,9 @@ export class RequestLogFile implements RequestLog {
 
   /** Writes what waits in the current batch now, and resolves once every record appended so far is in the file. */
   async flush(): Promise<void> {
+    this.#writeBatch();
     const stream = this.#stream;
     if (!stream || this.#unwritten.length === 0) return;
-    while (stream.writableCorked) stream.uncork();
     // Writes complete in order: an empty write's callback runs after every write before it.
     await new Promise<void>((resolve) => stream.write('', () => resolve()));
   }
@@ -214,6 +219,7 @@ export class RequestLogFile implements RequestLog {
   }
 
   async #end(): Promise<void> {
+    this.#writeBatch();
     const stream = this.#stream;
     this.#stream = undefined;
     // end's callback runs once the stream finished, or failed.
@@ -247,6 +253,7 @@ export class RequestLogFile implements RequestLog {
   }
 
   #rotate(): void {
+    this.#writeBatch();
     this.#stream?.end();
     for (let n = this.#keep - 1; n >= 1; n--) {
       const from = join(this.#dir, rotatedName(n));

@@ -14,21 +14,27 @@
  * compared with their colour.
  */
 
-const colourWords = new RegExp(
-  [
-    String.raw`\bcolou?r(?:s|ed|ing|ise[ds]?|ize[ds]?|ful)?\b`,
-    String.raw`\bfarb(?:e|en|ig|lich)\b`,
-    String.raw`\b(?:ansi|sgr|escape (?:codes?|sequences?|bytes?|characters?))\b`,
-    // An escape sequence written out ("ESC[0m", "\e[31m", "\x1b[", "\u001b[", "\033[") or pasted raw.
-    String.raw`\bESC\[|\\(?:e|x1b|u001b|033)\[|\u001b\[`,
-    String.raw`\b(?:red|green|yellow|blue|magenta|cyan|bold|underlined?|italics?|dim(?:med)?|blink(?:ing)?|inverse|highlight(?:ed|ing|s)?)\b`,
-    String.raw`\b(?:rot|grün|gruen|gelb|blau|fett|unterstrichen|hervorgehoben)\b`,
-    String.raw`\b(?:formatting|formatted|styled?|styling|formatierung|formatiert)\b`,
-  ].join('|'),
-  'iu',
-);
+const colourWordPatterns = [
+  String.raw`\bcolou?r(?:s|ed|ing|ise[ds]?|ize[ds]?|ful)?\b`,
+  String.raw`\bfarb(?:e|en|ig|lich)\b`,
+  String.raw`\b(?:ansi|sgr|escape (?:codes?|sequences?|bytes?|characters?))\b`,
+  // An escape sequence written out ("ESC[0m", "\e[31m", "\x1b[", "\u001b[", "\033[") or pasted raw.
+  String.raw`\bESC\[|\\(?:e|x1b|u001b|033)\[|\u001b\[`,
+  String.raw`\b(?:red|green|yellow|blue|magenta|cyan|bold|underlined?|italics?|dim(?:med)?|blink(?:ing)?|inverse|highlight(?:ed|ing|s)?)\b`,
+  String.raw`\b(?:rot|grün|gruen|gelb|blau|fett|unterstrichen|hervorgehoben)\b`,
+  String.raw`\b(?:formatting|formatted|styled?|styling|formatierung|formatiert)\b`,
+].join('|');
+
+/** The words under Unicode case folding, where ſ (U+017F) is an s and the Kelvin sign (U+212A) a k, also for \b. */
+const colourWordsUnicode = new RegExp(colourWordPatterns, 'iu');
+/**
+ * The same words for a text without those two characters, where both flag sets match alike: about 7
+ * times faster (V8 matches case-insensitive Unicode patterns slowly), and every request's new message is read.
+ */
+const colourWordsPlain = new RegExp(colourWordPatterns, 'i');
+const foldsToAscii = /[\u017f\u212a]/;
 
 /** Whether a text (an instruction, a tool call's arguments) is about colour, formatting or escape sequences. */
 export function talksAboutColour(text: string): boolean {
-  return colourWords.test(text);
+  return (foldsToAscii.test(text) ? colourWordsUnicode : colourWordsPlain).test(text);
 }

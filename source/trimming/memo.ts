@@ -1,51 +1,42 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * A bounded LRU map: at most `maxEntries` entries and about `maxWeight` weight (the caller's measure,
- * e.g. characters). A Map keeps insertion order, so re-inserting on a hit moves an entry to the back
- * and the front is always the least recently used.
+ * e.g. characters); an entry heavier than the whole budget is not kept.
+ *
+ * Backed by lru-cache rather than a Map re-inserted on every hit: a Map keeps the slots of deleted keys
+ * until it rehashes, and evicting "the oldest" walks past every one of them from the front, so a full
+ * memo with thousands of entries paid microseconds per insert, on every request.
  */
-export class LruMemo<V> {
-  private readonly entries = new Map<string, { value: V; weight: number }>();
-  private totalWeight = 0;
+export class LruMemo<V extends NonNullable<unknown>> {
+  readonly #entries: LRUCache<string, V>;
 
   constructor(
     readonly maxEntries: number,
     readonly maxWeight: number,
-  ) {}
+  ) {
+    this.#entries = new LRUCache<string, V>({ max: maxEntries, maxSize: maxWeight });
+  }
 
   get size(): number {
-    return this.entries.size;
+    return this.#entries.size;
   }
 
   get weight(): number {
-    return this.totalWeight;
+    return this.#entries.calculatedSize;
   }
 
   get(key: string): V | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry.value;
+    return this.#entries.get(key);
   }
 
   set(key: string, value: V, weight: number): void {
+    // lru-cache counts whole positive sizes; one heavier than the budget is refused here, as before.
     if (weight > this.maxWeight) return;
-    const existing = this.entries.get(key);
-    if (existing) {
-      this.totalWeight -= existing.weight;
-      this.entries.delete(key);
-    }
-    this.entries.set(key, { value, weight });
-    this.totalWeight += weight;
-    for (const [oldest, entry] of this.entries) {
-      if (this.entries.size <= this.maxEntries && this.totalWeight <= this.maxWeight) break;
-      this.entries.delete(oldest);
-      this.totalWeight -= entry.weight;
-    }
+    this.#entries.set(key, value, { size: Math.max(1, Math.ceil(weight)) });
   }
 
   clear(): void {
-    this.entries.clear();
-    this.totalWeight = 0;
+    this.#entries.clear();
   }
 }

@@ -131,6 +131,10 @@ describe('readJsonBody reuses the parts a body shares with recent bodies', () =>
     for (let i = 0; i < 50; i++) readJsonBody(Buffer.from(JSON.stringify(agentBody([`turn ${i} `.repeat(400)]))), parts);
     // Each body brings one new 3 KB turn; the system prompt and tools are used by every body and stay.
     expect(parts.size).toBeLessThan(30);
+    // An evicted turn is gone from its bucket too: nothing finds it by its bytes any more.
+    const turnBytes = (i: number): Buffer => Buffer.from(JSON.stringify({ role: 'user', content: `turn ${i} `.repeat(400) }));
+    expect(parts.find(turnBytes(0), 0)).toBeUndefined();
+    expect(parts.find(turnBytes(49), 0)).toBeDefined();
     const read = readJsonBody(Buffer.from(JSON.stringify(agentBody(['turn 49 '.repeat(400)]))), parts);
     expect(read.ok).toBe(true);
   });

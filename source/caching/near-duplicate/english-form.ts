@@ -18,7 +18,7 @@
 import winkNLP, { type ItsFunction } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import { lineBreak, type Chunk } from './chunks.js';
-import { aboutWordsCues, apostropheless, functionWords, imperativeVerbs, numeralSystemCues, wouldVerbs } from './english-lexicon.js';
+import { aboutWordsCues, apostropheless, contractionHomophones, functionWords, imperativeVerbs, numeralSystemCues, textOperation, wordFormCues, wouldVerbs } from './english-lexicon.js';
 import { applyPhrasings } from './english-phrasings.js';
 import type { FormToken } from './form-token.js';
 
@@ -117,8 +117,11 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
   const caseless = writtenWithoutCapitals(chunks);
   // A question about how words are written or said keeps "two" apart from "2" and "an" apart from "a".
   const aboutWords = chunks.some((chunk) => chunk.kind === 'word' && aboutWordsCues.has(chunk.text.toLowerCase()));
-  // A question that reads numbers in a base keeps "ten" apart from "10" too ("What is 10 in binary?").
-  const numerals = aboutWords || chunks.some((chunk) => chunk.kind === 'word' && numeralSystemCues.has(chunk.text.toLowerCase()));
+  // A question that reads numbers in a base keeps "ten" apart from "10" too ("What is 10 in binary?"), and
+  // so does one that works on a string (hashes, encodes, enciphers, reverses it): "the md5 of ten" is not "of 10".
+  const numerals = aboutWords || chunks.some((chunk) => (chunk.kind === 'word' && numeralSystemCues.has(chunk.text.toLowerCase())) || textOperation(chunk.text));
+  const written = new Set(chunks.filter((chunk) => chunk.kind === 'word').map((chunk) => chunk.text.toLowerCase()));
+  const wordForms = [...written].some((word) => wordFormCues.has(word) || (contractionHomophones.get(word) ?? []).some((twin) => written.has(twin)));
   const out: FormToken[] = [];
   let cursor = 0;
   // After a colon or a line break the words may be material, counted, corrected, echoed or worked on as
@@ -141,7 +144,7 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
     } else if (material) {
       out.push({ ...{}, ...base, kind: 'verbatim', text: chunk.text, pos });
     } else {
-      out.push(...wordTokens(chunk, pieces, tagged[cursor], tagged[cursor + 1], caseless, numerals));
+      out.push(...wordTokens(chunk, pieces, tagged[cursor], tagged[cursor + 1], caseless, numerals, wordForms));
     }
     out[out.length - 1]!.commaAfter = chunk.commaAfter;
   }
@@ -159,11 +162,19 @@ function writtenWithoutCapitals(chunks: readonly Chunk[]): boolean {
   return !chunks.some((chunk) => /^\P{L}*\p{Lu}/u.test(chunk.text) && !/^I(?:'\p{L}+)?$/u.test(chunk.text));
 }
 
-/** One prose chunk as tokens: contractions split and spelled out, hyphenated words kept whole. */
-function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged | undefined, nextAfter: Tagged | undefined, caseless: boolean, aboutWords: boolean): FormToken[] {
+/**
+ * One prose chunk as tokens: contractions split and spelled out, hyphenated words kept whole. `keepContractions`:
+ * the question is about how words are written or said (wordFormCues), where "I'm" is one word and "I am" two ("How many words are
+ * in I'm tired?", "Is you're a word?"), or sets a contraction against the word written like it ("you're or your?"):
+ * contractions stay as written, with or without their apostrophe.
+ */
+function wordTokens(chunk: Chunk, pieces: readonly Tagged[], following: Tagged | undefined, nextAfter: Tagged | undefined, caseless: boolean, aboutWords: boolean, keepContractions = false): FormToken[] {
   const base = { sentenceStart: chunk.sentenceStart, commaAfter: false };
   if (chunk.text.includes('-')) return [wordToken(chunk.text, chunk.text, pieces[0]!.pos, chunk.sentenceStart, caseless, aboutWords)];
   const lower = chunk.text.toLowerCase();
+  if (keepContractions && (chunk.text.includes("'") || apostropheless.has(lower))) {
+    return [{ ...{}, ...base, kind: chunk.text === lower || titleCase.test(chunk.text) ? 'word' : 'verbatim', text: chunk.text === lower || titleCase.test(chunk.text) ? lower : chunk.text, pos: pieces[0]!.pos }];
+  }
   const spelled = apostropheless.get(lower);
   if (spelled && (chunk.text === lower || titleCase.test(chunk.text))) {
     return spelled.map((text, k) => ({ ...{}, ...base, sentenceStart: base.sentenceStart && k === 0, kind: 'word' as const, text, pos: k === 0 ? pieces[0]!.pos : 'AUX' }));

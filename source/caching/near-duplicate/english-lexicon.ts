@@ -29,9 +29,10 @@ export const mentionVerbs = words(`say says said saying spell spelled spelt pron
 /** Words that make a following "please" a verb: "to please", "will please", "does not please". */
 export const verbBeforePlease = words(`to will would can could may might should must shall do does did not`);
 
-/** Verbs of saying: after one, a closing "thanks" may be what is said ("reply saying no, thanks"). */
+/** Verbs of saying, or of closing a message: after one, a closing "thanks" may be what is said ("reply saying no, thanks", "end my email with regards, thanks"). */
 export const speechVerbs = words(`say says said saying reply replies replied replying respond responds responded responding answer answering tell telling write writing
-  translate translates translated translating translation print prints printed echo echoes repeat repeats type typed spell spelled`);
+  translate translates translated translating translation print prints printed echo echoes repeat repeats type typed spell spelled
+  end ends ending ended close closes closing closed sign signs signing finish finishes finishing conclude concludes concluding`);
 
 /** Thanks at the end (or start) of a question, longest first. */
 export const thanksPhrases: readonly (readonly string[])[] = [
@@ -116,12 +117,51 @@ export const aboutWordsCues = words(`
 `);
 
 /**
+ * Words of a question about how words are written or said, in which "I'm" is one word and "I am" two: such a
+ * question keeps its contractions as written ("How many words are in I'm tired?", "Is you're a word?").
+ * Narrower than aboutWordsCues: "they're saying ..." or "let's write ..." is not about words.
+ */
+export const wordFormCues = words(`
+  word words letter letters character characters syllable syllables spell spells spelled spelt spelling pronounce
+  pronounces pronounced pronouncing pronunciation grammar grammatical grammatically ungrammatical contraction
+  contractions apostrophe apostrophes vowel vowels consonant consonants informal formal
+`);
+
+/**
+ * Contractions and the words written like them: a question holding both asks which to write ("Is it you're
+ * welcome or your welcome?"), so its contractions stay as written.
+ */
+export const contractionHomophones: ReadonlyMap<string, readonly string[]> = new Map([
+  ["you're", ['your', 'yore']], ['youre', ['your', 'yore']], ["it's", ['its']], ["they're", ['their', 'there']], ['theyre', ['their', 'there']],
+  ["who's", ['whose']], ['whos', ['whose']], ["we're", ['were']], ["let's", ['lets']], ["won't", ['wont']], ["can't", ['cant']],
+  ["i'll", ['ill', 'isle', 'aisle']], ["she'll", ['shell']], ["he'll", ['hell', 'heel']], ["we'll", ['well', 'wheel']], ["i'd", ['id']],
+  ["we'd", ['wed']], ["she'd", ['shed']], ["you'll", ['yule']], ["aren't", ['aunt']], ["there's", ['theirs']], ["who'd", ['wood']],
+]);
+
+/**
  * Words that read a number in a base or notation: "10 in binary" may be the binary numeral 10 (two) where
  * "ten in binary" is 1010, "11 in hex" the hex numeral. Number words stay words in such a question.
  */
 export const numeralSystemCues = words(`
   binary hex hexadecimal octal decimal duodecimal base radix bit bits nibble byte bytes roman bcd ternary
 `);
+
+/**
+ * Words of operations on a string rather than on a number: a hash, an encoding, a cipher, a reversal, a
+ * string's length or score. "The md5 of ten", "eleven backwards", "seven in Morse code" work on the
+ * letters of the word, "the md5 of 10" on the digits: number words stay words in such a question.
+ */
+const textOperationWords = words(`
+  hash hashes hashed hashing md5 sha sha1 sha256 sha512 crc crc32 checksum base64 base32 encode encodes encoded encoding
+  encrypt encrypts encrypted encryption decrypt cipher ciphers caesar rot13 morse braille semaphore leetspeak leet
+  backwards backward reverse reversed reversing string strings length scrabble pig nato phonetic uuencode urlencode
+  escape escaped slug slugify
+`);
+/** Whether a written chunk names such an operation: a word of the list, or a hash or encoding named with digits ("SHA-1", "base64"). */
+export const textOperation = (chunk: string): boolean => {
+  const lower = chunk.toLowerCase();
+  return textOperationWords.has(lower) || /^(?:md\d|sha-?\d+|base\d+|rot-?\d+|crc-?\d+)$/.test(lower);
+};
 
 /** List conjunctions: items on either side may swap when nothing else changes. */
 export const listConjunctions = words(`and or vs versus`);

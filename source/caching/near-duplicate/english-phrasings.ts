@@ -19,6 +19,12 @@ import {
 } from './english-lexicon.js';
 import { isWord, type FormToken } from './form-token.js';
 
+/** Words that open a clause, whose verb the tagger may read as a noun ("how the landlord talks"). */
+const clauseOpeners = ['what', 'how', 'why', 'who', 'whom', 'where', 'when', 'which', 'that', 'whatever', 'whoever'];
+
+/** The asker and the one asked, as pronouns and possessives. */
+const firstAndSecondPerson = ['i', 'me', 'my', 'mine', 'myself', 'we', 'us', 'our', 'ours', 'you', 'your', 'yours', 'yourself', 'yourselves'];
+
 /** Persons after a verb, which leave "how can I help you?" an offer, and "how do I know you?" a question about us. */
 const personalObjects = ['you', 'him', 'her', 'them', 'it', 'me', 'us', 'myself', 'yourself', 'anyone', 'someone', 'everyone', 'people', 'thee', 'ye'];
 
@@ -28,7 +34,7 @@ const personalObjects = ['you', 'him', 'her', 'them', 'it', 'me', 'us', 'myself'
  */
 const judgementVerbs = new Set(['look', 'sound', 'seem', 'appear', 'smell', 'taste', 'feel', 'come', 'rank', 'rate', 'score', 'compare', 'fare', 'stack', 'measure', 'fit', 'stand']);
 /** What may follow such a verb in a judgement: nothing, a comparison or a place ("to", "among", "against", "up"...). */
-const judgementFollowers = ['to', 'in', 'on', 'with', 'today', 'now', 'among', 'against', 'up', 'as', 'here', 'there', 'compared', 'relative'];
+const judgementFollowers = ['to', 'in', 'on', 'with', 'today', 'now', 'among', 'against', 'up', 'as', 'here', 'there', 'compared', 'relative', 'like'];
 
 const startsWith = (tokens: readonly FormToken[], phrase: readonly string[], at = 0): boolean =>
   phrase.every((word, k) => isWord(tokens[at + k], word));
@@ -47,7 +53,9 @@ export function applyPhrasings(input: FormToken[], aboutWords = false, askedLast
   tokens = foldMeaning(tokens);
   // Not where "to me" may be where to go: "describe the route from the airport to me".
   const motion = tokens.slice(1, -2).some((token) => isWord(token, 'from', 'to', 'toward', 'towards', 'into', 'route', 'way', 'directions', 'distance', 'path', 'trip', 'journey'));
-  if (isWord(tokens[0], 'explain', 'describe') && tokens.length > 3 && startsWith(tokens, ['to', 'me'], tokens.length - 2) && !motion) {
+  // Nor where a verb between them may own it: "explain what happened to me" is not "explain what happened".
+  const innerVerb = tokens.slice(1, -2).some((token) => (isWord(token) && (token.pos === 'VERB' || token.pos === 'AUX')) || isWord(token, ...clauseOpeners));
+  if (isWord(tokens[0], 'explain', 'describe') && tokens.length > 3 && startsWith(tokens, ['to', 'me'], tokens.length - 2) && !motion && !innerVerb) {
     tokens = tokens.slice(0, -2);
   }
   // "an" = "a" only as an article before a common word, in a question that is not about words: "Should I use
@@ -99,7 +107,8 @@ function dropThanks(tokens: FormToken[], askedLast = false): FormToken[] {
  */
 function quotesSpeech(tokens: readonly FormToken[], at: number): boolean {
   for (let i = at - 1; i >= 0; i--) {
-    if (isWord(tokens[i]) && speechVerbs.has(tokens[i]!.text)) return true;
+    // A verb opening the sentence may be read as a name by its capital ("Reply to my boss with ..."): its letters count.
+    if ((isWord(tokens[i]) || tokens[i]!.kind === 'name') && speechVerbs.has(tokens[i]!.text)) return true;
     if (tokens[i]!.kind === 'mark' && tokens[i]!.text === ':') return true;
     if (tokens[i]!.sentenceStart) return false;
   }
@@ -196,6 +205,9 @@ function unembedQuestion(tokens: FormToken[]): FormToken[] {
   const at = prefix.length;
   const wh = tokens[at];
   if (!isWord(wh) || !questionWords.has(wh!.text) || tokens.length < at + 2) return tokens;
+  // "Do you know where you are?", "I wonder what my name is": whether the one asked knows something about
+  // the asker or itself is the question (a test of orientation, of memory), not "where are you?".
+  if (!isWord(tokens[0], 'tell') && tokens.slice(at + 1).some((token) => isWord(token, ...firstAndSecondPerson))) return tokens;
   // Only one sentence: "tell me what X is. Also ..." is left alone.
   if (tokens.slice(at + 1).some((token) => token.sentenceStart)) return tokens;
   const rest = tokens.slice(at + 1);
@@ -212,7 +224,9 @@ function foldHowTo(tokens: FormToken[]): FormToken[] {
   if (!phrase) return tokens;
   const next = tokens[phrase.length];
   // A verb follows ("how do I sort", tagged a noun at times: "how does one sort"), never "the station".
-  if (!next || !(next.pos === 'VERB' || next.pos === 'AUX' || next.pos === 'NOUN' || isWord(next, 'not')) || next.kind !== 'word') return tokens;
+  // "What is the way to heaven?" asks for a direction: after "way to" only a verb is a way of doing.
+  const wayTo = phrase.includes('way');
+  if (!next || !(next.pos === 'VERB' || next.pos === 'AUX' || (next.pos === 'NOUN' && !wayTo) || isWord(next, 'not')) || next.kind !== 'word') return tokens;
   // "How do I look?", "how do I sound to you?", "how do I rank among them?" ask for a judgement of the asker.
   const after = tokens[phrase.length + 1];
   if (judgementVerbs.has(next.text) && (!after || isWord(after, ...judgementFollowers))) return tokens;
@@ -223,13 +237,35 @@ function foldHowTo(tokens: FormToken[]): FormToken[] {
   // "How do I know you?", "how does one know her?" may ask how the two are acquainted: a verb with nothing but
   // a person after it stays as written.
   if (rest.length > 0 && rest.every((token) => isWord(token, ...personalObjects))) return tokens;
+  // A verb with nothing after it may ask something else in each phrasing: "what is the way to go?" asks for
+  // the best choice, "how does one know?" about knowledge, "how do I know?" how the asker can tell.
+  if (rest.length === 0 || rest[0]!.sentenceStart) return tokens;
+  // "How can I be so stupid?", "how do I get such luck?": a degree after the verb exclaims, it asks no way.
+  if (isWord(rest[0], 'so', 'such')) return tokens;
   return [{ kind: 'rewrite', text: 'how-to', pos: '', sentenceStart: true, commaAfter: false }, ...tokens.slice(phrase.length)];
 }
+
+/** Words that may name someone who means something. */
+const speakers = ['i', 'me', 'you', 'he', 'she', 'we', 'they', 'him', 'her', 'us', 'them', 'everyone', 'everybody', 'someone', 'somebody', 'anyone', 'anybody', 'nobody', 'people', 'one'];
+/** A noun phrase opened by one of these may be a person ("my boss", "the teacher"); "this" and "that" point at words. */
+const determinersAndPossessives = ['the', 'a', 'an', 'my', 'your', 'his', 'her', 'our', 'their', 'its', 'some', 'every', 'each', 'no'];
+
+/** Things that carry a meaning and are never the one who means it. */
+const signNouns = new Set(`word words term terms phrase phrases expression expressions sentence idiom idioms saying proverb quote
+  name names acronym abbreviation symbol symbols sign signs emoji emojis icon logo flag flags colour color number numbers
+  dream dreams tattoo tattoos message error code gesture light lights card cards letter letters title lyric lyrics`.split(/\s+/));
 
 function foldMeaning(tokens: FormToken[]): FormToken[] {
   const marker: FormToken = { kind: 'rewrite', text: 'meaning-of', pos: '', sentenceStart: true, commaAfter: false };
   const last = tokens.length - 1;
-  if (startsWith(tokens, ['what', 'does']) && last >= 3 && isWord(tokens[last], 'mean') && !tokens.slice(2, last).some((t) => t.sentenceStart)) {
+  // "What does my boss mean?", "what does he mean?" ask what a person meant, not the meaning of a word: only
+  // a subject without a person or a determiner in it is a term to define ("what does idempotent mean").
+  const subject = tokens.slice(2, last);
+  // "The First Amendment", "the GDPR" name a text: a determiner before names only is no person.
+  // Nor does one whose head is a thing that carries a meaning ("your name", "the word serendipity", "a red flag").
+  const named = subject.slice(1).every((t) => t.kind === 'name' || t.kind === 'acronym' || t.kind === 'verbatim') || subject.some((t) => isWord(t) && signNouns.has(t.text));
+  const aPerson = subject.some((t) => isWord(t, ...speakers)) || (isWord(subject[0], ...determinersAndPossessives) && !named);
+  if (startsWith(tokens, ['what', 'does']) && last >= 3 && isWord(tokens[last], 'mean') && !subject.some((t) => t.sentenceStart) && !aPerson) {
     return [marker, ...tokens.slice(2, last)];
   }
   const phrase = meaningPhrasings.find((candidate) => startsWith(tokens, candidate));

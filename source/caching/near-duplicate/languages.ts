@@ -84,3 +84,21 @@ export const politeness: Record<'de' | 'fr', { anywhereEdge: readonly string[][]
     afterFirstWord: [],
   },
 };
+
+/**
+ * What a thanks or a greeting after a comma at the end may be instead of politeness: the words asked about.
+ * Politeness that is only "please" (bitte, s'il vous plaît, svp) is never the thing said this way; thanks and
+ * greetings are, after a verb of saying ("Comment traduire oui, merci", "Was antworte ich auf nein, danke") or
+ * inside a question that closes with "?" ("Est-ce poli de finir par à bientôt, merci ?"), as in English.
+ */
+export const pleaseOnly: Record<'de' | 'fr', ReadonlySet<string>> = {
+  de: words(`bitte`),
+  fr: words(`s'il svp stp`),
+};
+export const speechVerbs: Record<'de' | 'fr', ReadonlySet<string>> = {
+  de: words(`sag sage sagen sagt sagst antworte antworten antwortet antwortest übersetze übersetzen übersetzt übersetzt
+    schreibe schreiben schreibt schreib bedeutet bedeuten heißt heisst heißen ausspricht aussprechen buchstabiere
+    buchstabieren erwidere erwidern beende beenden ende enden schließe schließen`),
+  fr: words(`dire dis dit dites répondre réponds répond répondez traduire traduis traduit traduisez écrire écris écrit
+    écrivez prononcer prononce épeler épelle signifie signifient veut finir finis termine terminer conclure`),
+};

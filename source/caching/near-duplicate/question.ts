@@ -18,7 +18,7 @@ import { carriesLayout, chunkQuestion, lineBreak, normaliseCharacters, type Chun
 import { englishForm } from './english-form.js';
 import { functionWords as englishFunctionWords } from './english-lexicon.js';
 import { renderForm, renderToken, type FormToken } from './form-token.js';
-import { detectLanguage, functionWords, politeness, type QuestionLanguage } from './languages.js';
+import { detectLanguage, functionWords, pleaseOnly, politeness, speechVerbs, type QuestionLanguage } from './languages.js';
 import { otherLanguageTimeCue, timeCue, timeDependenceOf, type TimeDependence } from './time-dependence.js';
 import { statementMarker } from './statements.js';
 import { orderFreeForm } from './true-lists.js';
@@ -79,7 +79,9 @@ function readQuestion(text: string): QuestionFeatures {
   const chunks = chunkQuestion(normalised);
   const words = chunks.filter((chunk) => chunk.kind !== 'mark').map((chunk) => chunk.text.toLowerCase()).sort().join(' ');
   // Time is read from the words alone: a line break between "what" and "time" still asks the time.
-  const cueOf = (tokens: readonly FormToken[]) => timeCue(tokens.filter((token) => !(token.kind === 'mark' && token.text === lineBreak)).map((token) => ({ lower: token.text.toLowerCase(), pos: token.pos, sentenceStart: token.sentenceStart })), normalised);
+  // Material a text verb works on ("Translate to Spanish: good night") says nothing about when it is asked.
+  const timeText = beforeWorkedText(chunks, normalised);
+  const cueOf = (tokens: readonly FormToken[]) => timeCue(beforeColon(tokens, timeText !== normalised).filter((token) => !(token.kind === 'mark' && token.text === lineBreak)).map((token) => ({ lower: token.text.toLowerCase(), pos: token.pos, sentenceStart: token.sentenceStart })), timeText);
   if (language === 'en') {
     const english = englishForm(normalised, chunks);
     if (!english) {
@@ -91,10 +93,38 @@ function readQuestion(text: string): QuestionFeatures {
     const time = cueOf(english.written) ?? cueOf(english.form);
     return features(text, language, stating(english.form, statementMarker(chunks, english.written, 'en')), words, time, true);
   }
-  const polite = dropPoliteness(language, otherLanguageTokens(language, chunks));
+  const askedLast = (chunks[chunks.length - 1]?.closing ?? '').includes('?');
+  const polite = dropPoliteness(language, otherLanguageTokens(language, chunks), askedLast);
   const tokens = language === 'fr' ? foldFrenchWhatIs(polite) : polite;
-  const kind = timeDependenceOf(language, chunks.map((chunk) => chunk.text.toLowerCase()), normalised);
+  const timeChunks = timeText === normalised ? chunks : chunks.slice(0, chunks.findIndex((chunk) => chunk.kind === 'mark' && chunk.text === ':'));
+  const kind = timeDependenceOf(language, timeChunks.map((chunk) => chunk.text.toLowerCase()), timeText);
   return features(text, language, stating(tokens, statementMarker(chunks, undefined, language)), words, kind && { kind, cue: kind }, false);
+}
+
+/**
+ * Verbs that work on a text given after a colon: translating, spelling, correcting it (not counting or
+ * summarising, which may ask about the world: "Count: days until Christmas"). What
+ * follows the colon is then the text worked on, not a question about now ("Translate to Spanish: good night",
+ * "Übersetze: wie spät ist es?"): its time words do not make the question time-dependent. After any other
+ * opening ("Which greeting fits: good morning or good evening?") the words after the colon are read as usual.
+ */
+const textWorkVerbs = new Set(`translate transliterate spell pronounce paraphrase rephrase rewrite proofread correct punctuate
+  capitalise capitalize reverse romanise romanize transcribe encode decode
+  übersetze übersetz korrigiere buchstabiere traduis corrige épelle`.split(/\s+/));
+
+/** The text read for time: up to a colon after a text verb opening the question, else all of it. */
+function beforeWorkedText(chunks: readonly Chunk[], normalised: string): string {
+  const first = chunks[0];
+  if (!first || first.kind !== 'word' || !textWorkVerbs.has(first.text.toLowerCase())) return normalised;
+  const colon = chunks.find((chunk) => chunk.kind === 'mark' && chunk.text === ':');
+  return colon ? normalised.slice(0, colon.start) : normalised;
+}
+
+/** Tokens before the first colon, when `cut`. */
+function beforeColon(tokens: readonly FormToken[], cut: boolean): readonly FormToken[] {
+  if (!cut) return tokens;
+  const at = tokens.findIndex((token) => token.kind === 'mark' && token.text === ':');
+  return at === -1 ? tokens : tokens.slice(0, at);
 }
 
 /** The form with the marker of its stated sentences at the end (statements.ts), when one states. */
@@ -126,7 +156,7 @@ function otherLanguageTokens(language: 'de' | 'fr', chunks: readonly Chunk[]): F
 }
 
 /** Politeness at the edges (and German "bitte" after the first word): see languages.ts. */
-function dropPoliteness(language: 'de' | 'fr', input: FormToken[]): FormToken[] {
+function dropPoliteness(language: 'de' | 'fr', input: FormToken[], askedLast = false): FormToken[] {
   let tokens = input;
   const lower = (token: FormToken | undefined): string => (token && (token.kind === 'word' || token.kind === 'verbatim') ? token.text.toLowerCase() : '');
   const matches = (phrase: readonly string[], at: number): boolean => phrase.every((word, k) => lower(tokens[at + k]) === word);
@@ -137,7 +167,9 @@ function dropPoliteness(language: 'de' | 'fr', input: FormToken[]): FormToken[] 
     changed = false;
     for (const phrase of anywhereEdge) {
       const at = tokens.length - phrase.length;
-      if (at > 0 && (colonAt === -1 || colonAt > at) && matches(phrase, at) && (tokens[at]!.sentenceStart || tokens[at - 1]!.commaAfter)) {
+      // After a comma, thanks or a greeting may be what is said (languages.ts, speechVerbs): kept there.
+      const said = () => !pleaseOnly[language].has(phrase[0]!) && (askedLast || tokens.slice(0, at).some((token) => speechVerbs[language].has(lower(token))));
+      if (at > 0 && (colonAt === -1 || colonAt > at) && matches(phrase, at) && (tokens[at]!.sentenceStart || (tokens[at - 1]!.commaAfter && !said()))) {
         tokens = tokens.slice(0, at).map((token, i) => (i === at - 1 ? { ...{}, ...token, commaAfter: false } : token));
         changed = true;
         break;

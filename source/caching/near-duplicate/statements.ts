@@ -26,7 +26,7 @@ const politeWords = new Set([
 ]);
 const onlyPoliteness = (words: readonly string[]): boolean => words.every((word) => politeWords.has(word.toLowerCase()));
 
-/** A closing of ".", "!" or "…" only: "?!" and "!?" still ask. */
+/** A closing of ".", "!" or "…" only: "?!" and "!?" still ask; so does a closing with any other mark in it. */
 const statementClosing = /^[.!…]+$/u;
 
 /**
@@ -60,10 +60,38 @@ function canStateEnglish(sentence: readonly FormToken[]): boolean {
   while (k < sentence.length && (sentence[k]!.kind === 'mark' || (isWord(sentence[k]) && openers.has(sentence[k]!.text)))) k++;
   const first = sentence[k];
   if (!first) return false;
-  if (isWord(first) && (questionWords.has(first.text) || auxiliaries.has(first.text) || imperativeVerbs.has(first.text))) return false;
-  if (first.pos === 'VERB') return false;
   const rest = sentence.slice(k);
+  // "I want you to explain X" asks as "Explain X" does, whatever closes it.
+  if (requestPrefixes.some((prefix) => prefix.every((word, n) => isWord(rest[n], word)))) return false;
+  // "In Python, how do I read a file": a clause after a comma that opens as a question asks.
+  if (sentence.some((token, i) => i > k && sentence[i - 1]!.commaAfter && isWord(token) && (questionWords.has(token.text) || auxiliaries.has(token.text)) && asksInOrder(sentence.slice(i)))) return false;
+  // A wh-word opens an exclamation too ("What a pity!", "How strange!", "How kind of you!") and a reply
+  // without a verb ("Why not."): there the closing mark says whether it asks.
+  if (isWord(first) && questionWords.has(first.text)) return exclaims(rest) || !rest.some((token) => token.pos === 'VERB' || token.pos === 'AUX');
+  if (isWord(first) && (auxiliaries.has(first.text) || imperativeVerbs.has(first.text))) return false;
+  if (first.pos === 'VERB') return false;
   return !embeddingPrefixes.some((prefix) => prefix.every((word, n) => isWord(rest[n], word)));
+}
+
+/** Openings that ask the one addressed to do something (english-phrasings.ts drops them before a request verb). */
+const requestPrefixes = [['i', 'would', 'like', 'you', 'to'], ['i', 'want', 'you', 'to'], ['i', 'need', 'you', 'to']];
+
+/** A clause opened by a wh-word or an auxiliary that reads as a question: not an exclamation, and with a verb. */
+const asksInOrder = (clause: readonly FormToken[]): boolean =>
+  !(isWord(clause[0]) && questionWords.has(clause[0]!.text) && (exclaims(clause) || !clause.some((token) => token.pos === 'VERB' || token.pos === 'AUX')));
+
+/** Degree words after "how" that open questions of amount, not exclamations ("how many people live here"). */
+const amountWords = new Set(['much', 'many', 'far', 'long', 'often', 'old', 'soon', 'come', 'late', 'early']);
+
+/**
+ * "What a/an/such ..." or "how" + an adjective or adverb not followed by a verb ("How strange", "How beautiful
+ * you are", where "how beautiful are you" asks): an exclamation in its word order, which its mark may make a question.
+ */
+function exclaims(rest: readonly FormToken[]): boolean {
+  const [wh, next, after] = rest;
+  if (isWord(wh, 'what')) return isWord(next, 'a', 'an', 'such');
+  if (!isWord(wh, 'how') || !isWord(next) || amountWords.has(next!.text) || !(next!.pos === 'ADJ' || next!.pos === 'ADV')) return false;
+  return !after || !(after.pos === 'AUX' || after.pos === 'VERB');
 }
 
 function canStateOther(language: 'de' | 'fr', sentence: readonly Chunk[]): boolean {
@@ -88,8 +116,10 @@ export function statementMarker(chunks: readonly Chunk[], written: readonly Form
   chunkSentences.forEach((sentence, n) => {
     const can = tokenSentences ? canStateEnglish(tokenSentences[n]!) : language === 'de' || language === 'fr' ? canStateOther(language, sentence) : !onlyPoliteness(sentence.filter((chunk) => chunk.kind !== 'mark').map((chunk) => chunk.text));
     if (!can) return;
+    // Without a closing mark a sentence in statement order states as much as with a full stop ("You are a
+    // bot" is not "You are a bot?"): only a question mark makes it ask.
     const closing = sentence.findLast((chunk) => chunk.closing !== undefined)?.closing ?? '';
-    if (statementClosing.test(closing)) stated.push(candidates);
+    if (closing === '' || statementClosing.test(closing)) stated.push(candidates);
     candidates += 1;
   });
   return stated.length === 0 ? undefined : { kind: 'rewrite', text: `stated(${stated.join(',')})`, pos: '', sentenceStart: false, commaAfter: false };

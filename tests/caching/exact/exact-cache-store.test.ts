@@ -86,6 +86,35 @@ describe('ExactCacheStore', () => {
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1);
   });
 
+  it('keeps recency across a restart: the rewritten file lists the least recently used first', async () => {
+    const file = tempFile();
+    const entryBytes = Buffer.byteLength(JSON.stringify(answer('a'.repeat(100)))) + 1 + 96;
+    const first = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: entryBytes * 3, file });
+    for (const key of ['a', 'b', 'c']) first.set(key, answer(key.repeat(100)));
+    first.get('a'); // recency now b, c, a
+    await first.close();
+    expect(readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line).k)).toEqual(['b', 'c', 'a']);
+
+    const second = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: entryBytes * 3, file });
+    second.set('d', answer('d'.repeat(100)));
+    expect(second.get('b')).toBeUndefined();
+    expect(second.get('a')).toBeDefined();
+    await second.close();
+  });
+
+  it('stays within budget and keeps the most recent answers under sustained load with hits', async () => {
+    const entryBytes = Buffer.byteLength(JSON.stringify(answer('0'.repeat(20)))) + 6 + 96;
+    const store = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: entryBytes * 500 });
+    for (let i = 0; i < 20_000; i++) {
+      store.set(`k${String(i).padStart(5, '0')}`, answer(String(i).padStart(20, '0')));
+      if (i % 3 === 0) store.get('k00000'); // one answer stays in use throughout
+    }
+    expect(store.bytes).toBeLessThanOrEqual(entryBytes * 500);
+    expect(store.get('k00000')).toBeDefined();
+    expect(store.get('k19999')).toBeDefined();
+    expect(store.get('k19000')).toBeUndefined();
+  });
+
   it('skips a torn or corrupt line and keeps the rest', async () => {
     const file = tempFile();
     const first = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: 1e6, file });
@@ -108,6 +137,43 @@ describe('ExactCacheStore', () => {
     while (!(existsSync(file) && readFileSync(file, 'utf8').includes('written at once')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(readFileSync(file, 'utf8')).toContain('written at once');
     await store.close();
+  });
+
+  it('compacts the file while it runs: a long run keeps a file about the size of its live answers, and loses none', async () => {
+    const file = tempFile();
+    const entryBytes = Buffer.byteLength(JSON.stringify(answer('0'.repeat(200)))) + 6 + 96;
+    const store = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: entryBytes * 20, file });
+    let largest = 0;
+    for (let i = 0; i < 3000; i++) {
+      store.set(`k${String(i).padStart(5, '0')}`, answer(String(i).padStart(200, '0')));
+      if (i % 100 === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 30)); // let writes and a rewrite land
+        if (existsSync(file)) largest = Math.max(largest, readFileSync(file).length);
+      }
+    }
+    await store.close();
+    // Without compaction the file would hold all 3,000 answers (~1 MB) until the stop.
+    expect(largest).toBeLessThan(entryBytes * 20 * 8);
+    const reopened = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: entryBytes * 20, file });
+    expect(reopened.get('k02999')).toBeDefined();
+    expect(reopened.get('k02990')).toBeDefined();
+    expect(reopened.get('k00005')).toBeUndefined();
+    await reopened.close();
+  });
+
+  it('answers stored while the file is being compacted are written after it, not lost', async () => {
+    const file = tempFile();
+    const entryBytes = Buffer.byteLength(JSON.stringify(answer('0'.repeat(200)))) + 6 + 96;
+    const store = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: entryBytes * 50, file });
+    // No pause between stores: a rewrite starts and more answers arrive while it runs.
+    for (let i = 0; i < 1000; i++) store.set(`k${String(i).padStart(5, '0')}`, answer(String(i).padStart(200, '0')));
+    await store.close();
+    const keys = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line).k as string);
+    expect(keys).toContain('k00999');
+    expect(new Set(keys).size).toBe(keys.length);
+    const reopened = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: entryBytes * 50, file });
+    for (const i of [999, 980, 960]) expect(reopened.get(`k${String(i).padStart(5, '0')}`)).toBeDefined();
+    await reopened.close();
   });
 
   it('removes temporary files left by an interrupted rewrite', async () => {

@@ -63,6 +63,26 @@ describe('NearDuplicateStore', () => {
     expect(s.find('c', analyseQuestion('How do I read a file line by line in Python?'))).toBeDefined();
   });
 
+  it('only the answer served becomes recent: similar questions looked at on the way do not', () => {
+    const s = store({ maxEntries: 3 });
+    s.add('s', analyseQuestion('How do I reverse a list in Python?'), answer('list'));
+    s.add('s', analyseQuestion('How do I read a file line by line in Python?'), answer('file'));
+    s.add('s', analyseQuestion('How do I reverse a list of strings in Python?'), answer('strings'));
+    expect(JSON.parse(s.find('s', analyseQuestion('How do I reverse a list of strings in Python?'))!.json).choices[0].message.content).toBe('strings');
+    s.add('s', analyseQuestion('How do I merge two dictionaries in Python?'), answer('merge'));
+    expect(s.find('s', analyseQuestion('How do I reverse a list in Python?'))).toBeUndefined();
+    expect(s.find('s', analyseQuestion('How do I read a file line by line in Python?'))).toBeDefined();
+  });
+
+  it('evicted answers leave the index: under sustained load only the newest are found, within both limits', () => {
+    const s = store({ maxEntries: 50, maxBytes: 200_000 });
+    for (let i = 0; i < 3000; i++) s.add(`scope-${i % 7}`, analyseQuestion(`How do I reverse list number ${i} in Python?`), answer(String(i)));
+    expect(s.size).toBe(50);
+    expect(s.bytes).toBeLessThanOrEqual(200_000);
+    expect(JSON.parse(s.find(`scope-${2999 % 7}`, analyseQuestion('How do I reverse list number 2999 in Python?'))!.json).choices[0].message.content).toBe('2999');
+    expect(s.find(`scope-${2000 % 7}`, analyseQuestion('How do I reverse list number 2000 in Python?'))).toBeUndefined();
+  });
+
   it('stays within its byte budget', () => {
     const s = store({ maxBytes: 3000 });
     for (let i = 0; i < 10; i++) s.add(`scope-${i}`, analyseQuestion(`How do I reverse list number ${i} in Python?`), answer('x'.repeat(500)));

@@ -11,7 +11,8 @@ describe('a statement is not the question in the same words', () => {
   it.each([
     ['You are a bot.', 'You are a bot?'],
     ["I'm pregnant!", "I'm pregnant?"],
-    ['The function returns null.', 'The function returns null'],
+    ['The function returns null', 'The function returns null?'],
+    ['You are a bot', 'You are a bot?'],
     ['The test passed. Why?', 'The test passed? Why?'],
     ['Hi, you are ChatGPT.', 'You are ChatGPT?'],
     ['Du bist ein Bot.', 'Du bist ein Bot?'],
@@ -27,6 +28,8 @@ describe('a statement is not the question in the same words', () => {
     ['Hi there! What is a closure?', 'What is a closure?'],
     ['Was ist ein Vektor? Danke!', 'Was ist ein Vektor?'],
     ['Erkläre die Relativitätstheorie.', 'Erkläre die Relativitätstheorie'],
+    // Without a closing mark a sentence in statement order states, as with a full stop (wave 8).
+    ['The function returns null.', 'The function returns null'],
   ])('where the words already ask or tell, the mark changes nothing: %s | %s', (a, b) => expect(both(a, b)).toBe(true));
 });
 
