@@ -23,7 +23,8 @@
  * - `metadata.user_id` goes to `user`, which is not part of the prompt.
  */
 import { randomUUID } from 'node:crypto';
-import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import type { EventSourceMessage, EventSourceParser } from 'eventsource-parser';
+import { createSseParser } from './sse-parser.js';
 import { SseTextFeed } from './sse-text-feed.js';
 import {
   anthropicErrorBody,
@@ -335,7 +336,7 @@ export class OpenAIStreamToAnthropic {
 
   constructor(requestedModel: string) {
     this.#requestedModel = requestedModel;
-    this.#parser = createParser({ onEvent: (event) => this.#onEvent(event) });
+    this.#parser = createSseParser((event) => this.#onEvent(event));
     this.#feed = new SseTextFeed(this.#parser);
   }
 

@@ -24,7 +24,8 @@
  * - Of several answer choices only the first is read.
  */
 import { randomUUID } from 'node:crypto';
-import { createParser, type EventSourceParser } from 'eventsource-parser';
+import type { EventSourceParser } from 'eventsource-parser';
+import { createSseParser } from './sse-parser.js';
 import { SseTextFeed } from './sse-text-feed.js';
 import type { ChatCompletion, ChatCompletionRequest, ChatMessage, Usage } from './openai.js';
 import { CallShapes, functionToolsOf, requestToolsOf, responsesUsage, type ResponseObject, type ResponsesRequest, type ResponsesTool, type ResponsesUsage } from './responses.js';
@@ -271,7 +272,7 @@ export class ChatStreamToResponses {
   constructor(context: ResponseContext) {
     this.#context = context;
     this.#shapes = new CallShapes(context.body);
-    this.#parser = createParser({ onEvent: (event) => this.#onData(event.data) });
+    this.#parser = createSseParser((event) => this.#onData(event.data));
     this.#feed = new SseTextFeed(this.#parser);
   }
 
