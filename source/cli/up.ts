@@ -11,6 +11,7 @@ import { parsePort } from '../terminal/option-parsers.js';
 import { paint, printLine, printWarning } from '../terminal/output.js';
 import { UserError } from '../user-error.js';
 import { preflightUp } from './up-preflight.js';
+import { warnAboutClientsElsewhere } from './clients-elsewhere.js';
 import { isartorCommand } from '../terminal/invocation.js';
 import { keepServingWhenOutputFails } from '../terminal/process-exit.js';
 
@@ -74,6 +75,7 @@ Stop a detached gateway with \`isartor down\`; see it with \`isartor status\`.`,
         printLine(`  OpenAI base URL for clients: ${record.url}/v1`);
         printLine(`  log: ${flags.logFile ? resolve(flags.logFile) : statePaths(stateDir).gatewayLog} (rotated past 16 MB)`);
         printLine(`  stop it with ${paint('cyan', isartorCommand('down'))}`);
+        await warnAboutClientsElsewhere(record.url);
         return;
       }
       await runForeground(stateDir, flags, gatewayApiKey, redisUrl, previous);
@@ -143,4 +145,5 @@ async function runForeground(stateDir: string, flags: UpFlags, gatewayApiKey: st
   printLine(store.kind === 'redis' ? `state shared on Redis ${store.url} with every instance that uses it` : `state in ${stateDir}`);
   printLine(record.authRequired ? 'gateway key required on every route but /health' : 'no gateway key set: any local program may use this gateway');
   reportSavedAddress(stateDir, flags, previous);
+  await warnAboutClientsElsewhere(record.url);
 }

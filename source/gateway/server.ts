@@ -377,8 +377,19 @@ function protocolOf(route: Route, path: string, anthropicVersion: string | strin
   return typeof anthropicVersion === 'string' ? 'anthropic' : 'openai';
 }
 
+/**
+ * The request target without scheme and host: a client that takes the gateway for a proxy (HTTP_PROXY
+ * pointed at it) sends the absolute form `POST http://host/v1/messages`, which HTTP/1.1 servers must accept.
+ */
+function originForm(url: string | undefined): string {
+  if (url === undefined) return '/';
+  if (url.charCodeAt(0) === 47 /* / */) return url;
+  const path = url.replace(/^https?:\/\/[^/?#]*/i, '');
+  return path.startsWith('/') ? path : `/${path}`;
+}
+
 function createContext(req: IncomingMessage, res: ServerResponse): RequestContext {
-  const url = req.url ?? '/';
+  const url = originForm(req.url);
   const query = url.indexOf('?');
   return {
     id: randomUUID(),
@@ -478,7 +489,7 @@ export async function startGateway(
 }
 
 function answerUnmetExpectation(req: IncomingMessage, res: ServerResponse): void {
-  const path = (req.url ?? '/').split('?')[0]!;
+  const path = originForm(req.url).split('?')[0]!;
   const protocol = protocolOf(pickRoute(req.method ?? 'GET', path), path, req.headers['anthropic-version']);
   const expectation = String(req.headers.expect ?? '').slice(0, 60);
   const body = JSON.stringify(errorBodyIn(protocol, 417, `isartor cannot meet "Expect: ${expectation}" (only 100-continue); send the request without that header.`, 'expectation_failed'));

@@ -4,6 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { PassThrough } from 'node:stream';
 import type { UpstreamAgents } from './layers/upstream.js';
 import { canDecode, decoderFor, encodingName } from './content-encodings.js';
+import { inUtf8 } from './declared-charset.js';
 
 export interface UpstreamRequestOptions {
   body: Buffer | string;
@@ -46,18 +47,26 @@ export class UpstreamRequest extends EventEmitter {
     const target = new URL(url);
     const https = target.protocol === 'https:';
     const body = typeof options.body === 'string' ? Buffer.from(options.body) : options.body;
-    this.#request = (https ? httpsRequest : httpRequest)({
+    this.#timer = setTimeout(() => this.#fail(timeoutError('request', options.timeout.request)), options.timeout.request);
+    this.#timer.unref();
+    this.#request = this.#send(target, body, options, https ? options.agents.https : options.agents.http);
+  }
+
+  #send(target: URL, body: Buffer, options: UpstreamRequestOptions, agent: UpstreamAgents['http'] | UpstreamAgents['https'] | false): ReturnType<typeof httpRequest> {
+    const https = target.protocol === 'https:';
+    const request = (https ? httpsRequest : httpRequest)({
       protocol: target.protocol,
       hostname: target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname,
       port: target.port || undefined,
       path: `${target.pathname}${target.search}`,
       method: 'POST',
       headers: { ...{}, ...options.headers, 'content-length': String(body.length) },
-      agent: https ? options.agents.https : options.agents.http,
+      agent,
     });
-    this.#timer = setTimeout(() => this.#fail(timeoutError('request', options.timeout.request)), options.timeout.request);
-    this.#timer.unref();
-    this.#request.on('socket', (socket) => {
+    /** What the socket had read before this request: more on a failure means part of an answer came. */
+    let readBefore = 0;
+    request.on('socket', (socket) => {
+      readBefore = socket.bytesRead;
       // A reused keep-alive socket is already connected; a new one gets the connect limit.
       if (!socket.connecting) return;
       const connectTimer = setTimeout(() => this.#fail(timeoutError('connect', options.timeout.connect)), options.timeout.connect);
@@ -65,10 +74,21 @@ export class UpstreamRequest extends EventEmitter {
       socket.once(https ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
       socket.once('close', () => clearTimeout(connectTimer));
     });
-    this.#request.on('error', (error) => this.#fail(error));
-    this.#request.on('response', (response) => {
+    request.on('error', (error: Error & { code?: string }) => {
+      // A kept-alive connection the provider closed as this request went out on it (its idle timeout, a
+      // load balancer recycling connections): nothing of the answer came, the request never reached the
+      // model. Sent once more on a connection of its own, as Node's docs advise, when not one byte came
+      // back on it; any other failure (part of a status line, a fresh connection) is final.
+      const nothingCame = request.socket !== null && request.socket.bytesRead === readBefore;
+      if (agent !== false && request.reusedSocket && nothingCame && !this.#response && !this.#done && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+        this.#request = this.#send(target, body, options, false);
+        return;
+      }
+      this.#fail(error);
+    });
+    request.on('response', (response) => {
       this.#response = response;
-      const body = decompressed(response, (error) => this.#fail(error));
+      const body = inUtf8(decompressed(response, (error) => this.#fail(error)), response.headers['content-type']);
       this.#body = body;
       // A provider that stalls mid-answer is given up on after this silence, not after the whole request's
       // limit: before the client got a byte a fallback can still answer. Any byte counts (SSE pings too),
@@ -97,7 +117,8 @@ export class UpstreamRequest extends EventEmitter {
       });
       this.emit('response', { statusCode: response.statusCode ?? 502, headers: response.headers } satisfies UpstreamResponseHead);
     });
-    this.#request.end(body);
+    request.end(body);
+    return request;
   }
 
   /** Stops reading the answer until `resume`: the client's socket is full, so the provider waits too (TCP). */
@@ -174,3 +195,4 @@ function decompressed(response: IncomingMessage, fail: (error: Error) => void): 
   });
   return out;
 }
+

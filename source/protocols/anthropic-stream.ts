@@ -1,4 +1,5 @@
-import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import type { EventSourceMessage, EventSourceParser } from 'eventsource-parser';
+import { createSseParser } from './sse-parser.js';
 import {
   parseToolInput,
   type AnthropicMessage,
@@ -28,7 +29,7 @@ export class AnthropicEventReader {
   readonly #decoder = new TextDecoder();
 
   constructor(onEvent: (event: AnthropicStreamEvent | undefined) => void) {
-    this.#parser = createParser({ onEvent: (message) => onEvent(readEvent(message)) });
+    this.#parser = createSseParser((message) => onEvent(readEvent(message)));
     this.#feed = new SseTextFeed(this.#parser);
   }
 

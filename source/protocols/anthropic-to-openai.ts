@@ -7,8 +7,10 @@
  *   setting and thinking blocks in history) and `context_management` are dropped, the ones that change
  *   how the answer is made named in `x-isartor-dropped` (anthropic-fields-chat-lacks.ts).
  * - A `tool_result` marked `is_error` gets its text prefixed with "Error: ", the only way to tell the model.
- * - Images inside a tool result, and user blocks of types chat completions cannot hold (documents...),
- *   become a "[image omitted]" / "[document omitted]" text, so the model knows something was there.
+ * - A tool message holds text only: an image inside a tool result (Claude Code's Read of a screenshot)
+ *   goes into the user message after the tool messages, introduced by the tool call it came from, and the
+ *   tool text says so. Blocks of types chat completions cannot hold (documents...) become a
+ *   "[document omitted]" text, so the model knows something was there.
  * - Of several answer choices only the first is read; reasoning text some providers add is not shown.
  *
  * The same Anthropic input always gives the same OpenAI messages, byte for byte, because OpenAI-style
@@ -21,7 +23,8 @@
  * - `metadata.user_id` goes to `user`, which is not part of the prompt.
  */
 import { randomUUID } from 'node:crypto';
-import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import type { EventSourceMessage, EventSourceParser } from 'eventsource-parser';
+import { createSseParser } from './sse-parser.js';
 import { SseTextFeed } from './sse-text-feed.js';
 import {
   anthropicErrorBody,
@@ -130,12 +133,17 @@ function assistantMessage(blocks: AnthropicContentBlock[]): ChatMessage {
  */
 function userMessages(blocks: AnthropicContentBlock[]): ChatMessage[] {
   const messages: ChatMessage[] = [];
+  // The images of tool results lead the user message, before what the user said in this turn.
+  const toolImages: OpenAIContentPart[] = [];
   const parts: OpenAIContentPart[] = [];
   for (const block of blocks) {
     switch (block.type) {
-      case 'tool_result':
+      case 'tool_result': {
         messages.push({ role: 'tool', tool_call_id: block.tool_use_id, content: toolResultText(block) });
+        const images = Array.isArray(block.content) ? block.content.filter((part): part is AnthropicImageBlock => part.type === 'image') : [];
+        if (images.length > 0) toolImages.push({ type: 'text', text: `${imagesFrom(block.tool_use_id, 'The')}:` }, ...images.map(imagePart));
         break;
+      }
       case 'text':
         parts.push({ type: 'text', text: block.text });
         break;
@@ -151,9 +159,14 @@ function userMessages(blocks: AnthropicContentBlock[]): ChatMessage[] {
         parts.push({ type: 'text', text: omitted(block) });
     }
   }
+  parts.unshift(...toolImages);
   if (parts.length === 1 && parts[0]?.type === 'text') messages.push({ role: 'user', content: parts[0].text });
   else if (parts.length > 0) messages.push({ role: 'user', content: parts });
   return messages;
+}
+
+function imagesFrom(toolUseId: string, article: 'The' | 'the'): string {
+  return `${article} image from the result of tool call ${toolUseId}`;
 }
 
 function imagePart(block: AnthropicImageBlock): OpenAIContentPart {
@@ -161,10 +174,11 @@ function imagePart(block: AnthropicImageBlock): OpenAIContentPart {
   return { type: 'image_url', image_url: { url } };
 }
 
-/** A tool message holds text only: blocks join by lines, images leave a marker, errors say so. */
+/** A tool message holds text only: blocks join by lines, an image says where it went, errors say so. */
 function toolResultText(block: AnthropicToolResultBlock): string {
   const content = block.content ?? '';
-  const text = typeof content === 'string' ? content : content.map((part) => (part.type === 'text' ? part.text : omitted(part))).join('\n');
+  const marker = (part: { type: string }): string => (part.type === 'image' ? `[${imagesFrom(block.tool_use_id, 'the')} is in the user message that follows]` : omitted(part));
+  const text = typeof content === 'string' ? content : content.map((part) => (part.type === 'text' ? part.text : marker(part))).join('\n');
   return block.is_error ? `Error: ${text}` : text;
 }
 
@@ -322,7 +336,7 @@ export class OpenAIStreamToAnthropic {
 
   constructor(requestedModel: string) {
     this.#requestedModel = requestedModel;
-    this.#parser = createParser({ onEvent: (event) => this.#onEvent(event) });
+    this.#parser = createSseParser((event) => this.#onEvent(event));
     this.#feed = new SseTextFeed(this.#parser);
   }
 

@@ -175,6 +175,7 @@ export type AnthropicStreamEvent =
 export type AnthropicErrorType =
   | 'invalid_request_error'
   | 'authentication_error'
+  | 'billing_error'
   | 'permission_error'
   | 'not_found_error'
   | 'request_too_large'
@@ -199,6 +200,8 @@ export function anthropicErrorTypeForStatus(status: number): AnthropicErrorType 
       return 'invalid_request_error';
     case 401:
       return 'authentication_error';
+    case 402:
+      return 'billing_error';
     case 403:
       return 'permission_error';
     case 404:

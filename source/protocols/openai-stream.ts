@@ -1,4 +1,5 @@
-import { createParser, type EventSourceParser } from 'eventsource-parser';
+import type { EventSourceParser } from 'eventsource-parser';
+import { createSseParser } from './sse-parser.js';
 import { isEmptyField, markLossy } from './answer-fidelity.js';
 import { isOpenAIChunk } from './provider-answer-schemas.js';
 import type { ChatCompletion, CompletionChoice, ToolCall, Usage } from './openai.js';
@@ -54,7 +55,10 @@ interface ChoiceDraft {
   /** DeepSeek's and vLLM's `reasoning_content`, OpenRouter's and Groq's `reasoning`: kept as sent. */
   reasoning: Map<'reasoning_content' | 'reasoning', string>;
   logprobs: { content: unknown[] | null; refusal: unknown[] | null } | null;
+  /** The call each index stands for now (a later call may take over an index: see #onChoice). */
   toolCalls: Map<number, ToolCall>;
+  /** Every call, in the order they began. */
+  calls: ToolCall[];
   finishReason: string | null;
   /** Choice fields a provider adds (vLLM's `stop_reason`, OpenRouter's `native_finish_reason`): the last value wins. */
   extras: Record<string, unknown>;
@@ -88,7 +92,7 @@ export class ChatCompletionStreamAccumulator {
   #lossy = false;
 
   constructor() {
-    this.#parser = createParser({ onEvent: (event) => this.#onData(event.data) });
+    this.#parser = createSseParser((event) => this.#onData(event.data));
   }
 
   push(bytes: Uint8Array): void {
@@ -125,7 +129,7 @@ export class ChatCompletionStreamAccumulator {
   #build(meta: { id: string; created: number; model: string; systemFingerprint: string | null }): ChatCompletion {
     const choices: CompletionChoice[] = [];
     for (const [index, draft] of [...this.#choices].sort(([a], [b]) => a - b)) {
-      const toolCalls = [...draft.toolCalls.values()];
+      const toolCalls = draft.calls;
       choices.push({
         index,
         message: {
@@ -207,7 +211,7 @@ export class ChatCompletionStreamAccumulator {
     const index = choice.index ?? 0;
     let draft = this.#choices.get(index);
     if (!draft) {
-      draft = { content: '', sawContent: false, refusal: null, reasoning: new Map(), logprobs: null, toolCalls: new Map(), finishReason: null, extras: {} };
+      draft = { content: '', sawContent: false, refusal: null, reasoning: new Map(), logprobs: null, toolCalls: new Map(), calls: [], finishReason: null, extras: {} };
       this.#choices.set(index, draft);
     }
     const delta = choice.delta ?? {};
@@ -243,16 +247,16 @@ export class ChatCompletionStreamAccumulator {
       }
       const callIndex = call.index ?? 0;
       const existing = draft.toolCalls.get(callIndex);
-      if (existing) {
+      // A different id with a name at a known index is a new call (some providers number every call 0, or
+      // send none), as the translators read it: merged, two calls would be kept as one with both names.
+      if (existing && !(call.id && existing.id && call.id !== existing.id && call.function?.name)) {
         existing.function.name += call.function?.name ?? '';
         existing.function.arguments += call.function?.arguments ?? '';
         if (call.id) existing.id = call.id;
       } else {
-        draft.toolCalls.set(callIndex, {
-          id: call.id ?? '',
-          type: 'function',
-          function: { name: call.function?.name ?? '', arguments: call.function?.arguments ?? '' },
-        });
+        const started: ToolCall = { id: call.id ?? '', type: 'function', function: { name: call.function?.name ?? '', arguments: call.function?.arguments ?? '' } };
+        draft.toolCalls.set(callIndex, started);
+        draft.calls.push(started);
       }
     }
     if (choice.finish_reason) draft.finishReason = choice.finish_reason;

@@ -1,4 +1,5 @@
-import { createParser, type EventSourceParser } from 'eventsource-parser';
+import type { EventSourceParser } from 'eventsource-parser';
+import { createSseParser } from './sse-parser.js';
 import { markLossy } from './answer-fidelity.js';
 import { isCompleteResponse, type ResponseObject } from './responses.js';
 import { isResponsesEvent } from './responses-answer-schemas.js';
@@ -28,7 +29,7 @@ export class ResponsesStreamAccumulator {
   readonly #deliveredItems = new Map<number, { type: 'message'; text: string } | { type: 'function_call'; name: string; arguments: string }>();
 
   constructor() {
-    this.#parser = createParser({ onEvent: (event) => this.#onData(event.data) });
+    this.#parser = createSseParser((event) => this.#onData(event.data));
   }
 
   push(bytes: Uint8Array): void {

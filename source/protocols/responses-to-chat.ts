@@ -19,11 +19,13 @@
  * - `store`, `include`, `prompt_cache_key`, `client_metadata`, `metadata`, `truncation` and
  *   `service_tier` are not sent; the answer says `store: false`. Of what is not sent, the settings that
  *   change how the answer is made are named in `x-isartor-dropped` (responses-fields-translation-drops.ts).
- * - Images in a function_call_output become "[image omitted]": chat tool messages hold text.
+ * - Chat tool messages hold text: images in a function_call_output (Codex's view_image) go into a user
+ *   message after the tool messages, introduced by the call they came from, and the tool text says so.
  * - Of several answer choices only the first is read.
  */
 import { randomUUID } from 'node:crypto';
-import { createParser, type EventSourceParser } from 'eventsource-parser';
+import type { EventSourceParser } from 'eventsource-parser';
+import { createSseParser } from './sse-parser.js';
 import { SseTextFeed } from './sse-text-feed.js';
 import type { ChatCompletion, ChatCompletionRequest, ChatMessage, Usage } from './openai.js';
 import { CallShapes, functionToolsOf, requestToolsOf, responsesUsage, type ResponseObject, type ResponsesRequest, type ResponsesTool, type ResponsesUsage } from './responses.js';
@@ -43,7 +45,12 @@ type ChatPart = { type: 'text'; text: string } | { type: 'image_url'; image_url:
 export function responsesRequestToChat(body: ResponsesRequest, upstreamModel: string): ChatCompletionRequest {
   refuseUntranslatable(body);
   const messages: ChatMessage[] = [];
-  for (const piece of readResponsesInput(body)) appendPiece(messages, piece);
+  const toolImages: ChatPart[] = [];
+  for (const piece of readResponsesInput(body)) {
+    if (piece.kind !== 'function_call_output' && toolImages.length > 0) messages.push({ role: 'user', content: toolImages.splice(0) });
+    appendPiece(messages, piece, toolImages);
+  }
+  if (toolImages.length > 0) messages.push({ role: 'user', content: toolImages });
 
   const request: ChatCompletionRequest = { model: upstreamModel, messages };
   const { functions } = functionToolsOf(requestToolsOf(body));
@@ -70,7 +77,8 @@ export function responsesRequestToChat(body: ResponsesRequest, upstreamModel: st
   return request;
 }
 
-function appendPiece(messages: ChatMessage[], piece: ResponsesInputPiece): void {
+/** `toolImages` collects the images of tool outputs, for the user message after the tool messages. */
+function appendPiece(messages: ChatMessage[], piece: ResponsesInputPiece, toolImages: ChatPart[]): void {
   switch (piece.kind) {
     case 'system':
     case 'assistant':
@@ -89,9 +97,20 @@ function appendPiece(messages: ChatMessage[], piece: ResponsesInputPiece): void 
       } else messages.push({ role: 'assistant', content: null, tool_calls: [call] });
       return;
     }
-    case 'function_call_output':
-      messages.push({ role: 'tool', tool_call_id: piece.callId, content: toolOutputText(piece.output) });
+    case 'function_call_output': {
+      messages.push({ role: 'tool', tool_call_id: piece.callId, content: toolOutputText(piece.output, piece.callId) });
+      const images = Array.isArray(piece.output) ? (piece.output as Array<Record<string, unknown>>).filter((part) => part?.type === 'input_image' && typeof part.image_url === 'string') : [];
+      if (images.length > 0) toolImages.push({ type: 'text', text: `${imagesFrom(piece.callId, 'The')}:` }, ...images.map(imagePart));
+    }
   }
+}
+
+function imagesFrom(callId: string, article: 'The' | 'the'): string {
+  return `${article} image from the output of tool call ${callId}`;
+}
+
+function imagePart(part: Record<string, unknown>): ChatPart {
+  return { type: 'image_url', image_url: { url: part.image_url as string, ...(typeof part.detail === 'string' && part.detail !== 'auto' ? { detail: part.detail } : {}) } };
 }
 
 /** A string stays a string, as the caller wrote it; parts become chat parts. */
@@ -100,19 +119,20 @@ function userContent(content: unknown): string | ChatPart[] {
   const parts: ChatPart[] = [];
   for (const part of Array.isArray(content) ? (content as Array<Record<string, unknown>>) : []) {
     if ((part?.type === 'input_text' || part?.type === 'output_text' || part?.type === 'text') && typeof part.text === 'string') parts.push({ type: 'text', text: part.text });
-    else if (part?.type === 'input_image' && typeof part.image_url === 'string') {
-      parts.push({ type: 'image_url', image_url: { url: part.image_url, ...(typeof part.detail === 'string' && part.detail !== 'auto' ? { detail: part.detail } : {}) } });
-    } else parts.push({ type: 'text', text: `[${typeof part?.type === 'string' ? part.type.replace(/^input_/, '') : 'part'} omitted]` });
+    else if (part?.type === 'input_image' && typeof part.image_url === 'string') parts.push(imagePart(part));
+    else parts.push({ type: 'text', text: `[${typeof part?.type === 'string' ? part.type.replace(/^input_/, '') : 'part'} omitted]` });
   }
   return parts;
 }
 
-function toolOutputText(output: unknown): string {
+function toolOutputText(output: unknown, callId: string): string {
   if (typeof output === 'string') return output;
   if (!Array.isArray(output)) return output === undefined ? '' : JSON.stringify(output);
-  return (output as Array<{ type?: unknown; text?: unknown }>)
-    .map((part) => (typeof part?.text === 'string' ? part.text : `[${typeof part?.type === 'string' ? part.type.replace(/^input_/, '') : 'part'} omitted]`))
-    .join('\n');
+  const marker = (part: { type?: unknown; image_url?: unknown }): string =>
+    part?.type === 'input_image' && typeof part.image_url === 'string'
+      ? `[${imagesFrom(callId, 'the')} is in the user message that follows]`
+      : `[${typeof part?.type === 'string' ? part.type.replace(/^input_/, '') : 'part'} omitted]`;
+  return (output as Array<{ type?: unknown; text?: unknown; image_url?: unknown }>).map((part) => (typeof part?.text === 'string' ? part.text : marker(part))).join('\n');
 }
 
 function chatTool(tool: ResponsesTool): object {
@@ -252,7 +272,7 @@ export class ChatStreamToResponses {
   constructor(context: ResponseContext) {
     this.#context = context;
     this.#shapes = new CallShapes(context.body);
-    this.#parser = createParser({ onEvent: (event) => this.#onData(event.data) });
+    this.#parser = createSseParser((event) => this.#onData(event.data));
     this.#feed = new SseTextFeed(this.#parser);
   }
 

@@ -1,4 +1,4 @@
-import { isSgr, sgrAfter, sgrTransition } from './sgr.js';
+import { encodableSgr, isSgr, sgrAfter, sgrTransition } from './sgr.js';
 
 /**
  * A program output's colour, written with fewer escape bytes: every character keeps exactly the look
@@ -32,7 +32,7 @@ export function shortenColour(text: string): string {
     const length = isSgr(text, at);
     if (length === 0) continue; // another escape sequence: characters like any other
     const sequence = text.slice(at, at + length);
-    if (!understood(sequence)) return text;
+    if (!encodableSgr(sequence)) return text;
     if (at > plainFrom) {
       flush();
       parts.push(text.slice(plainFrom, at));
@@ -47,30 +47,4 @@ export function shortenColour(text: string): string {
   if (plainFrom < text.length) parts.push(text.slice(plainFrom));
   const shorter = parts.join('');
   return shorter.length < text.length ? shorter : text;
-}
-
-const simpleCodes = new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 21, 22, 23, 24, 25, 27, 28, 29, 39, 49, 53, 55, 59]);
-
-/** Whether every parameter of one SGR sequence is one sgr.ts decodes and encodes again without loss. */
-function understood(sequence: string): boolean {
-  const params = sequence.slice(2, -1);
-  if (params === '') return true;
-  const parts = params.split(';');
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
-    if (part.includes(':')) {
-      if (!/^(?:4:[01]|[345]8:(?:5:\d{1,3}|2:\d*:\d{1,3}:\d{1,3}:\d{1,3}))$/u.test(part)) return false;
-      continue;
-    }
-    if (!/^\d{0,3}$/u.test(part)) return false;
-    const n = part === '' ? 0 : Number(part);
-    if (simpleCodes.has(n) || (n >= 30 && n <= 37) || (n >= 40 && n <= 47) || (n >= 90 && n <= 97) || (n >= 100 && n <= 107)) continue;
-    if (n !== 38 && n !== 48 && n !== 58) return false;
-    const mode = parts[i + 1];
-    const take = mode === '5' ? 2 : mode === '2' ? 4 : 0;
-    if (take === 0 || i + take >= parts.length) return false;
-    if (!parts.slice(i + 2, i + 1 + take).every((value) => /^\d{1,3}$/u.test(value))) return false;
-    i += take;
-  }
-  return true;
 }

@@ -122,3 +122,33 @@ export function stripSgr(text: string): string {
   return text.replace(anySgr, '');
 }
 
+const simpleCodes = new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 21, 22, 23, 24, 25, 27, 28, 29, 39, 49, 53, 55, 59]);
+
+/**
+ * Whether every parameter of one SGR sequence is one this model decodes and encodes again without loss.
+ * Another (a curly underline `4:3`, fonts, framing, super- and subscript) would come back as something
+ * else, or stay on after the code that ends it: text holding one is not rewritten (colour-encoding.ts) or
+ * redrawn (terminal-screen.ts).
+ */
+export function encodableSgr(sequence: string): boolean {
+  const params = sequence.slice(2, -1);
+  if (params === '') return true;
+  const parts = params.split(';');
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (part.includes(':')) {
+      if (!/^(?:4:[01]|[345]8:(?:5:\d{1,3}|2:\d*:\d{1,3}:\d{1,3}:\d{1,3}))$/u.test(part)) return false;
+      continue;
+    }
+    if (!/^\d{0,3}$/u.test(part)) return false;
+    const n = part === '' ? 0 : Number(part);
+    if (simpleCodes.has(n) || (n >= 30 && n <= 37) || (n >= 40 && n <= 47) || (n >= 90 && n <= 97) || (n >= 100 && n <= 107)) continue;
+    if (n !== 38 && n !== 48 && n !== 58) return false;
+    const mode = parts[i + 1];
+    const take = mode === '5' ? 2 : mode === '2' ? 4 : 0;
+    if (take === 0 || i + take >= parts.length) return false;
+    if (!parts.slice(i + 2, i + 1 + take).every((value) => /^\d{1,3}$/u.test(value))) return false;
+    i += take;
+  }
+  return true;
+}

@@ -14,7 +14,8 @@
  * a count like 19/300, a bar, a spinner glyph, a rate, an ETA) and is rewritten in the same shape (words
  * equal, numbers, bars and spinner glyphs aside). A backspace is a terminal's when it erases a spinner
  * glyph (`-\b`) or a cell (`\b \b`), as pip draws. Any other `\r`, backspace, NUL or control character
- * is data, and the whole output is forwarded unchanged.
+ * is data, and the whole output is forwarded unchanged. A row that did not begin with a `\r` asks more of
+ * its frames (progressFrame): a file with CR line ends looks like frames of one shape too.
  */
 export function drawnForTerminal(text: string): boolean {
   if (dataControl.test(text)) return false;
@@ -59,6 +60,11 @@ function rowDrawnForTerminal(row: string): boolean {
   };
   let drawn = false;
   let blankReturns = 0;
+  // tqdm, curl, wget and pv return to the line's start before their first frame; a file's CR line ends never do.
+  const startsWithReturn = visible[0] === '';
+  // Every line of a file with CR line ends ends in `\r`, its last one too: a row that did not begin with a
+  // return and ends in one, with nothing drawn after it, is such a file's lines.
+  if (!startsWithReturn && frames.length > 1 && frames.at(-1) === '' && frames.at(-2) !== '') return false;
   for (let i = 0; i < frames.length - 1; i++) {
     // The `\r` after frame i overwrites frame i: unless nothing is written after it (apt ends its last
     // frame with `\r\r\n`), which leaves frame i on the screen as it is; like a `\r` before nothing,
@@ -75,7 +81,7 @@ function rowDrawnForTerminal(row: string): boolean {
       blankReturns += 1;
       continue;
     }
-    if (!progressMark.test(visible[i]!)) return false;
+    if (!progressFrame(visible[i]!, shapes[i]!, startsWithReturn)) return false;
     const alike = [neighbour(i, -1), neighbour(i, 1)].some((j) => j !== -1 && sameShape(shapes[i]!, shapes[j]!));
     if (!alike) return false;
     drawn = true;
@@ -147,6 +153,28 @@ const progressMark = new RegExp(
 );
 
 const barOrSpinnerRun = new RegExp(`[${barGlyphs}\\u2800-\\u28ff◐◓◑◒◴◷◶◵ ]+`, 'gu');
+
+/**
+ * Whether a frame a bare `\r` overwrites is a progress frame. In a row that began with `\r` (the program
+ * returned to the line's start before drawing), any progress mark will do. Otherwise the row could as well
+ * be a file with CR line ends (a classic Mac OS or old Excel export printed by `python`, `iconv`, `curl`,
+ * a fetch tool): its records carry clock times, dates and percentages and share one layout, so the frame
+ * must carry a bar or a spinner glyph, or a mark data rarely does (a percentage, a count n/m that is no
+ * date, a rate, an ETA; not a clock time or a date) next to a word the frames repeat (`Receiving objects`,
+ * `it/s`): a row of bare numbers (`09:30,101.50`, `2026-11-02,45%`, `1/100`) is data.
+ */
+function progressFrame(visible: string, frameShape: string, startsWithReturn: boolean): boolean {
+  if (startsWithReturn) return progressMark.test(visible);
+  if (drawnMark.test(visible)) return true;
+  return /\p{L}/u.test(frameShape) && progressMark.test(visible.replace(clockOrDate, ' '));
+}
+
+/** A bar, or a spinner glyph that opens or closes the frame: drawn, not written as data. */
+const spinnerGlyphs = String.raw`[|/\\\-\u2800-\u28ff◐◓◑◒◴◷◶◵]`;
+const drawnMark = new RegExp(`[${barGlyphs}]{3,}|^${spinnerGlyphs}(?:\\s|$)|\\s${spinnerGlyphs}$`, 'u');
+
+/** Clock times (`09:30`, `0:00:02`) and dates (`11/26/2026`, `2026-11-26`): marks a data record carries as often as a progress frame. */
+const clockOrDate = /\d+:\d\d(?::\d\d)?(?:\.\d+)?|\d+\/\d+\/\d+|\d{4}-\d\d-\d\d/gu;
 
 /** A frame's shape: its words, with numbers, bars, spinner glyphs and runs of spaces each reduced to one mark. */
 function shape(visible: string): string {

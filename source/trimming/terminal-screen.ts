@@ -1,4 +1,4 @@
-import { isSgr, sgrAfter, sgrTransition as transition } from './sgr.js';
+import { encodableSgr, isSgr, sgrAfter, sgrTransition as transition } from './sgr.js';
 import { isWide, maxColumn, newRow, setCell, Unrenderable, writeChar, type Row, type WidthUse, type Widths } from './screen-row.js';
 
 /**
@@ -11,8 +11,9 @@ import { isWide, maxColumn, newRow, setCell, Unrenderable, writeChar, type Row, 
  * Assumptions, each on the safe side: the terminal is infinitely wide (no wrapping), `\n` also returns to
  * column 0 (as a tty's output processing does), and a cleared screen (`ESC[2J`, `ESC c`) keeps what it
  * showed before as history. Anything this model cannot place with certainty (absolute positioning,
- * scroll regions, the alternate screen, hyperlinks, tabs in a redrawn row, an unterminated sequence) makes
- * the whole text come back unchanged.
+ * scroll regions, the alternate screen, hyperlinks, tabs in a redrawn row, an unterminated sequence, an
+ * SGR it cannot write again, a row whose final screen mixes two frames) makes the whole text come back
+ * unchanged.
  */
 
 /** Control bytes that make a terminal show something else than the bytes in order (`\r\n` is a line end). */
@@ -35,6 +36,11 @@ export class TerminalRender {
   /** The screen was cleared: its top is the terminal's top, where upward movement stops. */
   private cleared = false;
   private failed = false;
+  /**
+   * The row a bare `\r` last returned over, how far the text written on it since then reaches, and whether
+   * the row already showed two frames mixed when it returned (mixedNow).
+   */
+  private returned: { row: number; reach: number; wrote: boolean; mixed: boolean } | undefined;
   /** The disputed widths (screen-row.ts) met in redrawn rows: where they stand, another terminal may show another screen. */
   readonly widthUse: WidthUse = { widerElsewhere: false, narrowerElsewhere: false };
 
@@ -56,6 +62,7 @@ export class TerminalRender {
     try {
       const limit = Math.min(this.text.length, this.pos + budget);
       while (this.pos < limit) this.next();
+      if (this.pos >= this.text.length) this.leaveReturnedRow();
     } catch (error) {
       if (!(error instanceof Unrenderable)) throw error;
       this.failed = true;
@@ -155,6 +162,7 @@ export class TerminalRender {
           return;
         }
         this.dirty();
+        this.returnTo(this.row);
         this.col = 0;
         this.pos += 1;
         return;
@@ -200,9 +208,44 @@ export class TerminalRender {
     const row = this.materialise(this.row);
     for (const char of text.slice(this.pos, end)) this.col = writeChar(row, this.col, char, this.style, this.widths, this.widthUse);
     this.pos = end;
+    const returned = this.returned;
+    if (returned?.row === this.row) {
+      returned.wrote = true;
+      returned.reach = Math.max(returned.reach, this.col);
+    }
+  }
+
+  /**
+   * Whether the row the cursor returned over shows two frames mixed: text was written over it since the
+   * `\r`, and what the frame before left beyond its end is not blank ("saved 42 rows" over "fetching 100%
+   * 10/10" shows "saved 42 rows 10/10"). No program means that line: it happens when the bytes are not a
+   * redraw at all (a file with CR line ends whose records differ in length) or when a frame fails to cover
+   * the one before, and either way the model reads the parts better as they came.
+   */
+  private mixedNow(): boolean {
+    const returned = this.returned;
+    if (returned === undefined) return false;
+    if (!returned.wrote) return returned.mixed;
+    const cells = this.rows[returned.row]?.cells ?? [];
+    for (let c = returned.reach; c < cells.length; c++) if (cells[c] !== ' ' && cells[c] !== '' && cells[c] !== undefined) return true;
+    return false;
+  }
+
+  /** A bare `\r` on `row`: the frame drawn so far may be covered by the next one. */
+  private returnTo(row: number): void {
+    const mixed = this.returned?.row === row ? this.mixedNow() : (this.leaveReturnedRow(), false);
+    this.returned = { row, reach: 0, wrote: false, mixed };
+  }
+
+  /** The cursor leaves the row it returned over (or the text ends): the row's final screen is settled. */
+  private leaveReturnedRow(): void {
+    if (this.returned === undefined) return;
+    if (this.mixedNow()) throw new Unrenderable();
+    this.returned = undefined;
   }
 
   private lineFeed(at: number, eol: string): void {
+    this.leaveReturnedRow();
     const current = this.rows[this.row]!;
     if (this.row === this.rows.length - 1) {
       if (current.clean) {
@@ -340,6 +383,7 @@ export class TerminalRender {
     const params = text.slice(paramsAt, paramsEnd);
     const intermediates = i > paramsEnd;
     if (final === 'm' && !intermediates && !/^[<=>?]/u.test(params)) {
+      if (!encodableSgr(text.slice(this.pos, i + 1))) throw new Unrenderable();
       this.style = sgrAfter(this.style, text.slice(this.pos, i + 1));
       this.pos = i + 1;
       return;
@@ -435,6 +479,7 @@ export class TerminalRender {
    * the top, as on a terminal.
    */
   private up(n: number): void {
+    this.leaveReturnedRow();
     this.row = this.cleared ? Math.max(this.top, this.row - n) : this.row - n;
   }
 
@@ -444,6 +489,7 @@ export class TerminalRender {
    * the text is not rendered.
    */
   private down(n: number): void {
+    this.leaveReturnedRow();
     if (this.row + n > this.rows.length - 1) throw new Unrenderable();
     this.row += n;
   }
@@ -454,6 +500,7 @@ export class TerminalRender {
   }
 
   private restore(): void {
+    this.leaveReturnedRow();
     if (!this.saved) return;
     this.row = Math.min(this.rows.length - 1, this.saved.row < 0 ? this.saved.row : Math.max(this.top, this.saved.row));
     this.col = this.saved.col;
@@ -461,6 +508,8 @@ export class TerminalRender {
 
   private eraseInLine(mode: number): void {
     const row = this.materialise(this.row);
+    // What the erase leaves beyond the reach of the text written since the return is all that can mix.
+    if (this.returned?.row === this.row) this.returned.wrote = true;
     if (mode === 0) {
       if (this.col < row.cells.length) {
         row.cells.length = this.col;
@@ -491,6 +540,7 @@ export class TerminalRender {
 
   /** What the screen showed stays as history; drawing starts again on a new row below it. */
   private clearScreen(): void {
+    this.leaveReturnedRow();
     const last = this.materialise(this.rows.length - 1);
     if (last.cells.length > 0) {
       last.eol ||= '\n';

@@ -18,6 +18,8 @@ export interface ToolCall {
 /** The calls a message's tool results can answer: by id, as seen from that message. */
 export interface CallsSeen {
   get(id: string): ToolCall | undefined;
+  /** Whether a call with this identity (callIdentity) was made after the call in place `after` and before the one in place `before`. */
+  madeBetween(identity: string, after: number, before: number): boolean;
 }
 
 /**
@@ -29,6 +31,8 @@ export interface CallsSeen {
  */
 export class ToolCalls {
   readonly #byId = new Map<string, Array<{ message: number; call: ToolCall }>>();
+  /** Per call identity, the messages and places of its calls, in order. */
+  readonly #byIdentity = new Map<string, Array<{ message: number; order: number }>>();
   #count = 0;
 
   constructor(messages: readonly unknown[], labels: ReadonlyMap<string, readonly string[]> = noLabels) {
@@ -50,6 +54,10 @@ export class ToolCalls {
 
   #add(message: number, id: string, name: string, args: string, labels: ReadonlyMap<string, readonly string[]>): void {
     const call = { name, arguments: args, acting: actingArguments(args, labels.get(name)), order: this.#count++ };
+    const identity = callIdentity(call);
+    const same = this.#byIdentity.get(identity);
+    if (same) same.push({ message, order: call.order });
+    else this.#byIdentity.set(identity, [{ message, order: call.order }]);
     const list = this.#byId.get(id);
     if (list) list.push({ message, call });
     else this.#byId.set(id, [{ message, call }]);
@@ -64,6 +72,8 @@ export class ToolCalls {
         for (let i = list.length - 1; i >= 0; i--) if (list[i]!.message < index) return list[i]!.call;
         return undefined;
       },
+      madeBetween: (identity: string, after: number, before: number): boolean =>
+        (this.#byIdentity.get(identity) ?? []).some((call) => call.message < index && call.order > after && call.order < before),
     };
   }
 }

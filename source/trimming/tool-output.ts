@@ -7,6 +7,7 @@ import { countRule, type RuleCounts } from './rules.js';
 import { drawnForTerminal } from './terminal-display.js';
 import type { WidthUse, Widths } from './screen-row.js';
 import { needsRendering, TerminalRender } from './terminal-screen.js';
+import { LruMemo } from './memo.js';
 
 /**
  * The final screen of a program's output, rendered a slice at a time. Text without screen controls is
@@ -18,6 +19,30 @@ import { needsRendering, TerminalRender } from './terminal-screen.js';
 export async function renderPaced(text: string, pacer: Pacer): Promise<string> {
   if (!needsRendering(text)) return text;
   await pacer.pace();
+  // The newest results are trimmed while their message is the protected last one and again a turn later
+  // (the message memo keys differ): the screen is the same, so it is drawn once.
+  const key = createHash('sha256').update(exactBytes(text)).digest('base64');
+  const known = screens.get(key);
+  if (known !== undefined) return known.screen ?? text;
+  const screen = await drawScreen(text, pacer);
+  screens.set(key, screen === text ? unchangedScreen : { screen }, 64 + (screen === text ? 0 : screen.length));
+  return screen;
+}
+
+/** Final screens by the digest of their text; no screen when it is the text itself (not kept twice). */
+const screens = new LruMemo<{ screen?: string }>(1000, 16_000_000);
+const unchangedScreen = Object.freeze({});
+
+/** Forgets every remembered screen (for measurements and tests). */
+export function clearScreenMemo(): void {
+  screens.clear();
+}
+
+/** How many texts were rendered (drawn, not taken from the memo): for tests. */
+export const renderCounter = { drawn: 0 };
+
+async function drawScreen(text: string, pacer: Pacer): Promise<string> {
+  renderCounter.drawn += 1;
   if (!drawnForTerminal(text)) return text;
   const usual = await renderWith(text, 'usual', pacer);
   if (usual.screen === text) return text;

@@ -12,6 +12,7 @@ import { callIdentity, labelFields, ToolCalls, type CallsSeen, type ToolCall } f
 import { trimUnit, type UnitKind, type TrimState, type Delta } from './trim-unit.js';
 import { countTokensPaced } from './token-count.js';
 import { unreadKey } from './repeated-text.js';
+import { clearScreenMemo } from './tool-output.js';
 
 export type { TrimRule } from './rules.js';
 
@@ -81,7 +82,7 @@ export interface TrimOptions {
 }
 
 /** Bumped whenever a rule changes, so memoised results of an older rule set are never reused. */
-const trimmerVersion = 'l2.5/v7-lossless';
+const trimmerVersion = 'l2.5/v8-lossless';
 
 export const defaultMaxMessageChars = 512 * 1024;
 
@@ -112,6 +113,7 @@ const summaries = new LruMemo<UnitSummary>(4000, 8_000_000);
 export function clearTrimMemo(): void {
   memo.clear();
   summaries.clear();
+  clearScreenMemo();
 }
 
 interface Unit {
@@ -147,17 +149,18 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
   if (hasSystem) rawUnits.push({ kind: 'anthropic-system', value: body.system, protect: false });
   messages.forEach((message, i) => rawUnits.push({ kind: protocol === 'anthropic' ? 'anthropic-message' : 'openai-message', value: message, protect: i === lastUser }));
 
-  // First pass: what each message says about colour (memoised by the message's own hash).
+  // First pass: what each message says about colour (memoised by the message's own hash and the labels).
+  const labelsKey = JSON.stringify([...labels]);
   let skippedForSize = 0;
   for (const raw of rawUnits) {
     const { json, hash, chars } = unitIdentity(raw.kind, raw.value);
     let summary: UnitSummary | undefined;
     if (chars > maxMessageChars) skippedForSize += 1;
     else {
-      summary = summaries.get(hash);
+      summary = summaries.get(`${labelsKey}\u0000${hash}`);
       if (!summary) {
-        summary = summariseUnit(raw.kind, raw.value);
-        summaries.set(hash, summary, 100);
+        summary = summariseUnit(raw.kind, raw.value, labels);
+        summaries.set(`${labelsKey}\u0000${hash}`, summary, 100 + labelsKey.length);
       }
     }
     units.push({ ...{}, ...raw, json, hash, summary });
@@ -172,7 +175,7 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
   let tokensBefore = 0;
   let tokensAfter = 0;
   let changed = false;
-  let chain = `${trimmerVersion}\u0000${colourTalk ? 'c' : '-'}\u0000${JSON.stringify(lossy)}\u0000${JSON.stringify([...labels])}`;
+  let chain = `${trimmerVersion}\u0000${colourTalk ? 'c' : '-'}\u0000${JSON.stringify(lossy)}\u0000${labelsKey}`;
   const outputs: unknown[] = [];
   for (const [index, unit] of units.entries()) {
     await pacer.pace();

@@ -272,7 +272,9 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
     const key = !allText ? '' : envelope ? resultKey(['run-envelope', envelope.stableHeader, envelope.output], flags) : resultKey(rendered, flags);
     const previous = latestResult(identity, work);
     work.addedResults.push([identity, { key, id, order: call.order, arguments: call.arguments }]);
-    if (key !== '' && previous !== undefined && previous.key === key && previous.id !== id && previous.order < call.order) {
+    // "The previous call with the same arguments" must name that result: no call of the same identity in between
+    // (two parallel runs answered in the other order: the later call's result is the previous one, whatever came last).
+    if (key !== '' && previous !== undefined && previous.key === key && previous.id !== id && previous.order < call.order && !work.calls.madeBetween(identity, previous.order, call.order)) {
       const reference = `${envelope?.header ?? ''}${duplicateReference(previous.id, id, call.name, differingLabels(previous.arguments, call))}`;
       if (reference.length < texts.reduce((sum, text) => sum + text.length, 0)) {
         const replaced = replaceWithReference(content, reference);

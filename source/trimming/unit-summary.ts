@@ -8,7 +8,12 @@ export interface UnitSummary {
   talksAboutColour: boolean;
 }
 
-export function summariseUnit(kind: UnitKind, value: unknown): UnitSummary {
+/**
+ * `labels` (labelFields): per tool, the arguments that are only a label for the user. Claude Code's Bash
+ * `description` ("Run the tests and show the red failures") says what the agent meant to see, not that
+ * the conversation is about colour: the command it runs does (`--color=always`).
+ */
+export function summariseUnit(kind: UnitKind, value: unknown, labels: ReadonlyMap<string, readonly string[]> = new Map()): UnitSummary {
   const summary: UnitSummary = { talksAboutColour: false };
   const instruction = (content: unknown): void => {
     if (typeof content === 'string') summary.talksAboutColour ||= talksAboutColour(content);
@@ -21,10 +26,24 @@ export function summariseUnit(kind: UnitKind, value: unknown): UnitSummary {
   if (value.role === 'tool' || value.role === 'function') return summary;
   instruction(value.content);
   for (const call of Array.isArray(value.tool_calls) ? value.tool_calls : []) {
-    if (isRecord(call) && isRecord(call.function) && typeof call.function.arguments === 'string') summary.talksAboutColour ||= talksAboutColour(call.function.arguments);
+    if (isRecord(call) && isRecord(call.function) && typeof call.function.arguments === 'string') {
+      summary.talksAboutColour ||= talksAboutColour(withoutLabels(call.function.arguments, labels.get(String(call.function.name))));
+    }
   }
   for (const block of Array.isArray(value.content) ? value.content : []) {
-    if (isRecord(block) && block.type === 'tool_use') summary.talksAboutColour ||= talksAboutColour(JSON.stringify(block.input ?? {}));
+    if (isRecord(block) && block.type === 'tool_use') summary.talksAboutColour ||= talksAboutColour(withoutLabels(JSON.stringify(block.input ?? {}), labels.get(String(block.name))));
   }
   return summary;
+}
+
+/** A call's arguments without its label fields; as they are when it has none or they do not parse. */
+function withoutLabels(args: string, labels: readonly string[] | undefined): string {
+  if (labels === undefined) return args;
+  try {
+    const parsed: unknown = JSON.parse(args);
+    if (!isRecord(parsed)) return args;
+    return JSON.stringify(Object.fromEntries(Object.entries(parsed).filter(([key]) => !labels.includes(key))));
+  } catch {
+    return args;
+  }
 }

@@ -68,4 +68,27 @@ describe('the gateway address', () => {
     expect(elsewhere.stdout).toContain('isartor up --detach --port 9');
     expect(elsewhere.stdout).toContain(`point openclaw at http://127.0.0.1:${port}`);
   }, 90_000);
+
+  it('up on another port names each client still pointed at the old address and the command that fixes it; on the same one it says nothing', async () => {
+    const [first, second] = [await freePort(), await freePort()];
+    expect((await cli('up', '--detach', '--port', String(first))).code).toBe(0);
+    for (const client of ['openclaw', 'codex', 'claude-code']) expect((await cli('connect', client, '--yes')).code).toBe(0);
+    expect((await cli('down')).code).toBe(0);
+    const same = await cli('up', '--detach');
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).not.toContain('still sends');
+    expect((await cli('down')).code).toBe(0);
+
+    const moved = await cli('up', '--detach', '--port', String(second));
+    expect(moved.code, moved.stderr).toBe(0);
+    for (const [name, id, old] of <Array<[string, string, string]>>[['OpenClaw', 'openclaw', `http://127.0.0.1:${first}/v1`], ['Codex CLI', 'codex', `http://127.0.0.1:${first}/v1`], ['Claude Code', 'claude-code', `http://127.0.0.1:${first}`]]) {
+      expect(moved.stderr).toMatch(new RegExp(`${name} still sends its requests to ${old.replace(/[.]/g, '\\.')} \\(.*\\), not to this gateway: run \`.*connect ${id}\` to point it here`));
+    }
+    // Reconnected, OpenClaw is quiet; the two others are still named.
+    expect((await cli('connect', 'openclaw', '--yes')).code).toBe(0);
+    expect((await cli('down')).code).toBe(0);
+    const again = await cli('up', '--detach');
+    expect(again.stderr).not.toContain('OpenClaw still sends');
+    expect(again.stderr).toContain('Codex CLI still sends');
+  }, 120_000);
 });

@@ -152,6 +152,18 @@ describe('planCodexConnect with an active profile', () => {
     expect(plan.after).toBe(withActiveProfile);
   });
 
+  it('disconnect gives back the model of a profile that picks only a model (no provider of its own), and keeps a profile model the user changed since', () => {
+    const onlyModel = 'profile = "work"\nmodel = "o3" # mine\n\n[profiles.work]\nmodel = "gpt-5.4"   # work model\nmodel_reasoning_effort = "high"\n';
+    const location = workspace(onlyModel);
+    applyCodexPlan(planCodexConnect(location, connection));
+    expect(read(readFileSync(location.configPath, 'utf8')).profiles.work.model).toBe('openai/gpt-oss-120b');
+    expect(planCodexDisconnect(location).after).toBe(onlyModel);
+
+    applyCodexPlan(planCodexConnect(location, connection));
+    writeFileSync(location.configPath, readFileSync(location.configPath, 'utf8').replace('model = "openai/gpt-oss-120b"   # work model', 'model = "gpt-5.5"   # work model'));
+    expect(read(planCodexDisconnect(location).after)).toMatchObject({ model: 'o3', profiles: { work: { model: 'gpt-5.5' } } });
+  });
+
   it('a profile named but not defined changes nothing beyond the root keys', () => {
     const location = workspace('profile = "missing"\n');
     expect(read(planCodexConnect(location, connection).after)).toMatchObject({ profile: 'missing', model_provider: 'isartor' });

@@ -2,7 +2,7 @@
 // of the fake upstream, connected by `isartor connect claude-code`. `.ci/run` installs it first
 // (`npm run setup:claude-code` does it locally). Its own traffic goes nowhere else: the proxies point at a
 // dead port, and telemetry and non-essential traffic are off.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -138,6 +138,50 @@ describe.skipIf(!installed)('the real Claude Code CLI through isartor', () => {
     const lines = messageLines(world);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/ 403 POST \/v1\/messages l0 .* client=claude-code key=no-claude/);
+  }, 180_000);
+
+  it('a virtual key whose budget is spent: Claude Code shows the 402 at once, after one request (a 400 it sent six times with fewer betas)', async () => {
+    // Plain answers: the earlier tests leave the fake in a tool loop.
+    e2e.fake.setMode({ kind: 'ok' });
+    const world = await newWorld('anthropic');
+    // Priced so that the first request spends the whole budget.
+    expect((await isartor(world, 'pricing', 'set', 'fake-model', '--input', '1000', '--output', '1000')).code).toBe(0);
+    const created = await isartor(world, 'keys', 'create', '--alias', 'small-budget', '--budget', '0.01', '--json');
+    expect(created.code, created.stderr).toBe(0);
+    const { key } = JSON.parse(created.stdout) as { key: string };
+    expect((await isartor(world, 'connect', 'claude-code', '--yes', '--gateway-api-key', key)).code).toBe(0);
+    const first = await claude(world, ['Spend it']);
+    expect(first.json?.is_error, first.stderr).toBe(false);
+    const spent = await claude(world, ['And again']);
+    expect(spent.code).not.toBe(0);
+    expect(spent.json?.is_error, spent.stderr).toBe(true);
+    expect(spent.json!.result).toContain('402 Budget has been exceeded!');
+    expect(spent.json!.result).toContain('small-budget');
+    await isartor(world, 'down');
+    const statuses = messageLines(world).map((line) => / (\d{3}) POST /.exec(line)?.[1]);
+    expect(statuses, messageLines(world).join('\n')).toEqual(['200', '402']);
+  }, 180_000);
+
+  it('reads a PNG with its Read tool through an OpenAI-compatible provider: the image reaches the model after the tool message; --model haiku is served by the gateway\'s model', async () => {
+    const world = await newWorld('openai-compatible');
+    expect((await isartor(world, 'connect', 'claude-code', '--yes')).code).toBe(0);
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+    writeFileSync(join(world.workdir, 'dot.png'), Buffer.from(png, 'base64'));
+    e2e.fake.setMode({ kind: 'toolLoop', name: 'Read', arguments: { file_path: join(world.workdir, 'dot.png') } });
+    const before = e2e.fake.requests.length;
+    const run = await claude(world, ['What is in dot.png?', '--allowedTools', 'Read', '--model', 'haiku']);
+    e2e.fake.setMode({ kind: 'ok' });
+    expect(run.json?.is_error, run.stderr).toBe(false);
+    expect(run.json!.num_turns).toBe(2);
+    const sent = e2e.fake.requests.slice(before);
+    expect(sent.map((request) => request.body.model)).toEqual(['fake-model', 'fake-model']);
+    const messages = sent[1]!.body.messages as Array<{ role: string; content: unknown; tool_calls?: Array<{ id: string }> }>;
+    const at = messages.findIndex((message) => message.role === 'tool');
+    const callId = messages[at - 1]!.tool_calls![0]!.id;
+    const [toolMessage, images] = [messages[at]!, messages[at + 1]];
+    expect(toolMessage).toMatchObject({ role: 'tool', tool_call_id: callId });
+    expect(toolMessage.content).toContain(`[the image from the result of tool call ${callId} is in the user message that follows]`);
+    expect(images).toEqual({ role: 'user', content: [{ type: 'text', text: `The image from the result of tool call ${callId}:` }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }] });
   }, 180_000);
 
   it('a multi-turn session goes on through trouble: repeated Bash output trimmed (L2.5), a 429 and a cut stream retried, the gateway restarted, the provider down and its fallback answering', async () => {

@@ -118,6 +118,27 @@ describe.skipIf(!installed)('the real Codex CLI through isartor', () => {
     expect(refused.stderr).toContain('The upstream provider (openai-compatible) answered HTTP 400: tool schema rejected by the provider');
   }, 180_000);
 
+  it('view_image over a chat provider: the image Codex attaches to the tool output reaches the model in the user message after the tool message', async () => {
+    e2e.fake.reset();
+    const world = await newWorld();
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+    writeFileSync(join(world.workdir, 'dot.png'), Buffer.from(png, 'base64'));
+    e2e.fake.setMode({ kind: 'toolLoop', name: 'view_image', arguments: { path: join(world.workdir, 'dot.png') } });
+    const run = await codex(world, 'Look at dot.png');
+    e2e.fake.setMode({ kind: 'ok' });
+    expect(run.code, run.stderr.slice(-3000)).toBe(0);
+    const turns = e2e.fake.requests.filter((request) => request.path === '/v1/chat/completions');
+    expect(turns).toHaveLength(2);
+    const messages = turns[1]!.body.messages as Array<{ role: string; content: unknown; tool_call_id?: string }>;
+    const at = messages.findIndex((message) => message.role === 'tool');
+    const callId = messages[at]!.tool_call_id!;
+    expect(messages[at]!.content).toContain(`[the image from the output of tool call ${callId} is in the user message that follows]`);
+    expect(messages[at + 1]).toMatchObject({
+      role: 'user',
+      content: [{ type: 'text', text: `The image from the output of tool call ${callId}:` }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }],
+    });
+  }, 180_000);
+
   it('runs a tool-calling turn translated to an Anthropic provider', async () => {
     e2e.fake.reset();
     const world = await newWorld({ provider: 'anthropic' });

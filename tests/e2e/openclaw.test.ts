@@ -144,6 +144,25 @@ describe.skipIf(!installed)('the real OpenClaw CLI through isartor', () => {
     expect(await probeStatus(world)).toBe('ok');
   }, 120_000);
 
+  it('after isartor comes back on another port, up names OpenClaw with the fix, and once reconnected the next agent turn goes through', async () => {
+    e2e.fake.setMode({ kind: 'ok' });
+    const world = await newWorld();
+    expect((await isartor(world, 'connect', 'openclaw', '--yes')).code).toBe(0);
+    expect((await isartor(world, 'down')).code).toBe(0);
+    const moved = await freePort();
+    const up = await isartor(world, 'up', '--detach', '--port', String(moved));
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toContain(`OpenClaw still sends its requests to http://127.0.0.1:${world.port}/v1`);
+    expect(up.stderr).toMatch(/run `.*connect openclaw` to point it here/);
+    expect((await isartor(world, 'connect', 'openclaw', '--yes')).code).toBe(0);
+    expect(providerOf(world).baseUrl).toBe(`http://127.0.0.1:${moved}/v1`);
+    const turn = await openclaw(world, ['agent', '--local', '--agent', 'main', '--message', 'Hello after the move', '--json']);
+    expect(turn.code, turn.stderr.slice(-2000)).toBe(0);
+    expect(turn.stdout).toContain('Echo: ');
+    await isartor(world, 'down');
+    expect(readFileSync(join(world.home, 'logs', 'gateway.log'), 'utf8')).toMatch(/ 200 POST \/v1\/chat\/completions l3 .* client=openclaw/);
+  }, 180_000);
+
   it("after isartor's model changes, reconnecting shows OpenClaw the new one", async () => {
     const world = await newWorld();
     await isartor(world, 'connect', 'openclaw', '--yes');

@@ -232,7 +232,8 @@ export async function checkFault(harness: Harness, key: string, fault: MatrixFau
   caseNumber += 1;
   const question = `Name one river in country number ${caseNumber}.`;
   const mode = fault.mode(wire, stream, `River ${caseNumber}: the Isar flows through Munich.`)!;
-  const servedText = fault.servedText ?? (fault.name.startsWith('multi-byte') ? multiByteText : `River ${caseNumber}: the Isar flows through Munich.`);
+  const usualText = fault.name.startsWith('multi-byte') ? multiByteText : `River ${caseNumber}: the Isar flows through Munich.`;
+  const servedText = typeof fault.servedText === 'function' ? fault.servedText(usualText) : (fault.servedText ?? usualText);
   const expectation: Expectation = typeof fault.expect === 'function' ? fault.expect(wire, stream) : fault.expect;
   const same = sameProtocol(caller, wire);
   const records = harness.records!;
@@ -273,6 +274,7 @@ export async function checkFault(harness: Harness, key: string, fault: MatrixFau
   // The provider's retry-after reaches the client with a 429 and with the 502 of a 5xx (503, 529 overloaded).
   const retryAfter = /^HTTP (?:429|5\d\d) with retry-after (\d+)/.exec(fault.name)?.[1];
   if (retryAfter) expect(first.headers.get('retry-after')).toBe(retryAfter);
+  fault.check?.(first, firstText);
 
   // The record says what happened, and the key was charged what the record says.
   await harness.gateway.drained();
@@ -293,6 +295,7 @@ export async function checkFault(harness: Harness, key: string, fault: MatrixFau
   if (served) {
     expect(record.costUsd).toBeGreaterThan(0);
     if (fault.usage) expect(record.tokensCounted).toBe(fault.usage);
+    if (fault.tokens) expect({ input: record.inputTokens, output: record.outputTokens }).toEqual(fault.tokens);
   }
   expect(await spendOf(harness, key)).toBeCloseTo(spendBefore + (record.costUsd ?? 0), 9);
 

@@ -13,6 +13,12 @@ const overloaded = 'event: error\ndata: {"type":"error","error":{"type":"overloa
 const chatError = 'data: {"error":{"message":"Provider returned error (fault injection)","type":"rate_limit_error","code":429}}\n\n';
 const messageStart = 'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"fake-model","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}\n\n';
 const roleChunk = 'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"fake-model","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n';
+/** Pieces written apart (each its own read at the gateway): the start event first, the error later. */
+const later = (...pieces: string[]): FakeMode => ({ kind: 'raw', contentType: 'text/event-stream', body: () => pieces, pauseMs: 50 });
+const ping = 'event: ping\ndata: {"type":"ping"}\n\n';
+const responsesCreated = 'event: response.created\ndata: {"type":"response.created","sequence_number":0,"response":{"id":"resp_1","object":"response","created_at":1,"status":"in_progress","model":"fake-model","output":[]}}\n\n';
+const textBlockStart = 'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n';
+const messageItemAdded = 'event: response.output_item.added\ndata: {"type":"response.output_item.added","sequence_number":1,"output_index":0,"item":{"type":"message","id":"msg_1","status":"in_progress","role":"assistant","content":[]}}\n\n';
 const responsesError = 'event: error\ndata: {"type":"error","code":"server_error","message":"The model crashed (fault injection)","param":null,"sequence_number":0}\n\n';
 
 /** Primary providers of each protocol, with their fallback of another one; each fault is the primary's first answer. */
@@ -24,6 +30,7 @@ const setups = [
     faults: [
       ['an error event as the first thing', sse(chatError)],
       ['a role chunk and an error event in one write', sse(roleChunk + chatError)],
+      ['a role chunk, then the error event in a later read', later(roleChunk, ': keep-alive\n\n', chatError)],
     ] as const,
   },
   {
@@ -33,6 +40,8 @@ const setups = [
     faults: [
       ['overloaded_error as the first event', sse(overloaded)],
       ['message_start and overloaded_error in one write', sse(messageStart + overloaded)],
+      ['message_start and a ping, then overloaded_error in a later read', later(messageStart, ping, overloaded)],
+      ['message_start, an empty text block and a ping in one read, then overloaded_error in a later read', later(messageStart + textBlockStart + ping, overloaded)],
     ] as const,
   },
   {
@@ -40,7 +49,11 @@ const setups = [
     responsesApi: true,
     fallback: 'anthropic',
     callers: ['responses'] as Caller[],
-    faults: [['an error event as the first thing', sse(responsesError)]] as const,
+    faults: [
+      ['an error event as the first thing', sse(responsesError)],
+      ['response.created, then the error event in a later read', later(responsesCreated, responsesError)],
+      ['response.created and an empty message item, then the error event in a later read', later(responsesCreated + messageItemAdded, responsesError)],
+    ] as const,
   },
 ];
 

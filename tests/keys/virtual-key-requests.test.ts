@@ -107,8 +107,10 @@ describe('expiry and budget windows (a test clock, no sleeping)', () => {
     expect(body.error.message).toMatch(/^Budget has been exceeded! Current cost: [\d.]+, Max budget: 0\.01/);
     expect(body.error.message).toContain('resets at 2026-11-22T12:00:00.000Z');
     const anthropic = await harness.messages({ model: 'fake-model', max_tokens: 16, messages: [{ role: 'user', content: 'one more' }] }, { 'x-api-key': key });
-    expect(anthropic.status).toBe(400);
-    expect(await anthropic.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('Budget has been exceeded') } });
+    // Anthropic's own status for money: Claude Code shows it at once (a 400 it asks again five times with fewer betas).
+    expect(anthropic.status).toBe(402);
+    expect(anthropic.headers.get('x-should-retry')).toBe('false');
+    expect(await anthropic.json()).toMatchObject({ type: 'error', error: { type: 'billing_error', message: expect.stringContaining('Budget has been exceeded') } });
 
     now += 86_400_000;
     const next = await info(key);

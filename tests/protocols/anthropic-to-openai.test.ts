@@ -140,8 +140,16 @@ describe('anthropicRequestToOpenAI', () => {
         ],
       },
       { role: 'tool', tool_call_id: 'toolu_a', content: 'alpha' },
-      { role: 'tool', tool_call_id: 'toolu_b', content: 'An image:\n[image omitted]' },
-      { role: 'user', content: 'Here they are.' },
+      // A tool message holds text: the image follows in the user message, which says whose it is.
+      { role: 'tool', tool_call_id: 'toolu_b', content: 'An image:\n[the image from the result of tool call toolu_b is in the user message that follows]' },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'The image from the result of tool call toolu_b:' },
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,xx' } },
+          { type: 'text', text: 'Here they are.' },
+        ],
+      },
       { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_c', type: 'function', function: { name: 'exec', arguments: '{}' } }] },
       { role: 'tool', tool_call_id: 'toolu_c', content: 'Error: command not found' },
       { role: 'assistant', content: 'Done.' },

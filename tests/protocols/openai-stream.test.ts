@@ -51,6 +51,26 @@ describe('ChatCompletionStreamAccumulator', () => {
     ]);
   });
 
+  it('keeps calls that share an index but not an id apart (every call at index 0, or none), as the translators do; an id change without a name is the same call', () => {
+    const call = (fields: object) => ({ ...head, choices: [{ index: 0, delta: { tool_calls: [fields] }, finish_reason: null }] });
+    const accumulator = new ChatCompletionStreamAccumulator();
+    accumulator.push(Buffer.from(sse(
+      { ...head, choices: [{ index: 0, delta: { role: 'assistant', content: null }, finish_reason: null }] },
+      call({ index: 0, id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '' } }),
+      call({ index: 0, function: { arguments: '{"city":"Paris"}' } }),
+      call({ index: 0, id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '{"zone":' } }),
+      call({ index: 0, id: 'call_b2', function: { arguments: '"CET"}' } }),
+      call({ id: 'call_c', type: 'function', function: { name: 'noop', arguments: '{}' } }),
+      { ...head, choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] },
+      '[DONE]',
+    )));
+    expect(accumulator.result()?.choices[0]?.message.tool_calls).toEqual([
+      { id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+      { id: 'call_b2', type: 'function', function: { name: 'get_time', arguments: '{"zone":"CET"}' } },
+      { id: 'call_c', type: 'function', function: { name: 'noop', arguments: '{}' } },
+    ]);
+  });
+
   it('keeps n > 1 choices apart and in index order', () => {
     const accumulator = new ChatCompletionStreamAccumulator();
     accumulator.push(Buffer.from(sse(

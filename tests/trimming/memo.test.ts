@@ -42,3 +42,25 @@ describe('countTextTokensSync', () => {
     expect(countTextTokensSync('before <|endoftext|> after')).toBeGreaterThan(3);
   });
 });
+
+describe('final screens are drawn once', () => {
+  it('the newest result, trimmed while its message is the protected last one, is not drawn again a turn later (same bytes sent both times)', async () => {
+    const { clearTrimMemo, prepareTrimmer, trimRequestBody } = await import('../../source/trimming/trim-request.js');
+    const { renderCounter } = await import('../../source/trimming/tool-output.js');
+    await prepareTrimmer();
+    clearTrimMemo();
+    const progress = `${Array.from({ length: 21 }, (_, i) => `\r${String(i * 5).padStart(3)}%|${'#'.repeat(i)}${' '.repeat(20 - i)}| ${i}/20`).join('')}\ninstalled 20 packages\n`;
+    const turn = [
+      { role: 'user', content: 'Install.' },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'npm ci' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: progress }] },
+    ];
+    const before = renderCounter.drawn;
+    const first = await trimRequestBody({ model: 'm', messages: turn }, 'anthropic');
+    expect(renderCounter.drawn - before).toBe(1);
+    const next = await trimRequestBody({ model: 'm', messages: [...turn, { role: 'assistant', content: 'Done.' }, { role: 'user', content: 'Now test.' }] }, 'anthropic');
+    expect(renderCounter.drawn - before).toBe(1);
+    expect((next.body.messages as unknown[])[2]).toEqual((first.body.messages as unknown[])[2]);
+    expect(JSON.stringify((first.body.messages as unknown[])[2])).toContain('100%|####################| 20/20');
+  });
+});

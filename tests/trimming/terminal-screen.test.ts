@@ -11,9 +11,15 @@ describe('the terminal renderer: what a terminal shows once the program finished
     expect(needsRendering(`${esc}[32mok${esc}[0m`)).toBe(true);
   });
 
-  it('applies \\r: a later frame overwrites an earlier one, a shorter one leaves the tail as a terminal does', () => {
+  it('applies \\r: a later frame overwrites an earlier one; one that leaves a tail of another frame (two texts mixed on one row) keeps the text as it came', () => {
     expect(render('  0%\r 50%\r100%\ndone\n')).toBe('100%\ndone\n');
-    expect(render('downloading 10 MB\rok\n')).toBe('okwnloading 10 MB\n');
+    expect(render('downloading 10 MB\rok\n')).toBe('downloading 10 MB\rok\n');
+    expect(render('fetching 100% 10/10\rsaved 42 rows\nexit 0\n')).toBe('fetching 100% 10/10\rsaved 42 rows\nexit 0\n');
+    // Covered by spaces (apt), erased, or left as it was (a \r before nothing): one frame's text.
+    expect(render('downloading 10 MB\r                 \rok\n')).toBe('ok               \n');
+    expect(render('downloading 10 MB\r\u001b[Kok\n')).toBe('ok\n');
+    expect(render('downloading 10 MB\rok\u001b[K\n')).toBe('ok\n');
+    expect(render('downloading\rfinished 10 MB\r\r\n')).toBe('finished 10 MB\r\n');
   });
 
   it('applies erase sequences instead of dropping them: an erased "Tests: 3 failed" is gone, its replacement stays', () => {
@@ -42,11 +48,17 @@ describe('the terminal renderer: what a terminal shows once the program finished
   });
 
   it('re-encodes the colour of a redrawn row', () => {
-    expect(render(`${esc}[31mred${esc}[0m\rb\n`)).toBe(`b${esc}[31med${esc}[0m\n`);
+    expect(render(`${esc}[31mred${esc}[0m\rb${esc}[31med!${esc}[0m\n`)).toBe(`b${esc}[31med!${esc}[0m\n`);
+  });
+
+  it('keeps a text whose SGR it could not write again (curly underline, framed text, fonts) as it came', () => {
+    for (const text of [`\r 50% ${esc}[4:3mword${esc}[4:0m\r100% ${esc}[4:3mword${esc}[4:0m\n`, `\r 1% ${esc}[51mx${esc}[54m\r99% ${esc}[51mx${esc}[54m\n`, `a\r${esc}[11mb${esc}[10m\n`]) expect(render(text)).toBe(text);
   });
 
   it('treats wide characters as two columns', () => {
-    expect(render('日本\rX\n')).toBe('X 本\n');
+    expect(render('ab\r日\n')).toBe('日\n');
+    expect(render('日本\rX 本\n')).toBe('X 本\n');
+    expect(render('日本\rX\n')).toBe('日本\rX\n');
   });
 
   it('forwards what it cannot model unchanged: absolute positioning, scroll regions, the alternate screen, hyperlinks, tabs in a redrawn row', () => {

@@ -87,4 +87,25 @@ describe.each(['openai', 'anthropic'] as const)("Claude Code's Bash description 
     expect(await results(protocol, [], second)).toEqual([output, output]);
     expect(await results(protocol, [otherBash], second)).toEqual([output, output]);
   });
+
+  it('a description that names a colour is a label: colour sequences are still written shorter; a command asking for colour, or no Claude Code definition, keeps their bytes', async () => {
+    const esc = '\u001b';
+    const coloured = `${Array.from({ length: 30 }, () => `${esc}[32m.${esc}[0m`).join('')}\n${esc}[31mFAIL${esc}[0m src/cart.test.ts\n`;
+    const sent = async (tools: Json[], input: Json): Promise<string> => {
+      clearTrimMemo();
+      const base = request(protocol, tools, first);
+      const body =
+        protocol === 'anthropic'
+          ? { ...base, messages: [{ role: 'user', content: 'Run it.' }, { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_c', name: 'Bash', input }] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_c', content: coloured }] }, { role: 'assistant', content: 'Done.' }, { role: 'user', content: 'Next.' }] }
+          : { ...base, messages: [{ role: 'user', content: 'Run it.' }, { role: 'assistant', content: null, tool_calls: [{ id: 'call_c', type: 'function', function: { name: 'Bash', arguments: JSON.stringify(input) } }] }, { role: 'tool', tool_call_id: 'call_c', content: coloured }, { role: 'user', content: 'Next.' }] };
+      const messages = (await trimRequestBody(body, protocol, { minSavedTokens: 0 })).body.messages as Json[];
+      const result = protocol === 'anthropic' ? ((messages[2]!.content as Json[])[0]!.content as string) : (messages[2]!.content as string);
+      return result;
+    };
+    const label = { command: 'npm test', description: 'Run the tests and show the red failures' };
+    expect((await sent([claudeBash], label)).length).toBeLessThan(coloured.length);
+    expect(await sent([claudeBash], { command: 'npm test -- --color', description: 'Run the tests' })).toBe(coloured);
+    expect(await sent([], label)).toBe(coloured);
+    expect(await sent([otherBash], label)).toBe(coloured);
+  });
 });

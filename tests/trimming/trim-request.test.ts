@@ -297,7 +297,7 @@ describe('minSavedTokens: a message is rewritten only when that saves enough', (
   const body = {
     messages: [
       { role: 'assistant', content: null, tool_calls: [exec('s')] },
-      { role: 'tool', tool_call_id: 's', content: '⠋ building\r⠙ building\rbuilt\n' },
+      { role: 'tool', tool_call_id: 's', content: '⠋ building\r⠙ building\rbuilt      \n' },
       { role: 'user', content: 'next' },
     ],
   };

@@ -92,10 +92,15 @@ export function planCodexDisconnect(location: CodexLocation): CodexPlan {
   if (stillOurs || profileStillOurs || providers?.[managedProviderId] !== undefined) {
     document.edit((next) => {
       if (stillOurs) restoreKeys(next, original);
+      const profileBefore = profile && original ? activeProfile({ ...original, profile: profile.name })?.table : undefined;
       if (profile && profileStillOurs) {
         // Connect set in the profile only the keys it had: they get their values from before back.
-        const before = original ? activeProfile({ ...original, profile: profile.name })?.table : undefined;
-        restoreKeys((next.profiles as Record<string, Record<string, unknown>>)[profile.name]!, before ?? {});
+        restoreKeys((next.profiles as Record<string, Record<string, unknown>>)[profile.name]!, profileBefore ?? {});
+      } else if (profile && stillOurs && profileBefore) {
+        // A profile that picks only a model got connect's model beside the root one: it gets its own back,
+        // unless the user changed it since (then it no longer matches the root's).
+        const table = (next.profiles as Record<string, Record<string, unknown>>)[profile.name]!;
+        for (const key of managedRootKeys) if (profileBefore[key] !== undefined && profile.table[key] === value[key]) table[key] = profileBefore[key];
       }
       const tables = next.model_providers as Record<string, unknown> | undefined;
       if (tables) {

@@ -11,6 +11,11 @@ import { isUtf8 } from 'node:buffer';
 import { Utf8Check } from '../../protocols/utf8-check.js';
 import { sendWholeAnswerAsStream } from '../replay-answer.js';
 import { streamErrorOf } from '../../protocols/stream-error-event.js';
+import { readableRetryAfter } from './upstream-retry.js';
+import { opensOnly } from '../../protocols/stream-opening.js';
+
+/** Opening events held back longer than this are sent (no opening is this long; something odd is). */
+const maxOpeningBytes = 64 * 1024;
 
 /**
  * How a provider's answer reaches the client. Every step that reads what the provider sent runs inside
@@ -59,9 +64,17 @@ export function relayStream(
     waitingForDrain = false;
     upstream.resume();
   };
+  // The stream's opening events (a role chunk, message_start, response.created) wait for the first bytes
+  // of the answer: a provider that fails right after them has given the client nothing yet (error-first rule).
+  let opening: Array<string | Buffer> = [];
+  let openingBytes = 0;
   const write = (out: string | Buffer, last: boolean): void => {
     if (ctx.res.writableEnded) return;
-    if (!ctx.res.headersSent) startStream(ctx);
+    if (!ctx.res.headersSent) {
+      startStream(ctx);
+      for (const piece of opening) ctx.res.write(piece);
+      opening = [];
+    }
     if (last) ctx.res.end(out);
     else if (out.length > 0 && !ctx.res.write(out) && !waitingForDrain) {
       waitingForDrain = true;
@@ -85,8 +98,15 @@ export function relayStream(
     }
     if (out.length === 0) return;
     // Nothing reached the client yet: a stream that opens with the provider's error is replaced by a fallback.
-    const error = ctx.res.headersSent ? undefined : streamErrorOf(ctx.protocol, out);
-    if (error !== undefined) return handlers.fail(`failed before its answer began: ${error.message}`, 'upstream_stream_error', undefined, overloadedStatus(ctx, error.type === 'overloaded_error'));
+    if (!ctx.res.headersSent) {
+      const error = streamErrorOf(ctx.protocol, out);
+      if (error !== undefined) return handlers.fail(`failed before its answer began: ${error.message}`, 'upstream_stream_error', undefined, overloadedStatus(ctx, error.type === 'overloaded_error'));
+      if (openingBytes + out.length <= maxOpeningBytes && opensOnly(ctx.protocol, out)) {
+        opening.push(out);
+        openingBytes += out.length;
+        return;
+      }
+    }
     write(out, false);
   });
   upstream.on('end', () => {
@@ -136,6 +156,58 @@ export function relayStream(
       return undefined;
     }
   };
+}
+
+/**
+ * A stream the provider sent to a request for a whole answer (it ignored `stream: false`): passed on, the
+ * client's SDK would choke on SSE where it expects JSON. It is read to its end through the relay's reader
+ * and sent as the whole answer asked for; one that does not end in a complete answer (cut, an error event)
+ * is unusable like any other, and the next route may answer.
+ */
+export function relayStreamAsWhole(
+  ctx: RequestContext,
+  upstream: UpstreamRequest,
+  relay: StreamRelay,
+  limits: { maxAnswerBytes: number },
+  handlers: { markWaited: () => void; done: () => void; fail: (message: string, code: string, error?: unknown) => void },
+): void {
+  let received = 0;
+  let failed = false;
+  let providerError: string | undefined;
+  const utf8 = new Utf8Check();
+  const fail = (message: string, code: string, error?: unknown): void => {
+    failed = true;
+    handlers.fail(message, code, error);
+  };
+  upstream.on('data', (chunk: Buffer) => {
+    if (failed) return;
+    received += chunk.length;
+    if (received > limits.maxAnswerBytes) return fail(tooLargeMessage(limits.maxAnswerBytes), 'upstream_answer_too_large');
+    utf8.push(chunk);
+    try {
+      const out = relay.push(chunk);
+      providerError ??= out.length > 0 ? streamErrorOf(ctx.protocol, out)?.message : undefined;
+    } catch (error) {
+      fail('sent a stream isartor could not read.', 'upstream_bad_stream', error);
+    }
+  });
+  upstream.on('end', () => {
+    if (failed) return;
+    handlers.markWaited();
+    let answer: object | undefined;
+    try {
+      relay.end();
+      answer = relay.result();
+    } catch (error) {
+      return fail('sent a stream isartor could not read.', 'upstream_bad_stream', error);
+    }
+    if (providerError !== undefined) return fail(`failed: ${providerError}`, 'upstream_stream_error');
+    if (!answer || !isCompleteAnswer(ctx.protocol, answer)) return fail('answered a request for a whole answer with a stream that did not end in one.', 'upstream_not_whole');
+    ctx.completion = keepOnlyIfFaithful(answer, utf8.valid());
+    ctx.answerRelayed = true;
+    sendJson(ctx, 200, answer);
+    handlers.done();
+  });
 }
 
 /** What ending a relay gives: the client's last bytes, and the whole answer once its final event came. */
@@ -241,7 +313,8 @@ export function relayUpstreamError(
   location?: string | string[] | undefined,
 ): void {
   const detail = upstreamErrorMessage(body);
-  const retryHeaders = retryAfter ? { 'retry-after': String(retryAfter) } : {};
+  const readable = readableRetryAfter(retryAfter);
+  const retryHeaders = readable ? { 'retry-after': readable } : {};
   if (status < 400) {
     // Never passed on: the client would follow it (with its key) to an address isartor does not know.
     const where = typeof location === 'string' && location !== '' ? ` to ${location.slice(0, 200)}` : '';
@@ -265,7 +338,7 @@ export function relayUpstreamError(
     sendError(ctx, overloadedStatus(ctx, status === 529) ?? 502, `The upstream provider (${provider}) failed with HTTP ${status}${detail ? `: ${detail}` : ''}.`, 'upstream_server_error', retryHeaders);
   } else {
     // 400, 404, 422, 429...: the provider's own words are the most useful thing to pass on.
-    if (exchange.sameProtocol && detail !== undefined && isJsonError(body)) sendJson(ctx, status, body.toString('utf8'), retryHeaders);
+    if (exchange.sameProtocol && detail !== undefined && isJsonError(ctx.protocol, body)) sendJson(ctx, status, body.toString('utf8'), retryHeaders);
     else sendError(ctx, status, `The upstream provider (${provider}) answered HTTP ${status}${detail ? `: ${detail}` : ''}.`, `upstream_${status}`, retryHeaders);
   }
 }
@@ -277,11 +350,15 @@ function upstreamErrorMessage(body: Buffer): string | undefined {
   return providerErrorMessage(text, 500) ?? text.slice(0, 200);
 }
 
-/** Both OpenAI's and Anthropic's error bodies keep the message at `error.message`. */
-function isJsonError(body: Buffer): boolean {
+/**
+ * An error body in the caller's own shape, which can pass on as it came: both OpenAI's and Anthropic's
+ * keep the message at `error.message`, and Anthropic's says `"type": "error"` (a provider behind an
+ * Anthropic-compatible URL may answer in OpenAI's shape, which an Anthropic SDK does not read as an error).
+ */
+function isJsonError(protocol: RequestContext['protocol'], body: Buffer): boolean {
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as { error?: { message?: unknown } } | null;
-    return typeof parsed?.error?.message === 'string';
+    const parsed = JSON.parse(body.toString('utf8')) as { type?: unknown; error?: { message?: unknown } } | null;
+    return typeof parsed?.error?.message === 'string' && (protocol !== 'anthropic' || parsed.type === 'error');
   } catch {
     return false;
   }

@@ -29,3 +29,18 @@ export function retryDelayMs(pass: number, retryAfterMs: number | undefined, max
   const backoff = firstBackoffMs * 2 ** Math.max(0, pass - 1);
   return Math.max(backoff, retryAfterMs ?? 0);
 }
+
+/** A day: a provider asking for longer means "not today", and a client reads a day the same way. */
+const longestRetryAfterSeconds = 86_400;
+
+/**
+ * The provider's retry-after as a client can read it: whole seconds (a fraction rounded up, at most a
+ * day) or the HTTP date as it came; undefined for a negative number, words, or a number no client can
+ * hold (`soon`, `-1`, `1e400`), which would reach the client as a header its SDK misreads or chokes on.
+ */
+export function readableRetryAfter(header: string | string[] | undefined): string | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (!value) return undefined;
+  if (/^\d+(?:\.\d+)?$/.test(value)) return String(Math.min(Math.ceil(Number(value)), longestRetryAfterSeconds));
+  return /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value) && !Number.isNaN(Date.parse(value)) ? value : undefined;
+}

@@ -9,7 +9,7 @@ import { describeNetworkFailure, sendError, sendNetworkFailure } from '../respon
 import { midStreamError, planExchange, type Exchange } from '../upstream-exchange.js';
 import { DeliveredAnswer } from '../delivered-answer.js';
 import { answersAsStream, UpstreamRequest } from '../upstream-request.js';
-import { collect, errorBodyLimit, failAnswer, relayJson, relayStream, relayUpstreamError, tooLargeMessage } from './upstream-relay.js';
+import { collect, errorBodyLimit, failAnswer, relayJson, relayStream, relayStreamAsWhole, relayUpstreamError, tooLargeMessage } from './upstream-relay.js';
 import { retryDelayMs, isRetryableStatus, parseRetryAfterMs } from './upstream-retry.js';
 
 export interface UpstreamAgents {
@@ -136,6 +136,7 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
         const isStream = answersAsStream(response.headers['content-type'], chat.stream);
         if (status >= 200 && status < 300 && isStream) {
           const relay = exchange.openStream();
+          if (!chat.stream) return relayStreamAsWhole(ctx, upstream, relay, route, { markWaited, done: () => settle({ kind: 'committed' }), fail });
           ctx.deliveredAnswer = new DeliveredAnswer(relay);
           finishedStream = relayStream(ctx, upstream, relay, route, { markWaited, done: () => settle({ kind: 'committed' }), fail });
           return;

@@ -75,7 +75,7 @@ export function virtualKeyPolicyLayer(
       ctx.layer = 'l0';
       sendError(
         ctx,
-        400,
+        budgetExceededStatus(ctx),
         `Budget has been exceeded! Current cost: ${admitted.spend}, Max budget: ${admitted.maxBudget}. The virtual key ${describeKey(key)} spent its budget${key.budgetDuration ? `; it resets at ${keys.describe(key).budget_reset_at}` : ''}. Ask the gateway's owner to raise max_budget (POST /key/update).`,
         'budget_exceeded',
       );
@@ -84,6 +84,15 @@ export function virtualKeyPolicyLayer(
     vkey.admission = admitted.admission;
     await next();
   };
+}
+
+/**
+ * OpenAI callers get LiteLLM's 400, which clients written for LiteLLM expect. Anthropic callers get 402
+ * billing_error, Anthropic's own status for money: Claude Code reads a 400 invalid_request_error as a beta
+ * header the server refused and asks again up to five times with fewer betas before it shows the error.
+ */
+function budgetExceededStatus(ctx: RequestContext): number {
+  return ctx.protocol === 'anthropic' ? 402 : 400;
 }
 
 /**

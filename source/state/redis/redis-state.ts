@@ -9,6 +9,9 @@ import { RedisRequestLog } from './request-log.js';
 import { RedisSpendStore, type BudgetPolicy } from './spend-store.js';
 import { StreamReader } from './stream-reader.js';
 
+
+/** How often records and charges that a connected Redis refused are offered to it again. */
+const waitingRetryMs = 2_000;
 export interface RedisStateOptions {
   url: string;
   /** Every key starts with `<keyPrefix>:`. */
@@ -50,6 +53,15 @@ export async function openRedisState(options: RedisStateOptions): Promise<Shared
     void requestLog.flush();
     for (const spend of spendStores) void spend.flush();
   });
+  // A Redis that refuses writes while connected (OOM under noeviction, READONLY after a failover) never
+  // reconnects: what waits in memory is offered again every few seconds once it is connected, instead
+  // of only with the next request (an idle instance would hold it until it dies).
+  const retryWaiting = setInterval(() => {
+    if (!connection.connected) return;
+    if (requestLog.buffered > 0) void requestLog.flush();
+    for (const spend of spendStores) if (spend.buffered > 0) void spend.flush();
+  }, waitingRetryMs);
+  retryWaiting.unref();
 
   const report = (): StoreReport => ({
     kind: 'redis',
@@ -74,6 +86,7 @@ export async function openRedisState(options: RedisStateOptions): Promise<Shared
       return spend;
     },
     close: async () => {
+      clearInterval(retryWaiting);
       // What is still waiting gets one last chance before the connections go.
       await requestLog.flush();
       await Promise.all(spendStores.map((spend) => spend.flush()));

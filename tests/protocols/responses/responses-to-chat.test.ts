@@ -52,7 +52,9 @@ describe('responsesRequestToChat', () => {
           ],
         },
         { role: 'tool', tool_call_id: 'call_1', content: 'sunny' },
-        { role: 'tool', tool_call_id: 'call_2', content: 'closed\n[image omitted]' },
+        // A tool message holds text: the image follows in a user message that says whose it is.
+        { role: 'tool', tool_call_id: 'call_2', content: 'closed\n[the image from the output of tool call call_2 is in the user message that follows]' },
+        { role: 'user', content: [{ type: 'text', text: 'The image from the output of tool call call_2:' }, { type: 'image_url', image_url: { url: 'https://x/y.png' } }] },
         { role: 'user', content: 'Thanks' },
       ],
       tools: [

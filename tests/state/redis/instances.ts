@@ -61,7 +61,7 @@ export async function keyInfo(instance: Instance, key: string): Promise<{ spend:
   return (JSON.parse(answer.body) as { info: { spend: number; total_spend: number } }).info;
 }
 
-export async function statsOf(instance: Instance): Promise<{ total: { requests: number }; keys: Array<{ keyAlias: string | null; requests: number }> }> {
+export async function statsOf(instance: Instance): Promise<{ total: { requests: number }; keys: Array<{ keyAlias: string | null; requests: number; cost: { usd: number } }> }> {
   const answer = await httpRequest(`${instance.url}/stats`, { headers: asMaster });
   return JSON.parse(answer.body) as never;
 }

@@ -209,8 +209,13 @@ export const round4Faults: MatrixFault[] = [
     name: 'the connection closed before any header',
     streams: [true, false],
     mode: () => ({ kind: 'socket', bytes: '', end: 'close' }),
-    expect: 'fail',
-    cache: 'never',
+    // On a kept-alive connection this is, on the wire, a provider closing it as the request went out (round
+    // 5, provider-keep-alive.test.ts): sent once more on a fresh connection, which then answers (the fake's
+    // fault was for one request). On a fresh connection it fails. Either way never a wrong answer.
+    expect: 'either',
+    // What the fake answers the retry: its usual echo of the case's question.
+    servedText: (text) => text.replace(/^River (\d+): the Isar flows through Munich\.$/, 'Echo: Name one river in country number $1.'),
+    cache: 'any',
   },
   {
     name: 'a status line and no more, then a clean end',

@@ -53,7 +53,12 @@ export function messagesText(messages: unknown): string {
 /** Whether the conversation's last turn carries a tool's result (chat `tool` message, Anthropic tool_result, Responses function_call_output). */
 export function endsWithToolResult(body: any): boolean {
   if (Array.isArray(body?.input)) return body.input.at(-1)?.type === 'function_call_output';
-  const last = Array.isArray(body?.messages) ? body.messages.at(-1) : undefined;
+  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  // After the tool messages may come the tool results' images in a user message of their own (a translation
+  // to chat) and a system note (Claude Code's tokens left, translated from a system block).
+  let end = messages.length;
+  while (end > 0 && (messages[end - 1]?.role === 'system' || toolImages(messages[end - 1]))) end -= 1;
+  const last = messages[end - 1];
   if (last?.role === 'tool') return true;
   return Array.isArray(last?.content) && last.content.some((block: any) => block?.type === 'tool_result');
 }
@@ -77,10 +82,16 @@ export function toolResultsSinceUserText(body: any): number {
     else if (message?.role === 'user') {
       const results = Array.isArray(message.content) ? message.content.filter((block: any) => block?.type === 'tool_result').length : 0;
       if (results > 0) count += 1;
-      else if (!injectedContext(message)) break;
+      else if (!injectedContext(message) && !toolImages(message)) break;
     }
   }
   return count;
+}
+
+/** The user message isartor adds after chat tool messages to carry their images: part of the tool results. */
+function toolImages(message: any): boolean {
+  const first = Array.isArray(message?.content) ? message.content[0] : undefined;
+  return message?.role === 'user' && typeof first?.text === 'string' && /^The image from the (result|output) of tool call /.test(first.text);
 }
 
 /** OpenClaw appends its own context as a user message after tool results: not the user writing. */
