@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { captureOutputInto, GatewayLogFile } from '../daemon/gateway-log-file.js';
 import { keepServingThroughStrayErrors } from '../daemon/last-line-of-defence.js';
 import { serveGateway } from '../daemon/serve-gateway.js';
 import { saveGatewayAddress } from '../daemon/gateway-address.js';
@@ -19,6 +21,7 @@ interface UpFlags {
   detach?: boolean;
   gatewayApiKey?: string;
   redis?: string;
+  logFile?: string;
 }
 
 export function upCommand(): Command {
@@ -26,8 +29,9 @@ export function upCommand(): Command {
     .description('Start the gateway: in the foreground with a request log, or in the background with --detach.')
     .option('--port <port>', `port to listen on, saved to config for the next start (default: config, else ${defaultGatewayPort})`, parsePort)
     .option('--host <host>', 'address to listen on, saved to config for the next start (default: config, else 127.0.0.1)')
-    .option('-d, --detach', 'run in the background; returns once /health answers (logs go to the state dir)')
+    .option('-d, --detach', 'run in the background; returns once /health answers (log: <state dir>/logs/gateway.log, rotated past 16 MB)')
     .option('--redis <url>', 'share caches, virtual keys, spend and stats with the other instances on this Redis (redis://[:password@]host:port/db; a password is visible in shell history: prefer ISARTOR_REDIS_URL or store.redisUrl in config)')
+    .option('--log-file <path>', 'write the log (request lines, warnings) to this file instead of stdout, rotated past 16 MB into <name>.1.log .. <name>.3.log; --detach and the login service use <state dir>/logs/gateway.log')
     .option('--gateway-api-key <key>', 'require this key from clients (visible in shell history; prefer ISARTOR_GATEWAY_API_KEY or gateway.apiKey in config)')
     .addHelpText(
       'after',
@@ -62,13 +66,14 @@ Stop a detached gateway with \`isartor down\`; see it with \`isartor status\`.`,
           port: flags.port,
           gatewayApiKey,
           redisUrl,
+          logFile: flags.logFile ? resolve(flags.logFile) : undefined,
           command: { execPath: process.execPath, args: [...process.execArgv, process.argv[1] ?? ''] },
         });
         printLine(`${paint('green', '✓')} isartor gateway running at ${paint('cyan', record.url)} (pid ${record.pid})`);
         reportSavedAddress(stateDir, flags, previous);
         printLine(`  forwarding to ${record.provider}${record.model ? ` / ${record.model}` : ''}${record.authRequired ? ', gateway key required' : ''}`);
         printLine(`  OpenAI base URL for clients: ${record.url}/v1`);
-        printLine(`  log: ${statePaths(stateDir).gatewayLog}`);
+        printLine(`  log: ${flags.logFile ? resolve(flags.logFile) : statePaths(stateDir).gatewayLog} (rotated past 16 MB)`);
         printLine(`  stop it with ${paint('cyan', isartorCommand('down'))}`);
         await warnAboutClientsElsewhere(record.url);
         return;
@@ -97,6 +102,10 @@ async function runForeground(stateDir: string, flags: UpFlags, gatewayApiKey: st
     log: (line) => printLine(line),
     onWarning: printWarning,
   });
+  // A gateway without a terminal logs for weeks: from here on it writes and rotates its own file (see
+  // GatewayLogFile). Until it listens, a failure still goes to stderr, where whoever started it looks
+  // (the terminal, or the file `up --detach` and the service manager opened for it: the same path).
+  if (flags.logFile) captureOutputInto(new GatewayLogFile(resolve(flags.logFile)));
   const { record } = served;
   // Signals are ours before the banner says we listen: a supervisor may signal as soon as it reads it.
   let stopping = false;

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureDir, statePaths } from '../store/state-dir.js';
 import { UserError } from '../user-error.js';
@@ -20,6 +21,8 @@ export interface DetachOptions {
   gatewayApiKey?: string | undefined;
   /** The shared store's URL (`--redis`); it may hold a password, so it travels like the key. */
   redisUrl?: string | undefined;
+  /** Where the gateway logs (default: the state dir's gateway.log); it appends and rotates the file itself. */
+  logFile?: string | undefined;
   /** How to run `isartor` again: node, its flags, and the CLI script. */
   command: { execPath: string; args: string[] };
   readyTimeoutMs?: number;
@@ -35,10 +38,13 @@ export const detachedMarker = 'ISARTOR_DETACHED';
 export async function startDetachedGateway(options: DetachOptions): Promise<GatewayRecord> {
   const paths = statePaths(options.stateDir);
   await refuseIfGatewayRunning(paths.pidFile, options.stateDir);
-  ensureDir(paths.logDir);
-  const logFd = openSync(paths.gatewayLog, 'a', 0o600);
+  const logFile = options.logFile ?? paths.gatewayLog;
+  ensureDir(dirname(logFile));
+  // The child writes its log by path and rotates it (`up --log-file`); this descriptor only catches what
+  // it prints before that (a config it cannot read) and what bypasses JavaScript (V8's out-of-memory report).
+  const logFd = openSync(logFile, 'a', 0o600);
   const logOffset = fstatSync(logFd).size;
-  const args = [...gatewayNodeFlags, ...options.command.args, 'up'];
+  const args = [...gatewayNodeFlags, ...options.command.args, 'up', '--log-file', logFile];
   if (options.host) args.push('--host', options.host);
   if (options.port !== undefined) args.push('--port', String(options.port));
   // The key travels in the environment, never on a command line that `ps` shows.
@@ -58,8 +64,8 @@ export async function startDetachedGateway(options: DetachOptions): Promise<Gate
   const deadline = Date.now() + (options.readyTimeoutMs ?? 15_000);
   while (Date.now() < deadline) {
     if (exitCode !== undefined) {
-      throw new UserError(`The gateway exited before it was ready (exit code ${exitCode}).\n${logSince(paths.gatewayLog, logOffset)}`, {
-        hint: `The full log is in ${paths.gatewayLog}.`,
+      throw new UserError(`The gateway exited before it was ready (exit code ${exitCode}).\n${logSince(logFile, logOffset)}`, {
+        hint: `The full log is in ${logFile}.`,
       });
     }
     const record = readGatewayRecord(paths.pidFile);
@@ -68,7 +74,7 @@ export async function startDetachedGateway(options: DetachOptions): Promise<Gate
   }
   child.kill('SIGTERM');
   throw new UserError(`The gateway did not answer /health within ${Math.round((options.readyTimeoutMs ?? 15_000) / 1000)} s and was stopped.`, {
-    hint: `See ${paths.gatewayLog}.`,
+    hint: `See ${logFile}.`,
   });
 }
 

@@ -2,11 +2,17 @@ import type { RequestLog } from '../state/request-log.js';
 import type { RequestRecord } from './request-record.js';
 import { SummaryAccumulator } from './stats-accumulator.js';
 import { buildStatsReport, reportOf, type StatsReport } from './stats-report.js';
+import { maxToolRows, type StatsSummary } from './summarise.js';
+
+/** Tools the running summary tells apart; later new names are summed into "other". */
+const maxLiveTools = 1000;
 
 interface Summaries {
   generation: number;
   total: SummaryAccumulator;
   tools: Map<string, SummaryAccumulator>;
+  /** Tools first seen after `maxLiveTools` others: summed together, never listed by name. */
+  overflow: SummaryAccumulator;
   keys: Map<string | null, SummaryAccumulator>;
   skipped: number;
 }
@@ -38,7 +44,7 @@ export class LiveStats {
     if (sinceMs !== undefined || generation === undefined) return buildStatsReport(this.#log, sinceMs);
     if (!this.#summaries || this.#summaries.generation !== generation) {
       const read = await this.#log.read(0);
-      const summaries: Summaries = { generation, total: new SummaryAccumulator(), tools: new Map(), keys: new Map(), skipped: read.skipped };
+      const summaries: Summaries = { generation, total: new SummaryAccumulator(), tools: new Map(), overflow: new SummaryAccumulator(), keys: new Map(), skipped: read.skipped };
       for (const record of read.records) add(summaries, record);
       // Another record may have rotated the log while it was read: keep the summary only if it is current.
       if (this.#log.generation?.() === generation) this.#summaries = summaries;
@@ -50,9 +56,27 @@ export class LiveStats {
 
 function add(summaries: Summaries, record: RequestRecord): void {
   summaries.total.add(record);
-  groupOf(summaries.tools, record.client).add(record);
+  // Any client may name itself: a client that invents a name per request must not grow this map (and
+  // /stats) without end. Names seen before the map is full keep their own summary.
+  const tool = summaries.tools.get(record.client) ?? (summaries.tools.size < maxLiveTools ? groupOf(summaries.tools, record.client) : summaries.overflow);
+  tool.add(record);
   // Records written before virtual keys existed have no keyAlias at all.
   groupOf(summaries.keys, record.keyAlias ?? null).add(record);
+}
+
+/** The busiest `maxToolRows` tools by name, the rest as one "other" row, as summariseByTool lists them. */
+function toolRows(summaries: Summaries): Array<{ client: string } & StatsSummary> {
+  const ranked = [...summaries.tools].map(([client, group]) => ({ client, group, requests: group.requests }));
+  ranked.sort((a, b) => b.requests - a.requests || a.client.localeCompare(b.client));
+  const rows = ranked.slice(0, maxToolRows).map(({ client, group }) => ({ client, ...group.summary() }));
+  const rest = ranked.slice(maxToolRows);
+  if (rest.length > 0 || summaries.overflow.requests > 0) {
+    const other = new SummaryAccumulator();
+    for (const { group } of rest) other.merge(group);
+    other.merge(summaries.overflow);
+    rows.push({ client: 'other', ...other.summary() });
+  }
+  return rows;
 }
 
 function groupOf<K>(groups: Map<K, SummaryAccumulator>, key: K): SummaryAccumulator {
@@ -65,7 +89,7 @@ function fromSummaries(summaries: Summaries): StatsReport {
   return reportOf(
     undefined,
     summaries.total.summary(),
-    [...summaries.tools].map(([client, group]) => ({ client, ...group.summary() })),
+    toolRows(summaries),
     [...summaries.keys].map(([keyAlias, group]) => ({ keyAlias, ...group.summary() })),
     summaries.skipped,
   );

@@ -25,6 +25,18 @@ export class PercentileSketch {
     this.#count += 1;
   }
 
+  /** Adds every value another sketch took, as if they had been added here. */
+  merge(other: PercentileSketch): void {
+    for (const [index, { count, max }] of other.#buckets) {
+      const bucket = this.#buckets.get(index);
+      if (bucket) {
+        bucket.count += count;
+        if (max > bucket.max) bucket.max = max;
+      } else this.#buckets.set(index, { count, max });
+    }
+    this.#count += other.#count;
+  }
+
   percentiles(): { p50: number; p95: number } {
     if (this.#count === 0) return { p50: 0, p95: 0 };
     const sorted = [...this.#buckets.entries()].sort((a, b) => a[0] - b[0]);
@@ -89,6 +101,32 @@ export class SummaryAccumulator {
         this.#last = { time: record.time, ...churn };
       }
     }
+  }
+
+  get requests(): number {
+    return this.#requests;
+  }
+
+  /** Adds every record another accumulator took (the "other" row of the tools past the busiest). */
+  merge(other: SummaryAccumulator): void {
+    this.#requests += other.#requests;
+    for (const [layer, count] of Object.entries(other.#layers)) this.#layers[layer] = (this.#layers[layer] ?? 0) + count;
+    this.#errors += other.#errors;
+    this.#latency.merge(other.#latency);
+    this.#overhead.merge(other.#overhead);
+    this.#input += other.#input;
+    this.#output += other.#output;
+    this.#saved += other.#saved;
+    this.#usd += other.#usd;
+    this.#savedUsd += other.#savedUsd;
+    this.#unpriced += other.#unpriced;
+    this.#saving += other.#saving;
+    this.#savingUnpriced += other.#savingUnpriced;
+    this.#compared += other.#compared;
+    this.#changed += other.#changed;
+    this.#systemBytes += other.#systemBytes;
+    this.#toolsBytes += other.#toolsBytes;
+    if (other.#last && (!this.#last || other.#last.time > this.#last.time)) this.#last = other.#last;
   }
 
   summary(): StatsSummary {

@@ -28,11 +28,14 @@ export function summarise(records: readonly RequestRecord[]): StatsSummary {
   return summary.summary();
 }
 
+/** Tools listed by name in /stats; the rest are one "other" row. */
+export const maxToolRows = 50;
+
 /**
  * One summary per tool, busiest first. Any client may name itself, so past the `limit` busiest the rest
  * are summed as one "other" row: 5,000 invented names must not make /stats megabytes long.
  */
-export function summariseByTool(records: readonly RequestRecord[], limit = 50): Array<{ client: string } & StatsSummary> {
+export function summariseByTool(records: readonly RequestRecord[], limit = maxToolRows): Array<{ client: string } & StatsSummary> {
   const byClient = new Map<string, RequestRecord[]>();
   for (const record of records) {
     const group = byClient.get(record.client);

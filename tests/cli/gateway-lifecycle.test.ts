@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -233,5 +233,51 @@ describe('SIGHUP', () => {
     expect(readPidFile(home)?.pid).toBe(pid);
     const down = await cli('down');
     expect(down.code, down.stderr).toBe(0);
+  });
+});
+
+describe('the log of a gateway without a terminal', () => {
+  it('up --detach: the gateway rotates a full gateway.log itself and keeps every line of this run', { timeout: 60_000 }, async () => {
+    // A log left from weeks of requests, past the 16 MB rotation threshold.
+    const logs = join(home, 'logs');
+    mkdirSync(logs, { recursive: true });
+    const log = join(logs, 'gateway.log');
+    writeFileSync(log, `${'old request line\n'.repeat(1024 * 1024)}`, { mode: 0o600 });
+    const up = await cli('up', '--detach', '--port', String(port));
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toContain('rotated past 16 MB');
+    expect((await chat(url, 'after the rotation')).status).toBe(200);
+    expect((await cli('down')).code).toBe(0);
+    expect(statSync(join(logs, 'gateway.1.log')).size).toBe(16 * 1024 * 1024 + 1024 * 1024);
+    const fresh = readFileSync(log, 'utf8');
+    expect(fresh).not.toContain('old request line');
+    expect(fresh).toContain('listening on');
+    expect(fresh).toMatch(/\b200 POST \/v1\/chat\/completions l3 miss\b/);
+    expect(fresh).toContain('stopped.');
+    expect(statSync(log).mode & 0o777).toBe(0o600);
+  });
+
+  it('foreground up --log-file: lines go to the file, not stdout, and a SIGTERM stop writes the last of them', { timeout: 60_000 }, async () => {
+    const log = join(home, 'elsewhere', 'gateway.log');
+    const child = spawnCli(['up', '--port', String(port), '--log-file', log], { home });
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    for (let i = 0; i < 300 && !readPidFile(home); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readPidFile(home)?.pid).toBe(child.pid);
+    expect((await chat(url, 'into the file')).status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stdout).toBe('');
+    const written = readFileSync(log, 'utf8');
+    expect(written).toMatch(/\b200 POST \/v1\/chat\/completions l3 miss\b/);
+    expect(written).toContain('stopped.');
+  });
+
+  it('foreground up --log-file that cannot start says why on stderr, where its starter looks', async () => {
+    await occupyPort();
+    const up = await cli('up', '--port', String(port), '--log-file', join(home, 'logs', 'gateway.log'));
+    expect(up.code).not.toBe(0);
+    expect(up.stderr).toContain('already in use');
   });
 });

@@ -36,7 +36,7 @@ describe.runIf(process.platform === 'linux')('isartor service', () => {
     const dir = join(configHome, 'systemd', 'user');
     const [unitName] = readdirSync(dir);
     const unit = readFileSync(join(dir, unitName!), 'utf8');
-    expect(unit).toContain(`ExecStart=${process.execPath} --max-semi-space-size=32 ${cliPath} up\n`);
+    expect(unit).toContain(`ExecStart=${process.execPath} --max-semi-space-size=32 ${cliPath} up --log-file ${join(home, 'logs', 'gateway.log')}\n`);
     expect(unit).toContain(`Environment=ISARTOR_HOME=${home}\n`);
     expect(unit).toContain(`StandardOutput=append:${join(home, 'logs', 'gateway.log')}\n`);
     expect(unit).toContain('Restart=on-failure\n');

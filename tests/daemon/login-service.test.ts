@@ -38,7 +38,7 @@ Wants=network-online.target
 Type=simple
 Environment="ISARTOR_HOME=/home/ada/state dir"
 WorkingDirectory=/home/ada/state dir
-ExecStart="/opt/node 20/bin/node" --max-semi-space-size=32 /usr/lib/node_modules/isartor-setup/dist/cli/index.js up
+ExecStart="/opt/node 20/bin/node" --max-semi-space-size=32 /usr/lib/node_modules/isartor-setup/dist/cli/index.js up --log-file "/home/ada/state dir/logs/gateway.log"
 Restart=on-failure
 RestartSec=2
 TimeoutStopSec=40
@@ -60,6 +60,8 @@ WantedBy=default.target
     <string>--max-semi-space-size=32</string>
     <string>/opt/isartor/dist/cli/index.js</string>
     <string>up</string>
+    <string>--log-file</string>
+    <string>/Users/ada/.isartor &amp; co/logs/gateway.log</string>
   </array>`);
     expect(plist).toContain('<key>ISARTOR_HOME</key>\n    <string>/Users/ada/.isartor &amp; co</string>');
     expect(plist).toContain('<key>RunAtLoad</key>\n  <true/>');

@@ -49,6 +49,35 @@ describe('LiveStats: /stats from a running summary', () => {
   });
 });
 
+describe('LiveStats: clients that invent a name per request', () => {
+  const invented = (i: number) => requestRecord({ client: `tool-${i}`, layer: i % 2 ? 'l3' : 'l1a', totalMs: 1 + (i % 50), inputTokens: i });
+
+  it('lists the busiest 50 by name and the rest as "other", exactly as re-reading the log does', async () => {
+    const log = new MemoryRequestLog(10_000);
+    const live = new LiveStats(log);
+    await live.report(undefined);
+    for (let i = 0; i < 300; i++) live.append(invented(i));
+    for (let i = 0; i < 60; i++) live.append(requestRecord({ client: 'openclaw', totalMs: 5 }));
+    const report = await live.report(undefined);
+    expect(report.tools).toHaveLength(51);
+    expect(report.tools.find((tool) => tool.client === 'openclaw')?.requests).toBe(60);
+    expect(report.tools.find((tool) => tool.client === 'other')?.requests).toBe(251);
+    expect(report).toEqual(await buildStatsReport(log, undefined));
+  });
+
+  it('keeps at most 1000 of them apart (later new names are summed into "other"), counting every request', async () => {
+    const log = new MemoryRequestLog(10_000);
+    const live = new LiveStats(log);
+    await live.report(undefined);
+    for (let i = 0; i < 5000; i++) live.append(invented(i));
+    const report = await live.report(undefined);
+    expect(report.tools).toHaveLength(51);
+    expect(report.tools.reduce((sum, tool) => sum + tool.requests, 0)).toBe(5000);
+    expect(report.tools.find((tool) => tool.client === 'other')?.requests).toBe(4950);
+    expect(report.total.requests).toBe(5000);
+  });
+});
+
 describe('PercentileSketch', () => {
   it('gives nearest-rank percentiles exactly when values are more than 1% apart', () => {
     const sketch = new PercentileSketch();
