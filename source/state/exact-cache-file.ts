@@ -58,6 +58,8 @@ export class ExactCacheStore implements ExactCacheState {
   #compacting: Promise<void> | undefined;
   readonly #waiting: string[] = [];
   #closing = false;
+  /** After a rewrite failed (a full disk), the next is tried only once the file has doubled: not on every answer. */
+  #compactAbove = 0;
 
   private constructor(options: ExactCacheOptions) {
     this.#options = options;
@@ -131,7 +133,7 @@ export class ExactCacheStore implements ExactCacheState {
     }
     log.write(line);
     this.#fileBytes += Buffer.byteLength(line);
-    if (!this.#closing && this.#fileBytes > Math.max(2 * this.bytes, Math.min(minCompactBytes, 4 * this.#options.maxBytes))) this.#compact(log, file);
+    if (!this.#closing && this.#fileBytes > Math.max(2 * this.bytes, Math.min(minCompactBytes, 4 * this.#options.maxBytes), this.#compactAbove)) this.#compact(log, file);
   }
 
   /** Rewrites the file to the live entries while the store keeps serving; a failure leaves the file as it was. */
@@ -140,7 +142,7 @@ export class ExactCacheStore implements ExactCacheState {
     this.#compacting = (async () => {
       try {
         await new Promise<void>((resolve) => log.end(() => resolve()));
-        await this.#rewriteOrWarn(file);
+        if (!(await this.#rewriteOrWarn(file))) this.#compactAbove = 2 * fileSize(file);
       } finally {
         this.#openLog(file);
         this.#compacting = undefined;
@@ -163,12 +165,14 @@ export class ExactCacheStore implements ExactCacheState {
    * Compacting is an optimisation: on a full disk (or a read-only dir) the file keeps its extra lines,
    * which the next open skips, and the gateway starts or stops as usual instead of failing on it.
    */
-  async #rewriteOrWarn(file: string): Promise<void> {
+  async #rewriteOrWarn(file: string): Promise<boolean> {
     try {
       await this.#rewrite(file);
+      return true;
     } catch (error) {
       await rm(`${file}.${process.pid}.tmp`, { force: true }).catch(() => {});
       this.#options.onWarning?.(`Could not compact the L1a cache file ${file} (${error instanceof Error ? error.message : String(error)}); its answers are kept as they are.`);
+      return false;
     }
   }
 

@@ -176,6 +176,23 @@ describe('ExactCacheStore', () => {
     await reopened.close();
   });
 
+  it('a rewrite that keeps failing while it runs (a full disk) is not retried on every answer', async () => {
+    const file = tempFile();
+    const warnings: string[] = [];
+    const entryBytes = Buffer.byteLength(JSON.stringify(answer('0'.repeat(200)))) + 6 + 96;
+    const store = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: entryBytes * 20, file, onWarning: (message) => warnings.push(message) });
+    mkdirSync(`${file}.${process.pid}.tmp`); // the rewrite's temporary file cannot be written
+    for (let i = 0; i < 2000; i++) {
+      store.set(`k${String(i).padStart(5, '0')}`, answer(String(i).padStart(200, '0')));
+      if (i % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // Each failure waits until the file has doubled: a handful of attempts for ~700 KB, not one per answer.
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.length).toBeLessThan(12);
+    expect(store.get('k01999')).toBeDefined();
+    await store.close();
+  });
+
   it('removes temporary files left by an interrupted rewrite', async () => {
     const file = tempFile();
     const store = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: 1e6, file });
