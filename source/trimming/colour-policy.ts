@@ -14,7 +14,8 @@
  * compared with their colour.
  */
 
-const colourWordPatterns = [
+/** The words and escape-sequence spellings, as one pattern source (exported for the equivalence test). */
+export const colourWordPatterns = [
   String.raw`\bcolou?r(?:s|ed|ing|ise[ds]?|ize[ds]?|ful)?\b`,
   String.raw`\bfarb(?:e|en|ig|lich)\b`,
   String.raw`\b(?:ansi|sgr|escape (?:codes?|sequences?|bytes?|characters?))\b`,

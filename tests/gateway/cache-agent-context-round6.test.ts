@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.js';
+import { layerOf, sendIn, type Protocol } from './protocol-probe.js';
 
 // Wave 8 (sixth adversarial round), agent conversations: a question that points back ("Is this correct?",
 // "Summarise the above") reads its referent from an earlier turn, so the same last words after another
@@ -16,25 +17,12 @@ afterEach(async () => {
 });
 
 type Body = Record<string, unknown>;
-type Protocol = 'openai' | 'anthropic' | 'responses';
-const pathOf: Record<Protocol, string> = { openai: '/v1/chat/completions', anthropic: '/v1/messages', responses: '/v1/responses' };
 
 const question = (i: number): string => `Is this correct, case ${i}?`;
 const reworded = (i: number): string => `is this correct, case ${i}`;
 const png = (colour: string): string => Buffer.from(`png-${colour}`).toString('base64');
 
-async function layerOf(response: Response): Promise<string> {
-  await response.arrayBuffer();
-  return `${response.status} ${response.headers.get('x-isartor-layer')}`;
-}
-
-function send(protocol: Protocol, body: Body, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${harness!.url}${pathOf[protocol]}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(protocol === 'anthropic' ? { 'anthropic-version': '2023-06-01' } : {}), ...headers },
-    body: JSON.stringify(body),
-  });
-}
+const send = (protocol: Protocol, body: Body, headers: Record<string, string> = {}): Promise<Response> => sendIn(harness!.url, protocol, body, headers);
 
 /** A conversation of earlier turns (built by `earlier`) ending in the question. */
 type Conversation = (variant: string, text: string) => Body;

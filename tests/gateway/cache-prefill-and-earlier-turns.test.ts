@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.js';
+import { layerOf as layerOfResponse, sendIn, type Protocol } from './protocol-probe.js';
 
 // The same last user words in conversations that differ where the question does not show it: an
 // assistant prefill after the question (the answer must continue it), an image in an earlier turn, an
@@ -13,18 +14,10 @@ afterEach(async () => {
 });
 
 type Body = Record<string, unknown>;
-type Protocol = 'openai' | 'anthropic' | 'responses';
-const pathOf: Record<Protocol, string> = { openai: '/v1/chat/completions', anthropic: '/v1/messages', responses: '/v1/responses' };
 const pixel = `data:image/png;base64,${Buffer.from('png-red').toString('base64')}`;
 
 async function layerOf(protocol: Protocol, body: Body): Promise<string> {
-  const response = await fetch(`${harness!.url}${pathOf[protocol]}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(protocol === 'anthropic' ? { 'anthropic-version': '2023-06-01' } : {}) },
-    body: JSON.stringify(body),
-  });
-  await response.arrayBuffer();
-  return `${response.status} ${response.headers.get('x-isartor-layer')}`;
+  return layerOfResponse(await sendIn(harness!.url, protocol, body));
 }
 
 interface Turn {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness, type HarnessOptions } from './harness.js';
+import { layerOf, sendIn, type Protocol } from './protocol-probe.js';
 
 // Request fields and headers that change the answer while the question stays the same, beyond those
 // cache-scope-conversations.test.ts covers: sampling (top_p, penalties, logit_bias, logprobs), delivery
@@ -15,7 +16,6 @@ afterEach(async () => {
 });
 
 type Body = Record<string, unknown>;
-type Protocol = 'openai' | 'anthropic' | 'responses';
 interface Variant {
   name: string;
   change: (body: Body) => Body;
@@ -24,20 +24,8 @@ interface Variant {
 
 const question = (i: number): string => `How do I undo the last git commit, case ${i}?`;
 const reworded = (i: number): string => `how can I undo the last git commit, case ${i}`;
-const pathOf: Record<Protocol, string> = { openai: '/v1/chat/completions', anthropic: '/v1/messages', responses: '/v1/responses' };
 
-async function layerOf(response: Response): Promise<string> {
-  await response.arrayBuffer();
-  return `${response.status} ${response.headers.get('x-isartor-layer')}`;
-}
-
-function send(protocol: Protocol, body: Body, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${harness!.url}${pathOf[protocol]}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(protocol === 'anthropic' ? { 'anthropic-version': '2023-06-01' } : {}), ...headers },
-    body: JSON.stringify(body),
-  });
-}
+const send = (protocol: Protocol, body: Body, headers: Record<string, string> = {}): Promise<Response> => sendIn(harness!.url, protocol, body, headers);
 
 function withQuestion(body: Body, text: string, protocol: Protocol): Body {
   const key = protocol === 'responses' ? 'input' : 'messages';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness, type HarnessOptions } from './harness.js';
+import { layerOf } from './protocol-probe.js';
 
 // The same last question in agent conversations that differ anywhere else: the system prompt, the
 // tools, earlier turns, tool results, the model, sampling, the answer format, tool choice, forwarded
@@ -22,11 +23,6 @@ interface Variant {
 
 const question = (i: number): string => `How do I rename a git branch, case ${i}?`;
 const reworded = (i: number): string => `how can I rename a git branch, case ${i}`;
-
-async function layerOf(response: Response): Promise<string> {
-  await response.arrayBuffer();
-  return `${response.status} ${response.headers.get('x-isartor-layer')}`;
-}
 
 /** The last user message's text replaced (all three protocols keep it last). */
 function withQuestion(body: Body, text: string, protocol: 'openai' | 'anthropic' | 'responses'): Body {
