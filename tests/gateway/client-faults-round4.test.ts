@@ -2,24 +2,10 @@
 // routes, Expect headers, chunked bodies with trailers, pipelined requests mixing refusals and streams,
 // bodies labelled as something other than JSON, and `stream` as a string. Each gets an answer in the
 // protocol of the path it was sent to, reaches no provider when refused, and the gateway serves on.
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawExchange } from './raw-exchange.js';
 import { startHarness, userMessage, type Harness } from './harness.js';
 
-/** Sends raw bytes on one connection and resolves with what came back once the gateway closed it or `enough` holds. */
-function rawExchange(port: number, send: (socket: ReturnType<typeof connect>, received: () => string) => void, enough?: (received: string) => boolean): Promise<string> {
-  return new Promise((resolve) => {
-    let received = '';
-    const socket = connect(port, '127.0.0.1', () => send(socket, () => received));
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      received += chunk;
-      if (enough?.(received)) socket.destroy();
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => resolve(received));
-  });
-}
 
 /** Whole HTTP/1.1 answers in `received`: status and body (content-length framed), in order. */
 function answersIn(received: string): Array<{ status: number; headers: string; body: string }> {

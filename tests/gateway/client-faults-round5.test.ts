@@ -4,29 +4,15 @@
 // for a stream, an absolute-form request target, and a client that leaves while the gateway holds back
 // the provider's opening events (the provider's request is cancelled). Each reaches no provider when it
 // is refused, and the gateway serves the next client.
-import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCallerError, paths, requestBody, type Caller } from './fault-matrix-check.js';
+import { rawExchange } from './raw-exchange.js';
 import { startHarness, userMessage, type Harness } from './harness.js';
 
 const callers: Caller[] = ['chat', 'messages', 'responses'];
 const limit = 64 * 1024;
 
-/** Raw bytes on one connection; resolves with everything sent back once the gateway closed it or `enough` says so. */
-function rawExchange(port: number, send: (socket: ReturnType<typeof connect>) => unknown, enough?: (received: string) => boolean): Promise<string> {
-  return new Promise((resolve) => {
-    let received = '';
-    const socket = connect(port, '127.0.0.1', () => void send(socket));
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      received += chunk;
-      if (enough?.(received)) socket.destroy();
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => resolve(received));
-  });
-}
 
 const head = (caller: Caller, lines: string[], version = '1.1', target = paths[caller]): string =>
   `POST ${target} HTTP/${version}\r\nHost: x\r\nContent-Type: application/json\r\nanthropic-version: 2023-06-01\r\n${lines.map((line) => `${line}\r\n`).join('')}\r\n`;

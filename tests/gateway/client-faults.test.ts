@@ -1,10 +1,10 @@
-import { connect } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGateway, startGateway } from '../../source/gateway/server.js';
 import { buildRoutingTable } from '../../source/routing/routing-table.js';
 import { configDefaults } from '../../source/store/config.js';
 import { startFakeUpstream } from '../support/fake-upstream.js';
+import { rawExchange } from './raw-exchange.js';
 import { startHarness, upstreamKey, userMessage, type Harness } from './harness.js';
 
 /**
@@ -13,25 +13,6 @@ import { startHarness, upstreamKey, userMessage, type Harness } from './harness.
  * an answer is possible, reaches no provider, and the gateway keeps serving everyone else.
  */
 const anthropicBody = { model: 'fake-model', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] };
-
-/**
- * Sends raw bytes on one connection and resolves with all the gateway sent back once it closed it, or
- * once `enough` says the answers are in (the test then closes it). The client never half-closes: Node
- * aborts the requests of a client that sends FIN, as most servers do.
- */
-function rawExchange(port: number, send: (socket: ReturnType<typeof connect>) => void, enough?: (received: string) => boolean): Promise<string> {
-  return new Promise((resolve) => {
-    let received = '';
-    const socket = connect(port, '127.0.0.1', () => send(socket));
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      received += chunk;
-      if (enough?.(received)) socket.destroy();
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => resolve(received));
-  });
-}
 
 describe('request bodies that are not UTF-8 JSON text', () => {
   let harness: Harness;
