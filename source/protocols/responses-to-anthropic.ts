@@ -303,6 +303,11 @@ export class AnthropicStreamToResponses {
         if (event.delta.stop_reason) this.#stopReason = event.delta.stop_reason;
         return;
       case 'message_stop':
+        // Without a stop reason nothing says the answer is whole (openai-to-anthropic.ts does the same).
+        if (this.#stopReason === null) {
+          out.fail('The upstream stream ended (message_stop) without saying why the answer stopped; it may be incomplete.', 'upstream_error');
+          return;
+        }
         out.complete(usageOfAnthropic(this.#usage), incompleteReason(this.#stopReason));
         return;
       default:

@@ -50,7 +50,7 @@ export function relayStream(
   ctx: RequestContext,
   upstream: UpstreamRequest,
   relay: StreamRelay,
-  limits: { maxAnswerBytes: number },
+  limits: { maxAnswerBytes: number; openingHoldMs?: number },
   handlers: { markWaited: () => void; done: () => void; fail: (message: string, code: string, error?: unknown, status?: number) => void },
 ): () => object | undefined {
   let received = 0;
@@ -68,6 +68,14 @@ export function relayStream(
   // of the answer: a provider that fails right after them has given the client nothing yet (error-first rule).
   let opening: Array<string | Buffer> = [];
   let openingBytes = 0;
+  // ...but not for ever: a reasoning model that opens, then thinks silently for a minute, would leave its
+  // client without headers for that minute (and some clients give up). After openingHoldMs the opening
+  // goes out with the headers; a provider failing after that ends the stream with an error event.
+  let holdTimer: NodeJS.Timeout | undefined;
+  const commitOpening = (): void => {
+    if (upstream.finished || ctx.clientGone || ctx.res.headersSent || ctx.res.writableEnded) return;
+    write('', false);
+  };
   const write = (out: string | Buffer, last: boolean): void => {
     if (ctx.res.writableEnded) return;
     if (!ctx.res.headersSent) {
@@ -104,12 +112,17 @@ export function relayStream(
       if (openingBytes + out.length <= maxOpeningBytes && opensOnly(ctx.protocol, out)) {
         opening.push(out);
         openingBytes += out.length;
+        if (holdTimer === undefined && limits.openingHoldMs !== undefined) {
+          holdTimer = setTimeout(commitOpening, limits.openingHoldMs);
+          holdTimer.unref();
+        }
         return;
       }
     }
     write(out, false);
   });
   upstream.on('end', () => {
+    clearTimeout(holdTimer);
     handlers.markWaited();
     let ending: Ending;
     try {
