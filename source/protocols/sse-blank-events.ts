@@ -5,7 +5,8 @@
  * drops them; comments (`: ping`), which SDKs skip and which keep a client's connection alive, stay.
  * sse-parser.ts drops the same events for the translators.
  */
-const blankData = ['data:\n', 'data:\r', 'data: \n', 'data: \r'].map((text) => Buffer.from(text));
+// (`data:` then more than one blank is rare enough in a real event that its slow path costs nothing.)
+const blankData = ['data:\n', 'data:\r', 'data: \n', 'data: \r', 'data:  ', 'data:\t', 'data: \t'].map((text) => Buffer.from(text));
 
 /** Whether `bytes` may hold an event with blank data (cheap: native searches; false means surely none). */
 export function mayHoldBlankData(bytes: Buffer): boolean {
