@@ -24,6 +24,11 @@ export interface StreamRelay {
   result(): object | undefined;
   /** What reached the caller so far, complete or not: for charging a client who left, never for the cache. */
   delivered?(): object | undefined;
+  /**
+   * The provider's final event (or an error) has come: nothing more of the answer will be read, so a
+   * provider that then keeps its connection open need not be waited for (upstream-relay.ts).
+   */
+  settled?(): boolean;
 }
 
 /** One request to one upstream: where it goes, what it says, and how its answer comes back. */
@@ -159,5 +164,6 @@ export function passthrough(accumulator: StreamWatcher, protocol: CallerProtocol
     },
     result: () => accumulator.result(),
     delivered: () => accumulator.delivered?.(),
+    settled: () => accumulator.ended,
   };
 }

@@ -355,6 +355,11 @@ export class OpenAIStreamToAnthropic {
     return this.#flush();
   }
 
+  /** [DONE] or an error came: nothing more of the answer will be read. */
+  settled(): boolean {
+    return this.#sawDone || this.#failed;
+  }
+
   /** The whole answer, or undefined unless the upstream stream finished cleanly with [DONE]. */
   result(): AnthropicMessage | undefined {
     if (this.#failed || !this.#closed || !this.#sawDone || !this.#message) return undefined;

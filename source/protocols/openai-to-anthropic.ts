@@ -349,6 +349,11 @@ export class AnthropicStreamToOpenAI {
     return this.#flush();
   }
 
+  /** message_stop or an error came: nothing more of the answer will be read. */
+  settled(): boolean {
+    return this.#stopped || this.#failed;
+  }
+
   /** The whole answer, or undefined unless the upstream stream reached message_stop without an error. */
   result(): ChatCompletion | undefined {
     if (this.#failed || !this.#stopped) return undefined;

@@ -229,6 +229,11 @@ export class AnthropicStreamToResponses {
     return this.#written.observe(writer.flush());
   }
 
+  /** The response completed or failed: nothing more of the answer will be read. */
+  settled(): boolean {
+    return this.#writer?.finished ?? false;
+  }
+
   result(): ResponseObject | undefined {
     return this.#written.keptResponse(this.#writer?.response(), this.#lossy);
   }

@@ -116,6 +116,20 @@ for (const { wire, callers } of setups) {
         expect(read.endsWithError, body.slice(-300)).toBe(false);
         expect(read.text).toBe('After a long thought.');
       });
+
+      it(`asked in ${caller}: a provider that sends its final event and keeps the connection open: the client's stream still ends, whole (not at idleTimeoutMs)`, async () => {
+        const held = provider.next();
+        const response = await ask(harness, caller, `Answer ${caller} and linger.`);
+        const events = streamEventsOf(wire, { text: 'Lingering after the end.' });
+        // Everything after the opening, final event included, and the connection left open.
+        (await held).write(sseBody(wire, events.slice(wire === 'anthropic' ? 2 : 1)));
+        const body = await response.text();
+        const read = readAnswer(caller, true, body);
+        expect(read.endsWithError, body.slice(-300)).toBe(false);
+        expect(read.text).toBe('Lingering after the end.');
+        await harness.gateway.drained();
+        expect(harness.records!.at(-1)!.status).toBe(200);
+      });
     }
   });
 
