@@ -4,7 +4,7 @@ import { exactBytes } from '../caching/text-digest.js';
 import { applyLossyRules, type LossySettings } from './lossy/apply-lossy.js';
 import { stepChars, type Pacer } from './pacer.js';
 import { countRule, type RuleCounts } from './rules.js';
-import { drawnForTerminal } from './terminal-display.js';
+import { drawnForTerminalPaced } from './terminal-display.js';
 import type { WidthUse, Widths } from './screen-row.js';
 import { needsRendering, TerminalRender } from './terminal-screen.js';
 import { LruMemo } from './memo.js';
@@ -43,7 +43,7 @@ export const renderCounter = { drawn: 0 };
 
 async function drawScreen(text: string, pacer: Pacer): Promise<string> {
   renderCounter.drawn += 1;
-  if (!drawnForTerminal(text)) return text;
+  if (!(await drawnForTerminalPaced(text, pacer))) return text;
   const usual = await renderWith(text, 'usual', pacer);
   if (usual.screen === text) return text;
   const others: Widths[] = [];
