@@ -617,6 +617,38 @@ export const round6Faults: MatrixFault[] = [
     expect: 'either',
     cache: 'any',
   },
+  {
+    name: 'the end marker with a blank after it (data: [DONE] , a trailing space)',
+    streams: [true],
+    mode: (wire, _s, text) => (wire === 'chat' ? stream(goodBody(wire, true, good(text)).replace('data: [DONE]\n', 'data: [DONE] \n')) : undefined),
+    expect: 'either',
+    cache: 'any',
+  },
+  {
+    name: 'no choice index on any chunk (some small servers leave it out)',
+    streams: [true, false],
+    mode: (wire, isStream, text) => (wire === 'chat' ? either(isStream)(goodBody(wire, isStream, good(text)).replace(/"index":0,/g, '')) : undefined),
+    expect: 'serve',
+    cache: 'kept',
+    usage: 'provider',
+  },
+  {
+    name: 'the text in the reasoning field first, then in content (a reasoning model\'s chat stream)',
+    streams: [true],
+    mode: (wire, _s, text) => {
+      if (wire !== 'chat') return undefined;
+      return stream(
+        edited(wire, text, (events) => {
+          const first = events[0] as Json;
+          const thinking: Json = { ...first, choices: [{ index: 0, delta: { reasoning_content: 'Thinking it over first.' }, logprobs: null, finish_reason: null }] };
+          return [events[0]!, thinking, thinking, ...events.slice(1)];
+        }),
+      );
+    },
+    // Reasoning is not the answer's text: the text the client reads is the content, exactly.
+    expect: 'either',
+    cache: 'any',
+  },
 ];
 
 /** Faults that need a provider with short timeouts (upstream.idleTimeoutMs, timeoutMs): the provider never finishes. */
