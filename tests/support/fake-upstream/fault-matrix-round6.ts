@@ -72,6 +72,8 @@ function insertAfterFirstText(wire: Wire, text: string, stray: string): string {
   return events.map((event, index) => sseEvent(wire, event) + (index === at ? stray : '')).join('');
 }
 
+const weatherArguments = '{"city":"Paris","days":3}';
+
 const oddText = (text: string): string => `${text} \u0000 \u2028\u2029 "\\" \n\ndata: [DONE]\n\nevent: message_stop\n\n`;
 
 export const round6Faults: MatrixFault[] = [
@@ -647,6 +649,59 @@ export const round6Faults: MatrixFault[] = [
     },
     // Reasoning is not the answer's text: the text the client reads is the content, exactly.
     expect: 'either',
+    cache: 'any',
+  },
+  // ---- tool calls in shapes some providers use --------------------------------------------------
+  {
+    name: 'a tool call\'s name streamed in two pieces (get_, then weather)',
+    streams: [true],
+    mode: (wire, _s, text) => {
+      if (wire !== 'chat') return undefined;
+      const events = streamEventsOf(wire, { text, tool: { name: 'get_weather', arguments: weatherArguments } });
+      const at = events.findIndex((event) => typeof event !== 'string' && event.choices?.[0]?.delta?.tool_calls?.[0]?.function?.name);
+      const first = JSON.parse(JSON.stringify(events[at])) as Json;
+      first.choices[0].delta.tool_calls[0].function.name = 'get_';
+      const rest: Json = { ...first, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { name: 'weather' } }] }, logprobs: null, finish_reason: null }] };
+      return stream(sseBody(wire, [...events.slice(0, at), first, rest, ...events.slice(at + 1)]));
+    },
+    expect: 'either',
+    toolCall: true,
+    toolArguments: weatherArguments,
+    cache: 'any',
+  },
+  {
+    name: 'tool call arguments as a JSON object instead of a string',
+    streams: [true, false],
+    mode: (wire, isStream, text) => {
+      if (wire !== 'chat') return undefined;
+      const answer: GoodAnswer = { text, tool: { name: 'get_weather', arguments: weatherArguments } };
+      if (!isStream) {
+        const whole_ = wholeAnswerOf(wire, answer);
+        whole_.choices[0].message.tool_calls[0].function.arguments = JSON.parse(weatherArguments);
+        return whole(jsonText(whole_));
+      }
+      const events = streamEventsOf(wire, answer).filter((event) => typeof event === 'string' || !(event.choices?.[0]?.delta?.tool_calls?.[0]?.function?.arguments && !event.choices[0].delta.tool_calls[0].function.name));
+      const at = events.findIndex((event) => typeof event !== 'string' && event.choices?.[0]?.delta?.tool_calls?.[0]?.function?.name);
+      const first = JSON.parse(JSON.stringify(events[at])) as Json;
+      first.choices[0].delta.tool_calls[0].function.arguments = JSON.parse(weatherArguments);
+      return stream(sseBody(wire, [...events.slice(0, at), first, ...events.slice(at + 1)]));
+    },
+    expect: 'either',
+    toolCall: true,
+    toolArguments: weatherArguments,
+    cache: 'any',
+  },
+  {
+    name: 'an Anthropic tool_use whose start carries the whole input, and deltas that repeat it',
+    streams: [true],
+    mode: (wire, _s, text) => {
+      if (wire !== 'anthropic') return undefined;
+      const events = streamEventsOf(wire, { text, tool: { name: 'get_weather', arguments: weatherArguments } });
+      return stream(sseBody(wire, events.map((event) => (typeof event !== 'string' && event.type === 'content_block_start' ? { ...event, content_block: { ...event.content_block, input: JSON.parse(weatherArguments) } } : event))));
+    },
+    expect: 'either',
+    toolCall: true,
+    toolArguments: weatherArguments,
     cache: 'any',
   },
 ];
