@@ -736,7 +736,8 @@ export const round6SlowFaults: MatrixFault[] = [
     check: (response, body) => expect(`${response.status} ${body}`).toMatch(/timeoutMs|timed? ?out/i),
   },
   {
-    name: 'the connection accepted, the request read, and never a header',
+    // (A stream request waits timeoutMs too, not idleTimeoutMs: the silence before the headers is not an answer's.)
+    name: 'the connection accepted, the request read, and never a header: timeoutMs bounds it',
     streams: [true, false],
     mode: () => ({ kind: 'hang' }),
     expect: 'fail',
