@@ -188,6 +188,28 @@ describe.skipIf(!installed)('the real Claude Code CLI through isartor', () => {
     }
   }, 180_000);
 
+  it("its WebSearch tool asks for Anthropic's server-side web search: a translating gateway refuses that request with a 400 naming the tool, which the model reads as the tool's error, and the turn ends", async () => {
+    const world = await newWorld('openai-compatible');
+    expect((await isartor(world, 'connect', 'claude-code', '--yes')).code).toBe(0);
+    // Only the user's turn calls it: the search's own request (its prompt is the query) would not.
+    e2e.fake.setMode({ kind: 'toolLoop', name: 'WebSearch', onlyWhen: 'Search the web', arguments: { query: 'isartor gateway' } });
+    const before = e2e.fake.requests.length;
+    const run = await claude(world, ['Search the web for isartor', '--allowedTools', 'WebSearch']);
+    e2e.fake.setMode({ kind: 'ok' });
+    expect(run.json?.is_error, run.stderr).toBe(false);
+    expect(run.json!.num_turns).toBe(2);
+    const sent = e2e.fake.requests.slice(before);
+    // The search request never reached the provider: the tool call, then the answer.
+    expect(sent).toHaveLength(2);
+    const result = sent[1]!.body.messages.find((message: { role: string }) => message.role === 'tool');
+    expect(result.content).toContain('API Error: 400');
+    expect(result.content).toContain("`tools` holds Anthropic's own tool web_search_20250305");
+    await isartor(world, 'down');
+    const refused = messageLines(world).filter((line) => / 400 POST /.test(line));
+    expect(refused.length).toBeGreaterThan(0);
+    for (const line of refused) expect(line).toMatch(/ 400 POST \/v1\/messages gateway .*client=claude-code/);
+  }, 180_000);
+
   it('a virtual key without the model makes Claude Code stop at its first request with a clear error', async () => {
     const world = await newWorld('anthropic');
     const created = await isartor(world, 'keys', 'create', '--alias', 'no-claude', '--models', 'some-other-model', '--json');
