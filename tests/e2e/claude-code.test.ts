@@ -112,14 +112,16 @@ describe.skipIf(!installed)('the real Claude Code CLI through isartor', () => {
     expect(second.json!.result).toBe(first.json!.result);
     // Both requests of the second run are the first run's again (the replayed tool call carries its id).
     expect(e2e.fake.requests.length - afterFirst).toBe(0);
-    // The instruction retyped (no capital, a full stop): the first request is the same question (L1b);
-    // the second carries it in its history, so it goes upstream, with the command's output.
-    const retyped = await claude(world, [`${prompt[0]!.toLowerCase()}${prompt.slice(1)}.`, '--allowedTools', 'Bash']);
+    // The instruction retyped ("Please", no capital, a full stop): the first request is the same question (L1b),
+    // though Claude Code's billing line now carries another digest of the prompt; the second request carries
+    // the retyped prompt in its history, so it goes upstream, with the command's output.
+    const retyped = await claude(world, [`Please ${prompt[0]!.toLowerCase()}${prompt.slice(1)}.`, '--allowedTools', 'Bash']);
     expect(retyped.json?.is_error, retyped.stderr).toBe(false);
     expect(retyped.json!.num_turns).toBe(2);
     const afterRetyped = e2e.fake.requests.slice(afterFirst);
     expect(afterRetyped).toHaveLength(1);
     expect(JSON.stringify(afterRetyped[0]!.body.messages.at(-1))).toContain('isartor-e2e');
+    expect(afterRetyped[0]!.body.system[0].text).not.toBe(e2e.fake.requests[afterFirst - 1]!.body.system[0].text);
     await isartor(world, 'down');
     expect(messageLines(world).slice(-2).map((line) => / POST \/v1\/messages (l\w+) /.exec(line)?.[1])).toEqual(['l1b', 'l3']);
     const stats = await isartor(world, 'stats', '--by-tool', '--json');
