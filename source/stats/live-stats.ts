@@ -1,6 +1,6 @@
 import type { RequestLog } from '../state/request-log.js';
 import type { RequestRecord, StatsRecord } from './request-record.js';
-import { SummaryAccumulator } from './stats-accumulator.js';
+import { groupOf, SummaryAccumulator } from './stats-accumulator.js';
 import { buildStatsReport, reportOf, type StatsReport } from './stats-report.js';
 import { maxToolRows, type StatsSummary } from './summarise.js';
 
@@ -84,11 +84,6 @@ function toolRows(summaries: Summaries): Array<{ client: string } & StatsSummary
   return rows;
 }
 
-function groupOf<K>(groups: Map<K, SummaryAccumulator>, key: K): SummaryAccumulator {
-  let group = groups.get(key);
-  if (!group) groups.set(key, (group = new SummaryAccumulator()));
-  return group;
-}
 
 function fromSummaries(summaries: Summaries): StatsReport {
   return reportOf(

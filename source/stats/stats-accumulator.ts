@@ -156,3 +156,10 @@ export class SummaryAccumulator {
 function roundUsd(usd: number): number {
   return Math.round(usd * 1e9) / 1e9;
 }
+
+/** The accumulator of `key` in `groups`, made on first use (a tool's, a key's). */
+export function groupOf<K>(groups: Map<K, SummaryAccumulator>, key: K): SummaryAccumulator {
+  let group = groups.get(key);
+  if (!group) groups.set(key, (group = new SummaryAccumulator()));
+  return group;
+}

@@ -1,6 +1,6 @@
 import type { RequestLog } from '../state/request-log.js';
 import type { StatsRecord } from './request-record.js';
-import { SummaryAccumulator } from './stats-accumulator.js';
+import { groupOf, SummaryAccumulator } from './stats-accumulator.js';
 import { maxToolRows, summarise, summariseByKey, summariseByTool, type StatsSummary } from './summarise.js';
 
 /** What `isartor stats --json` prints and `GET /stats` answers: one shape for scripts and live views. */
@@ -54,11 +54,6 @@ function reportByVisiting(each: NonNullable<RequestLog['each']>, sinceMs: number
   );
 }
 
-function groupOf<K>(groups: Map<K, SummaryAccumulator>, key: K): SummaryAccumulator {
-  let group = groups.get(key);
-  if (!group) groups.set(key, (group = new SummaryAccumulator()));
-  return group;
-}
 
 /** The report's shape, tools and keys busiest first (ties by name), from summaries made either way. */
 export function reportOf(
