@@ -42,7 +42,7 @@ function reportByVisiting(each: NonNullable<RequestLog['each']>, sinceMs: number
   if (ranked.length > maxToolRows) {
     // summariseByTool sums the rest tool after tool, busiest first: their records in that order, for the same sums.
     const rest = new Map(ranked.slice(maxToolRows).map(([client]) => [client, [] as StatsRecord[]]));
-    each(sinceMs ?? 0, (record) => rest.get(record.client)?.push({ ...record, time: record.time, churn: record.churn }));
+    each(sinceMs ?? 0, (record) => rest.get(record.client)?.push({ ...{}, ...record, time: record.time, churn: record.churn }));
     rows.push({ client: 'other', ...summarise([...rest.values()].flat()) });
   }
   return reportOf(
