@@ -162,7 +162,7 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
 const letterNamed = /^\p{L}(?:'s)?$/u;
 function namesALetter(chunk: Chunk): boolean {
   const text = chunk.text;
-  if (!letterNamed.test(text)) return false;
+  if (text.length > 3 || !letterNamed.test(text)) return false;
   return !(text === 'a' || text === 'i' || text === 'I' || (text === 'A' && chunk.sentenceStart));
 }
 

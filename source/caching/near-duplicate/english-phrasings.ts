@@ -108,8 +108,7 @@ function dropThanks(tokens: FormToken[], askedLast = false): FormToken[] {
     }
     // At the start only before a word, as a greeting: "Thanks, Dad!" thanks someone.
     // Not inside a sentence that more follows ("Thanks, see you tomorrow. How do I translate this?").
-    const inSentence = !tokens[phrase.length]?.sentenceStart && moreFollows(tokens, phrase.length + 1);
-    if (tokens.length > phrase.length && startsWith(tokens, phrase) && boundaryAfter(tokens, phrase.length - 1) && tokens[phrase.length]!.kind === 'word' && !inSentence) {
+    if (tokens.length > phrase.length && startsWith(tokens, phrase) && boundaryAfter(tokens, phrase.length - 1) && tokens[phrase.length]!.kind === 'word' && !(!tokens[phrase.length]!.sentenceStart && moreFollows(tokens, phrase.length + 1))) {
       return dropThanks([{ ...{}, ...tokens[phrase.length]!, sentenceStart: true }, ...tokens.slice(phrase.length + 1)]);
     }
   }
