@@ -64,7 +64,11 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
     ['when', 'will'], ['come', 'out'], ['coming', 'out'], ['release', 'date'], ['from', 'now'],
     // What is left of the year or month, the moon's phase tonight, the oldest person still living.
     ['left', 'in', 'the'], ['left', 'this'], ['are', 'left', 'in'], ['phase', 'is', 'the', 'moon'], ['oldest', 'living'],
-    ['oldest', 'person'], ['oldest', 'man'], ['oldest', 'woman'], ['oldest', 'people']].map((w) => ({ kind: 'date' as const, words: w })),
+    ['oldest', 'person'], ['oldest', 'man'], ['oldest', 'woman'], ['oldest', 'people'],
+    // Where the calendar stands: "which month are we in", "what week of the year is it", "what decade is this".
+    ['which', 'month'], ['what', 'week'], ['which', 'week'], ['are', 'we', 'in'], ['we', 'are', 'in'], ['quarter', 'is', 'it'],
+    ['decade', 'is', 'it'], ['decade', 'is', 'this'], ['century', 'is', 'it'], ['century', 'is', 'this'], ['semester', 'is', 'it'],
+    ['term', 'is', 'it'], ['it', 'too', 'late'], ['it', 'too', 'early']].map((w) => ({ kind: 'date' as const, words: w })),
   ...[['net', 'worth'], ['worth', 'now'], ['in', 'stock'], ['sold', 'out'], ['how', 'much', 'is'], ['how', 'much', 'are'], ['how', 'much', 'does'],
     ['how', 'much', 'do'], ['how', 'much', "'s"], ['market', 'cap'], ['it', 'rain'], ['it', 'snow'], ['to', 'rain'], ['to', 'snow'],
     ['it', 'hot'], ['it', 'cold'], ['it', 'warm'], ['it', 'freezing'], ['top', 'of', 'the'], ['how', 'many', 'people'],
@@ -80,7 +84,11 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
     // Where something that moves is: a space station, a flight, a parcel ("where is my order").
     ['where', 'is', 'my'], ['where', "'s", 'my'], ['where', 'is', 'flight'], ['space', 'station'],
     // "The last version" is the latest one: "what is the last version of Ubuntu".
-    ['last', 'version'], ['last', 'release'], ['last', 'update'], ['last', 'episode'], ['last', 'season'], ['last', 'patch']].map((w) => ({ kind: 'live' as const, words: w })),
+    ['last', 'version'], ['last', 'release'], ['last', 'update'], ['last', 'episode'], ['last', 'season'], ['last', 'patch'],
+    // Who leads or is in charge now, the economy's state, today's readings of the air, and what is known so far.
+    ['in', 'the', 'lead'], ['in', 'charge'], ['number', 'one', 'in'], ['world', 'number'], ['in', 'a', 'recession'], ['in', 'recession'],
+    ['in', 'a', 'bear'], ['in', 'a', 'bull'], ['uv', 'index'], ['pollen', 'count'], ['air', 'quality'], ['are', 'known'], ['is', 'known', 'about'],
+    ['largest', 'known'], ['biggest', 'known'], ['highest', 'known'], ['oldest', 'known']].map((w) => ({ kind: 'live' as const, words: w })),
 ];
 
 /**
@@ -88,7 +96,8 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
  * only at the end of the question or before a word of time or place in time ("open on Sundays",
  * "down for everyone"), so that "how do I open a file" and "working directory" stay timeless.
  */
-const statusWords = words(`open opens opened close closes closed working running down up online offline available busy crowded live traffic hours`);
+const statusWords = words(`open opens opened close closes closed working running down up online offline available busy crowded live traffic hours
+  over jammed congested gridlocked`);
 /** A status word speaks of now only in a present question: "is it open", "when does it close" (not "how can I earn money online"). */
 const presentAuxiliaries = words(`is are 's 're`);
 const openingVerbs = words(`open opens close closes`);
@@ -98,7 +107,9 @@ const afterStatus = words(`now today tonight right currently still yet again on 
  * States of people, laws and products that change: "is Taylor Swift married", "is TikTok banned in the US",
  * "is Windows 10 supported", "has it shipped". Asked with a present "is"/"are" before them, wherever they stand.
  */
-const changingStates = words(`married divorced engaged pregnant retired banned legal illegal allowed supported deprecated discontinued delivered shipped released`);
+const changingStates = words(`married divorced engaged pregnant retired banned legal illegal allowed supported deprecated discontinued delivered shipped released
+  available profitable unprofitable bankrupt insolvent
+  rising falling growing shrinking increasing decreasing declining improving recovering spreading worsening`);
 
 /** Words whose timeless sense is a different part of speech. */
 const onlyAs: ReadonlyMap<string, ReadonlySet<string>> = new Map([
@@ -226,7 +237,7 @@ function rankingCue(tokens: readonly TimeToken[]): string | undefined {
 const growingCounts = words(`
   followers subscribers users customers employees staff members downloads installs views likes stars visitors viewers
   listeners players cases deaths infections residents inhabitants citizens speakers stores branches locations
-  countries nations
+  countries nations satellites exoplanets species languages refugees
 `);
 /** A name's count of anything, in the present: "how many albums does Taylor Swift have", not "how many legs does a spider have". */
 function countCue(tokens: readonly TimeToken[]): string | undefined {
@@ -238,18 +249,22 @@ function countCue(tokens: readonly TimeToken[]): string | undefined {
     if (counted) return `how many ${counted.lower}`;
     const auxiliary = rest.findIndex((token) => token.lower === 'does' || token.lower === 'do');
     if (auxiliary >= 0 && rest[auxiliary + 1]?.pos === 'PROPN' && rest.slice(auxiliary + 2).some((token) => token.lower === 'have')) return 'how many ... does X have';
+    // A count so far: "how many Ukrainians have fled", "how many people have walked on the Moon".
+    const perfect = rest.findIndex((token) => token.lower === 'have' || token.lower === 'has');
+    if (perfect >= 0 && rest[perfect + 1]?.pos === 'VERB') return 'how many ... have -ed';
   }
   return undefined;
 }
 
 /** Who holds something now: "who owns Twitter", "which club does he play for", "who runs OpenAI". */
 const holdingVerbs = words(`owns own runs leads lead heads holds manages manage coaches coach controls governs rules chairs sponsors employs hosts plays play dating married`);
-const whWords = words(`who which what whom whose`);
+const whWords = words(`who which what whom whose where`);
 function holderCue(tokens: readonly TimeToken[]): string | undefined {
   if (!tokens.slice(0, 3).some((token) => whWords.has(token.lower))) return undefined;
   // The verb of the wh-word ("who owns", "which company runs") or of a do-question ("which club does he play for"), not "what is lead".
   const asked = tokens.some((token) => token.lower === 'does' || token.lower === 'do');
-  const holding = tokens.find((token, i) => i > 0 && holdingVerbs.has(token.lower) && (token.pos === 'VERB' || token.pos === '') &&
+  // Right after "who" it is the verb whatever the tagger says ("who chairs the Fed": "chairs" read as a noun).
+  const holding = tokens.find((token, i) => i > 0 && holdingVerbs.has(token.lower) && (token.pos === 'VERB' || token.pos === '' || tokens[i - 1]!.lower === 'who') &&
     (whWords.has(tokens[i - 1]!.lower) || (i > 1 && whWords.has(tokens[i - 2]!.lower) && tokens[i - 1]!.pos === 'NOUN') || asked));
   return holding && `who ${holding.lower}`;
 }
