@@ -46,6 +46,7 @@ const liveWords = words(`
   population president ceo chancellor minister mayor governor king queen pope champion champions leader
   chairman chairwoman coach lts status wage wages salary salaries eol
   gdp dow nasdaq nikkei ftse dax odds
+  cheaper pricier scorer scorers
   richest wealthiest poorest bestselling best-selling highest-paid highest-grossing top-selling top-rated most-popular
   iss
 `);
@@ -88,7 +89,10 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
     // Who leads or is in charge now, the economy's state, today's readings of the air, and what is known so far.
     ['in', 'the', 'lead'], ['in', 'charge'], ['number', 'one', 'in'], ['world', 'number'], ['in', 'a', 'recession'], ['in', 'recession'],
     ['in', 'a', 'bear'], ['in', 'a', 'bull'], ['uv', 'index'], ['pollen', 'count'], ['air', 'quality'], ['are', 'known'], ['is', 'known', 'about'],
-    ['largest', 'known'], ['biggest', 'known'], ['highest', 'known'], ['oldest', 'known']].map((w) => ({ kind: 'live' as const, words: w })),
+    ['largest', 'known'], ['biggest', 'known'], ['highest', 'known'], ['oldest', 'known'],
+    // Standings, valuations, rules that are changed by law, support that ends.
+    ['league', 'table'], ['market', 'value'], ['yield', 'on'], ['need', 'a', 'visa'], ['retirement', 'age'], ['speed', 'limit'],
+    ['security', 'updates'], ['get', 'updates']].map((w) => ({ kind: 'live' as const, words: w })),
 ];
 
 /**
@@ -97,7 +101,7 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
  * "down for everyone"), so that "how do I open a file" and "working directory" stay timeless.
  */
 const statusWords = words(`open opens opened close closes closed working running down up online offline available busy crowded live traffic hours
-  over jammed congested gridlocked`);
+  over out jammed congested gridlocked`);
 /** A status word speaks of now only in a present question: "is it open", "when does it close" (not "how can I earn money online"). */
 const presentAuxiliaries = words(`is are 's 're`);
 const openingVerbs = words(`open opens close closes`);
@@ -108,7 +112,7 @@ const afterStatus = words(`now today tonight right currently still yet again on 
  * "is Windows 10 supported", "has it shipped". Asked with a present "is"/"are" before them, wherever they stand.
  */
 const changingStates = words(`married divorced engaged pregnant retired banned legal illegal allowed supported deprecated discontinued delivered shipped released
-  available profitable unprofitable bankrupt insolvent
+  available profitable unprofitable bankrupt insolvent injured maintained
   rising falling growing shrinking increasing decreasing declining improving recovering spreading worsening`);
 
 /** Words whose timeless sense is a different part of speech. */
@@ -173,8 +177,14 @@ function isElectricCurrent(tokens: readonly TimeToken[], i: number): boolean {
 const rankingScopes: readonly (readonly string[])[] = [['in', 'the', 'world'], ['on', 'earth'], ['on', 'the', 'planet'], ['ever'], ['of', 'all', 'time'], ['in', 'history'], ['so', 'far']];
 const personal = words(`i you we they he she`);
 const superlativeWords = words(`best worst biggest largest smallest highest lowest fastest slowest tallest longest shortest oldest youngest strongest richest top`);
+// "The most spoken language" ranks by a participle; "the longest-running show" by a superlative inside a compound.
 const isSuperlative = (token: TimeToken, before: TimeToken | undefined): boolean =>
-  superlativeWords.has(token.lower) || (token.lower.endsWith('est') && token.pos === 'ADJ') || (['most', 'least'].includes(before?.lower ?? '') && token.pos === 'ADJ');
+  superlativeWords.has(token.lower) || (token.lower.endsWith('est') && token.pos === 'ADJ') || superlativeCompound(token.lower) ||
+  (['most', 'least'].includes(before?.lower ?? '') && (token.pos === 'ADJ' || (token.pos === 'VERB' && /(?:ed|en)$/.test(token.lower))));
+const superlativeCompound = (lower: string): boolean => {
+  const hyphen = lower.indexOf('-');
+  return hyphen > 3 && lower.slice(0, hyphen).endsWith('est');
+};
 const holdsRank = words(`has have holds hold`);
 /**
  * What people build, hold or make, ranked: the holder changes without the question saying "in the world"
@@ -187,7 +197,7 @@ const changingRankables = words(`
   smartphone smartphones laptop laptops computer computers supercomputer supercomputers car cars chip chips gpu gpus cpu cpus model models
   llm llms chatbot chatbots browser browsers framework frameworks vpn vpns camera cameras tv tvs headphones console consoles
   tablet tablets smartwatch smartwatches editor editors ide ides
-  city cities economy economies army armies
+  city cities economy economies army armies language languages network networks
 `);
 /**
  * Natural things ranked over the Earth, which do not change in a lifetime: "the largest ocean in the
@@ -205,7 +215,12 @@ const fixedRankables = words(`
 function askedKind(tokens: readonly TimeToken[]): TimeToken | undefined {
   // Among the first words: "Please, which planet ...", "So what animal ...".
   const at = tokens.findIndex((token, k) => k < 3 && (token.lower === 'which' || token.lower === 'what'));
-  return at !== -1 && tokens[at + 1]?.pos === 'NOUN' ? tokens[at + 1] : undefined;
+  if (at === -1) return undefined;
+  // One name, adjective or noun may stand before the kind: "which GPT model", "what social network".
+  const first = tokens[at + 1];
+  const second = tokens[at + 2];
+  if (first?.pos === 'NOUN') return second?.pos === 'NOUN' ? second : first;
+  return (first?.pos === 'PROPN' || first?.pos === 'ADJ') && second?.pos === 'NOUN' ? second : undefined;
 }
 const earthScopes = new Set(['in', 'on']);
 function rankingCue(tokens: readonly TimeToken[]): string | undefined {
@@ -250,8 +265,9 @@ function countCue(tokens: readonly TimeToken[]): string | undefined {
     const auxiliary = rest.findIndex((token) => token.lower === 'does' || token.lower === 'do');
     if (auxiliary >= 0 && rest[auxiliary + 1]?.pos === 'PROPN' && rest.slice(auxiliary + 2).some((token) => token.lower === 'have')) return 'how many ... does X have';
     // A count so far: "how many Ukrainians have fled", "how many people have walked on the Moon".
+    // And with the subject between: "how many albums has Taylor Swift released".
     const perfect = rest.findIndex((token) => token.lower === 'have' || token.lower === 'has');
-    if (perfect >= 0 && rest[perfect + 1]?.pos === 'VERB') return 'how many ... have -ed';
+    if (perfect >= 0 && rest.slice(perfect + 1, perfect + 5).some((token) => token.pos === 'VERB')) return 'how many ... have -ed';
   }
   return undefined;
 }
@@ -260,6 +276,9 @@ function countCue(tokens: readonly TimeToken[]): string | undefined {
 const holdingVerbs = words(`owns own runs leads lead heads holds manages manage coaches coach controls governs rules chairs sponsors employs hosts plays play dating married`);
 const whWords = words(`who which what whom whose where`);
 function holderCue(tokens: readonly TimeToken[]): string | undefined {
+  // "Does Google own YouTube?", "does Musk run Tesla?": whether one holds it now.
+  // The tagger may read the verb after a name as an adjective ("Google own/ADJ YouTube"): after a name it is the verb.
+  if ((tokens[0]?.lower === 'does' || tokens[0]?.lower === 'do') && tokens.some((token, i) => i > 1 && holdingVerbs.has(token.lower) && (token.pos === 'VERB' || tokens[i - 1]!.pos === 'PROPN'))) return `does ... hold`;
   if (!tokens.slice(0, 3).some((token) => whWords.has(token.lower))) return undefined;
   // The verb of the wh-word ("who owns", "which company runs") or of a do-question ("which club does he play for"), not "what is lead".
   const asked = tokens.some((token) => token.lower === 'does' || token.lower === 'do');
@@ -379,7 +398,7 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
   let structural = false;
   for (let i = 0; i < tokens.length; i++) {
     const { lower, pos } = tokens[i]!;
-    if (!structural && pos === 'ADJ' && lower.endsWith('est')) structural = true;
+    if (!structural && ((pos === 'ADJ' && lower.endsWith('est')) || superlativeCompound(lower))) structural = true;
     // One lookup per word: most words are in no list at all.
     const info = wordInfo.get(lower);
     if (info === undefined) continue;
