@@ -2,13 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.js';
 import { layerOf, sendIn, type Protocol } from './protocol-probe.js';
 
-// Round 7: the same last question, word for word, in a request that differs only in a field or header that
-// cache-scope-conversations.test.ts does not try (log probabilities, nucleus sampling, penalties, logit
-// bias, parallel tool calls, predicted output, modalities, web search options, service tier, Anthropic's
-// top_p and tool_choice options, Responses state and nucleus sampling) in all three caller protocols. The
-// second request must reach the provider: a hit from either cache (L1a or L1b) would be an answer made
-// under other settings. A control keeps the comparison honest: the same request again is served by L1a,
-// and with the question reworded (nothing else changed) by L1b.
+// Round 7: the same last question, word for word, in a request that differs only where the two earlier
+// scope tests (cache-scope-conversations, cache-request-shape) do not look: context that comes AFTER the
+// question (a system or developer message, OpenClaw's internal-context turn), text blocks before it in its
+// own turn, OpenClaw's day stamp on the question, and the fields those tests leave out (top_logprobs, n with
+// logprobs, Anthropic tool_choice options, Responses conversation), in all three caller protocols. The
+// second request must reach the provider: a hit from either cache (L1a or L1b) would be an answer made in
+// another context. A control keeps the comparison honest: the same request again is served by L1a, and
+// with the question reworded (nothing else changed) by L1b.
 let harness: Harness | undefined;
 afterEach(async () => {
   await harness?.close();
@@ -31,44 +32,45 @@ function ask(protocol: Protocol, text: string): Body {
   return { model: 'fake-model', instructions: 'Be brief.', input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text }] }] };
 }
 
+const openClawContext = (text: string): Body => ({ role: 'user', content: `<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>\n${text}\n<<<END_OPENCLAW_INTERNAL_CONTEXT>>>` });
+const stamped = (b: Body, day: string): Body => {
+  const messages = [...(b.messages as Body[])];
+  const last = messages.length - 1;
+  messages[last] = { ...messages[last], content: `[Sat ${day} 19:08 UTC] ${messages[last]!.content as string}` };
+  return { ...b, messages };
+};
 const variants: Record<Protocol, Variant[]> = {
   openai: [
-    { name: 'logprobs', change: (b) => ({ ...b, logprobs: true }) },
     { name: 'top_logprobs', change: (b) => ({ ...b, logprobs: true, top_logprobs: 3 }) },
-    { name: 'top_p', change: (b) => ({ ...b, top_p: 0.5 }) },
-    { name: 'presence_penalty', change: (b) => ({ ...b, presence_penalty: 1 }) },
-    { name: 'frequency_penalty', change: (b) => ({ ...b, frequency_penalty: 1 }) },
-    { name: 'logit_bias', change: (b) => ({ ...b, logit_bias: { '50256': -100 } }) },
-    { name: 'parallel_tool_calls', change: (b) => ({ ...b, parallel_tool_calls: false }) },
-    { name: 'prediction', change: (b) => ({ ...b, prediction: { type: 'content', content: '78 °C' } }) },
-    { name: 'modalities', change: (b) => ({ ...b, modalities: ['text', 'audio'] }) },
-    { name: 'web_search_options', change: (b) => ({ ...b, web_search_options: { search_context_size: 'high' } }) },
-    { name: 'service_tier', change: (b) => ({ ...b, service_tier: 'flex' }) },
-    { name: 'verbosity', change: (b) => ({ ...b, verbosity: 'high' }) },
-    { name: 'json_schema response_format', change: (b) => ({ ...b, response_format: { type: 'json_schema', json_schema: { name: 'a', schema: { type: 'object' } } } }) },
-    { name: 'a system prompt set after the question', change: (b) => ({ ...b, messages: [...(b.messages as Body[]), { role: 'system', content: 'Answer in Kelvin.' }] }) },
+    { name: 'n with logprobs', change: (b) => ({ ...b, n: 3, logprobs: true }) },
+    { name: 'a system message after the question', change: (b) => ({ ...b, messages: [...(b.messages as Body[]), { role: 'system', content: 'Answer in Kelvin.' }] }) },
+    { name: 'a developer message after the question', change: (b) => ({ ...b, messages: [...(b.messages as Body[]), { role: 'developer', content: 'Answer in Kelvin.' }] }) },
+    { name: "OpenClaw's internal context after the question", change: (b) => ({ ...b, messages: [...(b.messages as Body[]), openClawContext('units: kelvin')] }) },
+    { name: 'an earlier text block in the question turn', change: (b) => withLeadingBlock(b, 'At 2000 m altitude.') },
+    { name: 'the question stamped by OpenClaw (its day enters the scope)', change: (b) => stamped(b, '2026-11-22') },
   ],
   anthropic: [
-    { name: 'top_p', change: (b) => ({ ...b, top_p: 0.5 }) },
     { name: 'tool_choice without parallel calls', change: (b) => ({ ...b, tools: [tool], tool_choice: { type: 'auto', disable_parallel_tool_use: true } }) },
-    { name: 'tool_choice none', change: (b) => ({ ...b, tools: [tool], tool_choice: { type: 'none' } }) },
-    { name: 'service_tier', change: (b) => ({ ...b, service_tier: 'standard_only' }) },
-    { name: 'system as blocks with a second block', change: (b) => ({ ...b, system: [{ type: 'text', text: 'Be brief.' }, { type: 'text', text: 'Use Fahrenheit.' }] }) },
-    { name: 'an earlier text block in the question turn', change: (b) => ({ ...b, messages: [{ role: 'user', content: [{ type: 'text', text: 'At 2000 m altitude.' }, { type: 'text', text: lastText(b) }] }] }) },
-    { name: 'anthropic-beta header with another beta', change: (b) => b, headers: { 'anthropic-beta': 'output-128k-2025-02-19' } },
+    { name: 'a second system block', change: (b) => ({ ...b, system: [{ type: 'text', text: 'Be brief.' }, { type: 'text', text: 'Use Fahrenheit.' }] }) },
+    { name: 'an earlier text block in the question turn', change: (b) => withLeadingBlock(b, 'At 2000 m altitude.') },
+    { name: "OpenClaw's internal context after the question", change: (b) => ({ ...b, messages: [...(b.messages as Body[]), openClawContext('units: kelvin')] }) },
+    { name: 'the question stamped by OpenClaw (its day enters the scope)', change: (b) => stamped(b, '2026-11-22') },
   ],
   responses: [
-    { name: 'previous_response_id', change: (b) => ({ ...b, previous_response_id: 'resp_other' }) },
     { name: 'conversation', change: (b) => ({ ...b, conversation: 'conv_1' }) },
-    { name: 'top_p', change: (b) => ({ ...b, top_p: 0.5 }) },
-    { name: 'text.format json_schema', change: (b) => ({ ...b, text: { format: { type: 'json_schema', name: 'a', schema: { type: 'object' } } } }) },
-    { name: 'reasoning.effort', change: (b) => ({ ...b, reasoning: { effort: 'high' } }) },
-    { name: 'tool_choice none with a tool', change: (b) => ({ ...b, tools: [{ type: 'function', name: 'lookup', parameters: { type: 'object' } }], tool_choice: 'none' }) },
     { name: 'a developer message after the question', change: (b) => ({ ...b, input: [...(b.input as Body[]), { type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'Answer in Kelvin.' }] }] }) },
+    { name: 'a system message after the question', change: (b) => ({ ...b, input: [...(b.input as Body[]), { type: 'message', role: 'system', content: [{ type: 'input_text', text: 'Answer in Kelvin.' }] }] }) },
+    { name: 'an earlier text part in the question item', change: (b) => ({ ...b, input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'At 2000 m altitude.' }, ...((b.input as Body[])[0]!.content as Body[])] }] }) },
   ],
 };
+/** The question's turn with another text block before the question (Claude Code puts reminders there). */
+const withLeadingBlock = (b: Body, text: string): Body => {
+  const messages = [...(b.messages as Body[])];
+  const last = messages.length - 1;
+  messages[last] = { ...messages[last], content: [{ type: 'text', text }, { type: 'text', text: messages[last]!.content as string }] };
+  return { ...b, messages };
+};
 const tool = { name: 'lookup', description: 'Looks a value up', input_schema: { type: 'object', properties: { q: { type: 'string' } } } };
-const lastText = (b: Body): string => ((b.messages as Body[])[0]!.content as string);
 
 describe('round 7: the same question under another field or header reaches the provider', () => {
   for (const protocol of ['openai', 'anthropic', 'responses'] as const) {
