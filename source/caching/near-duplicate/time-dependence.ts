@@ -46,7 +46,7 @@ const liveWords = words(`
   population president ceo chancellor minister mayor governor king queen pope champion champions leader
   chairman chairwoman coach lts status wage wages salary salaries eol
   gdp dow nasdaq nikkei ftse dax odds
-  cheaper pricier scorer scorers
+  cheaper pricier scorer scorers earnings roadworks
   richest wealthiest poorest bestselling best-selling highest-paid highest-grossing top-selling top-rated most-popular
   iss
 `);
@@ -87,12 +87,16 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
     // "The last version" is the latest one: "what is the last version of Ubuntu".
     ['last', 'version'], ['last', 'release'], ['last', 'update'], ['last', 'episode'], ['last', 'season'], ['last', 'patch'],
     // Who leads or is in charge now, the economy's state, today's readings of the air, and what is known so far.
-    ['in', 'the', 'lead'], ['in', 'charge'], ['number', 'one', 'in'], ['world', 'number'], ['in', 'a', 'recession'], ['in', 'recession'],
+    ['in', 'the', 'lead'], ['in', 'charge'], ['number', 'one'], ['world', 'number'], ['in', 'a', 'recession'], ['in', 'recession'],
     ['in', 'a', 'bear'], ['in', 'a', 'bull'], ['uv', 'index'], ['pollen', 'count'], ['air', 'quality'], ['are', 'known'], ['is', 'known', 'about'],
     ['largest', 'known'], ['biggest', 'known'], ['highest', 'known'], ['oldest', 'known'],
     // Standings, valuations, rules that are changed by law, support that ends.
     ['league', 'table'], ['market', 'value'], ['yield', 'on'], ['need', 'a', 'visa'], ['retirement', 'age'], ['speed', 'limit'],
-    ['security', 'updates'], ['get', 'updates']].map((w) => ({ kind: 'live' as const, words: w })),
+    ['security', 'updates'], ['get', 'updates'],
+    // What is showing, on sale or on a cover now; strikes and roadworks; a season under way; the national debt.
+    ['on', 'sale'], ['in', 'cinemas'], ['in', 'theaters'], ['in', 'theatres'], ['what', 'is', 'on'], ['what', "'s", 'on'],
+    ['on', 'the', 'cover'], ['on', 'strike'], ['there', 'a', 'strike'], ['season', 'going'], ['play', 'next'], ['plays', 'next'],
+    ['playing', 'next'], ['national', 'debt'], ['majority', 'in', 'the'], ['when', 'are', 'the']].map((w) => ({ kind: 'live' as const, words: w })),
 ];
 
 /**
@@ -101,7 +105,7 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
  * "down for everyone"), so that "how do I open a file" and "working directory" stay timeless.
  */
 const statusWords = words(`open opens opened close closes closed working running down up online offline available busy crowded live traffic hours
-  over out jammed congested gridlocked`);
+  over out on jammed congested gridlocked`);
 /** A status word speaks of now only in a present question: "is it open", "when does it close" (not "how can I earn money online"). */
 const presentAuxiliaries = words(`is are 's 're`);
 const openingVerbs = words(`open opens close closes`);
@@ -112,7 +116,7 @@ const afterStatus = words(`now today tonight right currently still yet again on 
  * "is Windows 10 supported", "has it shipped". Asked with a present "is"/"are" before them, wherever they stand.
  */
 const changingStates = words(`married divorced engaged pregnant retired banned legal illegal allowed supported deprecated discontinued delivered shipped released
-  available profitable unprofitable bankrupt insolvent injured maintained
+  available profitable unprofitable bankrupt insolvent injured maintained raised lowered approved
   rising falling growing shrinking increasing decreasing declining improving recovering spreading worsening`);
 
 /** Words whose timeless sense is a different part of speech. */
@@ -197,7 +201,7 @@ const changingRankables = words(`
   smartphone smartphones laptop laptops computer computers supercomputer supercomputers car cars chip chips gpu gpus cpu cpus model models
   llm llms chatbot chatbots browser browsers framework frameworks vpn vpns camera cameras tv tvs headphones console consoles
   tablet tablets smartwatch smartwatches editor editors ide ides
-  city cities economy economies army armies language languages network networks
+  city cities economy economies army armies language languages network networks story stories
 `);
 /**
  * Natural things ranked over the Earth, which do not change in a lifetime: "the largest ocean in the
@@ -252,7 +256,7 @@ function rankingCue(tokens: readonly TimeToken[]): string | undefined {
 const growingCounts = words(`
   followers subscribers users customers employees staff members downloads installs views likes stars visitors viewers
   listeners players cases deaths infections residents inhabitants citizens speakers stores branches locations
-  countries nations satellites exoplanets species languages refugees
+  countries nations satellites exoplanets species languages refugees justices
 `);
 /** A name's count of anything, in the present: "how many albums does Taylor Swift have", not "how many legs does a spider have". */
 function countCue(tokens: readonly TimeToken[]): string | undefined {
@@ -273,7 +277,8 @@ function countCue(tokens: readonly TimeToken[]): string | undefined {
 }
 
 /** Who holds something now: "who owns Twitter", "which club does he play for", "who runs OpenAI". */
-const holdingVerbs = words(`owns own runs leads lead heads holds manages manage coaches coach controls governs rules chairs sponsors employs hosts plays play dating married`);
+const holdingVerbs = words(`owns own runs leads lead heads holds manages manage coaches coach controls governs rules chairs sponsors employs hosts plays play dating married
+  presents voices sits serves`);
 const whWords = words(`who which what whom whose where`);
 function holderCue(tokens: readonly TimeToken[]): string | undefined {
   // "Does Google own YouTube?", "does Musk run Tesla?": whether one holds it now.
@@ -282,8 +287,8 @@ function holderCue(tokens: readonly TimeToken[]): string | undefined {
   if (!tokens.slice(0, 3).some((token) => whWords.has(token.lower))) return undefined;
   // The verb of the wh-word ("who owns", "which company runs") or of a do-question ("which club does he play for"), not "what is lead".
   const asked = tokens.some((token) => token.lower === 'does' || token.lower === 'do');
-  // Right after "who" it is the verb whatever the tagger says ("who chairs the Fed": "chairs" read as a noun).
-  const holding = tokens.find((token, i) => i > 0 && holdingVerbs.has(token.lower) && (token.pos === 'VERB' || token.pos === '' || tokens[i - 1]!.lower === 'who') &&
+  // Right after "who" or "which party" it is the verb whatever the tagger says ("who chairs the Fed": "chairs" read as a noun).
+  const holding = tokens.find((token, i) => i > 0 && holdingVerbs.has(token.lower) && (token.pos === 'VERB' || token.pos === '' || tokens[i - 1]!.lower === 'who' || (i > 1 && whWords.has(tokens[i - 2]!.lower) && tokens[i - 1]!.pos === 'NOUN')) &&
     (whWords.has(tokens[i - 1]!.lower) || (i > 1 && whWords.has(tokens[i - 2]!.lower) && tokens[i - 1]!.pos === 'NOUN') || asked));
   return holding && `who ${holding.lower}`;
 }
@@ -296,6 +301,7 @@ const posts = words(`
   chair chairperson speaker secretary secretary-general manager director commissioner ambassador captain editor
   editor-in-chief dean principal rector archbishop head boss chief cto cfo coo cio spokesperson spokesman spokeswoman
   owner owners premier senator senators representative treasurer commander superintendent sheriff prosecutor
+  host hosts presenter presenters anchor voice
 `);
 function postCue(tokens: readonly TimeToken[]): string | undefined {
   const who = tokens.findIndex((token, k) => k < 3 && token.lower === 'who');
