@@ -378,6 +378,8 @@ const otherLanguageWords: Record<'de' | 'fr', ReadonlySet<string>> = {
     wetter vorhersage temperatur regen regnet schnee schneit sonnig kalt heiß warm
     offen geöffnet geschlossen öffnungszeiten öffnet schließt
     stand spielstand ergebnis ergebnisse gewonnen gewinnt tabelle wahl nachrichten status verfügbar präsident kanzler
+    kanzlerin minister trainer trainiert meister führt tabellenführer regierung regiert bürgermeister besitzer gehört spielt
+    inflation arbeitslosenquote arbeitslosigkeit leitzins zinsen streik störung ausfall down
   `),
   fr: words(`
     heure heures temps maintenant aujourd'hui demain hier soir nuit midi minuit matin
@@ -388,6 +390,8 @@ const otherLanguageWords: Record<'de' | 'fr', ReadonlySet<string>> = {
     météo prévisions température pluie pleut neige ensoleillé beau chaud froid
     ouvert ouverte ouverts fermé fermée fermés horaires ouvre ferme
     score résultat résultats gagné gagne classement élection élections nouvelles actualités statut disponible président
+    ministre maire gouvernement entraîne entraîneur champion championne dirige possède joue inflation chômage taux
+    panne grève grèves
   `),
 };
 
@@ -485,7 +489,23 @@ function namesOnlyPastYears(tokens: readonly TimeToken[]): boolean {
 export function timeDependenceOf(language: 'de' | 'fr', lowerWords: readonly string[], text: string): TimeDependence | undefined {
   if (clockTime.test(text) || /\b\d{1,2}\s?h\s?\d{0,2}\b/i.test(text)) return 'clock';
   const list = otherLanguageWords[language];
-  return lowerWords.some((word) => list.has(word) || [...list].some((entry) => entry.includes("'") && word.endsWith(entry))) ? 'live' : undefined;
+  const elided = elidedEntries[language];
+  return lowerWords.some((word) => list.has(word) || elided.some((entry) => word.endsWith(entry)) || (language === 'de' && compoundHead(word, list))) ? 'live' : undefined;
+}
+
+/** The entries with an apostrophe ("aujourd'hui"), found at the end of a word that elides into them ("d'aujourd'hui"). */
+const elidedEntries: Record<'de' | 'fr', readonly string[]> = {
+  de: [...otherLanguageWords.de].filter((entry) => entry.includes("'")),
+  fr: [...otherLanguageWords.fr].filter((entry) => entry.includes("'")),
+};
+
+/**
+ * German writes compounds as one word: "Bundeskanzler", "Bahnstreik", "Weltmeister" end in a listed word.
+ * Heads of five letters or more only ("Nobelpreis" is flagged too: a missed hit is the price).
+ */
+function compoundHead(word: string, list: ReadonlySet<string>): boolean {
+  for (let at = 1; at + 5 <= word.length; at++) if (list.has(word.slice(at))) return true;
+  return false;
 }
 
 /**
@@ -508,6 +528,8 @@ const otherWords = words(`
   tijd uur nu vandaag morgen gisteren avond nacht datum dag week maand jaar jaren huidige actueel laatste recent volgende
   nog prijs prijzen kost koers waarde aandelen weer temperatuur regen regent sneeuw geopend gesloten openingstijden
   uitslag gewonnen verkiezingen nieuws
+  presidente premier ministro minister entrenador allenatore treinador trainer campeón campeona campione campeão kampioen
+  inflación inflazione inflação inflatie desempleo disoccupazione desemprego werkloosheid huelga sciopero staking
   сейчас сегодня завтра вчера время час часа часов дата день неделя месяц год году лет текущий текущая текущую
   последний последняя последнюю недавно следующий ещё еще цена цены стоит стоимость курс акции погода температура
   дождь снег открыт открыта открыто закрыт закрыта закрыто счёт счет выиграл выиграла выборы новости президент
