@@ -8,7 +8,9 @@
  * from zero, fiscal years and time zones, percent and percentage points, one answer or a list, slice and
  * range bounds, regex flags and globs, semver ranges, shells and dialects, notation in maths and
  * chemistry, keys and divisions, words that are spelled alike, placeholders, injected instructions, one
- * part of a multi-part question, one cell of attached data, "has" and "had" behind a contraction.
+ * part of a multi-part question, one cell of attached data, "has" and "had" behind a contraction; and live
+ * facts asked twice that carry no word of time (where the calendar stands, states and trends, standings,
+ * rules that change, what is showing or who hosts it, in English, German, French, Spanish and Dutch).
  * `different`: must go upstream (a hit is a wrong answer). `same`: may be served.
  */
 import type { PairFamily } from './adversarial-pairs.js';
