@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { shortenColour } from './colour-encoding.js';
+import { ColourShortening } from './colour-encoding.js';
 import { exactBytes } from '../caching/text-digest.js';
 import { applyLossyRules, type LossySettings } from './lossy/apply-lossy.js';
 import { stepChars, type Pacer } from './pacer.js';
 import { countRule, type RuleCounts } from './rules.js';
-import { drawnForTerminal } from './terminal-display.js';
+import { drawnForTerminalPaced } from './terminal-display.js';
 import type { WidthUse, Widths } from './screen-row.js';
 import { needsRendering, TerminalRender } from './terminal-screen.js';
 import { LruMemo } from './memo.js';
@@ -43,7 +43,7 @@ export const renderCounter = { drawn: 0 };
 
 async function drawScreen(text: string, pacer: Pacer): Promise<string> {
   renderCounter.drawn += 1;
-  if (!drawnForTerminal(text)) return text;
+  if (!(await drawnForTerminalPaced(text, pacer))) return text;
   const usual = await renderWith(text, 'usual', pacer);
   if (usual.screen === text) return text;
   const others: Widths[] = [];
@@ -91,8 +91,13 @@ export async function finishOutput(original: string, rendered: string, rules: Ou
   let text = rendered;
   if (text !== original) countRule(counts, 'terminal-render');
   if (!rules.keepColourBytes) {
+    const shortening = new ColourShortening(text);
     await pacer.pace();
-    const shorter = shortenColour(text);
+    while (!shortening.done) {
+      shortening.step(stepChars);
+      await pacer.pace();
+    }
+    const shorter = shortening.result();
     if (shorter !== text) {
       text = shorter;
       countRule(counts, 'colour');
