@@ -12,6 +12,10 @@ import { FrozenPartMemo } from '../json/frozen.js';
  * - Claude Code: the session id inside `metadata.user_id`, a JSON string
  *   `{"device_id":"…","account_uuid":"…","session_id":"<uuid>"}` in 2.x, `user_<hash>_account_<uuid>_session_<uuid>` before.
  *   (Its `x-claude-code-session-id` header never reaches a key: only forwarded headers do.)
+ *   And the last three hex digits of `cc_version` in the billing line that opens its system prompt
+ *   (`x-anthropic-billing-header: cc_version=2.1.332.34c; cc_entrypoint=sdk-cli;`): a digest of a few of
+ *   the prompt's characters, so a reworded question gets another one (and L1b another scope) though it
+ *   adds nothing the prompt does not say. Only in that line, opening the first system block.
  */
 
 const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -21,6 +25,23 @@ const openClawSessionFields = new RegExp(`\\b(sessionId=|session=agent:[^|\\s]*?
 const legacyClaudeCodeUserId = new RegExp(`^(user_[0-9a-f]+_account_(?:${uuid})?_session_)${uuid}$`);
 
 export const maskedMarker = '*';
+
+const claudeCodeBillingFingerprint = /^(x-anthropic-billing-header: cc_version=[^;\n]*\.)[0-9a-f]{3};/;
+
+/** Claude Code's billing line with its prompt digest masked; any other text as it is. */
+export function maskClaudeCodeBillingLine(text: string): string {
+  return text.startsWith('x-anthropic-billing-header:') ? text.replace(claudeCodeBillingFingerprint, `$1${maskedMarker};`) : text;
+}
+
+/** An Anthropic `system` with `mask` applied to its first text (a string, or the first block). */
+function maskFirstSystemText(system: unknown, mask: (text: string) => string): unknown {
+  if (typeof system === 'string') return mask(system);
+  if (!Array.isArray(system) || system.length === 0) return system;
+  const first = system[0] as { type?: unknown; text?: unknown };
+  if (first?.type !== 'text' || typeof first.text !== 'string') return system;
+  const masked = mask(first.text);
+  return masked === first.text ? system : [{ ...{}, ...first, text: masked }, ...system.slice(1)];
+}
 
 /** The text with its trailing OpenClaw Runtime line's session ids masked; the same text when it has none. */
 export function maskOpenClawRuntimeLine(text: string): string {
@@ -81,7 +102,7 @@ export function maskVolatileSpans(body: Record<string, unknown>): Record<string,
     if (userId !== metadata.user_id) set('metadata', { ...{}, ...metadata, user_id: userId });
   }
   // Anthropic: the system prompt is `system`, a string or text blocks.
-  if (body.system !== undefined) set('system', maskLastText(body.system, maskOpenClawRuntimeLine));
+  if (body.system !== undefined) set('system', maskLastText(maskFirstSystemText(body.system, maskClaudeCodeBillingLine), maskOpenClawRuntimeLine));
   if (Array.isArray(body.messages)) {
     const messages = body.messages as LooseMessage[];
     let changed = false;

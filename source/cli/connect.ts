@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { applyOpenClawPlan } from '../connectors/openclaw/apply.js';
 import { locateOpenClawConfig } from '../connectors/openclaw/config-path.js';
 import { configuredGatewayUrl, gatewayKeyForClient, locateGateway, modelForClient } from '../connectors/core/connection-defaults.js';
-import { planOpenClawConnect, planOpenClawDisconnect, type OpenClawApi, type OpenClawPlan } from '../connectors/openclaw/plan.js';
+import { managedProviderId, planOpenClawConnect, planOpenClawDisconnect, type OpenClawApi, type OpenClawPlan } from '../connectors/openclaw/plan.js';
 import type { ClientConnectionStatus } from '../connectors/core/connector.js';
 import { connectClaudeCodeCommand } from './connect-claude-code.js';
 import { fetchHealth } from '../daemon/running-gateway.js';
@@ -81,11 +81,12 @@ async function runConnectOpenClaw(flags: OpenClawFlags): Promise<void> {
   const gateway = await locateGateway(stateDir, config);
   const gatewayUrl = gateway.url;
   const disconnect = Boolean(flags.disconnect || flags.restoreBackup);
+  const model = modelForClient(flags.model, config);
   const plan = disconnect
     ? planOpenClawDisconnect(location, { isartorHome: stateDir, restoreBackup: flags.restoreBackup })
     : planOpenClawConnect(
         location,
-        { gatewayUrl, apiKey: gatewayKeyForClient(flags.gatewayApiKey, config), model: modelForClient(flags.model, config), api: flags.api },
+        { gatewayUrl, apiKey: gatewayKeyForClient(flags.gatewayApiKey, config), model, api: flags.api },
         { isartorHome: stateDir },
       );
   printLine(`OpenClaw config: ${location.configPath}${location.source === 'default' ? '' : ` (from ${location.source})`}`);
@@ -104,7 +105,20 @@ async function runConnectOpenClaw(flags: OpenClawFlags): Promise<void> {
     applyOpenClawPlan(plan);
     printOutcome(plan);
   }
+  if (!disconnect) noteAgentsOnOwnModel(plan, `${managedProviderId}/${model}`);
   if (!disconnect && !gateway.answering) await warnIfGatewayDown(gatewayUrl);
+}
+
+/** Agents with a model of their own keep it: say which, so that nobody expects their turns in isartor's stats. */
+function noteAgentsOnOwnModel(plan: OpenClawPlan, ref: string): void {
+  const agents = plan.agentsOnOwnModel ?? [];
+  if (agents.length === 0) return;
+  const named = agents.map((agent) => `${agent.id} (${agent.model})`).join(', ');
+  const one = agents.length === 1;
+  printLine(
+    `  note      ${one ? 'agent' : 'agents'} ${named} ${one ? 'names its own model and does' : 'name their own models and do'} not go through isartor; ` +
+      `to route ${one ? 'it' : 'them'} too, set ${one ? 'its' : 'their'} model to ${ref} in ${plan.location.configPath}.`,
+  );
 }
 
 function printOutcome(plan: OpenClawPlan): void {

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import { WriteBatch } from '../state/write-batch.js';
 
 export interface GatewayLogFileOptions {
   /** The live file rotates once a write would take it past this size (default 16 MB). */
@@ -8,8 +9,6 @@ export interface GatewayLogFileOptions {
   keep?: number;
 }
 
-/** How long a request line may wait to be written with the ones after it (like the request log's). */
-const flushDelayMs = 20;
 /** Lines kept while the file cannot be written (a full disk); past this the oldest are let go. */
 const maxPendingBytes = 1024 * 1024;
 
@@ -19,7 +18,7 @@ const maxPendingBytes = 1024 * 1024;
  *
  * Why not the stdout a parent (or systemd, launchd) opened for us: a renamed file keeps taking writes
  * through that descriptor and Node cannot swap a descriptor in place (no dup2), so such a file can only
- * grow. Request lines leave in one write every `flushDelayMs` (one synchronous write per request costs a
+ * grow. Request lines leave in one write every 20 ms (one synchronous write per request costs a
  * syscall each on the hot path); warnings are written at once, and every waiting line on exit.
  */
 export class GatewayLogFile {
@@ -28,9 +27,8 @@ export class GatewayLogFile {
   readonly #keep: number;
   #fd: number | undefined;
   #size = 0;
-  #pending: string[] = [];
-  #pendingBytes = 0;
-  #timer: NodeJS.Timeout | undefined;
+  // Nowhere to report a log that cannot be written: a failed write keeps the lines (the newest 1 MB) for the next.
+  readonly #batch = new WriteBatch({ write: (text) => this.#writeNow(text), onError: () => this.#closeFd(), maxBytes: maxPendingBytes });
 
   constructor(path: string, options: GatewayLogFileOptions = {}) {
     this.path = path;
@@ -47,31 +45,22 @@ export class GatewayLogFile {
   /** Queues text (whole lines); `urgent` text (warnings, the last words before exit) is written at once. */
   write(text: string, options: { urgent?: boolean } = {}): void {
     if (text.length === 0) return;
-    this.#pending.push(text);
-    this.#pendingBytes += Buffer.byteLength(text);
-    while (this.#pendingBytes > maxPendingBytes && this.#pending.length > 1) this.#pendingBytes -= Buffer.byteLength(this.#pending.shift()!);
+    this.#batch.add(text);
     if (options.urgent) this.flush();
-    else this.#timer ??= setTimeout(() => this.flush(), flushDelayMs).unref();
   }
 
   /** Writes every waiting line now. A failed write (ENOSPC) keeps them for the next try. */
   flush(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#pending.length === 0) return;
-    const chunk = Buffer.from(this.#pending.join(''));
-    try {
-      if (this.#fd === undefined) this.#open();
-      if (this.#size > 0 && this.#size + chunk.length > this.#maxBytes) this.#rotate();
-      let offset = 0;
-      while (offset < chunk.length) offset += writeSync(this.#fd!, chunk, offset);
-      this.#size += chunk.length;
-      this.#pending = [];
-      this.#pendingBytes = 0;
-    } catch {
-      // Nowhere to report a log that cannot be written: the lines wait (bounded) and the next write retries.
-      this.#closeFd();
-    }
+    this.#batch.flush();
+  }
+
+  #writeNow(text: string): void {
+    const chunk = Buffer.from(text);
+    if (this.#fd === undefined) this.#open();
+    if (this.#size > 0 && this.#size + chunk.length > this.#maxBytes) this.#rotate();
+    let offset = 0;
+    while (offset < chunk.length) offset += writeSync(this.#fd!, chunk, offset);
+    this.#size += chunk.length;
   }
 
   close(): void {

@@ -4,6 +4,7 @@ import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ensureDir } from './ensure-dir.js';
 import type { ExactCacheState } from './exact-cache.js';
+import { WriteBatch } from './write-batch.js';
 
 export interface ExactCacheOptions {
   ttlMs: number;
@@ -32,8 +33,6 @@ interface PersistedLine {
 
 /** Per-entry bookkeeping that the budget counts on top of the answer itself. */
 const entryOverheadBytes = 96;
-/** How long an appended answer may wait to be written with the ones after it. */
-const flushDelayMs = 20;
 /** The file is compacted once it holds more than twice the live answers, and at least this much (or 4x the budget, if smaller). */
 const minCompactBytes = 16 * 1024 * 1024;
 
@@ -45,13 +44,15 @@ const minCompactBytes = 16 * 1024 * 1024;
  * Persistence is an append-only log, rewritten to just the live entries when the store opens or closes,
  * and while it runs whenever the file has grown past twice the live answers (so a gateway that runs for
  * weeks keeps a file about the size of its cache, not of every answer it ever stored). Appends made
- * within `flushDelayMs` leave in one write: a cache line lost to a crash costs one provider call.
+ * within 20 ms leave in one write: a cache line lost to a crash costs one provider call.
  */
 export class ExactCacheStore implements ExactCacheState {
   readonly #entries: LRUCache<string, Entry>;
   readonly #options: ExactCacheOptions;
   readonly #now: () => number;
   #log: WriteStream | undefined;
+  /** Answers appended within 20 ms leave in one write; a log that failed (see #openLog) lets them go. */
+  readonly #batch = new WriteBatch({ write: (text) => this.#log?.write(text) });
   /** Bytes in the file: what the last rewrite left plus what was appended since. */
   #fileBytes = 0;
   /** A rewrite running while the gateway serves; the lines stored meanwhile wait in `#waiting`. */
@@ -125,19 +126,14 @@ export class ExactCacheStore implements ExactCacheState {
     const log = this.#log;
     const file = this.#options.file;
     if (!log || !file) return;
-    if (!log.writableCorked) {
-      log.cork();
-      setTimeout(() => {
-        if (log.writableCorked) log.uncork();
-      }, flushDelayMs).unref();
-    }
-    log.write(line);
+    this.#batch.add(line);
     this.#fileBytes += Buffer.byteLength(line);
     if (!this.#closing && this.#fileBytes > Math.max(2 * this.bytes, Math.min(minCompactBytes, 4 * this.#options.maxBytes), this.#compactAbove)) this.#compact(log, file);
   }
 
   /** Rewrites the file to the live entries while the store keeps serving; a failure leaves the file as it was. */
   #compact(log: WriteStream, file: string): void {
+    this.#batch.flush();
     this.#log = undefined;
     this.#compacting = (async () => {
       try {
@@ -155,6 +151,7 @@ export class ExactCacheStore implements ExactCacheState {
   async close(): Promise<void> {
     this.#closing = true;
     while (this.#compacting) await this.#compacting;
+    this.#batch.flush();
     const log = this.#log;
     this.#log = undefined;
     if (log) await new Promise<void>((resolve) => log.end(() => resolve()));

@@ -2,7 +2,9 @@ import { closeSync, createWriteStream, existsSync, openSync, readFileSync, readS
 import { join } from 'node:path';
 import { ensureDir } from './ensure-dir.js';
 import type { RequestLog } from './request-log.js';
-import type { RequestRecord } from './request-record.js';
+import { RecordColumns } from './record-columns.js';
+import type { RequestRecord, StatsRecord } from './request-record.js';
+import { WriteBatch } from './write-batch.js';
 
 export interface RequestLogOptions {
   /** The live file rotates past this size. */
@@ -21,15 +23,11 @@ export interface RequestLogOptions {
 const maxUnsaved = 10_000;
 
 const liveName = 'requests.jsonl';
-/** How long a record may wait to be written with the ones after it. */
-const flushDelayMs = 20;
 const rotatedName = (n: number): string => `requests.${n}.jsonl`;
 
-/** The records of the kept files, parsed once, with what `/stats` needs to filter them cheaply. */
+/** The records of the kept files, parsed once, as columns of what `/stats` reads (see RecordColumns). */
 interface InMemory {
-  records: RequestRecord[];
-  /** Arrival time of each record in epoch ms, parallel to `records`. */
-  times: number[];
+  records: RecordColumns;
   /** Unreadable lines per file, with the file's mtime then (a window skips files written before it). */
   skipped: Array<{ lines: number; mtimeMs: number }>;
 }
@@ -37,7 +35,8 @@ interface InMemory {
 /**
  * The gateway's request records: append-only JSONL in `<state>/stats/`, rotated with a bounded total size.
  * The first read parses the kept files once; later records join that copy as they are appended, so
- * `/stats` (polled every 2 s by the dashboard) never re-reads and re-parses up to 16 MB per file.
+ * `/stats` (polled every 2 s by the dashboard) never re-reads and re-parses up to 16 MB per file. The copy
+ * keeps only what `/stats` reads, as columns: ~18 MB for five full files instead of ~76 MB of records.
  */
 export class RequestLogFile implements RequestLog {
   readonly #dir: string;
@@ -50,7 +49,7 @@ export class RequestLogFile implements RequestLog {
   /** Appended records whose write callback has not run yet, oldest first, with their lines. */
   readonly #unwritten: Array<{ record: RequestRecord; line: string }> = [];
   /** Lines of the newest unwritten records not yet handed to the stream (see #write). */
-  readonly #batch: string[] = [];
+  readonly #batch = new WriteBatch({ write: (text, lines) => this.#writeBatch(text, lines) });
   /**
    * Records whose write failed (or that came while the file could not be written), oldest first: still
    * counted by `/stats`, and written first once the file takes writes again. A full disk or a read-only
@@ -70,10 +69,7 @@ export class RequestLogFile implements RequestLog {
 
   append(record: RequestRecord): void {
     const line = `${JSON.stringify(record)}\n`;
-    if (this.#memory) {
-      this.#memory.records.push(record);
-      this.#memory.times.push(Date.parse(record.time));
-    }
+    this.#memory?.records.push(record);
     if (this.#failing && Date.now() < this.#failing.retryAt) {
       this.#keepUnsaved([{ record, line }]);
       return;
@@ -91,25 +87,23 @@ export class RequestLogFile implements RequestLog {
 
   #write(record: RequestRecord, line: string): void {
     this.#unwritten.push({ record, line });
-    // Records made within `flushDelayMs` leave in one write of one string: a file write costs ~15-20 µs of
-    // CPU and wakes a libuv worker thread, which on a busy 2-core machine preempts the gateway, and a
-    // corked stream still kept a chunk and a callback per record. A reader of the file is at most that far
-    // behind (the gateway's own /stats reads its in-memory copy); rotating, flushing or closing writes at once.
-    this.#batch.push(line);
+    // Records made within 20 ms leave in one write of one string (see WriteBatch; a corked stream still kept
+    // a chunk and a callback per record). A reader of the file is at most that far behind (the gateway's own
+    // /stats reads its in-memory copy); rotating, flushing or closing writes at once.
+    this.#batch.add(line);
     this.#size += Buffer.byteLength(line);
-    if (this.#batch.length === 1) setTimeout(() => this.#writeBatch(), flushDelayMs).unref();
   }
 
   /** Writes the waiting lines to the current stream; their records count as written once its callback says so. */
-  #writeBatch(): void {
+  #writeBatch(text: string, lines: number): void {
     const stream = this.#stream;
-    if (!stream || this.#batch.length === 0) return;
-    const lines = this.#batch.splice(0);
+    // Not reached (a failure discards the batch, closing flushes it first); if it were, the lines keep waiting.
+    if (!stream) throw new Error('request log not open');
     // Write callbacks come in order, so the oldest unwritten records are the ones this write completed. A
     // failed write keeps them unwritten: the stream's 'error' then moves them to the unsaved ones.
-    stream.write(lines.join(''), (error) => {
+    stream.write(text, (error) => {
       if (error) return;
-      this.#unwritten.splice(0, lines.length);
+      this.#unwritten.splice(0, lines);
       if (this.#failing) this.#recovered();
     });
   }
@@ -128,7 +122,7 @@ export class RequestLogFile implements RequestLog {
     const stream = this.#stream;
     this.#stream = undefined;
     stream?.destroy();
-    this.#batch.length = 0;
+    this.#batch.discard();
     // Their writes failed with this one (or will, on the destroyed stream): they are unsaved now.
     this.#unsaved.unshift(...this.#unwritten.splice(0));
     const retryAt = Date.now() + (this.#options.retryMs ?? 10_000);
@@ -153,21 +147,26 @@ export class RequestLogFile implements RequestLog {
 
   /** Writes what waits in the current batch now, and resolves once every record appended so far is in the file. */
   async flush(): Promise<void> {
-    this.#writeBatch();
+    this.#batch.flush();
     const stream = this.#stream;
     if (!stream || this.#unwritten.length === 0) return;
     // Writes complete in order: an empty write's callback runs after every write before it.
     await new Promise<void>((resolve) => stream.write('', () => resolve()));
   }
 
-  read(sinceMs = 0): { records: RequestRecord[]; skipped: number } {
+  read(sinceMs = 0): { records: StatsRecord[]; skipped: number } {
     this.#memory ??= this.#load();
-    const { records, times, skipped } = this.#memory;
-    const skippedLines = skipped.reduce((total, file) => total + (sinceMs > 0 && file.mtimeMs < sinceMs ? 0 : file.lines), 0);
-    if (sinceMs <= 0) return { records: records.slice(), skipped: skippedLines };
-    const kept: RequestRecord[] = [];
-    for (let i = 0; i < records.length; i++) if (times[i]! >= sinceMs) kept.push(records[i]!);
-    return { records: kept, skipped: skippedLines };
+    return { records: this.#memory.records.since(sinceMs), skipped: this.#skippedSince(sinceMs) };
+  }
+
+  each(sinceMs: number, visit: (record: StatsRecord) => void): { skipped: number } {
+    this.#memory ??= this.#load();
+    this.#memory.records.each(sinceMs, visit);
+    return { skipped: this.#skippedSince(sinceMs) };
+  }
+
+  #skippedSince(sinceMs: number): number {
+    return this.#memory!.skipped.reduce((total, file) => total + (sinceMs > 0 && file.mtimeMs < sinceMs ? 0 : file.lines), 0);
   }
 
   generation(): number {
@@ -175,7 +174,7 @@ export class RequestLogFile implements RequestLog {
   }
 
   #load(): InMemory {
-    const memory: InMemory = { records: [], times: [], skipped: [] };
+    const memory: InMemory = { records: new RecordColumns(), skipped: [] };
     for (const path of keptFiles(this.#dir, this.#keep)) {
       const read = readRecordsOf(path, 0);
       for (const record of read.records) memory.records.push(record);
@@ -186,7 +185,6 @@ export class RequestLogFile implements RequestLog {
     // in what was just parsed.
     const pending = [...this.#unsaved, ...this.#unwritten];
     for (const { record } of pending.slice(this.#onDisk(pending))) memory.records.push(record);
-    for (const record of memory.records) memory.times.push(Date.parse(record.time));
     return memory;
   }
 
@@ -219,7 +217,7 @@ export class RequestLogFile implements RequestLog {
   }
 
   async #end(): Promise<void> {
-    this.#writeBatch();
+    this.#batch.flush();
     const stream = this.#stream;
     this.#stream = undefined;
     // end's callback runs once the stream finished, or failed.
@@ -253,14 +251,15 @@ export class RequestLogFile implements RequestLog {
   }
 
   #rotate(): void {
-    this.#writeBatch();
+    this.#batch.flush();
     this.#stream?.end();
     for (let n = this.#keep - 1; n >= 1; n--) {
       const from = join(this.#dir, rotatedName(n));
       if (existsSync(from)) renameSync(from, join(this.#dir, rotatedName(n + 1)));
     }
-    // Writes still queued on the old descriptor follow the file to its rotated name.
-    renameSync(join(this.#dir, liveName), join(this.#dir, rotatedName(1)));
+    // Writes still queued on the old descriptor follow the file to its rotated name. A live file deleted
+    // while the gateway ran (a user clearing the stats) took what was written to it since; the next one starts here.
+    if (existsSync(join(this.#dir, liveName))) renameSync(join(this.#dir, liveName), join(this.#dir, rotatedName(1)));
     this.#stream = this.#openForAppend(join(this.#dir, liveName));
     this.#size = 0;
     // The oldest file just fell out of the kept set: the next read parses the kept files again (once per rotation).

@@ -1,7 +1,8 @@
-import type { RequestRecord } from './request-record.js';
+import type { RequestRecord, StatsRecord } from './request-record.js';
 
 export interface RecordsRead {
-  records: RequestRecord[];
+  /** What `/stats` summarises of each record (a log may keep no more than that; see RecordColumns). */
+  records: StatsRecord[];
   /** Lines (or entries) that could not be read. */
   skipped: number;
 }
@@ -17,6 +18,11 @@ export interface RequestLog {
    * read for every summary.
    */
   generation?(): number;
+  /**
+   * Visits the records since `sinceMs`, oldest first, without building an array of them (a log that keeps
+   * them as columns): `visit` may get one reused object, valid only during the call. Without it, `read`.
+   */
+  each?(sinceMs: number, visit: (record: StatsRecord) => void): { skipped: number };
   /** Resolves once every record appended so far is written (a log that batches its writes). */
   flush?(): Promise<void>;
 }

@@ -44,3 +44,9 @@ export interface RequestRecord {
   /** How much of the tool's system prompt and tools changed since its previous request; null for its first. */
   churn: PromptChurn | null;
 }
+
+/** The fields of a record that `/stats` summarises (SummaryAccumulator reads these and no others). */
+export type StatsRecord = Pick<
+  RequestRecord,
+  'time' | 'client' | 'keyAlias' | 'layer' | 'status' | 'totalMs' | 'overheadMs' | 'inputTokens' | 'outputTokens' | 'tokensSaved' | 'costUsd' | 'costSavedUsd' | 'churn'
+>;

@@ -1,6 +1,6 @@
 import type { RequestLog } from '../state/request-log.js';
-import type { RequestRecord } from './request-record.js';
-import { SummaryAccumulator } from './stats-accumulator.js';
+import type { RequestRecord, StatsRecord } from './request-record.js';
+import { groupOf, SummaryAccumulator } from './stats-accumulator.js';
 import { buildStatsReport, reportOf, type StatsReport } from './stats-report.js';
 import { maxToolRows, type StatsSummary } from './summarise.js';
 
@@ -43,9 +43,14 @@ export class LiveStats {
     const generation = this.#log.generation?.();
     if (sinceMs !== undefined || generation === undefined) return buildStatsReport(this.#log, sinceMs);
     if (!this.#summaries || this.#summaries.generation !== generation) {
-      const read = await this.#log.read(0);
-      const summaries: Summaries = { generation, total: new SummaryAccumulator(), tools: new Map(), overflow: new SummaryAccumulator(), keys: new Map(), skipped: read.skipped };
-      for (const record of read.records) add(summaries, record);
+      const summaries: Summaries = { generation, total: new SummaryAccumulator(), tools: new Map(), overflow: new SummaryAccumulator(), keys: new Map(), skipped: 0 };
+      // A log that visits its records (the file's columns) builds no array of them.
+      if (this.#log.each) summaries.skipped = this.#log.each(0, (record) => add(summaries, record)).skipped;
+      else {
+        const read = await this.#log.read(0);
+        summaries.skipped = read.skipped;
+        for (const record of read.records) add(summaries, record);
+      }
       // Another record may have rotated the log while it was read: keep the summary only if it is current.
       if (this.#log.generation?.() === generation) this.#summaries = summaries;
       return fromSummaries(summaries);
@@ -54,7 +59,7 @@ export class LiveStats {
   }
 }
 
-function add(summaries: Summaries, record: RequestRecord): void {
+function add(summaries: Summaries, record: StatsRecord): void {
   summaries.total.add(record);
   // Any client may name itself: a client that invents a name per request must not grow this map (and
   // /stats) without end. Names seen before the map is full keep their own summary.
@@ -79,11 +84,6 @@ function toolRows(summaries: Summaries): Array<{ client: string } & StatsSummary
   return rows;
 }
 
-function groupOf<K>(groups: Map<K, SummaryAccumulator>, key: K): SummaryAccumulator {
-  let group = groups.get(key);
-  if (!group) groups.set(key, (group = new SummaryAccumulator()));
-  return group;
-}
 
 function fromSummaries(summaries: Summaries): StatsReport {
   return reportOf(

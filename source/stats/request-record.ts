@@ -1,4 +1,4 @@
-export type { RequestRecord } from '../state/request-record.js';
+export type { RequestRecord, StatsRecord } from '../state/request-record.js';
 
 export interface TokenUsage {
   /** All input tokens, those served from the provider's prompt cache included. */

@@ -1,4 +1,4 @@
-import type { RequestRecord } from './request-record.js';
+import type { StatsRecord } from './request-record.js';
 import type { StatsSummary } from './summarise.js';
 
 /** Bucket width of the percentile histograms: values within 1% of each other share a bucket. */
@@ -75,7 +75,7 @@ export class SummaryAccumulator {
   #toolsBytes = 0;
   #last: StatsSummary['churn']['last'] = null;
 
-  add(record: RequestRecord): void {
+  add(record: StatsRecord): void {
     this.#requests += 1;
     this.#layers[record.layer] = (this.#layers[record.layer] ?? 0) + 1;
     if (record.status >= 400) this.#errors += 1;
@@ -107,7 +107,7 @@ export class SummaryAccumulator {
     return this.#requests;
   }
 
-  /** Adds every record another accumulator took (the "other" row of the tools past the busiest). */
+  /** Adds every record another accumulator took, as if added after these (the "other" row of the tools past the busiest). */
   merge(other: SummaryAccumulator): void {
     this.#requests += other.#requests;
     for (const [layer, count] of Object.entries(other.#layers)) this.#layers[layer] = (this.#layers[layer] ?? 0) + count;
@@ -126,7 +126,9 @@ export class SummaryAccumulator {
     this.#changed += other.#changed;
     this.#systemBytes += other.#systemBytes;
     this.#toolsBytes += other.#toolsBytes;
-    if (other.#last && (!this.#last || other.#last.time > this.#last.time)) this.#last = other.#last;
+    // As if other's records were added after these: its last change is the last (a record is logged when its
+    // request ends, so a later one can carry an earlier time; picking the later time disagreed with summarise).
+    if (other.#last) this.#last = other.#last;
   }
 
   summary(): StatsSummary {
@@ -153,4 +155,11 @@ export class SummaryAccumulator {
 /** Nano-dollars: sums of many small floats otherwise print as 0.30000000000000004. */
 function roundUsd(usd: number): number {
   return Math.round(usd * 1e9) / 1e9;
+}
+
+/** The accumulator of `key` in `groups`, made on first use (a tool's, a key's). */
+export function groupOf<K>(groups: Map<K, SummaryAccumulator>, key: K): SummaryAccumulator {
+  let group = groups.get(key);
+  if (!group) groups.set(key, (group = new SummaryAccumulator()));
+  return group;
 }

@@ -1,5 +1,7 @@
 import type { RequestLog } from '../state/request-log.js';
-import { summarise, summariseByKey, summariseByTool, type StatsSummary } from './summarise.js';
+import type { StatsRecord } from './request-record.js';
+import { groupOf, SummaryAccumulator } from './stats-accumulator.js';
+import { maxToolRows, summarise, summariseByKey, summariseByTool, type StatsSummary } from './summarise.js';
 
 /** What `isartor stats --json` prints and `GET /stats` answers: one shape for scripts and live views. */
 export interface StatsReport {
@@ -15,9 +17,43 @@ export interface StatsReport {
 }
 
 export async function buildStatsReport(log: RequestLog, sinceMs: number | undefined): Promise<StatsReport> {
+  if (log.each) return reportByVisiting(log.each.bind(log), sinceMs);
   const { records, skipped } = await log.read(sinceMs ?? 0);
   return reportOf(sinceMs, summarise(records), summariseByTool(records), summariseByKey(records), skipped);
 }
+
+/**
+ * The same report from a log that visits its records (the request log file keeps them as columns), in
+ * one pass with no array of records built: each tool and key takes its records in log order, as
+ * summariseByTool and summariseByKey add them, so every number is the same.
+ */
+function reportByVisiting(each: NonNullable<RequestLog['each']>, sinceMs: number | undefined): StatsReport {
+  const total = new SummaryAccumulator();
+  const tools = new Map<string, SummaryAccumulator>();
+  const keys = new Map<string | null, SummaryAccumulator>();
+  const { skipped } = each(sinceMs ?? 0, (record) => {
+    total.add(record);
+    groupOf(tools, record.client).add(record);
+    // Records written before virtual keys existed have no keyAlias at all.
+    groupOf(keys, record.keyAlias ?? null).add(record);
+  });
+  const ranked = [...tools].sort(([a, ga], [b, gb]) => gb.requests - ga.requests || a.localeCompare(b));
+  const rows = ranked.slice(0, maxToolRows).map(([client, group]) => ({ client, ...group.summary() }));
+  if (ranked.length > maxToolRows) {
+    // summariseByTool sums the rest tool after tool, busiest first: their records in that order, for the same sums.
+    const rest = new Map(ranked.slice(maxToolRows).map(([client]) => [client, [] as StatsRecord[]]));
+    each(sinceMs ?? 0, (record) => rest.get(record.client)?.push({ ...{}, ...record, time: record.time, churn: record.churn }));
+    rows.push({ client: 'other', ...summarise([...rest.values()].flat()) });
+  }
+  return reportOf(
+    sinceMs,
+    total.summary(),
+    rows,
+    [...keys].map(([keyAlias, group]) => ({ keyAlias, ...group.summary() })),
+    skipped,
+  );
+}
+
 
 /** The report's shape, tools and keys busiest first (ties by name), from summaries made either way. */
 export function reportOf(

@@ -1,5 +1,5 @@
 import type { PromptChurn } from './prompt-churn.js';
-import type { RequestRecord } from './request-record.js';
+import type { StatsRecord } from './request-record.js';
 import { SummaryAccumulator } from './stats-accumulator.js';
 
 export interface StatsSummary {
@@ -22,7 +22,7 @@ export interface StatsSummary {
 }
 
 /** Percentiles are nearest-rank to within 1% (see PercentileSketch); every other number is exact. */
-export function summarise(records: readonly RequestRecord[]): StatsSummary {
+export function summarise(records: readonly StatsRecord[]): StatsSummary {
   const summary = new SummaryAccumulator();
   for (const record of records) summary.add(record);
   return summary.summary();
@@ -35,8 +35,8 @@ export const maxToolRows = 50;
  * One summary per tool, busiest first. Any client may name itself, so past the `limit` busiest the rest
  * are summed as one "other" row: 5,000 invented names must not make /stats megabytes long.
  */
-export function summariseByTool(records: readonly RequestRecord[], limit = maxToolRows): Array<{ client: string } & StatsSummary> {
-  const byClient = new Map<string, RequestRecord[]>();
+export function summariseByTool(records: readonly StatsRecord[], limit = maxToolRows): Array<{ client: string } & StatsSummary> {
+  const byClient = new Map<string, StatsRecord[]>();
   for (const record of records) {
     const group = byClient.get(record.client);
     if (group) group.push(record);
@@ -51,8 +51,8 @@ export function summariseByTool(records: readonly RequestRecord[], limit = maxTo
 }
 
 /** One summary per virtual key (null: the gateway key or an open gateway), busiest first. */
-export function summariseByKey(records: readonly RequestRecord[]): Array<{ keyAlias: string | null } & StatsSummary> {
-  const byKey = new Map<string | null, RequestRecord[]>();
+export function summariseByKey(records: readonly StatsRecord[]): Array<{ keyAlias: string | null } & StatsSummary> {
+  const byKey = new Map<string | null, StatsRecord[]>();
   for (const record of records) {
     // Records written before virtual keys existed have no keyAlias at all.
     const alias = record.keyAlias ?? null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskClaudeCodeUserId, maskOpenClawRuntimeLine, maskVolatileSpans } from '../../source/caching/volatile-spans.js';
+import { maskClaudeCodeBillingLine, maskClaudeCodeUserId, maskOpenClawRuntimeLine, maskVolatileSpans } from '../../source/caching/volatile-spans.js';
 
 const sessionA = '11f3b314-cd35-4896-8d95-ff86f2aa66a8';
 const sessionB = 'eaf23318-2627-4074-9df2-9a79ff7a9886';
@@ -24,6 +24,24 @@ describe('volatile spans, where each client declares them', () => {
     // Another device is another user: only the session part is masked.
     expect(maskClaudeCodeUserId(JSON.stringify({ device_id: 'c'.repeat(64), account_uuid: '', session_id: sessionA }))).not.toBe(maskClaudeCodeUserId(json(sessionA)));
     for (const other of ['alice', 42, undefined, '{"session_id":"not-a-uuid"}', '{broken']) expect(maskClaudeCodeUserId(other)).toBe(other);
+  });
+
+  it("Claude Code: masks the prompt digest in the billing line that opens its system prompt, and nothing like it elsewhere", () => {
+    const billing = (digest: string) => `x-anthropic-billing-header: cc_version=2.1.332.${digest}; cc_entrypoint=sdk-cli;`;
+    expect(maskClaudeCodeBillingLine(billing('34c'))).toBe(maskClaudeCodeBillingLine(billing('b63')));
+    expect(maskClaudeCodeBillingLine(billing('34c'))).toBe('x-anthropic-billing-header: cc_version=2.1.332.*; cc_entrypoint=sdk-cli;');
+    // Another version or entry point stays apart.
+    expect(maskClaudeCodeBillingLine(billing('34c').replace('2.1.332', '2.1.333'))).not.toBe(maskClaudeCodeBillingLine(billing('34c')));
+    const body = (digest: string, later = billing('34c')) => ({
+      model: 'm',
+      system: [{ type: 'text', text: billing(digest) }, { type: 'text', text: 'You are Claude Code.' }, { type: 'text', text: later }],
+      messages: [{ role: 'user', content: billing(digest) }],
+    });
+    expect(maskVolatileSpans(body('34c'))!.system).toEqual(maskVolatileSpans(body('b63'))!.system);
+    // Only in the first system block: the same line anywhere else (a later block, a message) is the caller's text.
+    expect(maskVolatileSpans(body('34c'))!.system).not.toEqual(maskVolatileSpans(body('34c', billing('b63')))!.system);
+    expect(maskVolatileSpans(body('34c'))!.messages).toEqual(body('34c').messages);
+    expect(maskVolatileSpans({ system: `${billing('34c')}\nBe brief.`, messages: [] })!.system).toBe(`${billing('*')}\nBe brief.`);
   });
 
   it('masks a request body only in the declared places: never tool results, answers or later user text', () => {

@@ -134,6 +134,13 @@ describe('connect on OpenClaw docs-style JSON5', () => {
     expect(after.startsWith("{\n  gateway: { mode: 'local', port: 18789 }, // loopback only\n")).toBe(true);
   });
 
+  it('names the agents that keep a model of their own (listed or keyed by id), not the main one it points at isartor', () => {
+    expect(connect(world(legacy)).agentsOnOwnModel).toEqual([{ id: 'helper', model: 'groq/llama-3.1-8b' }]);
+    const keyed = `{ agents: { entries: { main: { model: 'a/b' }, coder: { model: { primary: 'local/qwen' } }, writer: {}, old: { model: 'isartor/x' } } } }\n`;
+    expect(connect(world(keyed)).agentsOnOwnModel).toEqual([{ id: 'coder', model: 'local/qwen' }]);
+    expect(connect(world(starter)).agentsOnOwnModel).toEqual([]);
+  });
+
   it('a second connect changes nothing', () => {
     for (const text of [starter, legacy]) {
       const w = world(text);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -66,5 +66,43 @@ describe('GatewayLogFile', () => {
     }
     expect(readFileSync(file, 'utf8')).toBe('request 1\n');
     log.close();
+  });
+
+  it('a failed write (the log dir cannot be made) keeps the newest 1 MB of lines and writes them once it can', () => {
+    const dir = logDir();
+    writeFileSync(dir, ''); // the logs dir is a file: every open fails
+    const log = new GatewayLogFile(join(dir, 'gateway.log'));
+    log.write('old\n', { urgent: true });
+    log.write(`${'x'.repeat(600 * 1024)}\n`, { urgent: true });
+    log.write(`${'y'.repeat(600 * 1024)}\n`, { urgent: true });
+    log.write('last\n', { urgent: true });
+    rmSync(dir);
+    log.close();
+    const text = readFileSync(join(dir, 'gateway.log'), 'utf8');
+    expect(text.startsWith('y')).toBe(true);
+    expect(text.endsWith('\nlast\n')).toBe(true);
+    expect(text).not.toContain('old');
+  });
+
+  it('closing with lines waiting writes them (what the exit handler does)', () => {
+    const dir = logDir();
+    const log = new GatewayLogFile(join(dir, 'gateway.log'));
+    log.write('request 1\n');
+    log.write('request 2\n');
+    log.close();
+    expect(readFileSync(join(dir, 'gateway.log'), 'utf8')).toBe('request 1\nrequest 2\n');
+  });
+
+  it('a live file deleted while running: the next rotation starts a new one, and the lines of that write are kept', () => {
+    const dir = logDir();
+    const path = join(dir, 'gateway.log');
+    const log = new GatewayLogFile(path, { maxBytes: 20, keep: 2 });
+    log.write('line 01\n', { urgent: true });
+    rmSync(path);
+    log.write('line 02\n', { urgent: true }); // to the deleted file, through the open descriptor
+    log.write('line 03\n', { urgent: true }); // a rotation: nothing to rename, so this write fails and waits
+    log.write('line 04\n', { urgent: true });
+    log.close();
+    expect(readFileSync(path, 'utf8')).toBe('line 03\nline 04\n');
   });
 });

@@ -101,7 +101,7 @@ describe.skipIf(!installed)('the real Claude Code CLI through isartor', () => {
   // The second run differs from the first only in its session id (metadata.user_id and a header), which the
   // caches must not key on: this needs the per-client volatile spans of wave2/cache (issue 14), with which it
   // passes (checked on a merge with wave2/cache at e58433f); on wave2/claude alone it fails.
-  it('the same prompt in a second run is served from cache, and `isartor stats --by-tool` shows claude-code with hits', async () => {
+  it('the same prompt in a second run is served from cache, the prompt retyped from L1b, and `isartor stats --by-tool` shows claude-code with hits', async () => {
     const world = await connectedWorld('anthropic');
     const first = await claude(world, [prompt, '--allowedTools', 'Bash']);
     expect(first.json?.is_error, first.stderr).toBe(false);
@@ -112,15 +112,105 @@ describe.skipIf(!installed)('the real Claude Code CLI through isartor', () => {
     expect(second.json!.result).toBe(first.json!.result);
     // Both requests of the second run are the first run's again (the replayed tool call carries its id).
     expect(e2e.fake.requests.length - afterFirst).toBe(0);
+    // The instruction retyped ("Please", no capital, a full stop): the first request is the same question (L1b),
+    // though Claude Code's billing line now carries another digest of the prompt; the second request carries
+    // the retyped prompt in its history, so it goes upstream, with the command's output.
+    const retyped = await claude(world, [`Please ${prompt[0]!.toLowerCase()}${prompt.slice(1)}.`, '--allowedTools', 'Bash']);
+    expect(retyped.json?.is_error, retyped.stderr).toBe(false);
+    expect(retyped.json!.num_turns).toBe(2);
+    const afterRetyped = e2e.fake.requests.slice(afterFirst);
+    expect(afterRetyped).toHaveLength(1);
+    expect(JSON.stringify(afterRetyped[0]!.body.messages.at(-1))).toContain('isartor-e2e');
+    expect(afterRetyped[0]!.body.system[0].text).not.toBe(e2e.fake.requests[afterFirst - 1]!.body.system[0].text);
     await isartor(world, 'down');
+    expect(messageLines(world).slice(-2).map((line) => / POST \/v1\/messages (l\w+) /.exec(line)?.[1])).toEqual(['l1b', 'l3']);
     const stats = await isartor(world, 'stats', '--by-tool', '--json');
     const report = JSON.parse(stats.stdout) as StatsReport;
     const tool = report.tools.find((entry) => entry.client === 'claude-code');
-    expect(tool).toMatchObject({ requests: 4, layers: { l3: 2, l1a: 2 } });
+    expect(tool).toMatchObject({ requests: 6, layers: { l3: 3, l1a: 2, l1b: 1 } });
     // The billing line changes with every prompt; the instructions did not, and churn says so.
     expect(tool!.churn.changed).toBe(0);
     expect((await isartor(world, 'stats', '--by-tool')).stdout).toMatch(/claude-code/);
   }, 240_000);
+
+  it('a subagent launched with the Agent tool runs through a translating gateway, its answer goes back to the parent; a second run replays all but the turn carrying the new agent id', async () => {
+    const world = await newWorld('openai-compatible');
+    expect((await isartor(world, 'connect', 'claude-code', '--yes')).code).toBe(0);
+    // The parent delegates; the subagent (its own conversation, without the word) answers in text.
+    e2e.fake.setMode({ kind: 'toolLoop', name: 'Agent', onlyWhen: 'Delegate', arguments: { description: 'Say a marker', prompt: 'Say sub-marker', subagent_type: 'general-purpose', run_in_background: false } });
+    const before = e2e.fake.requests.length;
+    const delegate = () => claude(world, ['Delegate saying sub-marker to an agent', '--allowedTools', 'Agent']);
+    const first = await delegate();
+    expect(first.json?.is_error, first.stderr).toBe(false);
+    expect(first.json).toMatchObject({ num_turns: 2, subagent_stats: { spawned: 1, completed: 1, failed: 0 } });
+    const sent = e2e.fake.requests.slice(before);
+    // The parent's call, the subagent's one turn, the parent's answer.
+    expect(sent.map((request) => request.path)).toEqual(Array(3).fill('/v1/chat/completions'));
+    expect(JSON.stringify(sent[1]!.body.messages)).toContain('Say sub-marker');
+    const result = sent[2]!.body.messages.find((message: { role: string }) => message.role === 'tool');
+    expect(result.content).toContain('Echo: ');
+    expect(result.content).toMatch(/agentId: \w+/);
+    const second = await delegate();
+    e2e.fake.setMode({ kind: 'ok' });
+    expect(second.json?.is_error, second.stderr).toBe(false);
+    expect(second.json!.result).toBe(first.json!.result);
+    // The subagent's id and run time are new in the parent's last turn: only that one goes upstream again.
+    expect(e2e.fake.requests.length - before).toBe(4);
+    await isartor(world, 'down');
+    expect(messageLines(world).map((line) => / POST \/v1\/messages (l\w+) .*client=claude-code/.exec(line)?.[1])).toEqual(['l3', 'l3', 'l3', 'l1a', 'l1a', 'l3']);
+  }, 180_000);
+
+  it('reading a large file, Claude Code counts its tokens first (count_tokens): asked of an Anthropic provider, estimated for an OpenAI-compatible one', async () => {
+    for (const upstream of ['anthropic', 'openai-compatible'] as const) {
+      const world = await newWorld(upstream);
+      expect((await isartor(world, 'connect', 'claude-code', '--yes')).code).toBe(0);
+      // About 80 KB: large enough that Claude Code's Read tool asks for an exact count before it reads it all, small
+      // enough that the count (the fake's, or isartor's estimate) stays under its 25,000-token cap.
+      const lines = Array.from({ length: 1100 }, (_, row) => `line ${row} ${'alpha beta gamma delta '.repeat(3)}`);
+      writeFileSync(join(world.workdir, 'big.txt'), `${lines.join('\n')}\n`);
+      e2e.fake.setMode({ kind: 'toolLoop', name: 'Read', arguments: { file_path: join(world.workdir, 'big.txt') } });
+      const before = e2e.fake.requests.length;
+      const run = await claude(world, ['Read big.txt', '--allowedTools', 'Read']);
+      e2e.fake.setMode({ kind: 'ok' });
+      expect(run.json?.is_error, run.stderr).toBe(false);
+      expect(run.json!.num_turns).toBe(2);
+      const sent = e2e.fake.requests.slice(before);
+      // The whole file reached the model in the tool result.
+      expect(JSON.stringify(sent.at(-1)!.body.messages)).toContain('line 1099 alpha');
+      await isartor(world, 'down');
+      const counts = readFileSync(join(world.home, 'logs', 'gateway.log'), 'utf8').split('\n').filter((line) => line.includes('/v1/messages/count_tokens'));
+      expect(counts.length, `no count_tokens request from Claude Code`).toBeGreaterThan(0);
+      if (upstream === 'anthropic') {
+        expect(sent.filter((request) => request.path === '/v1/messages/count_tokens')).toHaveLength(counts.length);
+        for (const line of counts) expect(line).toMatch(/ 200 POST \/v1\/messages\/count_tokens l3 .*upstream=anthropic client=claude-code/);
+      } else {
+        expect(sent.filter((request) => request.path.includes('count_tokens'))).toHaveLength(0);
+        for (const line of counts) expect(line).toMatch(/ 200 POST \/v1\/messages\/count_tokens gateway .*client=claude-code/);
+      }
+    }
+  }, 180_000);
+
+  it("its WebSearch tool asks for Anthropic's server-side web search: a translating gateway refuses that request with a 400 naming the tool, which the model reads as the tool's error, and the turn ends", async () => {
+    const world = await newWorld('openai-compatible');
+    expect((await isartor(world, 'connect', 'claude-code', '--yes')).code).toBe(0);
+    // Only the user's turn calls it: the search's own request (its prompt is the query) would not.
+    e2e.fake.setMode({ kind: 'toolLoop', name: 'WebSearch', onlyWhen: 'Search the web', arguments: { query: 'isartor gateway' } });
+    const before = e2e.fake.requests.length;
+    const run = await claude(world, ['Search the web for isartor', '--allowedTools', 'WebSearch']);
+    e2e.fake.setMode({ kind: 'ok' });
+    expect(run.json?.is_error, run.stderr).toBe(false);
+    expect(run.json!.num_turns).toBe(2);
+    const sent = e2e.fake.requests.slice(before);
+    // The search request never reached the provider: the tool call, then the answer.
+    expect(sent).toHaveLength(2);
+    const result = sent[1]!.body.messages.find((message: { role: string }) => message.role === 'tool');
+    expect(result.content).toContain('API Error: 400');
+    expect(result.content).toContain("`tools` holds Anthropic's own tool web_search_20250305");
+    await isartor(world, 'down');
+    const refused = messageLines(world).filter((line) => / 400 POST /.test(line));
+    expect(refused.length).toBeGreaterThan(0);
+    for (const line of refused) expect(line).toMatch(/ 400 POST \/v1\/messages gateway .*client=claude-code/);
+  }, 180_000);
 
   it('a virtual key without the model makes Claude Code stop at its first request with a clear error', async () => {
     const world = await newWorld('anthropic');

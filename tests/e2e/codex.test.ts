@@ -90,6 +90,49 @@ describe.skipIf(!installed)('the real Codex CLI through isartor', () => {
     expect(await codexStats(world)).toMatchObject({ requests: 4, layers: { l3: 3, l1a: 1 } });
   }, 180_000);
 
+  it('codex exec --json with the user\'s own config (reasoning effort and summaries, another provider, comments): the effort reaches the chat provider, the JSONL events carry the answer, disconnect gives the bytes back', async () => {
+    e2e.fake.reset();
+    const world: World = { home: makeTempHome(), codexHome: mkdtempSync(join(tmpdir(), 'isartor-e2e-codex-')), workdir: mkdtempSync(join(tmpdir(), 'isartor-e2e-codex-cwd-')) };
+    const own = [
+      '# my codex config',
+      'model = "o3" # the one I like',
+      'model_reasoning_effort = "high"',
+      'model_reasoning_summary = "detailed"',
+      '',
+      '[model_providers.mine]',
+      'name = "Mine"',
+      'base_url = "http://127.0.0.1:9/v1"',
+      'env_key = "MINE_KEY"',
+      '',
+      '[tui]',
+      'notifications = true   # keep',
+      '',
+    ].join('\n');
+    const configPath = join(world.codexHome, 'config.toml');
+    writeFileSync(configPath, own);
+    await e2e.pointAtFake(world);
+    await e2e.up(world, await freePort());
+    const connect = await isartor(world, 'connect', 'codex', '--yes');
+    expect(connect.code, connect.stderr).toBe(0);
+    expect(connect.stdout).toContain('+model_provider = "isartor"');
+    e2e.fake.setMode({ kind: 'toolLoop', name: 'exec_command', arguments: { cmd: 'echo json-marker' } });
+    const prompt = 'Run echo json-marker';
+    const run = await codex(world, prompt, '--json');
+    e2e.fake.setMode({ kind: 'ok' });
+    expect(run.code, run.stderr.slice(-3000)).toBe(0);
+    const events = run.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { type: string; item?: { type: string; text?: string; aggregated_output?: string } });
+    expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['thread.started', 'turn.started', 'turn.completed']));
+    const items = events.filter((event) => event.type === 'item.completed').map((event) => event.item!);
+    expect(items.find((item) => item.type === 'command_execution')?.aggregated_output).toBe('json-marker\n');
+    expect(items.find((item) => item.type === 'agent_message')?.text).toBe(`Echo: ${prompt}`);
+    const turns = e2e.fake.requests.filter((request) => request.path === '/v1/chat/completions');
+    expect(turns).toHaveLength(2);
+    // The effort the user chose goes on to the chat provider; the summary setting has no chat equivalent.
+    for (const turn of turns) expect(turn.body.reasoning_effort).toBe('high');
+    expect((await isartor(world, 'connect', 'codex', '--disconnect', '--yes')).code).toBe(0);
+    expect(readFileSync(configPath, 'utf8')).toBe(own);
+  }, 180_000);
+
   // For a model Codex knows (gpt-5.5, picked with `connect --model`), Codex sends apply_patch as a freeform
   // (custom) tool and a client-run tool_search; a chat provider gets them as functions, and the call comes
   // back as the custom_tool_call Codex applies. A provider's refusal then reaches the user in its words.

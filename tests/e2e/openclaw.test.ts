@@ -208,6 +208,57 @@ describe.skipIf(!installed)('the real OpenClaw CLI through isartor', () => {
     expect(readFileSync(join(world.openclawDir, 'agents.json5'), 'utf8')).toBe(included);
   }, 120_000);
 
+  it('a JSON5 config with several providers and agents, env substitutions and a top-level $include: connect shows the diff and names the agents on their own models, OpenClaw reads it, disconnect restores the bytes', async () => {
+    const world = await newWorld();
+    const main = `// several agents and providers, written by hand
+{
+  env: { vars: { GROQ_API_KEY: 'gsk-test-1234', }, },
+  models: {
+    catalogRefresh: { enabled: false, }, // offline
+    providers: {
+      groq: {
+        baseUrl: "https://api.groq.com/openai/v1",
+        apiKey: '\${GROQ_API_KEY}',
+        api: 'openai-completions',
+        models: [ { id: 'llama-3.3-70b', name: 'Llama 3.3 70B', }, ],
+      },
+      local: { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'none', api: 'openai-completions', models: [{ id: 'qwen', name: 'Qwen' }] },
+    },
+  },
+  agents: {
+    defaults: {
+      model: { primary: 'groq/llama-3.3-70b', fallbacks: ['local/qwen'], },
+    },
+    list: [
+      { id: 'main', default: true, },
+      { id: 'coder', model: 'local/qwen', /* its own model */ },
+      { id: 'writer', model: { primary: 'groq/llama-3.3-70b' } },
+    ],
+  },
+  $include: './logging.json5',
+}
+`;
+    const included = "{ logging: { level: 'info' } }\n";
+    const configPath = join(world.openclawDir, 'openclaw.json');
+    writeFileSync(configPath, main);
+    writeFileSync(join(world.openclawDir, 'logging.json5'), included);
+    const connect = await isartor(world, 'connect', 'openclaw', '--yes');
+    expect(connect.code, connect.stderr).toBe(0);
+    expect(connect.stdout).toContain("-      model: { primary: 'groq/llama-3.3-70b', fallbacks: ['local/qwen'], },\n+      model: { primary: 'isartor/fake-model', fallbacks: ['local/qwen'], },");
+    expect(connect.stdout).toContain("+      isartor: {\n+        baseUrl: 'http://127.0.0.1:");
+    expect(connect.stdout).toContain('agents coder (local/qwen), writer (groq/llama-3.3-70b) name their own models and do not go through isartor; to route them too, set their model to isartor/fake-model');
+    // Everything else stays as written: the substitution, comments, trailing commas, the include.
+    const connected = readFileSync(configPath, 'utf8');
+    for (const line of main.split('\n').filter((line) => !line.includes("model: { primary: 'groq/llama-3.3-70b', fallbacks"))) expect(connected).toContain(line);
+    // OpenClaw reads the result: the main agent goes to isartor, coder keeps its own model.
+    const status = async (agent: string) => JSON.parse((await openclaw(world, ['models', 'status', '--agent', agent, '--json'])).stdout) as { resolvedDefault: string };
+    expect((await status('main')).resolvedDefault).toBe('isartor/fake-model');
+    expect((await status('coder')).resolvedDefault).toBe('local/qwen');
+    expect((await isartor(world, 'connect', 'openclaw', '--disconnect', '--yes')).code).toBe(0);
+    expect(readFileSync(configPath, 'utf8')).toBe(main);
+    expect(readFileSync(join(world.openclawDir, 'logging.json5'), 'utf8')).toBe(included);
+  }, 120_000);
+
   it('an agent turn through a cut stream and a tool loop: OpenClaw retries the cut, its repeated exec output goes upstream as a reference (L2.5), counted for openclaw', async () => {
     const world = await newWorld();
     expect((await isartor(world, 'connect', 'openclaw', '--yes')).code).toBe(0);

@@ -264,3 +264,40 @@ describe('an answer that depends on when it was asked is kept by no cache', () =
     expect(await layerOf(await post('/v1/messages', anthropicQuestion('What is a monad?')))).toBe('l1a/hit');
   });
 });
+
+describe('answers holding what the provider looked up while answering', () => {
+  /** An Anthropic answer that ran the server-side web search (as Claude Code's WebSearch tool asks for), streamed or whole. */
+  function searchedAnswer(stream: boolean): { kind: 'raw'; contentType: string; body: string } {
+    const blocks = [
+      { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: { query: 'isartor' } },
+      { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [{ type: 'web_search_result', title: 'Isartor', url: 'https://example.com/', encrypted_content: 'abc', page_age: '1 day' }] },
+      { type: 'text', text: 'Isartor is a gateway.' },
+    ];
+    const usage = { input_tokens: 10, output_tokens: 20, server_tool_use: { web_search_requests: 1 } };
+    const message = { id: 'msg_1', type: 'message', role: 'assistant', model: 'fake-model', content: blocks, stop_reason: 'end_turn', stop_sequence: null, usage };
+    if (!stream) return { kind: 'raw', contentType: 'application/json', body: JSON.stringify(message) };
+    const events = [
+      { type: 'message_start', message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } } },
+      ...blocks.flatMap((block, index) => [{ type: 'content_block_start', index, content_block: block }, { type: 'content_block_stop', index }]),
+      { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 20 } },
+      { type: 'message_stop' },
+    ];
+    return { kind: 'raw', contentType: 'text/event-stream', body: events.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join('') };
+  }
+  const searchTools = { tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }] };
+
+  it('an Anthropic answer with a server-side web search is kept by neither cache (a search may find otherwise next time); the same request answered without one is', async () => {
+    harness = await startHarness({ provider: 'anthropic', nearDuplicateCache: {} });
+    for (const stream of [true, false]) {
+      harness.fake.setMode(searchedAnswer(stream));
+      const question = stream ? 'What is isartor, the gateway?' : 'What is isartor, the router?';
+      expect(await layerOf(await post('/v1/messages', anthropicQuestion(question, { ...searchTools, stream })))).toBe('l3/miss');
+      expect(await layerOf(await post('/v1/messages', anthropicQuestion(question, { ...searchTools, stream })))).toBe('l3/miss');
+      expect(await layerOf(await post('/v1/messages', anthropicQuestion(question.toLowerCase(), { ...searchTools, stream })))).toBe('l3/miss');
+      // The model answered without searching: that answer is kept as any other.
+      harness.fake.setMode({ kind: 'ok' });
+      expect(await layerOf(await post('/v1/messages', anthropicQuestion(`${question} Briefly.`, { ...searchTools, stream })))).toBe('l3/miss');
+      expect(await layerOf(await post('/v1/messages', anthropicQuestion(`${question} Briefly.`, { ...searchTools, stream })))).toBe('l1a/hit');
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { appendFileSync, close, mkdtempSync, readFileSync, write, writeFileSync, writev } from 'node:fs';
+import { appendFileSync, close, mkdtempSync, readFileSync, rmSync, write, writeFileSync, writev } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -120,6 +120,24 @@ describe('RequestLogFile on a full disk or an unwritable state dir', () => {
     for (const client of ['a', 'b', 'c']) log.append(requestRecord({ client }));
     expect(warnings).toHaveLength(1);
     expect(log.read().records.map((record) => record.client)).toEqual(['a', 'b', 'c']);
+    await log.close();
+  });
+});
+
+describe('RequestLogFile when its live file is deleted while the gateway runs', () => {
+  it('starts a new live file at the next rotation, without a warning, and keeps every record written after it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isartor-log-'));
+    const warnings: string[] = [];
+    const line = Buffer.byteLength(`${JSON.stringify(requestRecord({ client: 'x0' }))}\n`);
+    const log = new RequestLogFile(dir, { maxBytes: line * 3, keep: 2, onWarning: (message) => warnings.push(message) });
+    log.append(requestRecord({ client: 'x0' }));
+    await log.flush();
+    rmSync(join(dir, 'requests.jsonl')); // a user clearing the stats by hand
+    for (const client of ['x1', 'x2', 'x3', 'x4']) log.append(requestRecord({ client }));
+    await log.flush();
+    expect(warnings).toEqual([]);
+    // x1 and x2 went to the deleted file (its descriptor was still open); x3 made the rotation, which found no file to rename.
+    expect(readRequestLog(dir).records.map((record) => record.client)).toEqual(['x3', 'x4']);
     await log.close();
   });
 });

@@ -241,6 +241,17 @@ describe('fake upstream: OpenAI protocol via the real openai SDK', () => {
     expect((await post([{ role: 'user', content: 'run it' }, use, toolResult, use, toolResult])).stop_reason).toBe('end_turn');
   });
 
+  it('toolLoop with onlyWhen: the tool call only in a conversation whose user text holds the string, text in any other', async () => {
+    const up = await start();
+    up.setMode({ kind: 'toolLoop', name: 'Agent', arguments: { prompt: 'Say sub' }, onlyWhen: 'Delegate' });
+    const finish = async (text: string) => (await client(up).chat.completions.create({ model: 'fake-model', messages: userMessage(text) })).choices[0]!.finish_reason;
+    expect(await finish('Delegate this to an agent')).toBe('tool_calls');
+    expect(await finish('Say sub')).toBe('stop');
+    const post = (content: unknown) => anthropicFetch(up, { model: 'fake-model', max_tokens: 50, messages: [{ role: 'user', content }] }).then((r) => r.json() as Promise<{ stop_reason: string }>);
+    expect((await post([{ type: 'text', text: '<system-reminder>x</system-reminder>' }, { type: 'text', text: 'Delegate it' }])).stop_reason).toBe('tool_use');
+    expect((await post('Say sub')).stop_reason).toBe('end_turn');
+  });
+
   it('answers a non-streaming tool call', async () => {
     const up = await start();
     up.setMode({ kind: 'toolCall', name: 'lookup', arguments: { q: 'x' } });

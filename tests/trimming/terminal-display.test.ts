@@ -76,6 +76,11 @@ describe('which control characters are a terminal display', () => {
     }
   });
 
+  it('reads a row of 100,000 erase-and-return frames in one pass (each frame looked at the rest of the row: quadratic, minutes)', () => {
+    expect(drawnForTerminal(`${`\r${esc}[K`.repeat(100_000)}done\n`)).toBe(true);
+    expect(drawnForTerminal(`${`\r${esc}[K`.repeat(100_000)}done\r\rnotes\n`)).toBe(false);
+  });
+
   it('paced, it gives the same verdicts, also for a long display whose last row is data', async () => {
     const spinner = `${'⠋ running suite\r\u001b[K\u001b[32mPASS\u001b[39m src/module.test.ts\n'.repeat(2_000)}`;
     const cases = [...Object.values(drawn), ...Object.values(data), spinner, `${spinner}notes.txt:line one\rline two\n`];

@@ -60,7 +60,8 @@ export const pureRequestVerbs = words(`explain summarise summarize describe defi
 /**
  * Verbs an imperative opens with that never name anything: the only content words whose capital at a
  * sentence start is folded ("Explain recursion" = "explain recursion"). Any other capitalised first word
- * may be a name ("Jaguar speed?", "Apple shares?") and stays one.
+ * may be a name ("Jaguar speed?", "Apple shares?") and stays one. The last line holds what a coding agent
+ * is told to do ("Run the tests" = "run the tests").
  */
 export const imperativeVerbs = words(`
   explain tell write give list describe summarize summarise show translate define compare generate create suggest
@@ -68,6 +69,7 @@ export const imperativeVerbs = words(`
   proofread sort implement debug refactor optimise optimize draw design build recommend estimate analyse analyze
   classify count predict paraphrase review edit format parse evaluate rank shorten expand continue complete improve
   imagine pretend read say spell make let teach recite answer choose pick identify
+  run add remove delete install update rename move print replace search open commit
 `);
 
 /** Openings that embed a question: "tell me what X is" asks "what is X". */
@@ -155,7 +157,7 @@ const textOperationWords = words(`
   hash hashes hashed hashing md5 sha sha1 sha256 sha512 crc crc32 checksum base64 base32 encode encodes encoded encoding
   encrypt encrypts encrypted encryption decrypt cipher ciphers caesar rot13 morse braille semaphore leetspeak leet
   backwards backward reverse reversed reversing string strings length scrabble pig nato phonetic uuencode urlencode
-  escape escaped slug slugify
+  escape escaped slug slugify dictionary lexicographic lexicographically
 `);
 /** Whether a written chunk names such an operation: a word of the list, or a hash or encoding named with digits ("SHA-1", "base64"). */
 export const textOperation = (chunk: string): boolean => {

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import jju from 'jju';
 import JSON5 from 'json5';
 import { UserError } from '../../user-error.js';
-import { isStrictJson, valueAt } from './json-value.js';
+import { isStrictJson, parseConfigObject, valueAt } from './json-value.js';
 
 export type DocumentPath = ReadonlyArray<string | number>;
 
@@ -25,20 +25,7 @@ export class Json5Document {
 
   /** Parses a config file as its reader (JSON5) would; one that does not parse is refused with line and column. */
   static parse(text: string, path: string): Json5Document {
-    let value: unknown;
-    try {
-      value = text.trim() === '' ? {} : JSON5.parse(text);
-    } catch (error) {
-      const { lineNumber, columnNumber, message } = error as { lineNumber?: number; columnNumber?: number; message: string };
-      const where = lineNumber === undefined ? '' : ` at line ${lineNumber}, column ${columnNumber}`;
-      throw new UserError(`${path} does not parse${where}: ${message.replace(/^JSON5: /, '').replace(/ at \d+:\d+$/, '')}. Nothing was changed.`, {
-        hint: 'Fix the file (the program that reads it would not load it either), then run the command again.',
-      });
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new UserError(`${path} is not a JSON object. Nothing was changed.`, { hint: 'Fix the file, then run the command again.' });
-    }
-    return new Json5Document(text, value as Record<string, unknown>, path);
+    return new Json5Document(text, parseConfigObject(text, path), path);
   }
 
   get text(): string {

@@ -1,6 +1,5 @@
 import { applyEdits, modify, parse, printParseErrorCode, type FormattingOptions, type JSONPath, type ParseError } from 'jsonc-parser';
-import JSON5 from 'json5';
-import { UserError } from '../../user-error.js';
+import { parseConfigObject } from './json-value.js';
 
 /**
  * A user's config file edited the way VS Code edits settings: by minimal text edits, so comments, key
@@ -18,22 +17,10 @@ export class JsoncDocument {
 
   /** Parses a config file; a file that does not parse is refused with its line and column. */
   static parse(text: string, path: string): { document: JsoncDocument; editable: boolean; value: Record<string, unknown> } {
-    let value: unknown;
-    try {
-      value = text.trim() === '' ? {} : JSON5.parse(text);
-    } catch (error) {
-      const { lineNumber, columnNumber, message } = error as { lineNumber?: number; columnNumber?: number; message: string };
-      const where = lineNumber === undefined ? '' : ` at line ${lineNumber}, column ${columnNumber}`;
-      throw new UserError(`${path} does not parse${where}: ${message.replace(/^JSON5: /, '')}. Nothing was changed.`, {
-        hint: 'Fix the file (OpenClaw would not load it either), then run the command again.',
-      });
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new UserError(`${path} is not a JSON object. Nothing was changed.`, { hint: 'Fix the file, then run the command again.' });
-    }
+    const value = parseConfigObject(text, path);
     const errors: ParseError[] = [];
     parse(text, errors, { allowTrailingComma: true, disallowComments: false });
-    return { document: new JsoncDocument(text), editable: errors.length === 0, value: value as Record<string, unknown> };
+    return { document: new JsoncDocument(text), editable: errors.length === 0, value };
   }
 
   static describeFirstJsoncProblem(text: string): string {

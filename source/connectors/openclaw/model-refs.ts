@@ -46,3 +46,20 @@ export function agentPaths(config: Record<string, unknown>): DocumentPath[] {
   if (Array.isArray(agents.list)) agents.list.forEach((_, index) => paths.push(['agents', 'list', index]));
   return paths;
 }
+
+/**
+ * Agents that name a model of their own which is not isartor's (`agents.list[].model`, `agents.entries.<id>.model`):
+ * connect points the defaults (and the main agent) at isartor, and these keep going where they went.
+ */
+export function agentsOnOwnModel(config: Record<string, unknown>): Array<{ id: string; model: string }> {
+  const agents = config.agents;
+  if (!isRecord(agents)) return [];
+  const found: Array<{ id: string; model: string }> = [];
+  const consider = (id: string, agent: unknown): void => {
+    const primary = isRecord(agent) ? primaryOf(agent.model) : undefined;
+    if (typeof primary === 'string' && !isManagedRef(primary)) found.push({ id, model: primary });
+  };
+  if (isRecord(agents.entries)) for (const [id, agent] of Object.entries(agents.entries)) consider(id, agent);
+  if (Array.isArray(agents.list)) agents.list.forEach((agent, index) => consider(isRecord(agent) && typeof agent.id === 'string' ? agent.id : String(index), agent));
+  return found;
+}

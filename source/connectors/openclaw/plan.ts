@@ -9,7 +9,7 @@ import type { OpenClawLocation } from './config-path.js';
 import { applyConnectEdits } from './connect-edits.js';
 import { readConnectionRecord, type OpenClawConnectionRecord } from './connection-record.js';
 import { applyDisconnectEdits } from './disconnect-edits.js';
-import { managedProviderId } from './model-refs.js';
+import { agentsOnOwnModel, managedProviderId } from './model-refs.js';
 
 export { managedProviderId } from './model-refs.js';
 
@@ -36,6 +36,8 @@ export interface OpenClawPlan extends FilePlan {
   location: OpenClawLocation;
   /** What connect changed, kept in isartor's state dir (`path`) for disconnect; undefined forgets it. */
   record: { path: string; next: OpenClawConnectionRecord | undefined };
+  /** After a connect: agents that keep a model of their own, so do not go through isartor (for a note). */
+  agentsOnOwnModel?: Array<{ id: string; model: string }>;
 }
 
 export const clientHeader = { 'x-isartor-client': 'openclaw' } as const;
@@ -76,7 +78,8 @@ export function planOpenClawConnect(location: OpenClawLocation, connection: Open
   const backup = { path: backupPath, create: before !== undefined && !existsSync(backupPath), restore: false, remove: false };
   // A connect that changes nothing keeps the earlier record as it is (its time included).
   const unchangedConfig = before === after && earlier !== undefined;
-  return finishPlan('connect', location, before, after, deletions, backup, { path: isartorHome, next: unchangedConfig ? earlier : record });
+  const plan = finishPlan('connect', location, before, after, deletions, backup, { path: isartorHome, next: unchangedConfig ? earlier : record });
+  return { ...plan, agentsOnOwnModel: agentsOnOwnModel(document.value) };
 }
 
 /**

@@ -6,6 +6,7 @@ import { askedText, locateQuestion, scopeOf } from '../../caching/near-duplicate
 import { namesRemoteMedia } from '../../caching/remote-media.js';
 import type { NearDuplicateCache } from '../../caching/near-duplicate/shared-cache.js';
 import { isFaithful } from '../../protocols/answer-fidelity.js';
+import { holdsLiveResults } from '../../caching/live-results.js';
 import { replayAnswer } from '../replay-answer.js';
 
 /**
@@ -77,6 +78,6 @@ export function nearDuplicateCacheLayer(store: NearDuplicateCache | undefined): 
       }
     }
     await next();
-    if (ctx.completion && !chat.skipStore && isFaithful(ctx.completion)) store.add(scope, features, ctx.completion);
+    if (ctx.completion && !chat.skipStore && isFaithful(ctx.completion) && !holdsLiveResults(ctx.completion)) store.add(scope, features, ctx.completion);
   };
 }

@@ -7,14 +7,34 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500 || (status >= 300 && status < 400);
 }
 
-/** `retry-after` in milliseconds, from seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfterMs(header: string | string[] | undefined, now: number = Date.now()): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
+/** A day: a provider asking for longer means "not today", and a client reads a day the same way. */
+const longestRetryAfterSeconds = 86_400;
+/** The one date form RFC 9110 asks senders to use (IMF-fixdate); SDKs parse this one and seconds. */
+const imfFixdate = /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/**
+ * One reading of a provider's `retry-after`, with its two uses: `waitMs`, how long the gateway waits
+ * before its next try (lenient: any non-negative finite number of seconds, e.g. `1e3` or `0x10`, or any
+ * date Date.parse reads), and `forClient`, what the client may be sent (strict: whole or decimal seconds,
+ * rounded up and capped at a day, or an IMF-fixdate as it came; undefined otherwise, since an SDK would
+ * misread or choke on the rest). undefined when the header is absent or neither a number nor a date.
+ */
+export function parseRetryAfter(header: string | string[] | undefined, now: number = Date.now()): { waitMs: number; forClient: string | undefined } | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
   if (!value) return undefined;
   const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  if (Number.isFinite(seconds) && seconds >= 0) {
+    const forClient = /^\d+(?:\.\d+)?$/.test(value) ? String(Math.min(Math.ceil(seconds), longestRetryAfterSeconds)) : undefined;
+    return { waitMs: Math.round(seconds * 1000), forClient };
+  }
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  if (Number.isNaN(date)) return undefined;
+  return { waitMs: Math.max(0, date - now), forClient: imfFixdate.test(value) ? value : undefined };
+}
+
+/** `retry-after` in milliseconds, from seconds or a date: how long the gateway waits (see parseRetryAfter). */
+export function parseRetryAfterMs(header: string | string[] | undefined, now: number = Date.now()): number | undefined {
+  return parseRetryAfter(header, now)?.waitMs;
 }
 
 const firstBackoffMs = 250;
@@ -30,17 +50,10 @@ export function retryDelayMs(pass: number, retryAfterMs: number | undefined, max
   return Math.max(backoff, retryAfterMs ?? 0);
 }
 
-/** A day: a provider asking for longer means "not today", and a client reads a day the same way. */
-const longestRetryAfterSeconds = 86_400;
-
 /**
- * The provider's retry-after as a client can read it: whole seconds (a fraction rounded up, at most a
- * day) or the HTTP date as it came; undefined for a negative number, words, or a number no client can
- * hold (`soon`, `-1`, `1e400`), which would reach the client as a header its SDK misreads or chokes on.
+ * The provider's retry-after as a client can read it (see parseRetryAfter): `soon`, `-1` or `1e400` never
+ * reach the client as a header its SDK misreads or chokes on.
  */
 export function readableRetryAfter(header: string | string[] | undefined): string | undefined {
-  const value = (Array.isArray(header) ? header[0] : header)?.trim();
-  if (!value) return undefined;
-  if (/^\d+(?:\.\d+)?$/.test(value)) return String(Math.min(Math.ceil(Number(value)), longestRetryAfterSeconds));
-  return /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value) && !Number.isNaN(Date.parse(value)) ? value : undefined;
+  return parseRetryAfter(header)?.forClient;
 }

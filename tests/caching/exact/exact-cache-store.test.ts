@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ExactCacheStore } from '../../../source/state/exact-cache-file.js';
 import type { ChatCompletion } from '../../../source/protocols/openai.js';
 
@@ -18,6 +18,11 @@ function answer(content: string): ChatCompletion {
 function clock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
   let time = start;
   return { now: () => time, advance: (ms) => (time += ms) };
+}
+
+/** Appends go through a stream in batches: wait for the text to reach the file, not for a while. */
+async function fileContains(file: string, text: string): Promise<void> {
+  await vi.waitFor(() => expect(existsSync(file) && readFileSync(file, 'utf8')).toContain(text), { timeout: 15_000, interval: 10 });
 }
 
 const tempFile = (): string => join(mkdtempSync(join(tmpdir(), 'isartor-store-')), 'cache', 'l1a.jsonl');
@@ -132,10 +137,7 @@ describe('ExactCacheStore', () => {
     const file = tempFile();
     const store = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: 1e6, file });
     store.set('live', answer('written at once'));
-    // Written through a stream: wait for it, not for a while.
-    const deadline = Date.now() + 15_000;
-    while (!(existsSync(file) && readFileSync(file, 'utf8').includes('written at once')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(readFileSync(file, 'utf8')).toContain('written at once');
+    await fileContains(file, 'written at once');
     await store.close();
   });
 
@@ -191,6 +193,18 @@ describe('ExactCacheStore', () => {
     expect(warnings.length).toBeLessThan(12);
     expect(store.get('k01999')).toBeDefined();
     await store.close();
+  });
+
+  it('a file deleted while running (or appends still waiting at the stop) loses nothing: the stop rewrites it from memory', async () => {
+    const file = tempFile();
+    const store = await ExactCacheStore.open({ ttlMs: 60_000, maxBytes: 1e6, file });
+    store.set('before', answer('stored before the file went'));
+    await fileContains(file, 'stored before the file went');
+    rmSync(file);
+    store.set('after', answer('stored after the file went'));
+    await store.close(); // 'after' may still wait in its batch: closing writes it, then rewrites the file
+    const keys = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line).k as string);
+    expect(keys.sort()).toEqual(['after', 'before']);
   });
 
   it('removes temporary files left by an interrupted rewrite', async () => {

@@ -387,6 +387,12 @@ export const adversarialPairs: readonly PairFamily[] = [
       ['Summarise the plot of Hamlet', 'summarise the plot of Hamlet'],
       ['What is an API?', 'what is an API?'],
       ['List the planets of the solar system', 'list the planets of the solar system'],
+      // What a coding agent is told, retyped.
+      ['Run the tests and tell me what failed', 'run the tests and tell me what failed'],
+      ['Add a README to this repo', 'add a README to this repo'],
+      ['Remove the unused imports in app.ts', 'remove the unused imports in app.ts'],
+      ['Rename getUser to fetchUser', 'rename getUser to fetchUser'],
+      ['Install the dependencies', 'install the dependencies.'],
     ],
   },
   {

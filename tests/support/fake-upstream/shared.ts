@@ -111,6 +111,13 @@ export function lastUserText(body: any): string {
   return contentText(last?.content);
 }
 
+/** Every user message's text (the Responses `input` items too), for toolLoop's `onlyWhen`. */
+function allUserText(body: any): string {
+  const items: any[] = Array.isArray(body?.input) ? body.input : Array.isArray(body?.messages) ? body.messages : [];
+  const text = items.filter((item) => item?.role === 'user').map((item) => (Array.isArray(item.content) ? item.content.map((part: any) => (typeof part?.text === 'string' ? part.text : '')).join('\n') : contentText(item.content)));
+  return typeof body?.input === 'string' ? body.input : text.join('\n');
+}
+
 export function presentedKeys(h: IncomingHttpHeaders): string[] {
   const keys: string[] = [];
   const auth = h.authorization;
@@ -247,7 +254,10 @@ export async function streamEvents(ctx: Ctx, protocol: Protocol, events: string[
 
 export function makeAnswer(ctx: Ctx, maxTokens: unknown): Answer {
   const mode = ctx.mode;
-  const loopGoesOn = mode.kind === 'toolLoop' && (mode.rounds === undefined ? !endsWithToolResult(ctx.rec.body) : toolResultsSinceUserText(ctx.rec.body) < mode.rounds);
+  const loopGoesOn =
+    mode.kind === 'toolLoop' &&
+    (mode.onlyWhen === undefined || allUserText(ctx.rec.body).includes(mode.onlyWhen)) &&
+    (mode.rounds === undefined ? !endsWithToolResult(ctx.rec.body) : toolResultsSinceUserText(ctx.rec.body) < mode.rounds);
   if (mode.kind === 'toolCall' || loopGoesOn) {
     return { kind: 'tool', name: mode.name, args: JSON.stringify(mode.arguments), input: mode.arguments };
   }

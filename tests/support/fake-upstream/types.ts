@@ -37,8 +37,11 @@ export type FakeMode =
    * (the usual reply) once it does. Set it without `times`: one agent turn is several requests.
    * `rounds`: how many tool calls in a row, each after the previous one's result, before the text (a user
    * message that is OpenClaw's injected context does not start over).
+   * `onlyWhen`: call the tool only in a conversation whose user text holds this string, and answer text in
+   * any other: a Claude Code subagent (its own conversation, its own prompt) then answers instead of
+   * launching another agent.
    */
-  | { kind: 'toolLoop'; name: string; arguments: object; rounds?: number }
+  | { kind: 'toolLoop'; name: string; arguments: object; rounds?: number; onlyWhen?: string }
   /**
    * Fault injection: answer with exactly these bytes (a malformed answer, a cut stream...). `body` may be a
    * function giving the pieces lazily, so a 600 MB answer is generated as it is sent, never held. The headers
