@@ -13,6 +13,7 @@ import { planResponsesExchange } from './responses-exchange.js';
 import { droppedForChat } from '../protocols/anthropic-fields-chat-lacks.js';
 import { droppedForAnthropic } from '../protocols/openai-fields-anthropic-lacks.js';
 import { EventAlignedBytes } from '../protocols/sse-event-boundary.js';
+import { mayHoldBlankData, withoutBlankDataEvents } from '../protocols/sse-blank-events.js';
 
 /** Turns upstream stream bytes into what the caller receives, and remembers the whole answer. */
 export interface StreamRelay {
@@ -23,6 +24,11 @@ export interface StreamRelay {
   result(): object | undefined;
   /** What reached the caller so far, complete or not: for charging a client who left, never for the cache. */
   delivered?(): object | undefined;
+  /**
+   * The provider's final event (or an error) has come: nothing more of the answer will be read, so a
+   * provider that then keeps its connection open need not be waited for (upstream-relay.ts).
+   */
+  settled?(): boolean;
 }
 
 /** One request to one upstream: where it goes, what it says, and how its answer comes back. */
@@ -133,9 +139,12 @@ export interface StreamWatcher {
   readonly ended: boolean;
 }
 
+/** Events with blank data dropped (sse-blank-events.ts); everything else as it came. */
+const withoutBlankData = (bytes: Buffer): Buffer => (bytes.length > 0 && mayHoldBlankData(bytes) ? withoutBlankDataEvents(bytes) : bytes);
+
 /**
- * Same protocol both sides: bytes go out as they came in, event by event (sse-event-boundary.ts); the
- * accumulator only watches. A stream that ends without its protocol's last event ([DONE], message_stop,
+ * Same protocol both sides: bytes go out as they came in, event by event (sse-event-boundary.ts), but for
+ * events with blank data, which carry nothing and which the openai SDK throws on; the accumulator only watches. A stream that ends without its protocol's last event ([DONE], message_stop,
  * response.completed) or an error gets an error event at the end, so that the client hears why its
  * answer stopped instead of taking a part for the whole.
  */
@@ -144,10 +153,10 @@ export function passthrough(accumulator: StreamWatcher, protocol: CallerProtocol
   return {
     push: (bytes) => {
       accumulator.push(bytes);
-      return aligned.push(bytes);
+      return withoutBlankData(aligned.push(bytes));
     },
     end: () => {
-      const rest = aligned.rest();
+      const rest = withoutBlankData(aligned.rest());
       accumulator.end?.();
       if (accumulator.ended) return rest;
       // An unfinished last event is never dispatched by an SSE reader: the error takes its place.
@@ -155,5 +164,6 @@ export function passthrough(accumulator: StreamWatcher, protocol: CallerProtocol
     },
     result: () => accumulator.result(),
     delivered: () => accumulator.delivered?.(),
+    settled: () => accumulator.ended,
   };
 }

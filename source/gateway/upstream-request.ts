@@ -86,6 +86,17 @@ export class UpstreamRequest extends EventEmitter {
       }
       this.#fail(error);
     });
+    // A 101 Switching Protocols to a plain POST (an HTTP/1.1 proxy or server confused about the
+    // protocol): Node hands the socket to an 'upgrade' listener, or without one just closes the request,
+    // with neither a response nor an error, which would leave the client waiting for the whole timeout.
+    request.on('upgrade', (response: IncomingMessage, socket: { destroy(): void }) => {
+      socket.destroy();
+      this.#fail(Object.assign(new Error(`The provider answered HTTP ${response.statusCode} (switching protocols) instead of an answer.`), { code: 'EPROTO' }));
+    });
+    request.on('close', () => {
+      // (A request replaced by its retry on a fresh connection closes too: only the current one counts.)
+      if (this.#request === request && !this.#response && !this.#done) this.#fail(Object.assign(new Error('The provider closed the connection without answering.'), { code: 'ECONNRESET' }));
+    });
     request.on('response', (response) => {
       this.#response = response;
       const body = inUtf8(decompressed(response, (error) => this.#fail(error)), response.headers['content-type']);
@@ -119,6 +130,11 @@ export class UpstreamRequest extends EventEmitter {
     });
     request.end(body);
     return request;
+  }
+
+  /** The exchange is over: answered, failed, or stopped (nothing more of it may reach the client). */
+  get finished(): boolean {
+    return this.#done;
   }
 
   /** Stops reading the answer until `resume`: the client's socket is full, so the provider waits too (TCP). */

@@ -355,6 +355,11 @@ export class OpenAIStreamToAnthropic {
     return this.#flush();
   }
 
+  /** [DONE] or an error came: nothing more of the answer will be read. */
+  settled(): boolean {
+    return this.#sawDone || this.#failed;
+  }
+
   /** The whole answer, or undefined unless the upstream stream finished cleanly with [DONE]. */
   result(): AnthropicMessage | undefined {
     if (this.#failed || !this.#closed || !this.#sawDone || !this.#message) return undefined;
@@ -489,13 +494,15 @@ export class OpenAIStreamToAnthropic {
     if (call.id && !draft.id) draft.id = call.id;
     const piece = call.function?.arguments ?? '';
     if (draft.blockIndex === undefined) {
-      // The block starts with the first name piece (providers send the name whole); arguments that came
-      // earlier wait for it. A name repeated on later chunks, as some providers do, is then ignored.
-      draft.name += call.function?.name ?? '';
+      // The block starts once the call has a name and its first arguments: until then more of the name may
+      // come (some servers stream it in pieces: "get_", "weather"). A name repeated whole on a later chunk,
+      // as some providers do, is not part of it. A call with no arguments starts at the next call, text or finish.
+      const name = call.function?.name ?? '';
+      if (name !== draft.name) draft.name += name;
       draft.arguments += piece;
       // While another call's block is open, more of its arguments may still come (some providers interleave
       // parallel calls): this one is held, whole, until the finish or the next text, when the open one is done.
-      if (draft.name !== '' && !this.#mustHold(draft)) this.#startTool(draft);
+      if (draft.name !== '' && draft.arguments !== '' && !this.#mustHold(draft)) this.#startTool(draft);
       return;
     }
     if (piece === '') return;

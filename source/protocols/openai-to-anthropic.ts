@@ -349,6 +349,11 @@ export class AnthropicStreamToOpenAI {
     return this.#flush();
   }
 
+  /** message_stop or an error came: nothing more of the answer will be read. */
+  settled(): boolean {
+    return this.#stopped || this.#failed;
+  }
+
   /** The whole answer, or undefined unless the upstream stream reached message_stop without an error. */
   result(): ChatCompletion | undefined {
     if (this.#failed || !this.#stopped) return undefined;
@@ -459,9 +464,11 @@ export class AnthropicStreamToOpenAI {
         }
         return;
       case 'message_stop':
+        // No stop reason came (no message_delta said why it stopped): like chat's [DONE] before a finish
+        // reason, nothing says the answer is whole, and a provider that ends early may have more to send.
         if (this.#finishReason === null) {
-          this.#finishReason = 'stop';
-          this.#chunk({}, this.#finishReason);
+          this.#fail('The upstream stream ended (message_stop) without saying why the answer stopped; it may be incomplete.', 'upstream_error', null);
+          return;
         }
         if (this.#includeUsage) this.#usageChunk();
         this.#stopped = true;

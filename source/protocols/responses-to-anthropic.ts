@@ -229,6 +229,11 @@ export class AnthropicStreamToResponses {
     return this.#written.observe(writer.flush());
   }
 
+  /** The response completed or failed: nothing more of the answer will be read. */
+  settled(): boolean {
+    return this.#writer?.finished ?? false;
+  }
+
   result(): ResponseObject | undefined {
     return this.#written.keptResponse(this.#writer?.response(), this.#lossy);
   }
@@ -303,6 +308,11 @@ export class AnthropicStreamToResponses {
         if (event.delta.stop_reason) this.#stopReason = event.delta.stop_reason;
         return;
       case 'message_stop':
+        // Without a stop reason nothing says the answer is whole (openai-to-anthropic.ts does the same).
+        if (this.#stopReason === null) {
+          out.fail('The upstream stream ended (message_stop) without saying why the answer stopped; it may be incomplete.', 'upstream_error');
+          return;
+        }
         out.complete(usageOfAnthropic(this.#usage), incompleteReason(this.#stopReason));
         return;
       default:

@@ -294,6 +294,11 @@ export class ChatStreamToResponses {
     return this.#written.observe(writer.flush());
   }
 
+  /** The response completed or failed: nothing more of the answer will be read. */
+  settled(): boolean {
+    return this.#writer?.finished ?? false;
+  }
+
   result(): ResponseObject | undefined {
     return this.#written.keptResponse(this.#writer?.response(), this.#lossy);
   }
@@ -344,7 +349,11 @@ export class ChatStreamToResponses {
     if (!choice) return;
     const delta = choice.delta ?? {};
     if (typeof delta.reasoning_content === 'string') out.reasoning(delta.reasoning_content);
-    if (typeof delta.content === 'string') out.text(delta.content);
+    if (typeof delta.content === 'string') {
+      // A call still waiting for its arguments came before this text: its item comes first.
+      if (delta.content !== '') for (const pending of this.#calls) if (!pending.started && pending.name !== '') this.#startCall(out, pending);
+      out.text(delta.content);
+    }
     if (typeof delta.refusal === 'string') out.refusal(delta.refusal);
     for (const call of delta.tool_calls ?? []) this.#onToolCall(out, call);
     if (choice.finish_reason) this.#finishReason = choice.finish_reason;
@@ -361,17 +370,28 @@ export class ChatStreamToResponses {
       this.#calls.push(pending);
     }
     if (call.id && !pending.id) pending.id = call.id;
-    // A name repeated on later chunks, as some providers do, is not part of it.
-    if (call.function?.name && !pending.started) pending.name += call.function.name;
+    // The item starts once the call has a name and its first arguments: until then more of the name may
+    // come (some servers stream it in pieces). A name repeated whole on later chunks is not part of it.
+    const name = call.function?.name ?? '';
+    if (name !== '' && !pending.started && name !== pending.name) pending.name += name;
     const piece = call.function?.arguments ?? '';
-    if (pending.name === '') {
+    if (pending.name === '' || (!pending.started && pending.arguments + piece === '')) {
       pending.arguments += piece;
       return;
     }
-    out.startFunctionCall(pending.key, { callId: pending.id || `call_${index}`, ...this.#shapes.of(pending.name) });
-    pending.started = true;
+    this.#startCall(out, pending);
     out.functionArguments(pending.key, pending.arguments + piece);
     pending.arguments = '';
+  }
+
+  /** Opens the call's item (once); calls that came before it and wait for their arguments open first, in order. */
+  #startCall(out: ResponseEventWriter, pending: PendingCall): void {
+    for (const earlier of this.#calls) {
+      if (earlier === pending) break;
+      if (!earlier.started && earlier.name !== '') this.#startCall(out, earlier);
+    }
+    out.startFunctionCall(pending.key, { callId: pending.id || `call_${pending.index}`, ...this.#shapes.of(pending.name) });
+    pending.started = true;
   }
 
   #finish(): void {
@@ -387,7 +407,8 @@ export class ChatStreamToResponses {
         out.fail('The upstream stream sent a tool call without a name.', 'upstream_error');
         return;
       }
-      if (!out.hasArguments(pending.key)) out.functionArguments(pending.key, '{}');
+      if (!pending.started) this.#startCall(out, pending);
+      if (!out.hasArguments(pending.key)) out.functionArguments(pending.key, pending.arguments || '{}');
     }
     out.complete(usageOfChat(this.#usage), incompleteReason(this.#finishReason));
   }

@@ -12,6 +12,8 @@ export interface Route {
   idleTimeoutMs: number;
   /** The largest answer taken from this route (upstream.maxAnswerBytes). */
   maxAnswerBytes: number;
+  /** How long a stream's opening events wait for the answer's first bytes before they go anyway (upstream.openingHoldMs). */
+  openingHoldMs: number;
 }
 
 export interface AdvertisedModel {
@@ -32,6 +34,9 @@ export interface RoutingTable {
 }
 
 export const defaultFallbacksKey = 'default';
+
+/** upstream.openingHoldMs unset: long enough for a provider's error right after its opening, short against a client's own timeouts. */
+export const defaultOpeningHoldMs = 10_000;
 
 /**
  * Builds the routing table from the config, or fails with a message naming what to fix: an alias or
@@ -106,5 +111,6 @@ function withTimeouts(config: IsartorConfig, target: UpstreamTarget): Route {
     // still ends a stalled stream well before the whole limit, and follows it when it is raised for a slow model.
     idleTimeoutMs: settings.idleTimeoutMs ?? config.upstream.idleTimeoutMs ?? Math.ceil(timeoutMs / 2),
     maxAnswerBytes: config.upstream.maxAnswerBytes ?? configDefaults.upstream.maxAnswerBytes,
+    openingHoldMs: config.upstream.openingHoldMs ?? defaultOpeningHoldMs,
   };
 }

@@ -89,6 +89,13 @@ export interface UpstreamSettings {
   idleTimeoutMs?: number;
   /** A provider answer larger than this (streamed or not) is cut off with a 502 or a stream error event. */
   maxAnswerBytes: number;
+  /**
+   * How long a stream's opening events (a role chunk, message_start, response.created) are held back
+   * waiting for the first bytes of the answer (so a provider that fails right after them can still be
+   * replaced by a fallback) before they go to the client anyway, with the headers: a reasoning model that
+   * thinks silently for minutes must not leave its client without headers for minutes. Default 10 s.
+   */
+  openingHoldMs?: number;
 }
 
 export interface RoutingSettings {
@@ -236,7 +243,7 @@ const schema: Schema<IsartorConfig> = {
   },
   upstream: {
     type: 'object',
-    properties: { connectTimeoutMs: positiveInteger, timeoutMs: positiveInteger, idleTimeoutMs: positiveInteger, maxAnswerBytes: positiveInteger },
+    properties: { connectTimeoutMs: positiveInteger, timeoutMs: positiveInteger, idleTimeoutMs: positiveInteger, maxAnswerBytes: positiveInteger, openingHoldMs: positiveInteger },
   },
   store: {
     type: 'object',

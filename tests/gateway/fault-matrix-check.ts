@@ -133,7 +133,9 @@ export function isCallerError(caller: Caller, body: string): boolean {
 
 function providerBytes(mode: FakeMode): Buffer | undefined {
   if (mode.kind !== 'raw' || mode.encoding) return undefined;
-  const pieces = typeof mode.body === 'string' ? [mode.body] : [...mode.body()];
+  // (At most the first 100,000 pieces: a body may be endless, keep-alives for ever.)
+  const pieces: Array<string | Buffer> = [];
+  for (const piece of typeof mode.body === 'string' ? [mode.body] : mode.body()) if (pieces.push(piece) >= 100_000) break;
   return Buffer.concat(pieces.map((piece) => Buffer.from(piece)));
 }
 

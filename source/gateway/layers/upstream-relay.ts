@@ -16,6 +16,8 @@ import { opensOnly } from '../../protocols/stream-opening.js';
 
 /** Opening events held back longer than this are sent (no opening is this long; something odd is). */
 const maxOpeningBytes = 64 * 1024;
+/** How long a provider that sent its final event may take to end its answer before isartor ends it itself. */
+const afterFinalEventMs = 1_000;
 
 /**
  * How a provider's answer reaches the client. Every step that reads what the provider sent runs inside
@@ -50,7 +52,7 @@ export function relayStream(
   ctx: RequestContext,
   upstream: UpstreamRequest,
   relay: StreamRelay,
-  limits: { maxAnswerBytes: number },
+  limits: { maxAnswerBytes: number; openingHoldMs?: number },
   handlers: { markWaited: () => void; done: () => void; fail: (message: string, code: string, error?: unknown, status?: number) => void },
 ): () => object | undefined {
   let received = 0;
@@ -68,6 +70,15 @@ export function relayStream(
   // of the answer: a provider that fails right after them has given the client nothing yet (error-first rule).
   let opening: Array<string | Buffer> = [];
   let openingBytes = 0;
+  // ...but not for ever: a reasoning model that opens, then thinks silently for a minute, would leave its
+  // client without headers for that minute (and some clients give up). After openingHoldMs the opening
+  // goes out with the headers; a provider failing after that ends the stream with an error event.
+  let holdTimer: NodeJS.Timeout | undefined;
+  let settledTimer: NodeJS.Timeout | undefined;
+  const commitOpening = (): void => {
+    if (upstream.finished || ctx.clientGone || ctx.res.headersSent || ctx.res.writableEnded) return;
+    write('', false);
+  };
   const write = (out: string | Buffer, last: boolean): void => {
     if (ctx.res.writableEnded) return;
     if (!ctx.res.headersSent) {
@@ -104,12 +115,28 @@ export function relayStream(
       if (openingBytes + out.length <= maxOpeningBytes && opensOnly(ctx.protocol, out)) {
         opening.push(out);
         openingBytes += out.length;
+        if (holdTimer === undefined && limits.openingHoldMs !== undefined) {
+          holdTimer = setTimeout(commitOpening, limits.openingHoldMs);
+          holdTimer.unref();
+        }
         return;
       }
     }
     write(out, false);
+    // The final event came but the provider keeps the connection open: the answer ends for the client
+    // shortly after, instead of at idleTimeoutMs (minutes) with an error after a whole answer.
+    if (settledTimer === undefined && relay.settled?.()) {
+      settledTimer = setTimeout(() => {
+        if (upstream.finished || ctx.res.writableEnded) return;
+        upstream.destroy();
+        onEnd();
+      }, afterFinalEventMs);
+      settledTimer.unref();
+    }
   });
-  upstream.on('end', () => {
+  const onEnd = (): void => {
+    clearTimeout(holdTimer);
+    clearTimeout(settledTimer);
     handlers.markWaited();
     let ending: Ending;
     try {
@@ -123,7 +150,8 @@ export function relayStream(
       return;
     }
     finish(ending);
-  });
+  };
+  upstream.on('end', onEnd);
   // A connection that breaks after the answer's last event (a content-length that lied, a reset after
   // [DONE]) lost nothing: the stream ends as if the provider had closed it (ahead of upstream.ts's error
   // event, which then finds the answer settled); before that event, upstream.ts ends it with an error.

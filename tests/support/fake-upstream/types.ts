@@ -49,7 +49,7 @@ export type FakeMode =
    * answer ending cleanly (with an empty body: headers, then a reset).
    */
   /** Fault injection below HTTP: these bytes straight onto the socket (headers included), then end or close it. */
-  | { kind: 'socket'; bytes: string; end: 'close' | 'end' }
+  | { kind: 'socket'; bytes: string | Buffer; end: 'close' | 'end' }
   | {
       kind: 'raw';
       status?: number;
