@@ -123,6 +123,16 @@ export function cutByTool(text: string): boolean {
 }
 
 const cutMarker = /(?:…|\.\.\.|\[)[\s.…]*(?:omitted\s+\d|\d[\d,]*\s+(?:more\s+)?(?:lines?|chars?|characters|tokens|bytes)\b(?:\s+(?:truncated|omitted|elided|hidden|not shown))?)/iu;
+const cutMarkers = new RegExp(cutMarker.source, 'giu');
+
+/** How many of the tool's cut notices (cutByTool) the text holds: a drawing must not erase one (the model would take a cut output for whole). */
+export function cutNotices(text: string): number {
+  if (!cutMarker.test(text)) return 0;
+  let count = 0;
+  cutMarkers.lastIndex = 0;
+  while (cutMarkers.exec(text) !== null) count += 1;
+  return count;
+}
 
 /** Every backspace erases a spinner glyph or is half of `\b \b` (erase a cell). */
 function backspacesErase(row: string): boolean {

@@ -4,7 +4,7 @@ import { exactBytes } from '../caching/text-digest.js';
 import { applyLossyRules, type LossySettings } from './lossy/apply-lossy.js';
 import { stepChars, type Pacer } from './pacer.js';
 import { countRule, type RuleCounts } from './rules.js';
-import { drawnForTerminal } from './terminal-display.js';
+import { cutNotices, drawnForTerminal } from './terminal-display.js';
 import type { WidthUse, Widths } from './screen-row.js';
 import { needsRendering, TerminalRender } from './terminal-screen.js';
 import { LruMemo } from './memo.js';
@@ -50,6 +50,9 @@ async function drawScreen(text: string, pacer: Pacer): Promise<string> {
   if (usual.use.widerElsewhere) others.push('wide');
   if (usual.use.narrowerElsewhere) others.push('narrow');
   for (const widths of others) if ((await renderWith(text, widths, pacer)).screen !== usual.screen) return text;
+  // A tool's cut notice (Codex's `…4021 tokens truncated…`) inside a row the program redrew would be drawn
+  // over with the frames around it: the model would read a cut output as whole.
+  if (cutNotices(usual.screen) < cutNotices(text)) return text;
   return usual.screen;
 }
 

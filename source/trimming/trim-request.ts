@@ -11,7 +11,7 @@ import { summariseUnit, type UnitSummary } from './unit-summary.js';
 import { callIdentity, labelFields, ToolCalls, type CallsSeen, type ToolCall } from './tool-calls.js';
 import { trimUnit, type UnitKind, type TrimState, type Delta } from './trim-unit.js';
 import { countTokensPaced } from './token-count.js';
-import { unreadKey } from './repeated-text.js';
+import { rememberDescriptionStarts, unreadKey } from './repeated-text.js';
 import { clearScreenMemo } from './tool-output.js';
 
 export type { TrimRule } from './rules.js';
@@ -73,6 +73,12 @@ export interface TrimOptions {
   minSavedTokens?: number;
   /** `keep`: colour is never dropped, not even where it is decoration. Default `auto`. */
   colour?: 'auto' | 'keep';
+  /**
+   * `keep`: tool outputs are never drawn to their final screen (nor their colour bytes rewritten): the
+   * conversation is about the raw bytes. Default `auto`: so when a message talks about escape sequences,
+   * control characters or carriage returns (colour-policy.ts).
+   */
+  drawing?: 'auto' | 'keep';
   /** Opt-in lossy rules; all off by default. */
   lossy?: LossySettings;
   /** A message holding more characters than this is forwarded as it came and not analysed. */
@@ -82,7 +88,7 @@ export interface TrimOptions {
 }
 
 /** Bumped whenever a rule changes, so memoised results of an older rule set are never reused. */
-const trimmerVersion = 'l2.5/v8-lossless';
+const trimmerVersion = 'l2.5/v9-lossless';
 
 export const defaultMaxMessageChars = 512 * 1024;
 
@@ -166,16 +172,21 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
     units.push({ ...{}, ...raw, json, hash, summary });
     await pacer.pace();
   }
-  const colourTalk = options.colour === 'keep' || units.some((unit) => unit.summary?.talksAboutColour);
+  const bytesTalk = options.drawing === 'keep' || units.some((unit) => unit.summary?.talksAboutTerminalBytes);
+  const colourTalk = bytesTalk || options.colour === 'keep' || units.some((unit) => unit.summary?.talksAboutColour);
 
   const earlierText = new LayeredSet();
+  // The tools' descriptions are read before the messages (Anthropic puts them first; chat templates into
+  // the system prompt): a reference whose quote starts like one of their paragraphs could be taken for it.
+  const described = toolDescriptionStarts(body.tools);
+  earlierText.addLayer(described.starts);
   const state: TrimState = { earlierText, results: new Map() };
   const pending: Delta[] = [];
   const rules: RuleCounts = {};
   let tokensBefore = 0;
   let tokensAfter = 0;
   let changed = false;
-  let chain = `${trimmerVersion}\u0000${colourTalk ? 'c' : '-'}\u0000${JSON.stringify(lossy)}\u0000${labelsKey}`;
+  let chain = `${trimmerVersion}\u0000${colourTalk ? 'c' : '-'}${bytesTalk ? 'b' : '-'}\u0000${JSON.stringify(lossy)}\u0000${labelsKey}\u0000${described.key}`;
   const outputs: unknown[] = [];
   for (const [index, unit] of units.entries()) {
     await pacer.pace();
@@ -208,7 +219,7 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
       pending.push(entry.delta);
     } else {
       for (const delta of pending.splice(0)) applyDelta(earlierText, state, delta);
-      const trimmed = await trimUnit(unit.kind, unit.value, { state, calls: calls.seenFrom(index - (hasSystem ? 1 : 0)), pacer, colourTalk, lossy, keepText: unit.protect });
+      const trimmed = await trimUnit(unit.kind, unit.value, { state, calls: calls.seenFrom(index - (hasSystem ? 1 : 0)), pacer, colourTalk, keepDrawing: bytesTalk, lossy, keepText: unit.protect });
       entry =
         trimmed.value === unit.value
           ? { out: undefined, tokensBefore: undefined, tokensAfter: undefined, rules: {}, delta: trimmed.delta }
@@ -244,6 +255,38 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
   if (hasSystem) out.system = outputs.shift();
   out.messages = outputs;
   return { body: out, changed, tokensBefore, tokensAfter, rules, skippedForSize };
+}
+
+/** The paragraph starts of a request's tool descriptions (rememberDescriptionStarts), and a key naming them. */
+interface DescribedStarts {
+  starts: ReadonlySet<string>;
+  key: string;
+}
+
+/** Tools recur in every request of a session, shared and frozen (json/frozen.ts): read once. */
+const describedStarts = new FrozenPartMemo<DescribedStarts>();
+const noDescriptions: DescribedStarts = { starts: new Set(), key: '' };
+
+function toolDescriptionStarts(tools: unknown): DescribedStarts {
+  if (!Array.isArray(tools) || tools.length === 0) return noDescriptions;
+  return describedStarts.get(tools, () => {
+    const starts = new Set<string>();
+    // Every `description` in a definition: the tool's own and its parameters' (all read by the model).
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) for (const item of node) visit(item);
+      else if (isRecord(node)) {
+        for (const [field, value] of Object.entries(node)) {
+          if (field === 'description' && typeof value === 'string') rememberDescriptionStarts(value, starts);
+          else visit(value);
+        }
+      }
+    };
+    visit(tools);
+    if (starts.size === 0) return noDescriptions;
+    const key = createHash('sha256');
+    for (const start of starts) key.update(start).update('\u0000');
+    return { starts, key: key.digest('base64') };
+  });
 }
 
 /** Whether an (Anthropic) message holds tool results. */
