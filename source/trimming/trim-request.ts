@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { fingerprintJson } from '../caching/text-digest.js';
+import { exactBytes, fingerprintJson } from '../caching/text-digest.js';
 import { FrozenPartMemo } from '../json/frozen.js';
 import { loadTokenizer, tokenizerLoaded } from '../stats/count-tokens.js';
 import { approximateChars, cloneJson, deepFreeze, isRecord } from './json.js';
@@ -178,8 +178,8 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
   const earlierText = new LayeredSet();
   // The tools' descriptions are read before the messages (Anthropic puts them first; chat templates into
   // the system prompt): a reference whose quote starts like one of their paragraphs could be taken for it.
-  const described = toolDescriptionStarts(body.tools);
-  earlierText.addLayer(described.starts);
+  const described = descriptionsOf(body.tools);
+  earlierText.describe(described.starts);
   const state: TrimState = { earlierText, results: new Map() };
   const pending: Delta[] = [];
   const rules: RuleCounts = {};
@@ -257,35 +257,48 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
   return { body: out, changed, tokensBefore, tokensAfter, rules, skippedForSize };
 }
 
-/** The paragraph starts of a request's tool descriptions (rememberDescriptionStarts), and a key naming them. */
-interface DescribedStarts {
-  starts: ReadonlySet<string>;
+/**
+ * A request's tool descriptions: a key naming them (for the memo chain) and their paragraph starts
+ * (rememberDescriptionStarts), read only when a reference is about to be made (most requests make none).
+ */
+interface Descriptions {
   key: string;
+  starts: () => ReadonlySet<string>;
 }
 
 /** Tools recur in every request of a session, shared and frozen (json/frozen.ts): read once. */
-const describedStarts = new FrozenPartMemo<DescribedStarts>();
-const noDescriptions: DescribedStarts = { starts: new Set(), key: '' };
+const toolDescriptions = new FrozenPartMemo<Descriptions>();
+const noDescriptions: Descriptions = { key: '', starts: () => new Set() };
 
-function toolDescriptionStarts(tools: unknown): DescribedStarts {
+function descriptionsOf(tools: unknown): Descriptions {
   if (!Array.isArray(tools) || tools.length === 0) return noDescriptions;
-  return describedStarts.get(tools, () => {
-    const starts = new Set<string>();
+  return toolDescriptions.get(tools, () => {
     // Every `description` in a definition: the tool's own and its parameters' (all read by the model).
+    const texts: string[] = [];
     const visit = (node: unknown): void => {
       if (Array.isArray(node)) for (const item of node) visit(item);
       else if (isRecord(node)) {
         for (const [field, value] of Object.entries(node)) {
-          if (field === 'description' && typeof value === 'string') rememberDescriptionStarts(value, starts);
+          if (field === 'description' && typeof value === 'string') texts.push(value);
           else visit(value);
         }
       }
     };
     visit(tools);
-    if (starts.size === 0) return noDescriptions;
+    if (texts.length === 0) return noDescriptions;
     const key = createHash('sha256');
-    for (const start of starts) key.update(start).update('\u0000');
-    return { starts, key: key.digest('base64') };
+    for (const text of texts) key.update(exactBytes(text)).update('\u0000');
+    let starts: Set<string> | undefined;
+    return {
+      key: key.digest('base64'),
+      starts: () => {
+        if (starts === undefined) {
+          starts = new Set();
+          for (const text of texts) rememberDescriptionStarts(text, starts);
+        }
+        return starts;
+      },
+    };
   });
 }
 
@@ -338,12 +351,16 @@ function unanalysedDelta(message: unknown, calls: CallsSeen): Delta {
   return { text: new Set([unreadKey]), results };
 }
 
+const noKeys: ReadonlySet<string> = new Set();
+
 /**
  * The keys seen in earlier messages, as layers: each memoised message contributes its own frozen set,
  * pushed in O(1), instead of its keys being copied into one set on every request.
  */
 class LayeredSet {
   readonly #layers: Array<ReadonlySet<string>> = [];
+  /** The tool descriptions' keys (`d...`, repeated-text.ts), read on the first question about one. */
+  #descriptions: () => ReadonlySet<string> = () => noKeys;
   /** Small layers (most messages leave a few keys) are copied into one set, so a lookup is not one per message. */
   readonly #small = new Set<string>();
 
@@ -352,7 +369,12 @@ class LayeredSet {
     else for (const key of layer) this.#small.add(key);
   }
 
+  describe(descriptions: () => ReadonlySet<string>): void {
+    this.#descriptions = descriptions;
+  }
+
   has(key: string): boolean {
+    if (key.charCodeAt(0) === 0x64 /* d */) return this.#descriptions().has(key);
     return this.#small.has(key) || this.#layers.some((layer) => layer.has(key));
   }
 }
