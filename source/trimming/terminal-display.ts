@@ -202,3 +202,28 @@ function sameShape(a: string, b: string): boolean {
   const [short, long] = a.length < b.length ? [a, b] : [b, a];
   return short.length >= 3 && long.startsWith(short);
 }
+
+/**
+ * Output whose lines carry a label a multiplexer put before each of them, as `docker compose` (`web-1  | `),
+ * foreman/honcho (`12:00:01 web.1  | `), concurrently (`[api] `), turbo and pnpm (`web:build: `) write the
+ * output of several programs: a `\r` or an erase one of the programs wrote in its line returns over the
+ * label too, and the drawn row would no longer say which program it came from. So a row that would be
+ * redrawn and starts with a label another row starts with makes the output one that is not drawn.
+ */
+export function labelsRedrawnRows(text: string): boolean {
+  const rows = text.split('\n');
+  const labels = new Map<string, number>();
+  const redrawn: string[] = [];
+  for (const row of rows) {
+    const label = rowLabel.exec(row)?.[1];
+    if (label === undefined) continue;
+    labels.set(label, (labels.get(label) ?? 0) + 1);
+    if (redraws.test(row.endsWith('\r') ? row.slice(0, -1) : row)) redrawn.push(label);
+  }
+  return redrawn.some((label) => labels.get(label)! >= 2);
+}
+
+/** A multiplexer's label at a row's start (after any colour and a clock time): `name  | `, `[name] `, `pkg:task: `. */
+const rowLabel = /^(?:\u001b\[[0-9;]*m)*(?:\d\d:\d\d:\d\d )?([\w.@/-]{1,64} *\||\[[^\]\r\n\u001b]{1,64}\]|[\w.@/-]{1,64}:[\w.:-]{1,64}:)(?:\u001b\[[0-9;]*m)* /u;
+/** What redraws a row: a `\r` that is no line ending, an erase of the line, a backspace. */
+const redraws = /\r|\u001b\[[0-2]?K|\u0008/u;

@@ -4,7 +4,7 @@ import { exactBytes } from '../caching/text-digest.js';
 import { applyLossyRules, type LossySettings } from './lossy/apply-lossy.js';
 import { stepChars, type Pacer } from './pacer.js';
 import { countRule, type RuleCounts } from './rules.js';
-import { cutNotices, drawnForTerminal } from './terminal-display.js';
+import { cutNotices, drawnForTerminal, labelsRedrawnRows } from './terminal-display.js';
 import type { WidthUse, Widths } from './screen-row.js';
 import { needsRendering, TerminalRender } from './terminal-screen.js';
 import { LruMemo } from './memo.js';
@@ -43,7 +43,8 @@ export const renderCounter = { drawn: 0 };
 
 async function drawScreen(text: string, pacer: Pacer): Promise<string> {
   renderCounter.drawn += 1;
-  if (!drawnForTerminal(text)) return text;
+  // A multiplexer's labels (`web-1  | `) are not the program's drawing: a row redrawn under one would lose it.
+  if (!drawnForTerminal(text) || labelsRedrawnRows(text)) return text;
   const usual = await renderWith(text, 'usual', pacer);
   if (usual.screen === text) return text;
   const others: Widths[] = [];

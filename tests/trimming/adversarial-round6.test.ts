@@ -77,6 +77,11 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 6, thro
     expect(outputs[0]).toContain('41:Downloading');
   });
 
+  it.each(Object.entries(r6.multiplexed))('%s: one program redraws its line under the labels of several: byte for byte (drawn, the row would lose its label)', async (command, output) => {
+    const { outputs } = await send([{ user: 'Why does the worker crash?' }, shell(command, output)]);
+    expect(outputs).toEqual([output]);
+  });
+
   // --- Truncation notices ---------------------------------------------------------------------------------------------
 
   it('a tool\'s truncation notice inside an erased row (Codex "…N tokens truncated…", "[... omitted N of M lines ...]"): the notice arrives', async () => {
