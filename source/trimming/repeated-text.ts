@@ -84,13 +84,13 @@ export function repeatedBlockReference(text: string): string {
 const startKey = (start: string): string => asRead(start).replace(/\s+/gu, ' ').replace(/ \S*$/u, '');
 
 /**
- * Cyrillic and Greek letters (in lower case) that look like a Latin letter, some only in their capital
+ * Cyrillic, Greek and Armenian letters (in lower case) that look like a Latin letter, some only in their capital
  * form (`В` like `B`, `Η` like `H`): "Аlways" in Cyrillic reads as "Always".
  */
 const lookAlikes: Readonly<Record<string, string>> = {
   а: 'a', в: 'b', е: 'e', ё: 'e', з: '3', і: 'i', ї: 'i', ј: 'j', к: 'k', м: 'm', н: 'h', о: 'o', п: 'n', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', һ: 'h', ӏ: 'l',
   α: 'a', β: 'b', γ: 'y', ε: 'e', ζ: 'z', η: 'h', ι: 'i', κ: 'k', μ: 'm', ν: 'n', ο: 'o', ρ: 'p', τ: 't', υ: 'y', χ: 'x', ϲ: 'c', ϳ: 'j',
-  ı: 'i', ɑ: 'a', ɡ: 'g',
+  ı: 'i', ɑ: 'a', ɡ: 'g', օ: 'o', ս: 'u', հ: 'h', ո: 'n', ց: 'g',
 };
 const lookAlikeLetter = new RegExp(`[${Object.keys(lookAlikes).join('')}]`, 'gu');
 
