@@ -70,6 +70,8 @@ const gateway = await createGateway({
   requestLog,
   ...(sharedState ? { sharedState } : {}),
   onWarning: (message) => process.stderr.write(`gateway warning: ${message}\n`),
+  // As `isartor up` starts it (serve-gateway.ts).
+  warmUp: true,
 });
 const running = await startGateway(gateway, { host: '127.0.0.1', port: 0 });
 

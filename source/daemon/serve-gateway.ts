@@ -72,6 +72,7 @@ export async function serveGateway(options: ServeOptions): Promise<ServedGateway
       userPrices: () => currentConfig().pricing,
       onWarning: options.onWarning,
       virtualKeys,
+      warmUp: true,
     });
   } catch (error) {
     virtualKeys.close();

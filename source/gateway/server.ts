@@ -29,6 +29,7 @@ import { openNearDuplicateCache } from '../caching/near-duplicate/shared-cache.j
 import { unsharedNearDuplicateEntries } from '../state/near-duplicate-entries.js';
 import type { SharedState, StoreReport } from '../state/shared-state.js';
 import { prepareTrimmer } from '../trimming/trim-request.js';
+import { warmUpLayers } from './warm-up.js';
 import { listModelsLayer, retrieveModelLayer } from './layers/list-models.js';
 import { eventsLayer, metricsLayer, statsLayer } from './layers/observability.js';
 import { promptChurnLayer } from './layers/prompt-churn.js';
@@ -63,6 +64,8 @@ export interface GatewayOptions {
   virtualKeys?: VirtualKeys;
   /** State shared with other instances (Redis); omitted: embedded, in this process and exactCacheFile/requestLog. */
   sharedState?: SharedState;
+  /** Compile L1b's reader and L2.5's trimmer on samples before serving (warm-up.ts); `isartor up` does, tests need not. */
+  warmUp?: boolean;
 }
 
 export interface HealthReport {
@@ -132,6 +135,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (trimming.enabled) await prepareTrimmer();
   // Without L1b, L1a still reads each question for time dependence (time-dependence.ts).
   if (nearDuplicateIndex || exactCache) loadQuestionReader();
+  if (options.warmUp) await warmUpLayers({ questions: Boolean(nearDuplicateIndex || exactCache), trimming: trimming.enabled });
   // Shared: the index learns every live answer of the deployment before the first request.
   const nearDuplicate = nearDuplicateIndex ? await openNearDuplicateCache(nearDuplicateIndex, shared?.nearDuplicateEntries ?? unsharedNearDuplicateEntries) : undefined;
   const agents = createUpstreamAgents();

@@ -12,39 +12,83 @@ import { encodableSgr, isSgr, sgrAfter, sgrTransition } from './sgr.js';
  * unchanged: it could not be written again exactly.
  */
 export function shortenColour(text: string): string {
-  if (!text.includes('\u001b[')) return text;
-  const parts: string[] = [];
+  const shortening = new ColourShortening(text);
+  while (!shortening.done) shortening.step(Infinity);
+  return shortening.result();
+}
+
+/**
+ * shortenColour a slice at a time, so a long output (a build log of half a megabyte) does not hold the
+ * event loop: `step(chars)` reads the sequences that start within the next `chars` characters, and
+ * `result()` is the shortened text once `done`.
+ */
+export class ColourShortening {
+  readonly #text: string;
+  /** Where the next `ESC [` is; -1 once there is none left. */
+  #at: number;
+  readonly #parts: string[] = [];
   // The look the source has set so far, and the one the output has when the next character comes.
-  let look = '';
-  let written = '';
-  let run: string[] = [];
-  let plainFrom = 0;
-  const flush = (): void => {
-    if (look !== written) {
-      const canonical = sgrTransition(written, look);
-      const original = run.join('');
-      parts.push(run.length > 1 && canonical.length < original.length ? canonical : original);
-    }
-    written = look;
-    run = [];
-  };
-  for (let at = text.indexOf('\u001b['); at !== -1; at = text.indexOf('\u001b[', at + 1)) {
-    const length = isSgr(text, at);
-    if (length === 0) continue; // another escape sequence: characters like any other
-    const sequence = text.slice(at, at + length);
-    if (!encodableSgr(sequence)) return text;
-    if (at > plainFrom) {
-      flush();
-      parts.push(text.slice(plainFrom, at));
-    }
-    run.push(sequence);
-    look = sgrAfter(look, sequence);
-    plainFrom = at + length;
-    at = plainFrom - 1;
+  #look = '';
+  #written = '';
+  #run: string[] = [];
+  #plainFrom = 0;
+  /** A sequence was found that could not be written again exactly: the text goes as it came. */
+  #unencodable = false;
+
+  constructor(text: string) {
+    this.#text = text;
+    this.#at = text.indexOf('\u001b[');
   }
-  // Characters after the last sequence, or the text ends with a run: it ends in the look it ended in.
-  flush();
-  if (plainFrom < text.length) parts.push(text.slice(plainFrom));
-  const shorter = parts.join('');
-  return shorter.length < text.length ? shorter : text;
+
+  get done(): boolean {
+    return this.#at === -1 || this.#unencodable;
+  }
+
+  step(chars: number): void {
+    const text = this.#text;
+    const until = this.#at + chars;
+    while (this.#at !== -1 && this.#at < until) {
+      const at = this.#at;
+      const length = isSgr(text, at);
+      if (length === 0) {
+        // another escape sequence: characters like any other
+        this.#at = text.indexOf('\u001b[', at + 1);
+        continue;
+      }
+      const sequence = text.slice(at, at + length);
+      if (!encodableSgr(sequence)) {
+        this.#unencodable = true;
+        return;
+      }
+      if (at > this.#plainFrom) {
+        this.#flush();
+        this.#parts.push(text.slice(this.#plainFrom, at));
+      }
+      this.#run.push(sequence);
+      this.#look = sgrAfter(this.#look, sequence);
+      this.#plainFrom = at + length;
+      this.#at = text.indexOf('\u001b[', this.#plainFrom);
+    }
+  }
+
+  result(): string {
+    const text = this.#text;
+    if (this.#unencodable || this.#parts.length + this.#run.length === 0) return text;
+    if (this.#at !== -1) throw new Error('ColourShortening.result() before it is done');
+    // Characters after the last sequence, or the text ends with a run: it ends in the look it ended in.
+    this.#flush();
+    if (this.#plainFrom < text.length) this.#parts.push(text.slice(this.#plainFrom));
+    const shorter = this.#parts.join('');
+    return shorter.length < text.length ? shorter : text;
+  }
+
+  #flush(): void {
+    if (this.#look !== this.#written) {
+      const canonical = sgrTransition(this.#written, this.#look);
+      const original = this.#run.join('');
+      this.#parts.push(this.#run.length > 1 && canonical.length < original.length ? canonical : original);
+    }
+    this.#written = this.#look;
+    this.#run = [];
+  }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { shortenColour } from './colour-encoding.js';
+import { ColourShortening } from './colour-encoding.js';
 import { exactBytes } from '../caching/text-digest.js';
 import { applyLossyRules, type LossySettings } from './lossy/apply-lossy.js';
 import { stepChars, type Pacer } from './pacer.js';
@@ -95,8 +95,13 @@ export async function finishOutput(original: string, rendered: string, rules: Ou
   let text = rendered;
   if (text !== original) countRule(counts, 'terminal-render');
   if (!rules.keepColourBytes) {
+    const shortening = new ColourShortening(text);
     await pacer.pace();
-    const shorter = shortenColour(text);
+    while (!shortening.done) {
+      shortening.step(stepChars);
+      await pacer.pace();
+    }
+    const shorter = shortening.result();
     if (shorter !== text) {
       text = shorter;
       countRule(counts, 'colour');

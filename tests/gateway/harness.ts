@@ -28,6 +28,8 @@ export interface HarnessOptions {
   virtualKeys?: VirtualKeys;
   /** Another upstream than the fake (a test's own server): its base URL. */
   upstreamBaseUrl?: string;
+  /** Warm L1b and L2.5 up before serving, as `isartor up` does. */
+  warmUp?: boolean;
 }
 
 export interface Harness {
@@ -79,6 +81,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     userPrices: () => options.config?.pricing ?? {},
     ...(options.virtualKeys ? { virtualKeys: options.virtualKeys } : {}),
     requestLog: { append: (record) => harness.records?.push(record), read: () => ({ records: harness.records ?? [], skipped: 0 }) },
+    ...(options.warmUp ? { warmUp: true } : {}),
   });
   const running = await startGateway(gateway, { host: '127.0.0.1', port: 0 });
   const harness: Harness = {

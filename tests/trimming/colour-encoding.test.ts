@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shortenColour } from '../../source/trimming/colour-encoding.js';
+import { ColourShortening, shortenColour } from '../../source/trimming/colour-encoding.js';
 import { isSgr, sgrAfter } from '../../source/trimming/sgr.js';
 
 const esc = '\u001b';
@@ -54,4 +54,23 @@ describe('colour written in fewer escape bytes', () => {
       expect(shortenColour(text), params).toBe(text);
     }
   });
+
+  it('gives the same text when done a slice at a time, whatever the slice (property)', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), fc.integer({ min: 1, max: 40 }), (pieces, chars) => {
+        const text = pieces.join('');
+        const shortening = new ColourShortening(text);
+        let steps = 0;
+        while (!shortening.done) {
+          shortening.step(chars);
+          steps += 1;
+        }
+        expect(shortening.result()).toBe(shortenColour(text));
+        // A slice reads about `chars` characters: a long text takes several.
+        expect(steps).toBeLessThanOrEqual(Math.ceil(text.length / chars) + 1);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
+
