@@ -122,7 +122,12 @@ export function cutByTool(text: string): boolean {
   return cutMarker.test(text);
 }
 
-const cutMarker = /(?:…|\.\.\.|\[)[\s.…]*(?:omitted\s+\d|\d[\d,]*\s+(?:more\s+)?(?:lines?|chars?|characters|tokens|bytes)\b(?:\s+(?:truncated|omitted|elided|hidden|not shown))?)/iu;
+/**
+ * The filler between the opening mark and the count is bounded: unbounded, every `...` inside a long run of
+ * dots and spaces (a dot reporter, wget's dot progress) scanned the rest of the run, quadratic time (20 KB
+ * of dots held the event loop for a second).
+ */
+const cutMarker = /(?:…|\.\.\.|\[)[\s.…]{0,8}(?:omitted\s+\d|\d[\d,]*\s+(?:more\s+)?(?:lines?|chars?|characters|tokens|bytes)\b(?:\s+(?:truncated|omitted|elided|hidden|not shown))?)/iu;
 const cutMarkers = new RegExp(cutMarker.source, 'giu');
 
 /** How many of the tool's cut notices (cutByTool) the text holds: a drawing must not erase one (the model would take a cut output for whole). */
@@ -224,6 +229,6 @@ export function labelsRedrawnRows(text: string): boolean {
 }
 
 /** A multiplexer's label at a row's start (after any colour and a clock time): `name  | `, `[name] `, `pkg:task: `. */
-const rowLabel = /^(?:\u001b\[[0-9;]*m)*(?:\d\d:\d\d:\d\d )?([\w.@/-]{1,64} *\||\[[^\]\r\n\u001b]{1,64}\]|[\w.@/-]{1,64}:[\w.:-]{1,64}:)(?:\u001b\[[0-9;]*m)* /u;
+const rowLabel = /^(?:\u001b\[[0-9;]*m)*(?:\d\d:\d\d:\d\d )?([\w.@/-]{1,64} {0,64}\||\[[^\]\r\n\u001b]{1,64}\]|[\w.@/-]{1,64}:[\w.:-]{1,64}:)(?:\u001b\[[0-9;]*m)* /u;
 /** What redraws a row: a `\r` that is no line ending, an erase of the line, a backspace. */
 const redraws = /\r|\u001b\[[0-2]?K|\u0008/u;
