@@ -157,9 +157,16 @@ async function main(): Promise<void> {
     }
   }
 
-  console.log('\nAgent session through L1b and L2.5 (sequential)...');
-  const session = await runSession(gateway, workload);
-  console.log(`  ${session.requests} requests of ${session.minKB.toFixed(0)}-${session.maxKB.toFixed(0)} KB: p50 ${session.p50.toFixed(1)} ms, max ${session.max.toFixed(1)} ms per request; gateway event-loop delay p99 ${session.eldP99} ms (max ${session.eldMax} ms); L2.5 trimmed ${session.trimmed} of them`);
+  console.log('\nAgent session through L1b and L2.5 (sequential; three sessions, each new to the gateway)...');
+  const sessions: SessionResult[] = [];
+  for (let run = 0; run < 3; run++) {
+    const one = await runSession(gateway, workload);
+    sessions.push(one);
+    console.log(`  ${one.requests} requests of ${one.minKB.toFixed(0)}-${one.maxKB.toFixed(0)} KB: p50 ${one.p50.toFixed(1)} ms, max ${one.max.toFixed(1)} ms per request; gateway event-loop delay p99 ${one.eldP99} ms (max ${one.eldMax} ms); L2.5 trimmed ${one.trimmed} of them`);
+  }
+  // The median session by its event-loop p99 (one session's p99 is about its two longest stalls, which a busy machine moves).
+  const session = [...sessions].sort((a, b) => Number(a.eldP99) - Number(b.eldP99))[1]!;
+  const eldP99s = sessions.map((one) => one.eldP99).join(', ');
 
   console.log('\nSampling gateway time per request (sequential, one connection)...');
   const hitOverhead = await sampleOverhead(gateway, workload, same, settings.hitSamples, 'hit');
@@ -209,7 +216,7 @@ async function main(): Promise<void> {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...ratios,
     '',
-    `Agent session (L1b and L2.5 at work): ${session.requests} sequential requests of one session, ${session.minKB.toFixed(0)} to ${session.maxKB.toFixed(0)} KB (tool outputs of 10 to 200 KB, the capture's system prompt and tools), streamed: **p50 ${session.p50.toFixed(1)} ms, max ${session.max.toFixed(1)} ms per request; gateway event-loop delay p99 ${session.eldP99} ms** (max ${session.eldMax} ms; aim p99 < 20 ms); L2.5 trimmed ${session.trimmed} of the requests.`,
+    `Agent session (L1b and L2.5 at work): ${session.requests} sequential requests of one session, ${session.minKB.toFixed(0)} to ${session.maxKB.toFixed(0)} KB (tool outputs of 10 to 200 KB, the capture's system prompt and tools), streamed, three sessions one after another, the median by event-loop p99: **p50 ${session.p50.toFixed(1)} ms, max ${session.max.toFixed(1)} ms per request; gateway event-loop delay p99 ${session.eldP99} ms** (max ${session.eldMax} ms; aim p99 < 20 ms; the three sessions: ${eldP99s} ms); L2.5 trimmed ${session.trimmed} of the requests.`,
     '',
     '| gateway time per request (`x-isartor-overhead-ms`) | requests | p50 ms | p90 ms | p99 ms | max ms | client round trip p50 / p99 ms |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -320,7 +327,18 @@ function withoutStream(body: Buffer): Buffer {
 }
 
 /** An agent session through the gateway, one request at a time, with the gateway's event-loop delay around it. */
-async function runSession(gateway: ChildServer & { marks?: string }, workload: Workload): Promise<{ requests: number; minKB: number; maxKB: number; p50: number; max: number; eldP99: string; eldMax: string; trimmed: number }> {
+interface SessionResult {
+  requests: number;
+  minKB: number;
+  maxKB: number;
+  p50: number;
+  max: number;
+  eldP99: string;
+  eldMax: string;
+  trimmed: number;
+}
+
+async function runSession(gateway: ChildServer & { marks?: string }, workload: Workload): Promise<SessionResult> {
   const sample = JSON.parse(workload.body(tokenSource().fixed).toString('utf8')) as { model: string; messages: Array<Record<string, unknown>>; tools?: unknown[] };
   const bodies = agentSession({ system: sample.messages.filter((m) => m.role === 'system'), tools: sample.tools ?? [], model: sample.model }, settings.sessionTurns);
   const agent = keepAliveAgent();

@@ -85,7 +85,12 @@ export class TerminalRender {
     return this.output!;
   }
 
-  private emitState: { out: string[]; current: string; index: number } | undefined;
+  /**
+   * The screen written so far: `out` holds this call's pieces (a cell each in a redrawn row), `written`
+   * each earlier call's pieces joined, so no call joins more than its own budget's worth (one join of the
+   * whole screen's pieces at the end took ~13 ms for a 450 KB test log, in one turn of the event loop).
+   */
+  private emitState: { out: string[]; written: string[]; current: string; index: number } | undefined;
   private output: string | undefined;
 
   /** Whether the rendered text is complete (call `emit` until it is, once `done`). */
@@ -106,7 +111,7 @@ export class TerminalRender {
         frontier.end = this.text.length;
         frontier.endStyle = this.style;
       }
-      this.emitState = { out: [], current: '', index: 0 };
+      this.emitState = { out: [], written: [], current: '', index: 0 };
     }
     const state = this.emitState;
     const out = state.out;
@@ -146,8 +151,10 @@ export class TerminalRender {
       out.push(row.eol);
       state.index += 1;
     }
+    state.written.push(out.join(''));
+    out.length = 0;
     if (state.index > lastIndex) {
-      this.output = out.join('');
+      this.output = state.written.join('');
       this.emitState = undefined;
     }
   }

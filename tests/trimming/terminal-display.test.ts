@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { drawnForTerminal } from '../../source/trimming/terminal-display.js';
+import { drawnForTerminal, drawnForTerminalPaced } from '../../source/trimming/terminal-display.js';
+import { Pacer } from '../../source/trimming/pacer.js';
 import { TerminalRender } from '../../source/trimming/terminal-screen.js';
 import { clearTrimMemo, prepareTrimmer, trimRequestBody } from '../../source/trimming/trim-request.js';
 import { loadTerminalCaptures, requestWithOutput } from './fixtures/terminal-captures.js';
@@ -73,6 +74,19 @@ describe('which control characters are a terminal display', () => {
       expect(screen, name).toContain(line);
       expect(screen.length, name).toBeLessThan(text.length);
     }
+  });
+
+  it('reads a row of 100,000 erase-and-return frames in one pass (each frame looked at the rest of the row: quadratic, minutes)', () => {
+    expect(drawnForTerminal(`${`\r${esc}[K`.repeat(100_000)}done\n`)).toBe(true);
+    expect(drawnForTerminal(`${`\r${esc}[K`.repeat(100_000)}done\r\rnotes\n`)).toBe(false);
+  });
+
+  it('paced, it gives the same verdicts, also for a long display whose last row is data', async () => {
+    const spinner = `${'⠋ running suite\r\u001b[K\u001b[32mPASS\u001b[39m src/module.test.ts\n'.repeat(2_000)}`;
+    const cases = [...Object.values(drawn), ...Object.values(data), spinner, `${spinner}notes.txt:line one\rline two\n`];
+    for (const text of cases) expect(await drawnForTerminalPaced(text, new Pacer(0)), JSON.stringify(text.slice(-40))).toBe(drawnForTerminal(text));
+    expect(drawnForTerminal(spinner)).toBe(true);
+    expect(drawnForTerminal(`${spinner}notes.txt:line one\rline two\n`)).toBe(false);
   });
 
   it('recorded pty captures: all drawn for a terminal but pytest, which rewrites its "collecting ..." line once without a progress mark', () => {

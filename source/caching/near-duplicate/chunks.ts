@@ -138,8 +138,9 @@ export function chunkQuestion(normalised: string): Chunk[] {
     if (last) {
       chunks.push(chunk);
       if (isFactorialBang(kind, core, trail)) {
-        chunks.push({ text: '!', kind: 'mark', start: start + core.length, sentenceStart: false, commaAfter: false });
-        if (trail.length > 1) close(trail.slice(1), start + core.length + 1);
+        const bangs = factorialBangs(trail);
+        chunks.push({ text: bangs, kind: 'mark', start: start + core.length, sentenceStart: false, commaAfter: false });
+        if (trail.length > bangs.length) close(trail.slice(bangs.length), start + core.length + bangs.length);
       } else {
         close(trail, start + core.length);
       }
@@ -162,8 +163,9 @@ export function chunkQuestion(normalised: string): Chunk[] {
     chunks.push(chunk);
     if (endsSentence.test(trail) && boundary && /^[.!?…]+$/u.test(trail)) {
       if (isFactorialBang(kind, core, trail)) {
-        chunks.push({ text: '!', kind: 'mark', start: start + core.length, sentenceStart: false, commaAfter: false });
-        if (trail.length > 1) close(trail.slice(1), start + core.length + 1);
+        const bangs = factorialBangs(trail);
+        chunks.push({ text: bangs, kind: 'mark', start: start + core.length, sentenceStart: false, commaAfter: false });
+        if (trail.length > bangs.length) close(trail.slice(bangs.length), start + core.length + bangs.length);
         else sentenceStart = true;
       } else {
         close(trail, start + core.length);
@@ -183,4 +185,11 @@ export function chunkQuestion(normalised: string): Chunk[] {
  */
 function isFactorialBang(kind: ChunkKind, core: string, trail: string): boolean {
   return trail.startsWith('!') && (kind !== 'word' || [...core].length === 1);
+}
+
+/** The factorial's marks: every "!" of the run, since "5!!" is the double factorial, not an emphatic "5!". */
+function factorialBangs(trail: string): string {
+  let end = 0;
+  while (trail[end] === '!') end++;
+  return trail.slice(0, end);
 }

@@ -119,7 +119,9 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
   const aboutWords = chunks.some((chunk) => chunk.kind === 'word' && aboutWordsCues.has(chunk.text.toLowerCase()));
   // A question that reads numbers in a base keeps "ten" apart from "10" too ("What is 10 in binary?"), and
   // so does one that works on a string (hashes, encodes, enciphers, reverses it): "the md5 of ten" is not "of 10".
-  const numerals = aboutWords || chunks.some((chunk) => (chunk.kind === 'word' && numeralSystemCues.has(chunk.text.toLowerCase())) || textOperation(chunk.text));
+  // And so does one that names a letter ("How many e's are in seventeen?", "Is there a w in two?"): it asks
+  // about how the number is written, and "17" has no e.
+  const numerals = aboutWords || chunks.some((chunk) => (chunk.kind === 'word' && (numeralSystemCues.has(chunk.text.toLowerCase()) || namesALetter(chunk))) || textOperation(chunk.text));
   const written = new Set(chunks.filter((chunk) => chunk.kind === 'word').map((chunk) => chunk.text.toLowerCase()));
   const wordForms = [...written].some((word) => wordFormCues.has(word) || (contractionHomophones.get(word) ?? []).some((twin) => written.has(twin)));
   const out: FormToken[] = [];
@@ -151,6 +153,17 @@ export function englishForm(text: string, chunks: readonly Chunk[]): { written: 
   // "Should I sign off with cheers, thanks?": a question mark after the thanks puts it inside the question.
   const askedLast = (chunks[chunks.length - 1]?.closing ?? '').includes('?');
   return { written: out.map((token) => ({ ...token })), form: applyPhrasings(out, aboutWords, askedLast) };
+}
+
+/**
+ * A word that can only be a letter named: one letter on its own ("a w in two") or with a plural "'s" ("how
+ * many e's"), but the article "a" and the pronoun "I" (and "A" opening a sentence, the article again).
+ */
+const letterNamed = /^\p{L}(?:'s)?$/u;
+function namesALetter(chunk: Chunk): boolean {
+  const text = chunk.text;
+  if (text.length > 3 || !letterNamed.test(text)) return false;
+  return !(text === 'a' || text === 'i' || text === 'I' || (text === 'A' && chunk.sentenceStart));
 }
 
 /**
@@ -208,6 +221,9 @@ function splitContractions(pieces: readonly Tagged[]): Tagged[] {
   });
 }
 
+/** Participles read as auxiliaries after which "'s" is "has": "who's been to the Moon" is not "who is been". */
+const perfectParticiples = new Set(['been', 'had', 'got', 'gotten']);
+
 /** The spelled-out word for a contraction piece, or undefined when the piece is not one. */
 function spellContraction(piece: Tagged, previous: Tagged | undefined, next: Tagged | undefined, after: Tagged | undefined): string | undefined {
   const value = piece.value.toLowerCase();
@@ -232,6 +248,8 @@ function spellContraction(piece: Tagged, previous: Tagged | undefined, next: Tag
     case "'s": {
       if (previous?.value.toLowerCase() === 'let') return 'us';
       if (piece.pos !== 'AUX') return "'s"; // possessive
+      // "who's been", "what's had": "has" before a participle the tagger reads as an auxiliary.
+      if (next !== undefined && perfectParticiples.has(next.value.toLowerCase())) return "'s";
       // "what's going on" is "is"; "what's happened" and "what's he got" may be "has": left as written.
       const verbs = [next, after].filter((token): token is Tagged => token !== undefined && token.pos === 'VERB');
       return verbs.some((verb) => !verb.value.toLowerCase().endsWith('ing')) ? "'s" : 'is';

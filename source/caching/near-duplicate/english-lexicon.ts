@@ -155,7 +155,7 @@ const textOperationWords = words(`
   hash hashes hashed hashing md5 sha sha1 sha256 sha512 crc crc32 checksum base64 base32 encode encodes encoded encoding
   encrypt encrypts encrypted encryption decrypt cipher ciphers caesar rot13 morse braille semaphore leetspeak leet
   backwards backward reverse reversed reversing string strings length scrabble pig nato phonetic uuencode urlencode
-  escape escaped slug slugify
+  escape escaped slug slugify dictionary lexicographic lexicographically
 `);
 /** Whether a written chunk names such an operation: a word of the list, or a hash or encoding named with digits ("SHA-1", "base64"). */
 export const textOperation = (chunk: string): boolean => {

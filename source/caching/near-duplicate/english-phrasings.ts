@@ -36,6 +36,15 @@ const judgementVerbs = new Set(['look', 'sound', 'seem', 'appear', 'smell', 'tas
 /** What may follow such a verb in a judgement: nothing, a comparison or a place ("to", "among", "against", "up"...). */
 const judgementFollowers = ['to', 'in', 'on', 'with', 'today', 'now', 'among', 'against', 'up', 'as', 'here', 'there', 'compared', 'relative', 'like'];
 
+/**
+ * Another sentence, or a colon, follows from token `from`: politeness opening the sentence before it may be
+ * part of the words the rest asks about ("Please find attached my CV. Is this too formal?"), and stays.
+ */
+const moreFollows = (tokens: readonly FormToken[], from: number): boolean => {
+  for (let i = from; i < tokens.length; i++) if (tokens[i]!.sentenceStart || (tokens[i]!.kind === 'mark' && tokens[i]!.text === ':')) return true;
+  return false;
+};
+
 const startsWith = (tokens: readonly FormToken[], phrase: readonly string[], at = 0): boolean =>
   phrase.every((word, k) => isWord(tokens[at + k], word));
 
@@ -44,8 +53,9 @@ const boundaryAfter = (tokens: readonly FormToken[], i: number): boolean =>
   tokens[i]!.commaAfter || i + 1 >= tokens.length || tokens[i + 1]!.sentenceStart;
 
 export function applyPhrasings(input: FormToken[], aboutWords = false, askedLast = false): FormToken[] {
-  let tokens = dropGreetings(input);
-  tokens = dropThanks(tokens, askedLast);
+  // Thanks first: a closing "Thanks" is no sentence a greeting's words could be asked about in.
+  let tokens = dropThanks(input, askedLast);
+  tokens = dropGreetings(tokens);
   tokens = dropPlease(tokens);
   tokens = dropRequestModal(tokens);
   tokens = unembedQuestion(tokens);
@@ -80,6 +90,9 @@ function dropGreetings(tokens: FormToken[]): FormToken[] {
   // program", "Hey, Jude chords", "Hi, Mom is a song by whom?").
   if (!next || next.kind !== 'word') return tokens;
   const opensQuestion = boundaryAfter(tokens, length - 1) || questionWords.has(next.text) || auxiliaries.has(next.text) || pleaseWords.has(next.text);
+  // A greeting inside a sentence that more follows ("Hi, how are you? Is this a good opening?") may be
+  // part of the words a later sentence asks about: only a greeting standing alone ("Hi!") always goes.
+  if (!next.sentenceStart && moreFollows(tokens, length + 1)) return tokens;
   return opensQuestion ? [{ ...{}, ...next, sentenceStart: true }, ...tokens.slice(length + 1)] : tokens;
 }
 
@@ -94,7 +107,8 @@ function dropThanks(tokens: FormToken[], askedLast = false): FormToken[] {
       return dropThanks(tokens.slice(0, at).map((token, i) => (i === at - 1 ? { ...{}, ...token, commaAfter: false } : token)));
     }
     // At the start only before a word, as a greeting: "Thanks, Dad!" thanks someone.
-    if (tokens.length > phrase.length && startsWith(tokens, phrase) && boundaryAfter(tokens, phrase.length - 1) && tokens[phrase.length]!.kind === 'word') {
+    // Not inside a sentence that more follows ("Thanks, see you tomorrow. How do I translate this?").
+    if (tokens.length > phrase.length && startsWith(tokens, phrase) && boundaryAfter(tokens, phrase.length - 1) && tokens[phrase.length]!.kind === 'word' && !(!tokens[phrase.length]!.sentenceStart && moreFollows(tokens, phrase.length + 1))) {
       return dropThanks([{ ...{}, ...tokens[phrase.length]!, sentenceStart: true }, ...tokens.slice(phrase.length + 1)]);
     }
   }
@@ -151,7 +165,9 @@ function dropPlease(tokens: FormToken[]): FormToken[] {
     const closesRequest = previous?.commaAfter === true || (isWord(out[0]) && imperativeVerbs.has(out[0]!.text));
     // "kindly" closing a sentence says how to do it ("treat others kindly"); only "please" closes a request politely.
     const closingPlease = token.text !== 'kindly';
-    const polite = !verbBefore && (atStart || afterYou || (atEnd && closingPlease && !mentioned && closesRequest && !afterColon(tokens, i) && !saysWords(tokens, i)));
+    // "Please" opening a sentence that more follows may be in the words asked about ("Please advise. Is this rude?").
+    const opensMaterial = atStart && !afterYou && moreFollows(tokens, i + 1);
+    const polite = !verbBefore && !opensMaterial && (atStart || afterYou || (atEnd && closingPlease && !mentioned && closesRequest && !afterColon(tokens, i) && !saysWords(tokens, i)));
     if (!polite) {
       out.push(token);
       return;
@@ -185,7 +201,29 @@ function dropRequestModal(tokens: FormToken[]): FormToken[] {
   // A verb that works on a text asks about ability when its object is no text but a kind of one: "can you
   // translate Klingon?", "can you summarise PDFs?" ("yes, I can") is not "translate Klingon".
   if (modal && materialVerbs.has(verb!.text) && !namesAText(object)) return tokens;
+  // "Can you define a class inside a function in Python?", "can you translate a PDF with Google Translate?":
+  // with a means or a setting named, "can" asks what a tool or a language allows. Only the verbs whose doing
+  // is the answer itself ("can you explain X with an example") stay requests.
+  if (isWord(tokens[0], 'can', 'could') && !answeringVerbs.has(verb!.text) && namesMeans(tokens, length + 1)) return tokens;
   return [{ ...{}, ...verb!, sentenceStart: true }, ...tokens.slice(length + 1)];
+}
+
+/** Request verbs whose doing is the answer itself: "can you explain X with an example" asks for it. */
+const answeringVerbs = new Set(['explain', 'summarise', 'summarize', 'elaborate', 'paraphrase', 'rephrase']);
+/** Prepositions that name a means or a condition of doing: "with pip", "using a browser extension", "without extracting". */
+const meansWords = ['with', 'using', 'inside', 'within', 'without', 'via', 'after', 'before'];
+
+/**
+ * A means or a condition after the object at `from`, in its sentence. Not after "me"/"us": "can you help me
+ * with my resume" asks the one addressed ("in JSON", "in Python" are left alone too: a format or a topic).
+ */
+function namesMeans(tokens: readonly FormToken[], from: number): boolean {
+  if (isWord(tokens[from], 'me', 'us')) return false;
+  for (let i = from + 1; i < tokens.length && !tokens[i]!.sentenceStart; i++) {
+    if (tokens[i]!.kind === 'mark' && tokens[i]!.text === ':') return false;
+    if (isWord(tokens[i], ...meansWords)) return true;
+  }
+  return false;
 }
 
 /** Particles that make "tell me", "give us", "find me" another verb: "tell us apart", "give me away", "find me out". */

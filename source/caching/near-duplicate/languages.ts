@@ -17,9 +17,9 @@ const markers: Record<'en' | 'de' | 'fr' | 'es' | 'it' | 'pt' | 'nl', ReadonlySe
     beschreibe fasse`),
   fr: words(`le la les un une des du de est sont était qui que quoi quel quelle quels quelles comment pourquoi où quand
     et ou ne pas je tu il elle nous vous ce cette ces mon ma mes pour dans sur avec peux pouvez puis est-ce
-    qu'est-ce au aux explique écris traduis donne décris résume cite`),
+    qu'est-ce au aux explique écris traduis donne décris résume cite a-t-il a-t-elle est-il est-elle va-t-il peut-on`),
   es: words(`el los las una unos unas es son está están qué cuál cuáles cómo por porque dónde cuándo quién y o no yo tú
-    para con del al mi mis su sus hay puedo puedes`),
+    para con del al mi mis su sus hay puedo puedes cuánto cuánta cuántos cuántas`),
   it: words(`il lo gli una uno è sono che cosa come perché dove quando chi e o non io tu per con del della di mi mio
     posso puoi`),
   pt: words(`o os as um uma é são que como porque onde quando quem e ou não eu você para com do da dos das meu minha
@@ -38,6 +38,8 @@ const asciiLetters = (text: string): boolean => !/(?![a-zA-Z])\p{L}/u.test(text)
 export function detectLanguage(text: string): QuestionLanguage {
   if (nonLatinLetter.test(text)) return 'other';
   const scores: Record<string, number> = { en: 0, de: 0, fr: 0, es: 0, it: 0, pt: 0, nl: 0 };
+  // An opening "¿" or "¡" is Spanish alone: "¿Cuánto cuesta un iPhone?" shares "un" with French.
+  if (text.includes('¿') || text.includes('¡')) scores.es! += 2;
   for (const token of text.toLowerCase().split(/[^\p{L}'-]+/u)) {
     if (token === '') continue;
     for (const language of markerLanguages) if (markers[language].has(token)) scores[language]! += 1;

@@ -174,7 +174,9 @@ function dropPoliteness(language: 'de' | 'fr', input: FormToken[], askedLast = f
         changed = true;
         break;
       }
-      if (tokens.length > phrase.length && matches(phrase, 0) && (tokens[phrase.length - 1]!.commaAfter || tokens[phrase.length]!.sentenceStart || phrase[0] === 'bitte')) {
+      // Inside a sentence that more follows ("Hallo, wie geht's? Ist das zu locker?") it may be the words asked about.
+      const inSentence = (): boolean => !tokens[phrase.length]!.sentenceStart && tokens.slice(phrase.length + 1).some((token) => token.sentenceStart || (token.kind === 'mark' && token.text === ':'));
+      if (tokens.length > phrase.length && matches(phrase, 0) && (tokens[phrase.length - 1]!.commaAfter || tokens[phrase.length]!.sentenceStart || phrase[0] === 'bitte') && !inSentence()) {
         tokens = [{ ...{}, ...tokens[phrase.length]!, sentenceStart: true }, ...tokens.slice(phrase.length + 1)];
         changed = true;
         break;

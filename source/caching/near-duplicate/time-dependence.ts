@@ -46,6 +46,7 @@ const liveWords = words(`
   population president ceo chancellor minister mayor governor king queen pope champion champions leader
   chairman chairwoman coach lts status wage wages salary salaries eol
   gdp dow nasdaq nikkei ftse dax odds
+  cheaper pricier scorer scorers earnings roadworks
   richest wealthiest poorest bestselling best-selling highest-paid highest-grossing top-selling top-rated most-popular
   iss
 `);
@@ -64,7 +65,11 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
     ['when', 'will'], ['come', 'out'], ['coming', 'out'], ['release', 'date'], ['from', 'now'],
     // What is left of the year or month, the moon's phase tonight, the oldest person still living.
     ['left', 'in', 'the'], ['left', 'this'], ['are', 'left', 'in'], ['phase', 'is', 'the', 'moon'], ['oldest', 'living'],
-    ['oldest', 'person'], ['oldest', 'man'], ['oldest', 'woman'], ['oldest', 'people']].map((w) => ({ kind: 'date' as const, words: w })),
+    ['oldest', 'person'], ['oldest', 'man'], ['oldest', 'woman'], ['oldest', 'people'],
+    // Where the calendar stands: "which month are we in", "what week of the year is it", "what decade is this".
+    ['which', 'month'], ['what', 'week'], ['which', 'week'], ['are', 'we', 'in'], ['we', 'are', 'in'], ['quarter', 'is', 'it'],
+    ['decade', 'is', 'it'], ['decade', 'is', 'this'], ['century', 'is', 'it'], ['century', 'is', 'this'], ['semester', 'is', 'it'],
+    ['term', 'is', 'it'], ['it', 'too', 'late'], ['it', 'too', 'early']].map((w) => ({ kind: 'date' as const, words: w })),
   ...[['net', 'worth'], ['worth', 'now'], ['in', 'stock'], ['sold', 'out'], ['how', 'much', 'is'], ['how', 'much', 'are'], ['how', 'much', 'does'],
     ['how', 'much', 'do'], ['how', 'much', "'s"], ['market', 'cap'], ['it', 'rain'], ['it', 'snow'], ['to', 'rain'], ['to', 'snow'],
     ['it', 'hot'], ['it', 'cold'], ['it', 'warm'], ['it', 'freezing'], ['top', 'of', 'the'], ['how', 'many', 'people'],
@@ -80,7 +85,18 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
     // Where something that moves is: a space station, a flight, a parcel ("where is my order").
     ['where', 'is', 'my'], ['where', "'s", 'my'], ['where', 'is', 'flight'], ['space', 'station'],
     // "The last version" is the latest one: "what is the last version of Ubuntu".
-    ['last', 'version'], ['last', 'release'], ['last', 'update'], ['last', 'episode'], ['last', 'season'], ['last', 'patch']].map((w) => ({ kind: 'live' as const, words: w })),
+    ['last', 'version'], ['last', 'release'], ['last', 'update'], ['last', 'episode'], ['last', 'season'], ['last', 'patch'],
+    // Who leads or is in charge now, the economy's state, today's readings of the air, and what is known so far.
+    ['in', 'the', 'lead'], ['in', 'charge'], ['number', 'one'], ['world', 'number'], ['in', 'a', 'recession'], ['in', 'recession'],
+    ['in', 'a', 'bear'], ['in', 'a', 'bull'], ['uv', 'index'], ['pollen', 'count'], ['air', 'quality'], ['are', 'known'], ['is', 'known', 'about'],
+    ['largest', 'known'], ['biggest', 'known'], ['highest', 'known'], ['oldest', 'known'],
+    // Standings, valuations, rules that are changed by law, support that ends.
+    ['league', 'table'], ['market', 'value'], ['yield', 'on'], ['need', 'a', 'visa'], ['retirement', 'age'], ['speed', 'limit'],
+    ['security', 'updates'], ['get', 'updates'],
+    // What is showing, on sale or on a cover now; strikes and roadworks; a season under way; the national debt.
+    ['on', 'sale'], ['in', 'cinemas'], ['in', 'theaters'], ['in', 'theatres'], ['what', 'is', 'on'], ['what', "'s", 'on'],
+    ['on', 'the', 'cover'], ['on', 'strike'], ['there', 'a', 'strike'], ['season', 'going'], ['play', 'next'], ['plays', 'next'],
+    ['playing', 'next'], ['national', 'debt'], ['majority', 'in', 'the'], ['when', 'are', 'the']].map((w) => ({ kind: 'live' as const, words: w })),
 ];
 
 /**
@@ -88,7 +104,8 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
  * only at the end of the question or before a word of time or place in time ("open on Sundays",
  * "down for everyone"), so that "how do I open a file" and "working directory" stay timeless.
  */
-const statusWords = words(`open opens opened close closes closed working running down up online offline available busy crowded live traffic hours`);
+const statusWords = words(`open opens opened close closes closed working running down up online offline available busy crowded live traffic hours
+  over out on jammed congested gridlocked`);
 /** A status word speaks of now only in a present question: "is it open", "when does it close" (not "how can I earn money online"). */
 const presentAuxiliaries = words(`is are 's 're`);
 const openingVerbs = words(`open opens close closes`);
@@ -98,7 +115,9 @@ const afterStatus = words(`now today tonight right currently still yet again on 
  * States of people, laws and products that change: "is Taylor Swift married", "is TikTok banned in the US",
  * "is Windows 10 supported", "has it shipped". Asked with a present "is"/"are" before them, wherever they stand.
  */
-const changingStates = words(`married divorced engaged pregnant retired banned legal illegal allowed supported deprecated discontinued delivered shipped released`);
+const changingStates = words(`married divorced engaged pregnant retired banned legal illegal allowed supported deprecated discontinued delivered shipped released
+  available profitable unprofitable bankrupt insolvent injured maintained raised lowered approved
+  rising falling growing shrinking increasing decreasing declining improving recovering spreading worsening`);
 
 /** Words whose timeless sense is a different part of speech. */
 const onlyAs: ReadonlyMap<string, ReadonlySet<string>> = new Map([
@@ -162,8 +181,14 @@ function isElectricCurrent(tokens: readonly TimeToken[], i: number): boolean {
 const rankingScopes: readonly (readonly string[])[] = [['in', 'the', 'world'], ['on', 'earth'], ['on', 'the', 'planet'], ['ever'], ['of', 'all', 'time'], ['in', 'history'], ['so', 'far']];
 const personal = words(`i you we they he she`);
 const superlativeWords = words(`best worst biggest largest smallest highest lowest fastest slowest tallest longest shortest oldest youngest strongest richest top`);
+// "The most spoken language" ranks by a participle; "the longest-running show" by a superlative inside a compound.
 const isSuperlative = (token: TimeToken, before: TimeToken | undefined): boolean =>
-  superlativeWords.has(token.lower) || (token.lower.endsWith('est') && token.pos === 'ADJ') || (['most', 'least'].includes(before?.lower ?? '') && token.pos === 'ADJ');
+  superlativeWords.has(token.lower) || (token.lower.endsWith('est') && token.pos === 'ADJ') || superlativeCompound(token.lower) ||
+  (['most', 'least'].includes(before?.lower ?? '') && (token.pos === 'ADJ' || (token.pos === 'VERB' && /(?:ed|en)$/.test(token.lower))));
+const superlativeCompound = (lower: string): boolean => {
+  const hyphen = lower.indexOf('-');
+  return hyphen > 3 && lower.slice(0, hyphen).endsWith('est');
+};
 const holdsRank = words(`has have holds hold`);
 /**
  * What people build, hold or make, ranked: the holder changes without the question saying "in the world"
@@ -176,7 +201,7 @@ const changingRankables = words(`
   smartphone smartphones laptop laptops computer computers supercomputer supercomputers car cars chip chips gpu gpus cpu cpus model models
   llm llms chatbot chatbots browser browsers framework frameworks vpn vpns camera cameras tv tvs headphones console consoles
   tablet tablets smartwatch smartwatches editor editors ide ides
-  city cities economy economies army armies
+  city cities economy economies army armies language languages network networks story stories
 `);
 /**
  * Natural things ranked over the Earth, which do not change in a lifetime: "the largest ocean in the
@@ -194,7 +219,12 @@ const fixedRankables = words(`
 function askedKind(tokens: readonly TimeToken[]): TimeToken | undefined {
   // Among the first words: "Please, which planet ...", "So what animal ...".
   const at = tokens.findIndex((token, k) => k < 3 && (token.lower === 'which' || token.lower === 'what'));
-  return at !== -1 && tokens[at + 1]?.pos === 'NOUN' ? tokens[at + 1] : undefined;
+  if (at === -1) return undefined;
+  // One name, adjective or noun may stand before the kind: "which GPT model", "what social network".
+  const first = tokens[at + 1];
+  const second = tokens[at + 2];
+  if (first?.pos === 'NOUN') return second?.pos === 'NOUN' ? second : first;
+  return (first?.pos === 'PROPN' || first?.pos === 'ADJ') && second?.pos === 'NOUN' ? second : undefined;
 }
 const earthScopes = new Set(['in', 'on']);
 function rankingCue(tokens: readonly TimeToken[]): string | undefined {
@@ -226,7 +256,7 @@ function rankingCue(tokens: readonly TimeToken[]): string | undefined {
 const growingCounts = words(`
   followers subscribers users customers employees staff members downloads installs views likes stars visitors viewers
   listeners players cases deaths infections residents inhabitants citizens speakers stores branches locations
-  countries nations
+  countries nations satellites exoplanets species languages refugees justices
 `);
 /** A name's count of anything, in the present: "how many albums does Taylor Swift have", not "how many legs does a spider have". */
 function countCue(tokens: readonly TimeToken[]): string | undefined {
@@ -238,18 +268,27 @@ function countCue(tokens: readonly TimeToken[]): string | undefined {
     if (counted) return `how many ${counted.lower}`;
     const auxiliary = rest.findIndex((token) => token.lower === 'does' || token.lower === 'do');
     if (auxiliary >= 0 && rest[auxiliary + 1]?.pos === 'PROPN' && rest.slice(auxiliary + 2).some((token) => token.lower === 'have')) return 'how many ... does X have';
+    // A count so far: "how many Ukrainians have fled", "how many people have walked on the Moon".
+    // And with the subject between: "how many albums has Taylor Swift released".
+    const perfect = rest.findIndex((token) => token.lower === 'have' || token.lower === 'has');
+    if (perfect >= 0 && rest.slice(perfect + 1, perfect + 5).some((token) => token.pos === 'VERB')) return 'how many ... have -ed';
   }
   return undefined;
 }
 
 /** Who holds something now: "who owns Twitter", "which club does he play for", "who runs OpenAI". */
-const holdingVerbs = words(`owns own runs leads lead heads holds manages manage coaches coach controls governs rules chairs sponsors employs hosts plays play dating married`);
-const whWords = words(`who which what whom whose`);
+const holdingVerbs = words(`owns own runs leads lead heads holds manages manage coaches coach controls governs rules chairs sponsors employs hosts plays play dating married
+  presents voices sits serves`);
+const whWords = words(`who which what whom whose where`);
 function holderCue(tokens: readonly TimeToken[]): string | undefined {
+  // "Does Google own YouTube?", "does Musk run Tesla?": whether one holds it now.
+  // The tagger may read the verb after a name as an adjective ("Google own/ADJ YouTube"): after a name it is the verb.
+  if ((tokens[0]?.lower === 'does' || tokens[0]?.lower === 'do') && tokens.some((token, i) => i > 1 && holdingVerbs.has(token.lower) && (token.pos === 'VERB' || tokens[i - 1]!.pos === 'PROPN'))) return `does ... hold`;
   if (!tokens.slice(0, 3).some((token) => whWords.has(token.lower))) return undefined;
   // The verb of the wh-word ("who owns", "which company runs") or of a do-question ("which club does he play for"), not "what is lead".
   const asked = tokens.some((token) => token.lower === 'does' || token.lower === 'do');
-  const holding = tokens.find((token, i) => i > 0 && holdingVerbs.has(token.lower) && (token.pos === 'VERB' || token.pos === '') &&
+  // Right after "who" or "which party" it is the verb whatever the tagger says ("who chairs the Fed": "chairs" read as a noun).
+  const holding = tokens.find((token, i) => i > 0 && holdingVerbs.has(token.lower) && (token.pos === 'VERB' || token.pos === '' || tokens[i - 1]!.lower === 'who' || (i > 1 && whWords.has(tokens[i - 2]!.lower) && tokens[i - 1]!.pos === 'NOUN')) &&
     (whWords.has(tokens[i - 1]!.lower) || (i > 1 && whWords.has(tokens[i - 2]!.lower) && tokens[i - 1]!.pos === 'NOUN') || asked));
   return holding && `who ${holding.lower}`;
 }
@@ -262,6 +301,7 @@ const posts = words(`
   chair chairperson speaker secretary secretary-general manager director commissioner ambassador captain editor
   editor-in-chief dean principal rector archbishop head boss chief cto cfo coo cio spokesperson spokesman spokeswoman
   owner owners premier senator senators representative treasurer commander superintendent sheriff prosecutor
+  host hosts presenter presenters anchor voice
 `);
 function postCue(tokens: readonly TimeToken[]): string | undefined {
   const who = tokens.findIndex((token, k) => k < 3 && token.lower === 'who');
@@ -338,6 +378,8 @@ const otherLanguageWords: Record<'de' | 'fr', ReadonlySet<string>> = {
     wetter vorhersage temperatur regen regnet schnee schneit sonnig kalt heiß warm
     offen geöffnet geschlossen öffnungszeiten öffnet schließt
     stand spielstand ergebnis ergebnisse gewonnen gewinnt tabelle wahl nachrichten status verfügbar präsident kanzler
+    kanzlerin minister trainer trainiert meister führt tabellenführer regierung regiert bürgermeister besitzer gehört spielt
+    inflation arbeitslosenquote arbeitslosigkeit leitzins zinsen streik störung ausfall down
   `),
   fr: words(`
     heure heures temps maintenant aujourd'hui demain hier soir nuit midi minuit matin
@@ -348,6 +390,8 @@ const otherLanguageWords: Record<'de' | 'fr', ReadonlySet<string>> = {
     météo prévisions température pluie pleut neige ensoleillé beau chaud froid
     ouvert ouverte ouverts fermé fermée fermés horaires ouvre ferme
     score résultat résultats gagné gagne classement élection élections nouvelles actualités statut disponible président
+    ministre maire gouvernement entraîne entraîneur champion championne dirige possède joue inflation chômage taux
+    panne grève grèves
   `),
 };
 
@@ -364,7 +408,7 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
   let structural = false;
   for (let i = 0; i < tokens.length; i++) {
     const { lower, pos } = tokens[i]!;
-    if (!structural && pos === 'ADJ' && lower.endsWith('est')) structural = true;
+    if (!structural && ((pos === 'ADJ' && lower.endsWith('est')) || superlativeCompound(lower))) structural = true;
     // One lookup per word: most words are in no list at all.
     const info = wordInfo.get(lower);
     if (info === undefined) continue;
@@ -445,7 +489,23 @@ function namesOnlyPastYears(tokens: readonly TimeToken[]): boolean {
 export function timeDependenceOf(language: 'de' | 'fr', lowerWords: readonly string[], text: string): TimeDependence | undefined {
   if (clockTime.test(text) || /\b\d{1,2}\s?h\s?\d{0,2}\b/i.test(text)) return 'clock';
   const list = otherLanguageWords[language];
-  return lowerWords.some((word) => list.has(word) || [...list].some((entry) => entry.includes("'") && word.endsWith(entry))) ? 'live' : undefined;
+  const elided = elidedEntries[language];
+  return lowerWords.some((word) => list.has(word) || elided.some((entry) => word.endsWith(entry)) || (language === 'de' && compoundHead(word, list))) ? 'live' : undefined;
+}
+
+/** The entries with an apostrophe ("aujourd'hui"), found at the end of a word that elides into them ("d'aujourd'hui"). */
+const elidedEntries: Record<'de' | 'fr', readonly string[]> = {
+  de: [...otherLanguageWords.de].filter((entry) => entry.includes("'")),
+  fr: [...otherLanguageWords.fr].filter((entry) => entry.includes("'")),
+};
+
+/**
+ * German writes compounds as one word: "Bundeskanzler", "Bahnstreik", "Weltmeister" end in a listed word.
+ * Heads of five letters or more only ("Nobelpreis" is flagged too: a missed hit is the price).
+ */
+function compoundHead(word: string, list: ReadonlySet<string>): boolean {
+  for (let at = 1; at + 5 <= word.length; at++) if (list.has(word.slice(at))) return true;
+  return false;
 }
 
 /**
@@ -468,6 +528,8 @@ const otherWords = words(`
   tijd uur nu vandaag morgen gisteren avond nacht datum dag week maand jaar jaren huidige actueel laatste recent volgende
   nog prijs prijzen kost koers waarde aandelen weer temperatuur regen regent sneeuw geopend gesloten openingstijden
   uitslag gewonnen verkiezingen nieuws
+  presidente premier ministro minister entrenador allenatore treinador trainer campeón campeona campione campeão kampioen
+  inflación inflazione inflação inflatie desempleo disoccupazione desemprego werkloosheid huelga sciopero staking
   сейчас сегодня завтра вчера время час часа часов дата день неделя месяц год году лет текущий текущая текущую
   последний последняя последнюю недавно следующий ещё еще цена цены стоит стоимость курс акции погода температура
   дождь снег открыт открыта открыто закрыт закрыта закрыто счёт счет выиграл выиграла выборы новости президент
