@@ -39,3 +39,22 @@ const foldsToAscii = /[\u017f\u212a]/;
 export function talksAboutColour(text: string): boolean {
   return (foldsToAscii.test(text) ? colourWordsUnicode : colourWordsPlain).test(text);
 }
+
+/**
+ * Words and spellings that make a conversation about a program's raw bytes rather than what it showed:
+ * escape sequences (spelled as in colourWordPatterns), control characters, carriage returns (`\r`, `^M`),
+ * cursor movement, raw output. Then what a terminal would have drawn is not the answer: the user asks
+ * what the program wrote, so its output is forwarded as it came, frames, erases and colour bytes included.
+ */
+export const terminalBytesPatterns = [
+  String.raw`\b(?:ansi|sgr|escape (?:codes?|sequences?|bytes?|characters?)|control (?:characters?|codes?|sequences?|bytes?)|carriage[- ]returns?|raw (?:bytes|output)|cursor (?:movements?|moves?|codes?|sequences?)|steuerzeichen|escape-sequenz(?:en)?|wagenrücklauf)\b`,
+  String.raw`\bESC\[|\\(?:e|x1b|u001b|033)\[|\u001b\[|\^\[\[|\^M|\\r\b`,
+].join('|');
+
+const terminalBytesUnicode = new RegExp(terminalBytesPatterns, 'iu');
+const terminalBytesPlain = new RegExp(terminalBytesPatterns, 'i');
+
+/** Whether a text (an instruction, a tool call's arguments) is about a program's raw bytes: escape sequences, control characters, carriage returns. */
+export function talksAboutTerminalBytes(text: string): boolean {
+  return (foldsToAscii.test(text) ? terminalBytesUnicode : terminalBytesPlain).test(text);
+}

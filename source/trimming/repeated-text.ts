@@ -84,16 +84,28 @@ export function repeatedBlockReference(text: string): string {
 const startKey = (start: string): string => asRead(start).replace(/\s+/gu, ' ').replace(/ \S*$/u, '');
 
 /**
+ * Cyrillic, Greek and Armenian letters (in lower case) that look like a Latin letter, some only in their capital
+ * form (`В` like `B`, `Η` like `H`): "Аlways" in Cyrillic reads as "Always".
+ */
+const lookAlikes: Readonly<Record<string, string>> = {
+  а: 'a', в: 'b', е: 'e', ё: 'e', з: '3', і: 'i', ї: 'i', ј: 'j', к: 'k', м: 'm', н: 'h', о: 'o', п: 'n', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', һ: 'h', ӏ: 'l',
+  α: 'a', β: 'b', γ: 'y', ε: 'e', ζ: 'z', η: 'h', ι: 'i', κ: 'k', μ: 'm', ν: 'n', ο: 'o', ρ: 'p', τ: 't', υ: 'y', χ: 'x', ϲ: 'c', ϳ: 'j',
+  ı: 'i', ɑ: 'a', ɡ: 'g', օ: 'o', ս: 'u', հ: 'h', ո: 'n', ց: 'g',
+};
+const lookAlikeLetter = new RegExp(`[${Object.keys(lookAlikes).join('')}]`, 'gu');
+
+/**
  * A start as a reader sees it: composed and decomposed accents (NFC/NFD) and compatibility forms (NFKC) are
  * one, invisible format characters (zero-width spaces and joiners, a BOM, direction marks) are not there,
- * and neither case nor the shape of a quote mark or dash tells two starts apart. Two starts that differ
- * only in those would both match the quote.
+ * and neither case, a Cyrillic or Greek letter that looks like a Latin one, nor the shape of a quote mark
+ * or dash tells two starts apart. Two starts that differ only in those would both match the quote.
  */
 const asRead = (text: string): string =>
   text
     .normalize('NFKC')
     .replace(/\p{Cf}/gu, '')
     .toLowerCase()
+    .replace(lookAlikeLetter, (char) => lookAlikes[char]!)
     .replace(/[‘’‚‛′`´]/gu, "'")
     .replace(/[“”„‟″«»]/gu, '"')
     .replace(/[‐‑‒–—―−]/gu, '-');
@@ -107,11 +119,44 @@ function rememberPlace(kind: 'p' | 'b', quoted: string, contentKey: string, seen
   seen.added.add(exactKey);
 }
 
-/** Whether a reference quoting `start` could be taken to point at another text than the one repeated. */
-function ambiguous(kind: 'p' | 'b', quoted: string, seen: Seen): boolean {
+/** Whether a reference quoting `start` could be taken to point at another text than the one repeated (whose digest is `contentKey`). */
+function ambiguous(kind: 'p' | 'b', quoted: string, contentKey: string, seen: Seen): boolean {
   const start = startKey(quoted);
   if (seen.earlier.has(unreadKey) || seenHas(seen, `at${start}`) || seenHas(seen, `ap${start}`)) return true;
+  // A tool description's paragraph with this start says the same (then either is meant) or something else.
+  if (seen.earlier.has(`dv${start}`) && !seen.earlier.has(`dw${start}\u0000${contentKey.slice(1)}`)) return true;
   return kind === 'b' && seenHas(seen, `ab${start}`);
+}
+
+/**
+ * Remembers the paragraph starts of the request's tool descriptions (the model reads them before the
+ * messages): `dv` for a start, `dw` for a start with its paragraph's content, so that a reference to a
+ * repeated paragraph is ambiguous only when a description starts the same way and says something else.
+ */
+export function rememberDescriptionStarts(text: string, added: Set<string>): void {
+  forEachParagraph(text, (paragraph) => {
+    const start = startKey(preview(paragraph.slice(0, 8 * previewLength)));
+    added.add(`dv${start}`);
+    added.add(`dw${start}\u0000${digest('d', paragraph).slice(1)}`);
+  });
+}
+
+/** Calls `visit` with each paragraph (a run of non-blank lines, without its last line ending) of `text`. */
+function forEachParagraph(text: string, visit: (paragraph: string) => void): void {
+  let at = 0;
+  let start = -1;
+  while (at <= text.length) {
+    let eol = text.indexOf('\n', at);
+    if (eol === -1) eol = text.length;
+    const blank = text.slice(at, eol).trim() === '';
+    if (!blank && start === -1) start = at;
+    if ((blank || eol === text.length) && start !== -1) {
+      const end = blank ? at : eol;
+      visit(text.slice(start, end).replace(/\r?\n$/u, ''));
+      start = -1;
+    }
+    at = eol + 1;
+  }
 }
 
 /**
@@ -151,7 +196,7 @@ export function referenceRepeatedBlock(text: string, seen: Seen, mayReplace = tr
   const start = preview(text);
   const key = digest('b', text);
   const eligible = text.length >= minRepeatChars && !text.split('\n').some((line) => fence.test(line) || listItem.test(line));
-  if (mayReplace && eligible && seen.earlier.has(key) && !ambiguous('b', start, seen)) return repeatedBlockReference(text);
+  if (mayReplace && eligible && seen.earlier.has(key) && !ambiguous('b', start, key, seen)) return repeatedBlockReference(text);
   rememberPlace('b', start, key, seen);
   if (eligible) seen.added.add(key);
   return undefined;
@@ -193,7 +238,7 @@ export function referenceRepeatedParagraphs(text: string, seen: Seen, mayReplace
     const start = preview(body);
     const key = digest('p', body);
     const eligible = !opaque && !list && body.length >= minRepeatChars;
-    if (mayReplace && eligible && seen.earlier.has(key) && !ambiguous('p', start, seen)) {
+    if (mayReplace && eligible && seen.earlier.has(key) && !ambiguous('p', start, key, seen)) {
       out.push(repeatedParagraphReference(body) + eol);
       replaced += 1;
     } else {

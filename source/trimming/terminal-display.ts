@@ -148,7 +148,22 @@ export function cutByTool(text: string): boolean {
   return cutMarker.test(text);
 }
 
-const cutMarker = /(?:…|\.\.\.|\[)[\s.…]*(?:omitted\s+\d|\d[\d,]*\s+(?:more\s+)?(?:lines?|chars?|characters|tokens|bytes)\b(?:\s+(?:truncated|omitted|elided|hidden|not shown))?)/iu;
+/**
+ * The filler between the opening mark and the count is bounded: unbounded, every `...` inside a long run of
+ * dots and spaces (a dot reporter, wget's dot progress) scanned the rest of the run, quadratic time (20 KB
+ * of dots held the event loop for a second).
+ */
+const cutMarker = /(?:…|\.\.\.|\[)[\s.…]{0,8}(?:omitted\s+\d|\d[\d,]*\s+(?:more\s+)?(?:lines?|chars?|characters|tokens|bytes)\b(?:\s+(?:truncated|omitted|elided|hidden|not shown))?)/iu;
+const cutMarkers = new RegExp(cutMarker.source, 'giu');
+
+/** How many of the tool's cut notices (cutByTool) the text holds: a drawing must not erase one (the model would take a cut output for whole). */
+export function cutNotices(text: string): number {
+  if (!cutMarker.test(text)) return 0;
+  let count = 0;
+  cutMarkers.lastIndex = 0;
+  while (cutMarkers.exec(text) !== null) count += 1;
+  return count;
+}
 
 /** Every backspace erases a spinner glyph or is half of `\b \b` (erase a cell). */
 function backspacesErase(row: string): boolean {
@@ -218,3 +233,33 @@ function sameShape(a: string, b: string): boolean {
   const [short, long] = a.length < b.length ? [a, b] : [b, a];
   return short.length >= 3 && long.startsWith(short);
 }
+
+/**
+ * Output whose lines carry a label a multiplexer put before each of them, as `docker compose` (`web-1  | `),
+ * foreman/honcho (`12:00:01 web.1  | `), concurrently (`[api] `), turbo and pnpm (`web:build: `) write the
+ * output of several programs: a `\r` or an erase one of the programs wrote in its line returns over the
+ * label too, and the drawn row would no longer say which program it came from. So a row that would be
+ * redrawn and starts with a label another row starts with makes the output one that is not drawn.
+ */
+export async function labelsRedrawnRows(text: string, pacer: Pacer): Promise<boolean> {
+  const labels = new Map<string, number>();
+  const redrawn: string[] = [];
+  let read = 0;
+  for (const row of text.split('\n')) {
+    read += row.length + 1;
+    if (read >= stepChars) {
+      read = 0;
+      await pacer.pace();
+    }
+    const label = rowLabel.exec(row)?.[1];
+    if (label === undefined) continue;
+    labels.set(label, (labels.get(label) ?? 0) + 1);
+    if (redraws.test(row.endsWith('\r') ? row.slice(0, -1) : row)) redrawn.push(label);
+  }
+  return redrawn.some((label) => labels.get(label)! >= 2);
+}
+
+/** A multiplexer's label at a row's start (after any colour and a clock time): `name  | `, `[name] `, `pkg:task: `. */
+const rowLabel = /^(?:\u001b\[[0-9;]*m)*(?:\d\d:\d\d:\d\d )?([\w.@/-]{1,64} {0,64}\||\[[^\]\r\n\u001b]{1,64}\]|[\w.@/-]{1,64}:[\w.:-]{1,64}:)(?:\u001b\[[0-9;]*m)* /u;
+/** What redraws a row: a `\r` that is no line ending, an erase of the line, a backspace. */
+const redraws = /\r|\u001b\[[0-2]?K|\u0008/u;

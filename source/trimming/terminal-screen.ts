@@ -24,6 +24,15 @@ export function needsRendering(text: string): boolean {
   return screenControl.test(text);
 }
 
+/**
+ * OSCs that show nothing: a title set to nothing (`OSC 0;`, `1;`, `2;` then the end), the working directory
+ * (`OSC 7`), shell-integration marks (`OSC 133`, VS Code's `OSC 633`), a taskbar progress state (`OSC 9;4`).
+ */
+const invisibleOsc = /^(?:[012];(?:\u0007|\u001b)|7;|133;|633;|9;4;)/u;
+
+/** `ESC[4h` among a mode set's parameters: insert mode. */
+const insertMode = /(?:^|;)0*4(?:;|$)/u;
+
 /** Step by step, so a caller can yield to the event loop between slices of a long text. */
 export class TerminalRender {
   private pos = 0;
@@ -346,8 +355,10 @@ export class TerminalRender {
       case ')':
       case '*':
       case '+':
-        // Character set designation: one more byte.
-        if (text[at + 2] === undefined) throw new Unrenderable();
+        // Character set designation: one more byte. Only US ASCII (`ESC(B`, as `tput sgr0` writes) leaves
+        // the characters as they are; in the DEC line-drawing set (`ESC(0`) `lqqk` is the top of a box, and
+        // dropping the switch would turn a dialog's frame into letters.
+        if (text[at + 2] !== 'B') throw new Unrenderable();
         this.pos = at + 3;
         return;
       default:
@@ -356,12 +367,14 @@ export class TerminalRender {
   }
 
   /**
-   * OSC, DCS, SOS, PM, APC: invisible, ended by BEL (OSC only) or ST. Hyperlinks carry a URL, and a window
-   * or tab title (`OSC 0`, `1`, `2`) is text the terminal shows in its title bar: not modelled.
+   * OSC, DCS, SOS, PM, APC, ended by BEL (OSC only) or ST. Only the OSCs known to show nothing are dropped
+   * (invisibleOsc): the others show something a model reading the final screen would miss, a hyperlink's
+   * URL, a window title, an inline image (iTerm2's `OSC 1337;File=`, kitty's APC graphics, sixel in a
+   * DCS), a desktop notification (`OSC 9`, `OSC 777`): not modelled.
    */
   private stringSequence(at: number, kind: string): void {
     const text = this.text;
-    if (kind === ']' && (text.startsWith('8;', at + 2) || /^[012];[^\u0007\u001b]/u.test(text.slice(at + 2, at + 5)))) throw new Unrenderable();
+    if (kind !== ']' || !invisibleOsc.test(text.slice(at + 2, at + 8))) throw new Unrenderable();
     let i = at + 2;
     while (i < text.length) {
       const code = text.charCodeAt(i);
@@ -400,6 +413,9 @@ export class TerminalRender {
     this.pos = i + 1;
     if (intermediates) return; // cursor style (`ESC[2 q`) and the like: invisible
     const privateMode = /^[<=>?]/u.test(params);
+    // Insert mode (IRM, `ESC[4h`): characters written from then on push the row's rest to the right instead
+    // of overwriting it. Not modelled.
+    if (!privateMode && final === 'h' && insertMode.test(params)) throw new Unrenderable();
     if (privateMode) {
       // The alternate screen and scroll regions change what "the screen" is: not modelled.
       if ((final === 'h' || final === 'l') && /\b(?:47|1047|1049)\b/u.test(params)) throw new Unrenderable();

@@ -4,7 +4,7 @@ import { exactBytes } from '../caching/text-digest.js';
 import { applyLossyRules, type LossySettings } from './lossy/apply-lossy.js';
 import { stepChars, type Pacer } from './pacer.js';
 import { countRule, type RuleCounts } from './rules.js';
-import { drawnForTerminalPaced } from './terminal-display.js';
+import { cutNotices, drawnForTerminalPaced, labelsRedrawnRows } from './terminal-display.js';
 import type { WidthUse, Widths } from './screen-row.js';
 import { needsRendering, TerminalRender } from './terminal-screen.js';
 import { LruMemo } from './memo.js';
@@ -44,12 +44,18 @@ export const renderCounter = { drawn: 0 };
 async function drawScreen(text: string, pacer: Pacer): Promise<string> {
   renderCounter.drawn += 1;
   if (!(await drawnForTerminalPaced(text, pacer))) return text;
+  // A multiplexer's labels (`web-1  | `) are not the program's drawing: a row redrawn under one would lose it.
+  if (await labelsRedrawnRows(text, pacer)) return text;
   const usual = await renderWith(text, 'usual', pacer);
   if (usual.screen === text) return text;
   const others: Widths[] = [];
   if (usual.use.widerElsewhere) others.push('wide');
   if (usual.use.narrowerElsewhere) others.push('narrow');
   for (const widths of others) if ((await renderWith(text, widths, pacer)).screen !== usual.screen) return text;
+  // A tool's cut notice (Codex's `…4021 tokens truncated…`) inside a row the program redrew would be drawn
+  // over with the frames around it: the model would read a cut output as whole.
+  await pacer.pace();
+  if (cutNotices(usual.screen) < cutNotices(text)) return text;
   return usual.screen;
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { fingerprintJson } from '../caching/text-digest.js';
+import { exactBytes, fingerprintJson } from '../caching/text-digest.js';
 import { FrozenPartMemo } from '../json/frozen.js';
 import { loadTokenizer, tokenizerLoaded } from '../stats/count-tokens.js';
 import { approximateChars, cloneJson, deepFreeze, isRecord } from './json.js';
@@ -11,7 +11,7 @@ import { summariseUnit, type UnitSummary } from './unit-summary.js';
 import { callIdentity, labelFields, ToolCalls, type CallsSeen, type ToolCall } from './tool-calls.js';
 import { trimUnit, type UnitKind, type TrimState, type Delta } from './trim-unit.js';
 import { countTokensPaced } from './token-count.js';
-import { unreadKey } from './repeated-text.js';
+import { rememberDescriptionStarts, unreadKey } from './repeated-text.js';
 import { clearScreenMemo } from './tool-output.js';
 
 export type { TrimRule } from './rules.js';
@@ -73,6 +73,12 @@ export interface TrimOptions {
   minSavedTokens?: number;
   /** `keep`: colour is never dropped, not even where it is decoration. Default `auto`. */
   colour?: 'auto' | 'keep';
+  /**
+   * `keep`: tool outputs are never drawn to their final screen (nor their colour bytes rewritten): the
+   * conversation is about the raw bytes. Default `auto`: so when a message talks about escape sequences,
+   * control characters or carriage returns (colour-policy.ts).
+   */
+  drawing?: 'auto' | 'keep';
   /** Opt-in lossy rules; all off by default. */
   lossy?: LossySettings;
   /** A message holding more characters than this is forwarded as it came and not analysed. */
@@ -82,7 +88,7 @@ export interface TrimOptions {
 }
 
 /** Bumped whenever a rule changes, so memoised results of an older rule set are never reused. */
-const trimmerVersion = 'l2.5/v8-lossless';
+const trimmerVersion = 'l2.5/v9-lossless';
 
 export const defaultMaxMessageChars = 512 * 1024;
 
@@ -166,16 +172,21 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
     units.push({ ...{}, ...raw, json, hash, summary });
     await pacer.pace();
   }
-  const colourTalk = options.colour === 'keep' || units.some((unit) => unit.summary?.talksAboutColour);
+  const bytesTalk = options.drawing === 'keep' || units.some((unit) => unit.summary?.talksAboutTerminalBytes);
+  const colourTalk = bytesTalk || options.colour === 'keep' || units.some((unit) => unit.summary?.talksAboutColour);
 
   const earlierText = new LayeredSet();
+  // The tools' descriptions are read before the messages (Anthropic puts them first; chat templates into
+  // the system prompt): a reference whose quote starts like one of their paragraphs could be taken for it.
+  const described = descriptionsOf(body.tools);
+  earlierText.describe(described.starts);
   const state: TrimState = { earlierText, results: new Map() };
   const pending: Delta[] = [];
   const rules: RuleCounts = {};
   let tokensBefore = 0;
   let tokensAfter = 0;
   let changed = false;
-  let chain = `${trimmerVersion}\u0000${colourTalk ? 'c' : '-'}\u0000${JSON.stringify(lossy)}\u0000${labelsKey}`;
+  let chain = `${trimmerVersion}\u0000${colourTalk ? 'c' : '-'}${bytesTalk ? 'b' : '-'}\u0000${JSON.stringify(lossy)}\u0000${labelsKey}\u0000${described.key}`;
   const outputs: unknown[] = [];
   for (const [index, unit] of units.entries()) {
     await pacer.pace();
@@ -208,7 +219,7 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
       pending.push(entry.delta);
     } else {
       for (const delta of pending.splice(0)) applyDelta(earlierText, state, delta);
-      const trimmed = await trimUnit(unit.kind, unit.value, { state, calls: calls.seenFrom(index - (hasSystem ? 1 : 0)), pacer, colourTalk, lossy, keepText: unit.protect });
+      const trimmed = await trimUnit(unit.kind, unit.value, { state, calls: calls.seenFrom(index - (hasSystem ? 1 : 0)), pacer, colourTalk, keepDrawing: bytesTalk, lossy, keepText: unit.protect });
       entry =
         trimmed.value === unit.value
           ? { out: undefined, tokensBefore: undefined, tokensAfter: undefined, rules: {}, delta: trimmed.delta }
@@ -244,6 +255,51 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
   if (hasSystem) out.system = outputs.shift();
   out.messages = outputs;
   return { body: out, changed, tokensBefore, tokensAfter, rules, skippedForSize };
+}
+
+/**
+ * A request's tool descriptions: a key naming them (for the memo chain) and their paragraph starts
+ * (rememberDescriptionStarts), read only when a reference is about to be made (most requests make none).
+ */
+interface Descriptions {
+  key: string;
+  starts: () => ReadonlySet<string>;
+}
+
+/** Tools recur in every request of a session, shared and frozen (json/frozen.ts): read once. */
+const toolDescriptions = new FrozenPartMemo<Descriptions>();
+const noDescriptions: Descriptions = { key: '', starts: () => new Set() };
+
+function descriptionsOf(tools: unknown): Descriptions {
+  if (!Array.isArray(tools) || tools.length === 0) return noDescriptions;
+  return toolDescriptions.get(tools, () => {
+    // Every `description` in a definition: the tool's own and its parameters' (all read by the model).
+    const texts: string[] = [];
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) for (const item of node) visit(item);
+      else if (isRecord(node)) {
+        for (const [field, value] of Object.entries(node)) {
+          if (field === 'description' && typeof value === 'string') texts.push(value);
+          else visit(value);
+        }
+      }
+    };
+    visit(tools);
+    if (texts.length === 0) return noDescriptions;
+    const key = createHash('sha256');
+    for (const text of texts) key.update(exactBytes(text)).update('\u0000');
+    let starts: Set<string> | undefined;
+    return {
+      key: key.digest('base64'),
+      starts: () => {
+        if (starts === undefined) {
+          starts = new Set();
+          for (const text of texts) rememberDescriptionStarts(text, starts);
+        }
+        return starts;
+      },
+    };
+  });
 }
 
 /** Whether an (Anthropic) message holds tool results. */
@@ -295,12 +351,16 @@ function unanalysedDelta(message: unknown, calls: CallsSeen): Delta {
   return { text: new Set([unreadKey]), results };
 }
 
+const noKeys: ReadonlySet<string> = new Set();
+
 /**
  * The keys seen in earlier messages, as layers: each memoised message contributes its own frozen set,
  * pushed in O(1), instead of its keys being copied into one set on every request.
  */
 class LayeredSet {
   readonly #layers: Array<ReadonlySet<string>> = [];
+  /** The tool descriptions' keys (`d...`, repeated-text.ts), read on the first question about one. */
+  #descriptions: () => ReadonlySet<string> = () => noKeys;
   /** Small layers (most messages leave a few keys) are copied into one set, so a lookup is not one per message. */
   readonly #small = new Set<string>();
 
@@ -309,7 +369,12 @@ class LayeredSet {
     else for (const key of layer) this.#small.add(key);
   }
 
+  describe(descriptions: () => ReadonlySet<string>): void {
+    this.#descriptions = descriptions;
+  }
+
   has(key: string): boolean {
+    if (key.charCodeAt(0) === 0x64 /* d */) return this.#descriptions().has(key);
     return this.#small.has(key) || this.#layers.some((layer) => layer.has(key));
   }
 }

@@ -1,5 +1,5 @@
 import { flatFunctionName, itemKind, type ResponsesInputItem } from '../protocols/responses.js';
-import { talksAboutColour } from './colour-policy.js';
+import { talksAboutColour, talksAboutTerminalBytes } from './colour-policy.js';
 import { isRecord } from './json.js';
 import { trimRequestBody, type TrimOptions, type TrimResult } from './trim-request.js';
 
@@ -33,8 +33,12 @@ export async function trimResponsesToolOutputs(body: Record<string, unknown>, op
   const said = items
     .filter((item) => typeof item === 'object' && item !== null && itemKind(item) === 'message' && (item.role === 'user' || item.role === 'assistant'))
     .map((item) => JSON.stringify(item.content ?? ''));
-  const colourTalk = said.some(talksAboutColour) || messages.some((message) => Array.isArray(message.tool_calls) && talksAboutColour(JSON.stringify(message.tool_calls)));
-  const result = await trimRequestBody({ messages }, 'openai', colourTalk ? { ...{}, ...options, colour: 'keep' } : options);
+  const callTexts = messages.filter((message) => Array.isArray(message.tool_calls)).map((message) => JSON.stringify(message.tool_calls));
+  const about = (talks: (text: string) => boolean): boolean => said.some(talks) || callTexts.some(talks);
+  const colourTalk = about(talksAboutColour);
+  const bytesTalk = about(talksAboutTerminalBytes);
+  const told: TrimOptions = { ...{}, ...options, ...(colourTalk ? { colour: 'keep' } : {}), ...(bytesTalk ? { drawing: 'keep' } : {}) };
+  const result = await trimRequestBody({ messages }, 'openai', told);
   if (!result.changed) return { ...{}, ...result, body };
   const trimmed = result.body.messages as Array<Record<string, unknown>>;
   const input = [...items];

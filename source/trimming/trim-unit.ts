@@ -42,6 +42,8 @@ export interface UnitContext {
   pacer: Pacer;
   /** The request talks about colour or escape sequences (or `colour: keep`): colour bytes are forwarded as they came. */
   colourTalk: boolean;
+  /** The request is about a program's raw bytes (or `drawing: keep`): no output is drawn to its final screen. */
+  keepDrawing?: boolean;
   lossy: LossySettings;
   /** The last user message: its text (the user's words, what the client injected with them) is sent as it came. */
   keepText?: boolean;
@@ -259,8 +261,12 @@ async function trimToolContent(content: unknown, id: string | undefined, work: W
   // call the request does not hold (a Responses request continuing with `previous_response_id` sends
   // only the outputs): it could be a file read (`cat build.log`), whose `\r` and escape bytes are content.
   const data = call === undefined || quotesFiles(call, texts) || (texts.some(movesAcrossRows) && (filtersOutput(call) || texts.some(cutByTool)));
+  // Output a line filter passed through is not drawn either: `grep -n`, `sed 's/^/[api] /'` and awk put a
+  // prefix before each line the program wrote, and a `\r` in the program's line returns over the prefix
+  // too ("41:" of "41:Downloading 10%\r\u001b[K..." would be gone). Its colour is still written shorter.
+  const draw = !data && work.keepDrawing !== true && !filtersOutput(call);
   const rendered: string[] = [];
-  for (const text of texts) rendered.push(data ? text : await renderPaced(text, work.pacer));
+  for (const text of texts) rendered.push(draw ? await renderPaced(text, work.pacer) : text);
 
   // Only all-text results of a known call are compared: one with an image is never replaced.
   const allText = blocks === undefined || (blocks.length > 0 && blocks.every(isTextBlock));

@@ -1,4 +1,4 @@
-import { talksAboutColour } from './colour-policy.js';
+import { talksAboutColour, talksAboutTerminalBytes } from './colour-policy.js';
 import { isRecord, isTextBlock } from './json.js';
 import type { UnitKind } from './trim-unit.js';
 
@@ -6,6 +6,8 @@ import type { UnitKind } from './trim-unit.js';
 export interface UnitSummary {
   /** Its instructions or tool call arguments are about colour, formatting or escape sequences. */
   talksAboutColour: boolean;
+  /** They are about a program's raw bytes (escape sequences, control characters, carriage returns): nothing is drawn. */
+  talksAboutTerminalBytes: boolean;
 }
 
 /**
@@ -14,10 +16,14 @@ export interface UnitSummary {
  * the conversation is about colour: the command it runs does (`--color=always`).
  */
 export function summariseUnit(kind: UnitKind, value: unknown, labels: ReadonlyMap<string, readonly string[]> = new Map()): UnitSummary {
-  const summary: UnitSummary = { talksAboutColour: false };
+  const summary: UnitSummary = { talksAboutColour: false, talksAboutTerminalBytes: false };
+  const read = (text: string): void => {
+    summary.talksAboutColour ||= talksAboutColour(text);
+    summary.talksAboutTerminalBytes ||= talksAboutTerminalBytes(text);
+  };
   const instruction = (content: unknown): void => {
-    if (typeof content === 'string') summary.talksAboutColour ||= talksAboutColour(content);
-    else if (Array.isArray(content)) for (const block of content) if (isTextBlock(block)) summary.talksAboutColour ||= talksAboutColour(block.text);
+    if (typeof content === 'string') read(content);
+    else if (Array.isArray(content)) for (const block of content) if (isTextBlock(block)) read(block.text);
   };
 
   // A system prompt's standing formatting rules ("use markdown", "bold the key terms") are not the
@@ -27,11 +33,11 @@ export function summariseUnit(kind: UnitKind, value: unknown, labels: ReadonlyMa
   instruction(value.content);
   for (const call of Array.isArray(value.tool_calls) ? value.tool_calls : []) {
     if (isRecord(call) && isRecord(call.function) && typeof call.function.arguments === 'string') {
-      summary.talksAboutColour ||= talksAboutColour(withoutLabels(call.function.arguments, labels.get(String(call.function.name))));
+      read(withoutLabels(call.function.arguments, labels.get(String(call.function.name))));
     }
   }
   for (const block of Array.isArray(value.content) ? value.content : []) {
-    if (isRecord(block) && block.type === 'tool_use') summary.talksAboutColour ||= talksAboutColour(withoutLabels(JSON.stringify(block.input ?? {}), labels.get(String(block.name))));
+    if (isRecord(block) && block.type === 'tool_use') read(withoutLabels(JSON.stringify(block.input ?? {}), labels.get(String(block.name))));
   }
   return summary;
 }

@@ -28,19 +28,27 @@ const toolTurns = (turns: Turn[]): Call[] =>
 
 const reference = /^\[tool call (\S+) printed exactly the same output as the previous (\S+) call with the same arguments above \(tool call \S*_(\d+)\)\]$/u;
 const textReference = /\[(paragraph|text) repeated verbatim from an earlier message: "([^"]*)…"\]/gu;
-/** How a reader sees a start: compatibility forms, case, quote marks and dashes folded, invisible format characters gone, spaces collapsed. */
+/** Cyrillic and Greek letters that look like a Latin one (lower case, after folding case), written independently of the trimmer's table. */
+const lookAlike: Record<string, string> = { а: 'a', в: 'b', е: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', і: 'i', ј: 'j', ѕ: 's', ԁ: 'd', α: 'a', β: 'b', ε: 'e', ζ: 'z', η: 'h', ι: 'i', κ: 'k', μ: 'm', ν: 'n', ο: 'o', ρ: 'p', τ: 't', υ: 'y', χ: 'x' };
+/** How a reader sees a start: compatibility forms, case, look-alike letters, quote marks and dashes folded, invisible format characters gone, spaces collapsed. */
 const asRead = (text: string): string =>
-  text
+  [...text
     .normalize('NFKC')
     .replace(/\p{Cf}/gu, '')
-    .toLowerCase()
+    .toLowerCase()]
+    .map((char) => lookAlike[char] ?? char)
+    .join('')
     .replace(/[‘’‚‛′`´]/gu, "'")
     .replace(/[“”„‟″«»]/gu, '"')
     .replace(/[‐‑‒–—―−]/gu, '-')
     .replace(/\s+/gu, ' ')
     .trim();
 
-export function expectFaithful(protocol: Protocol, turns: Turn[], sent: Json, drawn: ReadonlyMap<string, string> = new Map()): string[] {
+/**
+ * `places`: other texts the model reads that a reference's quote could be taken for (the request's tool
+ * descriptions: many chat templates put them into the system prompt, Anthropic before it).
+ */
+export function expectFaithful(protocol: Protocol, turns: Turn[], sent: Json, drawn: ReadonlyMap<string, string> = new Map(), places: readonly string[] = []): string[] {
   const calls = toolTurns(turns);
   const outputs = outputsOf(protocol, sent);
   expect(outputs).toHaveLength(calls.length);
@@ -68,7 +76,7 @@ export function expectFaithful(protocol: Protocol, turns: Turn[], sent: Json, dr
   for (const text of before) for (const line of text.split('\n')) if (line.trim() !== '') expect(corpus, `instruction line lost: ${line}`).toContain(line);
   // A paragraph reference names a paragraph (a text's first paragraph included), a text reference a whole text;
   // a tool output's paragraphs count as places for both (the model could take the quote for one of them).
-  const toolOutputs = calls.map((call) => call.output);
+  const toolOutputs = [...calls.map((call) => call.output), ...places];
   const paragraphs = [...before, ...toolOutputs].flatMap((text) => text.split(/\n\s*\n/u)).map(asRead);
   const wholes = [...before.map(asRead), ...toolOutputs.flatMap((text) => [text, ...text.split(/\n\s*\n/u)]).map(asRead)];
   for (const [whole, kind, quote] of corpus.matchAll(textReference)) {

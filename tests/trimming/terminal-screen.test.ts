@@ -73,6 +73,29 @@ describe('the terminal renderer: what a terminal shows once the program finished
     expect(render(titled)).toBe(titled);
   });
 
+  it('forwards what shows something it does not model unchanged: the DEC line-drawing set, insert mode, inline images, notifications', () => {
+    for (const text of [
+      `${esc}(0lqqk${esc}(B\n`,
+      `${esc})0ok\n`,
+      `$ git comit${esc}[3D${esc}[4hm${esc}[4l\n`,
+      `$ ls${esc}[2;4h\n`,
+      `plot${esc}]1337;File=inline=1:iVBORw0KGgo=${'\u0007'}\n`,
+      `chart${esc}_Gf=100,a=T;iVBORw0KGgo=${esc}\\\n`,
+      `matrix${esc}Pq#0;2;0;0;0#0~~${esc}\\\n`,
+      `tests${esc}]9;Build failed${'\u0007'}\n`,
+      `deploy${esc}]777;notify;deploy;blocked${'\u0007'}\n`,
+      `colours${esc}]4;1;rgb:ff/00/00${'\u0007'}\n`,
+    ]) {
+      expect(render(text), JSON.stringify(text)).toBe(text);
+    }
+  });
+
+  it('drops what shows nothing: the ASCII set chosen again (tput sgr0), insert mode switched off, the working directory, shell-integration marks, a taskbar progress state', () => {
+    expect(render(`${esc}[1mok${esc}(B${esc}[m\n`)).toBe(`${esc}[1mok${esc}[0m\n`);
+    expect(render(`${esc}[4lok\n`)).toBe('ok\n');
+    expect(render(`${esc}]7;file://host/repo${'\u0007'}${esc}]133;A${'\u0007'}$ ${esc}]633;B${'\u0007'}ok${esc}]9;4;1;50${'\u0007'}\n`)).toBe('$ ok\n');
+  });
+
   it('keeps a cleared screen as history', () => {
     expect(render(`first screen\n${esc}[2Jsecond\n`)).toBe('first screen\nsecond\n');
     expect(render(`first screen${esc}[2Jsecond\n`)).toBe('first screen\nsecond\n');
