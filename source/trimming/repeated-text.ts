@@ -143,6 +143,11 @@ export function rememberDescriptionStarts(text: string, added: Set<string>): voi
 
 /** Calls `visit` with each paragraph (a run of non-blank lines, without its last line ending) of `text`. */
 function forEachParagraph(text: string, visit: (paragraph: string) => void): void {
+  forEachParagraphSpan(text, (start, end) => visit(text.slice(start, end).replace(/\r?\n$/u, '')));
+}
+
+/** Calls `visit` with where each paragraph of `text` starts and ends (before the blank line that ends it, or with the text). */
+function forEachParagraphSpan(text: string, visit: (start: number, end: number) => void): void {
   let at = 0;
   let start = -1;
   while (at <= text.length) {
@@ -151,8 +156,7 @@ function forEachParagraph(text: string, visit: (paragraph: string) => void): voi
     const blank = text.slice(at, eol).trim() === '';
     if (!blank && start === -1) start = at;
     if ((blank || eol === text.length) && start !== -1) {
-      const end = blank ? at : eol;
-      visit(text.slice(start, end).replace(/\r?\n$/u, ''));
+      visit(start, blank ? at : eol);
       start = -1;
     }
     at = eol + 1;
@@ -170,21 +174,8 @@ export const unreadKey = 'unread';
  * could also find in a tool result (a file read that shows another version of the same function).
  */
 export function rememberResultStarts(text: string, added: Set<string>): void {
-  let at = 0;
-  let start = -1;
-  while (at <= text.length) {
-    let eol = text.indexOf('\n', at);
-    if (eol === -1) eol = text.length;
-    const blank = text.slice(at, eol).trim() === '';
-    if (!blank && start === -1) start = at;
-    if ((blank || eol === text.length) && start !== -1) {
-      // The paragraph ends before this blank line (or with the text): its start, as a reference would quote it.
-      const end = blank ? at : eol;
-      added.add(`at${startKey(preview(text.slice(start, Math.min(end, start + 8 * previewLength))))}`);
-      start = -1;
-    }
-    at = eol + 1;
-  }
+  // Each paragraph's start, as a reference would quote it (never more of a long paragraph than that).
+  forEachParagraphSpan(text, (start, end) => added.add(`at${startKey(preview(text.slice(start, Math.min(end, start + 8 * previewLength))))}`));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness, type HarnessOptions } from './harness.js';
-import { layerOf, sendIn, type Protocol } from './protocol-probe.js';
+import { type Body, type Variant, layerOf, sendIn, type Protocol } from './protocol-probe.js';
 
 // Request fields and headers that change the answer while the question stays the same, beyond those
 // cache-scope-conversations.test.ts covers: sampling (top_p, penalties, logit_bias, logprobs), delivery
@@ -15,12 +15,6 @@ afterEach(async () => {
   harness = undefined;
 });
 
-type Body = Record<string, unknown>;
-interface Variant {
-  name: string;
-  change: (body: Body) => Body;
-  headers?: Record<string, string>;
-}
 
 const question = (i: number): string => `How do I undo the last git commit, case ${i}?`;
 const reworded = (i: number): string => `how can I undo the last git commit, case ${i}`;

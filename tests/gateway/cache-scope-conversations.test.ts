@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness, type HarnessOptions } from './harness.js';
-import { layerOf } from './protocol-probe.js';
+import { type Body, type Variant, layerOf } from './protocol-probe.js';
 
 // The same last question in agent conversations that differ anywhere else: the system prompt, the
 // tools, earlier turns, tool results, the model, sampling, the answer format, tool choice, forwarded
@@ -13,13 +13,6 @@ afterEach(async () => {
   harness = undefined;
 });
 
-type Body = Record<string, unknown>;
-interface Variant {
-  name: string;
-  change: (body: Body) => Body;
-  headers?: Record<string, string>;
-  path?: string;
-}
 
 const question = (i: number): string => `How do I rename a git branch, case ${i}?`;
 const reworded = (i: number): string => `how can I rename a git branch, case ${i}`;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.js';
-import { layerOf, sendIn, type Protocol } from './protocol-probe.js';
+import { type Body, type Variant, layerOf, sendIn, type Protocol } from './protocol-probe.js';
 
 // Round 7: the same last question, word for word, in a request that differs only where the two earlier
 // scope tests (cache-scope-conversations, cache-request-shape) do not look: context that comes AFTER the
@@ -16,12 +16,6 @@ afterEach(async () => {
   harness = undefined;
 });
 
-type Body = Record<string, unknown>;
-interface Variant {
-  name: string;
-  change: (body: Body) => Body;
-  headers?: Record<string, string>;
-}
 
 const question = (i: number): string => `What is the boiling point of ethanol at sea level, case ${i}?`;
 const reworded = (i: number): string => `what is the boiling point of ethanol at sea level, case ${i}`;

@@ -2,7 +2,16 @@
 // the cache tests that ask the same question in chat, Anthropic and Responses and compare the layers.
 
 export type Protocol = 'openai' | 'anthropic' | 'responses';
-type Body = Record<string, unknown>;
+export type Body = Record<string, unknown>;
+
+/** One thing changed in a request that asks the same question (the scope tests' variants). */
+export interface Variant {
+  name: string;
+  change: (body: Body) => Body;
+  headers?: Record<string, string>;
+  /** The path with a query string (`?beta=true`, `?api-version=...`) instead of the protocol's own. */
+  path?: string;
+}
 
 export const pathOf: Record<Protocol, string> = { openai: '/v1/chat/completions', anthropic: '/v1/messages', responses: '/v1/responses' };
 
