@@ -138,6 +138,10 @@ export class AnthropicStreamAccumulator {
     }
     switch (event.type) {
       case 'content_block_start':
+        // Blocks start in index order, each once: one that starts out of order (block 1 before block 0) or
+        // leaves a gap reaches this client in arrival order, but a replay would send index order, another
+        // answer. It is relayed as it came, and not kept.
+        if (!this.#blocks.has(event.index) && event.index !== this.#blocks.size) this.#lossy = true;
         this.#blocks.set(event.index, { ...event.content_block });
         return;
       case 'content_block_delta':

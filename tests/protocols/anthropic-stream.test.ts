@@ -121,6 +121,23 @@ describe('encodeAnthropicMessageAsSse', () => {
     expect(isFaithful(accumulate(encodeAnthropicMessageAsSse(richMessage), 1000)!)).toBe(true);
   });
 
+  it('marks an answer whose blocks started out of index order, or with a gap, as not faithful (a replay would reorder it)', () => {
+    const start = { type: 'message_start', message: { ...base, content: [], stop_reason: null, usage: { input_tokens: 1, output_tokens: 1 } } };
+    const end = [{ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 2 } }, { type: 'message_stop' }];
+    const block = (index: number, text: string) => [
+      { type: 'content_block_start', index, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index, delta: { type: 'text_delta', text } },
+      { type: 'content_block_stop', index },
+    ];
+    const outOfOrder = accumulate(sse(start, ...block(1, 'second'), ...block(0, 'first'), ...end), 1000)!;
+    expect(isFaithful(outOfOrder)).toBe(false);
+    const gap = accumulate(sse(start, ...block(0, 'first'), ...block(2, 'third'), ...end), 1000)!;
+    expect(isFaithful(gap)).toBe(false);
+    const inOrder = accumulate(sse(start, ...block(0, 'first'), ...block(1, 'second'), ...end), 1000)!;
+    expect(inOrder.content).toEqual([{ type: 'text', text: 'first' }, { type: 'text', text: 'second' }]);
+    expect(isFaithful(inOrder)).toBe(true);
+  });
+
   it('round-trips a plain answer, an empty one, and every stop reason', () => {
     for (const stop_reason of ['end_turn', 'max_tokens', 'stop_sequence', 'tool_use', 'pause_turn', 'refusal']) {
       const message: AnthropicMessage = {
