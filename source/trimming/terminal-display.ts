@@ -28,9 +28,14 @@ export function drawnForTerminal(text: string): boolean {
 export async function drawnForTerminalPaced(text: string, pacer: Pacer): Promise<boolean> {
   if (dataControl.test(text)) return false;
   const rows = text.split('\n');
+  return everyRowPaced(rows, pacer, (_row, i) => rowOfScreenDrawn(rows, i));
+}
+
+/** Whether `visit` holds for every row (stopping at the first that fails), pacing every `stepChars` characters of rows read. */
+async function everyRowPaced(rows: readonly string[], pacer: Pacer, visit: (row: string, index: number) => boolean): Promise<boolean> {
   let read = 0;
   for (let i = 0; i < rows.length; i++) {
-    if (!rowOfScreenDrawn(rows, i)) return false;
+    if (!visit(rows[i]!, i)) return false;
     read += rows[i]!.length + 1;
     if (read >= stepChars) {
       read = 0;
@@ -244,18 +249,13 @@ function sameShape(a: string, b: string): boolean {
 export async function labelsRedrawnRows(text: string, pacer: Pacer): Promise<boolean> {
   const labels = new Map<string, number>();
   const redrawn: string[] = [];
-  let read = 0;
-  for (const row of text.split('\n')) {
-    read += row.length + 1;
-    if (read >= stepChars) {
-      read = 0;
-      await pacer.pace();
-    }
+  await everyRowPaced(text.split('\n'), pacer, (row) => {
     const label = rowLabel.exec(row)?.[1];
-    if (label === undefined) continue;
+    if (label === undefined) return true;
     labels.set(label, (labels.get(label) ?? 0) + 1);
     if (redraws.test(row.endsWith('\r') ? row.slice(0, -1) : row)) redrawn.push(label);
-  }
+    return true;
+  });
   return redrawn.some((label) => labels.get(label)! >= 2);
 }
 
