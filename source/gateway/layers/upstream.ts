@@ -85,7 +85,7 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
       body: exchange.body,
       headers: exchange.headers,
       agents,
-      timeout: { connect: route.connectTimeoutMs, request: route.timeoutMs, idle: route.idleTimeoutMs },
+      timeout: { connect: route.connectTimeoutMs, request: route.timeoutMs, idle: route.idleTimeoutMs, head: chat.stream ? route.idleTimeoutMs : undefined },
     });
     let settled = false;
     const settle = (outcome: AttemptOutcome): void => {
