@@ -84,3 +84,29 @@ export const completionsTextMessage =
 export const isFailedFinish = (reason: unknown): boolean => reason === 'error';
 
 export const failedFinishMessage = 'The provider ended its answer with finish_reason "error": the model failed before the answer was complete.';
+
+/**
+ * Why the first bytes of a chat stream (SSE text, before any of it reached the client) are no chat
+ * answer: text where chat has none, or a finish that says the model failed; undefined when neither. A
+ * passed-through stream is then replaced by a fallback like one that opens with its error. Cheap on the
+ * usual first bytes: two native searches, no parsing.
+ */
+export function chatStreamStartProblem(sse: string | Buffer): string | undefined {
+  if (sse.indexOf('"text"') === -1 && sse.indexOf('"error"') === -1) return undefined;
+  const text = typeof sse === 'string' ? sse : sse.toString('utf8');
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    if (!line.startsWith('data:')) continue;
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(line.slice(5));
+    } catch {
+      continue;
+    }
+    const choices = isObject(chunk) && Array.isArray(chunk.choices) ? chunk.choices : [];
+    for (const choice of choices) {
+      if (holdsCompletionsText(choice)) return completionsTextMessage;
+      if (isObject(choice) && isFailedFinish(choice.finish_reason)) return failedFinishMessage;
+    }
+  }
+  return undefined;
+}

@@ -12,6 +12,7 @@ import { isUtf8 } from 'node:buffer';
 import { Utf8Check } from '../../protocols/utf8-check.js';
 import { sendWholeAnswerAsStream } from '../replay-answer.js';
 import { streamErrorOf } from '../../protocols/stream-error-event.js';
+import { chatStreamStartProblem } from '../../protocols/legacy-chat-answers.js';
 import { readableRetryAfter } from './upstream-retry.js';
 import { opensOnly } from '../../protocols/stream-opening.js';
 
@@ -113,6 +114,9 @@ export function relayStream(
     if (!ctx.res.headersSent) {
       const error = streamErrorOf(ctx.protocol, out);
       if (error !== undefined) return handlers.fail(`failed before its answer began: ${error.message}`, 'upstream_stream_error', undefined, overloadedStatus(ctx, error.type === 'overloaded_error'));
+      // A passed-through chat stream that is no chat answer (legacy-chat-answers.ts): translated, it fails in the translator.
+      const problem = ctx.protocol === 'openai' ? chatStreamStartProblem(out) : undefined;
+      if (problem !== undefined) return handlers.fail(`failed before its answer began: ${problem}`, 'upstream_stream_error');
       if (openingBytes + out.length <= maxOpeningBytes && opensOnly(ctx.protocol, out)) {
         opening.push(out);
         openingBytes += out.length;
