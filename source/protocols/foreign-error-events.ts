@@ -8,10 +8,12 @@
 import { isProviderErrorShape, providerErrorWords } from './provider-error-words.js';
 
 const errorKey = Buffer.from('"error"');
+/** An `error` that is set: Responses events carry `"error": null` on every response.created and .completed. */
+const setError = /"error"\s*:\s*[{"[]/;
 
-/** Whether `bytes` may hold such an event (cheap: one native search; false means surely none). */
+/** Whether `bytes` may hold such an event (cheap: one native search, a regex only where it found one; false means surely none). */
 export function mayHoldForeignError(bytes: Buffer): boolean {
-  return bytes.indexOf(errorKey) !== -1;
+  return bytes.indexOf(errorKey) !== -1 && setError.test(bytes.toString('latin1'));
 }
 
 /** `bytes` (whole events, as EventAlignedBytes gives them) with each foreign error event written by `ownError(words)`. */
@@ -43,7 +45,7 @@ export function withForeignErrorsAsOwn(bytes: Buffer, ownError: (message: string
 }
 
 function foreignErrorWords(latin1Data: string): string | undefined {
-  if (!latin1Data.includes('"error"')) return undefined;
+  if (!setError.test(latin1Data)) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(latin1Data, 'latin1').toString('utf8'));

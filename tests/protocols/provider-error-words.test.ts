@@ -48,3 +48,10 @@ describe('withForeignErrorsAsOwn', () => {
     expect(mayHoldForeignError(Buffer.from('data: {"type":"ping"}\n\n'))).toBe(false);
   });
 });
+
+describe('mayHoldForeignError', () => {
+  it('passes over the "error": null every Responses start and end event carries', () => {
+    expect(mayHoldForeignError(Buffer.from('event: response.completed\ndata: {"type":"response.completed","response":{"error":null,"output":[]}}\n\n'))).toBe(false);
+    expect(mayHoldForeignError(Buffer.from('data: {"error" : {"message":"x"}}\n\n'))).toBe(true);
+  });
+});
