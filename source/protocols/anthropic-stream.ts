@@ -1,6 +1,6 @@
-import { isProviderErrorShape, providerErrorWords } from './provider-error-words.js';
 import type { EventSourceMessage, EventSourceParser } from 'eventsource-parser';
 import { createSseParser } from './sse-parser.js';
+import { isProviderErrorShape, providerErrorWords } from './provider-error-words.js';
 import {
   parseToolInput,
   type AnthropicMessage,
