@@ -144,8 +144,12 @@ export class UpstreamRequest extends EventEmitter {
   #awaitHead(request: ReturnType<typeof httpRequest>, limitMs: number | undefined): void {
     if (limitMs === undefined || this.#request !== request || this.#response || this.#done) return;
     clearTimeout(this.#head);
+    const expired = (): boolean => this.#request === request && !this.#response && !this.#done;
     this.#head = setTimeout(() => {
-      if (this.#request === request && !this.#response) this.#fail(timeoutError('head', limitMs));
+      // A loop kept busy past the limit (a loaded machine) runs its due timers before it reads the sockets:
+      // headers that came meanwhile would lose to this timer. Two more turns of the loop read them first
+      // (the second for a provider in this same process, which reads the request in the first).
+      if (expired()) setImmediate(() => setImmediate(() => expired() && this.#fail(timeoutError('head', limitMs))));
     }, limitMs);
     this.#head.unref();
   }

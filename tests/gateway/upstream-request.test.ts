@@ -90,6 +90,19 @@ describe('UpstreamRequest: the wait for an answer\'s headers (timeout.head, a st
     expect(failure.fix).toContain('upstream.idleTimeoutMs');
   });
 
+  it('a loop kept busy past the head limit while the headers came (a loaded machine): the headers win, not the timer', async () => {
+    const url = await serve((_req, res) => {
+      // The provider (in this process) holds the whole loop past the head limit, then answers at once: its
+      // headers and the due timer meet in the same turn, and the timer must not take them for a silence.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600);
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end('data: [DONE]\n\n');
+    });
+    const result = await run(url, { connect: 2_000, request: 30_000, idle: 15_000, head: 200 });
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe(200);
+  });
+
   it('once the headers came, the head limit is over: a slow answer after them is the idle limit\'s to judge', async () => {
     const url = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
