@@ -96,6 +96,7 @@ function rowDrawnForTerminal(row: string): boolean {
   // thousands of `\r ESC[K` asked for the rest of the row at each of them, quadratic: 128 KB took 1.9 s).
   let lastWritten = frames.length - 1;
   while (lastWritten >= 0 && frames[lastWritten] === '') lastWritten -= 1;
+  if (alarmWord.test(row) && warnsOnlyWhileDrawn(visible, lastWritten)) return false;
   for (let i = 0; i < frames.length - 1; i++) {
     // The `\r` after frame i overwrites frame i: unless nothing is written after it (apt ends its last
     // frame with `\r\r\n`), which leaves frame i on the screen as it is; like a `\r` before nothing,
@@ -119,6 +120,25 @@ function rowDrawnForTerminal(row: string): boolean {
   }
   // A `\r` that overwrites nothing is a terminal's only on a row that is redrawn anyway (tqdm starts each frame with one).
   return blankReturns === 0 || drawn;
+}
+
+/**
+ * Words that say something went wrong. A progress frame (a percentage, a count, a spinner glyph) the
+ * program drew over that says one the row's last frame does not (`Downloading 45% (retry 1/3: connection
+ * reset)`, `⠙ Installing 4/40 warning: peer dependency missing`) used the status line to report an event
+ * the final screen no longer shows: the output goes as it came. A frame without a progress mark that the
+ * program erased (jest's provisional `Tests: 3 failed`, rewritten as the real summary) is its own redraw.
+ */
+const alarmWord = /\b(?:errors?|fail(?:s|ed|ing|ure)?|warn(?:s|ed|ing|ings)?|fatal|panic(?:ked)?|exception|denied|refused|reset|timed out|timeout|abort(?:s|ed)?|retry(?:ing)?|retrie[sd]|cannot|can't|unable|invalid|missing|not found|killed|crash(?:ed|es)?|mismatch)\b/iu;
+const alarmWords = new RegExp(alarmWord.source, 'giu');
+
+function warnsOnlyWhileDrawn(visible: readonly string[], lastWritten: number): boolean {
+  const kept = new Set(Array.from((visible[lastWritten] ?? '').matchAll(alarmWords), (match) => match[0].toLowerCase()));
+  for (let i = 0; i < lastWritten; i++) {
+    if (!alarmWord.test(visible[i]!) || !progressMark.test(visible[i]!)) continue;
+    for (const [word] of visible[i]!.matchAll(alarmWords)) if (!kept.has(word.toLowerCase())) return true;
+  }
+  return false;
 }
 
 /**
@@ -241,22 +261,41 @@ function sameShape(a: string, b: string): boolean {
 
 /**
  * Output whose lines carry a label a multiplexer put before each of them, as `docker compose` (`web-1  | `),
- * foreman/honcho (`12:00:01 web.1  | `), concurrently (`[api] `), turbo and pnpm (`web:build: `) write the
+ * foreman/honcho (`12:00:01 web.1  | `), concurrently (`[api] `, `[0] `), turbo and pnpm (`web:build: `) write the
  * output of several programs: a `\r` or an erase one of the programs wrote in its line returns over the
  * label too, and the drawn row would no longer say which program it came from. So a row that would be
- * redrawn and starts with a label another row starts with makes the output one that is not drawn.
+ * redrawn and starts with a label another row starts with makes the output one that is not drawn; so does
+ * a row whose label no other row repeats (one `migrate-1 | ` among `api-1 | ` and `worker-1 | `) when its
+ * last frame does not begin with the label again (the program drew it, as `[INFO] 10%\r[INFO] 100%` does).
+ * A bar (`[#####     ]`) or a step count (yarn's `[1/4]`) is no label.
  */
 export async function labelsRedrawnRows(text: string, pacer: Pacer): Promise<boolean> {
   const labels = new Map<string, number>();
   const redrawn: string[] = [];
+  let labelDrawnOver = false;
   await everyRowPaced(text.split('\n'), pacer, (row) => {
-    const label = rowLabel.exec(row)?.[1];
+    const match = rowLabel.exec(row);
+    const label = match?.[1];
     if (label === undefined) return true;
     labels.set(label, (labels.get(label) ?? 0) + 1);
-    if (redraws.test(row.endsWith('\r') ? row.slice(0, -1) : row)) redrawn.push(label);
+    const line = row.endsWith('\r') ? row.slice(0, -1) : row;
+    if (redraws.test(line)) {
+      redrawn.push(label);
+      if (nameLabel.test(label) && !lastFrameOf(line).startsWith(label)) labelDrawnOver = true;
+    }
     return true;
   });
-  return redrawn.some((label) => labels.get(label)! >= 2);
+  return labelDrawnOver || redrawn.some((label) => labels.get(label)! >= 2);
+}
+
+/** A label that names a program (`web-1  |`, `[api]`, `[0]`, `db:seed:`): no bar glyph, slash, percent sign or space inside brackets. */
+const nameLabel = /^(?:[\w.@-]{1,64} {0,64}\||\[[\w.@:-]{1,64}\]|[\w.@-]{1,64}:[\w.:-]{1,64}:)$/u;
+
+/** What a redrawn row shows last: the text after its last `\r` with anything in it, without escape sequences. */
+function lastFrameOf(line: string): string {
+  const frames = line.split('\r').map((frame) => frame.replace(escapeSequence, '').replaceAll('\b', ''));
+  for (let i = frames.length - 1; i >= 0; i--) if (frames[i]!.trim() !== '') return frames[i]!.trimStart();
+  return '';
 }
 
 /** A multiplexer's label at a row's start (after any colour and a clock time): `name  | `, `[name] `, `pkg:task: `. */
