@@ -49,8 +49,9 @@ export function talksAboutColour(text: string): boolean {
 export const terminalBytesPatterns = [
   String.raw`\b(?:ansi|sgr|escape (?:codes?|sequences?|bytes?|characters?)|control (?:characters?|codes?|sequences?|bytes?)|carriage[- ]returns?|raw (?:bytes|output)|cursor (?:movements?|moves?|codes?|sequences?)|steuerzeichen|escape-sequenz(?:en)?|wagenrücklauf)\b`,
   String.raw`\bESC\[|\\(?:e|x1b|u001b|033)\[|\u001b\[|\^\[\[|\^M|\\r\b`,
-  // Output to be copied exactly (into a fixture, a bug report, a file): what the program wrote, not what a terminal showed.
-  String.raw`\b(?:verbatim|byte[- ]for[- ]byte|exactly as (?:it |they )?(?:was |were |is |are )?(?:printed|written|shown|output|emitted|came|displayed)|exact (?:output|bytes|copy))\b`,
+  // Output to be copied exactly (into a fixture, a bug report, a file): what the program wrote, not what a terminal
+  // showed. Not "exactly as written": Claude Code says that of CLAUDE.md in every session.
+  String.raw`\b(?:verbatim|byte[- ]for[- ]byte|exactly as (?:it |they )?(?:was |were )?(?:printed|shown|output|emitted|came|displayed)|exact (?:output|bytes|copy))\b`,
 ].join('|');
 
 const terminalBytesUnicode = new RegExp(terminalBytesPatterns, 'iu');

@@ -8,7 +8,8 @@ import { exactBytes } from '../caching/text-digest.js';
  * first occurrence always stays as it is, and repeats inside one message stay too (they may be data).
  *
  * Never touched: paragraphs with a numbered or bulleted list item (a runbook's step 3 may repeat step 1
- * on purpose), anything inside or next to a code fence, and paragraphs shorter than `minRepeatChars` (a
+ * on purpose), anything inside or next to a code fence, a paragraph that points at its neighbours ("the
+ * files listed above") unless its whole text repeats, and paragraphs shorter than `minRepeatChars` (a
  * reference would not be much shorter). Splitting is at line endings only, so joining the pieces gives
  * the original bytes; no sentence splitter can cut inside `./migrate.sh`, `v1.2.3` or a URL.
  *
@@ -35,6 +36,16 @@ export interface Seen {
 const seenHas = (seen: Seen, key: string): boolean => seen.added.has(key) || seen.earlier.has(key);
 
 const fence = /^\s*(?:```|~~~)/u;
+/**
+ * Words by which a paragraph points at its neighbours ("delete the files listed above", "run the
+ * following:"): repeated next to other neighbours, a reference would send the model to the earlier
+ * message's. Such a paragraph goes whole; a whole text repeated (its neighbours with it) is still a reference.
+ * A word that points forward points out of the paragraph only when the paragraph ends in a colon: "you can
+ * use the following context: the project is..." (Claude Code's reminder) holds what it introduces.
+ */
+const pointsBack = /\b(?:above|preceding|aforementioned|the former|the latter)\b/iu;
+const pointsForward = /\b(?:below|following|as follows|hereunder)\b/iu;
+const pointsAtNeighbours = (paragraph: string): boolean => pointsBack.test(paragraph) || (/:\s*$/u.test(paragraph) && pointsForward.test(paragraph));
 const listItem = /^\s*(?:[-*+•‣◦]|\d{1,3}[.)]|[a-zA-Z][.)]|\(\d{1,3}\)|\[[ xX]\])\s/u;
 
 /** A text's key: short texts (never referenced, only remembered as places) stand as themselves, unhashed. */
@@ -228,7 +239,7 @@ export function referenceRepeatedParagraphs(text: string, seen: Seen, mayReplace
     const body = paragraph.slice(0, paragraph.length - eol.length);
     const start = preview(body);
     const key = digest('p', body);
-    const eligible = !opaque && !list && body.length >= minRepeatChars;
+    const eligible = !opaque && !list && body.length >= minRepeatChars && !pointsAtNeighbours(body);
     if (mayReplace && eligible && seen.earlier.has(key) && !ambiguous('p', start, key, seen)) {
       out.push(repeatedParagraphReference(body) + eol);
       replaced += 1;

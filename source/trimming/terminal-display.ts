@@ -167,7 +167,8 @@ const acrossRows = /\u001b(?:\[[0-9;]*[ABEFJsu]|[78MDE])|\u009b[0-9;]*[ABEFJsu]/
 /**
  * Whether the tool cut lines out of the output and says so where they were (Codex: `…120 tokens
  * truncated…`, `[... omitted 200 of 400 lines ...]`; Claude Code: `... [120 lines truncated] ...`; `... 40
- * more lines`): a cursor move across rows after the cut lands on a row that is no longer there.
+ * more lines`; without a count: `[output truncated]`, `(truncated)`, `… truncated`): a cursor move across
+ * rows after the cut lands on a row that is no longer there.
  */
 export function cutByTool(text: string): boolean {
   return cutMarker.test(text);
@@ -178,7 +179,8 @@ export function cutByTool(text: string): boolean {
  * dots and spaces (a dot reporter, wget's dot progress) scanned the rest of the run, quadratic time (20 KB
  * of dots held the event loop for a second).
  */
-const cutMarker = /(?:…|\.\.\.|\[)[\s.…]{0,8}(?:omitted\s+\d|\d[\d,]*\s+(?:more\s+)?(?:lines?|chars?|characters|tokens|bytes)\b(?:\s+(?:truncated|omitted|elided|hidden|not shown))?)/iu;
+const cutMarker =
+  /(?:…|\.\.\.|\[)[\s.…]{0,8}(?:omitted\s+\d|\d[\d,]*\s+(?:more\s+)?(?:lines?|chars?|characters|tokens|bytes)\b(?:\s+(?:truncated|omitted|elided|hidden|not shown))?)|[[(<]\s{0,3}(?:output\s+)?(?:truncated|clipped|elided)(?:\s+output)?\s{0,3}[\])>]|(?:…|\.\.\.)\s{0,3}\(?(?:output\s+)?(?:truncated|clipped|elided)\b/iu;
 const cutMarkers = new RegExp(cutMarker.source, 'giu');
 
 /** How many of the tool's cut notices (cutByTool) the text holds: a drawing must not erase one (the model would take a cut output for whole). */

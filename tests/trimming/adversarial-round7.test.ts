@@ -220,6 +220,45 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 7, thro
     expect(outputs).toEqual([r7.ndjsonReturns, r7.jqRawReturns]);
   });
 
+  // --- Cut notices without a count, cleared screens ----------------------------------------------------------------------
+
+  it.each(Object.entries(r7.countlessCuts))('a tool cut notice without a count (%s) inside a redrawn row: the notice arrives', async (notice, output) => {
+    const { outputs } = await send([{ user: 'Did the build pass?' }, shell('./build --quiet', output)]);
+    expect(outputs[0]).toContain(notice);
+  });
+
+  it.each(Object.entries(r7.clearedScreens))('%s: byte for byte (what was cleared is in the scrollback)', async (_what, output) => {
+    const { outputs } = await send([{ user: 'What happened?' }, shell('./steps.sh', output)]);
+    expect(outputs).toEqual([output]);
+  });
+
+  // --- Paragraphs that point at their neighbours ----------------------------------------------------------------------------
+
+  it('a rule that says "listed above", repeated under another list: the repeat arrives whole', async () => {
+    const turns: Turn[] = [{ user: r7.listed(['/tmp/a.log', '/tmp/b.log']) }, { assistant: 'Done: 12 MB freed.' }, { user: r7.listed(['/srv/db/main.db', '/srv/db/wal.log']) }, { assistant: 'Waiting for the backup.' }];
+    const { texts } = await send(turns);
+    expect(occurrences(texts, r7.pointingRule)).toBe(2);
+  });
+
+  it('a rule ending "run exactly the following command:", repeated before another command: the repeat arrives whole', async () => {
+    const turns: Turn[] = [{ user: r7.withCommand('./migrate.sh --dry-run') }, { assistant: 'Dry run clean.' }, { user: r7.withCommand('./migrate.sh --apply') }, { assistant: 'Applying.' }];
+    const { texts } = await send(turns);
+    expect(occurrences(texts, r7.forwardRule)).toBe(2);
+  });
+
+  it('the same text with its list repeated whole: a reference (its neighbours go with it)', async () => {
+    const text = r7.listed(['/tmp/a.log', '/tmp/b.log']);
+    const turns: Turn[] = [{ user: text }, { assistant: 'Done: 12 MB freed.' }, { user: text }, { assistant: 'Nothing left to delete.' }];
+    const { texts } = await send(turns);
+    expect(occurrences(texts, r7.pointingRule)).toBe(protocol === 'responses' ? 2 : 1);
+  });
+
+  it('Claude Code\'s CLAUDE.md reminder ("follow them exactly as written") does not stop drawing', async () => {
+    const turns: Turn[] = [{ developer: r7.claudeMdReminder }, { user: 'Install the dependencies.' }, shell('npm ci', r7.npmGauge)];
+    const { outputs } = await send(turns, new Map([[r7.npmGauge, r7.npmGaugeScreen]]));
+    expect(outputs).toEqual([r7.npmGaugeScreen]);
+  });
+
   // --- Output the model must copy exactly ------------------------------------------------------------------------------------
 
   it.each([
