@@ -123,13 +123,13 @@ function rowDrawnForTerminal(row: string): boolean {
 }
 
 /**
- * Words that say something went wrong. A progress frame (a percentage, a count, a spinner glyph) the
+ * Words (and the crosses test runners mark a failure with) that say something went wrong. A progress frame (a percentage, a count, a spinner glyph) the
  * program drew over that says one the row's last frame does not (`Downloading 45% (retry 1/3: connection
  * reset)`, `⠙ Installing 4/40 warning: peer dependency missing`) used the status line to report an event
  * the final screen no longer shows: the output goes as it came. A frame without a progress mark that the
  * program erased (jest's provisional `Tests: 3 failed`, rewritten as the real summary) is its own redraw.
  */
-const alarmWord = /\b(?:errors?|fail(?:s|ed|ing|ure)?|warn(?:s|ed|ing|ings)?|fatal|panic(?:ked)?|exception|denied|refused|reset|timed out|timeout|abort(?:s|ed)?|retry(?:ing)?|retrie[sd]|cannot|can't|unable|invalid|missing|not found|killed|crash(?:ed|es)?|mismatch)\b/iu;
+const alarmWord = /\b(?:errors?|fail(?:s|ed|ing|ure)?|warn(?:s|ed|ing|ings)?|fatal|panic(?:ked)?|exception|denied|refused|reset|timed out|timeout|abort(?:s|ed)?|retry(?:ing)?|retrie[sd]|cannot|can't|unable|invalid|missing|not found|killed|crash(?:ed|es)?|mismatch)\b|[✖✗✘❌⛔]/iu;
 const alarmWords = new RegExp(alarmWord.source, 'giu');
 
 function warnsOnlyWhileDrawn(visible: readonly string[], lastWritten: number): boolean {

@@ -197,6 +197,16 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 7, thro
     expect(outputs[0]).toContain(said);
   });
 
+  it('a cross (✖) marking a failed suite in an overwritten frame: byte for byte', async () => {
+    const { outputs } = await send([{ user: 'Did every suite pass?' }, shell('./run-suites.sh', r7.crossInFrame)]);
+    expect(outputs).toEqual([r7.crossInFrame]);
+  });
+
+  it.each(['zcat ci.log.1.gz', 'gzip -dc ci.log.1.gz | head -n 40', 'xzcat ci.log.2.xz'])('a compressed log printed with `%s`: byte for byte (a file\'s carriage returns are its bytes)', async (command) => {
+    const { outputs } = await send([{ user: 'What did step 4 download?' }, shell(command, r7.compressedLog)]);
+    expect(outputs).toEqual([r7.compressedLog]);
+  });
+
   it('an error in the last frame: drawn, the error arrives', async () => {
     const { outputs } = await send([{ user: 'Did the upload work?' }, shell('./upload.sh', r7.errorLastFrame)], new Map([[r7.errorLastFrame, r7.errorLastFrameScreen]]));
     expect(outputs[0]).toContain('Upload failed at 55%: 403 Forbidden');
