@@ -65,6 +65,25 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 7, thro
     expect(occurrences(instructionsOf(protocol, sent), rule)).toBe(protocol === 'responses' ? 2 : 1);
   });
 
+  it('a rule repeated after a call wrote a file starting the same way with "always" for "never" (chat: a legacy function_call): the repeat arrives whole', async () => {
+    const rule = r7.writtenRule('never');
+    const written = r7.writtenRule('always');
+    const turns: Turn[] = [{ user: rule }, { tool: { name: 'write_file', args: { path: 'RELEASE.md', content: written }, output: 'Wrote RELEASE.md.' } }, { assistant: 'Written.' }, { user: rule }];
+    let body = bodyFor(protocol, turns);
+    if (protocol === 'openai') {
+      // The same conversation as a client of the legacy functions API sends it: function_call and a `function` result.
+      const messages = (body.messages as Json[]).map((message) => {
+        const calls = message.tool_calls as Array<{ function: Json }> | undefined;
+        if (calls) return { role: 'assistant', content: null, function_call: calls[0]!.function };
+        return message.role === 'tool' ? { role: 'function', name: 'write_file', content: message.content } : message;
+      });
+      body = { ...body, messages };
+    }
+    const sent = await sendThroughGateway(gateway.harness, protocol, body);
+    const texts = instructionsOf(protocol, sent);
+    expect(occurrences(texts, rule)).toBe(2);
+  });
+
   // --- Repetition that is the content --------------------------------------------------------------------------------
 
   it('identical log lines under a spinner: drawn, all seven 503s and both 200s arrive', async () => {
