@@ -6,13 +6,15 @@ import * as r7 from './fixtures/round7-outputs.js';
 
 /**
  * The seventh adversarial audit of L2.5, through a real gateway in the three caller protocols, on families
- * rounds 1-6 did not cover: a multiplexer label only one row carries; legacy chat `functions` descriptions;
- * outputs where repetition is the content (identical lines, `yes | head`, TAP, identical table rows); diffs
- * whose lines differ in a sign or a trailing space; YAML and JSON blocks differing in one value; recursion
- * tracebacks; base64 and hex dumps; instructions repeated with one word changed, with an exception
- * appended, quoted to ask about them; code pasted twice with one edit; progress frames that carry an error;
- * Windows CRLF output; other scripts (CJK, Arabic, Devanagari, Thai, emoji); carriage returns inside JSON;
- * output the model is told to copy exactly.
+ * rounds 1-6 did not cover: a multiplexer label only one row carries; legacy chat `functions` descriptions
+ * and `function_call` arguments; outputs where repetition is the content (identical lines, `yes | head`,
+ * TAP, identical table rows); diffs whose lines differ in a sign or a trailing space; YAML and JSON blocks
+ * differing in one value; recursion tracebacks; base64 and hex dumps; instructions repeated with one word
+ * changed, with an exception appended, quoted to ask about them; code pasted twice with one edit;
+ * paragraphs that point at their neighbours; progress frames that carry an error, a warning or a cross;
+ * cut notices without a count; cleared and alternate screens; Windows CRLF output; other scripts (CJK,
+ * Arabic, Devanagari, Thai, emoji); carriage returns inside JSON; compressed logs; output the model is
+ * told to copy exactly.
  *
  * Every conversation is checked by expectFaithful (faithful.ts); cases add what they are about.
  */
