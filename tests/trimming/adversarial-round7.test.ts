@@ -251,6 +251,11 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 7, thro
     expect(outputs).toEqual([r7.ndjsonReturns, r7.jqRawReturns]);
   });
 
+  it.each(Object.entries(r7.stillDrawn))('%s: still drawn to its final screen', async (_what, [output, screen]) => {
+    const { outputs } = await send([{ user: 'Set up the project.' }, shell('./setup.sh', output)], new Map([[output, screen]]));
+    expect(outputs).toEqual([screen]);
+  });
+
   // --- Cut notices without a count, cleared screens ----------------------------------------------------------------------
 
   it.each(Object.entries(r7.countlessCuts))('a tool cut notice without a count (%s) inside a redrawn row: the notice arrives', async (notice, output) => {
