@@ -129,8 +129,8 @@ function rowDrawnForTerminal(row: string): boolean {
  * the final screen no longer shows: the output goes as it came. A frame without a progress mark that the
  * program erased (jest's provisional `Tests: 3 failed`, rewritten as the real summary) is its own redraw.
  */
-const alarmWord = /\b(?:errors?|fail(?:s|ed|ing|ure)?|warn(?:s|ed|ing|ings)?|fatal|panic(?:ked)?|exception|denied|refused|reset|timed out|timeout|abort(?:s|ed)?|retry(?:ing)?|retrie[sd]|cannot|can't|unable|invalid|missing|not found|killed|crash(?:ed|es)?|mismatch)\b|[✖✗✘❌⛔]/iu;
-const alarmWords = new RegExp(alarmWord.source, 'giu');
+const alarmWord = /\b(?:errors?|fail(?:s|ed|ing|ure)?|warn(?:s|ed|ing|ings)?|fatal|panic(?:ked)?|exception|denied|refused|reset|timed out|timeout|abort(?:s|ed)?|retry(?:ing)?|retrie[sd]|cannot|can't|unable|invalid|missing|not found|killed|crash(?:ed|es)?|mismatch)\b|[✖✗✘❌⛔]/i;
+const alarmWords = new RegExp(alarmWord.source, 'gi');
 
 function warnsOnlyWhileDrawn(visible: readonly string[], lastWritten: number): boolean {
   const kept = new Set(Array.from((visible[lastWritten] ?? '').matchAll(alarmWords), (match) => match[0].toLowerCase()));
@@ -140,6 +140,44 @@ function warnsOnlyWhileDrawn(visible: readonly string[], lastWritten: number): b
   }
   return false;
 }
+
+/**
+ * The same across rows: whether a progress frame that says something went wrong (alarmWord, progressMark)
+ * is nowhere on the final screen, drawn over by a cursor moved up (a multi-row progress display: docker,
+ * pnpm, cargo) or by a `\r`. Each piece of the output between line ends, returns and cursor or erase
+ * sequences is one frame; a permanent line is found among the screen's lines at once, and at most
+ * `maxLooseFrames` others are searched for in the whole screen (more: in doubt, true). A frame the screen
+ * shows a later state of, in the same words (shape), said nothing the screen does not.
+ */
+export async function warningsDrawnAway(text: string, screen: string, pacer: Pacer): Promise<boolean> {
+  if (!alarmWord.test(text)) return false;
+  await pacer.pace();
+  const shown = screen.replace(escapeSequence, '');
+  const lines = new Set(shown.split('\n').map((line) => line.trim()));
+  let shapes: Set<string> | undefined;
+  let loose = 0;
+  let read = 0;
+  for (const piece of text.split(framePieces)) {
+    read += piece.length + 1;
+    if (read >= stepChars) {
+      read = 0;
+      await pacer.pace();
+    }
+    if (!alarmWord.test(piece)) continue;
+    const visible = piece.replace(escapeSequence, '').replaceAll('\b', '').trim();
+    if (visible === '' || !progressMark.test(visible) || lines.has(visible)) continue;
+    if (++loose > maxLooseFrames) return true;
+    if (shown.includes(visible)) continue;
+    // An earlier frame of a row the screen shows in the same words (`linting 10% (3 warnings)` under `linting 100% (3 warnings)`).
+    shapes ??= new Set([...lines].map(shape));
+    if (!shapes.has(shape(visible))) return true;
+  }
+  return false;
+}
+
+/** What ends a frame: a line end, a return, a cursor move or an erase. */
+const framePieces = /\r|\n|\u001b\[[0-9;]*[ABEFGHJKf]/u;
+const maxLooseFrames = 256;
 
 /**
  * Whether `next` erases `frame` with spaces: nothing but spaces, at least as many as the cells `frame`

@@ -228,6 +228,11 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 7, thro
     expect(outputs).toEqual([r7.compressedLog]);
   });
 
+  it('a warning in a row of a two-row progress display, redrawn with the cursor moved up: byte for byte', async () => {
+    const { outputs } = await send([{ user: 'Did both services build?' }, shell('pnpm -r build', r7.multiRowWarning)]);
+    expect(outputs).toEqual([r7.multiRowWarning]);
+  });
+
   it('an error in the last frame: drawn, the error arrives', async () => {
     const { outputs } = await send([{ user: 'Did the upload work?' }, shell('./upload.sh', r7.errorLastFrame)], new Map([[r7.errorLastFrame, r7.errorLastFrameScreen]]));
     expect(outputs[0]).toContain('Upload failed at 55%: 403 Forbidden');
