@@ -92,7 +92,12 @@ export function repeatedBlockReference(text: string): string {
  * and neither does the last word, which the quote may cut (two rules that read "... you must alwa…" and
  * "... you must neve…" differ only in a fragment of a word: the model would match the words before it).
  */
-const startKey = (start: string): string => asRead(start).replace(/\s+/gu, ' ').replace(/ \S*$/u, '');
+const startKey = (start: string): string => asRead(start).replace(/\s+/gu, ' ').slice(0, keyChars).replace(/ \S*$/u, '');
+/**
+ * A start is compared by its first 40 characters as read: what the reading drops (`**`, `` ` ``, an invisible
+ * character) shortens one of two 60-character quotes, and both must still be compared over the same words.
+ */
+const keyChars = 40;
 
 /**
  * Cyrillic, Greek and Armenian letters (in lower case) that look like a Latin letter, some only in their capital
@@ -108,8 +113,8 @@ const lookAlikeLetter = new RegExp(`[${Object.keys(lookAlikes).join('')}]`, 'gu'
 /**
  * A start as a reader sees it: composed and decomposed accents (NFC/NFD) and compatibility forms (NFKC) are
  * one, invisible format characters (zero-width spaces and joiners, a BOM, direction marks) are not there,
- * and neither case, a Cyrillic or Greek letter that looks like a Latin one, nor the shape of a quote mark
- * or dash tells two starts apart. Two starts that differ only in those would both match the quote.
+ * and neither case, a Cyrillic or Greek letter that looks like a Latin one, the shape of a quote mark
+ * or dash, Markdown's emphasis and code marks, nor the script of a digit tells two starts apart. Two starts that differ only in those would both match the quote.
  */
 const asRead = (text: string): string =>
   text
@@ -117,9 +122,27 @@ const asRead = (text: string): string =>
     .replace(/\p{Cf}/gu, '')
     .toLowerCase()
     .replace(lookAlikeLetter, (char) => lookAlikes[char]!)
-    .replace(/[‘’‚‛′`´]/gu, "'")
+    // Markdown's emphasis and code marks are not read as words (`**Never**`, `` `npm ci` ``), nor is an apostrophe's shape.
+    .replace(/[*_~‘’‚‛′`´']/gu, '')
     .replace(/[“”„‟″«»]/gu, '"')
-    .replace(/[‐‑‒–—―−]/gu, '-');
+    .replace(/[‐‑‒–—―−]/gu, '-')
+    .replace(otherDigit, asciiDigit);
+
+/** A decimal digit of another script (`٣`, `३`): read as the number it is. */
+const otherDigit = /(?![0-9])\p{Nd}/gu;
+const digitValues = new Map<string, string>();
+function asciiDigit(digit: string): string {
+  let value = digitValues.get(digit);
+  if (value === undefined) {
+    // Unicode puts each script's ten digits in a run from its zero: count back to the run's start.
+    const code = digit.codePointAt(0)!;
+    let zero = code;
+    while (code - zero < 9 && /\p{Nd}/u.test(String.fromCodePoint(zero - 1))) zero -= 1;
+    value = String((code - zero) % 10);
+    digitValues.set(digit, value);
+  }
+  return value;
+}
 
 function rememberPlace(kind: 'p' | 'b', quoted: string, contentKey: string, seen: Seen): void {
   const start = startKey(quoted);

@@ -10,7 +10,8 @@ import * as r7 from './fixtures/round7-outputs.js';
  * and `function_call` arguments; outputs where repetition is the content (identical lines, `yes | head`,
  * TAP, identical table rows); diffs whose lines differ in a sign or a trailing space; YAML and JSON blocks
  * differing in one value; recursion tracebacks; base64 and hex dumps; instructions repeated with one word
- * changed, with an exception appended, quoted to ask about them; code pasted twice with one edit;
+ * changed, starting one Markdown mark or one script's digits apart, with an exception appended, quoted
+ * to ask about them; code pasted twice with one edit;
  * paragraphs that point at their neighbours; progress frames that carry an error, a warning or a cross;
  * cut notices without a count; cleared and alternate screens; Windows CRLF output; other scripts (CJK,
  * Arabic, Devanagari, Thai, emoji); carriage returns inside JSON; compressed logs; output the model is
@@ -170,6 +171,13 @@ describe.each(['openai', 'anthropic', 'responses'] as const)('L2.5 audit 7, thro
     const { texts } = await send(turns);
     expect(occurrences(texts, first)).toBeGreaterThanOrEqual(1);
     expect(occurrences(texts, second)).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each(Object.entries(r7.confusableStarts))('two rules whose starts differ only in %s: the first, repeated, arrives whole', async (_what, [first, second]) => {
+    const turns: Turn[] = [{ user: first }, { assistant: 'OK.' }, { user: second }, { assistant: 'OK.' }, { user: first }];
+    const { texts } = await send(turns);
+    expect(occurrences(texts, first)).toBe(2);
+    expect(occurrences(texts, second)).toBe(1);
   });
 
   it.each([
