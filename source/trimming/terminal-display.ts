@@ -123,8 +123,8 @@ function rowDrawnForTerminal(row: string): boolean {
 }
 
 /**
- * Words (and the crosses test runners mark a failure with) that say something went wrong. A progress frame (a percentage, a count, a spinner glyph) the
- * program drew over that says one the row's last frame does not (`Downloading 45% (retry 1/3: connection
+ * Words (and the crosses test runners mark a failure with) that say something went wrong. A progress frame
+ * (a percentage, a count, a spinner glyph) the program drew over that says one the row's last frame does not (`Downloading 45% (retry 1/3: connection
  * reset)`, `⠙ Installing 4/40 warning: peer dependency missing`) used the status line to report an event
  * the final screen no longer shows: the output goes as it came. A frame without a progress mark that the
  * program erased (jest's provisional `Tests: 3 failed`, rewritten as the real summary) is its own redraw.
@@ -167,6 +167,8 @@ export async function warningsDrawnAway(text: string, screen: string, pacer: Pac
     const visible = piece.replace(escapeSequence, '').replaceAll('\b', '').trim();
     if (visible === '' || !progressMark.test(visible) || lines.has(visible)) continue;
     if (++loose > maxLooseFrames) return true;
+    // A search of the whole screen: at most maxLooseFrames of them, one per turn of the pacer.
+    await pacer.pace();
     if (shown.includes(visible)) continue;
     // An earlier frame of a row the screen shows in the same words (`linting 10% (3 warnings)` under `linting 100% (3 warnings)`).
     shapes ??= new Set([...lines].map(shape));
@@ -177,7 +179,7 @@ export async function warningsDrawnAway(text: string, screen: string, pacer: Pac
 
 /** What ends a frame: a line end, a return, a cursor move or an erase. */
 const framePieces = /\r|\n|\u001b\[[0-9;]*[ABEFGHJKf]/u;
-const maxLooseFrames = 256;
+const maxLooseFrames = 64;
 
 /**
  * Whether `next` erases `frame` with spaces: nothing but spaces, at least as many as the cells `frame`
@@ -314,8 +316,7 @@ export async function labelsRedrawnRows(text: string, pacer: Pacer): Promise<boo
   const redrawn: string[] = [];
   let labelDrawnOver = false;
   await everyRowPaced(text.split('\n'), pacer, (row) => {
-    const match = rowLabel.exec(row);
-    const label = match?.[1];
+    const label = rowLabel.exec(row)?.[1];
     if (label === undefined) return true;
     labels.set(label, (labels.get(label) ?? 0) + 1);
     const line = row.endsWith('\r') ? row.slice(0, -1) : row;
