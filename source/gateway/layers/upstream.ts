@@ -11,6 +11,7 @@ import { DeliveredAnswer } from '../delivered-answer.js';
 import { answersAsStream, UpstreamRequest } from '../upstream-request.js';
 import { collect, errorBodyLimit, failAnswer, relayJson, relayStream, relayStreamAsWhole, relayUpstreamError, tooLargeMessage } from './upstream-relay.js';
 import { retryDelayMs, isRetryableStatus, parseRetryAfterMs } from './upstream-retry.js';
+import { LearnedOutputLimits, refusedOutputLimit, withOutputLimit } from '../../providers/output-limit.js';
 
 export interface UpstreamAgents {
   http: HttpAgent;
@@ -29,7 +30,11 @@ export function createUpstreamAgents(): UpstreamAgents {
  * How one attempt ended: the answer (or a final error) went to the client, or it failed in a way the
  * next route may fix, carrying the error to send should no route succeed.
  */
-type AttemptOutcome = { kind: 'committed' } | { kind: 'retryable'; retryAfterMs: number | undefined; sendFailure: () => void };
+type AttemptOutcome =
+  | { kind: 'committed' }
+  | { kind: 'retryable'; retryAfterMs: number | undefined; sendFailure: () => void }
+  /** The provider refused the output limit asked for and named its own: ask again within it (output-limit.ts). */
+  | { kind: 'outputLimit'; limit: number };
 
 /**
  * L3: sends the request to its primary route, and on 429, 5xx, timeout or connection failure to each
@@ -39,6 +44,7 @@ type AttemptOutcome = { kind: 'committed' } | { kind: 'retryable'; retryAfterMs:
 type Warn = (message: string) => void;
 
 export function upstreamLayer(routing: RoutingTable, agents: UpstreamAgents, onWarning?: Warn): Layer {
+  const outputLimits = new LearnedOutputLimits();
   return async (ctx) => {
     const chat = ctx.chat;
     if (!chat) return;
@@ -55,16 +61,31 @@ export function upstreamLayer(routing: RoutingTable, agents: UpstreamAgents, onW
         if (ctx.clientGone) return;
         attempts += 1;
         ctx.attempts = attempts;
-        const outcome = await attempt(ctx, chat, route, agents, onWarning);
+        let outcome = await attempt(ctx, chat, route, agents, onWarning, outputLimits);
+        if (outcome.kind === 'outputLimit') {
+          attempts += 1;
+          ctx.attempts = attempts;
+          outcome = await attempt(ctx, chat, route, agents, onWarning, outputLimits, outcome.limit);
+        }
         if (outcome.kind === 'committed') return;
-        last = outcome;
+        // An attempt asked within a named limit never reports another one.
+        if (outcome.kind === 'retryable') last = outcome;
       }
     }
     last?.sendFailure();
   };
 }
 
-function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: UpstreamAgents, onWarning: Warn | undefined): Promise<AttemptOutcome> {
+/** `refusedLimit`: the output limit the provider just named for this request, which it gets without asking again. */
+function attempt(
+  ctx: RequestContext,
+  chat: ChatRequest,
+  route: Route,
+  agents: UpstreamAgents,
+  onWarning: Warn | undefined,
+  outputLimits: LearnedOutputLimits,
+  refusedLimit?: number,
+): Promise<AttemptOutcome> {
   return new Promise((resolve) => {
     const provider = route.target.providerId;
     let exchange: Exchange;
@@ -81,8 +102,10 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
     ctx.dropped = exchange.dropped;
     const startedAt = performance.now();
     const waitBefore = ctx.upstreamWaitMs;
+    const outputLimit = refusedLimit ?? outputLimits.get(route.target.baseUrl, exchange.model);
+    const body = outputLimit === undefined ? exchange.body : (withOutputLimit(exchange.body, outputLimit) ?? exchange.body);
     const upstream = new UpstreamRequest(exchange.url, {
-      body: exchange.body,
+      body,
       headers: exchange.headers,
       agents,
       timeout: { connect: route.connectTimeoutMs, request: route.timeoutMs, idle: route.idleTimeoutMs },
@@ -151,6 +174,12 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
               if (ok) {
                 const unusable = relayJson(ctx, exchange, body);
                 return unusable ? fail(unusable.message, unusable.code) : settle({ kind: 'committed' });
+              }
+              const limit = status === 400 && refusedLimit === undefined ? refusedOutputLimit(body, exchange.body) : undefined;
+              if (limit !== undefined) {
+                outputLimits.remember(route.target.baseUrl, exchange.model, limit);
+                onWarning?.(`${provider} writes at most ${limit} output tokens with ${exchange.model}: requests asking for more are sent with max_tokens ${limit}.`);
+                return settle({ kind: 'outputLimit', limit });
               }
               const retryAfter = response.headers['retry-after'];
               const sendFailure = (): void => relayUpstreamError(ctx, exchange, provider, status, body, retryAfter, response.headers.location);
