@@ -1,10 +1,18 @@
 /**
- * A provider's output limit, read from its refusal. Clients ask for as much as their own model allows:
- * Claude Code sends `max_tokens: 32000` whatever the gateway serves, and OpenAI's gpt-4o-mini (the openai
- * provider's default) writes at most 16,384, so OpenAI refused every request ("max_tokens is too large").
- * Asking again for the most the model writes changes nothing the model could have answered: the client's
- * limit was never reachable. Only a limit the provider names is used, never a guess.
+ * How a provider wants the output limit asked, read from its refusal. Clients ask for as much as their own
+ * model allows: Claude Code sends `max_tokens` 32,000 or more whatever the gateway serves, and OpenAI's
+ * gpt-4o-mini (the openai provider's default) writes at most 16,384, so OpenAI refused every request
+ * ("max_tokens is too large"); OpenAI's reasoning models (gpt-5, o3, o4-mini) refuse `max_tokens` itself
+ * ("Use 'max_completion_tokens' instead"), which is what the translations from Anthropic and Responses send.
+ * Asking again for the most the model writes, in the field it reads, changes nothing the model could have
+ * answered: the client's limit was never reachable. Only what the provider states is used, never a guess.
  */
+
+/** What a provider's refusal asked for: a lower limit, the limit in `max_completion_tokens`, or both. */
+export interface OutputLimitFix {
+  limit?: number;
+  completionTokensField?: boolean;
+}
 
 /** The output-limit fields a request body may carry, in the three protocols. */
 const limitFields = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] as const;
@@ -22,7 +30,8 @@ export function askedOutputLimit(body: unknown): number | undefined {
  * - Anthropic: "max_tokens: 64000 > 32000, which is the maximum allowed number of output tokens for ..."
  * - DeepSeek: "Invalid max_tokens value, the valid range of max_tokens is [1, 8192]"
  * - Groq: "`max_tokens` must be less than or equal to `32768`, the maximum value for `max_tokens` ..."
- * undefined for any other refusal (a 400 about something else is the client's to read).
+ * undefined for any other refusal (a 400 about something else, or about the context window, which depends
+ * on the input, is the client's to read).
  */
 export function outputLimitFromRefusal(errorBody: string, asked: number): number | undefined {
   const text = errorBody.slice(0, 4096);
@@ -35,22 +44,34 @@ export function outputLimitFromRefusal(errorBody: string, asked: number): number
   return Number.isSafeInteger(limit) && limit >= 1 && limit < asked ? limit : undefined;
 }
 
-/** The limit a provider's 400 (`errorBody`) names for the request it refused, when that asked for more. */
-export function refusedOutputLimit(errorBody: Buffer | string, requestBody: Buffer | string): number | undefined {
-  let asked: number | undefined;
+/** OpenAI's reasoning models: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead." */
+const wantsCompletionTokensField = /'max_tokens' is not supported with this model\. Use 'max_completion_tokens' instead/;
+
+/**
+ * What a provider's 400 (`errorBody`) asks of the request it refused (`sentBody`, as sent) that the request
+ * did not already do; undefined when it asks nothing about the output limit.
+ */
+export function refusedOutputLimit(errorBody: Buffer | string, sentBody: Buffer | string): OutputLimitFix | undefined {
+  let sent: unknown;
   try {
-    asked = askedOutputLimit(JSON.parse(typeof requestBody === 'string' ? requestBody : requestBody.toString('utf8')));
+    sent = JSON.parse(typeof sentBody === 'string' ? sentBody : sentBody.toString('utf8'));
   } catch {
     return undefined;
   }
-  return asked === undefined ? undefined : outputLimitFromRefusal(typeof errorBody === 'string' ? errorBody : errorBody.toString('utf8'), asked);
+  if (sent === null || typeof sent !== 'object' || Array.isArray(sent)) return undefined;
+  const text = typeof errorBody === 'string' ? errorBody : errorBody.toString('utf8');
+  if (typeof (sent as Record<string, unknown>).max_tokens === 'number' && wantsCompletionTokensField.test(text.slice(0, 4096))) return { completionTokensField: true };
+  const asked = askedOutputLimit(sent);
+  const limit = asked === undefined ? undefined : outputLimitFromRefusal(text, asked);
+  return limit === undefined ? undefined : { limit };
 }
 
 /**
- * The body with every output-limit field above `limit` lowered to it; undefined when none is above (or the
- * body is not a JSON object). Only those fields change: the rest is the body as it was.
+ * The body asked the way `fix` says: `max_tokens` moved to `max_completion_tokens` (a chat body that has no
+ * `max_completion_tokens` of its own), every output-limit field above the limit lowered to it. undefined
+ * when that changes nothing (or the body is not a JSON object). The rest is the body as it was.
  */
-export function withOutputLimit(body: Buffer | string, limit: number): string | undefined {
+export function withOutputLimit(body: Buffer | string, fix: OutputLimitFix): string | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
@@ -59,31 +80,45 @@ export function withOutputLimit(body: Buffer | string, limit: number): string | 
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
   const record = parsed as Record<string, unknown>;
-  let lowered = false;
+  let changed = false;
+  if (fix.completionTokensField && typeof record.max_tokens === 'number' && record.max_completion_tokens === undefined && Array.isArray(record.messages)) {
+    record.max_completion_tokens = record.max_tokens;
+    delete record.max_tokens;
+    changed = true;
+  }
   for (const field of limitFields) {
     const value = record[field];
-    if (typeof value === 'number' && value > limit) {
-      record[field] = limit;
-      lowered = true;
+    if (fix.limit !== undefined && typeof value === 'number' && value > fix.limit) {
+      record[field] = fix.limit;
+      changed = true;
     }
   }
-  return lowered ? JSON.stringify(record) : undefined;
+  return changed ? JSON.stringify(record) : undefined;
 }
 
-/** Limits learned per provider base URL and model, so that later requests ask within them at once. Bounded. */
+/** What was learned per provider base URL and model, so that later requests are asked right at once. Bounded. */
 export class LearnedOutputLimits {
-  private readonly limits = new Map<string, number>();
+  private readonly fixes = new Map<string, OutputLimitFix>();
 
   constructor(private readonly capacity = 256) {}
 
-  get(baseUrl: string, model: string): number | undefined {
-    return this.limits.get(`${baseUrl}\n${model}`);
+  get(baseUrl: string, model: string): OutputLimitFix | undefined {
+    return this.fixes.get(`${baseUrl}\n${model}`);
   }
 
-  remember(baseUrl: string, model: string, limit: number): void {
+  /** Adds `fix` to what is known of the model; returns the whole of it. */
+  remember(baseUrl: string, model: string, fix: OutputLimitFix): OutputLimitFix {
     const key = `${baseUrl}\n${model}`;
-    this.limits.delete(key);
-    this.limits.set(key, limit);
-    if (this.limits.size > this.capacity) this.limits.delete(this.limits.keys().next().value!);
+    const known = { ...{}, ...this.fixes.get(key), ...fix };
+    this.fixes.delete(key);
+    this.fixes.set(key, known);
+    if (this.fixes.size > this.capacity) this.fixes.delete(this.fixes.keys().next().value!);
+    return known;
   }
+}
+
+/** For the log: what the gateway now does for the model. */
+export function describeOutputLimitFix(fix: OutputLimitFix): string {
+  const parts = [fix.completionTokensField ? 'the limit is sent as max_completion_tokens' : undefined, fix.limit !== undefined ? `at most ${fix.limit} output tokens are asked for` : undefined];
+  return parts.filter((part) => part !== undefined).join(' and ');
 }

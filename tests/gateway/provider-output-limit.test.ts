@@ -44,6 +44,25 @@ describe.each(upstreams)('a model that writes at most 16,384 tokens behind %s', 
   });
 });
 
+describe("OpenAI's reasoning models, which refuse max_tokens itself", () => {
+  it('Claude Code and Codex through them: the translated max_tokens is sent again as max_completion_tokens (lowered when the model also names a limit), and so from then on', async () => {
+    harness = await startHarness({ fake: { maxTokensUnsupported: true, maxOutputTokens: 16_384 } });
+    const first = await harness.messages({ model: 'claude-sonnet-4-5', max_tokens: 32_000, messages: [{ role: 'user', content: 'Plan the refactor' }] });
+    expect(first.status).toBe(200);
+    expect(((await first.json()) as Anthropic.Message).content).toEqual([expect.objectContaining({ text: 'Echo: Plan the refactor' })]);
+    const openai = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'x', maxRetries: 0 });
+    const codexLike = await openai.responses.create({ model: 'fake-model', input: 'Write the patch', max_output_tokens: 20_000 });
+    expect(codexLike.output_text).toBe('Echo: Write the patch');
+    const sent = harness.fake.requests.filter((r) => r.method === 'POST').map((r) => [r.body.max_tokens, r.body.max_completion_tokens]);
+    expect(sent).toEqual([
+      [32_000, undefined],
+      [undefined, 32_000],
+      [undefined, 16_384],
+      [undefined, 16_384],
+    ]);
+  });
+});
+
 describe('a 400 that names no output limit, or one not below what was asked', () => {
   it('is passed on unchanged after one request, in the caller protocol', async () => {
     harness = await startHarness({ fake: { maxOutputTokens: 16_384 } });
@@ -63,7 +82,8 @@ describe('a 400 that names no output limit, or one not below what was asked', ()
     expect(outputLimitFromRefusal('max_tokens is too large: 32000. This model supports at most 32000 completion tokens', 32_000)).toBeUndefined();
     expect(outputLimitFromRefusal('{"error":{"message":"Invalid value for temperature: 3"}}', 32_000)).toBeUndefined();
     expect(outputLimitFromRefusal("This model's maximum context length is 8192 tokens. However, you requested 8256 tokens", 8192)).toBeUndefined();
-    expect(withOutputLimit('{"model":"m","max_tokens":32000,"max_completion_tokens":100,"temperature":0}', 16_384)).toBe('{"model":"m","max_tokens":16384,"max_completion_tokens":100,"temperature":0}');
-    expect(withOutputLimit('{"model":"m","max_tokens":100}', 16_384)).toBeUndefined();
+    expect(withOutputLimit('{"model":"m","max_tokens":32000,"max_completion_tokens":100,"temperature":0}', { limit: 16_384 })).toBe('{"model":"m","max_tokens":16384,"max_completion_tokens":100,"temperature":0}');
+    expect(withOutputLimit('{"model":"m","max_tokens":100}', { limit: 16_384 })).toBeUndefined();
+    expect(withOutputLimit('{"model":"m","messages":[],"max_tokens":32000}', { limit: 16_384, completionTokensField: true })).toBe('{"model":"m","messages":[],"max_completion_tokens":16384}');
   });
 });

@@ -11,7 +11,7 @@ import { DeliveredAnswer } from '../delivered-answer.js';
 import { answersAsStream, UpstreamRequest } from '../upstream-request.js';
 import { collect, errorBodyLimit, failAnswer, relayJson, relayStream, relayStreamAsWhole, relayUpstreamError, tooLargeMessage } from './upstream-relay.js';
 import { retryDelayMs, isRetryableStatus, parseRetryAfterMs } from './upstream-retry.js';
-import { LearnedOutputLimits, refusedOutputLimit, withOutputLimit } from '../../providers/output-limit.js';
+import { describeOutputLimitFix, LearnedOutputLimits, refusedOutputLimit, withOutputLimit, type OutputLimitFix } from '../../providers/output-limit.js';
 
 export interface UpstreamAgents {
   http: HttpAgent;
@@ -33,8 +33,8 @@ export function createUpstreamAgents(): UpstreamAgents {
 type AttemptOutcome =
   | { kind: 'committed' }
   | { kind: 'retryable'; retryAfterMs: number | undefined; sendFailure: () => void }
-  /** The provider refused the output limit asked for and named its own: ask again within it (output-limit.ts). */
-  | { kind: 'outputLimit'; limit: number };
+  /** The provider refused the output limit as asked and said how it wants it: ask again so (output-limit.ts). */
+  | { kind: 'outputLimit'; fix: OutputLimitFix };
 
 /**
  * L3: sends the request to its primary route, and on 429, 5xx, timeout or connection failure to each
@@ -61,31 +61,32 @@ export function upstreamLayer(routing: RoutingTable, agents: UpstreamAgents, onW
         if (ctx.clientGone) return;
         attempts += 1;
         ctx.attempts = attempts;
-        let outcome = await attempt(ctx, chat, route, agents, onWarning, outputLimits);
-        if (outcome.kind === 'outputLimit') {
+        let outcome = await attempt(ctx, chat, route, agents, onWarning, { learned: outputLimits, mayAskAgain: true });
+        // At most twice more: a lower limit and another field may each be asked for once.
+        for (let again = 1; outcome.kind === 'outputLimit'; again += 1) {
           attempts += 1;
           ctx.attempts = attempts;
-          outcome = await attempt(ctx, chat, route, agents, onWarning, outputLimits, outcome.limit);
+          outcome = await attempt(ctx, chat, route, agents, onWarning, { learned: outputLimits, fix: outcome.fix, mayAskAgain: again < 2 });
         }
         if (outcome.kind === 'committed') return;
-        // An attempt asked within a named limit never reports another one.
-        if (outcome.kind === 'retryable') last = outcome;
+        last = outcome;
       }
     }
     last?.sendFailure();
   };
 }
 
-/** `refusedLimit`: the output limit the provider just named for this request, which it gets without asking again. */
-function attempt(
-  ctx: RequestContext,
-  chat: ChatRequest,
-  route: Route,
-  agents: UpstreamAgents,
-  onWarning: Warn | undefined,
-  outputLimits: LearnedOutputLimits,
-  refusedLimit?: number,
-): Promise<AttemptOutcome> {
+/**
+ * How the attempt asks for the output limit (output-limit.ts): as the provider said for this request (`fix`),
+ * else as it said for the model before; `mayAskAgain` false: a refusal is passed on as it came.
+ */
+interface OutputLimitAsking {
+  learned: LearnedOutputLimits;
+  fix?: OutputLimitFix;
+  mayAskAgain: boolean;
+}
+
+function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: UpstreamAgents, onWarning: Warn | undefined, asking: OutputLimitAsking): Promise<AttemptOutcome> {
   return new Promise((resolve) => {
     const provider = route.target.providerId;
     let exchange: Exchange;
@@ -102,10 +103,10 @@ function attempt(
     ctx.dropped = exchange.dropped;
     const startedAt = performance.now();
     const waitBefore = ctx.upstreamWaitMs;
-    const outputLimit = refusedLimit ?? outputLimits.get(route.target.baseUrl, exchange.model);
-    const body = outputLimit === undefined ? exchange.body : (withOutputLimit(exchange.body, outputLimit) ?? exchange.body);
+    const outputLimit = asking.fix ?? asking.learned.get(route.target.baseUrl, exchange.model);
+    const sentBody = outputLimit === undefined ? exchange.body : (withOutputLimit(exchange.body, outputLimit) ?? exchange.body);
     const upstream = new UpstreamRequest(exchange.url, {
-      body,
+      body: sentBody,
       headers: exchange.headers,
       agents,
       timeout: { connect: route.connectTimeoutMs, request: route.timeoutMs, idle: route.idleTimeoutMs },
@@ -175,11 +176,11 @@ function attempt(
                 const unusable = relayJson(ctx, exchange, body);
                 return unusable ? fail(unusable.message, unusable.code) : settle({ kind: 'committed' });
               }
-              const limit = status === 400 && refusedLimit === undefined ? refusedOutputLimit(body, exchange.body) : undefined;
-              if (limit !== undefined) {
-                outputLimits.remember(route.target.baseUrl, exchange.model, limit);
-                onWarning?.(`${provider} writes at most ${limit} output tokens with ${exchange.model}: requests asking for more are sent with max_tokens ${limit}.`);
-                return settle({ kind: 'outputLimit', limit });
+              const asked = status === 400 && asking.mayAskAgain ? refusedOutputLimit(body, sentBody) : undefined;
+              if (asked !== undefined) {
+                const fix = asking.learned.remember(route.target.baseUrl, exchange.model, asked);
+                onWarning?.(`${provider} refused the output limit as asked for ${exchange.model}: from now on ${describeOutputLimitFix(fix)}.`);
+                return settle({ kind: 'outputLimit', fix });
               }
               const retryAfter = response.headers['retry-after'];
               const sendFailure = (): void => relayUpstreamError(ctx, exchange, provider, status, body, retryAfter, response.headers.location);

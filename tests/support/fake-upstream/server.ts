@@ -121,6 +121,9 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     if (!authorized) return sendError(ctx, protocol, 401);
     if (versionMissing) return sendError(ctx, 'anthropic', 400, 'anthropic-version: header is required');
     if (mode.kind === 'error') return sendError(ctx, protocol, mode.status, mode.message, { retryAfter: mode.retryAfter });
+    if (options.maxTokensUnsupported && route?.protocol === 'openai' && typeof rec.body?.max_tokens === 'number') {
+      return sendError(ctx, 'openai', 400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", { param: 'max_tokens', code: 'unsupported_parameter' });
+    }
     const overLimit = route && options.maxOutputTokens !== undefined ? outputLimitRefusal(protocol, rec.body, options.maxOutputTokens) : undefined;
     if (overLimit) return sendError(ctx, protocol, 400, overLimit.message, { param: overLimit.field });
     if (mode.kind === 'hang') return; // never answer; the socket is released by the client or close()

@@ -172,7 +172,7 @@ export interface Ctx {
   res: ServerResponse;
   rec: RecordedRequest;
   mode: FakeMode;
-  opts: Required<Omit<FakeUpstreamOptions, 'apiKey' | 'port' | 'maxOutputTokens'>>;
+  opts: Required<Omit<FakeUpstreamOptions, 'apiKey' | 'port' | 'maxOutputTokens' | 'maxTokensUnsupported'>>;
   closed: boolean;
   droppedByServer: boolean;
 }

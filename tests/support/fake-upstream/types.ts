@@ -86,6 +86,8 @@ export interface FakeUpstreamOptions {
    * "max_tokens: 32000 > 16384, which is the maximum allowed number of output tokens for …").
    */
   maxOutputTokens?: number;
+  /** Chat completions refuse `max_tokens` as OpenAI's reasoning models do ("Use 'max_completion_tokens' instead"). */
+  maxTokensUnsupported?: boolean;
 }
 
 export interface FakeUpstream {
