@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { claudeCodeConnector } from '../connectors/claude-code/connector.js';
 import type { ClaudeCodePlan } from '../connectors/claude-code/plan.js';
-import { gatewayKeyForClient, locateGateway, placeholderGatewayKey } from '../connectors/core/connection-defaults.js';
+import { gatewayKeyForClient, gatewayRefusesKey, locateGateway, placeholderGatewayKey, refusedKeyWarning } from '../connectors/core/connection-defaults.js';
 import { fetchHealth } from '../daemon/running-gateway.js';
 import { ConfigStore } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
@@ -58,6 +58,9 @@ async function runConnectClaudeCode(flags: ClaudeCodeFlags): Promise<void> {
   const { location } = plan;
   printLine(`Claude Code settings: ${location.configPath}${location.source === 'default' ? '' : ` (from ${location.source})`}`);
   for (const warning of plan.warnings) printWarning(warning);
+  if (!flags.disconnect && gateway.answering && (await gatewayRefusesKey(gateway.url, apiKey))) {
+    printWarning(refusedKeyWarning(gateway.url, { id: 'claude-code', name: 'Claude Code' }, apiKey));
+  }
   if (plan.unchanged) {
     printLine(`${paint('green', '✓')} ${flags.disconnect ? 'Claude Code is not connected to isartor here' : 'Claude Code is already connected to isartor as planned'}: nothing to change.`);
   } else {

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { locateCodexConfig } from '../connectors/codex/config-path.js';
 import type { CodexPlan } from '../connectors/codex/plan.js';
-import { gatewayKeyForClient, locateGateway, modelForClient, placeholderGatewayKey } from '../connectors/core/connection-defaults.js';
+import { gatewayKeyForClient, gatewayRefusesKey, locateGateway, modelForClient, placeholderGatewayKey, refusedKeyWarning } from '../connectors/core/connection-defaults.js';
 import { fetchHealth } from '../daemon/running-gateway.js';
 import { resolveActiveTarget } from '../providers/upstream-target.js';
 import { ConfigStore } from '../store/config.js';
@@ -55,17 +55,22 @@ async function runConnectCodex(flags: CodexFlags): Promise<void> {
   const location = locateCodexConfig(flags.configPath);
   const gateway = await locateGateway(stateDir, config);
   let plan: CodexPlan;
+  // Codex sends no credential at all when the gateway has no key (its config then names none).
+  const key = gatewayKeyForClient(flags.gatewayApiKey, config);
+  const sentKey = key === placeholderGatewayKey ? undefined : key;
   if (flags.disconnect) plan = planCodexDisconnect(location);
   else {
-    const key = gatewayKeyForClient(flags.gatewayApiKey, config);
     plan = planCodexConnect(location, {
       gatewayUrl: gateway.url,
-      apiKey: key === placeholderGatewayKey ? undefined : key,
+      apiKey: sentKey,
       model: modelForClient(flags.model, config),
       disableWebSearch: !providerRunsBuiltInTools(config),
     });
   }
   printLine(`Codex config: ${location.configPath}${location.source === 'default' ? '' : ` (from ${location.source})`}`);
+  if (!flags.disconnect && gateway.answering && (await gatewayRefusesKey(gateway.url, sentKey))) {
+    printWarning(refusedKeyWarning(gateway.url, { id: 'codex', name: 'Codex' }, sentKey));
+  }
   if (!flags.disconnect) {
     const { profilesChoosingOtherProviders } = await import('../connectors/codex/profile-files.js');
     for (const elsewhere of profilesChoosingOtherProviders(location.configPath)) {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { applyOpenClawPlan } from '../connectors/openclaw/apply.js';
 import { locateOpenClawConfig } from '../connectors/openclaw/config-path.js';
-import { configuredGatewayUrl, gatewayKeyForClient, locateGateway, modelForClient } from '../connectors/core/connection-defaults.js';
+import { configuredGatewayUrl, gatewayKeyForClient, gatewayRefusesKey, locateGateway, modelForClient, refusedKeyWarning } from '../connectors/core/connection-defaults.js';
 import { managedProviderId, planOpenClawConnect, planOpenClawDisconnect, type OpenClawApi, type OpenClawPlan } from '../connectors/openclaw/plan.js';
 import type { ClientConnectionStatus } from '../connectors/core/connector.js';
 import { connectClaudeCodeCommand } from './connect-claude-code.js';
@@ -82,14 +82,18 @@ async function runConnectOpenClaw(flags: OpenClawFlags): Promise<void> {
   const gatewayUrl = gateway.url;
   const disconnect = Boolean(flags.disconnect || flags.restoreBackup);
   const model = modelForClient(flags.model, config);
+  const apiKey = gatewayKeyForClient(flags.gatewayApiKey, config);
   const plan = disconnect
     ? planOpenClawDisconnect(location, { isartorHome: stateDir, restoreBackup: flags.restoreBackup })
     : planOpenClawConnect(
         location,
-        { gatewayUrl, apiKey: gatewayKeyForClient(flags.gatewayApiKey, config), model, api: flags.api },
+        { gatewayUrl, apiKey, model, api: flags.api },
         { isartorHome: stateDir },
       );
   printLine(`OpenClaw config: ${location.configPath}${location.source === 'default' ? '' : ` (from ${location.source})`}`);
+  if (!disconnect && gateway.answering && (await gatewayRefusesKey(gatewayUrl, apiKey))) {
+    printWarning(refusedKeyWarning(gatewayUrl, { id: 'openclaw', name: 'OpenClaw' }, apiKey));
+  }
   if (plan.unchanged) {
     printLine(`${paint('green', '✓')} ${disconnect ? 'OpenClaw is not connected to isartor' : 'OpenClaw is already connected to isartor as planned'}: nothing to change.`);
   } else {
