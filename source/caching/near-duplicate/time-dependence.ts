@@ -7,6 +7,8 @@
  * Words are read with their part of speech where a word has a timeless sense too ("open" the adjective
  * but not "open source"; "live" the adjective but not the verb; "close" the verb but not "how close").
  */
+import { namedStateCue } from './named-states.js';
+
 export type TimeDependence = 'clock' | 'date' | 'live';
 
 export interface TimeToken {
@@ -14,6 +16,8 @@ export interface TimeToken {
   pos: string;
   /** First word of a sentence (a discourse "Now, ..." opens one). */
   sentenceStart?: boolean;
+  /** Written as a name or an acronym (a tagger's PROPN may miss one: "Zoom", "Disney Plus"). */
+  name?: boolean;
 }
 
 const words = (list: string): ReadonlySet<string> => new Set(list.trim().split(/\s+/));
@@ -40,7 +44,7 @@ const liveWords = words(`
   score scores scored scoring win wins winner winning won lose loses standings leaderboard ranking rankings fixture fixtures playoff playoffs
   election elections poll polls
   weather forecast temperature temperatures raining rainy snowing snowy sunny cloudy windy humid
-  humidity storm storms hurricane typhoon tornado fog foggy umbrella outside
+  humidity storm storms hurricane typhoon tornado fog foggy umbrella outside icy flooded flooding heatwave drought wildfire wildfires
   opening queue queues outage availability delayed delay delays cancelled canceled
   happening news headlines headline trending breaking
   population president ceo chancellor minister mayor governor king queen pope champion champions leader
@@ -380,6 +384,8 @@ const otherLanguageWords: Record<'de' | 'fr', ReadonlySet<string>> = {
     stand spielstand ergebnis ergebnisse gewonnen gewinnt tabelle wahl nachrichten status verfügbar präsident kanzler
     kanzlerin minister trainer trainiert meister führt tabellenführer regierung regiert bürgermeister besitzer gehört spielt
     inflation arbeitslosenquote arbeitslosigkeit leitzins zinsen streik störung ausfall down
+    kostenlos gratis werbefrei werbung abo abonnement streikt streiken reisen einreisen einreise visum
+    jacke mantel regenschirm sonnencreme mars venus jupiter saturn merkur
   `),
   fr: words(`
     heure heures temps maintenant aujourd'hui demain hier soir nuit midi minuit matin
@@ -392,6 +398,8 @@ const otherLanguageWords: Record<'de' | 'fr', ReadonlySet<string>> = {
     score résultat résultats gagné gagne classement élection élections nouvelles actualités statut disponible président
     ministre maire gouvernement entraîne entraîneur champion championne dirige possède joue inflation chômage taux
     panne grève grèves
+    gratuit gratuite gratuits payant payante publicité publicités abonnement voyager visa
+    veste manteau parapluie vénus jupiter saturne mercure
   `),
 };
 
@@ -450,7 +458,7 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
     if (cue) found = { kind: 'live', cue };
   }
   if (!found) {
-    const cue = postCue(tokens);
+    const cue = postCue(tokens) ?? namedStateCue(tokens, posts);
     if (cue) found = { kind: 'live', cue };
   }
   // A past year named in the question fixes a live value in time: "who won the 1966 World Cup". Not this
@@ -530,6 +538,9 @@ const otherWords = words(`
   uitslag gewonnen verkiezingen nieuws
   presidente premier ministro minister entrenador allenatore treinador trainer campeón campeona campione campeão kampioen
   inflación inflazione inflação inflatie desempleo disoccupazione desemprego werkloosheid huelga sciopero staking
+  gratis gratuito gratuita grátis anuncios publicidad pubblicità anúncios advertenties suscripción abbonamento assinatura
+  abonnement viajar viaggiare reizen visado visto chaqueta abrigo paraguas giacca cappotto ombrello casaco jas paraplu
+  marte venus júpiter saturno mercurio mercúrio
   сейчас сегодня завтра вчера время час часа часов дата день неделя месяц год году лет текущий текущая текущую
   последний последняя последнюю недавно следующий ещё еще цена цены стоит стоимость курс акции погода температура
   дождь снег открыт открыта открыто закрыт закрыта закрыто счёт счет выиграл выиграла выборы новости президент
@@ -542,6 +553,8 @@ export function otherLanguageTimeCue(text: string): { kind: TimeDependence; cue:
   if (clock) return { kind: 'clock', cue: clock[0] };
   const script = otherScriptTime.exec(text);
   if (script) return { kind: 'live', cue: script[0] };
-  const word = text.toLowerCase().split(/[^\p{L}\p{M}]+/u).find((part) => otherWords.has(part));
+  // A German or French question too short to be told apart ("Dürfen Amerikaner nach Kuba reisen?") is read
+  // with those lists as well: a word listed there only costs a hit.
+  const word = text.toLowerCase().split(/[^\p{L}\p{M}]+/u).find((part) => otherWords.has(part) || otherLanguageWords.de.has(part) || otherLanguageWords.fr.has(part));
   return word === undefined ? undefined : { kind: 'live', cue: word };
 }

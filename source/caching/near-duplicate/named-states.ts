@@ -1,0 +1,156 @@
+/**
+ * Live facts about a named service, person or place asked with no word of time (round 8): the general rule
+ * is that a present-tense question about the state of a named thing (what it has or offers, what it costs,
+ * where it is or who it is with, who may go there, what it is like there) has an answer that can change.
+ * "Is Wordle free?", "Does Netflix have ads?", "Is Sam Altman at OpenAI?", "Can Americans travel to Cuba?",
+ * "How far is Mars from Earth?", "Should I bring a jacket to Paris?", "Is there a tube strike?".
+ *
+ * A version named right after the name fixes the thing ("Does Java 17 have records?" holds for good), as a
+ * past year does for the other live cues. A definition or a kind stays timeless ("Is Haskell a functional
+ * language?", "Is Go statically typed?"). Errs towards live: a question read as live only costs a hit.
+ */
+import type { TimeToken } from './time-dependence.js';
+
+const words = (list: string): ReadonlySet<string> => new Set(list.trim().split(/\s+/));
+
+const isName = (token: TimeToken | undefined): boolean => token?.pos === 'PROPN' || token?.name === true;
+const isVersion = (token: TimeToken | undefined): boolean => token !== undefined && /^v?\d+(?:\.\d+)*[a-z]?$/.test(token.lower);
+
+/** The run of names that is the subject right after the opening auxiliary (an article before it at most). */
+function namedSubject(tokens: readonly TimeToken[], from: number): { end: number } | undefined {
+  let at = from;
+  if (tokens[at]?.lower === 'the') at++;
+  if (!isName(tokens[at])) return undefined;
+  while (isName(tokens[at]) && !tokens[at]!.sentenceStart) at++;
+  // A version after the name fixes what is asked about: "Does Node 18 support fetch?".
+  if (isVersion(tokens[at])) return undefined;
+  return { end: at };
+}
+
+/**
+ * Prepositions that tie a named thing to another: "at OpenAI", "with Microsoft", "on the board of Meta". Not "in":
+ * "Is Paris in France?" is geography, and which names are people cannot be told here.
+ */
+const placing = words(`at with on for under`);
+
+/**
+ * States of access and price, which a provider or a law changes: "Is Wordle free?", "Is ESTA required for
+ * Australians?", "Is the Suez Canal blocked?".
+ */
+const accessStates = words(`free paid free-to-play ad-free paywalled subscription-only premium required mandatory compulsory
+  permitted prohibited restricted sanctioned blocked censored accessible reachable`);
+
+/**
+ * What a named subject does that is business or presence, not design: "Does Tesla accept Bitcoin?",
+ * "Does Uber operate in Munich?", "Does Jeff Bezos work at Amazon?". With "have", "include", "offer" or
+ * "support" any named subject counts: what a product has changes with its releases ("Does Python have a
+ * switch statement?" was no until 3.10), unless a version is named.
+ */
+const definitionVerbs = words(`mean means stand stands refer refers rhyme rhymes sound sounds spell spells derive derives`);
+
+/** Moving to, entering or buying in a place, asked with "can": a permission that a government changes. */
+const travelVerbs = words(`travel go fly visit enter move live work study buy own drive immigrate emigrate relocate cross vote stay`);
+
+/** Bodies and craft that move, so that how far they are changes: "How far is Mars from Earth?". */
+const movingBodies = words(`mercury venus mars jupiter saturn uranus neptune pluto moon sun comet asteroid voyager probe rover
+  spacecraft satellite`);
+/** What fixes a moving distance: "on average", "at its closest". */
+const fixingWords = words(`average mean closest nearest farthest furthest minimum maximum perihelion aphelion`);
+
+/** Clothes and gear chosen for the weather somewhere: "Should I bring a jacket to Paris?". */
+const weatherGear = words(`jacket jackets coat coats raincoat shorts sunscreen sunblock sunglasses boots gloves scarf hat sweater
+  jumper layers umbrella parka fleece sandals`);
+
+/** Verbs of a named person's whereabouts: "Where does Taylor Swift live?". */
+const whereaboutsVerbs = words(`live lives reside resides stay stays work works study studies train trains teach teaches`);
+
+/** The cue when the question asks the present state of a named thing, else undefined. */
+export function namedStateCue(tokens: readonly TimeToken[], posts: ReadonlySet<string>): string | undefined {
+  const first = tokens[0]?.lower ?? '';
+  if (first === 'is' || first === 'are') return stateOfNamed(tokens, posts) ?? thereIs(tokens);
+  if (first === 'does' || first === 'do') return doingOfNamed(tokens) ?? gearFor(tokens);
+  if (first === 'can' || first === 'may' || first === 'could') return travelTo(tokens);
+  if (first === 'should' || first === 'will' || first === 'would') return gearFor(tokens);
+  if (first === 'how' && tokens[1]?.lower === 'far') return distanceTo(tokens);
+  if (first === 'where') return whereabouts(tokens);
+  return undefined;
+}
+
+/** "Is Sam Altman at OpenAI?", "Is Wordle free?", "Is Tim Cook the boss of Apple?" (`posts`: time-dependence.ts's list of posts). */
+function stateOfNamed(tokens: readonly TimeToken[], posts: ReadonlySet<string>): string | undefined {
+  const subject = namedSubject(tokens, 1);
+  if (subject) {
+    const next = tokens[subject.end];
+    if (next && accessStates.has(next.lower)) return `is NAME ${next.lower}`;
+    // "Is Tim Cook the boss of Apple?": a role held in a named thing.
+    const role = tokens[subject.end + 1];
+    if (next?.lower === 'the' && role && posts.has(role.lower) && tokens[subject.end + 2]?.lower === 'of') return `is NAME the ${role.lower} of`;
+    if (next && placing.has(next.lower)) {
+      for (let k = subject.end + 1; k < tokens.length && k <= subject.end + 4 && !tokens[k]!.sentenceStart; k++) if (isName(tokens[k])) return `is NAME ${next.lower} NAME`;
+    }
+  }
+  // "Is ESTA required for Australians?" with any subject: a requirement or a ban set by a rule.
+  const state = tokens.findIndex((token, k) => k > 1 && accessStates.has(token.lower) && !['free'].includes(token.lower));
+  if (state > 0 && tokens.some((token, k) => k > 0 && isName(token))) return `is ... ${tokens[state]!.lower}`;
+  return undefined;
+}
+
+/** "Is there a tube strike?", "Are there wildfires in California?": a condition somewhere, now. */
+function thereIs(tokens: readonly TimeToken[]): string | undefined {
+  if (tokens[1]?.lower !== 'there') return undefined;
+  let k = 2;
+  if (['a', 'an', 'any', 'some'].includes(tokens[k]?.lower ?? '')) k++;
+  const start = k;
+  // A short noun phrase: "a tube strike", "wildfires", "snow".
+  while (k < tokens.length && k < start + 3 && !tokens[k]!.sentenceStart && (tokens[k]!.pos === 'NOUN' || tokens[k]!.pos === 'ADJ' || isName(tokens[k]))) k++;
+  if (k === start) return undefined;
+  const after = tokens[k];
+  if (after === undefined || after.sentenceStart) return 'is there ...';
+  if (['in', 'at', 'on', 'near', 'around'].includes(after.lower) && (isName(tokens[k + 1]) || (tokens[k + 1]?.lower === 'the' && isName(tokens[k + 2])))) return `is there ... ${after.lower} NAME`;
+  return undefined;
+}
+
+/** "Does Netflix have ads?", "Does Tesla accept Bitcoin?", "Does Uber operate in Munich?". */
+function doingOfNamed(tokens: readonly TimeToken[]): string | undefined {
+  const subject = namedSubject(tokens, 1);
+  if (!subject) return undefined;
+  const verb = tokens[subject.end];
+  if (!verb || verb.sentenceStart || definitionVerbs.has(verb.lower)) return undefined;
+  if (verb.pos === 'VERB' || verb.pos === 'AUX' || verb.pos === 'NOUN') return `does NAME ${verb.lower}`;
+  return undefined;
+}
+
+/** "Can Americans travel to Cuba?", "Can foreigners buy property in Thailand?". */
+function travelTo(tokens: readonly TimeToken[]): string | undefined {
+  const verb = tokens.findIndex((token, k) => k >= 2 && k <= 4 && travelVerbs.has(token.lower));
+  if (verb === -1) return undefined;
+  return tokens.slice(verb + 1).some((token) => isName(token)) || isName(tokens[1]) ? `can ... ${tokens[verb]!.lower}` : undefined;
+}
+
+/** "Should I bring a jacket to Paris?", "Do I need a coat in London?": gear for the weather in a named place. */
+function gearFor(tokens: readonly TimeToken[]): string | undefined {
+  const gear = tokens.findIndex((token) => weatherGear.has(token.lower));
+  if (gear === -1) return undefined;
+  return tokens.slice(gear + 1).some((token) => isName(token)) || tokens.slice(0, gear).some((token, k) => k > 0 && isName(token)) ? `gear ${tokens[gear]!.lower}` : undefined;
+}
+
+/** "How far is Mars from Earth?", "How far away is Voyager 1?" (not "on average", "at its closest"). */
+function distanceTo(tokens: readonly TimeToken[]): string | undefined {
+  if (tokens.some((token) => fixingWords.has(token.lower))) return undefined;
+  const body = tokens.find((token) => movingBodies.has(token.lower));
+  return body ? `how far ... ${body.lower}` : undefined;
+}
+
+/** "Where does Taylor Swift live?", "Where is Jupiter in the sky?". */
+function whereabouts(tokens: readonly TimeToken[]): string | undefined {
+  if (tokens[1]?.lower === 'does' || tokens[1]?.lower === 'do') {
+    const subject = namedSubject(tokens, 2);
+    const verb = subject && tokens[subject.end];
+    return verb && whereaboutsVerbs.has(verb.lower) ? `where does NAME ${verb.lower}` : undefined;
+  }
+  if (tokens[1]?.lower === 'is' || tokens[1]?.lower === 'are') {
+    const body = tokens.slice(2, 5).find((token) => movingBodies.has(token.lower));
+    return body ? `where is ${body.lower}` : undefined;
+  }
+  return undefined;
+}
