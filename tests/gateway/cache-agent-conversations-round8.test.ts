@@ -43,7 +43,7 @@ const read = (path: string, result: string): Turn => ({ role: 'tool', name: 'rea
 const run = (cmd: string, result: string): Turn => ({ role: 'tool', name: 'run', args: { cmd }, result });
 const user = (text: string): Turn => ({ role: 'user', text });
 const assistant = (text: string): Turn => ({ role: 'assistant', text });
-const convo = (turns: Turn[], system = agent, offered = tools): Conversation => ({ system, tools: offered, turns });
+const convo = (turns: Turn[], system = agent, offered: Conversation['tools'] = tools): Conversation => ({ system, tools: offered, turns });
 
 const cases: Case[] = [
   {

@@ -40,6 +40,9 @@ const placing = words(`at with on for under`);
 const accessStates = words(`free paid free-to-play ad-free paywalled subscription-only premium required mandatory compulsory
   permitted prohibited restricted sanctioned blocked censored accessible reachable`);
 
+/** What access to a service asks for: "behind a paywall", "a waitlist", "a subscription". */
+const accessNouns = words(`paywall paywalls waitlist waitlists subscription subscriptions ads adverts advertisements commercials`);
+
 /**
  * What a named subject does that is business or presence, not design: "Does Tesla accept Bitcoin?",
  * "Does Uber operate in Munich?", "Does Jeff Bezos work at Amazon?". With "have", "include", "offer" or
@@ -50,6 +53,8 @@ const definitionVerbs = words(`mean means stand stands refer refers rhyme rhymes
 
 /** Moving to, entering or buying in a place, asked with "can": a permission that a government changes. */
 const travelVerbs = words(`travel go fly visit enter move live work study buy own drive immigrate emigrate relocate cross vote stay`);
+/** Using a named service in a named place: "Can I use Revolut in Brazil?" (a service's reach changes). */
+const serviceVerbs = words(`use get order watch stream download subscribe pay`);
 
 /** Bodies and craft that move, so that how far they are changes: "How far is Mars from Earth?". */
 const movingBodies = words(`mercury venus mars jupiter saturn uranus neptune pluto moon sun comet asteroid voyager probe rover
@@ -67,13 +72,13 @@ const whereaboutsVerbs = words(`live lives reside resides stay stays work works 
 /** The cue when the question asks the present state of a named thing, else undefined. */
 export function namedStateCue(tokens: readonly TimeToken[], posts: ReadonlySet<string>): string | undefined {
   const first = tokens[0]?.lower ?? '';
-  if (first === 'is' || first === 'are') return stateOfNamed(tokens, posts) ?? thereIs(tokens);
-  if (first === 'does' || first === 'do') return doingOfNamed(tokens) ?? gearFor(tokens);
-  if (first === 'can' || first === 'may' || first === 'could') return travelTo(tokens);
-  if (first === 'should' || first === 'will' || first === 'would') return gearFor(tokens);
-  if (first === 'how' && tokens[1]?.lower === 'far') return distanceTo(tokens);
-  if (first === 'where') return whereabouts(tokens);
-  return undefined;
+  const asked =
+    first === 'is' || first === 'are' ? stateOfNamed(tokens, posts) ?? thereIs(tokens)
+    : first === 'does' || first === 'do' ? doingOfNamed(tokens)
+    : first === 'can' || first === 'may' || first === 'could' ? travelTo(tokens)
+    : first === 'where' ? whereabouts(tokens)
+    : undefined;
+  return asked ?? distanceTo(tokens) ?? gearFor(tokens);
 }
 
 /** "Is Sam Altman at OpenAI?", "Is Wordle free?", "Is Tim Cook the boss of Apple?" (`posts`: time-dependence.ts's list of posts). */
@@ -82,6 +87,11 @@ function stateOfNamed(tokens: readonly TimeToken[], posts: ReadonlySet<string>):
   if (subject) {
     const next = tokens[subject.end];
     if (next && accessStates.has(next.lower)) return `is NAME ${next.lower}`;
+    // "Is Sam Altman working at OpenAI?": what a named one is doing now.
+    if (next && next.pos === 'VERB' && next.lower.endsWith('ing')) return `is NAME ${next.lower}`;
+    // "Is Crimea part of Ukraine?", "Is Sweden a member of NATO?": a membership that treaties and wars change.
+    const member = ['a', 'an'].includes(next?.lower ?? '') ? subject.end + 1 : subject.end;
+    if (['part', 'member'].includes(tokens[member]?.lower ?? '') && tokens[member + 1]?.lower === 'of') return `is NAME ${tokens[member]!.lower} of`;
     // "Is Tim Cook the boss of Apple?": a role held in a named thing.
     const role = tokens[subject.end + 1];
     if (next?.lower === 'the' && role && posts.has(role.lower) && tokens[subject.end + 2]?.lower === 'of') return `is NAME the ${role.lower} of`;
@@ -89,6 +99,8 @@ function stateOfNamed(tokens: readonly TimeToken[], posts: ReadonlySet<string>):
       for (let k = subject.end + 1; k < tokens.length && k <= subject.end + 4 && !tokens[k]!.sentenceStart; k++) if (isName(tokens[k])) return `is NAME ${next.lower} NAME`;
     }
   }
+  // "Is the New York Times behind a paywall?": what a named service asks for access.
+  if (tokens.some((token, k) => k > 0 && isName(token)) && tokens.some((token) => accessNouns.has(token.lower))) return 'is NAME ... paywall';
   // "Is ESTA required for Australians?" with any subject: a requirement or a ban set by a rule.
   const state = tokens.findIndex((token, k) => k > 1 && accessStates.has(token.lower) && !['free'].includes(token.lower));
   if (state > 0 && tokens.some((token, k) => k > 0 && isName(token))) return `is ... ${tokens[state]!.lower}`;
@@ -122,21 +134,27 @@ function doingOfNamed(tokens: readonly TimeToken[]): string | undefined {
 
 /** "Can Americans travel to Cuba?", "Can foreigners buy property in Thailand?". */
 function travelTo(tokens: readonly TimeToken[]): string | undefined {
+  const service = tokens.findIndex((token, k) => k >= 2 && k <= 4 && serviceVerbs.has(token.lower));
+  if (service !== -1 && tokens.some((token, k) => k > service && isName(token)) && tokens.some((token, k) => k > service && ['in', 'from'].includes(token.lower) && isName(tokens[k + 1]))) return `can ... ${tokens[service]!.lower} NAME in NAME`;
   const verb = tokens.findIndex((token, k) => k >= 2 && k <= 4 && travelVerbs.has(token.lower));
   if (verb === -1) return undefined;
   return tokens.slice(verb + 1).some((token) => isName(token)) || isName(tokens[1]) ? `can ... ${tokens[verb]!.lower}` : undefined;
 }
 
-/** "Should I bring a jacket to Paris?", "Do I need a coat in London?": gear for the weather in a named place. */
+/**
+ * "Should I bring a jacket to Paris?", "Do I need a coat in London?", "What should I wear in Rome?": gear or
+ * clothes for the weather in a named place.
+ */
 function gearFor(tokens: readonly TimeToken[]): string | undefined {
-  const gear = tokens.findIndex((token) => weatherGear.has(token.lower));
+  const gear = tokens.findIndex((token) => weatherGear.has(token.lower) || token.lower === 'wear');
   if (gear === -1) return undefined;
   return tokens.slice(gear + 1).some((token) => isName(token)) || tokens.slice(0, gear).some((token, k) => k > 0 && isName(token)) ? `gear ${tokens[gear]!.lower}` : undefined;
 }
 
-/** "How far is Mars from Earth?", "How far away is Voyager 1?" (not "on average", "at its closest"). */
+/** How far a moving body is: "How far is Mars from Earth?", "How close is Venus?", "the distance to Jupiter" (not "on average", "at its closest"). */
+const distanceWords = words(`far close distance distant away near`);
 function distanceTo(tokens: readonly TimeToken[]): string | undefined {
-  if (tokens.some((token) => fixingWords.has(token.lower))) return undefined;
+  if (!tokens.some((token) => distanceWords.has(token.lower)) || tokens.some((token) => fixingWords.has(token.lower))) return undefined;
   const body = tokens.find((token) => movingBodies.has(token.lower));
   return body ? `how far ... ${body.lower}` : undefined;
 }
