@@ -44,6 +44,31 @@ const accessStates = words(`free paid free-to-play ad-free paywalled subscriptio
 const accessNouns = words(`paywall paywalls waitlist waitlists subscription subscriptions ads adverts advertisements commercials`);
 
 /**
+ * Qualities of a named place, service or product that its market or its politics change: "Is Japan
+ * expensive?", "Is Mexico safe for tourists?", "Is Fortnite dead?" (asked of a name right after it, and in
+ * "is it safe to visit Egypt?").
+ */
+const changingQualities = words(`free paid safe unsafe dangerous expensive cheap affordable popular dead crowded overrated worth`);
+/** Where a named person may be held or stand: "Is Greta Thunberg in jail?", "Is Putin in power?". */
+const personStates = words(`jail prison custody hospital power office government opposition exile hiding rehab court`);
+/** Blocs, leagues and areas whose members change: "Is Romania in Schengen?", "Which teams are in the Premier League?". */
+const blocWords = words(`schengen eurozone commonwealth brics union league alliance`);
+const isBloc = (tokens: readonly TimeToken[], at: number): boolean => {
+  const k = tokens[at]?.lower === 'the' ? at + 1 : at;
+  if (tokens[k]?.acronym === true) return true;
+  for (let n = k; n < tokens.length && n <= k + 3 && (isName(tokens[n]) || blocWords.has(tokens[n]!.lower)); n++) if (blocWords.has(tokens[n]!.lower)) return true;
+  return false;
+};
+/**
+ * What can be a member of a bloc: "Which countries are in the EU?". Teams and clubs move between leagues every
+ * season, so any named competition counts for them ("Which clubs are in the Bundesliga?"); countries only in a bloc.
+ */
+const members = words(`countries nations states members companies teams clubs players`);
+const seasonalMembers = words(`teams clubs players`);
+/** Cures and vaccines that research may find: "Is there a cure for HIV?". */
+const remedies = words(`cure cures vaccine vaccines treatment treatments`);
+
+/**
  * What a named subject does that is business or presence, not design: "Does Tesla accept Bitcoin?",
  * "Does Uber operate in Munich?", "Does Jeff Bezos work at Amazon?". With "have", "include", "offer" or
  * "support" any named subject counts: what a product has changes with its releases ("Does Python have a
@@ -74,6 +99,7 @@ export function namedStateCue(tokens: readonly TimeToken[], posts: ReadonlySet<s
   const first = tokens[0]?.lower ?? '';
   const asked =
     first === 'is' || first === 'are' ? stateOfNamed(tokens, posts) ?? thereIs(tokens)
+    : first === 'which' || first === 'what' ? membersOf(tokens)
     : first === 'does' || first === 'do' ? doingOfNamed(tokens)
     : first === 'can' || first === 'may' || first === 'could' ? travelTo(tokens)
     : first === 'where' ? whereabouts(tokens)
@@ -86,7 +112,10 @@ function stateOfNamed(tokens: readonly TimeToken[], posts: ReadonlySet<string>):
   const subject = namedSubject(tokens, 1);
   if (subject) {
     const next = tokens[subject.end];
-    if (next && accessStates.has(next.lower)) return `is NAME ${next.lower}`;
+    if (next && (accessStates.has(next.lower) || changingQualities.has(next.lower))) return `is NAME ${next.lower}`;
+    // "Is Twitter called X?": names change.
+    if (next && ['called', 'named', 'renamed'].includes(next.lower)) return `is NAME ${next.lower}`;
+    if (next?.lower === 'in' && (personStates.has(tokens[subject.end + 1]?.lower ?? '') || isBloc(tokens, subject.end + 1))) return `is NAME in ...`;
     // "Is Sam Altman working at OpenAI?": what a named one is doing now.
     if (next && next.pos === 'VERB' && next.lower.endsWith('ing')) return `is NAME ${next.lower}`;
     // "Is Crimea part of Ukraine?", "Is Sweden a member of NATO?": a membership that treaties and wars change.
@@ -101,10 +130,20 @@ function stateOfNamed(tokens: readonly TimeToken[], posts: ReadonlySet<string>):
   }
   // "Is the New York Times behind a paywall?": what a named service asks for access.
   if (tokens.some((token, k) => k > 0 && isName(token)) && tokens.some((token) => accessNouns.has(token.lower))) return 'is NAME ... paywall';
+  // "Is it safe to visit Egypt?": a quality of going to a named place.
+  if (tokens[1]?.lower === 'it' && changingQualities.has(tokens[2]?.lower ?? '') && tokens[3]?.lower === 'to' && tokens.slice(4).some((token) => isName(token))) return `is it ${tokens[2]!.lower} to ... NAME`;
   // "Is ESTA required for Australians?" with any subject: a requirement or a ban set by a rule.
   const state = tokens.findIndex((token, k) => k > 1 && accessStates.has(token.lower) && !['free'].includes(token.lower));
   if (state > 0 && tokens.some((token, k) => k > 0 && isName(token))) return `is ... ${tokens[state]!.lower}`;
   return undefined;
+}
+
+/** "Which countries are in the EU?", "What teams are in the Premier League?": the members of a bloc now. */
+function membersOf(tokens: readonly TimeToken[]): string | undefined {
+  if (!members.has(tokens[1]?.lower ?? '') || !['are', 'is'].includes(tokens[2]?.lower ?? '') || tokens[3]?.lower !== 'in') return undefined;
+  // Not a continent or a region by name: "Which countries are in South America?" holds.
+  const named = isName(tokens[4]) || (tokens[4]?.lower === 'the' && isName(tokens[5]));
+  return isBloc(tokens, 4) || (named && seasonalMembers.has(tokens[1]!.lower)) ? `which ${tokens[1]!.lower} are in` : undefined;
 }
 
 /** "Is there a tube strike?", "Are there wildfires in California?": a condition somewhere, now. */
@@ -116,6 +155,7 @@ function thereIs(tokens: readonly TimeToken[]): string | undefined {
   // A short noun phrase: "a tube strike", "wildfires", "snow".
   while (k < tokens.length && k < start + 3 && !tokens[k]!.sentenceStart && (tokens[k]!.pos === 'NOUN' || tokens[k]!.pos === 'ADJ' || isName(tokens[k]))) k++;
   if (k === start) return undefined;
+  if (tokens.slice(start, k).some((token) => remedies.has(token.lower))) return 'is there a cure';
   const after = tokens[k];
   if (after === undefined || after.sentenceStart) return 'is there ...';
   if (['in', 'at', 'on', 'near', 'around'].includes(after.lower) && (isName(tokens[k + 1]) || (tokens[k + 1]?.lower === 'the' && isName(tokens[k + 2])))) return `is there ... ${after.lower} NAME`;

@@ -18,6 +18,8 @@ export interface TimeToken {
   sentenceStart?: boolean;
   /** Written as a name or an acronym (a tagger's PROPN may miss one: "Zoom", "Disney Plus"). */
   name?: boolean;
+  /** Written as an acronym ("NATO", "EU"). */
+  acronym?: boolean;
 }
 
 const words = (list: string): ReadonlySet<string> => new Set(list.trim().split(/\s+/));

@@ -19,6 +19,9 @@ describe('live states of named things, asked twice', () => {
     'Should I pack a sweater for Oslo?', 'Do I need gloves in Chicago?', 'Will I need sunglasses in Madrid?',
     'How close is Jupiter to us?', 'What is the distance between Earth and Venus?', 'What should I wear in Tokyo?',
     'Is Lionel Messi playing in Miami?', 'Is Norway a member of the EU?', 'Can I use Monzo in Spain?', 'Is the Washington Post behind a paywall?',
+    'Is Imran Khan in prison?', 'Is Orban in government?', 'Is Facebook called Meta?', 'Is Norway expensive?', 'Is it dangerous to visit Haiti?',
+    'Is Bulgaria in the eurozone?', 'Is Finland in NATO?', 'Which clubs are in the Bundesliga?', 'Is there a cure for Alzheimer’s?',
+    'Is there a treatment for ALS?', 'Is Colombia safe for backpackers?',
     // German, French, Spanish.
     'Ist Spotify kostenlos?', 'Gibt es bei YouTube Werbung?', 'Disney+ est-il gratuit ?', 'Faut-il un visa pour voyager en Inde ?',
     '¿Es gratis Canva?', '¿Puedo viajar a Cuba desde Miami?',
@@ -36,6 +39,7 @@ describe('the same shapes that hold for good stay servable', () => {
     'Can I travel with a cat on a plane?', 'Is JSON a subset of YAML?', 'Is Paris the capital of France?', 'Does a triangle have three sides?',
     'What does NASA stand for?', 'Does Lisp mean list processing?',
     'What should I wear to a wedding?', 'How close is Paris to London?', 'Can I use Python in a Jupyter notebook?',
+    'Is Paris in France?', 'Is there a word for it in German?', 'Which countries are in South America?', 'Is a baby kangaroo called a joey?',
   ])('%s', (text) => {
     expect(analyseQuestion(text).time, text).toBeUndefined();
     expect(judge(text, text).match, text).toBe(true);
