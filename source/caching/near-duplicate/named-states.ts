@@ -76,6 +76,15 @@ const remedies = words(`cure cures vaccine vaccines treatment treatments`);
  */
 const definitionVerbs = words(`mean means stand stands refer refers rhyme rhymes sound sounds spell spells derive derives`);
 
+/**
+ * Parts of code: "Does UserService have a logout method?" asks about the code in the conversation, which the
+ * cache scope already holds; the name is a class, not a product that changes under the question.
+ */
+const codeParts = words(`method methods function functions property properties field fields attribute attributes column columns
+  member members constructor constructors parameter parameters argument arguments prop props hook hooks route routes endpoint
+  endpoints test tests type types interface interfaces variable variables import imports export exports dependency dependencies
+  decorator decorators annotation annotations getter getters setter setters key keys index indexes`);
+
 /** Moving to, entering or buying in a place, asked with "can": a permission that a government changes. */
 const travelVerbs = words(`travel go fly visit enter move live work study buy own drive immigrate emigrate relocate cross vote stay`);
 /** Using a named service in a named place: "Can I use Revolut in Brazil?" (a service's reach changes). */
@@ -168,6 +177,7 @@ function doingOfNamed(tokens: readonly TimeToken[]): string | undefined {
   if (!subject) return undefined;
   const verb = tokens[subject.end];
   if (!verb || verb.sentenceStart || definitionVerbs.has(verb.lower)) return undefined;
+  if (tokens.slice(subject.end + 1).some((token) => codeParts.has(token.lower))) return undefined;
   if (verb.pos === 'VERB' || verb.pos === 'AUX' || verb.pos === 'NOUN') return `does NAME ${verb.lower}`;
   return undefined;
 }

@@ -39,6 +39,8 @@ describe('the same shapes that hold for good stay servable', () => {
     'Can I travel with a cat on a plane?', 'Is JSON a subset of YAML?', 'Is Paris the capital of France?', 'Does a triangle have three sides?',
     'What does NASA stand for?', 'Does Lisp mean list processing?',
     'What should I wear to a wedding?', 'How close is Paris to London?', 'Can I use Python in a Jupyter notebook?',
+    // A class in the code under discussion: the conversation (the cache scope) holds what it has.
+    'Does UserService have a logout method?', 'Does the OrderRepository expose a findById function?', 'Does PaymentController have tests?',
     'Is Paris in France?', 'Is there a word for it in German?', 'Which countries are in South America?', 'Is a baby kangaroo called a joey?',
   ])('%s', (text) => {
     expect(analyseQuestion(text).time, text).toBeUndefined();
