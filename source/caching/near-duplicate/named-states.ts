@@ -140,7 +140,8 @@ function stateOfNamed(tokens: readonly TimeToken[], posts: ReadonlySet<string>):
   // "Is the New York Times behind a paywall?": what a named service asks for access.
   if (tokens.some((token, k) => k > 0 && isName(token)) && tokens.some((token) => accessNouns.has(token.lower))) return 'is NAME ... paywall';
   // "Is it safe to visit Egypt?": a quality of going to a named place.
-  if (tokens[1]?.lower === 'it' && changingQualities.has(tokens[2]?.lower ?? '') && tokens[3]?.lower === 'to' && tokens.slice(4).some((token) => isName(token))) return `is it ${tokens[2]!.lower} to ... NAME`;
+  // Going there only: "Is it safe to delete Docker images?" asks about a tool.
+  if (tokens[1]?.lower === 'it' && changingQualities.has(tokens[2]?.lower ?? '') && tokens[3]?.lower === 'to' && travelVerbs.has(tokens[4]?.lower ?? '') && tokens.slice(5).some((token) => isName(token))) return `is it ${tokens[2]!.lower} to ${tokens[4]!.lower} NAME`;
   // "Is ESTA required for Australians?" with any subject: a requirement or a ban set by a rule.
   const state = tokens.findIndex((token, k) => k > 1 && accessStates.has(token.lower) && !['free'].includes(token.lower));
   if (state > 0 && tokens.some((token, k) => k > 0 && isName(token))) return `is ... ${tokens[state]!.lower}`;
