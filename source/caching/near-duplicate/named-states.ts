@@ -7,7 +7,9 @@
  *
  * A version named right after the name fixes the thing ("Does Java 17 have records?" holds for good), as a
  * past year does for the other live cues. A definition or a kind stays timeless ("Is Haskell a functional
- * language?", "Is Go statically typed?"). Errs towards live: a question read as live only costs a hit.
+ * language?", "Is Go statically typed?", "Is Paris in France?"); what a product has or does is read as live
+ * ("Does Rust have a garbage collector?": products change with their releases). Errs towards live: a
+ * question read as live only costs a hit. Called by timeCue (time-dependence.ts) when no other cue is found.
  */
 import type { TimeToken } from './time-dependence.js';
 
@@ -199,7 +201,9 @@ function travelTo(tokens: readonly TimeToken[]): string | undefined {
 function gearFor(tokens: readonly TimeToken[]): string | undefined {
   const gear = tokens.findIndex((token) => weatherGear.has(token.lower) || token.lower === 'wear');
   if (gear === -1) return undefined;
-  return tokens.slice(gear + 1).some((token) => isName(token)) || tokens.slice(0, gear).some((token, k) => k > 0 && isName(token)) ? `gear ${tokens[gear]!.lower}` : undefined;
+  // The place after "in", "to", "for" or "at": "How do I wear a Panama?" names a hat, not a place.
+  const place = tokens.findIndex((token, k) => k > gear && ['in', 'to', 'for', 'at'].includes(token.lower) && (isName(tokens[k + 1]) || (tokens[k + 1]?.lower === 'the' && isName(tokens[k + 2]))));
+  return place === -1 ? undefined : `gear ${tokens[gear]!.lower}`;
 }
 
 /** How far a moving body is: "How far is Mars from Earth?", "How close is Venus?", "the distance to Jupiter" (not "on average", "at its closest"). */

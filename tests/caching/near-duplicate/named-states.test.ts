@@ -41,7 +41,7 @@ describe('the same shapes that hold for good stay servable', () => {
     'What should I wear to a wedding?', 'How close is Paris to London?', 'Can I use Python in a Jupyter notebook?',
     // A class in the code under discussion: the conversation (the cache scope) holds what it has.
     'Does UserService have a logout method?', 'Does the OrderRepository expose a findById function?', 'Does PaymentController have tests?',
-    'Is it safe to delete Docker images?', 'Is it safe to run Ubuntu in a VM?',
+    'Is it safe to delete Docker images?', 'Is it safe to run Ubuntu in a VM?', 'How do I wear a Panama hat?', 'Should I wear a tie to a Google interview?',
     'Is Paris in France?', 'Is there a word for it in German?', 'Which countries are in South America?', 'Is a baby kangaroo called a joey?',
   ])('%s', (text) => {
     expect(analyseQuestion(text).time, text).toBeUndefined();
