@@ -467,6 +467,24 @@ export const round8Pairs: readonly PairFamily[] = [
     ],
   },
   {
+    family: 'keys in an order (sort, group, index, zip, diff) and number words compared as words (length, part of speech)',
+    verdict: 'different',
+    pairs: [
+      ['Sort users by name and age', 'Sort users by age and name'],
+      ['Group by country and city', 'Group by city and country'],
+      ['Partition the table by year and region', 'Partition the table by region and year'],
+      ['Rank the candidates by experience and salary', 'Rank the candidates by salary and experience'],
+      ['Create an index on email and name', 'Create an index on name and email'],
+      ['Zip names and ages into pairs', 'Zip ages and names into pairs'],
+      ['Diff main and dev', 'Diff dev and main'],
+      ['Show the rows sorted by date and title', 'Show the rows sorted by title and date'],
+      ['Which is longer, three or seven?', 'Which is longer, 3 or 7?'],
+      ['Is nine shorter than eleven?', 'Is 9 shorter than 11?'],
+      ['Is ten a noun or an adjective?', 'Is 10 a noun or an adjective?'],
+      ['Is four a verb?', 'Is 4 a verb?'],
+    ],
+  },
+  {
     family: 'German: the same families one word apart',
     verdict: 'different',
     pairs: [
