@@ -67,6 +67,14 @@ const isBloc = (tokens: readonly TimeToken[], at: number): boolean => {
  */
 const members = words(`countries nations states members companies teams clubs players`);
 const seasonalMembers = words(`teams clubs players`);
+/** Superlatives: "the biggest", "the most valuable". */
+const isRanking = (token: TimeToken | undefined): boolean => token !== undefined && (/^(?:best|worst|most|least)$/.test(token.lower) || (token.lower.endsWith('est') && token.pos === 'ADJ'));
+/** Kinds of nature whose ranks hold: "Is Everest the highest mountain?", "Is the Nile the longest river?". */
+const fixedKinds = words(`mountain mountains river rivers ocean oceans sea seas lake lakes desert deserts continent continents island islands
+  planet planets star stars moon moons volcano volcanoes waterfall waterfalls canyon canyons animal animals bird birds mammal mammals
+  fish element elements metal metals bone bones organ organs`);
+/** Statuses that treaties, votes and wars change: "Is Taiwan a country?". */
+const politicalStatuses = words(`country nation state province territory colony republic monarchy democracy dictatorship`);
 /** Cures and vaccines that research may find: "Is there a cure for HIV?". */
 const remedies = words(`cure cures vaccine vaccines treatment treatments`);
 
@@ -88,7 +96,8 @@ const codeParts = words(`method methods function functions property properties f
   decorator decorators annotation annotations getter getters setter setters key keys index indexes`);
 
 /** Moving to, entering or buying in a place, asked with "can": a permission that a government changes. */
-const travelVerbs = words(`travel go fly visit enter move live work study buy own drive immigrate emigrate relocate cross vote stay`);
+const travelVerbs = words(`travel go fly visit enter move live work study buy own drive immigrate emigrate relocate cross vote stay
+  climb swim hike camp marry adopt`);
 /** Using a named service in a named place: "Can I use Revolut in Brazil?" (a service's reach changes). */
 const serviceVerbs = words(`use get order watch stream download subscribe pay`);
 
@@ -110,12 +119,46 @@ export function namedStateCue(tokens: readonly TimeToken[], posts: ReadonlySet<s
   const first = tokens[0]?.lower ?? '';
   const asked =
     first === 'is' || first === 'are' ? stateOfNamed(tokens, posts) ?? thereIs(tokens)
-    : first === 'which' || first === 'what' ? membersOf(tokens)
+    : first === 'which' || first === 'what' ? membersOf(tokens) ?? affiliationOf(tokens)
+    : first === 'who' ? bestOf(tokens)
     : first === 'does' || first === 'do' ? doingOfNamed(tokens)
-    : first === 'can' || first === 'may' || first === 'could' ? travelTo(tokens)
+    : first === 'can' || first === 'may' || first === 'could' ? travelTo(tokens) ?? doingOfNamed(tokens)
+    : first === 'how' && tokens[1]?.lower === 'many' ? countCan(tokens)
     : first === 'where' ? whereabouts(tokens)
     : undefined;
-  return asked ?? distanceTo(tokens) ?? gearFor(tokens);
+  return asked ?? distanceTo(tokens) ?? gearFor(tokens) ?? progressiveOfThe(tokens) ?? needToTravel(tokens) ?? weatherOf(tokens);
+}
+
+/**
+ * "Is the housing market crashing?", "Are the trains running?": a present progressive of something in the
+ * world describes now (time-dependence.ts reads one after "it" or a wh-word; this one after a noun phrase).
+ */
+function progressiveOfThe(tokens: readonly TimeToken[]): string | undefined {
+  if (!['is', 'are'].includes(tokens[0]?.lower ?? '') || !['the', 'a', 'an'].includes(tokens[1]?.lower ?? '')) return undefined;
+  for (let k = 2; k < tokens.length && k <= 5; k++) {
+    const token = tokens[k]!;
+    if (token.pos === 'VERB' && token.lower.endsWith('ing')) return k > 2 ? `is the ... ${token.lower}` : undefined;
+    if (token.pos !== 'NOUN' && token.pos !== 'ADJ' && !isName(token)) return undefined;
+  }
+  return undefined;
+}
+
+/** "Do I need a COVID test to fly?", "Do I need a passport to enter Mexico?": the rules for going somewhere. */
+function needToTravel(tokens: readonly TimeToken[]): string | undefined {
+  const need = tokens.findIndex((token, k) => k <= 3 && (token.lower === 'need' || token.lower === 'needed' || token.lower === 'required'));
+  if (need === -1) return undefined;
+  const to = tokens.findIndex((token, k) => k > need && token.lower === 'to' && travelVerbs.has(tokens[k + 1]?.lower ?? ''));
+  return to === -1 ? undefined : `need ... to ${tokens[to + 1]!.lower}`;
+}
+
+/** Weather words asked of a named place: "How hot is Dubai?", "Is it monsoon season in India?". */
+const weatherAdjectives = words(`hot cold warm cool humid dry wet rainy sunny windy snowy`);
+function weatherOf(tokens: readonly TimeToken[]): string | undefined {
+  if (tokens[0]?.lower === 'how' && weatherAdjectives.has(tokens[1]?.lower ?? '') && ['is', 'are'].includes(tokens[2]?.lower ?? '') && (isName(tokens[3]) || (tokens[3]?.lower === 'the' && isName(tokens[4])))) return `how ${tokens[1]!.lower} is NAME`;
+  if (tokens[0]?.lower === 'is' && tokens[1]?.lower === 'it' && tokens.slice(2, 5).some((token) => token.lower === 'season')) return 'is it ... season';
+  // "What should I wear?": the weather where the asker is.
+  if (tokens.at(-1)?.lower === 'wear' && tokens.some((token) => token.lower === 'should')) return 'what should I wear';
+  return undefined;
 }
 
 /** "Is Sam Altman at OpenAI?", "Is Wordle free?", "Is Tim Cook the boss of Apple?" (`posts`: time-dependence.ts's list of posts). */
@@ -124,6 +167,13 @@ function stateOfNamed(tokens: readonly TimeToken[], posts: ReadonlySet<string>):
   if (subject) {
     const next = tokens[subject.end];
     if (next && (accessStates.has(next.lower) || changingQualities.has(next.lower))) return `is NAME ${next.lower}`;
+    // "Is Gemini better than ChatGPT?": a judgement of products that both change.
+    if (next && ['better', 'worse'].includes(next.lower) && tokens[subject.end + 1]?.lower === 'than') return `is NAME ${next.lower} than`;
+    // "Is Tesla the biggest carmaker?": a named thing's rank (not nature's: "Is Everest the highest mountain?").
+    const ranked = tokens[subject.end + 2];
+    if (next?.lower === 'the' && isRanking(tokens[subject.end + 1]) && ranked && !fixedKinds.has(ranked.lower)) return `is NAME the ${tokens[subject.end + 1]!.lower}`;
+    // "Is Taiwan a country?", "Is Puerto Rico a state?": a political status.
+    if (['a', 'an'].includes(next?.lower ?? '') && politicalStatuses.has(tokens[subject.end + 1]?.lower ?? '') && tokens[subject.end + 2] === undefined) return `is NAME a ${tokens[subject.end + 1]!.lower}`;
     // "Is Twitter called X?": names change.
     if (next && ['called', 'named', 'renamed'].includes(next.lower)) return `is NAME ${next.lower}`;
     if (next?.lower === 'in' && (personStates.has(tokens[subject.end + 1]?.lower ?? '') || isBloc(tokens, subject.end + 1))) return `is NAME in ...`;
@@ -150,6 +200,19 @@ function stateOfNamed(tokens: readonly TimeToken[], posts: ReadonlySet<string>):
   return undefined;
 }
 
+/** "Which club is Haaland at?", "What team is Kane with?": where a named one is now. */
+function affiliationOf(tokens: readonly TimeToken[]): string | undefined {
+  if (tokens[1]?.pos !== 'NOUN' || !['is', 'are'].includes(tokens[2]?.lower ?? '')) return undefined;
+  const subject = namedSubject(tokens, 3);
+  const after = subject && tokens[subject.end];
+  return after && ['at', 'with', 'in', 'on', 'for'].includes(after.lower) && (subject.end + 1 === tokens.length || tokens[subject.end + 1]!.sentenceStart) ? `which ${tokens[1]!.lower} is NAME ${after.lower}` : undefined;
+}
+
+/** "Who is the best footballer?", "Who are the best players?": a person ranked now (not "who was"). */
+function bestOf(tokens: readonly TimeToken[]): string | undefined {
+  return ['is', 'are', "'s"].includes(tokens[1]?.lower ?? '') && tokens[2]?.lower === 'the' && isRanking(tokens[3]) ? `who is the ${tokens[3]!.lower}` : undefined;
+}
+
 /** "Which countries are in the EU?", "What teams are in the Premier League?": the members of a bloc now. */
 function membersOf(tokens: readonly TimeToken[]): string | undefined {
   if (!members.has(tokens[1]?.lower ?? '') || !['are', 'is'].includes(tokens[2]?.lower ?? '') || tokens[3]?.lower !== 'in') return undefined;
@@ -170,11 +233,11 @@ function thereIs(tokens: readonly TimeToken[]): string | undefined {
   if (tokens.slice(start, k).some((token) => remedies.has(token.lower))) return 'is there a cure';
   const after = tokens[k];
   if (after === undefined || after.sentenceStart) return 'is there ...';
-  if (['in', 'at', 'on', 'near', 'around'].includes(after.lower) && (isName(tokens[k + 1]) || (tokens[k + 1]?.lower === 'the' && isName(tokens[k + 2])))) return `is there ... ${after.lower} NAME`;
+  if (['in', 'at', 'on', 'near', 'around', 'for'].includes(after.lower) && (isName(tokens[k + 1]) || (tokens[k + 1]?.lower === 'the' && isName(tokens[k + 2])))) return `is there ... ${after.lower} NAME`;
   return undefined;
 }
 
-/** "Does Netflix have ads?", "Does Tesla accept Bitcoin?", "Does Uber operate in Munich?". */
+/** "Does Netflix have ads?", "Does Tesla accept Bitcoin?", "Does Uber operate in Munich?", "Can ChatGPT browse the web?". */
 function doingOfNamed(tokens: readonly TimeToken[]): string | undefined {
   const subject = namedSubject(tokens, 1);
   if (!subject) return undefined;
@@ -183,6 +246,12 @@ function doingOfNamed(tokens: readonly TimeToken[]): string | undefined {
   if (tokens.slice(subject.end + 1).some((token) => codeParts.has(token.lower))) return undefined;
   if (verb.pos === 'VERB' || verb.pos === 'AUX' || verb.pos === 'NOUN') return `does NAME ${verb.lower}`;
   return undefined;
+}
+
+/** "How many tokens can Claude handle?", "How many users can Slack hold?": what a named product can take now. */
+function countCan(tokens: readonly TimeToken[]): string | undefined {
+  const can = tokens.findIndex((token, k) => k > 1 && k <= 5 && token.lower === 'can');
+  return can !== -1 && namedSubject(tokens, can + 1) ? 'how many ... can NAME' : undefined;
 }
 
 /** "Can Americans travel to Cuba?", "Can foreigners buy property in Thailand?". */

@@ -98,6 +98,10 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
     ['largest', 'known'], ['biggest', 'known'], ['highest', 'known'], ['oldest', 'known'],
     // Standings, valuations, rules that are changed by law, support that ends.
     ['league', 'table'], ['market', 'value'], ['yield', 'on'], ['need', 'a', 'visa'], ['retirement', 'age'], ['speed', 'limit'],
+    // Round 8: shares of a market, ages set by law, what a currency or an investment is now, what is about to happen.
+    ['market', 'share'], ['share', 'of'], ['drinking', 'age'], ['voting', 'age'], ['legal', 'age'], ['smoking', 'age'], ['age', 'of', 'consent'],
+    ['what', 'currency'], ['which', 'currency'], ['good', 'investment'], ['worth', 'buying'], ['worth', 'investing'], ['about', 'to'],
+    ['browser', 'support'], ['browsers', 'support'], ['travel', 'warning'], ['travel', 'advisory'], ['baggage', 'allowance'],
     ['security', 'updates'], ['get', 'updates'],
     // What is showing, on sale or on a cover now; strikes and roadworks; a season under way; the national debt.
     ['on', 'sale'], ['in', 'cinemas'], ['in', 'theaters'], ['in', 'theatres'], ['what', 'is', 'on'], ['what', "'s", 'on'],
@@ -115,7 +119,7 @@ const statusWords = words(`open opens opened close closes closed working running
 /** A status word speaks of now only in a present question: "is it open", "when does it close" (not "how can I earn money online"). */
 const presentAuxiliaries = words(`is are 's 're`);
 const openingVerbs = words(`open opens close closes`);
-const afterStatus = words(`now today tonight right currently still yet again on at until till for this tomorrow`);
+const afterStatus = words(`now today tonight right currently still yet again on at until till for this tomorrow to in`);
 
 /**
  * States of people, laws and products that change: "is Taylor Swift married", "is TikTok banned in the US",
@@ -123,7 +127,8 @@ const afterStatus = words(`now today tonight right currently still yet again on 
  */
 const changingStates = words(`married divorced engaged pregnant retired banned legal illegal allowed supported deprecated discontinued delivered shipped released
   available profitable unprofitable bankrupt insolvent injured maintained raised lowered approved
-  rising falling growing shrinking increasing decreasing declining improving recovering spreading worsening`);
+  rising falling growing shrinking increasing decreasing declining improving recovering spreading worsening
+  finished rebuilt reopened renovated restored endangered extinct recognized recognised`);
 
 /** Words whose timeless sense is a different part of speech. */
 const onlyAs: ReadonlyMap<string, ReadonlySet<string>> = new Map([
@@ -469,7 +474,8 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
   if (found) return found;
   // "Is it raining", "who is winning", "what is happening": a present progressive describes now.
   // "Has the parcel arrived?", "has the film started?": a state that changes.
-  if (['has', 'have'].includes(tokens[0]?.lower ?? '') && tokens.slice(1, 5).some((token) => token.pos === 'VERB' && /(?:ed|en)$/.test(token.lower))) {
+  // The tagger may read the participle as an adjective after a name ("Has Messi retired?").
+  if (['has', 'have'].includes(tokens[0]?.lower ?? '') && tokens.slice(1, 5).some((token) => (token.pos === 'VERB' || token.pos === 'ADJ') && /(?:ed|en)$/.test(token.lower))) {
     return { kind: 'live', cue: 'has ... -ed' };
   }
   // Only of the world, not of the asker: "is it raining", "who is winning", "are they playing" but not "I am learning".

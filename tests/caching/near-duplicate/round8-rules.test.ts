@@ -23,6 +23,12 @@ describe('live states of named things, asked twice', () => {
     'Is Imran Khan in prison?', 'Is Orban in government?', 'Is Facebook called Meta?', 'Is Norway expensive?', 'Is it dangerous to visit Haiti?',
     'Is Bulgaria in the eurozone?', 'Is Finland in NATO?', 'Which clubs are in the Bundesliga?', 'Is there a cure for Alzheimer’s?',
     'Is there a treatment for ALS?', 'Is Colombia safe for backpackers?',
+    'Is Claude better than Gemini?', 'Is Samsung the largest phone maker?', 'Are the Uffizi open to visitors?', 'Can you swim in the Seine?',
+    'Is the Berlin Brandenburg airport finished?', 'What is the voting age in Scotland?', 'Is the job market shrinking?', 'Are the trains running?',
+    'Who is the best goalkeeper?', 'Has Federer retired?', 'Which team is Mbappe with?', 'Is the snow leopard endangered?',
+    'Is Kosovo a country?', 'Which currency does Bulgaria use?', 'Are museums closed in Rome?', 'How cold is Helsinki?',
+    'Is it typhoon season in Japan?', 'Do I need a passport to fly to Ireland?', 'Can Copilot read my whole repo?',
+    'How many players can Fortnite hold?',
     // German, French, Spanish.
     'Ist Spotify kostenlos?', 'Gibt es bei YouTube Werbung?', 'Disney+ est-il gratuit ?', 'Faut-il un visa pour voyager en Inde ?',
     '¿Es gratis Canva?', '¿Puedo viajar a Cuba desde Miami?',
@@ -42,7 +48,9 @@ describe('the same shapes that hold for good stay servable', () => {
     'What should I wear to a wedding?', 'How close is Paris to London?', 'Can I use Python in a Jupyter notebook?',
     // A class in the code under discussion: the conversation (the cache scope) holds what it has.
     'Does UserService have a logout method?', 'Does the OrderRepository expose a findById function?', 'Does PaymentController have tests?',
-    'Is it safe to delete Docker images?', 'Is it safe to run Ubuntu in a VM?', 'How do I wear a Panama hat?', 'Should I wear a tie to a Google interview?',
+    'Is it safe to delete Docker images?', 'Is it safe to run Ubuntu in a VM?',
+    'Is Everest the highest mountain?', 'Is the Nile the longest river?', 'Is a tomato a vegetable?',
+    'How hot is the surface of the sun?', 'Do I need Python to run this script?', 'Can a class implement two interfaces in Java?', 'How do I wear a Panama hat?', 'Should I wear a tie to a Google interview?',
     'Is Paris in France?', 'Is there a word for it in German?', 'Which countries are in South America?', 'Is a baby kangaroo called a joey?',
   ])('%s', (text) => {
     expect(analyseQuestion(text).time, text).toBeUndefined();
