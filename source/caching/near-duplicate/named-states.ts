@@ -9,25 +9,12 @@
  * past year does for the other live cues. A definition or a kind stays timeless ("Is Haskell a functional
  * language?", "Is Go statically typed?", "Is Paris in France?"); what a product has or does is read as live
  * ("Does Rust have a garbage collector?": products change with their releases). Errs towards live: a
- * question read as live only costs a hit. Called by timeCue (time-dependence.ts) when no other cue is found.
+ * question read as live only costs a hit. Called by timeCue (time-dependence.ts) when no other cue is found;
+ * places, travel, weather and distances are read in place-states.ts.
  */
 import type { TimeToken } from './time-dependence.js';
-
-const words = (list: string): ReadonlySet<string> => new Set(list.trim().split(/\s+/));
-
-const isName = (token: TimeToken | undefined): boolean => token?.pos === 'PROPN' || token?.name === true;
-const isVersion = (token: TimeToken | undefined): boolean => token !== undefined && /^v?\d+(?:\.\d+)*[a-z]?$/.test(token.lower);
-
-/** The run of names that is the subject right after the opening auxiliary (an article before it at most). */
-function namedSubject(tokens: readonly TimeToken[], from: number): { end: number } | undefined {
-  let at = from;
-  if (tokens[at]?.lower === 'the') at++;
-  if (!isName(tokens[at])) return undefined;
-  while (isName(tokens[at]) && !tokens[at]!.sentenceStart) at++;
-  // A version after the name fixes what is asked about: "Does Node 18 support fetch?".
-  if (isVersion(tokens[at])) return undefined;
-  return { end: at };
-}
+import { isName, namedSubject, words } from './named-subject.js';
+import { distanceTo, gearFor, movingBodies, needToTravel, progressiveOfThe, thereIs, travelTo, travelVerbs, weatherOf } from './place-states.js';
 
 /**
  * Prepositions that tie a named thing to another: "at OpenAI", "with Microsoft", "on the board of Meta". Not "in":
@@ -75,8 +62,6 @@ const fixedKinds = words(`mountain mountains river rivers ocean oceans sea seas 
   fish element elements metal metals bone bones organ organs`);
 /** Statuses that treaties, votes and wars change: "Is Taiwan a country?". */
 const politicalStatuses = words(`country nation state province territory colony republic monarchy democracy dictatorship`);
-/** Cures and vaccines that research may find: "Is there a cure for HIV?". */
-const remedies = words(`cure cures vaccine vaccines treatment treatments`);
 
 /**
  * What a named subject does that is business or presence, not design: "Does Tesla accept Bitcoin?",
@@ -95,22 +80,6 @@ const codeParts = words(`method methods function functions property properties f
   endpoints test tests type types interface interfaces variable variables import imports export exports dependency dependencies
   decorator decorators annotation annotations getter getters setter setters key keys index indexes`);
 
-/** Moving to, entering or buying in a place, asked with "can": a permission that a government changes. */
-const travelVerbs = words(`travel go fly visit enter move live work study buy own drive immigrate emigrate relocate cross vote stay
-  climb swim hike camp marry adopt`);
-/** Using a named service in a named place: "Can I use Revolut in Brazil?" (a service's reach changes). */
-const serviceVerbs = words(`use get order watch stream download subscribe pay`);
-
-/** Bodies and craft that move, so that how far they are changes: "How far is Mars from Earth?". */
-const movingBodies = words(`mercury venus mars jupiter saturn uranus neptune pluto moon sun comet asteroid voyager probe rover
-  spacecraft satellite`);
-/** What fixes a moving distance: "on average", "at its closest". */
-const fixingWords = words(`average mean closest nearest farthest furthest minimum maximum perihelion aphelion`);
-
-/** Clothes and gear chosen for the weather somewhere: "Should I bring a jacket to Paris?". */
-const weatherGear = words(`jacket jackets coat coats raincoat shorts sunscreen sunblock sunglasses boots gloves scarf hat sweater
-  jumper layers umbrella parka fleece sandals`);
-
 /** Verbs of a named person's whereabouts: "Where does Taylor Swift live?". */
 const whereaboutsVerbs = words(`live lives reside resides stay stays work works study studies train trains teach teaches`);
 
@@ -127,38 +96,6 @@ export function namedStateCue(tokens: readonly TimeToken[], posts: ReadonlySet<s
     : first === 'where' ? whereabouts(tokens)
     : undefined;
   return asked ?? distanceTo(tokens) ?? gearFor(tokens) ?? progressiveOfThe(tokens) ?? needToTravel(tokens) ?? weatherOf(tokens);
-}
-
-/**
- * "Is the housing market crashing?", "Are the trains running?": a present progressive of something in the
- * world describes now (time-dependence.ts reads one after "it" or a wh-word; this one after a noun phrase).
- */
-function progressiveOfThe(tokens: readonly TimeToken[]): string | undefined {
-  if (!['is', 'are'].includes(tokens[0]?.lower ?? '') || !['the', 'a', 'an'].includes(tokens[1]?.lower ?? '')) return undefined;
-  for (let k = 2; k < tokens.length && k <= 5; k++) {
-    const token = tokens[k]!;
-    if (token.pos === 'VERB' && token.lower.endsWith('ing')) return k > 2 ? `is the ... ${token.lower}` : undefined;
-    if (token.pos !== 'NOUN' && token.pos !== 'ADJ' && !isName(token)) return undefined;
-  }
-  return undefined;
-}
-
-/** "Do I need a COVID test to fly?", "Do I need a passport to enter Mexico?": the rules for going somewhere. */
-function needToTravel(tokens: readonly TimeToken[]): string | undefined {
-  const need = tokens.findIndex((token, k) => k <= 3 && (token.lower === 'need' || token.lower === 'needed' || token.lower === 'required'));
-  if (need === -1) return undefined;
-  const to = tokens.findIndex((token, k) => k > need && token.lower === 'to' && travelVerbs.has(tokens[k + 1]?.lower ?? ''));
-  return to === -1 ? undefined : `need ... to ${tokens[to + 1]!.lower}`;
-}
-
-/** Weather words asked of a named place: "How hot is Dubai?", "Is it monsoon season in India?". */
-const weatherAdjectives = words(`hot cold warm cool humid dry wet rainy sunny windy snowy`);
-function weatherOf(tokens: readonly TimeToken[]): string | undefined {
-  if (tokens[0]?.lower === 'how' && weatherAdjectives.has(tokens[1]?.lower ?? '') && ['is', 'are'].includes(tokens[2]?.lower ?? '') && (isName(tokens[3]) || (tokens[3]?.lower === 'the' && isName(tokens[4])))) return `how ${tokens[1]!.lower} is NAME`;
-  if (tokens[0]?.lower === 'is' && tokens[1]?.lower === 'it' && tokens.slice(2, 5).some((token) => token.lower === 'season')) return 'is it ... season';
-  // "What should I wear?": the weather where the asker is.
-  if (tokens.at(-1)?.lower === 'wear' && tokens.some((token) => token.lower === 'should')) return 'what should I wear';
-  return undefined;
 }
 
 /** "Is Sam Altman at OpenAI?", "Is Wordle free?", "Is Tim Cook the boss of Apple?" (`posts`: time-dependence.ts's list of posts). */
@@ -221,22 +158,6 @@ function membersOf(tokens: readonly TimeToken[]): string | undefined {
   return isBloc(tokens, 4) || (named && seasonalMembers.has(tokens[1]!.lower)) ? `which ${tokens[1]!.lower} are in` : undefined;
 }
 
-/** "Is there a tube strike?", "Are there wildfires in California?": a condition somewhere, now. */
-function thereIs(tokens: readonly TimeToken[]): string | undefined {
-  if (tokens[1]?.lower !== 'there') return undefined;
-  let k = 2;
-  if (['a', 'an', 'any', 'some'].includes(tokens[k]?.lower ?? '')) k++;
-  const start = k;
-  // A short noun phrase: "a tube strike", "wildfires", "snow".
-  while (k < tokens.length && k < start + 3 && !tokens[k]!.sentenceStart && (tokens[k]!.pos === 'NOUN' || tokens[k]!.pos === 'ADJ' || isName(tokens[k]))) k++;
-  if (k === start) return undefined;
-  if (tokens.slice(start, k).some((token) => remedies.has(token.lower))) return 'is there a cure';
-  const after = tokens[k];
-  if (after === undefined || after.sentenceStart) return 'is there ...';
-  if (['in', 'at', 'on', 'near', 'around', 'for'].includes(after.lower) && (isName(tokens[k + 1]) || (tokens[k + 1]?.lower === 'the' && isName(tokens[k + 2])))) return `is there ... ${after.lower} NAME`;
-  return undefined;
-}
-
 /** "Does Netflix have ads?", "Does Tesla accept Bitcoin?", "Does Uber operate in Munich?", "Can ChatGPT browse the web?". */
 function doingOfNamed(tokens: readonly TimeToken[]): string | undefined {
   const subject = namedSubject(tokens, 1);
@@ -252,35 +173,6 @@ function doingOfNamed(tokens: readonly TimeToken[]): string | undefined {
 function countCan(tokens: readonly TimeToken[]): string | undefined {
   const can = tokens.findIndex((token, k) => k > 1 && k <= 5 && token.lower === 'can');
   return can !== -1 && namedSubject(tokens, can + 1) ? 'how many ... can NAME' : undefined;
-}
-
-/** "Can Americans travel to Cuba?", "Can foreigners buy property in Thailand?". */
-function travelTo(tokens: readonly TimeToken[]): string | undefined {
-  const service = tokens.findIndex((token, k) => k >= 2 && k <= 4 && serviceVerbs.has(token.lower));
-  if (service !== -1 && tokens.some((token, k) => k > service && isName(token)) && tokens.some((token, k) => k > service && ['in', 'from'].includes(token.lower) && isName(tokens[k + 1]))) return `can ... ${tokens[service]!.lower} NAME in NAME`;
-  const verb = tokens.findIndex((token, k) => k >= 2 && k <= 4 && travelVerbs.has(token.lower));
-  if (verb === -1) return undefined;
-  return tokens.slice(verb + 1).some((token) => isName(token)) || isName(tokens[1]) ? `can ... ${tokens[verb]!.lower}` : undefined;
-}
-
-/**
- * "Should I bring a jacket to Paris?", "Do I need a coat in London?", "What should I wear in Rome?": gear or
- * clothes for the weather in a named place.
- */
-function gearFor(tokens: readonly TimeToken[]): string | undefined {
-  const gear = tokens.findIndex((token) => weatherGear.has(token.lower) || token.lower === 'wear');
-  if (gear === -1) return undefined;
-  // The place after "in", "to", "for" or "at": "How do I wear a Panama?" names a hat, not a place.
-  const place = tokens.findIndex((token, k) => k > gear && ['in', 'to', 'for', 'at'].includes(token.lower) && (isName(tokens[k + 1]) || (tokens[k + 1]?.lower === 'the' && isName(tokens[k + 2]))));
-  return place === -1 ? undefined : `gear ${tokens[gear]!.lower}`;
-}
-
-/** How far a moving body is: "How far is Mars from Earth?", "How close is Venus?", "the distance to Jupiter" (not "on average", "at its closest"). */
-const distanceWords = words(`far close distance distant away near`);
-function distanceTo(tokens: readonly TimeToken[]): string | undefined {
-  if (!tokens.some((token) => distanceWords.has(token.lower)) || tokens.some((token) => fixingWords.has(token.lower))) return undefined;
-  const body = tokens.find((token) => movingBodies.has(token.lower));
-  return body ? `how far ... ${body.lower}` : undefined;
 }
 
 /** "Where does Taylor Swift live?", "Where is Jupiter in the sky?". */
