@@ -6,16 +6,10 @@
 // redirects, every error status with and without retry-after, a connection closed mid-header, a
 // content-length that lies, trailers). Each is built from a good answer in the provider's own protocol.
 // Used by tests/gateway/provider-fault-round3.test.ts through the checks of the first matrix.
+import { stream, whole, good, goodBody, type Json, type Event } from './fault-answers.js';
 import { jsonText, sseBody, sseEvent, streamEventsOf, wholeAnswerOf, type GoodAnswer, type MatrixFault, type Wire } from './fault-matrix.js';
 import type { FakeMode } from './types.js';
 
-type Json = Record<string, any>;
-type Event = Json | '[DONE]';
-
-const stream = (body: string | (() => Iterable<string | Buffer>), extra: Partial<Extract<FakeMode, { kind: 'raw' }>> = {}): FakeMode => ({ kind: 'raw', contentType: 'text/event-stream', body, ...extra });
-const whole = (body: string | (() => Iterable<string | Buffer>), extra: Partial<Extract<FakeMode, { kind: 'raw' }>> = {}): FakeMode => ({ kind: 'raw', body, ...extra });
-const good = (text: string): GoodAnswer => ({ text });
-const goodBody = (wire: Wire, isStream: boolean, answer: GoodAnswer): string => (isStream ? sseBody(wire, streamEventsOf(wire, answer)) : jsonText(wholeAnswerOf(wire, answer)));
 const goodMode = (wire: Wire, isStream: boolean, answer: GoodAnswer, extra: Partial<Extract<FakeMode, { kind: 'raw' }>> = {}): FakeMode =>
   isStream ? stream(goodBody(wire, true, answer), extra) : whole(goodBody(wire, false, answer), extra);
 
