@@ -6,9 +6,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../../source/daemon/pid-file.js';
 
 let parent: ChildProcess | undefined;
+let child: number | undefined;
 afterEach(() => {
-  parent?.kill('SIGKILL');
+  for (const pid of [child, parent?.pid]) {
+    try {
+      if (pid) process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
   parent = undefined;
+  child = undefined;
 });
 
 function state(pid: number): string | undefined {
@@ -20,6 +28,8 @@ function state(pid: number): string | undefined {
   }
 }
 
+const pause = () => new Promise((resolve) => setTimeout(resolve, 10));
+
 describe('isProcessAlive', () => {
   it('is true for a running process and false for one that is gone', () => {
     expect(isProcessAlive(process.pid)).toBe(true);
@@ -27,11 +37,15 @@ describe('isProcessAlive', () => {
   });
 
   it.skipIf(!existsSync('/proc/self/stat'))('is false for a process that exited but was not reaped (a zombie)', async () => {
-    // The shell starts `true` in the background, prints its pid and becomes `sleep`, which never reaps it.
-    parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    const zombie = await new Promise<number>((resolve) => parent!.stdout!.once('data', (data) => resolve(Number(String(data).trim()))));
-    while (state(zombie) !== 'Z') await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(isProcessAlive(zombie)).toBe(false);
+    // The shell starts a child in the background, prints its pid and becomes `sleep`, which never reaps it.
+    // The child is killed only once the shell has become `sleep` (before, the shell might reap it itself).
+    parent = spawn('sh', ['-c', 'sleep 600 & echo $!; exec sleep 601'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    child = await new Promise<number>((resolve) => parent!.stdout!.once('data', (data) => resolve(Number(String(data).trim()))));
+    while (!readFileSync(`/proc/${parent.pid}/cmdline`, 'utf8').includes('601')) await pause();
+    expect(isProcessAlive(child)).toBe(true);
+    process.kill(child, 'SIGKILL');
+    while (state(child) !== 'Z') await pause();
+    expect(isProcessAlive(child)).toBe(false);
     expect(isProcessAlive(parent.pid!)).toBe(true);
   });
 });
