@@ -43,12 +43,15 @@ export function talksAboutColour(text: string): boolean {
 /**
  * Words and spellings that make a conversation about a program's raw bytes rather than what it showed:
  * escape sequences (spelled as in colourWordPatterns), control characters, carriage returns (`\r`, `^M`),
- * cursor movement, raw output. Then what a terminal would have drawn is not the answer: the user asks
+ * cursor movement, raw output, output to be copied verbatim or byte for byte. Then what a terminal would have drawn is not the answer: the user asks
  * what the program wrote, so its output is forwarded as it came, frames, erases and colour bytes included.
  */
 export const terminalBytesPatterns = [
   String.raw`\b(?:ansi|sgr|escape (?:codes?|sequences?|bytes?|characters?)|control (?:characters?|codes?|sequences?|bytes?)|carriage[- ]returns?|raw (?:bytes|output)|cursor (?:movements?|moves?|codes?|sequences?)|steuerzeichen|escape-sequenz(?:en)?|wagenrücklauf)\b`,
   String.raw`\bESC\[|\\(?:e|x1b|u001b|033)\[|\u001b\[|\^\[\[|\^M|\\r\b`,
+  // Output to be copied exactly (into a fixture, a bug report, a file): what the program wrote, not what a terminal
+  // showed. Not "exactly as written": Claude Code says that of CLAUDE.md in every session.
+  String.raw`\b(?:verbatim|byte[- ]for[- ]byte|exactly as (?:it |they )?(?:was |were )?(?:printed|shown|output|emitted|came|displayed)|exact (?:output|bytes|copy))\b`,
 ].join('|');
 
 const terminalBytesUnicode = new RegExp(terminalBytesPatterns, 'iu');

@@ -8,7 +8,8 @@ import { exactBytes } from '../caching/text-digest.js';
  * first occurrence always stays as it is, and repeats inside one message stay too (they may be data).
  *
  * Never touched: paragraphs with a numbered or bulleted list item (a runbook's step 3 may repeat step 1
- * on purpose), anything inside or next to a code fence, and paragraphs shorter than `minRepeatChars` (a
+ * on purpose), anything inside or next to a code fence, a paragraph that points at its neighbours ("the
+ * files listed above") unless its whole text repeats, and paragraphs shorter than `minRepeatChars` (a
  * reference would not be much shorter). Splitting is at line endings only, so joining the pieces gives
  * the original bytes; no sentence splitter can cut inside `./migrate.sh`, `v1.2.3` or a URL.
  *
@@ -35,6 +36,16 @@ export interface Seen {
 const seenHas = (seen: Seen, key: string): boolean => seen.added.has(key) || seen.earlier.has(key);
 
 const fence = /^\s*(?:```|~~~)/u;
+/**
+ * Words by which a paragraph points at its neighbours ("delete the files listed above", "run the
+ * following:"): repeated next to other neighbours, a reference would send the model to the earlier
+ * message's. Such a paragraph goes whole; a whole text repeated (its neighbours with it) is still a reference.
+ * A word that points forward points out of the paragraph only when the paragraph ends in a colon: "you can
+ * use the following context: the project is..." (Claude Code's reminder) holds what it introduces.
+ */
+const pointsBack = /\b(?:above|preceding|aforementioned|the former|the latter)\b/iu;
+const pointsForward = /\b(?:below|following|as follows|hereunder)\b/iu;
+const pointsAtNeighbours = (paragraph: string): boolean => pointsBack.test(paragraph) || (/:\s*$/u.test(paragraph) && pointsForward.test(paragraph));
 const listItem = /^\s*(?:[-*+•‣◦]|\d{1,3}[.)]|[a-zA-Z][.)]|\(\d{1,3}\)|\[[ xX]\])\s/u;
 
 /** A text's key: short texts (never referenced, only remembered as places) stand as themselves, unhashed. */
@@ -81,7 +92,12 @@ export function repeatedBlockReference(text: string): string {
  * and neither does the last word, which the quote may cut (two rules that read "... you must alwa…" and
  * "... you must neve…" differ only in a fragment of a word: the model would match the words before it).
  */
-const startKey = (start: string): string => asRead(start).replace(/\s+/gu, ' ').replace(/ \S*$/u, '');
+const startKey = (start: string): string => asRead(start).replace(/\s+/gu, ' ').slice(0, keyChars).replace(/ \S*$/u, '');
+/**
+ * A start is compared by its first 40 characters as read: what the reading drops (`**`, `` ` ``, an invisible
+ * character) shortens one of two 60-character quotes, and both must still be compared over the same words.
+ */
+const keyChars = 40;
 
 /**
  * Cyrillic, Greek and Armenian letters (in lower case) that look like a Latin letter, some only in their capital
@@ -97,8 +113,8 @@ const lookAlikeLetter = new RegExp(`[${Object.keys(lookAlikes).join('')}]`, 'gu'
 /**
  * A start as a reader sees it: composed and decomposed accents (NFC/NFD) and compatibility forms (NFKC) are
  * one, invisible format characters (zero-width spaces and joiners, a BOM, direction marks) are not there,
- * and neither case, a Cyrillic or Greek letter that looks like a Latin one, nor the shape of a quote mark
- * or dash tells two starts apart. Two starts that differ only in those would both match the quote.
+ * and neither case, a Cyrillic or Greek letter that looks like a Latin one, the shape of a quote mark
+ * or dash, Markdown's emphasis and code marks, nor the script of a digit tells two starts apart. Two starts that differ only in those would both match the quote.
  */
 const asRead = (text: string): string =>
   text
@@ -106,9 +122,27 @@ const asRead = (text: string): string =>
     .replace(/\p{Cf}/gu, '')
     .toLowerCase()
     .replace(lookAlikeLetter, (char) => lookAlikes[char]!)
-    .replace(/[‘’‚‛′`´]/gu, "'")
+    // Markdown's emphasis and code marks are not read as words (`**Never**`, `` `npm ci` ``), nor is an apostrophe's shape.
+    .replace(/[*_~‘’‚‛′`´']/gu, '')
     .replace(/[“”„‟″«»]/gu, '"')
-    .replace(/[‐‑‒–—―−]/gu, '-');
+    .replace(/[‐‑‒–—―−]/gu, '-')
+    .replace(otherDigit, asciiDigit);
+
+/** A decimal digit of another script (`٣`, `३`): read as the number it is. */
+const otherDigit = /(?![0-9])\p{Nd}/gu;
+const digitValues = new Map<string, string>();
+function asciiDigit(digit: string): string {
+  let value = digitValues.get(digit);
+  if (value === undefined) {
+    // Unicode puts each script's ten digits in a run from its zero: count back to the run's start.
+    const code = digit.codePointAt(0)!;
+    let zero = code;
+    while (code - zero < 9 && /\p{Nd}/u.test(String.fromCodePoint(zero - 1))) zero -= 1;
+    value = String((code - zero) % 10);
+    digitValues.set(digit, value);
+  }
+  return value;
+}
 
 function rememberPlace(kind: 'p' | 'b', quoted: string, contentKey: string, seen: Seen): void {
   const start = startKey(quoted);
@@ -228,7 +262,7 @@ export function referenceRepeatedParagraphs(text: string, seen: Seen, mayReplace
     const body = paragraph.slice(0, paragraph.length - eol.length);
     const start = preview(body);
     const key = digest('p', body);
-    const eligible = !opaque && !list && body.length >= minRepeatChars;
+    const eligible = !opaque && !list && body.length >= minRepeatChars && !pointsAtNeighbours(body);
     if (mayReplace && eligible && seen.earlier.has(key) && !ambiguous('p', start, key, seen)) {
       out.push(repeatedParagraphReference(body) + eol);
       replaced += 1;

@@ -96,6 +96,7 @@ function rowDrawnForTerminal(row: string): boolean {
   // thousands of `\r ESC[K` asked for the rest of the row at each of them, quadratic: 128 KB took 1.9 s).
   let lastWritten = frames.length - 1;
   while (lastWritten >= 0 && frames[lastWritten] === '') lastWritten -= 1;
+  if (alarmWord.test(row) && warnsOnlyWhileDrawn(visible, lastWritten)) return false;
   for (let i = 0; i < frames.length - 1; i++) {
     // The `\r` after frame i overwrites frame i: unless nothing is written after it (apt ends its last
     // frame with `\r\r\n`), which leaves frame i on the screen as it is; like a `\r` before nothing,
@@ -120,6 +121,65 @@ function rowDrawnForTerminal(row: string): boolean {
   // A `\r` that overwrites nothing is a terminal's only on a row that is redrawn anyway (tqdm starts each frame with one).
   return blankReturns === 0 || drawn;
 }
+
+/**
+ * Words (and the crosses test runners mark a failure with) that say something went wrong. A progress frame
+ * (a percentage, a count, a spinner glyph) the program drew over that says one the row's last frame does not (`Downloading 45% (retry 1/3: connection
+ * reset)`, `⠙ Installing 4/40 warning: peer dependency missing`) used the status line to report an event
+ * the final screen no longer shows: the output goes as it came. A frame without a progress mark that the
+ * program erased (jest's provisional `Tests: 3 failed`, rewritten as the real summary) is its own redraw.
+ */
+const alarmWord = /\b(?:errors?|fail(?:s|ed|ing|ure)?|warn(?:s|ed|ing|ings)?|fatal|panic(?:ked)?|exception|denied|refused|reset|timed out|timeout|abort(?:s|ed)?|retry(?:ing)?|retrie[sd]|cannot|can't|unable|invalid|missing|not found|killed|crash(?:ed|es)?|mismatch)\b|[✖✗✘❌⛔]/i;
+const alarmWords = new RegExp(alarmWord.source, 'gi');
+
+function warnsOnlyWhileDrawn(visible: readonly string[], lastWritten: number): boolean {
+  const kept = new Set(Array.from((visible[lastWritten] ?? '').matchAll(alarmWords), (match) => match[0].toLowerCase()));
+  for (let i = 0; i < lastWritten; i++) {
+    if (!alarmWord.test(visible[i]!) || !progressMark.test(visible[i]!)) continue;
+    for (const [word] of visible[i]!.matchAll(alarmWords)) if (!kept.has(word.toLowerCase())) return true;
+  }
+  return false;
+}
+
+/**
+ * The same across rows: whether a progress frame that says something went wrong (alarmWord, progressMark)
+ * is nowhere on the final screen, drawn over by a cursor moved up (a multi-row progress display: docker,
+ * pnpm, cargo) or by a `\r`. Each piece of the output between line ends, returns and cursor or erase
+ * sequences is one frame; a permanent line is found among the screen's lines at once, and at most
+ * `maxLooseFrames` others are searched for in the whole screen (more: in doubt, true). A frame the screen
+ * shows a later state of, in the same words (shape), said nothing the screen does not.
+ */
+export async function warningsDrawnAway(text: string, screen: string, pacer: Pacer): Promise<boolean> {
+  if (!alarmWord.test(text)) return false;
+  await pacer.pace();
+  const shown = screen.replace(escapeSequence, '');
+  const lines = new Set(shown.split('\n').map((line) => line.trim()));
+  let shapes: Set<string> | undefined;
+  let loose = 0;
+  let read = 0;
+  for (const piece of text.split(framePieces)) {
+    read += piece.length + 1;
+    if (read >= stepChars) {
+      read = 0;
+      await pacer.pace();
+    }
+    if (!alarmWord.test(piece)) continue;
+    const visible = piece.replace(escapeSequence, '').replaceAll('\b', '').trim();
+    if (visible === '' || !progressMark.test(visible) || lines.has(visible)) continue;
+    if (++loose > maxLooseFrames) return true;
+    // A search of the whole screen: at most maxLooseFrames of them, one per turn of the pacer.
+    await pacer.pace();
+    if (shown.includes(visible)) continue;
+    // An earlier frame of a row the screen shows in the same words (`linting 10% (3 warnings)` under `linting 100% (3 warnings)`).
+    shapes ??= new Set([...lines].map(shape));
+    if (!shapes.has(shape(visible))) return true;
+  }
+  return false;
+}
+
+/** What ends a frame: a line end, a return, a cursor move or an erase. */
+const framePieces = /\r|\n|\u001b\[[0-9;]*[ABEFGHJKf]/u;
+const maxLooseFrames = 64;
 
 /**
  * Whether `next` erases `frame` with spaces: nothing but spaces, at least as many as the cells `frame`
@@ -147,7 +207,8 @@ const acrossRows = /\u001b(?:\[[0-9;]*[ABEFJsu]|[78MDE])|\u009b[0-9;]*[ABEFJsu]/
 /**
  * Whether the tool cut lines out of the output and says so where they were (Codex: `…120 tokens
  * truncated…`, `[... omitted 200 of 400 lines ...]`; Claude Code: `... [120 lines truncated] ...`; `... 40
- * more lines`): a cursor move across rows after the cut lands on a row that is no longer there.
+ * more lines`; without a count: `[output truncated]`, `(truncated)`, `… truncated`): a cursor move across
+ * rows after the cut lands on a row that is no longer there.
  */
 export function cutByTool(text: string): boolean {
   return cutMarker.test(text);
@@ -158,7 +219,8 @@ export function cutByTool(text: string): boolean {
  * dots and spaces (a dot reporter, wget's dot progress) scanned the rest of the run, quadratic time (20 KB
  * of dots held the event loop for a second).
  */
-const cutMarker = /(?:…|\.\.\.|\[)[\s.…]{0,8}(?:omitted\s+\d|\d[\d,]*\s+(?:more\s+)?(?:lines?|chars?|characters|tokens|bytes)\b(?:\s+(?:truncated|omitted|elided|hidden|not shown))?)/iu;
+const cutMarker =
+  /(?:…|\.\.\.|\[)[\s.…]{0,8}(?:omitted\s+\d|\d[\d,]*\s+(?:more\s+)?(?:lines?|chars?|characters|tokens|bytes)\b(?:\s+(?:truncated|omitted|elided|hidden|not shown))?)|[[(<]\s{0,3}(?:output\s+)?(?:truncated|clipped|elided)(?:\s+output)?\s{0,3}[\])>]|(?:…|\.\.\.)\s{0,3}\(?(?:output\s+)?(?:truncated|clipped|elided)\b/iu;
 const cutMarkers = new RegExp(cutMarker.source, 'giu');
 
 /** How many of the tool's cut notices (cutByTool) the text holds: a drawing must not erase one (the model would take a cut output for whole). */
@@ -241,22 +303,40 @@ function sameShape(a: string, b: string): boolean {
 
 /**
  * Output whose lines carry a label a multiplexer put before each of them, as `docker compose` (`web-1  | `),
- * foreman/honcho (`12:00:01 web.1  | `), concurrently (`[api] `), turbo and pnpm (`web:build: `) write the
+ * foreman/honcho (`12:00:01 web.1  | `), concurrently (`[api] `, `[0] `), turbo and pnpm (`web:build: `) write the
  * output of several programs: a `\r` or an erase one of the programs wrote in its line returns over the
  * label too, and the drawn row would no longer say which program it came from. So a row that would be
- * redrawn and starts with a label another row starts with makes the output one that is not drawn.
+ * redrawn and starts with a label another row starts with makes the output one that is not drawn; so does
+ * a row whose label no other row repeats (one `migrate-1 | ` among `api-1 | ` and `worker-1 | `) when its
+ * last frame does not begin with the label again (the program drew it, as `[INFO] 10%\r[INFO] 100%` does).
+ * A bar (`[#####     ]`) or a step count (yarn's `[1/4]`) is no label.
  */
 export async function labelsRedrawnRows(text: string, pacer: Pacer): Promise<boolean> {
   const labels = new Map<string, number>();
   const redrawn: string[] = [];
+  let labelDrawnOver = false;
   await everyRowPaced(text.split('\n'), pacer, (row) => {
     const label = rowLabel.exec(row)?.[1];
     if (label === undefined) return true;
     labels.set(label, (labels.get(label) ?? 0) + 1);
-    if (redraws.test(row.endsWith('\r') ? row.slice(0, -1) : row)) redrawn.push(label);
+    const line = row.endsWith('\r') ? row.slice(0, -1) : row;
+    if (redraws.test(line)) {
+      redrawn.push(label);
+      if (nameLabel.test(label) && !lastFrameOf(line).startsWith(label)) labelDrawnOver = true;
+    }
     return true;
   });
-  return redrawn.some((label) => labels.get(label)! >= 2);
+  return labelDrawnOver || redrawn.some((label) => labels.get(label)! >= 2);
+}
+
+/** A label that names a program (`web-1  |`, `[api]`, `[0]`, `db:seed:`): no bar glyph, slash, percent sign or space inside brackets. */
+const nameLabel = /^(?:[\w.@-]{1,64} {0,64}\||\[[\w.@:-]{1,64}\]|[\w.@-]{1,64}:[\w.:-]{1,64}:)$/u;
+
+/** What a redrawn row shows last: the text after its last `\r` with anything in it, without escape sequences. */
+function lastFrameOf(line: string): string {
+  const frames = line.split('\r').map((frame) => frame.replace(escapeSequence, '').replaceAll('\b', ''));
+  for (let i = frames.length - 1; i >= 0; i--) if (frames[i]!.trim() !== '') return frames[i]!.trimStart();
+  return '';
 }
 
 /** A multiplexer's label at a row's start (after any colour and a clock time): `name  | `, `[name] `, `pkg:task: `. */

@@ -126,11 +126,11 @@ const readToolName = /(^|[_.-])(read|cat|view|open|get_?file|file_?read|fetch_?f
 /** An editor tool asked to show a file (`str_replace_editor`, `str_replace_based_edit_tool`: `"command": "view"`). */
 const viewCommand = /"command"\s*:\s*"view"/u;
 /**
- * A shell command that prints a file (`cat`, `head`, `sed -n`, a file at a revision with `git show REV:path`
- * or `git cat-file -p`, ...), at the start of a command or after a pipe or `;`.
+ * A shell command that prints a file (`cat`, `head`, `sed -n`, a compressed one with `zcat` or `gzip -dc`, a file
+ * at a revision with `git show REV:path` or `git cat-file -p`, ...), at the start of a command or after a pipe or `;`.
  */
 const printsFile =
-  /(?:^|["\s;&|(`]|\\n)(?:sudo\s+)?(?:cat|head|tail|less|more|bat|batcat|nl|tac|xxd|hexdump|od|type|Get-Content|gc)\s|(?:^|["\s;&|(`])sed\s+-n\s|(?:^|["\s;&|(`])git\s+(?:show\s+[^\s"]*:|cat-file\s)/u;
+  /(?:^|["\s;&|(`]|\\n)(?:sudo\s+)?(?:cat|head|tail|less|more|bat|batcat|nl|tac|xxd|hexdump|od|type|Get-Content|gc|zcat|gzcat|bzcat|xzcat|lzcat|zstdcat|zless|zmore)\s|(?:^|["\s;&|(`])(?:gzip|gunzip|bzip2|xz|zstd)\s+(?:-[a-zA-Z]*\s+)*-[a-zA-Z]*c[a-zA-Z]*\s|(?:^|["\s;&|(`])sed\s+-n\s|(?:^|["\s;&|(`])git\s+(?:show\s+[^\s"]*:|cat-file\s)/u;
 
 /**
  * Whether a result is a file's contents rather than a program's terminal output. Such a result is never

@@ -4,7 +4,7 @@ import { exactBytes } from '../caching/text-digest.js';
 import { applyLossyRules, type LossySettings } from './lossy/apply-lossy.js';
 import { stepChars, type Pacer } from './pacer.js';
 import { countRule, type RuleCounts } from './rules.js';
-import { cutNotices, drawnForTerminalPaced, labelsRedrawnRows } from './terminal-display.js';
+import { cutNotices, drawnForTerminalPaced, labelsRedrawnRows, warningsDrawnAway } from './terminal-display.js';
 import type { WidthUse, Widths } from './screen-row.js';
 import { needsRendering, TerminalRender } from './terminal-screen.js';
 import { LruMemo } from './memo.js';
@@ -56,6 +56,8 @@ async function drawScreen(text: string, pacer: Pacer): Promise<string> {
   // over with the frames around it: the model would read a cut output as whole.
   await pacer.pace();
   if (cutNotices(usual.screen) < cutNotices(text)) return text;
+  // A progress frame that warned (a retry, a missing peer dependency) and that no row of the screen still shows.
+  if (await warningsDrawnAway(text, usual.screen, pacer)) return text;
   return usual.screen;
 }
 

@@ -88,7 +88,7 @@ export interface TrimOptions {
 }
 
 /** Bumped whenever a rule changes, so memoised results of an older rule set are never reused. */
-const trimmerVersion = 'l2.5/v9-lossless';
+const trimmerVersion = 'l2.5/v10-lossless';
 
 export const defaultMaxMessageChars = 512 * 1024;
 
@@ -178,7 +178,8 @@ export async function trimRequestBody(body: Record<string, unknown>, protocol: T
   const earlierText = new LayeredSet();
   // The tools' descriptions are read before the messages (Anthropic puts them first; chat templates into
   // the system prompt): a reference whose quote starts like one of their paragraphs could be taken for it.
-  const described = descriptionsOf(body.tools);
+  // Chat's legacy `functions` field is read the same way (the model reads those descriptions too).
+  const described = bothDescriptions(descriptionsOf(body.tools), descriptionsOf(body.functions));
   earlierText.describe(described.starts);
   const state: TrimState = { earlierText, results: new Map() };
   const pending: Delta[] = [];
@@ -300,6 +301,14 @@ function descriptionsOf(tools: unknown): Descriptions {
       },
     };
   });
+}
+
+/** The descriptions of `tools` and of chat's legacy `functions`, as one (most requests carry only one of them). */
+function bothDescriptions(tools: Descriptions, functions: Descriptions): Descriptions {
+  if (functions === noDescriptions) return tools;
+  if (tools === noDescriptions) return { key: `f${functions.key}`, starts: functions.starts };
+  let starts: Set<string> | undefined;
+  return { key: `${tools.key}\u0000f${functions.key}`, starts: () => (starts ??= new Set([...tools.starts(), ...functions.starts()])) };
 }
 
 /** Whether an (Anthropic) message holds tool results. */

@@ -95,9 +95,7 @@ function markAmbiguousStarts(kind: UnitKind, value: unknown, work: Work): void {
     if (!instructions) placesIn(value.content);
     else if (!Array.isArray(value.content)) instruction(value.content);
     else for (const block of value.content) isTextBlock(block) ? instruction(block.text) : placesIn(block);
-    for (const call of kind === 'openai-message' && Array.isArray(value.tool_calls) ? value.tool_calls : []) {
-      const args = isRecord(call) && isRecord(call.function) ? call.function.arguments : undefined;
-      if (typeof args !== 'string') continue;
+    for (const args of kind === 'openai-message' ? callArguments(value) : []) {
       try {
         placesIn(JSON.parse(args));
       } catch {
@@ -167,10 +165,15 @@ function rememberBlockTexts(block: unknown, work: Work): void {
   rememberCallTexts(block, work);
 }
 
+/** The arguments (JSON text) of a chat assistant message's calls: its `tool_calls`, and the legacy `function_call`. */
+function callArguments(message: Record<string, unknown>): string[] {
+  const calls = Array.isArray(message.tool_calls) ? message.tool_calls.map((call) => (isRecord(call) ? call.function : undefined)) : [];
+  const all = [...calls, message.function_call];
+  return all.flatMap((fn) => (isRecord(fn) && typeof fn.arguments === 'string' ? [fn.arguments] : []));
+}
+
 function rememberOpenAICalls(message: Record<string, unknown>, work: Work): void {
-  for (const call of Array.isArray(message.tool_calls) ? message.tool_calls : []) {
-    const args = isRecord(call) && isRecord(call.function) ? call.function.arguments : undefined;
-    if (typeof args !== 'string') continue;
+  for (const args of callArguments(message)) {
     try {
       rememberCallTexts(JSON.parse(args), work);
     } catch {

@@ -36,6 +36,9 @@ export function summariseUnit(kind: UnitKind, value: unknown, labels: ReadonlyMa
       read(withoutLabels(call.function.arguments, labels.get(String(call.function.name))));
     }
   }
+  // Chat's legacy `function_call` (one call per message, before `tool_calls`).
+  const legacy = value.function_call;
+  if (isRecord(legacy) && typeof legacy.arguments === 'string') read(withoutLabels(legacy.arguments, labels.get(String(legacy.name))));
   for (const block of Array.isArray(value.content) ? value.content : []) {
     if (isRecord(block) && block.type === 'tool_use') read(withoutLabels(JSON.stringify(block.input ?? {}), labels.get(String(block.name))));
   }
