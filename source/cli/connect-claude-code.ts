@@ -6,8 +6,7 @@ import { fetchHealth } from '../daemon/running-gateway.js';
 import { ConfigStore } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { paint, printLine, printWarning } from '../terminal/output.js';
-import { printDiff } from '../terminal/print-diff.js';
-import { confirmWrite } from './confirm-write.js';
+import { showAndWritePlan } from './confirm-write.js';
 
 interface ClaudeCodeFlags {
   model?: string;
@@ -61,21 +60,12 @@ async function runConnectClaudeCode(flags: ClaudeCodeFlags): Promise<void> {
   if (!flags.disconnect && gateway.answering && (await gatewayRefusesKey(gateway.url, apiKey))) {
     printWarning(refusedKeyWarning(gateway.url, { id: 'claude-code', name: 'Claude Code' }, apiKey));
   }
-  if (plan.unchanged) {
-    printLine(`${paint('green', '✓')} ${flags.disconnect ? 'Claude Code is not connected to isartor here' : 'Claude Code is already connected to isartor as planned'}: nothing to change.`);
-  } else {
-    printDiff(plan.diff);
-    if (flags.dryRun) {
-      printLine(paint('yellow', 'Dry run: nothing was written.'));
-      return;
-    }
-    if (!(await confirmWrite(flags, plan.action, 'Claude Code'))) {
-      printLine('Nothing was written.');
-      return;
-    }
+  const nothingToChange = flags.disconnect ? 'Claude Code is not connected to isartor here' : 'Claude Code is already connected to isartor as planned';
+  const carryOn = await showAndWritePlan(plan, flags, 'Claude Code', nothingToChange, () => {
     connector.apply(plan);
     printOutcome(plan);
-  }
+  });
+  if (!carryOn) return;
   if (flags.disconnect) return;
   if (location.source === '--project' && apiKey !== placeholderGatewayKey) {
     printWarning(`${location.configPath} is usually committed, and it now holds the gateway key. Keep it out of git, or connect with --settings-path .claude/settings.local.json (Claude Code's personal project settings).`);

@@ -7,8 +7,7 @@ import { resolveActiveTarget } from '../providers/upstream-target.js';
 import { ConfigStore } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { paint, printLine, printWarning } from '../terminal/output.js';
-import { printDiff } from '../terminal/print-diff.js';
-import { confirmWrite } from './confirm-write.js';
+import { showAndWritePlan } from './confirm-write.js';
 
 interface CodexFlags {
   model?: string;
@@ -79,21 +78,12 @@ async function runConnectCodex(flags: CodexFlags): Promise<void> {
       );
     }
   }
-  if (plan.unchanged) {
-    printLine(`${paint('green', '✓')} ${flags.disconnect ? 'Codex is not connected to isartor' : 'Codex is already connected to isartor as planned'}: nothing to change.`);
-  } else {
-    printDiff(plan.diff);
-    if (flags.dryRun) {
-      printLine(paint('yellow', 'Dry run: nothing was written.'));
-      return;
-    }
-    if (!(await confirmWrite(flags, plan.action, 'Codex'))) {
-      printLine('Nothing was written.');
-      return;
-    }
+  const nothingToChange = flags.disconnect ? 'Codex is not connected to isartor' : 'Codex is already connected to isartor as planned';
+  const carryOn = await showAndWritePlan(plan, flags, 'Codex', nothingToChange, () => {
     applyCodexPlan(plan);
     printOutcome(plan);
-  }
+  });
+  if (!carryOn) return;
   if (!flags.disconnect && !gateway.answering && !(await fetchHealth(gateway.url, 1500))) {
     printWarning(`Nothing answers at ${gateway.url} yet: start the gateway with \`isartor up --detach\` before using Codex.`);
   }

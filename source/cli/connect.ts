@@ -10,10 +10,9 @@ import { fetchHealth } from '../daemon/running-gateway.js';
 import { ConfigStore, type IsartorConfig } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { paint, printJson, printLine, printWarning } from '../terminal/output.js';
-import { printDiff } from '../terminal/print-diff.js';
 import { connectCodexCommand } from './connect-codex.js';
 import { isartorCommand } from '../terminal/invocation.js';
-import { confirmWrite } from './confirm-write.js';
+import { showAndWritePlan } from './confirm-write.js';
 
 interface OpenClawFlags {
   model?: string;
@@ -94,21 +93,12 @@ async function runConnectOpenClaw(flags: OpenClawFlags): Promise<void> {
   if (!disconnect && gateway.answering && (await gatewayRefusesKey(gatewayUrl, apiKey))) {
     printWarning(refusedKeyWarning(gatewayUrl, { id: 'openclaw', name: 'OpenClaw' }, apiKey));
   }
-  if (plan.unchanged) {
-    printLine(`${paint('green', '✓')} ${disconnect ? 'OpenClaw is not connected to isartor' : 'OpenClaw is already connected to isartor as planned'}: nothing to change.`);
-  } else {
-    printDiff(plan.diff);
-    if (flags.dryRun) {
-      printLine(paint('yellow', 'Dry run: nothing was written.'));
-      return;
-    }
-    if (!(await confirmWrite(flags, plan.action, 'OpenClaw'))) {
-      printLine('Nothing was written.');
-      return;
-    }
+  const nothingToChange = disconnect ? 'OpenClaw is not connected to isartor' : 'OpenClaw is already connected to isartor as planned';
+  const carryOn = await showAndWritePlan(plan, flags, 'OpenClaw', nothingToChange, () => {
     applyOpenClawPlan(plan);
     printOutcome(plan);
-  }
+  });
+  if (!carryOn) return;
   if (!disconnect) noteAgentsOnOwnModel(plan, `${managedProviderId}/${model}`);
   if (!disconnect && !gateway.answering) await warnIfGatewayDown(gatewayUrl);
 }
