@@ -1,4 +1,5 @@
-import { canPrompt } from '../terminal/output.js';
+import { printDiff } from '../terminal/print-diff.js';
+import { canPrompt, paint, printLine } from '../terminal/output.js';
 import { UserError } from '../user-error.js';
 
 /**
@@ -14,4 +15,34 @@ export async function confirmWrite(flags: { yes?: boolean }, action: 'connect' |
   }
   const { confirm } = await import('@inquirer/prompts');
   return confirm({ message: `${action === 'disconnect' ? `Disconnect ${client} from isartor` : 'Write these changes'}?`, default: false });
+}
+
+/**
+ * A connector's plan as every `connect` command shows and writes it: a plan with nothing to change says
+ * so (`nothingToChange` names the state, e.g. "Codex is already connected to isartor as planned"); else
+ * its diff, then, unless --dry-run or the user says no, `write` (apply and print the outcome).
+ * False when --dry-run or a "no" left the file alone: the command stops there.
+ */
+export async function showAndWritePlan(
+  plan: { unchanged: boolean; diff: string; action: 'connect' | 'disconnect' },
+  flags: { yes?: boolean; dryRun?: boolean },
+  client: string,
+  nothingToChange: string,
+  write: () => void,
+): Promise<boolean> {
+  if (plan.unchanged) {
+    printLine(`${paint('green', '✓')} ${nothingToChange}: nothing to change.`);
+    return true;
+  }
+  printDiff(plan.diff);
+  if (flags.dryRun) {
+    printLine(paint('yellow', 'Dry run: nothing was written.'));
+    return false;
+  }
+  if (!(await confirmWrite(flags, plan.action, client))) {
+    printLine('Nothing was written.');
+    return false;
+  }
+  write();
+  return true;
 }

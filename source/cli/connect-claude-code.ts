@@ -1,13 +1,12 @@
 import { Command } from 'commander';
 import { claudeCodeConnector } from '../connectors/claude-code/connector.js';
 import type { ClaudeCodePlan } from '../connectors/claude-code/plan.js';
-import { gatewayKeyForClient, locateGateway, placeholderGatewayKey } from '../connectors/core/connection-defaults.js';
+import { gatewayKeyForClient, gatewayRefusesKey, locateGateway, placeholderGatewayKey, refusedKeyWarning } from '../connectors/core/connection-defaults.js';
 import { fetchHealth } from '../daemon/running-gateway.js';
 import { ConfigStore } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { paint, printLine, printWarning } from '../terminal/output.js';
-import { printDiff } from '../terminal/print-diff.js';
-import { confirmWrite } from './confirm-write.js';
+import { showAndWritePlan } from './confirm-write.js';
 
 interface ClaudeCodeFlags {
   model?: string;
@@ -58,21 +57,15 @@ async function runConnectClaudeCode(flags: ClaudeCodeFlags): Promise<void> {
   const { location } = plan;
   printLine(`Claude Code settings: ${location.configPath}${location.source === 'default' ? '' : ` (from ${location.source})`}`);
   for (const warning of plan.warnings) printWarning(warning);
-  if (plan.unchanged) {
-    printLine(`${paint('green', '✓')} ${flags.disconnect ? 'Claude Code is not connected to isartor here' : 'Claude Code is already connected to isartor as planned'}: nothing to change.`);
-  } else {
-    printDiff(plan.diff);
-    if (flags.dryRun) {
-      printLine(paint('yellow', 'Dry run: nothing was written.'));
-      return;
-    }
-    if (!(await confirmWrite(flags, plan.action, 'Claude Code'))) {
-      printLine('Nothing was written.');
-      return;
-    }
+  if (!flags.disconnect && gateway.answering && (await gatewayRefusesKey(gateway.url, apiKey))) {
+    printWarning(refusedKeyWarning(gateway.url, { id: 'claude-code', name: 'Claude Code' }, apiKey));
+  }
+  const nothingToChange = flags.disconnect ? 'Claude Code is not connected to isartor here' : 'Claude Code is already connected to isartor as planned';
+  const carryOn = await showAndWritePlan(plan, flags, 'Claude Code', nothingToChange, () => {
     connector.apply(plan);
     printOutcome(plan);
-  }
+  });
+  if (!carryOn) return;
   if (flags.disconnect) return;
   if (location.source === '--project' && apiKey !== placeholderGatewayKey) {
     printWarning(`${location.configPath} is usually committed, and it now holds the gateway key. Keep it out of git, or connect with --settings-path .claude/settings.local.json (Claude Code's personal project settings).`);

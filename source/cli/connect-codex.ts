@@ -1,14 +1,13 @@
 import { Command } from 'commander';
 import { locateCodexConfig } from '../connectors/codex/config-path.js';
 import type { CodexPlan } from '../connectors/codex/plan.js';
-import { gatewayKeyForClient, locateGateway, modelForClient, placeholderGatewayKey } from '../connectors/core/connection-defaults.js';
+import { gatewayKeyForClient, gatewayRefusesKey, locateGateway, modelForClient, placeholderGatewayKey, refusedKeyWarning } from '../connectors/core/connection-defaults.js';
 import { fetchHealth } from '../daemon/running-gateway.js';
 import { resolveActiveTarget } from '../providers/upstream-target.js';
 import { ConfigStore } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { paint, printLine, printWarning } from '../terminal/output.js';
-import { printDiff } from '../terminal/print-diff.js';
-import { confirmWrite } from './confirm-write.js';
+import { showAndWritePlan } from './confirm-write.js';
 
 interface CodexFlags {
   model?: string;
@@ -55,17 +54,22 @@ async function runConnectCodex(flags: CodexFlags): Promise<void> {
   const location = locateCodexConfig(flags.configPath);
   const gateway = await locateGateway(stateDir, config);
   let plan: CodexPlan;
+  // Codex sends no credential at all when the gateway has no key (its config then names none).
+  const key = gatewayKeyForClient(flags.gatewayApiKey, config);
+  const sentKey = key === placeholderGatewayKey ? undefined : key;
   if (flags.disconnect) plan = planCodexDisconnect(location);
   else {
-    const key = gatewayKeyForClient(flags.gatewayApiKey, config);
     plan = planCodexConnect(location, {
       gatewayUrl: gateway.url,
-      apiKey: key === placeholderGatewayKey ? undefined : key,
+      apiKey: sentKey,
       model: modelForClient(flags.model, config),
       disableWebSearch: !providerRunsBuiltInTools(config),
     });
   }
   printLine(`Codex config: ${location.configPath}${location.source === 'default' ? '' : ` (from ${location.source})`}`);
+  if (!flags.disconnect && gateway.answering && (await gatewayRefusesKey(gateway.url, sentKey))) {
+    printWarning(refusedKeyWarning(gateway.url, { id: 'codex', name: 'Codex' }, sentKey));
+  }
   if (!flags.disconnect) {
     const { profilesChoosingOtherProviders } = await import('../connectors/codex/profile-files.js');
     for (const elsewhere of profilesChoosingOtherProviders(location.configPath)) {
@@ -74,21 +78,12 @@ async function runConnectCodex(flags: CodexFlags): Promise<void> {
       );
     }
   }
-  if (plan.unchanged) {
-    printLine(`${paint('green', '✓')} ${flags.disconnect ? 'Codex is not connected to isartor' : 'Codex is already connected to isartor as planned'}: nothing to change.`);
-  } else {
-    printDiff(plan.diff);
-    if (flags.dryRun) {
-      printLine(paint('yellow', 'Dry run: nothing was written.'));
-      return;
-    }
-    if (!(await confirmWrite(flags, plan.action, 'Codex'))) {
-      printLine('Nothing was written.');
-      return;
-    }
+  const nothingToChange = flags.disconnect ? 'Codex is not connected to isartor' : 'Codex is already connected to isartor as planned';
+  const carryOn = await showAndWritePlan(plan, flags, 'Codex', nothingToChange, () => {
     applyCodexPlan(plan);
     printOutcome(plan);
-  }
+  });
+  if (!carryOn) return;
   if (!flags.disconnect && !gateway.answering && !(await fetchHealth(gateway.url, 1500))) {
     printWarning(`Nothing answers at ${gateway.url} yet: start the gateway with \`isartor up --detach\` before using Codex.`);
   }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { applyOpenClawPlan } from '../connectors/openclaw/apply.js';
 import { locateOpenClawConfig } from '../connectors/openclaw/config-path.js';
-import { configuredGatewayUrl, gatewayKeyForClient, locateGateway, modelForClient } from '../connectors/core/connection-defaults.js';
+import { configuredGatewayUrl, gatewayKeyForClient, gatewayRefusesKey, locateGateway, modelForClient, refusedKeyWarning } from '../connectors/core/connection-defaults.js';
 import { managedProviderId, planOpenClawConnect, planOpenClawDisconnect, type OpenClawApi, type OpenClawPlan } from '../connectors/openclaw/plan.js';
 import type { ClientConnectionStatus } from '../connectors/core/connector.js';
 import { connectClaudeCodeCommand } from './connect-claude-code.js';
@@ -10,10 +10,9 @@ import { fetchHealth } from '../daemon/running-gateway.js';
 import { ConfigStore, type IsartorConfig } from '../store/config.js';
 import { resolveStateDir } from '../store/state-dir.js';
 import { paint, printJson, printLine, printWarning } from '../terminal/output.js';
-import { printDiff } from '../terminal/print-diff.js';
 import { connectCodexCommand } from './connect-codex.js';
 import { isartorCommand } from '../terminal/invocation.js';
-import { confirmWrite } from './confirm-write.js';
+import { showAndWritePlan } from './confirm-write.js';
 
 interface OpenClawFlags {
   model?: string;
@@ -82,29 +81,24 @@ async function runConnectOpenClaw(flags: OpenClawFlags): Promise<void> {
   const gatewayUrl = gateway.url;
   const disconnect = Boolean(flags.disconnect || flags.restoreBackup);
   const model = modelForClient(flags.model, config);
+  const apiKey = gatewayKeyForClient(flags.gatewayApiKey, config);
   const plan = disconnect
     ? planOpenClawDisconnect(location, { isartorHome: stateDir, restoreBackup: flags.restoreBackup })
     : planOpenClawConnect(
         location,
-        { gatewayUrl, apiKey: gatewayKeyForClient(flags.gatewayApiKey, config), model, api: flags.api },
+        { gatewayUrl, apiKey, model, api: flags.api },
         { isartorHome: stateDir },
       );
   printLine(`OpenClaw config: ${location.configPath}${location.source === 'default' ? '' : ` (from ${location.source})`}`);
-  if (plan.unchanged) {
-    printLine(`${paint('green', '✓')} ${disconnect ? 'OpenClaw is not connected to isartor' : 'OpenClaw is already connected to isartor as planned'}: nothing to change.`);
-  } else {
-    printDiff(plan.diff);
-    if (flags.dryRun) {
-      printLine(paint('yellow', 'Dry run: nothing was written.'));
-      return;
-    }
-    if (!(await confirmWrite(flags, plan.action, 'OpenClaw'))) {
-      printLine('Nothing was written.');
-      return;
-    }
+  if (!disconnect && gateway.answering && (await gatewayRefusesKey(gatewayUrl, apiKey))) {
+    printWarning(refusedKeyWarning(gatewayUrl, { id: 'openclaw', name: 'OpenClaw' }, apiKey));
+  }
+  const nothingToChange = disconnect ? 'OpenClaw is not connected to isartor' : 'OpenClaw is already connected to isartor as planned';
+  const carryOn = await showAndWritePlan(plan, flags, 'OpenClaw', nothingToChange, () => {
     applyOpenClawPlan(plan);
     printOutcome(plan);
-  }
+  });
+  if (!carryOn) return;
   if (!disconnect) noteAgentsOnOwnModel(plan, `${managedProviderId}/${model}`);
   if (!disconnect && !gateway.answering) await warnIfGatewayDown(gatewayUrl);
 }

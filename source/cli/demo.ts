@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { demoPricedLike, runDemo, type DemoSession, type DemoStep } from '../demo/run-demo.js';
+import type { DemoSession, DemoStep } from '../demo/run-demo.js';
 import { simulatedModel } from '../demo/simulated-provider.js';
 import { formatUsd as usd } from '../stats/format-usd.js';
 import { percentiles } from '../stats/summarise.js';
@@ -16,9 +16,11 @@ export function demoCommand(): Command {
     .option('--json', 'print every step and the stats as JSON')
     .action(async (flags: { keepRunning?: boolean; port?: number; json?: boolean }) => {
       if (!flags.json) printLine(`Starting a ${paint('yellow', 'simulated')} provider (no key, no network) and a real isartor gateway in front of it...`);
+      // Loaded here, not at the top: the gateway behind the demo would slow every other command's start.
+      const { demoPricedLike, runDemo } = await import('../demo/run-demo.js');
       const demo = await runDemo({ stateDir: resolveStateDir(), ...(flags.port === undefined ? {} : { port: flags.port }) });
       if (flags.json) printJson({ url: demo.url, providerCalls: demo.providerCalls, steps: demo.steps, stats: demo.report });
-      else printDemo(demo);
+      else printDemo(demo, demoPricedLike);
       if (!flags.keepRunning) {
         await demo.stop();
         if (!flags.json) printLine(`\nWith a real provider: ${paint('cyan', isartorCommand('setup'))}, or ${paint('cyan', isartorCommand('set-key -p groq'))} then ${paint('cyan', isartorCommand('up --detach'))}.`);
@@ -35,7 +37,7 @@ export function demoCommand(): Command {
 
 const layerNames: Record<string, string> = { l1a: 'exact cache', l1b: 'near-duplicate cache', l3: 'provider (simulated)' };
 
-function printDemo(demo: DemoSession): void {
+function printDemo(demo: DemoSession, demoPricedLike: string): void {
   printLine(`Gateway at ${paint('cyan', demo.url)}; every answer says "[simulated answer]".`);
   for (const [part, title] of [
     ['faq', 'A FAQ bot: questions, asked again, reworded, and near-misses that must not come from cache'],

@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { captureOutputInto, GatewayLogFile } from '../daemon/gateway-log-file.js';
 import { keepServingThroughStrayErrors } from '../daemon/last-line-of-defence.js';
-import { serveGateway } from '../daemon/serve-gateway.js';
 import { saveGatewayAddress } from '../daemon/gateway-address.js';
 import { detachedMarker, startDetachedGateway } from '../daemon/start-detached.js';
 import { ConfigStore, defaultGatewayPort, type GatewaySettings } from '../store/config.js';
@@ -93,6 +92,9 @@ async function runForeground(stateDir: string, flags: UpFlags, gatewayApiKey: st
   // nor a log it cannot write.
   keepServingThroughStrayErrors(printWarning);
   keepServingWhenOutputFails();
+  // Loaded here, not at the top: the gateway's engines (NLP model, caches, protocols) cost every other
+  // command, `isartor --version` included, about half a second of start-up.
+  const { serveGateway } = await import('../daemon/serve-gateway.js');
   const served = await serveGateway({
     stateDir,
     host: flags.host,

@@ -36,9 +36,24 @@ export function removeGatewayRecord(path: string, pid: number = process.pid): vo
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * A process that has exited but was not yet reaped by its parent still answers signal 0. A detached
+ * gateway's parent is init, which in a container may reap it a second or more later: `down` would wait
+ * for that. Linux says so in /proc/<pid>/stat (state Z); elsewhere, or when it cannot be read, not a zombie.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (command) state ...": the command may hold spaces and parentheses, the state follows the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 1).trim().startsWith('Z');
+  } catch {
+    return false;
   }
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isProcessAlive } from '../../source/daemon/pid-file.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const cliPath = join(repoRoot, 'dist', 'cli', 'index.js');
@@ -115,15 +116,6 @@ export function readPidFile(home: string): PidRecord | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as PidRecord) : undefined;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function runsOurCli(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(cliPath);
@@ -138,10 +130,11 @@ export async function cleanupTempHomes(): Promise<void> {
   children.clear();
   for (const home of homes) {
     const record = readPidFile(home);
-    if (record && alive(record.pid) && runsOurCli(record.pid)) {
+    if (record && isProcessAlive(record.pid) && runsOurCli(record.pid)) {
       process.kill(record.pid, 'SIGTERM');
-      for (let i = 0; i < 50 && alive(record.pid); i++) await sleep(100);
-      if (alive(record.pid)) process.kill(record.pid, 'SIGKILL');
+      // (Gone once it exited, as `down` sees it: init may reap a detached gateway a second or more later.)
+      for (let i = 0; i < 50 && isProcessAlive(record.pid); i++) await sleep(100);
+      if (isProcessAlive(record.pid)) process.kill(record.pid, 'SIGKILL');
     }
     rmSync(home, { recursive: true, force: true });
   }

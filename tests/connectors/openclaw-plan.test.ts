@@ -151,6 +151,36 @@ describe('applying and re-running', () => {
     expect(existsSync(join(location.stateDir, 'agents', 'main', 'agent', 'models.json'))).toBe(false);
     expect(existsSync(join(location.stateDir, 'agents', 'current', 'agent', 'models.json'))).toBe(true);
   });
+
+  it("prints keys masked in its diff (isartor's, the user's own providers', a deleted models.json's) and writes them whole; ${ENV} references stay readable", () => {
+    const config = `{
+  "models": {
+    "providers": {
+      "groq": { "baseUrl": "https://api.groq.com/openai/v1", "apiKey": "gsk_user-own-groq-key-0123456789" },
+      "openrouter": { "baseUrl": "https://openrouter.ai/api/v1", "apiKey": "\${OPENROUTER_API_KEY}" },
+    },
+  },
+}
+`;
+    const location = workspace(config);
+    mkdirSync(join(location.stateDir, 'agents', 'main', 'agent'), { recursive: true });
+    writeFileSync(join(location.stateDir, 'agents', 'main', 'agent', 'models.json'), JSON.stringify({ providers: { isartor: { baseUrl: 'http://127.0.0.1:9999/v1', apiKey: 'gw-old-key-abcdefgh' } } }));
+    const plan = planOpenClawConnect(location, { ...connection, apiKey: 'gw-secret-key-0123456789' });
+    expect(plan.diff).toContain('"apiKey": "gw-s…6789"');
+    expect(plan.diff).toContain('"apiKey": "gsk_…6789"');
+    expect(plan.diff).toContain('gw-o…efgh');
+    expect(plan.diff).toContain('${OPENROUTER_API_KEY}');
+    for (const secret of ['gw-secret-key-0123456789', 'gsk_user-own-groq-key-0123456789', 'gw-old-key-abcdefgh']) expect(plan.diff).not.toContain(secret);
+    applyOpenClawPlan(plan);
+    const written = JSON5.parse(readFileSync(location.configPath, 'utf8'));
+    expect(written.models.providers.isartor.apiKey).toBe('gw-secret-key-0123456789');
+    expect(written.models.providers.groq.apiKey).toBe('gsk_user-own-groq-key-0123456789');
+    // Reconnecting with another key: the old one leaves the file in a '-' line, masked too.
+    const again = planOpenClawConnect(location, { ...connection, apiKey: 'gw-next-key-9876543210' });
+    expect(again.diff).toContain('gw-s…6789');
+    expect(again.diff).toContain('gw-n…3210');
+    expect(again.diff).not.toContain('gw-secret-key-0123456789');
+  });
 });
 
 describe('planOpenClawDisconnect', () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StatsReport } from '../../source/stats/stats-report.js';
 import { freePort, makeTempHome, repoRoot } from '../cli/run-cli.js';
+import { startFakeUpstream } from '../support/fake-upstream.js';
 import { failWhenMissingInCi, gatewaysBeforeFakeUpstream, runClient } from './support/real-client.js';
 
 const claudeBin = join(repoRoot, '.cache', 'claude-code-e2e', 'node_modules', '.bin', 'claude');
@@ -339,6 +340,33 @@ describe.skipIf(!installed)('the real Claude Code CLI through isartor', () => {
     expect(tool.layers.l1a ?? 0).toBe(0);
     expect(tool.tokens.saved).toBeGreaterThan(300);
   }, 240_000);
+
+  it("with the openai provider's default model (gpt-4o-mini writes at most 16,384 tokens), Claude Code's max_tokens (32,000 or more) is asked again within the limit and its tool loop completes; the next requests ask within it at once", async () => {
+    // Its own provider, whose model refuses more than 16,384 output tokens as OpenAI does (a 400 naming the limit).
+    const limited = await startFakeUpstream({ apiKey: 'sk-upstream', maxOutputTokens: 16_384 });
+    const home = makeTempHome();
+    const world: World = { home, userHome: join(home, 'user-home'), workdir: join(home, 'work'), port: await freePort() };
+    mkdirSync(world.userHome, { recursive: true });
+    mkdirSync(world.workdir, { recursive: true });
+    try {
+      expect((await isartor(world, 'set-key', '-p', 'openai-compatible', '--base-url', limited.openaiBaseUrl, '--key', 'sk-upstream', '--model', 'fake-model')).code).toBe(0);
+      await e2e.up(world, world.port);
+      expect((await isartor(world, 'connect', 'claude-code', '--yes')).code).toBe(0);
+      limited.setMode({ kind: 'toolLoop', name: 'Bash', arguments: { command: 'echo isartor-e2e', description: 'Print a marker' } });
+      const run = await claude(world, [prompt, '--allowedTools', 'Bash(echo:*)']);
+      expect(run.json?.is_error, run.stderr).toBe(false);
+      expect(run.json!.num_turns).toBe(2);
+      const chats = limited.requests.filter((request) => request.path === '/v1/chat/completions');
+      // Claude Code asks for its model's whole output (32,000 or more), refused once, then within the limit.
+      const [refused, ...within] = chats.map((request) => request.body.max_tokens as number);
+      expect(refused).toBeGreaterThan(16_384);
+      expect(within).toEqual([16_384, 16_384]);
+      expect(chats[2]!.body.messages.some((message: { role: string; content: string }) => message.role === 'tool' && message.content.includes('isartor-e2e'))).toBe(true);
+    } finally {
+      await isartor(world, 'down');
+      await limited.close();
+    }
+  }, 180_000);
 
   it("an overloaded provider (529) has Claude Code switch to its --fallback-model after three, as with Anthropic's own API", async () => {
     const world = await newWorld('anthropic');

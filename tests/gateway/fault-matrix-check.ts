@@ -184,28 +184,48 @@ export function harnessOptions(wire: Wire, extra: Partial<HarnessOptions> = {}):
  * Every fault of `faults` for every caller protocol on every provider protocol, streamed and whole, each
  * checked by checkFault against one harness per provider protocol. A fault whose fake cannot play a case
  * (its `mode` gives none) is left out of that case, unless `everyMode` (the timeouts, which play every case).
+ * `concurrent`: the faults wait out upstream timeouts (time, not work), so each case gets a harness of its
+ * own and up to vitest's maxConcurrency of them wait at once; the checks are the same.
  */
-export function describeFaultMatrix(title: (wire: Wire) => string, faults: readonly MatrixFault[], options: { harness?: Partial<HarnessOptions>; everyMode?: boolean } = {}): void {
+export function describeFaultMatrix(
+  title: (wire: Wire) => string,
+  faults: readonly MatrixFault[],
+  options: { harness?: Partial<HarnessOptions>; everyMode?: boolean; concurrent?: boolean } = {},
+): void {
   for (const setup of setups) {
+    const cases = faults.flatMap((fault) =>
+      setup.callers.flatMap((caller) =>
+        fault.streams.filter((stream) => options.everyMode || fault.mode(setup.wire, stream, 'x')).map((stream) => ({ fault, caller, stream, name: `${fault.name} (${stream ? 'stream' : 'whole'}), asked in ${caller}` })),
+      ),
+    );
+    const startOne = async (): Promise<{ harness: Harness; key: string }> => {
+      const harness = await startHarness(harnessOptions(setup.wire, options.harness));
+      harness.records = [];
+      return { harness, key: await virtualKey(harness) };
+    };
     describe(title(setup.wire), () => {
-      let harness: Harness;
-      let key: string;
-      beforeAll(async () => {
-        harness = await startHarness(harnessOptions(setup.wire, options.harness));
-        harness.records = [];
-        key = await virtualKey(harness);
-      });
-      afterAll(() => harness.close());
-
-      for (const fault of faults) {
-        for (const caller of setup.callers) {
-          for (const stream of fault.streams) {
-            if (!options.everyMode && !fault.mode(setup.wire, stream, 'x')) continue;
-            it(`${fault.name} (${stream ? 'stream' : 'whole'}), asked in ${caller}`, async () => {
+      if (options.concurrent) {
+        for (const { fault, caller, stream, name } of cases) {
+          it.concurrent(name, async () => {
+            const { harness, key } = await startOne();
+            try {
               await checkFault(harness, key, fault, setup.wire, caller, stream);
-            });
-          }
+            } finally {
+              await harness.close();
+            }
+          });
         }
+        return;
+      }
+      let shared: { harness: Harness; key: string };
+      beforeAll(async () => {
+        shared = await startOne();
+      });
+      afterAll(() => shared.harness.close());
+      for (const { fault, caller, stream, name } of cases) {
+        it(name, async () => {
+          await checkFault(shared.harness, shared.key, fault, setup.wire, caller, stream);
+        });
       }
     });
   }

@@ -11,4 +11,5 @@ describeFaultMatrix((wire) => `a ${wire} provider that misbehaves`, matrixFaults
 describeFaultMatrix((wire) => `a ${wire} provider that stops sending (upstream timeout)`, matrixFaults.filter((fault) => fault.slow), {
   harness: { upstream: { maxAnswerBytes: 256 * 1024, timeoutMs: 1500 } },
   everyMode: true,
+  concurrent: true,
 });

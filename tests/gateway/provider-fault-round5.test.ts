@@ -9,4 +9,5 @@ import { describeFaultMatrix } from './fault-matrix-check.js';
 describeFaultMatrix((wire) => `a ${wire} provider, round 5 faults`, round5Faults);
 describeFaultMatrix((wire) => `a ${wire} provider that stops after its opening event (upstream idle timeout)`, round5SlowFaults, {
   harness: { upstream: { maxAnswerBytes: 256 * 1024, idleTimeoutMs: 800 } },
+  concurrent: true,
 });

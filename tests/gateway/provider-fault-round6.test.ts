@@ -8,4 +8,5 @@ import { describeFaultMatrix } from './fault-matrix-check.js';
 describeFaultMatrix((wire) => `a ${wire} provider, round 6 faults`, round6Faults);
 describeFaultMatrix((wire) => `a ${wire} provider that never finishes (short upstream timeouts), round 6`, round6SlowFaults, {
   harness: { upstream: { maxAnswerBytes: 256 * 1024, idleTimeoutMs: 800, timeoutMs: 3000 } },
+  concurrent: true,
 });

@@ -5,26 +5,20 @@
 // charset do not change the text; a 422 in the other protocol's shape is still an APIError with its message.
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jsonText, sseBody, streamEventsOf, wholeAnswerOf } from '../support/fake-upstream/fault-matrix.js';
 import type { FakeMode } from '../support/fake-upstream/types.js';
-import { startHarness, type Harness } from './harness.js';
+import { sdkGatewayBefore } from './sdk-gateway.js';
 
 const later = (...pieces: string[]): FakeMode => ({ kind: 'raw', contentType: 'text/event-stream', body: () => pieces, pauseMs: 50 });
 
 describe('the Anthropic SDK in front of an Anthropic provider (passed through)', () => {
-  let harness: Harness;
-  let anthropic: Anthropic;
-  beforeAll(async () => {
-    harness = await startHarness({ provider: 'anthropic', config: { routing: { retries: 0, maxRetryAfterMs: 0 } } });
-    anthropic = new Anthropic({ baseURL: harness.url, apiKey: 'isartor-local', maxRetries: 0 });
-  });
-  afterAll(() => harness.close());
+  const sdk = sdkGatewayBefore('anthropic');
 
   it('message_start, an empty text block and a ping, then overloaded_error in a later read: an APIError with status 529', async () => {
     const [start, block] = streamEventsOf('anthropic', { text: 'never sent' });
-    harness.fake.setMode(later(sseBody('anthropic', [start!, block!, { type: 'ping' }]), 'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded (fault injection)"}}\n\n'), { times: 1 });
-    const failure = await anthropic.messages
+    sdk.harness.fake.setMode(later(sseBody('anthropic', [start!, block!, { type: 'ping' }]), 'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded (fault injection)"}}\n\n'), { times: 1 });
+    const failure = await sdk.anthropic.messages
       .stream({ model: 'fake-model', max_tokens: 100, messages: [{ role: 'user', content: 'Overloaded after the start, SDK.' }] })
       .finalMessage()
       .catch((error: unknown) => error);
@@ -34,35 +28,29 @@ describe('the Anthropic SDK in front of an Anthropic provider (passed through)',
   });
 
   it('a 422 in OpenAI\'s shape: an APIError carrying the provider\'s message', async () => {
-    harness.fake.setMode({ kind: 'raw', status: 422, contentType: 'application/json', body: '{"error":{"message":"Unprocessable (fault injection).","type":"invalid_request_error"}}' }, { times: 1 });
-    const failure = await anthropic.messages.create({ model: 'fake-model', max_tokens: 100, messages: [{ role: 'user', content: '422, SDK.' }] }).catch((error: unknown) => error);
+    sdk.harness.fake.setMode({ kind: 'raw', status: 422, contentType: 'application/json', body: '{"error":{"message":"Unprocessable (fault injection).","type":"invalid_request_error"}}' }, { times: 1 });
+    const failure = await sdk.anthropic.messages.create({ model: 'fake-model', max_tokens: 100, messages: [{ role: 'user', content: '422, SDK.' }] }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(Anthropic.APIError);
     expect((failure as InstanceType<typeof Anthropic.APIError>).status).toBe(422);
     expect(String((failure as Error).message)).toContain('Unprocessable (fault injection).');
   });
 
   it('a stream sent to a request for a whole answer: messages.create() gets the message', async () => {
-    harness.fake.setMode({ kind: 'raw', contentType: 'text/event-stream', body: sseBody('anthropic', streamEventsOf('anthropic', { text: 'Streamed anyway.' })) }, { times: 1 });
-    const message = await anthropic.messages.create({ model: 'fake-model', max_tokens: 100, messages: [{ role: 'user', content: 'Whole, please, SDK.' }] });
+    sdk.harness.fake.setMode({ kind: 'raw', contentType: 'text/event-stream', body: sseBody('anthropic', streamEventsOf('anthropic', { text: 'Streamed anyway.' })) }, { times: 1 });
+    const message = await sdk.anthropic.messages.create({ model: 'fake-model', max_tokens: 100, messages: [{ role: 'user', content: 'Whole, please, SDK.' }] });
     expect(message.content).toEqual([{ type: 'text', text: 'Streamed anyway.' }]);
   });
 });
 
 describe('the openai SDK in front of a chat completions provider (passed through)', () => {
-  let harness: Harness;
-  let openai: OpenAI;
-  beforeAll(async () => {
-    harness = await startHarness({ config: { routing: { retries: 0, maxRetryAfterMs: 0 } } });
-    openai = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'isartor-local', maxRetries: 0 });
-  });
-  afterAll(() => harness.close());
+  const sdk = sdkGatewayBefore('chat');
 
   it('empty data events between the chunks: the SDK (which would choke on them) gets the text', async () => {
     const body = streamEventsOf('chat', { text: 'Past the empty events.' })
       .map((event, index) => (index > 0 ? 'data: \n\n' : '') + sseBody('chat', [event]))
       .join('');
-    harness.fake.setMode({ kind: 'raw', contentType: 'text/event-stream', body }, { times: 1 });
-    const stream = await openai.chat.completions.create({ model: 'fake-model', stream: true, messages: [{ role: 'user', content: 'Empty events, SDK.' }] });
+    sdk.harness.fake.setMode({ kind: 'raw', contentType: 'text/event-stream', body }, { times: 1 });
+    const stream = await sdk.openai.chat.completions.create({ model: 'fake-model', stream: true, messages: [{ role: 'user', content: 'Empty events, SDK.' }] });
     let text = '';
     const failure = await (async () => {
       for await (const part of stream) text += part.choices[0]?.delta?.content ?? '';
@@ -73,34 +61,28 @@ describe('the openai SDK in front of a chat completions provider (passed through
   });
 
   it('a stream sent to a request for a whole answer: chat.completions.create() gets the completion', async () => {
-    harness.fake.setMode({ kind: 'raw', contentType: 'text/event-stream', body: sseBody('chat', streamEventsOf('chat', { text: 'Streamed anyway, chat.' })) }, { times: 1 });
-    const completion = await openai.chat.completions.create({ model: 'fake-model', messages: [{ role: 'user', content: 'Whole, please, chat SDK.' }] });
+    sdk.harness.fake.setMode({ kind: 'raw', contentType: 'text/event-stream', body: sseBody('chat', streamEventsOf('chat', { text: 'Streamed anyway, chat.' })) }, { times: 1 });
+    const completion = await sdk.openai.chat.completions.create({ model: 'fake-model', messages: [{ role: 'user', content: 'Whole, please, chat SDK.' }] });
     expect(completion.choices[0]?.message.content).toBe('Streamed anyway, chat.');
   });
 
   it('Latin-1 bytes under charset=iso-8859-1: the SDK reads "Café", not U+FFFD', async () => {
     const body = Buffer.from(jsonText(wholeAnswerOf('chat', { text: 'Un café, s’il vous plaît' }).valueOf()).replace('’', "'"), 'latin1');
-    harness.fake.setMode({ kind: 'raw', contentType: 'application/json; charset=iso-8859-1', body: () => [body] }, { times: 1 });
-    const completion = await openai.chat.completions.create({ model: 'fake-model', messages: [{ role: 'user', content: 'Latin-1, SDK.' }] });
+    sdk.harness.fake.setMode({ kind: 'raw', contentType: 'application/json; charset=iso-8859-1', body: () => [body] }, { times: 1 });
+    const completion = await sdk.openai.chat.completions.create({ model: 'fake-model', messages: [{ role: 'user', content: 'Latin-1, SDK.' }] });
     expect(completion.choices[0]?.message.content).toBe("Un café, s'il vous plaît");
   });
 });
 
 describe('the openai SDK in front of an Anthropic provider (translated)', () => {
-  let harness: Harness;
-  let openai: OpenAI;
-  beforeAll(async () => {
-    harness = await startHarness({ provider: 'anthropic', config: { routing: { retries: 0, maxRetryAfterMs: 0 } } });
-    openai = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'isartor-local', maxRetries: 0 });
-  });
-  afterAll(() => harness.close());
+  const sdk = sdkGatewayBefore('anthropic');
 
   it('empty data events between the events: the translated stream has the whole text', async () => {
     const body = streamEventsOf('anthropic', { text: 'Translated past the empty events.' })
       .map((event, index) => (index > 0 ? 'data:\n\n' : '') + sseBody('anthropic', [event]))
       .join('');
-    harness.fake.setMode({ kind: 'raw', contentType: 'text/event-stream', body }, { times: 1 });
-    const stream = await openai.chat.completions.create({ model: 'fake-model', stream: true, messages: [{ role: 'user', content: 'Empty events translated, SDK.' }] });
+    sdk.harness.fake.setMode({ kind: 'raw', contentType: 'text/event-stream', body }, { times: 1 });
+    const stream = await sdk.openai.chat.completions.create({ model: 'fake-model', stream: true, messages: [{ role: 'user', content: 'Empty events translated, SDK.' }] });
     let text = '';
     for await (const part of stream) text += part.choices[0]?.delta?.content ?? '';
     expect(text).toBe('Translated past the empty events.');
@@ -108,8 +90,8 @@ describe('the openai SDK in front of an Anthropic provider (translated)', () => 
 
   it('Responses: message_start, then overloaded_error in a later read: an APIError (502), not a failed stream', async () => {
     const [start] = streamEventsOf('anthropic', { text: 'never sent' });
-    harness.fake.setMode(later(sseBody('anthropic', [start!]), 'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded (fault injection)"}}\n\n'), { times: 1 });
-    const failure = await openai.responses
+    sdk.harness.fake.setMode(later(sseBody('anthropic', [start!]), 'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded (fault injection)"}}\n\n'), { times: 1 });
+    const failure = await sdk.openai.responses
       .stream({ model: 'fake-model', input: 'Overloaded after the start, Responses SDK.', store: false })
       .finalResponse()
       .catch((error: unknown) => error);

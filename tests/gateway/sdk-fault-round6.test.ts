@@ -2,12 +2,10 @@
 // unchanged (same protocol both sides) as the official SDKs read it: the openai SDK JSON.parses every
 // event's data and throws on an empty one, so the gateway drops those events (they carry nothing) and the
 // SDK gets the whole text. Comments (`: ping`) stay: SDKs skip them and they keep a connection alive.
-import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sseBody, streamEventsOf, type Wire } from '../support/fake-upstream/fault-matrix.js';
 import type { FakeMode } from '../support/fake-upstream/types.js';
-import { startHarness, type Harness } from './harness.js';
+import { sdkGatewayBefore } from './sdk-gateway.js';
 
 /** The good stream with an empty data event (in one of several spellings) before every event but the first. */
 function withEmptyEvents(wire: Wire, text: string): FakeMode {
@@ -19,25 +17,19 @@ function withEmptyEvents(wire: Wire, text: string): FakeMode {
 }
 
 describe('the openai SDK in front of a chat completions provider whose stream holds empty data events', () => {
-  let harness: Harness;
-  let openai: OpenAI;
-  beforeAll(async () => {
-    harness = await startHarness({ config: { routing: { retries: 0, maxRetryAfterMs: 0 } } });
-    openai = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'isartor-local', maxRetries: 0 });
-  });
-  afterAll(() => harness.close());
+  const sdk = sdkGatewayBefore('chat');
 
   it('the SDK reads the whole text without throwing, and the comments still reach it', async () => {
-    harness.fake.setMode(withEmptyEvents('chat', 'Past the empty events, round 6.'), { times: 1 });
-    const stream = await openai.chat.completions.create({ model: 'fake-model', stream: true, messages: [{ role: 'user', content: 'Empty events, round 6.' }] });
+    sdk.harness.fake.setMode(withEmptyEvents('chat', 'Past the empty events, round 6.'), { times: 1 });
+    const stream = await sdk.openai.chat.completions.create({ model: 'fake-model', stream: true, messages: [{ role: 'user', content: 'Empty events, round 6.' }] });
     let text = '';
     for await (const part of stream) text += part.choices[0]?.delta?.content ?? '';
     expect(text).toBe('Past the empty events, round 6.');
   });
 
   it('on the wire: no event with blank data is left, every other byte is the provider\'s', async () => {
-    harness.fake.setMode(withEmptyEvents('chat', 'Bytes on the wire.'), { times: 1 });
-    const response = await harness.chat({ model: 'fake-model', stream: true, messages: [{ role: 'user', content: 'Wire check, round 6.' }] });
+    sdk.harness.fake.setMode(withEmptyEvents('chat', 'Bytes on the wire.'), { times: 1 });
+    const response = await sdk.harness.chat({ model: 'fake-model', stream: true, messages: [{ role: 'user', content: 'Wire check, round 6.' }] });
     const body = await response.text();
     expect(body).not.toMatch(/^data: ?\r?$/m);
     expect(body).toContain(': ping\n\n');
@@ -46,33 +38,21 @@ describe('the openai SDK in front of a chat completions provider whose stream ho
 });
 
 describe('the Anthropic SDK in front of an Anthropic provider whose stream holds empty data events', () => {
-  let harness: Harness;
-  let anthropic: Anthropic;
-  beforeAll(async () => {
-    harness = await startHarness({ provider: 'anthropic', config: { routing: { retries: 0, maxRetryAfterMs: 0 } } });
-    anthropic = new Anthropic({ baseURL: harness.url, apiKey: 'isartor-local', maxRetries: 0 });
-  });
-  afterAll(() => harness.close());
+  const sdk = sdkGatewayBefore('anthropic');
 
   it('the SDK\'s final message holds the whole text', async () => {
-    harness.fake.setMode(withEmptyEvents('anthropic', 'Anthropic past the empty events.'), { times: 1 });
-    const message = await anthropic.messages.stream({ model: 'fake-model', max_tokens: 100, messages: [{ role: 'user', content: 'Empty events, Anthropic.' }] }).finalMessage();
+    sdk.harness.fake.setMode(withEmptyEvents('anthropic', 'Anthropic past the empty events.'), { times: 1 });
+    const message = await sdk.anthropic.messages.stream({ model: 'fake-model', max_tokens: 100, messages: [{ role: 'user', content: 'Empty events, Anthropic.' }] }).finalMessage();
     expect(message.content).toEqual([{ type: 'text', text: 'Anthropic past the empty events.' }]);
   });
 });
 
 describe('the openai SDK\'s Responses stream in front of a Responses provider whose stream holds empty data events', () => {
-  let harness: Harness;
-  let openai: OpenAI;
-  beforeAll(async () => {
-    harness = await startHarness({ config: { routing: { retries: 0, maxRetryAfterMs: 0 }, providers: { 'openai-compatible': { responsesApi: true } } } });
-    openai = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'isartor-local', maxRetries: 0 });
-  });
-  afterAll(() => harness.close());
+  const sdk = sdkGatewayBefore('responses');
 
   it('the SDK reads the whole text', async () => {
-    harness.fake.setMode(withEmptyEvents('responses', 'Responses past the empty events.'), { times: 1 });
-    const stream = await openai.responses.create({ model: 'fake-model', stream: true, store: false, input: 'Empty events, Responses.' });
+    sdk.harness.fake.setMode(withEmptyEvents('responses', 'Responses past the empty events.'), { times: 1 });
+    const stream = await sdk.openai.responses.create({ model: 'fake-model', stream: true, store: false, input: 'Empty events, Responses.' });
     let text = '';
     for await (const event of stream) if (event.type === 'response.output_text.delta') text += event.delta;
     expect(text).toBe('Responses past the empty events.');

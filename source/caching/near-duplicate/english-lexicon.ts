@@ -106,6 +106,8 @@ export const wouldVerbs = words(`like love prefer rather want be say recommend s
  * such a question "a" and "an", or "two" and "2", are what is asked about ("Should I use a before hour?",
  * "What rhymes with four?", "Should I spell out two in an essay?"), or what the answer works on, word by
  * word ("the plural of two", "translate two apples", "the vowels in seven"), so neither rewrite applies.
+ * So do a part of speech ("Is ten a noun?" asks about the word) and a length ("Which is longer, three or
+ * seven?" compares the words: both have five letters).
  */
 export const aboutWordsCues = words(`
   say says said saying write writes wrote written writing spell spells spelled spelt spelling spell-out
@@ -116,6 +118,8 @@ export const aboutWordsCues = words(`
   plural plurals singular anagram anagrams palindrome palindromes homophone homophones synonym synonyms antonym
   antonyms vowel vowels consonant consonants alphabet alphabetical alphabetically alphabetise alphabetize
   uppercase lowercase translate translates translated translating translation
+  noun nouns adjective adjectives verb verbs adverb adverbs pronoun pronouns preposition prepositions conjunction
+  conjunctions determiner determiners longer shorter longest shortest length
 `);
 
 /**

@@ -214,7 +214,7 @@ const answeringVerbs = new Set(['explain', 'summarise', 'summarize', 'elaborate'
 const meansWords = ['with', 'using', 'inside', 'within', 'without', 'via', 'after', 'before'];
 
 /**
- * A means or a condition after the object at `from`, in its sentence. Not after "me"/"us": "can you help me
+ * A means, a condition or a named platform after the object at `from`, in its sentence. Not after "me"/"us": "can you help me
  * with my resume" asks the one addressed ("in JSON", "in Python" are left alone too: a format or a topic).
  */
 function namesMeans(tokens: readonly FormToken[], from: number): boolean {
@@ -222,6 +222,9 @@ function namesMeans(tokens: readonly FormToken[], from: number): boolean {
   for (let i = from + 1; i < tokens.length && !tokens[i]!.sentenceStart; i++) {
     if (tokens[i]!.kind === 'mark' && tokens[i]!.text === ':') return false;
     if (isWord(tokens[i], ...meansWords)) return true;
+    // A named device or platform is a setting too: "can you draft an email in Outlook on the iPad?" asks what
+    // the app allows there ("on Android", "on the iPhone"); "in Python", "in JSON" stay a topic or a format.
+    if (isWord(tokens[i], 'on') && (tokens[i + 1]?.kind === 'name' || (isWord(tokens[i + 1], 'the') && tokens[i + 2]?.kind === 'name'))) return true;
   }
   return false;
 }

@@ -81,7 +81,7 @@ function readQuestion(text: string): QuestionFeatures {
   // Time is read from the words alone: a line break between "what" and "time" still asks the time.
   // Material a text verb works on ("Translate to Spanish: good night") says nothing about when it is asked.
   const timeText = beforeWorkedText(chunks, normalised);
-  const cueOf = (tokens: readonly FormToken[]) => timeCue(beforeColon(tokens, timeText !== normalised).filter((token) => !(token.kind === 'mark' && token.text === lineBreak)).map((token) => ({ lower: token.text.toLowerCase(), pos: token.pos, sentenceStart: token.sentenceStart })), timeText);
+  const cueOf = (tokens: readonly FormToken[]) => timeCue(beforeColon(tokens, timeText !== normalised).filter((token) => !(token.kind === 'mark' && token.text === lineBreak)).map((token) => ({ lower: token.text.toLowerCase(), pos: token.pos, sentenceStart: token.sentenceStart, name: token.kind === 'name' || token.kind === 'acronym', acronym: token.kind === 'acronym' })), timeText);
   if (language === 'en') {
     const english = englishForm(normalised, chunks);
     if (!english) {

@@ -7,6 +7,8 @@
  * Words are read with their part of speech where a word has a timeless sense too ("open" the adjective
  * but not "open source"; "live" the adjective but not the verb; "close" the verb but not "how close").
  */
+import { namedStateCue } from './named-states.js';
+
 export type TimeDependence = 'clock' | 'date' | 'live';
 
 export interface TimeToken {
@@ -14,6 +16,10 @@ export interface TimeToken {
   pos: string;
   /** First word of a sentence (a discourse "Now, ..." opens one). */
   sentenceStart?: boolean;
+  /** Written as a name or an acronym (a tagger's PROPN may miss one: "Zoom", "Disney Plus"). */
+  name?: boolean;
+  /** Written as an acronym ("NATO", "EU"). */
+  acronym?: boolean;
 }
 
 const words = (list: string): ReadonlySet<string> => new Set(list.trim().split(/\s+/));
@@ -40,7 +46,7 @@ const liveWords = words(`
   score scores scored scoring win wins winner winning won lose loses standings leaderboard ranking rankings fixture fixtures playoff playoffs
   election elections poll polls
   weather forecast temperature temperatures raining rainy snowing snowy sunny cloudy windy humid
-  humidity storm storms hurricane typhoon tornado fog foggy umbrella outside
+  humidity storm storms hurricane typhoon tornado fog foggy umbrella outside icy flooded flooding heatwave drought wildfire wildfires
   opening queue queues outage availability delayed delay delays cancelled canceled
   happening news headlines headline trending breaking
   population president ceo chancellor minister mayor governor king queen pope champion champions leader
@@ -92,6 +98,10 @@ const phrases: ReadonlyArray<{ kind: TimeDependence; words: readonly string[] }>
     ['largest', 'known'], ['biggest', 'known'], ['highest', 'known'], ['oldest', 'known'],
     // Standings, valuations, rules that are changed by law, support that ends.
     ['league', 'table'], ['market', 'value'], ['yield', 'on'], ['need', 'a', 'visa'], ['retirement', 'age'], ['speed', 'limit'],
+    // Round 8: shares of a market, ages set by law, what a currency or an investment is now, what is about to happen.
+    ['market', 'share'], ['share', 'of'], ['drinking', 'age'], ['voting', 'age'], ['legal', 'age'], ['smoking', 'age'], ['age', 'of', 'consent'],
+    ['what', 'currency'], ['which', 'currency'], ['good', 'investment'], ['worth', 'buying'], ['worth', 'investing'], ['about', 'to'],
+    ['browser', 'support'], ['browsers', 'support'], ['travel', 'warning'], ['travel', 'advisory'], ['baggage', 'allowance'],
     ['security', 'updates'], ['get', 'updates'],
     // What is showing, on sale or on a cover now; strikes and roadworks; a season under way; the national debt.
     ['on', 'sale'], ['in', 'cinemas'], ['in', 'theaters'], ['in', 'theatres'], ['what', 'is', 'on'], ['what', "'s", 'on'],
@@ -109,7 +119,7 @@ const statusWords = words(`open opens opened close closes closed working running
 /** A status word speaks of now only in a present question: "is it open", "when does it close" (not "how can I earn money online"). */
 const presentAuxiliaries = words(`is are 's 're`);
 const openingVerbs = words(`open opens close closes`);
-const afterStatus = words(`now today tonight right currently still yet again on at until till for this tomorrow`);
+const afterStatus = words(`now today tonight right currently still yet again on at until till for this tomorrow to in`);
 
 /**
  * States of people, laws and products that change: "is Taylor Swift married", "is TikTok banned in the US",
@@ -117,7 +127,8 @@ const afterStatus = words(`now today tonight right currently still yet again on 
  */
 const changingStates = words(`married divorced engaged pregnant retired banned legal illegal allowed supported deprecated discontinued delivered shipped released
   available profitable unprofitable bankrupt insolvent injured maintained raised lowered approved
-  rising falling growing shrinking increasing decreasing declining improving recovering spreading worsening`);
+  rising falling growing shrinking increasing decreasing declining improving recovering spreading worsening
+  finished rebuilt reopened renovated restored endangered extinct recognized recognised`);
 
 /** Words whose timeless sense is a different part of speech. */
 const onlyAs: ReadonlyMap<string, ReadonlySet<string>> = new Map([
@@ -380,6 +391,8 @@ const otherLanguageWords: Record<'de' | 'fr', ReadonlySet<string>> = {
     stand spielstand ergebnis ergebnisse gewonnen gewinnt tabelle wahl nachrichten status verfügbar präsident kanzler
     kanzlerin minister trainer trainiert meister führt tabellenführer regierung regiert bürgermeister besitzer gehört spielt
     inflation arbeitslosenquote arbeitslosigkeit leitzins zinsen streik störung ausfall down
+    kostenlos gratis werbefrei werbung abo abonnement streikt streiken reisen einreisen einreise visum
+    jacke mantel regenschirm sonnencreme mars venus jupiter saturn merkur
   `),
   fr: words(`
     heure heures temps maintenant aujourd'hui demain hier soir nuit midi minuit matin
@@ -392,6 +405,8 @@ const otherLanguageWords: Record<'de' | 'fr', ReadonlySet<string>> = {
     score résultat résultats gagné gagne classement élection élections nouvelles actualités statut disponible président
     ministre maire gouvernement entraîne entraîneur champion championne dirige possède joue inflation chômage taux
     panne grève grèves
+    gratuit gratuite gratuits payant payante publicité publicités abonnement voyager visa
+    veste manteau parapluie vénus jupiter saturne mercure
   `),
 };
 
@@ -450,7 +465,7 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
     if (cue) found = { kind: 'live', cue };
   }
   if (!found) {
-    const cue = postCue(tokens);
+    const cue = postCue(tokens) ?? namedStateCue(tokens, posts);
     if (cue) found = { kind: 'live', cue };
   }
   // A past year named in the question fixes a live value in time: "who won the 1966 World Cup". Not this
@@ -459,7 +474,8 @@ export function timeCue(tokens: readonly TimeToken[], text: string): { kind: Tim
   if (found) return found;
   // "Is it raining", "who is winning", "what is happening": a present progressive describes now.
   // "Has the parcel arrived?", "has the film started?": a state that changes.
-  if (['has', 'have'].includes(tokens[0]?.lower ?? '') && tokens.slice(1, 5).some((token) => token.pos === 'VERB' && /(?:ed|en)$/.test(token.lower))) {
+  // The tagger may read the participle as an adjective after a name ("Has Messi retired?").
+  if (['has', 'have'].includes(tokens[0]?.lower ?? '') && tokens.slice(1, 5).some((token) => (token.pos === 'VERB' || token.pos === 'ADJ') && /(?:ed|en)$/.test(token.lower))) {
     return { kind: 'live', cue: 'has ... -ed' };
   }
   // Only of the world, not of the asker: "is it raining", "who is winning", "are they playing" but not "I am learning".
@@ -530,6 +546,9 @@ const otherWords = words(`
   uitslag gewonnen verkiezingen nieuws
   presidente premier ministro minister entrenador allenatore treinador trainer campeón campeona campione campeão kampioen
   inflación inflazione inflação inflatie desempleo disoccupazione desemprego werkloosheid huelga sciopero staking
+  gratis gratuito gratuita grátis anuncios publicidad pubblicità anúncios advertenties suscripción abbonamento assinatura
+  abonnement viajar viaggiare reizen visado visto chaqueta abrigo paraguas giacca cappotto ombrello casaco jas paraplu
+  marte venus júpiter saturno mercurio mercúrio
   сейчас сегодня завтра вчера время час часа часов дата день неделя месяц год году лет текущий текущая текущую
   последний последняя последнюю недавно следующий ещё еще цена цены стоит стоимость курс акции погода температура
   дождь снег открыт открыта открыто закрыт закрыта закрыто счёт счет выиграл выиграла выборы новости президент
@@ -542,6 +561,8 @@ export function otherLanguageTimeCue(text: string): { kind: TimeDependence; cue:
   if (clock) return { kind: 'clock', cue: clock[0] };
   const script = otherScriptTime.exec(text);
   if (script) return { kind: 'live', cue: script[0] };
-  const word = text.toLowerCase().split(/[^\p{L}\p{M}]+/u).find((part) => otherWords.has(part));
+  // A German or French question too short to be told apart ("Dürfen Amerikaner nach Kuba reisen?") is read
+  // with those lists as well: a word listed there only costs a hit.
+  const word = text.toLowerCase().split(/[^\p{L}\p{M}]+/u).find((part) => otherWords.has(part) || otherLanguageWords.de.has(part) || otherLanguageWords.fr.has(part));
   return word === undefined ? undefined : { kind: 'live', cue: word };
 }

@@ -128,12 +128,16 @@ const orderWords = new Set([
   // Operations whose answer follows the written order item by item: "cat and dog" translates to "gato y perro".
   'translate', 'translated', 'translating', 'translation', 'spell', 'spelled', 'spelt', 'pronounce', 'transliterate', 'encode',
   'encrypt', 'decode', 'decrypt',
+  // Keys in an order: "sort by name and age" sorts by name first; a composite index or key, a zip, a diff.
+  'sort', 'sorts', 'sorted', 'sorting', 'group', 'grouped', 'grouping', 'rank', 'ranked', 'ranking', 'partition', 'partitioned',
+  'index', 'indexes', 'indices', 'composite', 'zip', 'zipped', 'diff', 'nest', 'nested',
 ]);
 
 /** Whether the question refers to a list item by its position, or relates the items in order: reordering would change the answer. */
 function refersToPosition(tokens: readonly FormToken[]): boolean {
   // Material after a colon is kept as written (verbatim) and read here too: "Python or Java: which is the first one?".
-  const text = (token: FormToken | undefined): string => (token && (token.kind === 'word' || token.kind === 'verbatim') ? token.text.toLowerCase() : '');
+  // A capitalised verb opening an imperative is read as a name ("Group by country and city"): read it too.
+  const text = (token: FormToken | undefined): string => (token && (token.kind === 'word' || token.kind === 'verbatim' || token.kind === 'name') ? token.text.toLowerCase() : '');
   return tokens.some((token, i) => {
     const word = text(token);
     return positionWords.has(word) || orderedRelations.has(word) || orderWords.has(word) || (ordinals.has(word) && text(tokens[i - 1]) === 'the');

@@ -9,6 +9,7 @@ import type { OpenClawLocation } from './config-path.js';
 import { applyConnectEdits } from './connect-edits.js';
 import { readConnectionRecord, type OpenClawConnectionRecord } from './connection-record.js';
 import { applyDisconnectEdits } from './disconnect-edits.js';
+import { maskProviderKeys } from './masked-diff.js';
 import { agentsOnOwnModel, managedProviderId } from './model-refs.js';
 
 export { managedProviderId } from './model-refs.js';
@@ -125,7 +126,8 @@ function finishPlan(
   record: OpenClawPlan['record'],
 ): OpenClawPlan {
   const note = (deletion: PlannedDeletion) => (deletion.path === location.configPath ? '(deleted: isartor created it)' : '(deleted: OpenClaw regenerates it)');
-  return { action, location, record, ...planFileChange(location.configPath, before, after, deletions, backup, note) };
+  const plan = planFileChange(location.configPath, before, after, deletions, backup, note);
+  return { action, location, record, ...plan, diff: maskProviderKeys(plan.diff, [before, after, ...deletions.map((deletion) => deletion.content)]) };
 }
 
 /** Per-agent models.json files whose isartor entry `isStale` says must go. */

@@ -50,8 +50,8 @@ export function authLayer(gatewayApiKey: string | undefined, options: AuthOption
     } else if (gatewayApiKey) {
       ctx.layer = 'l0';
       const message = presented
-        ? 'The gateway key you sent is not the one this isartor gateway expects.'
-        : 'This isartor gateway requires its key: send it as `Authorization: Bearer <key>` or `x-api-key: <key>`.';
+        ? 'The gateway key you sent is not the one this isartor gateway expects. Send the key it was started with, or a virtual key (for a tool connected with `isartor connect <tool>`, run that again with --gateway-api-key <key>).'
+        : 'This isartor gateway requires its key: send it as `Authorization: Bearer <key>` or `x-api-key: <key>` (for a tool connected with `isartor connect <tool>`, run that again with --gateway-api-key <key>).';
       sendError(ctx, 401, message, 'invalid_gateway_key', {
         'www-authenticate': 'Bearer realm="isartor"',
       });

@@ -11,6 +11,7 @@ import { DeliveredAnswer } from '../delivered-answer.js';
 import { answersAsStream, UpstreamRequest } from '../upstream-request.js';
 import { collect, errorBodyLimit, failAnswer, relayJson, relayStream, relayStreamAsWhole, relayUpstreamError, tooLargeMessage } from './upstream-relay.js';
 import { retryDelayMs, isRetryableStatus, parseRetryAfterMs } from './upstream-retry.js';
+import { describeOutputLimitFix, LearnedOutputLimits, refusedOutputLimit, withOutputLimit, type OutputLimitFix } from '../../providers/output-limit.js';
 
 export interface UpstreamAgents {
   http: HttpAgent;
@@ -29,7 +30,11 @@ export function createUpstreamAgents(): UpstreamAgents {
  * How one attempt ended: the answer (or a final error) went to the client, or it failed in a way the
  * next route may fix, carrying the error to send should no route succeed.
  */
-type AttemptOutcome = { kind: 'committed' } | { kind: 'retryable'; retryAfterMs: number | undefined; sendFailure: () => void };
+type AttemptOutcome =
+  | { kind: 'committed' }
+  | { kind: 'retryable'; retryAfterMs: number | undefined; sendFailure: () => void }
+  /** The provider refused the output limit as asked and said how it wants it: ask again so (output-limit.ts). */
+  | { kind: 'outputLimit'; fix: OutputLimitFix };
 
 /**
  * L3: sends the request to its primary route, and on 429, 5xx, timeout or connection failure to each
@@ -39,6 +44,7 @@ type AttemptOutcome = { kind: 'committed' } | { kind: 'retryable'; retryAfterMs:
 type Warn = (message: string) => void;
 
 export function upstreamLayer(routing: RoutingTable, agents: UpstreamAgents, onWarning?: Warn): Layer {
+  const outputLimits = new LearnedOutputLimits();
   return async (ctx) => {
     const chat = ctx.chat;
     if (!chat) return;
@@ -55,7 +61,13 @@ export function upstreamLayer(routing: RoutingTable, agents: UpstreamAgents, onW
         if (ctx.clientGone) return;
         attempts += 1;
         ctx.attempts = attempts;
-        const outcome = await attempt(ctx, chat, route, agents, onWarning);
+        let outcome = await attempt(ctx, chat, route, agents, onWarning, { learned: outputLimits, mayAskAgain: true });
+        // At most twice more: a lower limit and another field may each be asked for once.
+        for (let again = 1; outcome.kind === 'outputLimit'; again += 1) {
+          attempts += 1;
+          ctx.attempts = attempts;
+          outcome = await attempt(ctx, chat, route, agents, onWarning, { learned: outputLimits, fix: outcome.fix, mayAskAgain: again < 2 });
+        }
         if (outcome.kind === 'committed') return;
         last = outcome;
       }
@@ -64,7 +76,17 @@ export function upstreamLayer(routing: RoutingTable, agents: UpstreamAgents, onW
   };
 }
 
-function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: UpstreamAgents, onWarning: Warn | undefined): Promise<AttemptOutcome> {
+/**
+ * How the attempt asks for the output limit (output-limit.ts): as the provider said for this request (`fix`),
+ * else as it said for the model before; `mayAskAgain` false: a refusal is passed on as it came.
+ */
+interface OutputLimitAsking {
+  learned: LearnedOutputLimits;
+  fix?: OutputLimitFix;
+  mayAskAgain: boolean;
+}
+
+function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: UpstreamAgents, onWarning: Warn | undefined, asking: OutputLimitAsking): Promise<AttemptOutcome> {
   return new Promise((resolve) => {
     const provider = route.target.providerId;
     let exchange: Exchange;
@@ -81,8 +103,10 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
     ctx.dropped = exchange.dropped;
     const startedAt = performance.now();
     const waitBefore = ctx.upstreamWaitMs;
+    const outputLimit = asking.fix ?? asking.learned.get(route.target.baseUrl, exchange.model);
+    const sentBody = outputLimit === undefined ? exchange.body : (withOutputLimit(exchange.body, outputLimit) ?? exchange.body);
     const upstream = new UpstreamRequest(exchange.url, {
-      body: exchange.body,
+      body: sentBody,
       headers: exchange.headers,
       agents,
       timeout: { connect: route.connectTimeoutMs, request: route.timeoutMs, idle: route.idleTimeoutMs, head: chat.stream ? route.idleTimeoutMs : undefined },
@@ -151,6 +175,12 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
               if (ok) {
                 const unusable = relayJson(ctx, exchange, body);
                 return unusable ? fail(unusable.message, unusable.code) : settle({ kind: 'committed' });
+              }
+              const asked = status === 400 && asking.mayAskAgain ? refusedOutputLimit(body, sentBody) : undefined;
+              if (asked !== undefined) {
+                const fix = asking.learned.remember(route.target.baseUrl, exchange.model, asked);
+                onWarning?.(`${provider} refused the output limit as asked for ${exchange.model}: from now on ${describeOutputLimitFix(fix)}.`);
+                return settle({ kind: 'outputLimit', fix });
               }
               const retryAfter = response.headers['retry-after'];
               const sendFailure = (): void => relayUpstreamError(ctx, exchange, provider, status, body, retryAfter, response.headers.location);

@@ -6,16 +6,10 @@
 // redirects, every error status with and without retry-after, a connection closed mid-header, a
 // content-length that lies, trailers). Each is built from a good answer in the provider's own protocol.
 // Used by tests/gateway/provider-fault-round3.test.ts through the checks of the first matrix.
-import { jsonText, sseBody, sseEvent, streamEventsOf, wholeAnswerOf, type GoodAnswer, type MatrixFault, type Wire } from './fault-matrix.js';
+import { stream, whole, good, goodBody, type Json, type Event } from './fault-answers.js';
+import { byteSlices, jsonText, sseBody, sseEvent, streamEventsOf, wholeAnswerOf, type GoodAnswer, type MatrixFault, type Wire } from './fault-matrix.js';
 import type { FakeMode } from './types.js';
 
-type Json = Record<string, any>;
-type Event = Json | '[DONE]';
-
-const stream = (body: string | (() => Iterable<string | Buffer>), extra: Partial<Extract<FakeMode, { kind: 'raw' }>> = {}): FakeMode => ({ kind: 'raw', contentType: 'text/event-stream', body, ...extra });
-const whole = (body: string | (() => Iterable<string | Buffer>), extra: Partial<Extract<FakeMode, { kind: 'raw' }>> = {}): FakeMode => ({ kind: 'raw', body, ...extra });
-const good = (text: string): GoodAnswer => ({ text });
-const goodBody = (wire: Wire, isStream: boolean, answer: GoodAnswer): string => (isStream ? sseBody(wire, streamEventsOf(wire, answer)) : jsonText(wholeAnswerOf(wire, answer)));
 const goodMode = (wire: Wire, isStream: boolean, answer: GoodAnswer, extra: Partial<Extract<FakeMode, { kind: 'raw' }>> = {}): FakeMode =>
   isStream ? stream(goodBody(wire, true, answer), extra) : whole(goodBody(wire, false, answer), extra);
 
@@ -36,17 +30,6 @@ function editedStream(wire: Wire, text: string, edit: (eventText: string, event:
 
 /** The tool arguments of the tool-call faults: escapes, a character outside the BMP (a surrogate pair) and umlauts, so that any cut into 4-character pieces falls inside something. */
 export const trickyArguments = JSON.stringify({ city: 'München 😀', note: 'say "hi"\\n\ttab', path: 'C:\\Temp\\ü', emoji: '👍🏽' });
-
-/** Good answer bytes, split into 1-7 byte pieces so that multi-byte characters are cut in the middle. */
-function* byteSlices(text: string): Generator<Buffer> {
-  const bytes = Buffer.from(text);
-  const sizes = [3, 1, 5, 2, 7, 4];
-  for (let i = 0, k = 0; i < bytes.length; k++) {
-    const size = sizes[k % sizes.length]!;
-    yield bytes.subarray(i, i + size);
-    i += size;
-  }
-}
 
 export const bigText = 'ü'.repeat(700 * 1024);
 

@@ -3,16 +3,9 @@
 // usage in numeric strings or fractions, an Anthropic delta for a block never started, numbers past what
 // a double holds, and a connection closed before any header. Each is built from a good answer in the
 // provider's own protocol. Used by tests/gateway/provider-fault-round4.test.ts with the first matrix's checks.
-import { jsonText, sseBody, sseEvent, streamEventsOf, wholeAnswerOf, type GoodAnswer, type MatrixFault, type Wire } from './fault-matrix.js';
+import { stream, whole, good, goodBody, type Event } from './fault-answers.js';
+import { sseEvent, streamEventsOf, type MatrixFault, type Wire } from './fault-matrix.js';
 import type { FakeMode } from './types.js';
-
-type Json = Record<string, any>;
-type Event = Json | '[DONE]';
-
-const stream = (body: string | (() => Iterable<string | Buffer>), extra: Partial<Extract<FakeMode, { kind: 'raw' }>> = {}): FakeMode => ({ kind: 'raw', contentType: 'text/event-stream', body, ...extra });
-const whole = (body: string | (() => Iterable<string | Buffer>), extra: Partial<Extract<FakeMode, { kind: 'raw' }>> = {}): FakeMode => ({ kind: 'raw', body, ...extra });
-const good = (text: string): GoodAnswer => ({ text });
-const goodBody = (wire: Wire, isStream: boolean, answer: GoodAnswer): string => (isStream ? sseBody(wire, streamEventsOf(wire, answer)) : jsonText(wholeAnswerOf(wire, answer)));
 
 /** An event of a type this wire never announced, as a newer version of its API might send. */
 function unknownEventOf(wire: Wire, n: number): string {

@@ -9,36 +9,15 @@
 // protocol. Used by tests/gateway/provider-fault-round5.test.ts with the first matrix's checks.
 import { gzipSync } from 'node:zlib';
 import { expect } from 'vitest';
-import { jsonText, multiByteText, sseBody, sseEvent, streamEventsOf, wholeAnswerOf, type GoodAnswer, type MatrixFault, type Wire } from './fault-matrix.js';
+import { stream, whole, either, good, goodBody, edited, firstTextIndex, type Json, type Event } from './fault-answers.js';
+import { jsonText, multiByteText, sseBody, sseEvent, streamEventsOf, wholeAnswerOf, type MatrixFault } from './fault-matrix.js';
 import type { FakeMode } from './types.js';
-
-type Json = Record<string, any>;
-type Event = Json | '[DONE]';
-
-const stream = (body: string | (() => Iterable<string | Buffer>), extra: Partial<Extract<FakeMode, { kind: 'raw' }>> = {}): FakeMode => ({ kind: 'raw', contentType: 'text/event-stream', body, ...extra });
-const whole = (body: string | (() => Iterable<string | Buffer>), extra: Partial<Extract<FakeMode, { kind: 'raw' }>> = {}): FakeMode => ({ kind: 'raw', body, ...extra });
-const good = (text: string): GoodAnswer => ({ text });
-const goodBody = (wire: Wire, isStream: boolean, answer: GoodAnswer): string => (isStream ? sseBody(wire, streamEventsOf(wire, answer)) : jsonText(wholeAnswerOf(wire, answer)));
-const either = (isStream: boolean) => (isStream ? stream : whole);
 
 /** A socket answer: status line, headers as given (in order, duplicates kept), the body with its length. */
 function socketAnswer(head: string[], body: string | Buffer, options: { prefix?: string; length?: boolean } = {}): FakeMode {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
   const lines = [...head, ...(options.length === false ? [] : [`Content-Length: ${bytes.length}`])];
   return { kind: 'socket', bytes: `${options.prefix ?? ''}HTTP/1.1 200 OK\r\n${lines.join('\r\n')}\r\n\r\n${bytes.toString('latin1')}`, end: 'end' };
-}
-
-/** The good events with `edit` applied to the list (events stay objects until written). */
-const edited = (wire: Wire, text: string, edit: (events: Event[]) => Event[]): string => sseBody(wire, edit(streamEventsOf(wire, good(text))));
-
-/** Index of the first event that carries answer text. */
-function firstTextIndex(wire: Wire, events: Event[]): number {
-  return events.findIndex((event) => {
-    if (typeof event === 'string') return false;
-    if (wire === 'chat') return typeof event.choices?.[0]?.delta?.content === 'string' && event.choices[0].delta.content !== '';
-    if (wire === 'anthropic') return event.type === 'content_block_delta';
-    return event.type === 'response.output_text.delta';
-  });
 }
 
 /** The retry-after a client gets is one it can read: whole seconds or an HTTP date, never negative or words. */

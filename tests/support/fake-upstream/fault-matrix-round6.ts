@@ -11,29 +11,11 @@
 // tests/gateway/provider-fault-round6.test.ts with the first matrix's checks.
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { expect } from 'vitest';
+import { stream, whole, either, good, goodBody, edited, firstTextIndex, type Json, type Event } from './fault-answers.js';
 import { jsonText, sseBody, sseEvent, streamEventsOf, wholeAnswerOf, type GoodAnswer, type MatrixFault, type Wire } from './fault-matrix.js';
 import type { FakeMode } from './types.js';
 
-type Json = Record<string, any>;
-type Event = Json | '[DONE]';
-
-const stream = (body: string | (() => Iterable<string | Buffer>), extra: Partial<Extract<FakeMode, { kind: 'raw' }>> = {}): FakeMode => ({ kind: 'raw', contentType: 'text/event-stream', body, ...extra });
-const whole = (body: string | (() => Iterable<string | Buffer>), extra: Partial<Extract<FakeMode, { kind: 'raw' }>> = {}): FakeMode => ({ kind: 'raw', body, ...extra });
-const either = (isStream: boolean) => (isStream ? stream : whole);
-const good = (text: string): GoodAnswer => ({ text });
-const goodBody = (wire: Wire, isStream: boolean, answer: GoodAnswer): string => (isStream ? sseBody(wire, streamEventsOf(wire, answer)) : jsonText(wholeAnswerOf(wire, answer)));
 const contentType = (isStream: boolean): string => (isStream ? 'text/event-stream' : 'application/json');
-const edited = (wire: Wire, text: string, edit: (events: Event[]) => Event[]): string => sseBody(wire, edit(streamEventsOf(wire, good(text))));
-
-/** Index of the first event that carries answer text. */
-function firstTextIndex(wire: Wire, events: Event[]): number {
-  return events.findIndex((event) => {
-    if (typeof event === 'string') return false;
-    if (wire === 'chat') return typeof event.choices?.[0]?.delta?.content === 'string' && event.choices[0].delta.content !== '';
-    if (wire === 'anthropic') return event.type === 'content_block_delta';
-    return event.type === 'response.output_text.delta';
-  });
-}
 
 /** Bytes straight onto the socket: a status line (HTTP/1.1 200 OK unless given), headers, the body (binary kept). */
 function socketAnswer(head: string[], body: string | Buffer, options: { status?: string; prefix?: string; length?: boolean } = {}): FakeMode {

@@ -203,7 +203,7 @@ export interface MatrixFault {
 }
 
 /** Good answer bytes, split into 1-7 byte pieces so that multi-byte characters are cut in the middle. */
-function* byteSlices(text: string): Generator<Buffer> {
+export function* byteSlices(text: string): Generator<Buffer> {
   const bytes = Buffer.from(text);
   const sizes = [3, 1, 5, 2, 7, 4];
   for (let i = 0, k = 0; i < bytes.length; k++) {

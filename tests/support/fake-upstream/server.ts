@@ -57,6 +57,17 @@ function parseJson(raw: string): any {
   }
 }
 
+/** The 400 a provider sends for a request asking for more output tokens than its model writes (as OpenAI and Anthropic word it). */
+function outputLimitRefusal(protocol: string, body: any, limit: number): { message: string; field: string } | undefined {
+  for (const field of ['max_completion_tokens', 'max_tokens']) {
+    const asked = body?.[field];
+    if (typeof asked !== 'number' || asked <= limit) continue;
+    if (protocol === 'anthropic') return { field, message: `max_tokens: ${asked} > ${limit}, which is the maximum allowed number of output tokens for ${String(body.model)}` };
+    return { field, message: `${field} is too large: ${asked}. This model supports at most ${limit} completion tokens, whereas you provided ${asked}.` };
+  }
+  return undefined;
+}
+
 // ---------------------------------------------------------------------------------------
 // Server
 // ---------------------------------------------------------------------------------------
@@ -110,6 +121,11 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     if (!authorized) return sendError(ctx, protocol, 401);
     if (versionMissing) return sendError(ctx, 'anthropic', 400, 'anthropic-version: header is required');
     if (mode.kind === 'error') return sendError(ctx, protocol, mode.status, mode.message, { retryAfter: mode.retryAfter });
+    if (options.maxTokensUnsupported && route?.protocol === 'openai' && typeof rec.body?.max_tokens === 'number') {
+      return sendError(ctx, 'openai', 400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", { param: 'max_tokens', code: 'unsupported_parameter' });
+    }
+    const overLimit = route && options.maxOutputTokens !== undefined ? outputLimitRefusal(protocol, rec.body, options.maxOutputTokens) : undefined;
+    if (overLimit) return sendError(ctx, protocol, 400, overLimit.message, { param: overLimit.field });
     if (mode.kind === 'hang') return; // never answer; the socket is released by the client or close()
     if (mode.kind === 'raw') return sendRaw(ctx, mode);
     if (mode.kind === 'socket') return sendSocketBytes(ctx, mode);

@@ -55,12 +55,17 @@ export function endsWithToolResult(body: any): boolean {
   if (Array.isArray(body?.input)) return body.input.at(-1)?.type === 'function_call_output';
   const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
   // After the tool messages may come the tool results' images in a user message of their own (a translation
-  // to chat) and a system note (Claude Code's tokens left, translated from a system block).
+  // to chat), a system note (Claude Code's tokens left, translated from a system block) and OpenClaw's own
+  // context as a user message of its own (OpenClaw speaking Anthropic Messages sends it apart).
   let end = messages.length;
-  while (end > 0 && (messages[end - 1]?.role === 'system' || toolImages(messages[end - 1]))) end -= 1;
+  while (end > 0 && (messages[end - 1]?.role === 'system' || toolImages(messages[end - 1]) || (injectedContext(messages[end - 1]) && !carriesToolResult(messages[end - 1])))) end -= 1;
   const last = messages[end - 1];
-  if (last?.role === 'tool') return true;
-  return Array.isArray(last?.content) && last.content.some((block: any) => block?.type === 'tool_result');
+  return last?.role === 'tool' || carriesToolResult(last);
+}
+
+/** An Anthropic user turn with tool_result blocks (a translation may put OpenClaw's context text in the same turn). */
+function carriesToolResult(message: any): boolean {
+  return Array.isArray(message?.content) && message.content.some((block: any) => block?.type === 'tool_result');
 }
 
 /**
@@ -171,7 +176,7 @@ export interface Ctx {
   res: ServerResponse;
   rec: RecordedRequest;
   mode: FakeMode;
-  opts: Required<Omit<FakeUpstreamOptions, 'apiKey' | 'port'>>;
+  opts: Required<Omit<FakeUpstreamOptions, 'apiKey' | 'port' | 'maxOutputTokens' | 'maxTokensUnsupported'>>;
   closed: boolean;
   droppedByServer: boolean;
 }

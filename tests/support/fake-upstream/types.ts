@@ -80,6 +80,14 @@ export interface FakeUpstreamOptions {
   reply?: (req: RecordedRequest) => string;
   /** Default 0 (random free port). */
   port?: number;
+  /**
+   * The model's output limit: a request asking for more (`max_tokens`, `max_completion_tokens`) is refused
+   * with a 400 worded as the provider words it (OpenAI: "max_tokens is too large: …"; Anthropic:
+   * "max_tokens: 32000 > 16384, which is the maximum allowed number of output tokens for …").
+   */
+  maxOutputTokens?: number;
+  /** Chat completions refuse `max_tokens` as OpenAI's reasoning models do ("Use 'max_completion_tokens' instead"). */
+  maxTokensUnsupported?: boolean;
 }
 
 export interface FakeUpstream {
