@@ -6,8 +6,15 @@ export type DecodedBody = { kind: 'ok'; body: Buffer } | { kind: 'unsupported'; 
  * A request body sent compressed (`content-encoding: gzip`, `deflate`, `br`): decompressed here, within
  * the body limit, so every layer reads JSON and the provider gets the plain body. Read as it came it
  * would be refused as "not UTF-8", which tells the client nothing; an encoding Node cannot decode
- * (`zstd`) is named in a 415. Decompressing runs off the event loop (content-encodings.ts): a brotli
+ * (`zstd`) is named in a 415 that says what to do. Decompressing runs off the event loop (content-encodings.ts): a brotli
  * body that inflates to the whole limit takes a while, and other requests are served meanwhile.
+ *
+ * Why zstd stays a 415 on Node 20 rather than a JavaScript decoder (fzstd, the one pure-JS choice): it
+ * would decode on the event loop (every other request waits while a body up to the limit inflates), it
+ * is a 0.x package with one maintainer and no release since 2024 that skips the frame checksum, and no
+ * client isartor connects sends zstd bodies to a custom base URL (Codex compresses only to OpenAI with a
+ * ChatGPT sign-in). RFC 9110 (15.5.16) has a 415 for an unsupported coding say which ones are accepted
+ * (Accept-Encoding): the client can switch. Node 22.15 added zstd to zlib: there it joins gzip and br.
  */
 export async function decodedBody(header: string | string[] | undefined, body: Buffer, limitBytes: number): Promise<DecodedBody> {
   const encoding = encodingName(header);

@@ -3,6 +3,7 @@ import { chatCompletionsUrl, messagesUrl, responsesUrl } from '../providers/upst
 import { anthropicVersion } from '../providers/catalog.js';
 import type { ChatRequest } from './context.js';
 import { isCompleteAnthropicMessage, type AnthropicMessage } from '../protocols/anthropic.js';
+import { withToolCallsForFunctionCall } from '../protocols/legacy-chat-answers.js';
 import { isCompleteCompletion } from '../protocols/openai.js';
 import { isCompleteResponse, type ResponsesRequest } from '../protocols/responses.js';
 import { ResponsesStreamAccumulator } from '../protocols/responses-stream.js';
@@ -57,6 +58,10 @@ export function planResponsesExchange(
     body: JSON.stringify(responsesRequestToChat(body, model)),
     sameProtocol: false,
     openStream: () => new ChatStreamToResponses(context),
-    answerFromJson: (json) => (isCompleteCompletion(json) ? chatCompletionToResponse(json, context) : undefined),
+    answerFromJson: (json) => {
+      // A legacy function_call is the answer's tool call; one that cannot be read fails the answer, never an empty success.
+      const completion = isCompleteCompletion(json) ? withToolCallsForFunctionCall(json) : undefined;
+      return completion && chatCompletionToResponse(completion, context);
+    },
   };
 }

@@ -6,6 +6,7 @@ import type { CallerProtocol, ChatRequest } from './context.js';
 import { anthropicErrorBody, isCompleteAnthropicMessage, type AnthropicMessage, type AnthropicMessagesRequest } from '../protocols/anthropic.js';
 import { AnthropicStreamAccumulator } from '../protocols/anthropic-stream.js';
 import { anthropicRequestToOpenAI, OpenAIStreamToAnthropic, openAICompletionToAnthropic } from '../protocols/anthropic-to-openai.js';
+import { withToolCallsForFunctionCall } from '../protocols/legacy-chat-answers.js';
 import { isCompleteCompletion, openAIErrorBody, type ChatCompletionRequest } from '../protocols/openai.js';
 import { ChatCompletionStreamAccumulator } from '../protocols/openai-stream.js';
 import { anthropicMessageToOpenAI, AnthropicStreamToOpenAI, openAIRequestToAnthropic } from '../protocols/openai-to-anthropic.js';
@@ -14,6 +15,7 @@ import { droppedForChat } from '../protocols/anthropic-fields-chat-lacks.js';
 import { droppedForAnthropic } from '../protocols/openai-fields-anthropic-lacks.js';
 import { EventAlignedBytes } from '../protocols/sse-event-boundary.js';
 import { mayHoldBlankData, withoutBlankDataEvents } from '../protocols/sse-blank-events.js';
+import { mayHoldForeignError, withForeignErrorsAsOwn } from '../protocols/foreign-error-events.js';
 
 /** Turns upstream stream bytes into what the caller receives, and remembers the whole answer. */
 export interface StreamRelay {
@@ -98,7 +100,11 @@ export function planExchange(chat: ChatRequest, route: Route): Exchange {
       sameProtocol: false,
       // The translator is itself a StreamRelay: it turns each upstream chunk into the caller's events.
       openStream: () => new OpenAIStreamToAnthropic(answerModel),
-      answerFromJson: (json) => (isCompleteCompletion(json) ? openAICompletionToAnthropic(json, answerModel) : undefined),
+      answerFromJson: (json) => {
+        // A legacy function_call is the answer's tool call; one that cannot be read fails the answer, never an empty success.
+        const completion = isCompleteCompletion(json) ? withToolCallsForFunctionCall(json) : undefined;
+        return completion && openAICompletionToAnthropic(completion, answerModel);
+      },
     };
   }
   const chatBody = chat.body as unknown as ChatCompletionRequest;
@@ -150,13 +156,15 @@ const withoutBlankData = (bytes: Buffer): Buffer => (bytes.length > 0 && mayHold
  */
 export function passthrough(accumulator: StreamWatcher, protocol: CallerProtocol): StreamRelay {
   const aligned = new EventAlignedBytes();
+  // An error in another server's shape, which Anthropic and Responses SDKs would skip, goes out as the caller's own (foreign-error-events.ts).
+  const ownErrors = protocol === 'openai' ? (bytes: Buffer) => bytes : (bytes: Buffer) => (mayHoldForeignError(bytes) ? withForeignErrorsAsOwn(bytes, (message) => midStreamError(protocol, message, 'upstream_error')) : bytes);
   return {
     push: (bytes) => {
       accumulator.push(bytes);
-      return withoutBlankData(aligned.push(bytes));
+      return ownErrors(withoutBlankData(aligned.push(bytes)));
     },
     end: () => {
-      const rest = withoutBlankData(aligned.rest());
+      const rest = ownErrors(withoutBlankData(aligned.rest()));
       accumulator.end?.();
       if (accumulator.ended) return rest;
       // An unfinished last event is never dispatched by an SSE reader: the error takes its place.

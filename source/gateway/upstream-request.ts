@@ -11,10 +11,11 @@ export interface UpstreamRequestOptions {
   headers: Record<string, string>;
   agents: UpstreamAgents;
   /**
-   * Connecting (socket and TLS), the whole exchange from start to last byte, and the longest silence
-   * between two bytes of the answer once its headers came (omitted: none), in ms.
+   * Connecting (socket and TLS), the whole exchange from start to last byte, the longest silence
+   * between two bytes of the answer once its headers came (omitted: none), and the longest wait for the
+   * answer's headers once the request was sent (omitted: only the whole exchange's limit), in ms.
    */
-  timeout: { connect: number; request: number; idle?: number };
+  timeout: { connect: number; request: number; idle?: number; head?: number | undefined };
 }
 
 export interface UpstreamResponseHead {
@@ -37,6 +38,8 @@ export class UpstreamRequest extends EventEmitter {
   #response: IncomingMessage | undefined;
   #timer: NodeJS.Timeout | undefined;
   #idle: NodeJS.Timeout | undefined;
+  /** Waiting for the answer's headers (a stream request's: see timeout.head). */
+  #head: NodeJS.Timeout | undefined;
   #body: NodeJS.ReadableStream | undefined;
   /** Reading is paused for a client that takes the answer slower than the provider sends it. */
   #paused = false;
@@ -98,6 +101,7 @@ export class UpstreamRequest extends EventEmitter {
       if (this.#request === request && !this.#response && !this.#done) this.#fail(Object.assign(new Error('The provider closed the connection without answering.'), { code: 'ECONNRESET' }));
     });
     request.on('response', (response) => {
+      clearTimeout(this.#head);
       this.#response = response;
       const body = inUtf8(decompressed(response, (error) => this.#fail(error)), response.headers['content-type']);
       this.#body = body;
@@ -128,8 +132,26 @@ export class UpstreamRequest extends EventEmitter {
       });
       this.emit('response', { statusCode: response.statusCode ?? 502, headers: response.headers } satisfies UpstreamResponseHead);
     });
-    request.end(body);
+    request.end(body, () => this.#awaitHead(request, options.timeout.head));
     return request;
+  }
+
+  /**
+   * Once the request is sent, its answer's headers must come within `limitMs`. A streaming provider sends
+   * them at once and the answer after (reasoning included), so a silence before them is a provider that is
+   * not answering: the attempt ends there (a fallback may answer) instead of at the whole exchange's limit.
+   */
+  #awaitHead(request: ReturnType<typeof httpRequest>, limitMs: number | undefined): void {
+    if (limitMs === undefined || this.#request !== request || this.#response || this.#done) return;
+    clearTimeout(this.#head);
+    const expired = (): boolean => this.#request === request && !this.#response && !this.#done;
+    this.#head = setTimeout(() => {
+      // A loop kept busy past the limit (a loaded machine) runs its due timers before it reads the sockets:
+      // headers that came meanwhile would lose to this timer. Two more turns of the loop read them first
+      // (the second for a provider in this same process, which reads the request in the first).
+      if (expired()) setImmediate(() => setImmediate(() => expired() && this.#fail(timeoutError('head', limitMs))));
+    }, limitMs);
+    this.#head.unref();
   }
 
   /** The exchange is over: answered, failed, or stopped (nothing more of it may reach the client). */
@@ -154,6 +176,7 @@ export class UpstreamRequest extends EventEmitter {
     this.#done = true;
     clearTimeout(this.#timer);
     clearTimeout(this.#idle);
+    clearTimeout(this.#head);
     this.#response?.destroy();
     this.#request.destroy();
   }
@@ -163,6 +186,7 @@ export class UpstreamRequest extends EventEmitter {
     this.#done = true;
     clearTimeout(this.#timer);
     clearTimeout(this.#idle);
+    clearTimeout(this.#head);
     this.#response?.destroy();
     this.#request.destroy();
     this.emit('error', error);
@@ -180,7 +204,7 @@ export function answersAsStream(contentType: string | string[] | undefined, aske
   return askedForStream && (type === '' || type.startsWith('text/plain') || type.startsWith('application/octet-stream'));
 }
 
-function timeoutError(event: 'connect' | 'request' | 'idle', ms: number): Error {
+function timeoutError(event: 'connect' | 'request' | 'idle' | 'head', ms: number): Error {
   return Object.assign(new Error(`Timeout awaiting '${event}' for ${ms}ms`), { code: 'ETIMEDOUT', event, limitMs: ms });
 }
 

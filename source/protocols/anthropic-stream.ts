@@ -1,5 +1,6 @@
 import type { EventSourceMessage, EventSourceParser } from 'eventsource-parser';
 import { createSseParser } from './sse-parser.js';
+import { isProviderErrorShape, providerErrorWords } from './provider-error-words.js';
 import {
   parseToolInput,
   type AnthropicMessage,
@@ -51,7 +52,10 @@ function readEvent(message: EventSourceMessage): AnthropicStreamEvent | undefine
     // An `event: error` with a plain-text body is still an error, not garbage.
     return message.event === 'error' ? { type: 'error', error: { type: 'api_error', message: message.data } } : undefined;
   }
-  return isAnthropicEvent(data) ? (data as AnthropicStreamEvent) : undefined;
+  if (isAnthropicEvent(data)) return data as AnthropicStreamEvent;
+  // An error in another server's shape (`{"error": "..."}`, no type) is still an error, with its words.
+  const words = isProviderErrorShape(data) ? providerErrorWords(data) : undefined;
+  return words === undefined ? undefined : { type: 'error', error: { type: 'api_error', message: words } };
 }
 
 /**

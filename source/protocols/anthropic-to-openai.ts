@@ -47,6 +47,7 @@ import {
 import { anthropicSseEvent } from './anthropic-stream.js';
 import { refuseAnthropicOnly } from './anthropic-fields-chat-lacks.js';
 import { systemWithoutBookkeeping } from './client-bookkeeping.js';
+import { completionsTextMessage, failedFinishMessage, holdsCompletionsText, isFailedFinish, readLegacyFunctionCallChunk } from './legacy-chat-answers.js';
 import { isOpenAIChunk } from './provider-answer-schemas.js';
 import { markLossy } from './answer-fidelity.js';
 import { isRunnableArguments } from './tool-arguments.js';
@@ -414,7 +415,7 @@ export class OpenAIStreamToAnthropic {
       this.#fail('The upstream stream sent an event that is not JSON.');
       return;
     }
-    if (!isOpenAIChunk(chunk)) {
+    if (!isOpenAIChunk(chunk) || !readLegacyFunctionCallChunk(chunk)) {
       this.#fail('The upstream stream sent an event isartor cannot read (not a chat completion chunk).');
       return;
     }
@@ -449,6 +450,8 @@ export class OpenAIStreamToAnthropic {
   }
 
   #onChoice(choice: ChunkChoice): void {
+    if (holdsCompletionsText(choice)) return this.#fail(completionsTextMessage);
+    if (isFailedFinish(choice.finish_reason)) return this.#fail(failedFinishMessage);
     const delta = choice.delta ?? {};
     const text = (typeof delta.content === 'string' ? delta.content : '') + (typeof delta.refusal === 'string' ? delta.refusal : '');
     if (text !== '') this.#text(text);

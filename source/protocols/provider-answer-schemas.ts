@@ -110,7 +110,8 @@ export const openAICompletionSchema = z.object({
           refusal: z.string().nullish(),
           tool_calls: z.array(openAIToolCall).nullish(),
         }),
-        finish_reason: z.string(),
+        // "error" (OpenRouter): the model failed mid-answer; what came is not a whole answer.
+        finish_reason: z.string().refine((reason) => reason !== 'error'),
       }),
     )
     .min(1),

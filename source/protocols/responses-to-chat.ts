@@ -33,7 +33,9 @@ import { readResponsesInput, refuseUntranslatable, type ResponsesInputPiece } fr
 import { echoOf, ResponseEventWriter } from './responses-stream.js';
 import { markLossy, isEmptyField } from './answer-fidelity.js';
 import { tokenCount } from './answer-usage.js';
+import { completionsTextMessage, failedFinishMessage, holdsCompletionsText, isFailedFinish, readLegacyFunctionCallChunk } from './legacy-chat-answers.js';
 import { isOpenAIChunk } from './provider-answer-schemas.js';
+import { providerErrorWords } from './provider-error-words.js';
 import { WrittenEvents } from './responses-replay-check.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -332,11 +334,11 @@ export class ChatStreamToResponses {
       return;
     }
     if (typeof chunk === 'object' && chunk !== null && chunk.error) {
-      const message = typeof chunk.error.message === 'string' ? chunk.error.message : 'The upstream reported an error.';
+      const message = providerErrorWords(chunk) ?? 'The upstream reported an error.';
       this.#ensureWriter(chunk).fail(message, typeof chunk.error.code === 'string' ? chunk.error.code : 'upstream_error');
       return;
     }
-    if (!isOpenAIChunk(chunk)) {
+    if (!isOpenAIChunk(chunk) || !readLegacyFunctionCallChunk(chunk)) {
       this.#ensureWriter(undefined).fail('The upstream stream sent an event that could not be read.', 'upstream_error');
       return;
     }
@@ -347,6 +349,8 @@ export class ChatStreamToResponses {
     if (!this.#lossy) this.#lossy = carriesMore(chunk);
     const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
     if (!choice) return;
+    if (holdsCompletionsText(choice)) return out.fail(completionsTextMessage, 'upstream_error');
+    if (isFailedFinish(choice.finish_reason)) return out.fail(failedFinishMessage, 'upstream_error');
     const delta = choice.delta ?? {};
     if (typeof delta.reasoning_content === 'string') out.reasoning(delta.reasoning_content);
     if (typeof delta.content === 'string') {

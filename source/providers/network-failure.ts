@@ -31,6 +31,13 @@ export function classifyNetworkError(error: unknown, url: string, timeoutMs?: nu
           fix: 'Retry; if the model legitimately thinks silently for longer, raise upstream.idleTimeoutMs in isartor\'s config.',
         };
       }
+      if (event === 'head') {
+        return {
+          kind: 'timeout',
+          message: `${origin} took the stream request but sent no answer, not even its headers, for ${(limitMs ?? 0) >= 1000 ? `${Math.round((limitMs ?? 0) / 1000)} s` : `${limitMs ?? 0} ms`}.`,
+          fix: 'Retry; a provider that legitimately waits longer before it opens a stream needs a higher upstream.idleTimeoutMs in isartor\'s config.',
+        };
+      }
       const phase = event === 'connect' ? 'connecting to' : 'waiting for';
       const limit = timeoutMs && event !== 'connect' ? ` within ${Math.round(timeoutMs / 1000)} s` : '';
       return {

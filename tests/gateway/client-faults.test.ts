@@ -40,7 +40,13 @@ describe('request bodies that are not UTF-8 JSON text', () => {
     const before = harness.upstreamChatCalls();
     const zstd = await fetch(`${harness.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'content-encoding': 'zstd' }, body: Buffer.from('(zstd bytes)') });
     expect(zstd.status).toBe(415);
-    expect(await zstd.json()).toMatchObject({ type: 'error', error: { message: expect.stringContaining('zstd') } });
+    // What to do, as RFC 9110 asks of a 415 for a coding: the codings accepted, and the switch to turn.
+    expect(zstd.headers.get('accept-encoding')).toBe('gzip, deflate, br');
+    const zstdError = ((await zstd.json()) as { type: string; error: { message: string } });
+    expect(zstdError.type).toBe('error');
+    expect(zstdError.error.message).toContain('"zstd"');
+    expect(zstdError.error.message).toContain('no zstd decoder');
+    expect(zstdError.error.message).toContain("Turn the client's request compression off, or send the body as gzip, deflate or br");
     // Names of Object's own members are encodings nobody knows either, not a lookup that finds something.
     for (const encoding of ['constructor', '__proto__', 'toString']) {
       const odd = await fetch(`${harness.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body: Buffer.from(json) });

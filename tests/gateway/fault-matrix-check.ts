@@ -76,7 +76,8 @@ export function readAnswer(caller: Caller, stream: boolean, body: string): Read 
     const last = list.at(-1);
     if (caller === 'chat') {
       const text = list.map((e) => (typeof e.choices?.[0]?.delta?.content === 'string' ? e.choices[0].delta.content : '')).join('');
-      const calls: Json[] = list.flatMap((e) => e.choices?.[0]?.delta?.tool_calls ?? []);
+      // A legacy function_call is read as the caller's SDK reads it (one call).
+      const calls: Json[] = list.flatMap((e) => e.choices?.[0]?.delta?.tool_calls ?? (e.choices?.[0]?.delta?.function_call ? [{ function: e.choices[0].delta.function_call }] : []));
       const toolCall = calls.find((c: Json) => c?.function?.name)?.function.name;
       const toolArguments = calls.length > 0 ? calls.map((c) => c?.function?.arguments ?? '').join('') : undefined;
       return { text, toolCall, toolArguments, endsWithError: typeof last?.error?.message === 'string' };
@@ -95,7 +96,7 @@ export function readAnswer(caller: Caller, stream: boolean, body: string): Read 
   }
   const json = JSON.parse(body) as Json;
   if (caller === 'chat') {
-    const call = json.choices?.[0]?.message?.tool_calls?.[0]?.function;
+    const call = json.choices?.[0]?.message?.tool_calls?.[0]?.function ?? json.choices?.[0]?.message?.function_call;
     return { text: json.choices?.[0]?.message?.content ?? '', toolCall: call?.name, toolArguments: call?.arguments, endsWithError: false };
   }
   if (caller === 'messages') {
@@ -255,7 +256,7 @@ export async function checkFault(harness: Harness, key: string, fault: MatrixFau
   const question = `Name one river in country number ${caseNumber}.`;
   const mode = fault.mode(wire, stream, `River ${caseNumber}: the Isar flows through Munich.`)!;
   const usualText = fault.name.startsWith('multi-byte') ? multiByteText : `River ${caseNumber}: the Isar flows through Munich.`;
-  const servedText = typeof fault.servedText === 'function' ? fault.servedText(usualText) : (fault.servedText ?? usualText);
+  const servedText = typeof fault.servedText === 'function' ? fault.servedText(usualText, caller) : (fault.servedText ?? usualText);
   const expectation: Expectation = typeof fault.expect === 'function' ? fault.expect(wire, stream) : fault.expect;
   const same = sameProtocol(caller, wire);
   const records = harness.records!;

@@ -53,6 +53,15 @@ describe('a provider that stalls: upstream.idleTimeoutMs ends the wait, not the 
     });
   }
 
+  it('a stream request the provider reads and never answers, not even with headers: the idle limit ends the wait and the fallback answers (whole requests keep timeoutMs: a whole answer comes with its headers)', async () => {
+    harness.fake.setMode({ kind: 'hang' }, { times: 1 });
+    const response = await harness.chat(userMessage('never a header, stream', { stream: true }));
+    const body = await response.text();
+    expect(response.status, body.slice(0, 300)).toBe(200);
+    expect(response.headers.get('x-isartor-upstream')).toBe('anthropic/fake-model-large');
+    expect(streamedText(body)).toBe('Echo: never a header, stream');
+  });
+
   it('some events, then silence: the stream ends with an error event in the caller\'s protocol, saying what to raise; nothing is cached', async () => {
     for (const caller of ['chat', 'messages'] as const) {
       const question = `stalled mid-stream for ${caller}`;

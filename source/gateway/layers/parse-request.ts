@@ -45,7 +45,15 @@ export function parseRequestLayer(options: ParseRequestOptions): Layer {
       return;
     }
     if (decoded.kind === 'unsupported') {
-      sendError(ctx, 415, `The request body is sent with Content-Encoding "${decoded.encoding.slice(0, 40)}", which isartor cannot decode. Send it uncompressed, or as ${decodableEncodings}.`, 'unsupported_content_encoding');
+      // zstd: Node 20's zlib has none (22.15 added it); see request-encoding.ts for why no JavaScript decoder stands in.
+      const why = decoded.encoding === 'zstd' ? ' (the Node 20 runtime isartor runs on has no zstd decoder)' : '';
+      sendError(
+        ctx,
+        415,
+        `The request body is sent with Content-Encoding "${decoded.encoding.slice(0, 40)}", which isartor cannot decode${why}. Turn the client's request compression off, or send the body as ${decodableEncodings}.`,
+        'unsupported_content_encoding',
+        { 'accept-encoding': decodableEncodings.replace(/ or /g, ', ') },
+      );
       return;
     }
     if (decoded.kind === 'corrupt') {

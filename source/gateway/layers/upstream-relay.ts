@@ -1,5 +1,6 @@
 import type { UpstreamRequest } from '../upstream-request.js';
 import { providerErrorMessage } from '../../providers/provider-error-message.js';
+import { isProviderErrorShape, providerErrorWords } from '../../protocols/provider-error-words.js';
 import type { RequestContext } from '../context.js';
 import { isartorHeaders, sendError, sendJson } from '../respond.js';
 import { midStreamError, type Exchange, type StreamRelay } from '../upstream-exchange.js';
@@ -11,6 +12,7 @@ import { isUtf8 } from 'node:buffer';
 import { Utf8Check } from '../../protocols/utf8-check.js';
 import { sendWholeAnswerAsStream } from '../replay-answer.js';
 import { streamErrorOf } from '../../protocols/stream-error-event.js';
+import { chatStreamStartProblem } from '../../protocols/legacy-chat-answers.js';
 import { readableRetryAfter } from './upstream-retry.js';
 import { opensOnly } from '../../protocols/stream-opening.js';
 
@@ -112,6 +114,9 @@ export function relayStream(
     if (!ctx.res.headersSent) {
       const error = streamErrorOf(ctx.protocol, out);
       if (error !== undefined) return handlers.fail(`failed before its answer began: ${error.message}`, 'upstream_stream_error', undefined, overloadedStatus(ctx, error.type === 'overloaded_error'));
+      // A passed-through chat stream that is no chat answer (legacy-chat-answers.ts): translated, it fails in the translator.
+      const problem = ctx.protocol === 'openai' ? chatStreamStartProblem(out) : undefined;
+      if (problem !== undefined) return handlers.fail(`failed before its answer began: ${problem}`, 'upstream_stream_error');
       if (openingBytes + out.length <= maxOpeningBytes && opensOnly(ctx.protocol, out)) {
         opening.push(out);
         openingBytes += out.length;
@@ -297,13 +302,13 @@ export function relayJson(ctx: RequestContext, exchange: Exchange, body: Buffer)
   return undefined;
 }
 
-/** The error message of a body that is an error object (OpenAI's `{error:{message}}`, Anthropic's `{type:"error",...}`), else undefined. */
+/**
+ * The error message of a body that is an error, not an answer (OpenAI's `{error:{message}}`, Anthropic's
+ * `{type:"error",...}`, and the other shapes of provider-error-words.ts), else undefined.
+ */
 function errorObjectMessage(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const { error, type } = body as { error?: unknown; type?: unknown };
-  if (error === undefined || error === null || (type !== undefined && type !== 'error')) return undefined;
-  const message = typeof error === 'string' ? error : (error as { message?: unknown }).message;
-  return typeof message === 'string' ? message.slice(0, 300) : JSON.stringify(error).slice(0, 300);
+  if (!isProviderErrorShape(body)) return undefined;
+  return (providerErrorWords(body) ?? JSON.stringify(body)).slice(0, 300);
 }
 
 /** JSON that is an answer of the caller's protocol by its marker (a chat completion's choices, a message, a response). */

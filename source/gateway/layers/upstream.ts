@@ -109,7 +109,7 @@ function attempt(ctx: RequestContext, chat: ChatRequest, route: Route, agents: U
       body: sentBody,
       headers: exchange.headers,
       agents,
-      timeout: { connect: route.connectTimeoutMs, request: route.timeoutMs, idle: route.idleTimeoutMs },
+      timeout: { connect: route.connectTimeoutMs, request: route.timeoutMs, idle: route.idleTimeoutMs, head: chat.stream ? route.idleTimeoutMs : undefined },
     });
     let settled = false;
     const settle = (outcome: AttemptOutcome): void => {

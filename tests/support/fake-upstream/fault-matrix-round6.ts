@@ -718,7 +718,7 @@ export const round6SlowFaults: MatrixFault[] = [
     check: (response, body) => expect(`${response.status} ${body}`).toMatch(/timeoutMs|timed? ?out/i),
   },
   {
-    // (A stream request waits timeoutMs too, not idleTimeoutMs: the silence before the headers is not an answer's.)
+    // (A whole request waits timeoutMs; a stream request idleTimeoutMs since round 7, as its headers come at once.)
     name: 'the connection accepted, the request read, and never a header: timeoutMs bounds it',
     streams: [true, false],
     mode: () => ({ kind: 'hang' }),

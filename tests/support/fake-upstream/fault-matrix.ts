@@ -193,7 +193,7 @@ export interface MatrixFault {
   /** The provider sends text after its end marker: the client may get it only as passed-on bytes, never as part of a translated or cached answer. */
   afterEndIgnored?: boolean;
   /** For 'serve': the text the client must get, when it is not the question's usual answer (a function: from the usual one). */
-  servedText?: string | ((text: string) => string);
+  servedText?: string | ((text: string, caller: Combination['caller']) => string);
   /** The tokens the record must count (the provider's final usage, not a sum over chunks). */
   tokens?: { input: number; output: number };
   /** More checks on what the client got (its headers, say). */
