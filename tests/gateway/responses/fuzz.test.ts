@@ -5,54 +5,14 @@
 // started with a terminal event, and replay from its cache only an answer it got whole.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mutated as mutatedWith, oddValue as anyOddValue } from '../fuzz-mutations.js';
 import { startHarness, type Harness } from '../harness.js';
 
 const runs = Number(process.env.ISARTOR_FUZZ_RUNS ?? 20);
 
-const oddValue = fc.oneof(
-  fc.constant(null),
-  fc.constant({}),
-  fc.constant([]),
-  fc.constant([null]),
-  fc.integer({ min: -1e9, max: 1e9 }),
-  fc.double(),
-  fc.boolean(),
-  fc.string({ maxLength: 8 }),
-  fc.constantFrom('function_call', 'message', 'input_text', 'output_text', 'reasoning', 'custom', 'namespace'),
-  fc.constant(undefined),
-);
-
-type Path = Array<string | number>;
-
-function pathsOf(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
-  if (prefix.length > 0) out.push(prefix);
-  if (Array.isArray(value)) value.forEach((item, i) => pathsOf(item, [...prefix, i], out));
-  else if (value && typeof value === 'object') for (const [key, item] of Object.entries(value)) pathsOf(item, [...prefix, key], out);
-  return out;
-}
-
-function mutate(value: unknown, path: Path, replacement: unknown): unknown {
-  const copy = structuredClone(value) as Record<string | number, unknown>;
-  let node: Record<string | number, unknown> = copy;
-  for (const step of path.slice(0, -1)) node = node[step] as Record<string | number, unknown>;
-  const last = path.at(-1)!;
-  if (replacement === undefined) delete node[last];
-  else node[last] = replacement;
-  return copy;
-}
-
-/** 1-3 random fields of `base` replaced by odd values or removed. */
-function mutated(base: unknown): fc.Arbitrary<unknown> {
-  return fc.array(fc.tuple(fc.nat(), oddValue), { minLength: 1, maxLength: 3 }).map((changes) => {
-    let value = base;
-    for (const [index, replacement] of changes) {
-      const paths = pathsOf(value);
-      const path = paths[index % Math.max(1, paths.length)];
-      if (path) value = mutate(value, path, replacement);
-    }
-    return value;
-  });
-}
+/** Odd values, and the Responses API's own type names where another is expected. */
+const oddValue = fc.oneof(anyOddValue, fc.constantFrom('function_call', 'message', 'input_text', 'output_text', 'reasoning', 'custom', 'namespace'));
+const mutated = (base: unknown) => mutatedWith(base, oddValue);
 
 /** A Codex-like turn: instructions, a question, a shell call and its output, a freeform apply_patch call. */
 const codexRequest = {
