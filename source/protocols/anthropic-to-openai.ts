@@ -47,7 +47,7 @@ import {
 import { anthropicSseEvent } from './anthropic-stream.js';
 import { refuseAnthropicOnly } from './anthropic-fields-chat-lacks.js';
 import { systemWithoutBookkeeping } from './client-bookkeeping.js';
-import { completionsTextMessage, failedFinishMessage, holdsCompletionsText, isFailedFinish, readLegacyFunctionCallChunk } from './legacy-chat-answers.js';
+import { chatChoiceProblem, readLegacyFunctionCallChunk } from './legacy-chat-answers.js';
 import { isOpenAIChunk } from './provider-answer-schemas.js';
 import { markLossy } from './answer-fidelity.js';
 import { isRunnableArguments } from './tool-arguments.js';
@@ -450,8 +450,8 @@ export class OpenAIStreamToAnthropic {
   }
 
   #onChoice(choice: ChunkChoice): void {
-    if (holdsCompletionsText(choice)) return this.#fail(completionsTextMessage);
-    if (isFailedFinish(choice.finish_reason)) return this.#fail(failedFinishMessage);
+    const problem = chatChoiceProblem(choice);
+    if (problem !== undefined) return this.#fail(problem);
     const delta = choice.delta ?? {};
     const text = (typeof delta.content === 'string' ? delta.content : '') + (typeof delta.refusal === 'string' ? delta.refusal : '');
     if (text !== '') this.#text(text);

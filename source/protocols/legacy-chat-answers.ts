@@ -85,6 +85,13 @@ export const isFailedFinish = (reason: unknown): boolean => reason === 'error';
 
 export const failedFinishMessage = 'The provider ended its answer with finish_reason "error": the model failed before the answer was complete.';
 
+/** Why a chat choice (whole or a stream's) is no chat answer's: text where chat has none, or a failed finish; undefined when neither. */
+export function chatChoiceProblem(choice: unknown): string | undefined {
+  if (holdsCompletionsText(choice)) return completionsTextMessage;
+  if (isObject(choice) && isFailedFinish(choice.finish_reason)) return failedFinishMessage;
+  return undefined;
+}
+
 /**
  * Why the first bytes of a chat stream (SSE text, before any of it reached the client) are no chat
  * answer: text where chat has none, or a finish that says the model failed; undefined when neither. A
@@ -104,8 +111,8 @@ export function chatStreamStartProblem(sse: string | Buffer): string | undefined
     }
     const choices = isObject(chunk) && Array.isArray(chunk.choices) ? chunk.choices : [];
     for (const choice of choices) {
-      if (holdsCompletionsText(choice)) return completionsTextMessage;
-      if (isObject(choice) && isFailedFinish(choice.finish_reason)) return failedFinishMessage;
+      const problem = chatChoiceProblem(choice);
+      if (problem !== undefined) return problem;
     }
   }
   return undefined;

@@ -33,7 +33,7 @@ import { readResponsesInput, refuseUntranslatable, type ResponsesInputPiece } fr
 import { echoOf, ResponseEventWriter } from './responses-stream.js';
 import { markLossy, isEmptyField } from './answer-fidelity.js';
 import { tokenCount } from './answer-usage.js';
-import { completionsTextMessage, failedFinishMessage, holdsCompletionsText, isFailedFinish, readLegacyFunctionCallChunk } from './legacy-chat-answers.js';
+import { chatChoiceProblem, readLegacyFunctionCallChunk } from './legacy-chat-answers.js';
 import { isOpenAIChunk } from './provider-answer-schemas.js';
 import { providerErrorWords } from './provider-error-words.js';
 import { WrittenEvents } from './responses-replay-check.js';
@@ -349,8 +349,8 @@ export class ChatStreamToResponses {
     if (!this.#lossy) this.#lossy = carriesMore(chunk);
     const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
     if (!choice) return;
-    if (holdsCompletionsText(choice)) return out.fail(completionsTextMessage, 'upstream_error');
-    if (isFailedFinish(choice.finish_reason)) return out.fail(failedFinishMessage, 'upstream_error');
+    const problem = chatChoiceProblem(choice);
+    if (problem !== undefined) return out.fail(problem, 'upstream_error');
     const delta = choice.delta ?? {};
     if (typeof delta.reasoning_content === 'string') out.reasoning(delta.reasoning_content);
     if (typeof delta.content === 'string') {
