@@ -10,15 +10,14 @@
  *   one, and the translators fail with what to fix.
  * - finish_reason `error` (OpenRouter and others when the model failed mid-answer): not an answer's end.
  */
+import { isRecord } from '../json/is-record.js';
 import type { ChatCompletion } from './openai.js';
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** A legacy call that can be run: a name, and arguments as text (or none yet). */
 function isLegacyCall(call: unknown): call is { name: string; arguments?: string | null } {
-  return isObject(call) && typeof call.name === 'string' && call.name !== '' && (call.arguments === undefined || call.arguments === null || typeof call.arguments === 'string');
+  return isRecord(call) && typeof call.name === 'string' && call.name !== '' && (call.arguments === undefined || call.arguments === null || typeof call.arguments === 'string');
 }
 
 /** The id a legacy call gets as a tool call: from the answer's id, so that a replay says the same. */
@@ -30,7 +29,7 @@ const legacyCallId = (answerId: unknown): string => `call_${typeof answerId === 
  * that are not text) and no tool calls: that answer cannot be translated without losing it.
  */
 export function withToolCallsForFunctionCall(completion: ChatCompletion): ChatCompletion | undefined {
-  if (!completion.choices.some((choice) => isObject(choice.message) && choice.message.function_call != null)) return completion;
+  if (!completion.choices.some((choice) => isRecord(choice.message) && choice.message.function_call != null)) return completion;
   const choices = [];
   for (const choice of completion.choices) {
     const { function_call: call, ...message } = choice.message;
@@ -53,14 +52,14 @@ export function withToolCallsForFunctionCall(completion: ChatCompletion): ChatCo
 export function readLegacyFunctionCallChunk(chunk: { id?: unknown; choices?: unknown }): boolean {
   if (!Array.isArray(chunk.choices)) return true;
   for (const choice of chunk.choices as unknown[]) {
-    if (!isObject(choice)) continue;
+    if (!isRecord(choice)) continue;
     const delta = choice.delta;
     if (choice.finish_reason === 'function_call') choice.finish_reason = 'tool_calls';
-    if (!isObject(delta) || delta.function_call == null) continue;
+    if (!isRecord(delta) || delta.function_call == null) continue;
     const call = delta.function_call;
     delete delta.function_call;
     if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) continue;
-    if (!isObject(call) || (call.name != null && typeof call.name !== 'string') || (call.arguments != null && typeof call.arguments !== 'string')) return false;
+    if (!isRecord(call) || (call.name != null && typeof call.name !== 'string') || (call.arguments != null && typeof call.arguments !== 'string')) return false;
     const named = typeof call.name === 'string' && call.name !== '';
     const piece: Json = { arguments: typeof call.arguments === 'string' ? call.arguments : '' };
     if (named) piece.name = call.name;
@@ -71,8 +70,8 @@ export function readLegacyFunctionCallChunk(chunk: { id?: unknown; choices?: unk
 
 /** A chunk's choice that holds its text where a chat answer has none (`text`, `delta.text`) and no chat content. */
 export function holdsCompletionsText(choice: unknown): boolean {
-  if (!isObject(choice)) return false;
-  const delta = isObject(choice.delta) ? choice.delta : undefined;
+  if (!isRecord(choice)) return false;
+  const delta = isRecord(choice.delta) ? choice.delta : undefined;
   if (typeof delta?.content === 'string' && delta.content !== '') return false;
   return (typeof choice.text === 'string' && choice.text !== '') || (typeof delta?.text === 'string' && delta.text !== '');
 }
@@ -88,7 +87,7 @@ export const failedFinishMessage = 'The provider ended its answer with finish_re
 /** Why a chat choice (whole or a stream's) is no chat answer's: text where chat has none, or a failed finish; undefined when neither. */
 export function chatChoiceProblem(choice: unknown): string | undefined {
   if (holdsCompletionsText(choice)) return completionsTextMessage;
-  if (isObject(choice) && isFailedFinish(choice.finish_reason)) return failedFinishMessage;
+  if (isRecord(choice) && isFailedFinish(choice.finish_reason)) return failedFinishMessage;
   return undefined;
 }
 
@@ -109,7 +108,7 @@ export function chatStreamStartProblem(sse: string | Buffer): string | undefined
     } catch {
       continue;
     }
-    const choices = isObject(chunk) && Array.isArray(chunk.choices) ? chunk.choices : [];
+    const choices = isRecord(chunk) && Array.isArray(chunk.choices) ? chunk.choices : [];
     for (const choice of choices) {
       const problem = chatChoiceProblem(choice);
       if (problem !== undefined) return problem;

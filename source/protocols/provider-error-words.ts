@@ -6,24 +6,24 @@
  * (a string, or a list of `{msg}`), and a bare `{"message"}`. undefined when the value is none of these.
  * Read for the user's eyes only: what a client is told when a provider failed.
  */
-type Json = Record<string, unknown>;
+import { isRecord } from '../json/is-record.js';
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+type Json = Record<string, unknown>;
 
 export function providerErrorWords(value: unknown, depth = 0): string | undefined {
   if (depth > 3) return undefined;
   if (Array.isArray(value)) return value.length > 0 ? providerErrorWords(value[0], depth + 1) : undefined;
-  if (!isObject(value)) return undefined;
+  if (!isRecord(value)) return undefined;
   const { error, message, detail } = value;
   if (typeof error === 'string' && error !== '') return error;
-  if (isObject(error) || Array.isArray(error)) {
-    const inner = isObject(error) && typeof error.message === 'string' ? error.message : providerErrorWords(error, depth + 1);
+  if (isRecord(error) || Array.isArray(error)) {
+    const inner = isRecord(error) && typeof error.message === 'string' ? error.message : providerErrorWords(error, depth + 1);
     if (inner !== undefined) return inner;
   }
   if (typeof message === 'string' && message !== '') return message;
   if (typeof detail === 'string' && detail !== '') return detail;
   if (Array.isArray(detail)) {
-    const first = detail.find((item): item is Json => isObject(item) && typeof item.msg === 'string');
+    const first = detail.find((item): item is Json => isRecord(item) && typeof item.msg === 'string');
     if (first) return `${first.msg}${Array.isArray(first.loc) ? ` (${first.loc.join('.')})` : ''}`;
   }
   return undefined;
@@ -35,8 +35,8 @@ export function providerErrorWords(value: unknown, depth = 0): string | undefine
  * `"object": "error"`, FastAPI's `detail` alone. No answer of any protocol has these shapes.
  */
 export function isProviderErrorShape(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length > 0 && isObject(value[0]) && value[0].error != null;
-  if (!isObject(value)) return false;
+  if (Array.isArray(value)) return value.length > 0 && isRecord(value[0]) && value[0].error != null;
+  if (!isRecord(value)) return false;
   if (value.error != null) return value.type === undefined || value.type === 'error';
   if (value.object === 'error') return true;
   return value.detail != null && value.choices === undefined && value.type === undefined && value.output === undefined;

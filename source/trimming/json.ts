@@ -1,9 +1,9 @@
 /** Small JSON helpers the trimmer's files share. */
-export { deepFreeze } from '../json/frozen.js';
+import { isRecord } from '../json/is-record.js';
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { deepFreeze } from '../json/frozen.js';
+export { isRecord };
+
 
 export function isTextBlock(value: unknown): value is Record<string, unknown> & { type: 'text'; text: string } {
   return isRecord(value) && value.type === 'text' && typeof value.text === 'string';

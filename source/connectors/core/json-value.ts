@@ -1,5 +1,8 @@
 import JSON5 from 'json5';
+import { isRecord } from '../../json/is-record.js';
 import { UserError } from '../../user-error.js';
+
+export { isRecord };
 
 /** The value at a path of a parsed JSON/JSON5 document, or undefined when any step is missing. */
 export function valueAt(value: unknown, path: ReadonlyArray<string | number>): unknown {
@@ -11,9 +14,6 @@ export function valueAt(value: unknown, path: ReadonlyArray<string | number>): u
   return current;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Whether the text is plain JSON (no comments, trailing commas or other JSON5). */
 export function isStrictJson(text: string): boolean {
