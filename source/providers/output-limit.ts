@@ -8,6 +8,8 @@
  * answered: the client's limit was never reachable. Only what the provider states is used, never a guess.
  */
 
+import { isRecord } from '../json/is-record.js';
+
 /** What a provider's refusal asked for: a lower limit, the limit in `max_completion_tokens`, or both. */
 export interface OutputLimitFix {
   limit?: number;
@@ -52,15 +54,10 @@ const wantsCompletionTokensField = /'max_tokens' is not supported with this mode
  * did not already do; undefined when it asks nothing about the output limit.
  */
 export function refusedOutputLimit(errorBody: Buffer | string, sentBody: Buffer | string): OutputLimitFix | undefined {
-  let sent: unknown;
-  try {
-    sent = JSON.parse(typeof sentBody === 'string' ? sentBody : sentBody.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (sent === null || typeof sent !== 'object' || Array.isArray(sent)) return undefined;
+  const sent = jsonObject(sentBody);
+  if (sent === undefined) return undefined;
   const text = typeof errorBody === 'string' ? errorBody : errorBody.toString('utf8');
-  if (typeof (sent as Record<string, unknown>).max_tokens === 'number' && wantsCompletionTokensField.test(text.slice(0, 4096))) return { completionTokensField: true };
+  if (typeof sent.max_tokens === 'number' && wantsCompletionTokensField.test(text.slice(0, 4096))) return { completionTokensField: true };
   const asked = askedOutputLimit(sent);
   const limit = asked === undefined ? undefined : outputLimitFromRefusal(text, asked);
   return limit === undefined ? undefined : { limit };
@@ -72,14 +69,8 @@ export function refusedOutputLimit(errorBody: Buffer | string, sentBody: Buffer 
  * when that changes nothing (or the body is not a JSON object). The rest is the body as it was.
  */
 export function withOutputLimit(body: Buffer | string, fix: OutputLimitFix): string | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
-  const record = parsed as Record<string, unknown>;
+  const record = jsonObject(body);
+  if (record === undefined) return undefined;
   let changed = false;
   if (fix.completionTokensField && typeof record.max_tokens === 'number' && record.max_completion_tokens === undefined && Array.isArray(record.messages)) {
     record.max_completion_tokens = record.max_tokens;
@@ -94,6 +85,16 @@ export function withOutputLimit(body: Buffer | string, fix: OutputLimitFix): str
     }
   }
   return changed ? JSON.stringify(record) : undefined;
+}
+
+/** A request body parsed, when it is a JSON object. */
+function jsonObject(body: Buffer | string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+    return isRecord(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What was learned per provider base URL and model, so that later requests are asked right at once. Bounded. */
