@@ -24,17 +24,19 @@ export function classifyNetworkError(error: unknown, url: string, timeoutMs?: nu
   const origin = safeOrigin(url);
   switch (code) {
     case 'ETIMEDOUT': {
+      // The limit that ran out of an idle or head timeout, as the user reads it.
+      const waited = (limitMs ?? 0) >= 1000 ? `${Math.round((limitMs ?? 0) / 1000)} s` : `${limitMs ?? 0} ms`;
       if (event === 'idle') {
         return {
           kind: 'timeout',
-          message: `${origin} stopped sending in the middle of its answer: nothing came for ${(limitMs ?? 0) >= 1000 ? `${Math.round((limitMs ?? 0) / 1000)} s` : `${limitMs ?? 0} ms`}.`,
+          message: `${origin} stopped sending in the middle of its answer: nothing came for ${waited}.`,
           fix: 'Retry; if the model legitimately thinks silently for longer, raise upstream.idleTimeoutMs in isartor\'s config.',
         };
       }
       if (event === 'head') {
         return {
           kind: 'timeout',
-          message: `${origin} took the stream request but sent no answer, not even its headers, for ${(limitMs ?? 0) >= 1000 ? `${Math.round((limitMs ?? 0) / 1000)} s` : `${limitMs ?? 0} ms`}.`,
+          message: `${origin} took the stream request but sent no answer, not even its headers, for ${waited}.`,
           fix: 'Retry; a provider that legitimately waits longer before it opens a stream needs a higher upstream.idleTimeoutMs in isartor\'s config.',
         };
       }

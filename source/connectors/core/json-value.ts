@@ -14,7 +14,6 @@ export function valueAt(value: unknown, path: ReadonlyArray<string | number>): u
   return current;
 }
 
-
 /** Whether the text is plain JSON (no comments, trailing commas or other JSON5). */
 export function isStrictJson(text: string): boolean {
   try {
