@@ -1,6 +1,6 @@
 /** Word lists for the English canonical form (english-form.ts): every one is a closed list. */
 
-const words = (list: string): ReadonlySet<string> => new Set(list.trim().split(/\s+/));
+import { words } from './word-set.js';
 
 /**
  * Closed-class words: a capital at a sentence start is only the sentence's. Elsewhere a capital is kept

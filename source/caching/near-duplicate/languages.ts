@@ -3,9 +3,9 @@
  * rewrite), German or French (only the rewrites this code can vouch for in them), or another one (compared
  * exactly as written; its time dependence read from a word list only, so a stamped one only within its minute).
  */
-export type QuestionLanguage = 'en' | 'de' | 'fr' | 'other';
+import { words } from './word-set.js';
 
-const words = (list: string): ReadonlySet<string> => new Set(list.trim().split(/\s+/));
+export type QuestionLanguage = 'en' | 'de' | 'fr' | 'other';
 
 /** Function words frequent in one language and rare in the others: a vote, not a dictionary. */
 const markers: Record<'en' | 'de' | 'fr' | 'es' | 'it' | 'pt' | 'nl', ReadonlySet<string>> = {

@@ -13,7 +13,8 @@
  * places, travel, weather and distances are read in place-states.ts.
  */
 import type { TimeToken } from './time-dependence.js';
-import { isName, namedSubject, words } from './named-subject.js';
+import { isName, namedSubject } from './named-subject.js';
+import { words } from './word-set.js';
 import { distanceTo, gearFor, movingBodies, needToTravel, progressiveOfThe, thereIs, travelTo, travelVerbs, weatherOf } from './place-states.js';
 
 /**

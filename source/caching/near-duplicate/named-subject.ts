@@ -4,8 +4,6 @@
  */
 import type { TimeToken } from './time-dependence.js';
 
-export const words = (list: string): ReadonlySet<string> => new Set(list.trim().split(/\s+/));
-
 export const isName = (token: TimeToken | undefined): boolean => token?.pos === 'PROPN' || token?.name === true;
 const isVersion = (token: TimeToken | undefined): boolean => token !== undefined && /^v?\d+(?:\.\d+)*[a-z]?$/.test(token.lower);
 

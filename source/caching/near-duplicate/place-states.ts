@@ -6,7 +6,8 @@
  * process under way ("Is the housing market crashing?"). Each returns the cue it found, or undefined.
  */
 import type { TimeToken } from './time-dependence.js';
-import { isName, words } from './named-subject.js';
+import { isName } from './named-subject.js';
+import { words } from './word-set.js';
 
 /** Cures and vaccines that research may find: "Is there a cure for HIV?". */
 const remedies = words(`cure cures vaccine vaccines treatment treatments`);

@@ -8,6 +8,7 @@
  * but not "open source"; "live" the adjective but not the verb; "close" the verb but not "how close").
  */
 import { namedStateCue } from './named-states.js';
+import { words } from './word-set.js';
 
 export type TimeDependence = 'clock' | 'date' | 'live';
 
@@ -22,7 +23,6 @@ export interface TimeToken {
   acronym?: boolean;
 }
 
-const words = (list: string): ReadonlySet<string> => new Set(list.trim().split(/\s+/));
 
 /** The clock and the part of the day: the answer changes within a day. */
 const clockWords = words(`
