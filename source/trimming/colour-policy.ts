@@ -26,19 +26,22 @@ export const colourWordPatterns = [
   String.raw`\b(?:formatting|formatted|styled?|styling|formatierung|formatiert)\b`,
 ].join('|');
 
-/** The words under Unicode case folding, where ſ (U+017F) is an s and the Kelvin sign (U+212A) a k, also for \b. */
-const colourWordsUnicode = new RegExp(colourWordPatterns, 'iu');
-/**
- * The same words for a text without those two characters, where both flag sets match alike: about 7
- * times faster (V8 matches case-insensitive Unicode patterns slowly), and every request's new message is read.
- */
-const colourWordsPlain = new RegExp(colourWordPatterns, 'i');
 const foldsToAscii = /[\u017f\u212a]/;
 
-/** Whether a text (an instruction, a tool call's arguments) is about colour, formatting or escape sequences. */
-export function talksAboutColour(text: string): boolean {
-  return (foldsToAscii.test(text) ? colourWordsUnicode : colourWordsPlain).test(text);
+/**
+ * A case-insensitive test for a pattern source. Under Unicode case folding ſ (U+017F) is an s and the
+ * Kelvin sign (U+212A) a k, also for \b; a text without those two characters matches alike without the
+ * `u` flag, about 7 times faster (V8 matches case-insensitive Unicode patterns slowly), and every
+ * request's new message is read.
+ */
+function caseInsensitiveTest(patterns: string): (text: string) => boolean {
+  const unicode = new RegExp(patterns, 'iu');
+  const plain = new RegExp(patterns, 'i');
+  return (text) => (foldsToAscii.test(text) ? unicode : plain).test(text);
 }
+
+/** Whether a text (an instruction, a tool call's arguments) is about colour, formatting or escape sequences. */
+export const talksAboutColour = caseInsensitiveTest(colourWordPatterns);
 
 /**
  * Words and spellings that make a conversation about a program's raw bytes rather than what it showed:
@@ -54,10 +57,5 @@ export const terminalBytesPatterns = [
   String.raw`\b(?:verbatim|byte[- ]for[- ]byte|exactly as (?:it |they )?(?:was |were )?(?:printed|shown|output|emitted|came|displayed)|exact (?:output|bytes|copy))\b`,
 ].join('|');
 
-const terminalBytesUnicode = new RegExp(terminalBytesPatterns, 'iu');
-const terminalBytesPlain = new RegExp(terminalBytesPatterns, 'i');
-
 /** Whether a text (an instruction, a tool call's arguments) is about a program's raw bytes: escape sequences, control characters, carriage returns. */
-export function talksAboutTerminalBytes(text: string): boolean {
-  return (foldsToAscii.test(text) ? terminalBytesUnicode : terminalBytesPlain).test(text);
-}
+export const talksAboutTerminalBytes = caseInsensitiveTest(terminalBytesPatterns);
