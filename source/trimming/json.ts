@@ -4,9 +4,17 @@ import { isRecord } from '../json/is-record.js';
 export { deepFreeze } from '../json/frozen.js';
 export { isRecord };
 
-
 export function isTextBlock(value: unknown): value is Record<string, unknown> & { type: 'text'; text: string } {
   return isRecord(value) && value.type === 'text' && typeof value.text === 'string';
+}
+
+/**
+ * The calls of a chat assistant message, as name and arguments (JSON text): its `tool_calls`, and the
+ * legacy `function_call` (one call per message, before `tool_calls`). Calls without text arguments are left out.
+ */
+export function chatMessageCalls(message: Record<string, unknown>): Array<{ name: unknown; arguments: string }> {
+  const functions = Array.isArray(message.tool_calls) ? message.tool_calls.map((call) => (isRecord(call) ? call.function : undefined)) : [];
+  return [...functions, message.function_call].flatMap((fn) => (isRecord(fn) && typeof fn.arguments === 'string' ? [{ name: fn.name, arguments: fn.arguments }] : []));
 }
 
 /** Maps an array, returning the same array when no element changed. */

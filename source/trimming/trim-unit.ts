@@ -1,4 +1,4 @@
-import { isRecord, isTextBlock, mapIfChanged } from './json.js';
+import { chatMessageCalls, isRecord, isTextBlock, mapIfChanged } from './json.js';
 import type { LossySettings } from './lossy/apply-lossy.js';
 import type { Pacer } from './pacer.js';
 import { referenceRepeatedBlock, referenceRepeatedParagraphs, rememberResultStarts, type EarlierText } from './repeated-text.js';
@@ -166,11 +166,7 @@ function rememberBlockTexts(block: unknown, work: Work): void {
 }
 
 /** The arguments (JSON text) of a chat assistant message's calls: its `tool_calls`, and the legacy `function_call`. */
-function callArguments(message: Record<string, unknown>): string[] {
-  const calls = Array.isArray(message.tool_calls) ? message.tool_calls.map((call) => (isRecord(call) ? call.function : undefined)) : [];
-  const all = [...calls, message.function_call];
-  return all.flatMap((fn) => (isRecord(fn) && typeof fn.arguments === 'string' ? [fn.arguments] : []));
-}
+const callArguments = (message: Record<string, unknown>): string[] => chatMessageCalls(message).map((call) => call.arguments);
 
 function rememberOpenAICalls(message: Record<string, unknown>, work: Work): void {
   for (const args of callArguments(message)) {

@@ -1,5 +1,5 @@
 import { talksAboutColour, talksAboutTerminalBytes } from './colour-policy.js';
-import { isRecord, isTextBlock } from './json.js';
+import { chatMessageCalls, isRecord, isTextBlock } from './json.js';
 import type { UnitKind } from './trim-unit.js';
 
 /** What one message contributes to request-wide decisions (the colour policy), memoised per message. */
@@ -31,14 +31,7 @@ export function summariseUnit(kind: UnitKind, value: unknown, labels: ReadonlyMa
   if (kind === 'anthropic-system' || !isRecord(value) || value.role === 'system' || value.role === 'developer') return summary;
   if (value.role === 'tool' || value.role === 'function') return summary;
   instruction(value.content);
-  for (const call of Array.isArray(value.tool_calls) ? value.tool_calls : []) {
-    if (isRecord(call) && isRecord(call.function) && typeof call.function.arguments === 'string') {
-      read(withoutLabels(call.function.arguments, labels.get(String(call.function.name))));
-    }
-  }
-  // Chat's legacy `function_call` (one call per message, before `tool_calls`).
-  const legacy = value.function_call;
-  if (isRecord(legacy) && typeof legacy.arguments === 'string') read(withoutLabels(legacy.arguments, labels.get(String(legacy.name))));
+  for (const call of chatMessageCalls(value)) read(withoutLabels(call.arguments, labels.get(String(call.name))));
   for (const block of Array.isArray(value.content) ? value.content : []) {
     if (isRecord(block) && block.type === 'tool_use') read(withoutLabels(JSON.stringify(block.input ?? {}), labels.get(String(block.name))));
   }
