@@ -2,8 +2,7 @@ import type { ExactCacheState } from '../../state/exact-cache.js';
 import { exactCacheKey } from '../../caching/exact/exact-cache-key.js';
 import { namesRemoteMedia } from '../../caching/remote-media.js';
 import type { Layer } from '../context.js';
-import { isFaithful } from '../../protocols/answer-fidelity.js';
-import { holdsLiveResults } from '../../caching/live-results.js';
+import { keepableAnswer } from './keepable-answer.js';
 import { replayAnswer } from '../replay-answer.js';
 
 /**
@@ -36,9 +35,8 @@ export function exactCacheLayer(store: ExactCacheState | undefined): Layer {
       }
     }
     await next();
-    // An answer that depends on the time it was asked ("hours until midnight?") is right only now: a byte-identical
-    // request an hour later must reach the provider again.
-    // So does one holding a web search or page read the provider ran for it (caching/live-results.ts).
-    if (ctx.completion && !chat.skipStore && !ctx.timeDependent && isFaithful(ctx.completion) && !holdsLiveResults(ctx.completion)) store.set(key, ctx.completion);
+    // A time-dependent answer is not kept: a byte-identical request an hour later must reach the provider again.
+    const answer = keepableAnswer(ctx);
+    if (answer) store.set(key, answer);
   };
 }

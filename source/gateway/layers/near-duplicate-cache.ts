@@ -5,8 +5,7 @@ import { responsesContext } from '../../caching/near-duplicate/responses-context
 import { askedText, locateQuestion, scopeOf } from '../../caching/near-duplicate/scope.js';
 import { namesRemoteMedia } from '../../caching/remote-media.js';
 import type { NearDuplicateCache } from '../../caching/near-duplicate/shared-cache.js';
-import { isFaithful } from '../../protocols/answer-fidelity.js';
-import { holdsLiveResults } from '../../caching/live-results.js';
+import { keepableAnswer } from './keepable-answer.js';
 import { replayAnswer } from '../replay-answer.js';
 
 /**
@@ -78,6 +77,7 @@ export function nearDuplicateCacheLayer(store: NearDuplicateCache | undefined): 
       }
     }
     await next();
-    if (ctx.completion && !chat.skipStore && isFaithful(ctx.completion) && !holdsLiveResults(ctx.completion)) store.add(scope, features, ctx.completion);
+    const answer = keepableAnswer(ctx);
+    if (answer) store.add(scope, features, answer);
   };
 }
