@@ -6,6 +6,7 @@
  * words; every other byte passes as it came. Chat callers need none: their SDKs read `error` as it is.
  */
 import { isProviderErrorShape, providerErrorWords } from './provider-error-words.js';
+import { rewriteSseEvents } from './sse-event-rewrite.js';
 
 const errorKey = Buffer.from('"error"');
 /** An `error` that is set: Responses events carry `"error": null` on every response.created and .completed. */
@@ -18,30 +19,11 @@ export function mayHoldForeignError(bytes: Buffer): boolean {
 
 /** `bytes` (whole events, as EventAlignedBytes gives them) with each foreign error event written by `ownError(words)`. */
 export function withForeignErrorsAsOwn(bytes: Buffer, ownError: (message: string) => string): Buffer {
-  // latin1 maps each byte to one character and back, so what is kept is kept byte for byte.
-  const pieces = bytes.toString('latin1').split(/(\r\n|\r|\n)/);
-  let out = '';
-  let event = '';
-  let data: string[] = [];
-  let changed = false;
-  for (let i = 0; i < pieces.length; i += 2) {
-    const line = pieces[i]!;
-    const end = pieces[i + 1] ?? '';
-    if (line === '' && end !== '') {
-      const words = data.length > 0 ? foreignErrorWords(data.join('\n')) : undefined;
-      if (words === undefined) out += event + end;
-      else {
-        out += Buffer.from(ownError(words), 'utf8').toString('latin1');
-        changed = true;
-      }
-      event = '';
-      data = [];
-      continue;
-    }
-    event += line + end;
-    if (line.startsWith('data:')) data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
-  }
-  return changed ? Buffer.from(out + event, 'latin1') : bytes;
+  return rewriteSseEvents(bytes, (lines) => {
+    const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(line.startsWith('data: ') ? 6 : 5));
+    const words = data.length > 0 ? foreignErrorWords(data.join('\n')) : undefined;
+    return words === undefined ? undefined : Buffer.from(ownError(words), 'utf8').toString('latin1');
+  });
 }
 
 function foreignErrorWords(latin1Data: string): string | undefined {

@@ -5,6 +5,8 @@
  * drops them; comments (`: ping`), which SDKs skip and which keep a client's connection alive, stay.
  * sse-parser.ts drops the same events for the translators.
  */
+import { rewriteSseEvents } from './sse-event-rewrite.js';
+
 // (`data:` then more than one blank is rare enough in a real event that its slow path costs nothing.)
 const blankData = ['data:\n', 'data:\r', 'data: \n', 'data: \r', 'data:  ', 'data:\t', 'data: \t'].map((text) => Buffer.from(text));
 
@@ -16,28 +18,16 @@ export function mayHoldBlankData(bytes: Buffer): boolean {
 
 /** `bytes` (whole events, as EventAlignedBytes gives them) without the events whose data is blank; every other byte as it came. */
 export function withoutBlankDataEvents(bytes: Buffer): Buffer {
-  // latin1 maps each byte to one character and back, so what is kept is kept byte for byte.
-  const pieces = bytes.toString('latin1').split(/(\r\n|\r|\n)/);
-  let out = '';
-  let event = '';
-  let hasData = false;
-  let blank = true;
-  for (let i = 0; i < pieces.length; i += 2) {
-    const line = pieces[i]!;
-    const end = pieces[i + 1] ?? '';
-    if (line === '' && end !== '') {
-      // A blank line dispatches the event: kept unless all it had was blank data.
-      if (!(hasData && blank)) out += event + end;
-      event = '';
-      hasData = false;
-      blank = true;
-      continue;
+  return rewriteSseEvents(bytes, (lines) => {
+    let hasData = false;
+    let blank = true;
+    for (const line of lines) {
+      const colon = line.indexOf(':');
+      if ((colon === -1 ? line : line.slice(0, colon)) !== 'data') continue;
+      hasData = true;
+      if (colon !== -1 && line.slice(colon + 1).trim() !== '') blank = false;
     }
-    event += line + end;
-    const colon = line.indexOf(':');
-    if ((colon === -1 ? line : line.slice(0, colon)) !== 'data') continue;
-    hasData = true;
-    if (colon !== -1 && line.slice(colon + 1).trim() !== '') blank = false;
-  }
-  return Buffer.from(out + event, 'latin1');
+    // Dropped when all the event had was blank data.
+    return hasData && blank ? '' : undefined;
+  });
 }
